@@ -1,0 +1,133 @@
+/**
+ * Working-day arithmetic for the review clock, in China Standard Time (UTC+8, no daylight saving).
+ * Pure code: the workflow, the worker and the API all compute deadlines the same way.
+ *
+ * Time is measured in "working milliseconds": the part of an interval that falls on working days.
+ * With a compressed time model (`WORKING_DAY_DURATION`) every millisecond is working time and one
+ * working day lasts `workingDayMs`.
+ */
+import type { ClockState, TaskKind } from './model';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+export interface TimeModel {
+  /** Set when time is compressed for demos and tests: the length of one working day. */
+  workingDayMs?: number;
+}
+
+/** Working-day limits; local rules may set other figures through configuration. */
+export interface ReviewPolicy {
+  reviewWorkingDays: number;
+  consultationWorkingDays: number;
+  urgentConsultationWorkingDays: number;
+  consolidationWorkingDays: number;
+  signoffWorkingDays: number;
+}
+
+export const DEFAULT_POLICY: ReviewPolicy = {
+  reviewWorkingDays: 15,
+  consultationWorkingDays: 5,
+  urgentConsultationWorkingDays: 2,
+  consolidationWorkingDays: 3,
+  signoffWorkingDays: 3,
+};
+
+/** Until the holiday calendar lands, the working days are Monday to Friday in China Standard Time. */
+function isWorkingDay(cstDayIndex: number): boolean {
+  const weekday = (cstDayIndex + 4) % 7; // day 0 (1970-01-01) was a Thursday
+  return weekday !== 0 && weekday !== 6;
+}
+
+function cstDayIndex(ms: number): number {
+  return Math.floor((ms + CST_OFFSET_MS) / DAY_MS);
+}
+
+function cstDayStart(dayIndex: number): number {
+  return dayIndex * DAY_MS - CST_OFFSET_MS;
+}
+
+export function workingDayLength(model: TimeModel): number {
+  return model.workingDayMs ?? DAY_MS;
+}
+
+/** The working time between two instants (zero if `to` is not after `from`). */
+export function workingMsBetween(from: Date, to: Date, model: TimeModel): number {
+  const a = from.getTime();
+  const b = to.getTime();
+  if (b <= a) return 0;
+  if (model.workingDayMs !== undefined) return b - a;
+  let total = 0;
+  for (let day = cstDayIndex(a); cstDayStart(day) < b; day++) {
+    if (!isWorkingDay(day)) continue;
+    total += Math.min(b, cstDayStart(day + 1)) - Math.max(a, cstDayStart(day));
+  }
+  return total;
+}
+
+/** The instant at which `workingMs` of working time has passed after `from`. */
+export function addWorkingMs(from: Date, workingMs: number, model: TimeModel): Date {
+  const start = from.getTime();
+  if (model.workingDayMs !== undefined) return new Date(start + workingMs);
+  let left = workingMs;
+  let cursor = start;
+  for (let day = cstDayIndex(start); ; day++) {
+    const end = cstDayStart(day + 1);
+    if (isWorkingDay(day)) {
+      const available = end - cursor;
+      if (left <= available) return new Date(cursor + left);
+      left -= available;
+    }
+    cursor = end;
+  }
+}
+
+/**
+ * A deadline of `days` working days counted from the day after `from`: the end of the last of
+ * those days (compressed time: exactly `days` working-day lengths later).
+ */
+export function addWorkingDays(from: Date, days: number, model: TimeModel): Date {
+  if (model.workingDayMs !== undefined) return new Date(from.getTime() + days * model.workingDayMs);
+  let day = cstDayIndex(from.getTime());
+  for (let counted = 0; counted < days; ) {
+    day++;
+    if (isWorkingDay(day)) counted++;
+  }
+  return new Date(cstDayStart(day + 1));
+}
+
+/** Working days allowed for a task of each kind; `null` where the task has no limit of its own. */
+export function taskLimit(kind: TaskKind, policy: ReviewPolicy, urgent: boolean): number | null {
+  switch (kind) {
+    case 'consultation':
+      return urgent ? policy.urgentConsultationWorkingDays : policy.consultationWorkingDays;
+    case 'consolidation':
+      return policy.consolidationWorkingDays;
+    case 'signoff':
+      return policy.signoffWorkingDays;
+    case 'origin_review':
+    case 'revision':
+      return null; // bounded by the whole-review clock; revision stops that clock
+  }
+}
+
+export interface ClockView {
+  reviewDueAt: string;
+  workingDaysUsed: number;
+  workingDaysLeft: number;
+  clockRunning: boolean;
+}
+
+/** The whole-review clock as seen at `now`; while it is stopped the due date moves with `now`. */
+export function clockView(clock: ClockState, now: Date, model: TimeModel): ClockView {
+  const dayMs = workingDayLength(model);
+  const runningMs = clock.runningSince ? workingMsBetween(new Date(clock.runningSince), now, model) : 0;
+  const usedMs = clock.usedMsBeforeRun + runningMs;
+  const leftMs = Math.max(0, clock.limitWorkingDays * dayMs - usedMs);
+  return {
+    reviewDueAt: addWorkingMs(now, leftMs, model).toISOString(),
+    workingDaysUsed: Math.floor(usedMs / dayMs),
+    workingDaysLeft: Math.ceil(leftMs / dayMs),
+    clockRunning: clock.runningSince !== undefined,
+  };
+}

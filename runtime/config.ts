@@ -1,0 +1,111 @@
+/**
+ * Configuration: one zod schema over the environment, parsed once at start-up. A bad value stops
+ * the process with a message that names the variable.
+ */
+import { z } from 'zod';
+import { DEFAULT_POLICY, type ReviewPolicy, type TimeModel } from '../domain/clock';
+import { DEFAULT_TASK_QUEUE } from '../domain/messages';
+
+/** Published in the README: `npm start` signs and checks tokens with it when AUTH_JWT_SECRET is unset. */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses `500ms`, `2s`, `1.5m`, `1h` into milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  const ms = Number(match[1]) * UNIT_MS[match[2]];
+  return ms > 0 ? ms : undefined;
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const workingDays = z.coerce.number().int().min(1).max(60);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** Every environment variable the processes read. docker-compose.yml sets a subset of these. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  MONGODB_URI: optionalText.refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), 'must be a mongodb:// or mongodb+srv:// URI'),
+  AUTH_JWT_SECRET: optionalText.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+  AUTH_JWT_ISSUER: optionalText,
+  AUTH_JWT_AUDIENCE: optionalText,
+  WORKING_DAY_DURATION: optionalText.refine((v) => v === undefined || parseDuration(v) !== undefined, 'must be a duration such as 2s, 500ms or 1m'),
+  REVIEW_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.reviewWorkingDays),
+  CONSULTATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.consultationWorkingDays),
+  URGENT_CONSULTATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.urgentConsultationWorkingDays),
+  CONSOLIDATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.consolidationWorkingDays),
+  SIGNOFF_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.signoffWorkingDays),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
+  /** Ports of the servers that `npm start` runs itself. */
+  EMBEDDED_TEMPORAL_PORT: port.default(7233),
+  EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
+  EMBEDDED_MONGODB_PORT: port.default(27017),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env;
+  port: number;
+  temporal: { address?: string; namespace: string; taskQueue: string };
+  mongodbUri?: string;
+  auth: { secret: string; issuer?: string; audience?: string };
+  policy: ReviewPolicy;
+  timeModel: TimeModel;
+  rateLimitPerMinute: number;
+  bodyLimit: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment. `component` mode (`npm run api`, `npm run worker`) needs the external
+ * servers and a real secret; `embedded` mode (`npm start`) starts servers and may use the
+ * development secret.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'component'): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (mode === 'component') {
+    const missing = (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'AUTH_JWT_SECRET'] as const).filter((k) => env[k] === undefined);
+    if (missing.length > 0) throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
+  }
+  const workingDayMs = env.WORKING_DAY_DURATION === undefined ? undefined : parseDuration(env.WORKING_DAY_DURATION);
+  return {
+    env,
+    port: env.PORT,
+    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    mongodbUri: env.MONGODB_URI,
+    auth: { secret: env.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE },
+    policy: {
+      reviewWorkingDays: env.REVIEW_WORKING_DAYS,
+      consultationWorkingDays: env.CONSULTATION_WORKING_DAYS,
+      urgentConsultationWorkingDays: env.URGENT_CONSULTATION_WORKING_DAYS,
+      consolidationWorkingDays: env.CONSOLIDATION_WORKING_DAYS,
+      signoffWorkingDays: env.SIGNOFF_WORKING_DAYS,
+    },
+    timeModel: workingDayMs === undefined ? {} : { workingDayMs },
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    bodyLimit: env.BODY_LIMIT,
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * MongoDB collections, through Mongoose. Written by activities (reviews, tasks, comments,
+ * notifications) and by the API (documents, versions); every list the API serves has an index.
+ * Only features that FerretDB v1 also has are used: no transactions, `$lookup` or change streams.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import {
+  REGIONS,
+  REVIEW_STATUSES,
+  ROLES,
+  SEVERITIES,
+  STAGES,
+  TASK_KINDS,
+  TASK_STATUSES,
+  type CommentRecord,
+  type Region,
+  type ReviewState,
+  type TaskRecord,
+} from '../domain/model';
+
+export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export interface Article {
+  number: string;
+  text: string;
+}
+
+export interface DocumentDoc {
+  _id: string;
+  title: string;
+  docType?: string;
+  summary?: string;
+  region: Region;
+  org: string;
+  createdBy: { sub: string; name?: string };
+  status: DocumentStatus;
+  currentVersion: number;
+  versions: { version: number; createdAt: Date }[];
+  /** The review under way, if any: at most one per document. */
+  activeReviewId: string | null;
+  reviewCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface VersionDoc {
+  _id: string;
+  documentId: string;
+  version: number;
+  title: string;
+  docType?: string;
+  summary?: string;
+  articles: Article[];
+  legalBasis: string[];
+  materials: Record<string, unknown>;
+  urgent: boolean;
+  createdBy: { sub: string; name?: string };
+  createdAt: Date;
+}
+
+/** The MongoDB mirror of a review: indexed summary fields plus the workflow's full state. */
+export interface ReviewDoc {
+  _id: string;
+  documentId: string;
+  originRegion: Region;
+  org: string;
+  status: ReviewState['status'];
+  stage: ReviewState['stage'];
+  submittedAt: Date;
+  stateVersion: number;
+  state: ReviewState;
+}
+
+export type TaskDoc = Omit<TaskRecord, 'id'> & { _id: string; stateVersion: number };
+export type CommentDoc = Omit<CommentRecord, 'id'> & { _id: string };
+
+export interface NotificationDoc {
+  _id: string;
+  type: 'reminder' | 'overdue' | 'escalation';
+  /** Who it is for: everyone with this region and role (and organisation, for drafters). */
+  audience: { region?: Region; role: (typeof ROLES)[number]; org?: string };
+  reviewId: string;
+  taskId?: string;
+  dueAt?: string;
+  message: string;
+  createdAt: Date;
+}
+
+const actorRef = { sub: String, name: String, region: String, role: String };
+
+const documentSchema = new Schema<DocumentDoc>(
+  {
+    _id: String,
+    title: { type: String, required: true },
+    docType: String,
+    summary: String,
+    region: { type: String, enum: REGIONS, required: true },
+    org: { type: String, required: true },
+    createdBy: { sub: String, name: String },
+    status: { type: String, enum: DOCUMENT_STATUSES, required: true },
+    currentVersion: { type: Number, required: true },
+    versions: [{ _id: false, version: Number, createdAt: Date }],
+    activeReviewId: { type: String, default: null },
+    reviewCount: { type: Number, default: 0 },
+  },
+  { timestamps: true, versionKey: false },
+);
+documentSchema.index({ region: 1, org: 1, createdAt: -1 });
+
+const versionSchema = new Schema<VersionDoc>(
+  {
+    _id: String,
+    documentId: { type: String, required: true },
+    version: { type: Number, required: true },
+    title: { type: String, required: true },
+    docType: String,
+    summary: String,
+    articles: [{ _id: false, number: String, text: String }],
+    legalBasis: [String],
+    materials: { type: Schema.Types.Mixed, default: {} },
+    urgent: { type: Boolean, default: false },
+    createdBy: { sub: String, name: String },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+versionSchema.index({ documentId: 1, version: 1 }, { unique: true });
+
+const reviewSchema = new Schema<ReviewDoc>(
+  {
+    _id: String,
+    documentId: { type: String, required: true },
+    originRegion: { type: String, enum: REGIONS, required: true },
+    org: String,
+    status: { type: String, enum: REVIEW_STATUSES, required: true },
+    stage: { type: String, enum: STAGES, required: true },
+    submittedAt: { type: Date, required: true },
+    stateVersion: { type: Number, required: true },
+    state: { type: Schema.Types.Mixed, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+reviewSchema.index({ submittedAt: -1, _id: -1 });
+reviewSchema.index({ originRegion: 1, status: 1, stage: 1, submittedAt: -1 });
+reviewSchema.index({ documentId: 1 });
+
+const taskSchema = new Schema<TaskDoc>(
+  {
+    _id: String,
+    reviewId: { type: String, required: true },
+    documentId: { type: String, required: true },
+    kind: { type: String, enum: TASK_KINDS, required: true },
+    region: { type: String, enum: REGIONS, required: true },
+    role: { type: String, enum: ROLES, required: true },
+    org: String,
+    status: { type: String, enum: TASK_STATUSES, required: true },
+    version: Number,
+    dueAt: { type: String, default: null },
+    createdAt: { type: String, required: true },
+    completedAt: String,
+    decision: String,
+    completedBy: actorRef,
+    opinion: String,
+    stateVersion: { type: Number, required: true },
+  },
+  { versionKey: false },
+);
+taskSchema.index({ region: 1, role: 1, status: 1, createdAt: -1 });
+taskSchema.index({ status: 1, createdAt: -1 });
+taskSchema.index({ reviewId: 1 });
+
+const commentSchema = new Schema<CommentDoc>(
+  {
+    _id: String,
+    reviewId: { type: String, required: true },
+    documentId: { type: String, required: true },
+    taskId: String,
+    version: Number,
+    stage: String,
+    article: String,
+    text: String,
+    severity: { type: String, enum: SEVERITIES },
+    basis: String,
+    author: actorRef,
+    disposition: { _id: false, status: String, reason: String, at: String },
+    createdAt: String,
+  },
+  { versionKey: false },
+);
+commentSchema.index({ documentId: 1, createdAt: 1 });
+
+const notificationSchema = new Schema<NotificationDoc>(
+  {
+    _id: String,
+    type: { type: String, required: true },
+    audience: { region: String, role: String, org: String },
+    reviewId: String,
+    taskId: String,
+    dueAt: String,
+    message: String,
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+notificationSchema.index({ 'audience.region': 1, 'audience.role': 1, createdAt: -1 });
+
+export interface Models {
+  Document: Model<DocumentDoc>;
+  Version: Model<VersionDoc>;
+  Review: Model<ReviewDoc>;
+  Task: Model<TaskDoc>;
+  Comment: Model<CommentDoc>;
+  Notification: Model<NotificationDoc>;
+}
+
+/** Binds the models to one connection (tests give each suite its own database). */
+export function createModels(connection: Connection): Models {
+  return {
+    Document: connection.model('Document', documentSchema, 'documents'),
+    Version: connection.model('Version', versionSchema, 'versions'),
+    Review: connection.model('Review', reviewSchema, 'reviews'),
+    Task: connection.model('Task', taskSchema, 'tasks'),
+    Comment: connection.model('Comment', commentSchema, 'comments'),
+    Notification: connection.model('Notification', notificationSchema, 'notifications'),
+  };
+}
+
+/** Creates the indexes; idempotent, run by every process at start-up. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  await Promise.all(Object.values(models).map((m: Model<unknown>) => m.createIndexes()));
+}
+
+export function taskFromDoc(doc: TaskDoc): TaskRecord {
+  const { _id, stateVersion: _sv, ...rest } = doc;
+  return { id: _id, ...rest };
+}
+
+export function commentFromDoc(doc: CommentDoc): CommentRecord {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...rest };
+}
