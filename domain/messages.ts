@@ -2,7 +2,8 @@
  * The workflow's messages, typed once and shared by the client (API) and the workflow, and the
  * custom search attributes that make reviews listable in Temporal's own UI. Wire names are stable.
  */
-import { defineQuery, defineSearchAttributeKey, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DecisionInput, Region, ReviewState, ReviewStatus, Stage, TaskRecord } from './model';
 import type { ReviewPolicy, TimeModel } from './clock';
 

@@ -46,6 +46,8 @@ export const envSchema = z.object({
   CONSOLIDATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.consolidationWorkingDays),
   SIGNOFF_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.signoffWorkingDays),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** A workflow bundle built by `npm run build:workflows`; without it the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH: optionalText,
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
   /** Ports of the servers that `npm start` runs itself. */
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
@@ -75,19 +77,20 @@ export class ConfigError extends Error {
 }
 
 /**
- * Parses the environment. `component` mode (`npm run api`, `npm run worker`) needs the external
- * servers and a real secret; `embedded` mode (`npm start`) starts servers and may use the
- * development secret.
+ * Parses the environment. `component` mode (`npm run api`) needs the external servers and a real
+ * secret, `worker` mode (`npm run worker`) the servers; `embedded` mode (`npm start`) starts
+ * servers and may use the development secret.
  */
-export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'component'): Config {
+export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'component' | 'worker'): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  if (mode === 'component') {
-    const missing = (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'AUTH_JWT_SECRET'] as const).filter((k) => env[k] === undefined);
+  if (mode !== 'embedded') {
+    const required = mode === 'worker' ? (['TEMPORAL_ADDRESS', 'MONGODB_URI'] as const) : (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'AUTH_JWT_SECRET'] as const);
+    const missing = required.filter((k) => env[k] === undefined);
     if (missing.length > 0) throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
   }
   const workingDayMs = env.WORKING_DAY_DURATION === undefined ? undefined : parseDuration(env.WORKING_DAY_DURATION);

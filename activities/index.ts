@@ -1,0 +1,71 @@
+/**
+ * Every side effect of the review workflow. Idempotent by construction: ids come from the workflow,
+ * writes are upserts keyed by them, and the review mirror only ever moves forward (`stateVersion`),
+ * so a retried activity never duplicates a task, a comment or a history entry.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { CommentRecord, DispositionStatus, ReviewState } from '../domain/model';
+import type { Models } from '../store/models';
+
+export interface PersistReviewInput {
+  state: ReviewState;
+  comments: CommentRecord[];
+  dispositions: { commentId: string; status: string; reason?: string; at: string }[];
+}
+
+export function createActivities({ models }: { models: Models }) {
+  return {
+    /** Mirrors one transition: new comments, dispositions, every task of the review, the review. */
+    async persistReview({ state, comments, dispositions }: PersistReviewInput): Promise<void> {
+      for (const { id, ...comment } of comments) {
+        await models.Comment.updateOne({ _id: id }, { $setOnInsert: comment }, { upsert: true });
+      }
+      for (const d of dispositions) {
+        const disposition = { status: d.status as DispositionStatus, at: d.at, ...(d.reason !== undefined && { reason: d.reason }) };
+        await models.Comment.updateOne({ _id: d.commentId }, { $set: { disposition } });
+      }
+      const stateVersion = state.stateVersion;
+      for (const { id, ...task } of state.tasks) {
+        await moveForward(models.Task, id, stateVersion, { ...task, stateVersion });
+      }
+      await moveForward(models.Review, state.reviewId, stateVersion, {
+        documentId: state.documentId,
+        originRegion: state.originRegion,
+        org: state.org,
+        status: state.status,
+        stage: state.stage,
+        submittedAt: new Date(state.submittedAt),
+        stateVersion,
+        state,
+      });
+      if (state.status !== 'in_review') {
+        // Frees the document for a new review; a no-op once done.
+        await models.Document.updateOne({ _id: state.documentId, activeReviewId: state.reviewId }, { $set: { activeReviewId: null, status: state.status } });
+      }
+    },
+
+    /** The article numbers of a stored version; a missing version is a permanent failure. */
+    async loadVersionFacts({ documentId, version }: { documentId: string; version: number }): Promise<{ articleNumbers: string[] }> {
+      const found = await models.Version.findOne({ documentId, version }, { articles: 1 }).lean();
+      if (!found) throw ApplicationFailure.nonRetryable(`document ${documentId} has no version ${version}`, 'validation_failed');
+      return { articleNumbers: found.articles.map((a) => a.number) };
+    },
+  };
+}
+
+/**
+ * Writes `fields` unless the stored copy is already at `stateVersion` or later. The first try
+ * updates an older copy; when nothing older matched, an insert-if-absent covers the new document
+ * and leaves a newer one untouched.
+ */
+async function moveForward(
+  model: Models['Task'] | Models['Review'],
+  id: string,
+  stateVersion: number,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  const updated = await (model as Models['Review']).updateOne({ _id: id, stateVersion: { $lt: stateVersion } }, { $set: fields });
+  if (updated.matchedCount === 0) {
+    await (model as Models['Review']).updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Runs the worker and the API in one process against given servers: what `npm start` does after it
+ * has started (or been pointed at) Temporal and MongoDB.
+ */
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import mongoose, { type Connection } from 'mongoose';
+import { startApi } from '../api/server';
+import { createModels, ensureIndexes, type Models } from '../store/models';
+import { createReviewWorker } from '../worker/worker';
+import type { Config } from './config';
+import { connectClient, ensureSearchAttributes } from './temporal';
+
+export async function connectMongo(uri: string): Promise<Connection> {
+  return mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+}
+
+/** What `/readyz` reports: both dependencies answer a cheap request. */
+export function readinessProbe(mongo: Connection, client: Client): () => Promise<{ mongodb: boolean; temporal: boolean }> {
+  const ok = (p: Promise<unknown>) => p.then(() => true, () => false);
+  return async () => {
+    const [mongodb, temporal] = await Promise.all([
+      ok(mongo.db ? mongo.db.admin().ping() : Promise.reject(new Error('not connected'))),
+      ok(client.workflowService.getSystemInfo({})),
+    ]);
+    return { mongodb, temporal };
+  };
+}
+
+export interface WorkerHandle {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** Starts a review worker polling in the background until `stop()`. */
+export async function startWorker(config: Config, address: string, models: Models, workflowBundlePath?: string): Promise<WorkerHandle> {
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createReviewWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    models,
+    workflowBundlePath,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export async function runServices(
+  config: Config,
+  servers: { temporalAddress: string; mongodbUri: string },
+): Promise<{ apiUrl: string; stop(): Promise<void> }> {
+  const mongo = await connectMongo(servers.mongodbUri);
+  const models = createModels(mongo);
+  await ensureIndexes(models);
+  const client = await connectClient(servers.temporalAddress, config.temporal.namespace);
+  await ensureSearchAttributes(client, config.temporal.namespace);
+  const worker = await startWorker(config, servers.temporalAddress, models);
+  const api = await startApi({ config, models, temporal: client, readiness: readinessProbe(mongo, client) }, config.port);
+  return {
+    apiUrl: api.url,
+    async stop() {
+      await api.close();
+      await worker.stop();
+      await client.connection.close();
+      await mongo.close();
+    },
+  };
+}

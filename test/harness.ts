@@ -1,0 +1,97 @@
+/**
+ * What every server-backed test file starts: a fresh database on the run's FerretDB, a real worker
+ * on its own task queue of the run's Temporal server, and the Express app wired to both.
+ * The servers themselves are started once per run by `test/global-setup.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type express from 'express';
+import jwt from 'jsonwebtoken';
+import type { Connection } from 'mongoose';
+import { createApp } from '../api/app';
+import type { Region, Role } from '../domain/model';
+import { loadConfig, type Config } from '../runtime/config';
+import { connectMongo, readinessProbe, startWorker, type WorkerHandle } from '../runtime/services';
+import { connectClient, ensureSearchAttributes } from '../runtime/temporal';
+import { createModels, ensureIndexes, type Models } from '../store/models';
+
+export interface Claims {
+  sub: string;
+  region: Region;
+  roles: Role[];
+  org?: string;
+  name?: string;
+}
+
+export interface Harness {
+  app: express.Express;
+  models: Models;
+  client: Client;
+  config: Config;
+  mongo: Connection;
+  worker: WorkerHandle;
+  /** Signs a token for `claims` with the harness's secret (or `opts.secret`). */
+  token(claims: Claims, opts?: { expiresIn?: string | number; secret?: string }): string;
+  stop(): Promise<void>;
+}
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest so test/global-setup.ts starts the servers`);
+  return value;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const temporalAddress = required('TEST_TEMPORAL_ADDRESS');
+  const database = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      TEMPORAL_ADDRESS: temporalAddress,
+      MONGODB_URI: `${required('TEST_MONGODB_URI')}/${database}`,
+      AUTH_JWT_SECRET: TEST_SECRET,
+      TEMPORAL_TASK_QUEUE: `test-${database}`,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      ...env,
+    },
+    'component',
+  );
+  const mongo = await connectMongo(config.mongodbUri as string);
+  const models = createModels(mongo);
+  await ensureIndexes(models);
+  const client = await connectClient(temporalAddress, config.temporal.namespace);
+  await ensureSearchAttributes(client, config.temporal.namespace);
+  const worker = await startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
+  const app = createApp({ config, models, temporal: client, readiness: readinessProbe(mongo, client) });
+
+  return {
+    app,
+    models,
+    client,
+    config,
+    mongo,
+    worker,
+    token(claims, opts = {}) {
+      return jwt.sign({ ...claims }, opts.secret ?? TEST_SECRET, { algorithm: 'HS256', expiresIn: opts.expiresIn ?? '1h' } as jwt.SignOptions);
+    },
+    async stop() {
+      await worker.stop();
+      await client.connection.close();
+      await mongo.dropDatabase().catch(() => undefined);
+      await mongo.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Builds the Temporal worker that runs review workflows and their activities.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Models } from '../store/models';
+
+export interface ReviewWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  models: Models;
+  /** A prebuilt workflow bundle (production, tests); without it the worker bundles `workflows/`. */
+  workflowBundlePath?: string;
+}
+
+export async function createReviewWorker(options: ReviewWorkerOptions): Promise<Worker> {
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
+    ? { workflowBundle: { codePath: options.workflowBundlePath } }
+    : { workflowsPath: require.resolve('../workflows') };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({ models: options.models }),
+    shutdownGraceTime: '10 seconds',
+    ...workflows,
+  });
+}
