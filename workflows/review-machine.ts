@@ -84,6 +84,7 @@ export class ReviewMachine {
    */
   complete(taskId: string, actor: Actor, input: DecisionInput, at: string, facts?: VersionFacts): TaskRecord {
     const task = checkDecision(this.state, taskId, actor, input);
+    if (input.decision === 'resubmit' && !facts) throw new Refusal('validation_failed', 'the resubmitted version is unknown');
     const by: ActorRef = { sub: actor.sub, name: actor.name, region: actor.region, role: task.role };
     Object.assign(task, { status: 'completed', completedAt: at, decision: input.decision, completedBy: by });
     if (input.opinion !== undefined) task.opinion = input.opinion;
@@ -192,12 +193,11 @@ export class ReviewMachine {
   }
 
   private resubmit(input: DecisionInput, at: string, facts: VersionFacts | undefined): void {
-    if (!facts || input.version === undefined) throw new Refusal('validation_failed', 'the resubmitted version is unknown');
     for (const d of input.dispositions ?? []) {
       this.pending.dispositions.push({ commentId: d.commentId, status: d.status, at, ...(d.reason !== undefined && { reason: d.reason }) });
     }
-    this.state.version = input.version;
-    this.state.articleNumbers = facts.articleNumbers;
+    this.state.version = input.version as number; // checked by checkDecision
+    this.state.articleNumbers = facts?.articleNumbers ?? [];
     this.state.revisions++;
     this.state.clock.runningSince = at;
     this.record({ at, type: 'resubmitted', actor: this.state.drafter, version: input.version });

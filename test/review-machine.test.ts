@@ -1,0 +1,198 @@
+/**
+ * The review state machine on its own: every transition of the task table and the rules that
+ * refuse a decision. Pure code, no servers.
+ */
+import { DEFAULT_POLICY } from '../domain/clock';
+import type { ReviewInput } from '../domain/messages';
+import { CHECK_ITEMS, type Actor, type CheckInput, type DecisionInput, type TaskKind } from '../domain/model';
+import { Refusal } from '../domain/rules';
+import { ReviewMachine } from '../workflows/review-machine';
+
+const input: ReviewInput = {
+  reviewId: 'review:doc1:1',
+  documentId: 'doc1',
+  originRegion: 'beijing',
+  org: '北京市交通委员会',
+  drafter: { sub: 'd1' },
+  version: 1,
+  articleNumbers: ['1', '2', '3'],
+  urgent: false,
+  submittedAt: '2026-03-02T01:00:00.000Z',
+  policy: DEFAULT_POLICY,
+  timeModel: {},
+};
+
+const drafter: Actor = { sub: 'd1', region: 'beijing', roles: ['drafter'], org: '北京市交通委员会' };
+const bjReviewer: Actor = { sub: 'r1', region: 'beijing', roles: ['reviewer'] };
+const tjReviewer: Actor = { sub: 'r2', region: 'tianjin', roles: ['reviewer'] };
+const hbReviewer: Actor = { sub: 'r3', region: 'hebei', roles: ['reviewer'] };
+const bjSigner: Actor = { sub: 's1', region: 'beijing', roles: ['signer'] };
+
+const allPass: CheckInput[] = CHECK_ITEMS.map((item) => ({ item, result: 'pass' }));
+const approve: DecisionInput = { decision: 'approve', checklist: allPass };
+
+let clock = Date.parse(input.submittedAt);
+const at = () => new Date((clock += 3_600_000)).toISOString();
+
+function newMachine(): ReviewMachine {
+  let n = 0;
+  return new ReviewMachine(input, () => `c${++n}`);
+}
+
+function openTask(m: ReviewMachine, kind: TaskKind, region = 'beijing') {
+  const task = m.state.tasks.find((t) => t.kind === kind && t.region === region && t.status === 'open');
+  if (!task) throw new Error(`no open ${kind} task for ${region}`);
+  return task;
+}
+
+function refusal(fn: () => unknown): Refusal {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof Refusal) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('review machine', () => {
+  test('when submitted, an origin review task opens for the origin region and the clock runs', () => {
+    const m = newMachine();
+    expect(m.state.stage).toBe('origin_review');
+    expect(m.state.tasks).toHaveLength(1);
+    expect(m.state.tasks[0]).toMatchObject({ kind: 'origin_review', region: 'beijing', role: 'reviewer', status: 'open', version: 1 });
+    expect(m.state.clock.runningSince).toBe(input.submittedAt);
+  });
+
+  test('when both regions concur, the review goes to sign-off and signing approves it as legal', () => {
+    const m = newMachine();
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
+    expect(m.state.stage).toBe('consultation');
+    expect(Object.keys(m.state.consultations).sort()).toEqual(['hebei', 'tianjin']);
+
+    m.complete(openTask(m, 'consultation', 'tianjin').id, tjReviewer, { decision: 'concur' }, at());
+    expect(m.state.stage).toBe('consultation');
+    expect(m.state.consultations.tianjin).toMatchObject({ status: 'responded', decision: 'concur' });
+    m.complete(openTask(m, 'consultation', 'hebei').id, hbReviewer, { decision: 'concur' }, at());
+    expect(m.state.stage).toBe('signoff');
+
+    m.complete(openTask(m, 'signoff').id, bjSigner, { decision: 'sign' }, at());
+    expect(m.stageRef()).toEqual({ status: 'approved', stage: 'closed' });
+    expect(m.state.outcome?.conclusion).toBe('legal');
+    expect(m.state.clock.runningSince).toBeUndefined();
+  });
+
+  test('when a consulted region objects, the review goes to consolidation', () => {
+    const m = newMachine();
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
+    m.complete(openTask(m, 'consultation', 'tianjin').id, tjReviewer, { decision: 'object', opinion: '与天津规定冲突' }, at());
+    m.complete(openTask(m, 'consultation', 'hebei').id, hbReviewer, { decision: 'concur' }, at());
+    expect(m.state.stage).toBe('consolidation');
+    m.complete(openTask(m, 'consolidation').id, bjReviewer, { decision: 'proceed', opinion: '异议不成立，理由如下' }, at());
+    expect(m.state.stage).toBe('signoff');
+  });
+
+  test('when changes are requested, the clock stops until the drafter resubmits a newer version with dispositions', () => {
+    const m = newMachine();
+    const comments = [
+      { article: '2', text: '增设许可缺乏上位法依据', severity: 'blocking' as const, basis: '《行政许可法》第十四条' },
+      { text: '措辞建议', severity: 'advisory' as const },
+    ];
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'request_changes', comments }, at());
+    expect(m.state.stage).toBe('revision');
+    expect(m.state.clock.runningSince).toBeUndefined();
+    expect(m.state.clock.usedMsBeforeRun).toBeGreaterThan(0);
+    const [blocking] = m.drainPending().comments;
+    const revision = openTask(m, 'revision');
+    expect(revision.org).toBe(input.org);
+
+    expect(refusal(() => m.complete(revision.id, drafter, { decision: 'resubmit', version: 1, dispositions: [] }, at())).details?.map((d) => d.path)).toEqual(['version', 'dispositions']);
+    expect(refusal(() => m.complete(revision.id, drafter, { decision: 'resubmit', version: 2, dispositions: [{ commentId: blocking.id, status: 'not_adopted' }] }, at())).details?.[0].path).toBe('dispositions.0.reason');
+
+    m.complete(revision.id, drafter, { decision: 'resubmit', version: 2, dispositions: [{ commentId: blocking.id, status: 'adopted' }] }, at(), { articleNumbers: ['1', '2'] });
+    expect(m.state).toMatchObject({ stage: 'origin_review', version: 2, revisions: 1, articleNumbers: ['1', '2'] });
+    expect(m.state.clock.runningSince).toBeDefined();
+    expect(m.drainPending().dispositions).toEqual([expect.objectContaining({ commentId: blocking.id, status: 'adopted' })]);
+    expect(m.state.history.map((h) => h.type)).toEqual(expect.arrayContaining(['clock_stopped', 'clock_resumed', 'resubmitted']));
+  });
+
+  test('when sign-off returns the case, a new origin review opens and approval after revision is legal after revision', () => {
+    const m = newMachine();
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'request_changes', comments: [{ text: '须修改', severity: 'amend' }] }, at());
+    const [amend] = m.drainPending().comments;
+    m.complete(openTask(m, 'revision').id, drafter, { decision: 'resubmit', version: 2, dispositions: [{ commentId: amend.id, status: 'adopted' }] }, at(), { articleNumbers: ['1'] });
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
+    m.complete(openTask(m, 'consultation', 'tianjin').id, tjReviewer, { decision: 'concur' }, at());
+    m.complete(openTask(m, 'consultation', 'hebei').id, hbReviewer, { decision: 'concur' }, at());
+    m.complete(openTask(m, 'signoff').id, bjSigner, { decision: 'return', opinion: '请补充风险评估结论' }, at());
+    expect(m.state.stage).toBe('origin_review');
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
+    m.complete(openTask(m, 'consultation', 'tianjin').id, tjReviewer, { decision: 'concur' }, at());
+    m.complete(openTask(m, 'consultation', 'hebei').id, hbReviewer, { decision: 'concur' }, at());
+    m.complete(openTask(m, 'signoff').id, bjSigner, { decision: 'sign' }, at());
+    expect(m.state.outcome?.conclusion).toBe('legal_after_revision');
+  });
+
+  test('when rejected, the review closes as rejected with an illegal conclusion', () => {
+    const m = newMachine();
+    const checklist = allPass.map((c) => (c.item === 'competence' ? { item: c.item, result: 'fail' as const, note: '设定行政处罚' } : c));
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'reject', checklist, opinion: '超越权限' }, at());
+    expect(m.stageRef()).toEqual({ status: 'rejected', stage: 'closed' });
+    expect(m.state.outcome).toMatchObject({ conclusion: 'illegal', opinion: '超越权限' });
+  });
+
+  test('when the drafter withdraws, every open task is cancelled', () => {
+    const m = newMachine();
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
+    m.withdraw(drafter, at(), '政策调整');
+    expect(m.stageRef()).toEqual({ status: 'withdrawn', stage: 'closed' });
+    expect(m.state.tasks.filter((t) => t.kind === 'consultation').map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+    expect(refusal(() => m.withdraw(drafter, at())).code).toBe('conflict');
+  });
+
+  describe('refusals', () => {
+    test('when a reviewer of another region acts on the origin review, it is forbidden', () => {
+      const m = newMachine();
+      expect(refusal(() => m.complete(openTask(m, 'origin_review').id, tjReviewer, approve, at())).code).toBe('forbidden');
+    });
+
+    test('when a drafter of another organisation resubmits or withdraws, it is forbidden', () => {
+      const m = newMachine();
+      const stranger: Actor = { ...drafter, org: '北京市教育委员会' };
+      m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'request_changes', comments: [{ text: 'x' }] }, at());
+      expect(refusal(() => m.complete(openTask(m, 'revision').id, stranger, { decision: 'resubmit', version: 2 }, at())).code).toBe('forbidden');
+      expect(refusal(() => m.withdraw(stranger, at())).code).toBe('forbidden');
+    });
+
+    test('when a task is no longer open, a second decision is a conflict', () => {
+      const m = newMachine();
+      const task = openTask(m, 'origin_review');
+      m.complete(task.id, bjReviewer, approve, at());
+      expect(refusal(() => m.complete(task.id, bjReviewer, approve, at())).code).toBe('conflict');
+    });
+
+    test('when the decision does not fit the task, it is a validation failure', () => {
+      const m = newMachine();
+      expect(refusal(() => m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'sign' }, at())).details?.[0].path).toBe('decision');
+    });
+
+    test('when checklist items are missing or an approval carries a failed check, the approval is refused', () => {
+      const m = newMachine();
+      const task = openTask(m, 'origin_review');
+      const missing = refusal(() => m.complete(task.id, bjReviewer, { decision: 'approve', checklist: allPass.slice(0, 5) }, at()));
+      expect(missing.details?.[0].message).toContain('fair_competition, regional_consistency');
+      const failed = allPass.map((c) => (c.item === 'form' ? { ...c, result: 'fail' as const } : c));
+      const paths = refusal(() => m.complete(task.id, bjReviewer, { decision: 'approve', checklist: failed }, at())).details?.map((d) => d.path);
+      expect(paths).toEqual(['checklist.4.result', 'checklist.4.note']);
+      expect(task.status).toBe('open');
+    });
+
+    test('when a comment names an article the version does not have, or a request carries no comment, it is refused', () => {
+      const m = newMachine();
+      const task = openTask(m, 'origin_review');
+      expect(refusal(() => m.complete(task.id, bjReviewer, { decision: 'request_changes', comments: [{ article: '9', text: 'x' }] }, at())).details?.[0].path).toBe('comments.0.article');
+      expect(refusal(() => m.complete(task.id, bjReviewer, { decision: 'request_changes' }, at())).details?.[0].path).toBe('comments');
+      expect(refusal(() => m.complete(task.id, bjReviewer, { decision: 'reject', checklist: allPass }, at())).details?.[0].path).toBe('opinion');
+    });
+  });
+});
