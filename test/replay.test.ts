@@ -1,0 +1,27 @@
+/**
+ * Replays the saved histories of finished reviews against today's workflow code: a change that
+ * makes the workflow non-deterministic fails here. Refresh the fixtures (only for an intended,
+ * versioned change) with `SAVE_HISTORIES=1 npx jest test/workflow.test.ts`.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+
+const dir = join(__dirname, 'fixtures', 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+test('when the saved review histories are replayed, none is non-deterministic', async () => {
+  expect(files.length).toBeGreaterThanOrEqual(2);
+  const histories = files.map((f) => ({ workflowId: basename(f, '.json'), history: historyFromJSON(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }));
+  const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;
+  const source = bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('../workflows') };
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories(source, histories)) {
+    replayed++;
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+  expect(replayed).toBe(files.length);
+});
