@@ -1,0 +1,72 @@
+/**
+ * Who may see and do what (API.md "Who may do what"). Anything a caller may not see is reported as
+ * 404 so that guessed ids reveal nothing; what they may see but not do is 403.
+ */
+import { canActOn } from '../domain/rules';
+import type { Actor, ReviewState, TaskRecord } from '../domain/model';
+import type { DocumentDoc } from '../store/models';
+
+export function isSupervisor(actor: Actor): boolean {
+  return actor.roles.includes('supervisor');
+}
+
+/** The drafting organisation `actor` belongs to, if they are a drafter with one. */
+export function draftingOrg(actor: Actor): string | undefined {
+  return actor.roles.includes('drafter') ? actor.org : undefined;
+}
+
+/** Whether `actor` drafts for the organisation that owns something in `region` and `org`. */
+export function ownsAsDrafter(actor: Actor, owner: { region: string; org: string }): boolean {
+  const org = draftingOrg(actor);
+  return org !== undefined && actor.region === owner.region && org === owner.org;
+}
+
+/** Whether `actor` is a reviewer or signer of a region that takes part in the review. */
+export function takesPartAsReviewBody(actor: Actor, review: Pick<ReviewState, 'originRegion' | 'consultations'>): boolean {
+  if (!actor.roles.includes('reviewer') && !actor.roles.includes('signer')) return false;
+  return review.originRegion === actor.region || review.consultations?.[actor.region] !== undefined;
+}
+
+export function canSeeReview(actor: Actor, review: Pick<ReviewState, 'originRegion' | 'org' | 'consultations'>): boolean {
+  return isSupervisor(actor) || ownsAsDrafter(actor, { region: review.originRegion, org: review.org }) || takesPartAsReviewBody(actor, review);
+}
+
+/**
+ * Whether `actor` may see a document: supervisors and its own organisation always; review bodies
+ * once one of the document's reviews involves their region (`reviews` are that document's reviews).
+ */
+export function canSeeDocument(actor: Actor, doc: Pick<DocumentDoc, 'region' | 'org'>, reviews: Pick<ReviewState, 'originRegion' | 'org' | 'consultations'>[]): boolean {
+  return isSupervisor(actor) || ownsAsDrafter(actor, doc) || reviews.some((r) => takesPartAsReviewBody(actor, r));
+}
+
+export function canSeeTask(actor: Actor, task: Pick<TaskRecord, 'region' | 'role' | 'org'>): boolean {
+  return isSupervisor(actor) || canActOn(actor, task);
+}
+
+/** The MongoDB filter for the tasks `actor` may act on (supervisors: all). */
+export function taskFilterFor(actor: Actor): Record<string, unknown> | null {
+  if (isSupervisor(actor)) return {};
+  const clauses: Record<string, unknown>[] = [];
+  for (const role of actor.roles) {
+    if (role === 'drafter') {
+      if (actor.org !== undefined) clauses.push({ region: actor.region, role, org: actor.org });
+    } else if (role !== 'supervisor') {
+      clauses.push({ region: actor.region, role });
+    }
+  }
+  if (clauses.length === 0) return null;
+  return clauses.length === 1 ? clauses[0] : { $or: clauses };
+}
+
+/** The MongoDB filter for the notifications addressed to `actor`. */
+export function notificationFilterFor(actor: Actor): Record<string, unknown> | null {
+  const clauses: Record<string, unknown>[] = [];
+  for (const role of actor.roles) {
+    if (role === 'supervisor') clauses.push({ 'audience.role': role });
+    else if (role === 'drafter') {
+      if (actor.org !== undefined) clauses.push({ 'audience.role': role, 'audience.region': actor.region, 'audience.org': actor.org });
+    } else clauses.push({ 'audience.role': role, 'audience.region': actor.region });
+  }
+  if (clauses.length === 0) return null;
+  return clauses.length === 1 ? clauses[0] : { $or: clauses };
+}

@@ -1,0 +1,71 @@
+/**
+ * The Express app, built from injected dependencies (config, models, one Temporal client). It does
+ * not listen: `api/server.ts` does, and tests drive it with supertest.
+ */
+import express from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import swaggerUi from 'swagger-ui-express';
+import type { Actor } from '../domain/model';
+import { identify, requireActor } from './auth';
+import type { ApiDeps } from './deps';
+import { ApiError, errorMiddleware, notFoundHandler } from './errors';
+import { mount, rejectUnsafeKeys, type RouteSpec } from './http';
+import { buildOpenApi } from './openapi';
+import { documentRoutes } from './routes/documents';
+import { reviewRoutes } from './routes/reviews';
+import { taskRoutes } from './routes/tasks';
+
+export type { ApiDeps } from './deps';
+
+/** Every `/v1` route, in the order they are matched. */
+export function apiRoutes(deps: ApiDeps): RouteSpec[] {
+  return [...documentRoutes(deps), ...reviewRoutes(deps), ...taskRoutes(deps)];
+}
+
+export function createApp(deps: ApiDeps): express.Express {
+  const { config } = deps;
+  const routes = apiRoutes(deps);
+  const spec = buildOpenApi(routes);
+  const app = express();
+
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  // Operations: no token, no rate limit (orchestrators poll these).
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await deps.readiness().catch(() => ({ mongodb: false, temporal: false }));
+    if (!ready.mongodb || !ready.temporal) throw new ApiError('unavailable', 'not ready', ready);
+    res.json({ status: 'ready', ...ready });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(spec);
+  });
+  app.use('/docs', swaggerUi.serveFiles(spec), swaggerUi.setup(spec, { customSiteTitle: 'Legality review API' }));
+
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.rateLimitPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req, res) => {
+      const actor = res.locals.actor as Actor | undefined;
+      return actor ? `sub:${actor.sub}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+    },
+    handler: (_req, _res, next) => next(new ApiError('rate_limited', 'too many requests; slow down')),
+  });
+
+  app.use('/v1', identify(config.auth), limiter, requireActor, express.json({ limit: config.bodyLimit }), rejectUnsafeKeys);
+  const router = express.Router();
+  mount(router, routes);
+  app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware);
+  return app;
+}

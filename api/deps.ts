@@ -1,0 +1,15 @@
+/** What the API is built from; `api/server.ts` and the tests supply real ones. */
+import type { Client } from '@temporalio/client';
+import type { Config } from '../runtime/config';
+import type { Models } from '../store/models';
+
+export interface ApiDeps {
+  config: Config;
+  models: Models;
+  /** One Temporal client per process, never per request. */
+  temporal: Client;
+  /** Whether MongoDB and Temporal answer right now (for `/readyz`). */
+  readiness: () => Promise<{ mongodb: boolean; temporal: boolean }>;
+  /** The clock for deadlines and timestamps; tests may pin it. */
+  now?: () => Date;
+}

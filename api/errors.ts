@@ -1,0 +1,156 @@
+/**
+ * The API's one error type and the one middleware that maps every failure (zod, body parsing,
+ * domain refusals, Temporal, MongoDB) to the contract's `{ error: { code, message, details? } }`.
+ * Operational messages are shown; anything unexpected is logged and hidden behind `internal`.
+ */
+import {
+  ApplicationFailure,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import { Refusal, type FieldProblem, type RefusalCode } from '../domain/rules';
+
+export type ErrorCode =
+  | RefusalCode
+  | 'unauthenticated'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+const REFUSAL_CODES: readonly string[] = ['validation_failed', 'forbidden', 'not_found', 'conflict'] satisfies RefusalCode[];
+
+/** An error whose message is safe to show to the caller. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = STATUS_BY_CODE[code];
+  }
+
+  static notFound(what: string): ApiError {
+    return new ApiError('not_found', `${what} not found`);
+  }
+
+  static forbidden(message: string): ApiError {
+    return new ApiError('forbidden', message);
+  }
+
+  static conflict(message: string): ApiError {
+    return new ApiError('conflict', message);
+  }
+
+  static invalid(path: string, message: string): ApiError {
+    return new ApiError('validation_failed', message, [{ path, message }]);
+  }
+}
+
+/** One entry per failing field; an unknown key is reported at its own path. */
+export function zodProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const join = (path: PropertyKey[]) => [...(prefix ? [prefix] : []), ...path.map(String)].join('.');
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ path: join([...issue.path, key]), message: 'unknown field' });
+    } else {
+      problems.push({ path: join(issue.path) || '(body)', message: issue.message });
+    }
+  }
+  return problems;
+}
+
+const MONGO_UNAVAILABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+// gRPC status codes that mean "the server is not there right now": UNAVAILABLE, DEADLINE_EXCEEDED.
+const GRPC_UNAVAILABLE = new Set([14, 4]);
+
+function isUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (MONGO_UNAVAILABLE.has(err.name)) return true;
+  if (err.name === 'MongooseError' && /buffering timed out|not connected|client must be connected/i.test(err.message)) return true;
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const cause = (err as { cause?: unknown }).cause;
+  if (err instanceof ServiceError) return isGrpcServiceError(cause) ? GRPC_UNAVAILABLE.has(cause.code) : true;
+  if (isGrpcServiceError(err)) return GRPC_UNAVAILABLE.has(err.code);
+  return false;
+}
+
+/** Maps any thrown value to an {@link ApiError}, or `undefined` when it is unexpected (a 500). */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof z.ZodError) return new ApiError('validation_failed', 'the request is not valid', zodProblems(err));
+  if (err instanceof Refusal) return new ApiError(err.code, err.message, err.details);
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.type && REFUSAL_CODES.includes(cause.type)) {
+      const details = Array.isArray(cause.details) && cause.details.length > 0 ? cause.details[0] : undefined;
+      return new ApiError(cause.type as RefusalCode, cause.message, details ?? undefined);
+    }
+    return undefined;
+  }
+  if (err instanceof WorkflowNotFoundError) return ApiError.notFound('review');
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return ApiError.conflict('a review with this id is already running');
+  if (isUnavailable(err)) return new ApiError('unavailable', 'a dependency is unavailable; retry shortly');
+  if (err instanceof Error && (err as { code?: unknown }).code === 11000) return ApiError.conflict('the resource already exists');
+  // body-parser's errors carry `type`, `status` and `expose`.
+  const http = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof http?.type === 'string' && typeof http.status === 'number') {
+    if (http.type === 'entity.too.large') return new ApiError('payload_too_large', 'the request body is too large');
+    if (http.type === 'entity.parse.failed') return new ApiError('validation_failed', 'the request body is not valid JSON', [{ path: '(body)', message: 'malformed JSON' }]);
+    if (http.status === 415) return new ApiError('unsupported_media_type', String(http.message));
+    if (http.status >= 400 && http.status < 500 && http.expose === true) return new ApiError('validation_failed', String(http.message));
+  }
+  return undefined;
+}
+
+/** The one error middleware: every error response of the API goes through here. */
+export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
+  const mapped = toApiError(err);
+  if (!mapped) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', method: req.method, path: req.path, name: e.name, error: e.message, stack: e.stack }));
+  } else if (mapped.code === 'unavailable') {
+    console.error(JSON.stringify({ level: 'warn', msg: 'dependency unavailable', method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) }));
+  }
+  const error = mapped ?? new ApiError('internal', 'internal error');
+  if (res.headersSent) return;
+  if (error.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
+  if (error.code === 'unavailable') res.setHeader('Retry-After', '1');
+  res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } });
+};
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ApiError('not_found', `no route ${req.method} ${req.path}`));
+};

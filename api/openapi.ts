@@ -1,0 +1,231 @@
+/**
+ * OpenAPI 3.1, generated from the route table and the very zod schemas that validate requests
+ * (`z.toJSONSchema`, input side), so what the spec promises is what the API checks.
+ */
+import { z } from 'zod';
+import { CONSULTATION_STATUSES, REGIONS, REVIEW_STATUSES, ROLES, STAGES, TASK_KINDS, TASK_STATUSES } from '../domain/model';
+import { STATUS_BY_CODE, type ErrorCode } from './errors';
+import type { RouteSpec } from './http';
+
+type Json = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType): Json {
+  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+const CODE_BY_STATUS = Object.fromEntries(Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code])) as Record<number, ErrorCode>;
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'validation_failed: details list the failing fields',
+  401: 'unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims',
+  403: 'forbidden: visible to the caller but not theirs to act on',
+  404: 'not_found (also for what the caller may not see)',
+  409: 'conflict: task not open any more, a review already active, stale version',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+  500: 'internal (never a stack trace)',
+  503: 'unavailable: a dependency is down; safe to retry',
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const isoTime = { type: 'string', format: 'date-time' };
+const actorRef = { type: 'object', properties: { sub: { type: 'string' }, name: { type: 'string' }, region: { enum: REGIONS }, role: { enum: ROLES } } };
+
+const components: Json = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: {
+          code: { enum: Object.keys(STATUS_BY_CODE) },
+          message: { type: 'string' },
+          details: { description: 'for validation_failed: [{ path, message }]' },
+        },
+      },
+    },
+  },
+  Document: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      title: { type: 'string' },
+      docType: { type: 'string' },
+      summary: { type: 'string' },
+      region: { enum: REGIONS },
+      org: { type: 'string' },
+      status: { enum: ['draft', ...REVIEW_STATUSES] },
+      currentVersion: { type: 'integer' },
+      versions: { type: 'array', items: { type: 'object', properties: { version: { type: 'integer' }, createdAt: isoTime } } },
+      activeReviewId: { type: ['string', 'null'] },
+      createdAt: isoTime,
+      updatedAt: isoTime,
+    },
+  },
+  Version: {
+    type: 'object',
+    properties: {
+      documentId: { type: 'string' },
+      version: { type: 'integer' },
+      title: { type: 'string' },
+      articles: { type: 'array', items: { type: 'object', properties: { number: { type: 'string' }, text: { type: 'string' } } } },
+      legalBasis: { type: 'array', items: { type: 'string' } },
+      materials: { type: 'object' },
+      urgent: { type: 'boolean' },
+      createdAt: isoTime,
+    },
+  },
+  Task: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      reviewId: { type: 'string' },
+      documentId: { type: 'string' },
+      kind: { enum: TASK_KINDS },
+      region: { enum: REGIONS },
+      role: { enum: ROLES },
+      status: { enum: TASK_STATUSES },
+      version: { type: 'integer' },
+      dueAt: { type: ['string', 'null'], format: 'date-time' },
+      createdAt: isoTime,
+      completedAt: isoTime,
+      decision: { type: 'string' },
+      completedBy: actorRef,
+    },
+  },
+  Review: {
+    type: 'object',
+    properties: {
+      reviewId: { type: 'string' },
+      documentId: { type: 'string' },
+      originRegion: { enum: REGIONS },
+      org: { type: 'string' },
+      version: { type: 'integer' },
+      status: { enum: REVIEW_STATUSES },
+      stage: { enum: STAGES },
+      outcome: { type: 'object' },
+      openTasks: { type: 'array', items: ref('Task') },
+      consultations: {
+        type: 'object',
+        additionalProperties: { type: 'object', properties: { status: { enum: CONSULTATION_STATUSES }, decision: { type: 'string' }, respondedAt: isoTime } },
+      },
+      deadlines: {
+        type: 'object',
+        properties: {
+          reviewDueAt: isoTime,
+          workingDaysUsed: { type: 'integer' },
+          workingDaysLeft: { type: 'integer' },
+          clockRunning: { type: 'boolean' },
+          tasks: { type: 'array', items: { type: 'object', properties: { taskId: { type: 'string' }, kind: { enum: TASK_KINDS }, region: { enum: REGIONS }, dueAt: { type: ['string', 'null'] }, overdue: { type: 'boolean' } } } },
+        },
+      },
+      history: { type: 'array', items: { type: 'object', properties: { at: isoTime, type: { type: 'string' }, actor: actorRef } } },
+      submittedAt: isoTime,
+      closedAt: isoTime,
+      urgent: { type: 'boolean' },
+      revisions: { type: 'integer' },
+    },
+  },
+  Opinion: {
+    type: 'object',
+    description: '合法性审核意见书: document, version, dates, checklist, comments and their disposition, consultations, conclusion, signer',
+    properties: {
+      reviewId: { type: 'string' },
+      document: { type: 'object' },
+      version: { type: 'object' },
+      dates: { type: 'object' },
+      checklist: { type: 'array' },
+      comments: { type: 'array' },
+      consultations: { type: 'array' },
+      conclusion: { enum: ['legal', 'legal_after_revision', 'illegal'] },
+      decidedBy: actorRef,
+      decidedAt: isoTime,
+      opinion: { type: 'string' },
+    },
+  },
+  Stats: { type: 'object', properties: { reviews: { type: 'object' }, tasks: { type: 'object' } } },
+};
+
+function errorResponse(status: number): Json {
+  return {
+    description: ERROR_DESCRIPTIONS[status] ?? CODE_BY_STATUS[status] ?? 'error',
+    content: { 'application/json': { schema: ref('Error') } },
+  };
+}
+
+function operation(spec: RouteSpec): Json {
+  const params: Json[] = [];
+  for (const match of spec.path.matchAll(/:(\w+)/g)) {
+    params.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
+  }
+  if (spec.query instanceof z.ZodObject) {
+    for (const [name, field] of Object.entries(spec.query.shape as Record<string, z.ZodType>)) {
+      const schema = jsonSchema(field);
+      const description = typeof schema.description === 'string' ? schema.description : undefined;
+      params.push({ name, in: 'query', required: !field.safeParse(undefined).success, schema, ...(description ? { description } : {}) });
+    }
+  }
+  const responses: Json = {};
+  for (const r of spec.responses) {
+    const schema = typeof r.schema === 'string' ? ref(r.schema) : (r.schema ?? { type: 'object' });
+    responses[String(r.status)] = {
+      description: r.description,
+      content: { 'application/json': { schema }, ...(r.html ? { 'text/html': { schema: { type: 'string' } } } : {}) },
+    };
+  }
+  for (const status of [...spec.errors, 401, 429, 500, 503]) responses[String(status)] = errorResponse(status);
+  return {
+    operationId: `${spec.method}${spec.path.replace(/\/:(\w+)/g, (_m, p: string) => `By${p[0].toUpperCase()}${p.slice(1)}`).replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    tags: [spec.tag],
+    security: [{ bearerAuth: [] }],
+    ...(params.length ? { parameters: params } : {}),
+    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
+    responses,
+  };
+}
+
+const opsPaths: Json = {
+  '/healthz': { get: { operationId: 'healthz', summary: 'The process is up', tags: ['operations'], security: [], responses: { 200: { description: '{ status: "ok" }' } } } },
+  '/readyz': {
+    get: {
+      operationId: 'readyz',
+      summary: 'MongoDB and Temporal are reachable',
+      tags: ['operations'],
+      security: [],
+      responses: { 200: { description: '{ status: "ready", mongodb, temporal }' }, 503: errorResponse(503) },
+    },
+  },
+  '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', tags: ['operations'], security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+  '/docs': { get: { operationId: 'docs', summary: 'Interactive documentation (Swagger UI)', tags: ['operations'], security: [], responses: { 200: { description: 'HTML', content: { 'text/html': {} } } } } },
+};
+
+/** The OpenAPI document of the routes in `routes` plus the operational endpoints. */
+export function buildOpenApi(routes: RouteSpec[]): Json {
+  const paths: Record<string, Json> = {};
+  for (const spec of routes) {
+    const path = spec.path.replace(/:(\w+)/g, '{$1}');
+    paths[path] = { ...(paths[path] ?? {}), [spec.method]: operation(spec) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Beijing–Tianjin–Hebei legality review of administrative normative documents',
+      version: '1.0.0',
+      description: 'The engine of the three-region platform for the legality review (合法性审核) of administrative normative documents.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearerAuth: [] }],
+    tags: ['documents', 'reviews', 'tasks', 'notifications', 'supervision', 'operations'].map((name) => ({ name })),
+    paths: { ...paths, ...opsPaths },
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256, with exp; claims sub, name?, region, roles, org?' } },
+      schemas: components,
+    },
+  };
+}

@@ -1,0 +1,269 @@
+/** Documents, their versions and comments, and starting a review of one. */
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../domain/model';
+import {
+  DocumentIdAttribute,
+  OriginRegionAttribute,
+  ReviewStageAttribute,
+  ReviewStatusAttribute,
+  reviewWorkflowId,
+  type ReviewInput,
+} from '../../domain/messages';
+import type { CommentDoc, DocumentDoc, VersionDoc } from '../../store/models';
+import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../access';
+import type { ApiDeps } from '../deps';
+import { ApiError } from '../errors';
+import { route, type RouteSpec } from '../http';
+import { documentFor } from '../lookup';
+import { documentBodySchema, listCommentsQuerySchema, startReviewBodySchema, type DocumentBody } from '../schemas';
+import { commentView, documentView, versionView } from '../views';
+
+export const versionId = (documentId: string, version: number): string => `${documentId}:v${version}`;
+
+function versionRecord(documentId: string, version: number, body: DocumentBody, actor: Actor, at: Date): VersionDoc {
+  return {
+    _id: versionId(documentId, version),
+    documentId,
+    version,
+    title: body.title,
+    ...(body.docType !== undefined ? { docType: body.docType } : {}),
+    ...(body.summary !== undefined ? { summary: body.summary } : {}),
+    articles: body.articles,
+    legalBasis: body.legalBasis,
+    materials: body.materials,
+    urgent: body.urgent ?? false,
+    createdBy: { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) },
+    createdAt: at,
+  };
+}
+
+function requireOwner(actor: Actor, doc: DocumentDoc, what: string): void {
+  if (!ownsAsDrafter(actor, doc)) throw ApiError.forbidden(`only a drafter of ${doc.org} may ${what}`);
+}
+
+export function documentRoutes(deps: ApiDeps): RouteSpec[] {
+  const { models, config } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return [
+    route({
+      method: 'post',
+      path: '/v1/documents',
+      tag: 'documents',
+      summary: 'Create a document (drafter); region and org come from the token',
+      body: documentBodySchema,
+      responses: [{ status: 201, description: 'the document', schema: 'Document' }],
+      errors: [400, 403, 413],
+      handler: async ({ actor, body, res }) => {
+        const org = draftingOrg(actor);
+        if (org === undefined) throw ApiError.forbidden('only a drafter with an organisation (org claim) may create documents');
+        const id = randomUUID();
+        const at = now();
+        // The version goes in first, so a document never announces a version that is not there.
+        await models.Version.create(versionRecord(id, 1, body, actor, at));
+        try {
+          const created = await models.Document.create({
+            _id: id,
+            title: body.title,
+            docType: body.docType,
+            summary: body.summary,
+            region: actor.region,
+            org,
+            createdBy: { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) },
+            status: 'draft',
+            currentVersion: 1,
+            versions: [{ version: 1, createdAt: at }],
+            activeReviewId: null,
+            reviewCount: 0,
+          });
+          res.status(201).location(`/v1/documents/${id}`).json(documentView(created.toObject()));
+        } catch (err) {
+          await models.Version.deleteOne({ _id: versionId(id, 1) }).catch(() => undefined);
+          throw err;
+        }
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/documents/:id',
+      tag: 'documents',
+      summary: 'Read a document',
+      responses: [{ status: 200, description: 'the document', schema: 'Document' }],
+      errors: [404],
+      handler: async ({ actor, params, res }) => {
+        const { doc } = await documentFor(deps, actor, params.id);
+        res.json(documentView(doc));
+      },
+    }),
+
+    route({
+      method: 'post',
+      path: '/v1/documents/:id/versions',
+      tag: 'documents',
+      summary: 'Add a revised text (owning drafter)',
+      body: documentBodySchema,
+      responses: [{ status: 201, description: '{ id, version }' }],
+      errors: [400, 403, 404, 409, 413],
+      handler: async ({ actor, params, body, res }) => {
+        const { doc } = await documentFor(deps, actor, params.id);
+        requireOwner(actor, doc, 'revise this document');
+        let current = doc;
+        // Optimistic: claim version n+1 by inserting it, then move the document on only if nobody else did.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const next = current.currentVersion + 1;
+          const at = now();
+          try {
+            await models.Version.create(versionRecord(doc._id, next, body, actor, at));
+          } catch (err) {
+            if ((err as { code?: unknown }).code !== 11000) throw err;
+            const reloaded = await models.Document.findById(doc._id).lean<DocumentDoc>();
+            if (!reloaded) throw ApiError.notFound('document');
+            current = reloaded;
+            continue;
+          }
+          const updated = await models.Document.findOneAndUpdate(
+            { _id: doc._id, currentVersion: current.currentVersion },
+            {
+              $inc: { currentVersion: 1 },
+              $push: { versions: { version: next, createdAt: at } },
+              $set: { title: body.title, ...(body.docType !== undefined ? { docType: body.docType } : {}), ...(body.summary !== undefined ? { summary: body.summary } : {}) },
+            },
+            { new: true },
+          ).lean<DocumentDoc>();
+          if (updated) {
+            res.status(201).location(`/v1/documents/${doc._id}/versions/${next}`).json({ id: doc._id, documentId: doc._id, version: next, createdAt: at.toISOString() });
+            return;
+          }
+          await models.Version.deleteOne({ _id: versionId(doc._id, next) });
+          const reloaded = await models.Document.findById(doc._id).lean<DocumentDoc>();
+          if (!reloaded) throw ApiError.notFound('document');
+          current = reloaded;
+        }
+        throw ApiError.conflict('the document changed concurrently; retry');
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/documents/:id/versions/:version',
+      tag: 'documents',
+      summary: 'Read one version of a document',
+      responses: [{ status: 200, description: 'the version', schema: 'Version' }],
+      errors: [404],
+      handler: async ({ actor, params, res }) => {
+        const { doc } = await documentFor(deps, actor, params.id);
+        const n = Number(params.version);
+        if (!/^[1-9]\d{0,8}$/.test(params.version) || n > doc.currentVersion) throw ApiError.notFound('version');
+        const version = await models.Version.findById(versionId(doc._id, n)).lean<VersionDoc>();
+        if (!version) throw ApiError.notFound('version');
+        res.json(versionView(version));
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/documents/:id/comments',
+      tag: 'documents',
+      summary: 'The comments made on a document in the reviews the caller may see',
+      query: listCommentsQuerySchema,
+      responses: [{ status: 200, description: '{ items: [comment] }' }],
+      errors: [400, 404],
+      handler: async ({ actor, params, query, res }) => {
+        const { doc, reviews } = await documentFor(deps, actor, params.id);
+        const filter: Record<string, unknown> = { documentId: doc._id };
+        // A consulted region sees only the comments of the reviews it takes part in.
+        let reviewIds: string[] | undefined;
+        if (!isSupervisor(actor) && !ownsAsDrafter(actor, doc)) reviewIds = reviews.filter((r) => canSeeReview(actor, r.state)).map((r) => r._id);
+        if (query.reviewId !== undefined) reviewIds = (reviewIds ?? [query.reviewId]).filter((r) => r === query.reviewId);
+        if (reviewIds !== undefined) filter.reviewId = { $in: reviewIds };
+        if (query.version !== undefined) filter.version = query.version;
+        const comments = await models.Comment.find(filter).sort({ createdAt: 1, _id: 1 }).limit(5000).lean<CommentDoc[]>();
+        res.json({ items: comments.map(commentView) });
+      },
+    }),
+
+    route({
+      method: 'post',
+      path: '/v1/documents/:id/reviews',
+      tag: 'reviews',
+      summary: 'Submit the current version for legality review (owning drafter)',
+      description: 'One active review per document: a second one while one is active is 409.',
+      body: startReviewBodySchema,
+      responses: [{ status: 202, description: '{ reviewId, documentId, status, stage }' }],
+      errors: [400, 403, 404, 409],
+      handler: async ({ actor, params, body, res }) => {
+        const { doc } = await documentFor(deps, actor, params.id);
+        requireOwner(actor, doc, 'submit this document for review');
+        const version = await models.Version.findById(versionId(doc._id, doc.currentVersion)).lean<VersionDoc>();
+        if (!version) throw ApiError.conflict('the current version is still being written; retry');
+        if (typeof version.materials?.draftingExplanation !== 'string' || version.materials.draftingExplanation.trim() === '') {
+          throw ApiError.invalid('materials.draftingExplanation', 'the materials are incomplete: a drafting explanation is required');
+        }
+
+        const claimed = await claimDocument(deps, doc);
+        const reviewId = claimed.reviewId;
+        const input: ReviewInput = {
+          reviewId,
+          documentId: doc._id,
+          originRegion: doc.region,
+          org: doc.org,
+          drafter: { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) },
+          version: doc.currentVersion,
+          articleNumbers: version.articles.map((a) => a.number),
+          urgent: body.urgent ?? version.urgent ?? false,
+          submittedAt: now().toISOString(),
+          policy: config.policy,
+          timeModel: config.timeModel,
+        };
+        try {
+          await deps.temporal.workflow.start('reviewWorkflow', {
+            workflowId: reviewId,
+            taskQueue: config.temporal.taskQueue,
+            args: [input],
+            typedSearchAttributes: [
+              { key: OriginRegionAttribute, value: doc.region },
+              { key: DocumentIdAttribute, value: doc._id },
+              { key: ReviewStageAttribute, value: 'origin_review' },
+              { key: ReviewStatusAttribute, value: 'in_review' },
+            ],
+          });
+        } catch (err) {
+          // Give the document back, but only if the claim is still ours.
+          await models.Document.updateOne({ _id: doc._id, activeReviewId: reviewId }, { $set: { activeReviewId: null, status: claimed.previousStatus } }).catch(() => undefined);
+          throw err;
+        }
+        res.status(202).location(`/v1/reviews/${encodeURIComponent(reviewId)}`).json({ reviewId, documentId: doc._id, status: 'in_review', stage: 'origin_review' });
+      },
+    }),
+  ];
+}
+
+/**
+ * Marks the document as under review with the next review id, atomically: of two concurrent
+ * submissions one wins and the other gets 409. A claim left by a review that has since closed
+ * (its mirror says so) is released first.
+ */
+async function claimDocument(deps: ApiDeps, doc: DocumentDoc): Promise<{ reviewId: string; previousStatus: DocumentDoc['status'] }> {
+  const { models } = deps;
+  let current = doc;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (current.activeReviewId) {
+      const active = await models.Review.findById(current.activeReviewId, { status: 1 }).lean<{ status: string }>();
+      if (!active || active.status === 'in_review') throw ApiError.conflict(`review ${current.activeReviewId} is already active for this document`);
+      await models.Document.updateOne({ _id: current._id, activeReviewId: current.activeReviewId }, { $set: { activeReviewId: null } });
+    }
+    const reviewCount = current.reviewCount ?? 0;
+    const reviewId = reviewWorkflowId(current._id, reviewCount + 1);
+    const claimed = await models.Document.findOneAndUpdate(
+      { _id: current._id, activeReviewId: null, reviewCount },
+      { $set: { activeReviewId: reviewId, status: 'in_review' }, $inc: { reviewCount: 1 } },
+      { new: true },
+    ).lean<DocumentDoc>();
+    if (claimed) return { reviewId, previousStatus: current.status };
+    const reloaded = await models.Document.findById(current._id).lean<DocumentDoc>();
+    if (!reloaded) throw ApiError.notFound('document');
+    current = reloaded;
+  }
+  throw ApiError.conflict('a review is already active for this document');
+}

@@ -1,0 +1,120 @@
+/** Reviews: the live state, the supervisors' list, withdrawal and the opinion. */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { withdrawUpdate } from '../../domain/messages';
+import type { CommentDoc, DocumentDoc, ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
+import { isSupervisor, ownsAsDrafter } from '../access';
+import type { ApiDeps } from '../deps';
+import { ApiError } from '../errors';
+import { afterCursor, allOf, decodeCursor, encodeCursor, route, type RouteSpec } from '../http';
+import { reviewFor } from '../lookup';
+import { buildOpinion, opinionHtml } from '../opinion';
+import { emptyQuerySchema, listReviewsQuerySchema, withdrawBodySchema } from '../schemas';
+import { reviewSummary, reviewView } from '../views';
+import { versionId } from './documents';
+
+export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
+  const { models, config } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return [
+    route({
+      method: 'get',
+      path: '/v1/reviews',
+      tag: 'reviews',
+      summary: 'List reviews (supervisor), newest first',
+      query: listReviewsQuerySchema,
+      responses: [{ status: 200, description: '{ items: [review summary], nextCursor }' }],
+      errors: [400, 403],
+      handler: async ({ actor, query, res }) => {
+        if (!isSupervisor(actor)) throw ApiError.forbidden('only supervisors list reviews');
+        const filter: Record<string, unknown> = {};
+        if (query.region) filter.originRegion = query.region;
+        if (query.status) filter.status = query.status;
+        if (query.stage) filter.stage = query.stage;
+        if (query.documentId) filter.documentId = query.documentId;
+        if (query.overdue !== undefined) {
+          // Overdue is a property of open tasks: find them through the Task collection's dueAt.
+          const late = await models.Task.find({ status: 'open', dueAt: { $lt: now().toISOString() } }, { reviewId: 1 }).lean<Pick<TaskDoc, 'reviewId'>[]>();
+          const ids = [...new Set(late.map((t) => t.reviewId))];
+          filter._id = query.overdue ? { $in: ids } : { $nin: ids };
+        }
+        const after = query.cursor ? afterCursor('submittedAt', decodeCursor(query.cursor), true) : {};
+        const docs = await models.Review.find(allOf(filter, after))
+          .sort({ submittedAt: -1, _id: -1 })
+          .limit(query.limit + 1)
+          .lean<ReviewDoc[]>();
+        const page = docs.slice(0, query.limit);
+        const last = page[page.length - 1];
+        const nextCursor = docs.length > query.limit && last ? encodeCursor({ value: new Date(last.submittedAt).toISOString(), id: last._id }) : null;
+        res.json({ items: page.map(reviewSummary), nextCursor });
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/reviews/:reviewId',
+      tag: 'reviews',
+      summary: 'The live state of a review, with its deadlines',
+      responses: [{ status: 200, description: 'the review', schema: 'Review' }],
+      errors: [404],
+      handler: async ({ actor, params, res }) => {
+        const { state } = await reviewFor(deps, actor, params.reviewId);
+        res.json(reviewView(state, now(), config));
+      },
+    }),
+
+    route({
+      method: 'post',
+      path: '/v1/reviews/:reviewId/withdraw',
+      tag: 'reviews',
+      summary: 'Withdraw a review (owning drafter); its open tasks are cancelled',
+      body: withdrawBodySchema,
+      responses: [{ status: 200, description: '{ reviewId, status, stage }' }],
+      errors: [400, 403, 404, 409],
+      handler: async ({ actor, params, body, res }) => {
+        const { state } = await reviewFor(deps, actor, params.reviewId);
+        if (!ownsAsDrafter(actor, { region: state.originRegion, org: state.org })) throw ApiError.forbidden(`only a drafter of ${state.org} may withdraw this review`);
+        if (state.status !== 'in_review') throw ApiError.conflict(`the review is already ${state.status}`);
+        try {
+          const result = await deps.temporal.workflow
+            .getHandle(state.reviewId)
+            .executeUpdate(withdrawUpdate, { args: [{ actor, ...(body.reason ? { reason: body.reason } : {}) }] });
+          res.json({ reviewId: state.reviewId, status: result.status, stage: result.stage });
+        } catch (err) {
+          // The review exists (we just read it), so a workflow that is gone has closed.
+          if (err instanceof WorkflowNotFoundError) throw ApiError.conflict('the review is already closed');
+          throw err;
+        }
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/reviews/:reviewId/opinion',
+      tag: 'reviews',
+      summary: 'The legality review opinion (合法性审核意见书); JSON, or a printable page with Accept: text/html',
+      query: emptyQuerySchema,
+      responses: [
+        { status: 200, description: 'the opinion', schema: 'Opinion', html: true },
+      ],
+      errors: [404, 409],
+      handler: async ({ actor, params, req, res }) => {
+        const { state } = await reviewFor(deps, actor, params.reviewId);
+        if (state.status !== 'approved' && state.status !== 'rejected') {
+          throw ApiError.conflict(`the opinion exists once the review is approved or rejected; it is ${state.status}`);
+        }
+        const [doc, version, comments] = await Promise.all([
+          models.Document.findById(state.documentId).lean<DocumentDoc>(),
+          models.Version.findById(versionId(state.documentId, state.version)).lean<VersionDoc>(),
+          models.Comment.find({ reviewId: state.reviewId }).sort({ createdAt: 1, _id: 1 }).lean<CommentDoc[]>(),
+        ]);
+        const opinion = buildOpinion({ state, doc, version, comments, config });
+        if (req.accepts(['json', 'html']) === 'html') {
+          res.type('html').send(opinionHtml(opinion));
+        } else {
+          res.json(opinion);
+        }
+      },
+    }),
+  ];
+}

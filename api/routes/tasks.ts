@@ -1,0 +1,168 @@
+/** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { DECISIONS_BY_KIND, REGIONS, REVIEW_STATUSES, STAGES, type DecisionInput } from '../../domain/model';
+import { completeTaskUpdate } from '../../domain/messages';
+import { canActOn } from '../../domain/rules';
+import type { DocumentDoc, NotificationDoc, TaskDoc } from '../../store/models';
+import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
+import type { ApiDeps } from '../deps';
+import { ApiError } from '../errors';
+import { afterCursor, allOf, decodeCursor, encodeCursor, route, type RouteSpec } from '../http';
+import { completeTaskBodySchema, emptyQuerySchema, listNotificationsQuerySchema, listTasksQuerySchema } from '../schemas';
+import { notificationView, taskDocView } from '../views';
+
+export function taskRoutes(deps: ApiDeps): RouteSpec[] {
+  const { models } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const visibleTask = async (actor: Parameters<typeof canSeeTask>[0], id: string): Promise<TaskDoc> => {
+    const task = await models.Task.findById(id).lean<TaskDoc>();
+    if (!task || !canSeeTask(actor, task)) throw ApiError.notFound('task');
+    return task;
+  };
+
+  return [
+    route({
+      method: 'get',
+      path: '/v1/tasks',
+      tag: 'tasks',
+      summary: "The caller's actionable tasks (by region and role), or all for supervisors; newest first",
+      query: listTasksQuerySchema,
+      responses: [{ status: 200, description: '{ items: [task], nextCursor }' }],
+      errors: [400],
+      handler: async ({ actor, query, res }) => {
+        const visible = taskFilterFor(actor);
+        if (visible === null) {
+          res.json({ items: [], nextCursor: null });
+          return;
+        }
+        const filter: Record<string, unknown> = {};
+        if (query.status) filter.status = query.status;
+        if (query.kind) filter.kind = query.kind;
+        if (query.region) filter.region = query.region;
+        if (query.reviewId) filter.reviewId = query.reviewId;
+        const after = query.cursor ? afterCursor('createdAt', decodeCursor(query.cursor), false) : {};
+        const docs = await models.Task.find(allOf(visible, filter, after))
+          .sort({ createdAt: -1, _id: -1 })
+          .limit(query.limit + 1)
+          .lean<TaskDoc[]>();
+        const page = docs.slice(0, query.limit);
+        const last = page[page.length - 1];
+        res.json({ items: page.map(taskDocView), nextCursor: docs.length > query.limit && last ? encodeCursor({ value: last.createdAt, id: last._id }) : null });
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/tasks/:taskId',
+      tag: 'tasks',
+      summary: 'Read a task',
+      responses: [{ status: 200, description: 'the task', schema: 'Task' }],
+      errors: [404],
+      handler: async ({ actor, params, res }) => {
+        res.json(taskDocView(await visibleTask(actor, params.taskId)));
+      },
+    }),
+
+    route({
+      method: 'post',
+      path: '/v1/tasks/:taskId/complete',
+      tag: 'tasks',
+      summary: 'Decide a task; answers once the workflow has accepted and stored the decision',
+      body: completeTaskBodySchema,
+      responses: [{ status: 200, description: '{ task, review: { status, stage } }' }],
+      errors: [400, 403, 404, 409],
+      handler: async ({ actor, params, body, res }) => {
+        const task = await visibleTask(actor, params.taskId);
+        if (!canActOn(actor, task)) throw ApiError.forbidden(`this task is for a ${task.role} of ${task.region}`);
+        const allowed: readonly string[] = DECISIONS_BY_KIND[task.kind];
+        if (!allowed.includes(body.decision)) throw ApiError.invalid('decision', `a ${task.kind} task takes one of: ${allowed.join(', ')}`);
+        if (task.status !== 'open') throw ApiError.conflict(`task ${task._id} is ${task.status}, not open`);
+
+        const input: DecisionInput = { ...body };
+        if (body.decision === 'resubmit' && body.version === undefined) {
+          const doc = await models.Document.findById(task.documentId, { currentVersion: 1 }).lean<Pick<DocumentDoc, 'currentVersion'>>();
+          if (!doc) throw ApiError.notFound('document');
+          input.version = doc.currentVersion;
+        }
+        try {
+          const result = await deps.temporal.workflow
+            .getHandle(task.reviewId)
+            .executeUpdate(completeTaskUpdate, { args: [{ taskId: task._id, actor, input }] });
+          res.json(result);
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw ApiError.conflict('the review is closed');
+          throw err;
+        }
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/notifications',
+      tag: 'notifications',
+      summary: "The caller's notifications (reminders, overdue notices, escalations), newest first",
+      query: listNotificationsQuerySchema,
+      responses: [{ status: 200, description: '{ items: [notification], nextCursor }' }],
+      errors: [400],
+      handler: async ({ actor, query, res }) => {
+        const audience = notificationFilterFor(actor);
+        if (audience === null) {
+          res.json({ items: [], nextCursor: null });
+          return;
+        }
+        const after = query.cursor ? afterCursor('createdAt', decodeCursor(query.cursor), true) : {};
+        const docs = await models.Notification.find(allOf(audience, after))
+          .sort({ createdAt: -1, _id: -1 })
+          .limit(query.limit + 1)
+          .lean<NotificationDoc[]>();
+        const page = docs.slice(0, query.limit);
+        const last = page[page.length - 1];
+        res.json({
+          items: page.map(notificationView),
+          nextCursor: docs.length > query.limit && last ? encodeCursor({ value: new Date(last.createdAt).toISOString(), id: last._id }) : null,
+        });
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/stats',
+      tag: 'supervision',
+      summary: 'Counts of reviews by status, stage and origin region; open and overdue tasks by region (supervisor)',
+      query: emptyQuerySchema,
+      responses: [{ status: 200, description: 'the counts', schema: 'Stats' }],
+      errors: [403],
+      handler: async ({ actor, res }) => {
+        if (!isSupervisor(actor)) throw ApiError.forbidden('only supervisors read statistics');
+        const at = now();
+        const count = async (model: typeof models.Review | typeof models.Task, match: Record<string, unknown>, field: string) => {
+          const rows = await (model as typeof models.Review).aggregate<{ _id: string; n: number }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]);
+          return Object.fromEntries(rows.map((r) => [String(r._id), r.n]));
+        };
+        const zeros = (keys: readonly string[], counts: Record<string, number>) => Object.fromEntries(keys.map((k) => [k, counts[k] ?? 0]));
+        const [byStatus, byStage, byRegion, openTasks, overdueTasks] = await Promise.all([
+          count(models.Review, {}, 'status'),
+          count(models.Review, {}, 'stage'),
+          count(models.Review, {}, 'originRegion'),
+          count(models.Task, { status: 'open' }, 'region'),
+          count(models.Task, { status: 'open', dueAt: { $lt: at.toISOString() } }, 'region'),
+        ]);
+        const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+        res.json({
+          at: at.toISOString(),
+          reviews: {
+            total: sum(byStatus),
+            byStatus: zeros(REVIEW_STATUSES, byStatus),
+            byStage: zeros(STAGES, byStage),
+            byOriginRegion: zeros(REGIONS, byRegion),
+          },
+          tasks: {
+            open: { total: sum(openTasks), byRegion: zeros(REGIONS, openTasks) },
+            overdue: { total: sum(overdueTasks), byRegion: zeros(REGIONS, overdueTasks) },
+          },
+        });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm run api`: the HTTP API alone, against external MongoDB and Temporal. Also exports
+ * {@link startApi} and {@link makeReadiness} for processes that run the API next to other parts.
+ */
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import mongoose from 'mongoose';
+import { ConfigError, loadConfig } from '../runtime/config';
+import { createModels, ensureIndexes } from '../store/models';
+import { createApp } from './app';
+import type { ApiDeps } from './deps';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the app and listens on `port` (0: any free port). `close` stops accepting and ends idle connections. */
+export function startApi(deps: ApiDeps, port: number, host?: string): Promise<RunningApi> {
+  const app = createApp(deps);
+  return new Promise((resolve, reject) => {
+    const server = host ? app.listen(port, host) : app.listen(port);
+    server.once('error', reject);
+    server.once('listening', () => {
+      const address = server.address() as AddressInfo;
+      const shownHost = host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost';
+      resolve({
+        url: `http://${shownHost}:${address.port}`,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((err) => (err ? fail(err) : done()));
+            server.closeIdleConnections();
+            // Requests still running get a moment to finish, then their sockets are closed.
+            setTimeout(() => server.closeAllConnections(), 5000).unref();
+          }),
+      });
+    });
+  });
+}
+
+/** `/readyz`'s probe: a MongoDB ping and a Temporal system-info call, each with a short deadline. */
+export function makeReadiness(db: mongoose.Connection, temporal: Connection, timeoutMs = 2000): ApiDeps['readiness'] {
+  const within = <T>(p: Promise<T>) =>
+    Promise.race([p.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]).catch(() => false);
+  return async () => {
+    const [mongodb, temporalOk] = await Promise.all([
+      db.readyState === mongoose.ConnectionStates.connected && db.db ? within(db.db.admin().ping()) : Promise.resolve(false),
+      within(temporal.withDeadline(Date.now() + timeoutMs, () => temporal.workflowService.getSystemInfo({}))),
+    ]);
+    return { mongodb, temporal: temporalOk };
+  };
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, 'component');
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const db = await mongoose.createConnection(config.mongodbUri!, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const models = createModels(db);
+  await ensureIndexes(models);
+  const connection = await Connection.connect({ address: config.temporal.address! });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+
+  const api = await startApi({ config, models, temporal, readiness: makeReadiness(db, connection) }, config.port);
+  console.log(JSON.stringify({ level: 'info', msg: 'api listening', url: api.url }));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(JSON.stringify({ level: 'info', msg: 'api stopping', signal }));
+    try {
+      await api.close();
+      await connection.close();
+      await db.close();
+      process.exit(0);
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', msg: 'api shutdown failed', error: err instanceof Error ? err.message : String(err) }));
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(JSON.stringify({ level: 'error', msg: 'api failed to start', error: err instanceof Error ? err.message : String(err) }));
+    process.exit(1);
+  });
+}

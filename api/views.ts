@@ -1,0 +1,116 @@
+/**
+ * How stored records and the workflow's state look on the wire. Internal fields (the comment index,
+ * article numbers, the raw clock, stateVersion) never leave the API.
+ */
+import { clockView } from '../domain/clock';
+import type { ReviewState, TaskRecord } from '../domain/model';
+import type { Config } from '../runtime/config';
+import { commentFromDoc, taskFromDoc, type CommentDoc, type DocumentDoc, type NotificationDoc, type ReviewDoc, type TaskDoc, type VersionDoc } from '../store/models';
+
+const iso = (d: Date | string | undefined | null): string | undefined => (d === undefined || d === null ? undefined : new Date(d).toISOString());
+
+export function documentView(doc: DocumentDoc) {
+  return {
+    id: doc._id,
+    title: doc.title,
+    docType: doc.docType,
+    summary: doc.summary,
+    region: doc.region,
+    org: doc.org,
+    status: doc.status,
+    currentVersion: doc.currentVersion,
+    versions: doc.versions.map((v) => ({ version: v.version, createdAt: iso(v.createdAt) })),
+    activeReviewId: doc.activeReviewId ?? null,
+    reviewCount: doc.reviewCount ?? 0,
+    createdBy: doc.createdBy,
+    createdAt: iso(doc.createdAt),
+    updatedAt: iso(doc.updatedAt),
+  };
+}
+
+export function versionView(v: VersionDoc) {
+  return {
+    id: v.documentId,
+    documentId: v.documentId,
+    version: v.version,
+    title: v.title,
+    docType: v.docType,
+    summary: v.summary,
+    articles: v.articles.map((a) => ({ number: a.number, text: a.text })),
+    legalBasis: v.legalBasis,
+    materials: v.materials,
+    urgent: v.urgent ?? false,
+    createdBy: v.createdBy,
+    createdAt: iso(v.createdAt),
+  };
+}
+
+export function taskView(t: TaskRecord) {
+  const { opinion, ...rest } = t;
+  return { ...rest, ...(opinion !== undefined ? { opinion } : {}) };
+}
+
+export function taskDocView(doc: TaskDoc) {
+  return taskView(taskFromDoc(doc));
+}
+
+export function commentView(doc: CommentDoc) {
+  return commentFromDoc(doc);
+}
+
+export function notificationView(n: NotificationDoc) {
+  return {
+    id: n._id,
+    type: n.type,
+    reviewId: n.reviewId,
+    ...(n.taskId ? { taskId: n.taskId } : {}),
+    ...(n.dueAt ? { dueAt: n.dueAt } : {}),
+    message: n.message,
+    createdAt: iso(n.createdAt),
+  };
+}
+
+export function reviewSummary(doc: ReviewDoc) {
+  return {
+    reviewId: doc._id,
+    documentId: doc.documentId,
+    originRegion: doc.originRegion,
+    org: doc.org,
+    version: doc.state?.version,
+    status: doc.status,
+    stage: doc.stage,
+    urgent: doc.state?.urgent ?? false,
+    submittedAt: iso(doc.submittedAt),
+    ...(doc.state?.closedAt ? { closedAt: doc.state.closedAt } : {}),
+  };
+}
+
+/** The live review as `GET /v1/reviews/:id` returns it, with deadlines computed at `now`. */
+export function reviewView(state: ReviewState, now: Date, config: Pick<Config, 'timeModel'>) {
+  const nowIso = now.toISOString();
+  const openTasks = state.tasks.filter((t) => t.status === 'open');
+  return {
+    reviewId: state.reviewId,
+    documentId: state.documentId,
+    originRegion: state.originRegion,
+    org: state.org,
+    drafter: state.drafter,
+    version: state.version,
+    status: state.status,
+    stage: state.stage,
+    ...(state.outcome ? { outcome: state.outcome } : {}),
+    urgent: state.urgent,
+    revisions: state.revisions,
+    submittedAt: state.submittedAt,
+    ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+    openTasks: openTasks.map(taskView),
+    tasks: state.tasks.map(taskView),
+    consultations: state.consultations,
+    ...(state.checklist ? { checklist: state.checklist } : {}),
+    deadlines: {
+      ...clockView(state.clock, now, config.timeModel),
+      tasks: openTasks.map((t) => ({ taskId: t.id, kind: t.kind, region: t.region, dueAt: t.dueAt, overdue: t.dueAt !== null && t.dueAt < nowIso })),
+    },
+    history: state.history,
+  };
+}
