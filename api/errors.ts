@@ -115,8 +115,10 @@ export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.type && REFUSAL_CODES.includes(cause.type)) {
-      const details = Array.isArray(cause.details) && cause.details.length > 0 ? cause.details[0] : undefined;
-      return new ApiError(cause.type as RefusalCode, cause.message, details ?? undefined);
+      // The workflow puts the field problems in details[0]; an empty list means "no field in particular".
+      const first: unknown = Array.isArray(cause.details) ? cause.details[0] : undefined;
+      const details = Array.isArray(first) && first.length === 0 ? undefined : (first ?? undefined);
+      return new ApiError(cause.type as RefusalCode, cause.message, details);
     }
     return undefined;
   }
@@ -141,7 +143,7 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   if (!mapped) {
     const e = err instanceof Error ? err : new Error(String(err));
     console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', method: req.method, path: req.path, name: e.name, error: e.message, stack: e.stack }));
-  } else if (mapped.code === 'unavailable') {
+  } else if (mapped.code === 'unavailable' && !(err instanceof ApiError)) {
     console.error(JSON.stringify({ level: 'warn', msg: 'dependency unavailable', method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) }));
   }
   const error = mapped ?? new ApiError('internal', 'internal error');

@@ -3,9 +3,10 @@
  * {@link startApi} and {@link makeReadiness} for processes that run the API next to other parts.
  */
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig } from '../runtime/config';
+import { connectClient, ensureSearchAttributes } from '../runtime/temporal';
 import { createModels, ensureIndexes } from '../store/models';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
@@ -39,7 +40,7 @@ export function startApi(deps: ApiDeps, port: number, host?: string): Promise<Ru
 }
 
 /** `/readyz`'s probe: a MongoDB ping and a Temporal system-info call, each with a short deadline. */
-export function makeReadiness(db: mongoose.Connection, temporal: Connection, timeoutMs = 2000): ApiDeps['readiness'] {
+export function makeReadiness(db: mongoose.Connection, temporal: Client, timeoutMs = 2000): ApiDeps['readiness'] {
   const within = <T>(p: Promise<T>) =>
     Promise.race([p.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]).catch(() => false);
   return async () => {
@@ -65,10 +66,11 @@ async function main(): Promise<void> {
   const db = await mongoose.createConnection(config.mongodbUri!, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const models = createModels(db);
   await ensureIndexes(models);
-  const connection = await Connection.connect({ address: config.temporal.address! });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = await connectClient(config.temporal.address!, config.temporal.namespace);
+  // Starting a review sets these search attributes; a fresh namespace does not know them yet.
+  await ensureSearchAttributes(temporal, config.temporal.namespace);
 
-  const api = await startApi({ config, models, temporal, readiness: makeReadiness(db, connection) }, config.port);
+  const api = await startApi({ config, models, temporal, readiness: makeReadiness(db, temporal) }, config.port);
   console.log(JSON.stringify({ level: 'info', msg: 'api listening', url: api.url }));
 
   let stopping = false;
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ level: 'info', msg: 'api stopping', signal }));
     try {
       await api.close();
-      await connection.close();
+      await temporal.connection.close();
       await db.close();
       process.exit(0);
     } catch (err) {

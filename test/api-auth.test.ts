@@ -1,0 +1,318 @@
+/**
+ * The API's edge without servers: identity, request validation, the forbidden-key guard, error
+ * mapping and the OpenAPI document. Requests here are refused before any dependency is touched, so
+ * the models and the Temporal client are inert stand-ins that fail loudly if reached.
+ */
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { createApp } from '../api/app';
+import { signToken, verifyToken } from '../api/auth';
+import { ApiError, toApiError } from '../api/errors';
+import { decodeCursor, encodeCursor, findUnsafeKey } from '../api/http';
+import { escapeHtml } from '../api/opinion';
+import { documentBodySchema } from '../api/schemas';
+import { Refusal } from '../domain/rules';
+import { loadConfig } from '../runtime/config';
+import type { Models } from '../store/models';
+
+const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
+
+function unreachable(name: string): never {
+  throw new Error(`${name} should not be reached by this test`);
+}
+const inert = new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : unreachable(`dependency.${String(prop)}`)) });
+
+function appWith(env: Record<string, string> = {}, readiness = async () => ({ mongodb: true, temporal: true })) {
+  const config = loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }, 'embedded');
+  return { config, app: createApp({ config, models: inert as Models, temporal: inert as Client, readiness }) };
+}
+
+const drafter = { sub: 'd1', region: 'beijing' as const, roles: ['drafter' as const], org: '北京市交通委员会' };
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const good = (claims: object = drafter, expiresIn: string | number = '1h') => jwt.sign(claims, SECRET, { algorithm: 'HS256', expiresIn } as jwt.SignOptions);
+
+const validDocument = {
+  title: '关于推进京津冀交通一体化的若干措施',
+  articles: [{ number: '1', text: '为推进交通一体化，制定本措施。' }],
+  legalBasis: ['《中华人民共和国道路运输条例》'],
+  materials: { draftingExplanation: '目的、必要性和主要措施。' },
+};
+
+describe('identity', () => {
+  const { app, config } = appWith();
+
+  test('when a /v1 request has no token, it is 401 unauthenticated', async () => {
+    const res = await request(app).get('/v1/tasks').expect(401);
+    expect(res.body.error.code).toBe('unauthenticated');
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  test('when the token has expired, it is 401', async () => {
+    const token = jwt.sign({ ...drafter, exp: Math.floor(Date.now() / 1000) - 60 }, SECRET, { algorithm: 'HS256' });
+    const res = await request(app).get('/v1/tasks').set(bearer(token)).expect(401);
+    expect(res.body.error.message).toMatch(/expired/);
+  });
+
+  test('when the token has no exp, it is 401', async () => {
+    const token = jwt.sign(drafter, SECRET, { algorithm: 'HS256' });
+    await request(app).get('/v1/tasks').set(bearer(token)).expect(401);
+  });
+
+  test('when the token is signed with another secret, it is 401', async () => {
+    const token = jwt.sign(drafter, 'another-secret-that-is-also-32-bytes-long', { algorithm: 'HS256', expiresIn: '1h' });
+    await request(app).get('/v1/tasks').set(bearer(token)).expect(401);
+  });
+
+  test('when the token uses another algorithm (HS512 or none), it is 401', async () => {
+    const hs512 = jwt.sign(drafter, SECRET, { algorithm: 'HS512', expiresIn: '1h' });
+    await request(app).get('/v1/tasks').set(bearer(hs512)).expect(401);
+    const none = jwt.sign(drafter, '', { algorithm: 'none', expiresIn: '1h' } as jwt.SignOptions);
+    await request(app).get('/v1/tasks').set(bearer(none)).expect(401);
+  });
+
+  test('when the region or a role is unknown, or roles are empty, it is 401', async () => {
+    await request(app).get('/v1/tasks').set(bearer(good({ ...drafter, region: 'shanghai' }))).expect(401);
+    await request(app).get('/v1/tasks').set(bearer(good({ ...drafter, roles: ['drafter', 'admin'] }))).expect(401);
+    await request(app).get('/v1/tasks').set(bearer(good({ ...drafter, roles: [] }))).expect(401);
+    await request(app).get('/v1/tasks').set(bearer(good({ region: 'beijing', roles: ['reviewer'] }))).expect(401);
+  });
+
+  test('when the header is not a bearer token, it is 401', async () => {
+    await request(app).get('/v1/tasks').set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`).expect(401);
+    await request(app).get('/v1/tasks').set('Authorization', 'Bearer not-a-jwt').expect(401);
+  });
+
+  test('when issuer and audience are configured, a token without them is 401 and one with them passes', () => {
+    const auth = { secret: SECRET, issuer: 'jjj', audience: 'review-api' };
+    expect(() => verifyToken(good(), auth)).toThrow(ApiError);
+    const actor = verifyToken(signToken(drafter, auth, '5m'), auth);
+    expect(actor).toEqual(drafter);
+  });
+
+  test('when the token is valid, verifyToken returns the caller without technical claims', () => {
+    expect(verifyToken(good({ ...drafter, name: '张三' }), config.auth)).toEqual({ ...drafter, name: '张三' });
+  });
+
+  test('when the operational endpoints are called without a token, they answer', async () => {
+    await request(app).get('/healthz').expect(200, { status: 'ok' });
+    await request(app).get('/readyz').expect(200);
+    await request(app).get('/openapi.json').expect(200);
+    const docs = await request(app).get('/docs/').expect(200);
+    expect(docs.text).toContain('swagger');
+  });
+});
+
+describe('request validation', () => {
+  const { app } = appWith({ BODY_LIMIT: '2kb' });
+  const post = (path: string) => request(app).post(path).set(bearer(good()));
+
+  test('when a document body has an unknown field, it is 400 naming that field', async () => {
+    const res = await post('/v1/documents').send({ ...validDocument, colour: 'red' }).expect(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.details).toContainEqual({ path: 'colour', message: 'unknown field' });
+  });
+
+  test('when an article has an unknown field, it is 400 naming the nested path', async () => {
+    const res = await post('/v1/documents').send({ ...validDocument, articles: [{ number: '1', text: 'x', extra: true }] }).expect(400);
+    expect(res.body.error.details).toContainEqual({ path: 'articles.0.extra', message: 'unknown field' });
+  });
+
+  test('when the drafting explanation is missing, it is 400 on materials.draftingExplanation', async () => {
+    const res = await post('/v1/documents').send({ ...validDocument, materials: { publicConsultation: 'done' } }).expect(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('materials.draftingExplanation');
+  });
+
+  test('when article numbers repeat, it is 400 on the repeated one', async () => {
+    const res = await post('/v1/documents')
+      .send({ ...validDocument, articles: [{ number: '1', text: 'a' }, { number: '1', text: 'b' }] })
+      .expect(400);
+    expect(res.body.error.details).toContainEqual({ path: 'articles.1.number', message: 'article 1 appears twice' });
+  });
+
+  test('when there are no articles, it is 400', async () => {
+    await post('/v1/documents').send({ ...validDocument, articles: [] }).expect(400);
+  });
+
+  test('when a materials key starts with $ or contains a dot, anywhere, it is 400', async () => {
+    const dollar = await post('/v1/documents').send({ ...validDocument, materials: { ...validDocument.materials, $where: '1' } }).expect(400);
+    expect(dollar.body.error.details[0].path).toBe('materials.$where');
+    const dotted = await post('/v1/documents')
+      .send({ ...validDocument, materials: { ...validDocument.materials, opinions: [{ 'a.b': 1 }] } })
+      .expect(400);
+    expect(dotted.body.error.details[0].path).toBe('materials.opinions.0.a.b');
+  });
+
+  test('when the JSON is malformed, it is 400 validation_failed', async () => {
+    const res = await post('/v1/documents').set('Content-Type', 'application/json').send('{"title": ').expect(400);
+    expect(res.body.error.code).toBe('validation_failed');
+  });
+
+  test('when the body is larger than the limit, it is 413 payload_too_large', async () => {
+    const res = await post('/v1/documents').send({ ...validDocument, summary: 'x'.repeat(4000) }).expect(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  test('when a task decision is not a known decision, it is 400', async () => {
+    const res = await post('/v1/tasks/t1/complete').send({ decision: 'maybe' }).expect(400);
+    expect(res.body.error.details[0].path).toBe('decision');
+  });
+
+  test('when a list has an unknown query parameter or a bad limit, it is 400', async () => {
+    const auth = bearer(good({ sub: 's', region: 'beijing', roles: ['supervisor'] }));
+    const unknown = await request(app).get('/v1/reviews?colour=red').set(auth).expect(400);
+    expect(unknown.body.error.details).toContainEqual({ path: 'query.colour', message: 'unknown field' });
+    await request(app).get('/v1/reviews?limit=0').set(auth).expect(400);
+    await request(app).get('/v1/reviews?limit=101').set(auth).expect(400);
+    await request(app).get('/v1/reviews?cursor=nonsense').set(auth).expect(400);
+  });
+
+  test('when the route does not exist, it is a JSON 404', async () => {
+    const res = await request(app).get('/v1/nothing').set(bearer(good())).expect(404);
+    expect(res.body.error.code).toBe('not_found');
+    await request(app).get('/nothing').expect(404);
+  });
+
+  test('when a supervisor tries to create a document, it is 403', async () => {
+    const res = await request(app)
+      .post('/v1/documents')
+      .set(bearer(good({ sub: 's', region: 'beijing', roles: ['supervisor'] })))
+      .send(validDocument)
+      .expect(403);
+    expect(res.body.error.code).toBe('forbidden');
+  });
+
+  test('when a non-supervisor lists reviews or reads statistics, it is 403', async () => {
+    await request(app).get('/v1/reviews').set(bearer(good())).expect(403);
+    await request(app).get('/v1/stats').set(bearer(good())).expect(403);
+  });
+});
+
+describe('rate limiting and readiness', () => {
+  test('when a caller exceeds the per-minute limit, it is 429 rate_limited, counted per token subject', async () => {
+    const { app } = appWith({ RATE_LIMIT_PER_MINUTE: '2' });
+    const a = bearer(good());
+    const b = bearer(good({ ...drafter, sub: 'd2' }));
+    await request(app).get('/v1/reviews').set(a).expect(403);
+    await request(app).get('/v1/reviews').set(a).expect(403);
+    const res = await request(app).get('/v1/reviews').set(a).expect(429);
+    expect(res.body.error.code).toBe('rate_limited');
+    await request(app).get('/v1/reviews').set(b).expect(403);
+  });
+
+  test('when a dependency is down, /readyz is 503 unavailable', async () => {
+    const { app } = appWith({}, async () => ({ mongodb: true, temporal: false }));
+    const res = await request(app).get('/readyz').expect(503);
+    expect(res.body.error).toMatchObject({ code: 'unavailable', details: { mongodb: true, temporal: false } });
+  });
+});
+
+describe('error mapping', () => {
+  test('when the workflow refuses with an ApplicationFailure of a contract code, the code and details pass through', () => {
+    const problems = [{ path: 'comments', message: 'needs a comment' }];
+    const failure = ApplicationFailure.create({ type: 'validation_failed', message: 'the decision breaks the review rules', details: [problems] });
+    const mapped = toApiError(new WorkflowUpdateFailedError('update failed', failure));
+    expect(mapped).toMatchObject({ status: 400, code: 'validation_failed', details: problems });
+    const conflict = toApiError(new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type: 'conflict', message: 'not open', details: [[]] })));
+    expect(conflict).toMatchObject({ status: 409, code: 'conflict', details: undefined });
+  });
+
+  test('when the update fails for another reason, it is unexpected (500)', () => {
+    expect(toApiError(new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type: 'Boom', message: 'x' })))).toBeUndefined();
+  });
+
+  test('when a domain Refusal or a missing workflow arrives, they map to their statuses', () => {
+    expect(toApiError(new Refusal('forbidden', 'no'))?.status).toBe(403);
+    expect(toApiError(new WorkflowNotFoundError('gone', 'review:x:1', undefined))?.status).toBe(404);
+  });
+
+  test('when MongoDB cannot be reached, it is 503 unavailable', () => {
+    const err = new Error('connect ECONNREFUSED');
+    err.name = 'MongoServerSelectionError';
+    expect(toApiError(err)?.code).toBe('unavailable');
+  });
+
+  test('when an unexpected error reaches the middleware, the reply is 500 internal without a stack', async () => {
+    const { app } = appWith();
+    // GET /v1/tasks reaches the inert models, which throw a plain Error.
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const res = await request(app).get('/v1/tasks').set(bearer(good())).expect(500);
+    spy.mockRestore();
+    expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts/);
+  });
+});
+
+describe('helpers', () => {
+  test('findUnsafeKey finds operator keys at any depth and accepts ordinary ones', () => {
+    expect(findUnsafeKey({ a: [{ b: { c: 1 } }] })).toBeUndefined();
+    expect(findUnsafeKey({ a: [{ b: { $gt: 1 } }] })?.path).toBe('a.0.b.$gt');
+    expect(findUnsafeKey(JSON.parse('{"__proto__": {"x": 1}}'))?.path).toBe('__proto__');
+    let deep: unknown = 1;
+    for (let i = 0; i < 50; i++) deep = { d: deep };
+    expect(findUnsafeKey(deep)?.message).toMatch(/deeper/);
+  });
+
+  test('cursors round-trip and garbage is refused', () => {
+    const c = { value: '2026-01-01T00:00:00.000Z', id: 'review:x:1' };
+    expect(decodeCursor(encodeCursor(c))).toEqual(c);
+    expect(() => decodeCursor('AAAA')).toThrow(ApiError);
+  });
+
+  test('escapeHtml neutralises markup', () => {
+    expect(escapeHtml('<script>"x" & \'y\'</script>')).toBe('&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;');
+  });
+
+  test('the document schema trims text and keeps free-form materials', () => {
+    const parsed = documentBodySchema.parse({ ...validDocument, title: '  标题  ', materials: { draftingExplanation: '说明', extra: { a: 1 } } });
+    expect(parsed.title).toBe('标题');
+    expect(parsed.materials).toEqual({ draftingExplanation: '说明', extra: { a: 1 } });
+  });
+});
+
+describe('OpenAPI', () => {
+  const { app } = appWith();
+  const contract: [string, string][] = [
+    ['post', '/v1/documents'],
+    ['get', '/v1/documents/{id}'],
+    ['post', '/v1/documents/{id}/versions'],
+    ['get', '/v1/documents/{id}/versions/{version}'],
+    ['get', '/v1/documents/{id}/comments'],
+    ['post', '/v1/documents/{id}/reviews'],
+    ['get', '/v1/reviews/{reviewId}'],
+    ['get', '/v1/reviews'],
+    ['post', '/v1/reviews/{reviewId}/withdraw'],
+    ['get', '/v1/reviews/{reviewId}/opinion'],
+    ['get', '/v1/tasks'],
+    ['get', '/v1/tasks/{taskId}'],
+    ['post', '/v1/tasks/{taskId}/complete'],
+    ['get', '/v1/notifications'],
+    ['get', '/v1/stats'],
+    ['get', '/healthz'],
+    ['get', '/readyz'],
+    ['get', '/openapi.json'],
+    ['get', '/docs'],
+  ];
+
+  test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {
+    const spec = (await request(app).get('/openapi.json').expect(200)).body;
+    expect(spec.openapi).toBe('3.1.0');
+    for (const [method, path] of contract) expect(spec.paths[path]?.[method]).toBeDefined();
+    const listed = Object.entries(spec.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    expect(listed.sort()).toEqual(contract.map(([m, p]) => `${m} ${p}`).sort());
+    expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  test('when the spec describes a body, it comes from the validating schema (strict, with limits)', async () => {
+    const spec = (await request(app).get('/openapi.json').expect(200)).body;
+    const body = spec.paths['/v1/documents'].post.requestBody.content['application/json'].schema;
+    expect(body.additionalProperties).toBe(false);
+    expect(body.required).toEqual(expect.arrayContaining(['title', 'articles', 'legalBasis', 'materials']));
+    expect(body.properties.title.maxLength).toBe(500);
+    const complete = spec.paths['/v1/tasks/{taskId}/complete'].post.requestBody.content['application/json'].schema;
+    expect(complete.properties.decision.enum).toContain('concur_with_comments');
+    const params = spec.paths['/v1/reviews'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['region', 'status', 'stage', 'overdue', 'limit', 'cursor']));
+  });
+});
