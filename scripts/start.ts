@@ -1,0 +1,119 @@
+/**
+ * `npm start`: the embedded default. Starts a Temporal dev server (SQLite file) and FerretDB under
+ * DATA_DIR unless TEMPORAL_ADDRESS / MONGODB_URI point elsewhere, then the worker and the API in
+ * this process. SIGINT/SIGTERM stop the services, then the servers; a second signal exits at once.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../runtime/config';
+import { freePort, provision, startFerretDb, startTemporalServer } from '../runtime/servers';
+import { runServices } from '../runtime/services';
+
+/** Things to stop, newest first. */
+const stack: { name: string; stop(): Promise<void> }[] = [];
+
+async function stopAll(): Promise<void> {
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    try {
+      await item.stop();
+    } catch (err) {
+      console.error(`error while stopping ${item.name}:`, err);
+    }
+  }
+}
+
+async function shutdown(): Promise<never> {
+  await stopAll();
+  process.exit(0);
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env, 'embedded');
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const { env } = config;
+  const dataDir = path.resolve(env.DATA_DIR);
+
+  // A signal during start-up is acted on once the step under way has finished, so that what it
+  // started is on the stack and gets stopped too.
+  let starting = true;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`${signal} again: exiting without a clean shutdown`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.error(`${signal}: stopping (send it again to exit at once)`);
+    if (!starting) void shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const needTemporal = config.temporal.address === undefined;
+  const needMongo = config.mongodbUri === undefined;
+  const binaries = needTemporal || needMongo ? await provision() : undefined;
+  if (binaries) await mkdir(dataDir, { recursive: true });
+
+  let temporalAddress = config.temporal.address;
+  let temporalUi: string | undefined;
+  if (temporalAddress === undefined) {
+    const temporal = await startTemporalServer({
+      binaryPath: binaries!.temporal,
+      // Port 0 in the environment means "any free port".
+      port: env.EMBEDDED_TEMPORAL_PORT || undefined,
+      ui: true,
+      uiPort: env.EMBEDDED_TEMPORAL_UI_PORT || (await freePort()),
+      dbFilename: path.join(dataDir, 'temporal.sqlite'),
+      namespace: config.temporal.namespace,
+    });
+    stack.push({ name: 'the Temporal server', stop: () => temporal.stop() });
+    temporalAddress = temporal.address;
+    temporalUi = temporal.uiAddress;
+  }
+  if (stopping) return shutdown();
+
+  let mongodbUri = config.mongodbUri;
+  if (mongodbUri === undefined) {
+    const ferretdb = await startFerretDb({
+      binaryPath: binaries!.ferretdb,
+      dataDir: path.join(dataDir, 'ferretdb'),
+      port: env.EMBEDDED_MONGODB_PORT || undefined,
+    });
+    stack.push({ name: 'FerretDB', stop: () => ferretdb.stop() });
+    mongodbUri = `${ferretdb.uri}/legality-review`;
+  }
+  if (stopping) return shutdown();
+
+  const services = await runServices(config, { temporalAddress, mongodbUri });
+  stack.push({ name: 'the worker and the API', stop: () => services.stop() });
+  if (stopping) return shutdown();
+
+  const lines = [
+    `API:               ${services.apiUrl}`,
+    `Temporal UI:       ${temporalUi ?? '(not started: TEMPORAL_ADDRESS is set)'}`,
+    `Temporal frontend: ${temporalAddress} (namespace ${config.temporal.namespace})`,
+    `MongoDB:           ${mongodbUri}`,
+    `Data directory:    ${binaries ? dataDir : '(unused: external servers)'}`,
+  ];
+  if (env.AUTH_JWT_SECRET === undefined) {
+    lines.push('Auth:              AUTH_JWT_SECRET is unset, using the documented development secret (never in production)');
+  }
+  console.log(`\n${lines.join('\n')}\n\nCtrl-C stops everything.`);
+  starting = false;
+}
+
+main().catch(async (err: unknown) => {
+  console.error('npm start failed:', err);
+  await stopAll();
+  process.exit(1);
+});
