@@ -46,7 +46,9 @@ async function assertPortFree(host: string, port: number): Promise<void> {
     await once(server, 'listening');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`cannot start ferretdb on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : String(err)}`);
+    throw new Error(
+      `cannot start ferretdb on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : String(err)}`,
+    );
   }
   server.close();
   await once(server, 'close');

@@ -106,7 +106,9 @@ async function main(): Promise<void> {
     `Data directory:    ${binaries ? dataDir : '(unused: external servers)'}`,
   ];
   if (env.AUTH_JWT_SECRET === undefined) {
-    lines.push('Auth:              AUTH_JWT_SECRET is unset, using the documented development secret (never in production)');
+    lines.push(
+      'Auth:              AUTH_JWT_SECRET is unset, using the documented development secret (never in production)',
+    );
   }
   console.log(`\n${lines.join('\n')}\n\nCtrl-C stops everything.`);
   starting = false;

@@ -40,12 +40,15 @@ function environmentOf(service: string): Record<string, string> {
 const knownVariables = Object.keys(envSchema.shape);
 
 describe('docker-compose.yml', () => {
-  it.each(['api', 'worker'])('when the %s service is configured, it sets only variables of runtime/config.ts', (service) => {
-    const names = Object.keys(environmentOf(service));
+  it.each(['api', 'worker'])(
+    'when the %s service is configured, it sets only variables of runtime/config.ts',
+    (service) => {
+      const names = Object.keys(environmentOf(service));
 
-    expect(names.length).toBeGreaterThan(0);
-    expect(names.filter((name) => !knownVariables.includes(name))).toEqual([]);
-  });
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.filter((name) => !knownVariables.includes(name))).toEqual([]);
+    },
+  );
 
   it('when the api service starts, its environment passes component-mode validation', () => {
     const env = environmentOf('api');

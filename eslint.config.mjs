@@ -1,0 +1,91 @@
+// ESLint 9 flat config. Typed linting for TypeScript; the guard rails that matter most here are the
+// import rules for code that runs in Temporal's deterministic workflow sandbox.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import importPlugin from 'eslint-plugin-import';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/\/.*$/, '')))].map(escape).join('|');
+const BUILTIN = `node:|(?:${nodeBuiltins})(?:/|$)`;
+const ALLOWED = String.raw`\.{1,2}/|@temporalio/(?:workflow|common)(?:/|$)`;
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/'] },
+
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  importPlugin.flatConfigs.recommended,
+  importPlugin.flatConfigs.typescript,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    settings: {
+      'import/resolver': { typescript: { project: 'tsconfig.json' }, node: true },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import/no-cycle': 'error',
+      // TypeScript resolves names itself; these duplicate it slowly or misread `export =` typings.
+      'import/named': 'off',
+      'import/namespace': 'off',
+      'import/default': 'off',
+      'import/no-named-as-default-member': 'off',
+    },
+  },
+
+  {
+    // Workflow code and the domain modules it imports run inside the workflow sandbox: no Node
+    // APIs, no I/O, nothing nondeterministic. Type-only imports are erased and stay allowed.
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(?:${BUILTIN})`,
+              allowTypeImports: true,
+              message: 'Node built-ins are not available in the workflow sandbox; do I/O in an activity.',
+            },
+            {
+              regex: `^(?!${ALLOWED}|${BUILTIN})`,
+              allowTypeImports: true,
+              message:
+                'Workflow code may import only relative modules, @temporalio/workflow and @temporalio/common; anything else belongs in an activity.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
+    // supertest and Jest hand out `any` bodies and unbound mocks by design.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+
+  {
+    // Plain JavaScript (this file, jest.config.js, scripts/*.js): no type information.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+);
