@@ -22,20 +22,34 @@ export function ownsAsDrafter(actor: Actor, owner: { region: string; org: string
 }
 
 /** Whether `actor` is a reviewer or signer of a region that takes part in the review. */
-export function takesPartAsReviewBody(actor: Actor, review: Pick<ReviewState, 'originRegion' | 'consultations'>): boolean {
+export function takesPartAsReviewBody(
+  actor: Actor,
+  review: Pick<ReviewState, 'originRegion' | 'consultations'>,
+): boolean {
   if (!actor.roles.includes('reviewer') && !actor.roles.includes('signer')) return false;
   return review.originRegion === actor.region || review.consultations?.[actor.region] !== undefined;
 }
 
-export function canSeeReview(actor: Actor, review: Pick<ReviewState, 'originRegion' | 'org' | 'consultations'>): boolean {
-  return isSupervisor(actor) || ownsAsDrafter(actor, { region: review.originRegion, org: review.org }) || takesPartAsReviewBody(actor, review);
+export function canSeeReview(
+  actor: Actor,
+  review: Pick<ReviewState, 'originRegion' | 'org' | 'consultations'>,
+): boolean {
+  return (
+    isSupervisor(actor) ||
+    ownsAsDrafter(actor, { region: review.originRegion, org: review.org }) ||
+    takesPartAsReviewBody(actor, review)
+  );
 }
 
 /**
  * Whether `actor` may see a document: supervisors and its own organisation always; review bodies
  * once one of the document's reviews involves their region (`reviews` are that document's reviews).
  */
-export function canSeeDocument(actor: Actor, doc: Pick<DocumentDoc, 'region' | 'org'>, reviews: Pick<ReviewState, 'originRegion' | 'org' | 'consultations'>[]): boolean {
+export function canSeeDocument(
+  actor: Actor,
+  doc: Pick<DocumentDoc, 'region' | 'org'>,
+  reviews: Pick<ReviewState, 'originRegion' | 'org' | 'consultations'>[],
+): boolean {
   return isSupervisor(actor) || ownsAsDrafter(actor, doc) || reviews.some((r) => takesPartAsReviewBody(actor, r));
 }
 
@@ -64,7 +78,8 @@ export function notificationFilterFor(actor: Actor): Record<string, unknown> | n
   for (const role of actor.roles) {
     if (role === 'supervisor') clauses.push({ 'audience.role': role });
     else if (role === 'drafter') {
-      if (actor.org !== undefined) clauses.push({ 'audience.role': role, 'audience.region': actor.region, 'audience.org': actor.org });
+      if (actor.org !== undefined)
+        clauses.push({ 'audience.role': role, 'audience.region': actor.region, 'audience.org': actor.org });
     } else clauses.push({ 'audience.role': role, 'audience.region': actor.region });
   }
   if (clauses.length === 0) return null;

@@ -60,7 +60,14 @@ export function createApp(deps: ApiDeps): express.Express {
     handler: (_req, _res, next) => next(new ApiError('rate_limited', 'too many requests; slow down')),
   });
 
-  app.use('/v1', identify(config.auth), limiter, requireActor, express.json({ limit: config.bodyLimit }), rejectUnsafeKeys);
+  app.use(
+    '/v1',
+    identify(config.auth),
+    limiter,
+    requireActor,
+    express.json({ limit: config.bodyLimit }),
+    rejectUnsafeKeys,
+  );
   const router = express.Router();
   mount(router, routes);
   app.use(router);

@@ -35,14 +35,28 @@ export function verifyToken(token: string, auth: Config['auth']): Actor {
   }
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) {
-    throw new ApiError('unauthenticated', 'the token claims are not valid', claims.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new ApiError(
+      'unauthenticated',
+      'the token claims are not valid',
+      claims.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   const { sub, name, region, roles, org } = claims.data;
-  return { sub, region, roles: [...new Set(roles)], ...(name !== undefined ? { name } : {}), ...(org !== undefined ? { org } : {}) };
+  return {
+    sub,
+    region,
+    roles: [...new Set(roles)],
+    ...(name !== undefined ? { name } : {}),
+    ...(org !== undefined ? { org } : {}),
+  };
 }
 
 /** Signs a token for `claims` (used by `npm run token` and by tests). */
-export function signToken(claims: Claims, auth: Pick<Config['auth'], 'secret' | 'issuer' | 'audience'>, expiresIn: string | number = '8h'): string {
+export function signToken(
+  claims: Claims,
+  auth: Pick<Config['auth'], 'secret' | 'issuer' | 'audience'>,
+  expiresIn: string | number = '8h',
+): string {
   return jwt.sign({ ...claims }, auth.secret, {
     algorithm: 'HS256',
     expiresIn: expiresIn as jwt.SignOptions['expiresIn'],

@@ -38,7 +38,12 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
-const REFUSAL_CODES: readonly string[] = ['validation_failed', 'forbidden', 'not_found', 'conflict'] satisfies RefusalCode[];
+const REFUSAL_CODES: readonly string[] = [
+  'validation_failed',
+  'forbidden',
+  'not_found',
+  'conflict',
+] satisfies RefusalCode[];
 
 /** An error whose message is safe to show to the caller. */
 export class ApiError extends Error {
@@ -99,7 +104,8 @@ const GRPC_UNAVAILABLE = new Set([14, 4]);
 function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (MONGO_UNAVAILABLE.has(err.name)) return true;
-  if (err.name === 'MongooseError' && /buffering timed out|not connected|client must be connected/i.test(err.message)) return true;
+  if (err.name === 'MongooseError' && /buffering timed out|not connected|client must be connected/i.test(err.message))
+    return true;
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   const cause = (err as { cause?: unknown }).cause;
   if (err instanceof ServiceError) return isGrpcServiceError(cause) ? GRPC_UNAVAILABLE.has(cause.code) : true;
@@ -123,16 +129,22 @@ export function toApiError(err: unknown): ApiError | undefined {
     return undefined;
   }
   if (err instanceof WorkflowNotFoundError) return ApiError.notFound('review');
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return ApiError.conflict('a review with this id is already running');
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return ApiError.conflict('a review with this id is already running');
   if (isUnavailable(err)) return new ApiError('unavailable', 'a dependency is unavailable; retry shortly');
-  if (err instanceof Error && (err as { code?: unknown }).code === 11000) return ApiError.conflict('the resource already exists');
+  if (err instanceof Error && (err as { code?: unknown }).code === 11000)
+    return ApiError.conflict('the resource already exists');
   // body-parser's errors carry `type`, `status` and `expose`.
   const http = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown };
   if (typeof http?.type === 'string' && typeof http.status === 'number') {
     if (http.type === 'entity.too.large') return new ApiError('payload_too_large', 'the request body is too large');
-    if (http.type === 'entity.parse.failed') return new ApiError('validation_failed', 'the request body is not valid JSON', [{ path: '(body)', message: 'malformed JSON' }]);
+    if (http.type === 'entity.parse.failed')
+      return new ApiError('validation_failed', 'the request body is not valid JSON', [
+        { path: '(body)', message: 'malformed JSON' },
+      ]);
     if (http.status === 415) return new ApiError('unsupported_media_type', String(http.message));
-    if (http.status >= 400 && http.status < 500 && http.expose === true) return new ApiError('validation_failed', String(http.message));
+    if (http.status >= 400 && http.status < 500 && http.expose === true)
+      return new ApiError('validation_failed', String(http.message));
   }
   return undefined;
 }
@@ -142,15 +154,41 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const mapped = toApiError(err);
   if (!mapped) {
     const e = err instanceof Error ? err : new Error(String(err));
-    console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', method: req.method, path: req.path, name: e.name, error: e.message, stack: e.stack }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'unexpected error',
+        method: req.method,
+        path: req.path,
+        name: e.name,
+        error: e.message,
+        stack: e.stack,
+      }),
+    );
   } else if (mapped.code === 'unavailable' && !(err instanceof ApiError)) {
-    console.error(JSON.stringify({ level: 'warn', msg: 'dependency unavailable', method: req.method, path: req.path, error: err instanceof Error ? err.message : String(err) }));
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'dependency unavailable',
+        method: req.method,
+        path: req.path,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
   }
   const error = mapped ?? new ApiError('internal', 'internal error');
   if (res.headersSent) return;
   if (error.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
   if (error.code === 'unavailable') res.setHeader('Retry-After', '1');
-  res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } });
+  res
+    .status(error.status)
+    .json({
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details !== undefined ? { details: error.details } : {}),
+      },
+    });
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

@@ -3,7 +3,7 @@
  * generator, zod parsing at the edge, the `$`/dotted-key guard, and opaque cursors.
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Actor } from '../domain/model';
 import { ApiError, zodProblems } from './errors';
 
@@ -40,15 +40,21 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
 }
 
 /** Keeps the generic types of a route definition (the table itself holds `RouteSpec<any, any>`). */
-export function route<B extends z.ZodType = z.ZodNever, Q extends z.ZodType = z.ZodNever>(spec: RouteSpec<B, Q>): RouteSpec {
-  return spec as unknown as RouteSpec;
+export function route<B extends z.ZodType = z.ZodNever, Q extends z.ZodType = z.ZodNever>(
+  spec: RouteSpec<B, Q>,
+): RouteSpec {
+  return spec;
 }
 
 /** Parses `value` with `schema`, turning a failure into a 400 whose details name the fields. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new ApiError('validation_failed', `the request ${where ?? 'body'} is not valid`, zodProblems(result.error, where === 'query' ? 'query' : undefined));
+    throw new ApiError(
+      'validation_failed',
+      `the request ${where ?? 'body'} is not valid`,
+      zodProblems(result.error, where === 'query' ? 'query' : undefined),
+    );
   }
   return result.data;
 }
@@ -78,7 +84,10 @@ export function findUnsafeKey(value: unknown): { path: string; message: string }
     for (const key of Object.keys(node)) {
       const childPath = [...path, key];
       if (key.startsWith('$') || key.includes('.') || key === '__proto__') {
-        return { path: childPath.join('.'), message: 'field names may not start with "$", contain "." or be "__proto__"' };
+        return {
+          path: childPath.join('.'),
+          message: 'field names may not start with "$", contain "." or be "__proto__"',
+        };
       }
       stack.push({ node: (node as Record<string, unknown>)[key], path: childPath });
     }
@@ -106,7 +115,12 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(text: string): Cursor {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string'
+    ) {
       return { value: parsed[0], id: parsed[1] };
     }
   } catch {

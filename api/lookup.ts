@@ -13,12 +13,23 @@ import { ApiError } from './errors';
 /** How long a live query may take before the stored mirror is served instead. */
 const QUERY_DEADLINE_MS = 5000;
 
-export async function documentFor(deps: ApiDeps, actor: Actor, id: string): Promise<{ doc: DocumentDoc; reviews: ReviewDoc[] }> {
+export async function documentFor(
+  deps: ApiDeps,
+  actor: Actor,
+  id: string,
+): Promise<{ doc: DocumentDoc; reviews: ReviewDoc[] }> {
   const doc = await deps.models.Document.findById(id).lean<DocumentDoc>();
   if (!doc) throw ApiError.notFound('document');
   // Reviews of one document are few; their mirrors say which regions take part.
   const reviews = await deps.models.Review.find({ documentId: id }).lean<ReviewDoc[]>();
-  if (!canSeeDocument(actor, doc, reviews.map((r) => r.state))) throw ApiError.notFound('document');
+  if (
+    !canSeeDocument(
+      actor,
+      doc,
+      reviews.map((r) => r.state),
+    )
+  )
+    throw ApiError.notFound('document');
   return { doc, reviews };
 }
 
@@ -50,7 +61,14 @@ async function liveState(deps: ApiDeps, id: string, haveFallback: boolean): Prom
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     if (!haveFallback) throw err;
-    console.error(JSON.stringify({ level: 'warn', msg: 'review query failed; serving the stored state', reviewId: id, error: err instanceof Error ? err.message : String(err) }));
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'review query failed; serving the stored state',
+        reviewId: id,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
     return undefined;
   }
 }

@@ -3,7 +3,15 @@
  * (`z.toJSONSchema`, input side), so what the spec promises is what the API checks.
  */
 import { z } from 'zod';
-import { CONSULTATION_STATUSES, REGIONS, REVIEW_STATUSES, ROLES, STAGES, TASK_KINDS, TASK_STATUSES } from '../domain/model';
+import {
+  CONSULTATION_STATUSES,
+  REGIONS,
+  REVIEW_STATUSES,
+  ROLES,
+  STAGES,
+  TASK_KINDS,
+  TASK_STATUSES,
+} from '../domain/model';
 import { STATUS_BY_CODE, type ErrorCode } from './errors';
 import type { RouteSpec } from './http';
 
@@ -15,7 +23,9 @@ function jsonSchema(schema: z.ZodType): Json {
   return out;
 }
 
-const CODE_BY_STATUS = Object.fromEntries(Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code])) as Record<number, ErrorCode>;
+const CODE_BY_STATUS = Object.fromEntries(
+  Object.entries(STATUS_BY_CODE).map(([code, status]) => [status, code]),
+) as Record<number, ErrorCode>;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'validation_failed: details list the failing fields',
@@ -31,7 +41,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const isoTime = { type: 'string', format: 'date-time' };
-const actorRef = { type: 'object', properties: { sub: { type: 'string' }, name: { type: 'string' }, region: { enum: REGIONS }, role: { enum: ROLES } } };
+const actorRef = {
+  type: 'object',
+  properties: { sub: { type: 'string' }, name: { type: 'string' }, region: { enum: REGIONS }, role: { enum: ROLES } },
+};
 
 const components: Json = {
   Error: {
@@ -60,7 +73,10 @@ const components: Json = {
       org: { type: 'string' },
       status: { enum: ['draft', ...REVIEW_STATUSES] },
       currentVersion: { type: 'integer' },
-      versions: { type: 'array', items: { type: 'object', properties: { version: { type: 'integer' }, createdAt: isoTime } } },
+      versions: {
+        type: 'array',
+        items: { type: 'object', properties: { version: { type: 'integer' }, createdAt: isoTime } },
+      },
       activeReviewId: { type: ['string', 'null'] },
       createdAt: isoTime,
       updatedAt: isoTime,
@@ -72,7 +88,10 @@ const components: Json = {
       documentId: { type: 'string' },
       version: { type: 'integer' },
       title: { type: 'string' },
-      articles: { type: 'array', items: { type: 'object', properties: { number: { type: 'string' }, text: { type: 'string' } } } },
+      articles: {
+        type: 'array',
+        items: { type: 'object', properties: { number: { type: 'string' }, text: { type: 'string' } } },
+      },
       legalBasis: { type: 'array', items: { type: 'string' } },
       materials: { type: 'object' },
       urgent: { type: 'boolean' },
@@ -111,7 +130,10 @@ const components: Json = {
       openTasks: { type: 'array', items: ref('Task') },
       consultations: {
         type: 'object',
-        additionalProperties: { type: 'object', properties: { status: { enum: CONSULTATION_STATUSES }, decision: { type: 'string' }, respondedAt: isoTime } },
+        additionalProperties: {
+          type: 'object',
+          properties: { status: { enum: CONSULTATION_STATUSES }, decision: { type: 'string' }, respondedAt: isoTime },
+        },
       },
       deadlines: {
         type: 'object',
@@ -120,10 +142,25 @@ const components: Json = {
           workingDaysUsed: { type: 'integer' },
           workingDaysLeft: { type: 'integer' },
           clockRunning: { type: 'boolean' },
-          tasks: { type: 'array', items: { type: 'object', properties: { taskId: { type: 'string' }, kind: { enum: TASK_KINDS }, region: { enum: REGIONS }, dueAt: { type: ['string', 'null'] }, overdue: { type: 'boolean' } } } },
+          tasks: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                taskId: { type: 'string' },
+                kind: { enum: TASK_KINDS },
+                region: { enum: REGIONS },
+                dueAt: { type: ['string', 'null'] },
+                overdue: { type: 'boolean' },
+              },
+            },
+          },
         },
       },
-      history: { type: 'array', items: { type: 'object', properties: { at: isoTime, type: { type: 'string' }, actor: actorRef } } },
+      history: {
+        type: 'array',
+        items: { type: 'object', properties: { at: isoTime, type: { type: 'string' }, actor: actorRef } },
+      },
       submittedAt: isoTime,
       closedAt: isoTime,
       urgent: { type: 'boolean' },
@@ -132,7 +169,8 @@ const components: Json = {
   },
   Opinion: {
     type: 'object',
-    description: '合法性审核意见书: document, version, dates, checklist, comments and their disposition, consultations, conclusion, signer',
+    description:
+      '合法性审核意见书: document, version, dates, checklist, comments and their disposition, consultations, conclusion, signer',
     properties: {
       reviewId: { type: 'string' },
       document: { type: 'object' },
@@ -163,10 +201,17 @@ function operation(spec: RouteSpec): Json {
     params.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
   }
   if (spec.query instanceof z.ZodObject) {
-    for (const [name, field] of Object.entries(spec.query.shape as Record<string, z.ZodType>)) {
+    const shape: Record<string, z.ZodType> = spec.query.shape;
+    for (const [name, field] of Object.entries(shape)) {
       const schema = jsonSchema(field);
       const description = typeof schema.description === 'string' ? schema.description : undefined;
-      params.push({ name, in: 'query', required: !field.safeParse(undefined).success, schema, ...(description ? { description } : {}) });
+      params.push({
+        name,
+        in: 'query',
+        required: !field.safeParse(undefined).success,
+        schema,
+        ...(description ? { description } : {}),
+      });
     }
   }
   const responses: Json = {};
@@ -179,19 +224,32 @@ function operation(spec: RouteSpec): Json {
   }
   for (const status of [...spec.errors, 401, 429, 500, 503]) responses[String(status)] = errorResponse(status);
   return {
-    operationId: `${spec.method}${spec.path.replace(/\/:(\w+)/g, (_m, p: string) => `By${p[0].toUpperCase()}${p.slice(1)}`).replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,
+    operationId: `${spec.method}${spec.path
+      .replace(/\/:(\w+)/g, (_m, p: string) => `By${p[0].toUpperCase()}${p.slice(1)}`)
+      .replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase())
+      .replace(/\W/g, '')}`,
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],
     security: [{ bearerAuth: [] }],
     ...(params.length ? { parameters: params } : {}),
-    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
+    ...(spec.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } }
+      : {}),
     responses,
   };
 }
 
 const opsPaths: Json = {
-  '/healthz': { get: { operationId: 'healthz', summary: 'The process is up', tags: ['operations'], security: [], responses: { 200: { description: '{ status: "ok" }' } } } },
+  '/healthz': {
+    get: {
+      operationId: 'healthz',
+      summary: 'The process is up',
+      tags: ['operations'],
+      security: [],
+      responses: { 200: { description: '{ status: "ok" }' } },
+    },
+  },
   '/readyz': {
     get: {
       operationId: 'readyz',
@@ -201,8 +259,24 @@ const opsPaths: Json = {
       responses: { 200: { description: '{ status: "ready", mongodb, temporal }' }, 503: errorResponse(503) },
     },
   },
-  '/openapi.json': { get: { operationId: 'openapi', summary: 'This document', tags: ['operations'], security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
-  '/docs': { get: { operationId: 'docs', summary: 'Interactive documentation (Swagger UI)', tags: ['operations'], security: [], responses: { 200: { description: 'HTML', content: { 'text/html': {} } } } } },
+  '/openapi.json': {
+    get: {
+      operationId: 'openapi',
+      summary: 'This document',
+      tags: ['operations'],
+      security: [],
+      responses: { 200: { description: 'OpenAPI 3.1' } },
+    },
+  },
+  '/docs': {
+    get: {
+      operationId: 'docs',
+      summary: 'Interactive documentation (Swagger UI)',
+      tags: ['operations'],
+      security: [],
+      responses: { 200: { description: 'HTML', content: { 'text/html': {} } } },
+    },
+  },
 };
 
 /** The OpenAPI document of the routes in `routes` plus the operational endpoints. */
@@ -217,14 +291,22 @@ export function buildOpenApi(routes: RouteSpec[]): Json {
     info: {
       title: 'Beijing–Tianjin–Hebei legality review of administrative normative documents',
       version: '1.0.0',
-      description: 'The engine of the three-region platform for the legality review (合法性审核) of administrative normative documents.',
+      description:
+        'The engine of the three-region platform for the legality review (合法性审核) of administrative normative documents.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
     tags: ['documents', 'reviews', 'tasks', 'notifications', 'supervision', 'operations'].map((name) => ({ name })),
     paths: { ...paths, ...opsPaths },
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256, with exp; claims sub, name?, region, roles, org?' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'HS256, with exp; claims sub, name?, region, roles, org?',
+        },
+      },
       schemas: components,
     },
   };

@@ -16,7 +16,12 @@ import type { Config } from '../runtime/config';
 import type { CommentDoc, DocumentDoc, VersionDoc } from '../store/models';
 
 const REGION_ZH: Record<Region, string> = { beijing: '北京市', tianjin: '天津市', hebei: '河北省' };
-const ROLE_ZH: Record<string, string> = { drafter: '起草单位', reviewer: '审核机构', signer: '审核机构负责人', supervisor: '监督人员' };
+const ROLE_ZH: Record<string, string> = {
+  drafter: '起草单位',
+  reviewer: '审核机构',
+  signer: '审核机构负责人',
+  supervisor: '监督人员',
+};
 const CHECK_ZH: Record<string, string> = {
   authority: '制定主体',
   competence: '权限',
@@ -27,12 +32,34 @@ const CHECK_ZH: Record<string, string> = {
   regional_consistency: '与京津冀协同事项的一致性',
 };
 const RESULT_ZH: Record<string, string> = { pass: '符合', fail: '不符合', not_applicable: '不适用' };
-const SEVERITY_ZH: Record<string, string> = { blocking: '违法（必须修改）', amend: '应当修改', advisory: '建议（非合法性问题）' };
-const STAGE_ZH: Record<string, string> = { origin_review: '审核', revision: '修改', consultation: '协同征求意见', consolidation: '汇总', signoff: '签发' };
+const SEVERITY_ZH: Record<string, string> = {
+  blocking: '违法（必须修改）',
+  amend: '应当修改',
+  advisory: '建议（非合法性问题）',
+};
+const STAGE_ZH: Record<string, string> = {
+  origin_review: '审核',
+  revision: '修改',
+  consultation: '协同征求意见',
+  consolidation: '汇总',
+  signoff: '签发',
+};
 const DISPOSITION_ZH: Record<string, string> = { adopted: '采纳', partly_adopted: '部分采纳', not_adopted: '未采纳' };
-const CONSULTATION_ZH: Record<ConsultationStatus, string> = { pending: '待答复', responded: '已答复', no_response: '逾期未答复' };
-const DECISION_ZH: Record<string, string> = { concur: '无异议', concur_with_comments: '原则同意并提出意见', object: '有异议' };
-const CONCLUSION_ZH: Record<Conclusion, string> = { legal: '合法', legal_after_revision: '修改后合法', illegal: '不合法' };
+const CONSULTATION_ZH: Record<ConsultationStatus, string> = {
+  pending: '待答复',
+  responded: '已答复',
+  no_response: '逾期未答复',
+};
+const DECISION_ZH: Record<string, string> = {
+  concur: '无异议',
+  concur_with_comments: '原则同意并提出意见',
+  object: '有异议',
+};
+const CONCLUSION_ZH: Record<Conclusion, string> = {
+  legal: '合法',
+  legal_after_revision: '修改后合法',
+  illegal: '不合法',
+};
 
 export const NO_RESPONSE_NOTE = 'No answer within the consultation deadline: counted as no objection.';
 const NO_RESPONSE_NOTE_ZH = '逾期未答复，视为无异议。';
@@ -43,7 +70,12 @@ export interface Opinion {
   document: { id: string; title: string; org: string; region: Region; docType?: string };
   version: { number: number; title?: string };
   status: 'approved' | 'rejected';
-  dates: { receivedAt: string; materialsCompleteAt: string; closedAt?: string; clock: { workingDaysUsed: number; limitWorkingDays: number } };
+  dates: {
+    receivedAt: string;
+    materialsCompleteAt: string;
+    closedAt?: string;
+    clock: { workingDaysUsed: number; limitWorkingDays: number };
+  };
   checklist: (CheckInput & { label: string })[];
   comments: {
     id: string;
@@ -56,7 +88,14 @@ export interface Opinion {
     author: { region: Region; role: string };
     disposition?: { status: string; reason?: string; at: string };
   }[];
-  consultations: { region: Region; status: ConsultationStatus; decision?: string; opinion?: string; respondedAt?: string; note?: string }[];
+  consultations: {
+    region: Region;
+    status: ConsultationStatus;
+    decision?: string;
+    opinion?: string;
+    respondedAt?: string;
+    note?: string;
+  }[];
   conclusion?: Conclusion;
   decidedBy?: ActorRef;
   decidedAt?: string;
@@ -77,7 +116,13 @@ function defaultOpinionText(state: ReviewState, conclusion: Conclusion | undefin
   }
 }
 
-export function buildOpinion(input: { state: ReviewState; doc: DocumentDoc | null; version: VersionDoc | null; comments: CommentDoc[]; config: Pick<Config, 'timeModel'> }): Opinion {
+export function buildOpinion(input: {
+  state: ReviewState;
+  doc: DocumentDoc | null;
+  version: VersionDoc | null;
+  comments: CommentDoc[];
+  config: Pick<Config, 'timeModel'>;
+}): Opinion {
   const { state, doc, version, comments, config } = input;
   const closedAt = state.closedAt ?? state.outcome?.at;
   const clock = clockView(state.clock, closedAt ? new Date(closedAt) : new Date(), config.timeModel);
@@ -134,7 +179,7 @@ export function buildOpinion(input: { state: ReviewState; doc: DocumentDoc | nul
   };
 }
 
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | undefined | null): string {
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -165,8 +210,14 @@ export function opinionHtml(o: Opinion): string {
           e(SEVERITY_ZH[c.severity] ?? c.severity),
           e(c.text),
           e(c.basis ?? ''),
-          e(`${REGION_ZH[c.author.region] ?? c.author.region}${ROLE_ZH[c.author.role] ?? c.author.role}（${STAGE_ZH[c.stage] ?? c.stage}，第${c.version}稿）`),
-          e(c.disposition ? `${DISPOSITION_ZH[c.disposition.status] ?? c.disposition.status}${c.disposition.reason ? `：${c.disposition.reason}` : ''}` : '—'),
+          e(
+            `${REGION_ZH[c.author.region] ?? c.author.region}${ROLE_ZH[c.author.role] ?? c.author.role}（${STAGE_ZH[c.stage] ?? c.stage}，第${c.version}稿）`,
+          ),
+          e(
+            c.disposition
+              ? `${DISPOSITION_ZH[c.disposition.status] ?? c.disposition.status}${c.disposition.reason ? `：${c.disposition.reason}` : ''}`
+              : '—',
+          ),
         ]),
       )}</tbody></table>`
     : '<p>无。</p>';
@@ -175,12 +226,18 @@ export function opinionHtml(o: Opinion): string {
         o.consultations.map((c) => [
           e(REGION_ZH[c.region]),
           e(CONSULTATION_ZH[c.status]),
-          e(c.status === 'no_response' ? NO_RESPONSE_NOTE_ZH : [c.decision ? (DECISION_ZH[c.decision] ?? c.decision) : '', c.opinion ?? ''].filter(Boolean).join('：')),
+          e(
+            c.status === 'no_response'
+              ? NO_RESPONSE_NOTE_ZH
+              : [c.decision ? (DECISION_ZH[c.decision] ?? c.decision) : '', c.opinion ?? ''].filter(Boolean).join('：'),
+          ),
           e(cst(c.respondedAt)),
         ]),
       )}</tbody></table>`
     : '<p>未进行协同征求意见。</p>';
-  const signer = o.decidedBy ? `${REGION_ZH[o.decidedBy.region] ?? o.decidedBy.region}${ROLE_ZH[o.decidedBy.role] ?? o.decidedBy.role} ${o.decidedBy.name ?? o.decidedBy.sub}` : '—';
+  const signer = o.decidedBy
+    ? `${REGION_ZH[o.decidedBy.region] ?? o.decidedBy.region}${ROLE_ZH[o.decidedBy.role] ?? o.decidedBy.role} ${o.decidedBy.name ?? o.decidedBy.sub}`
+    : '—';
   return `<!doctype html>
 <html lang="zh-CN">
 <head>

@@ -46,7 +46,9 @@ export const articleSchema = z.strictObject({
 
 export const materialsSchema = z
   .looseObject({
-    draftingExplanation: text(LIMITS.draftingExplanation).describe('起草说明: purpose, necessity, main measures, how opinions were handled'),
+    draftingExplanation: text(LIMITS.draftingExplanation).describe(
+      '起草说明: purpose, necessity, main measures, how opinions were handled',
+    ),
   })
   .describe('the drafting materials; free-form beyond draftingExplanation (no key may start with "$" or contain ".")');
 
@@ -64,7 +66,8 @@ export const documentBodySchema = z
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
     body.articles.forEach((a, i) => {
-      if (seen.has(a.number)) ctx.addIssue({ code: 'custom', path: ['articles', i, 'number'], message: `article ${a.number} appears twice` });
+      if (seen.has(a.number))
+        ctx.addIssue({ code: 'custom', path: ['articles', i, 'number'], message: `article ${a.number} appears twice` });
       seen.add(a.number);
     });
   });
@@ -72,7 +75,7 @@ export type DocumentBody = z.output<typeof documentBodySchema>;
 
 /** `POST /v1/documents/:id/reviews`: no body is needed. */
 export const startReviewBodySchema = z.strictObject({
-  urgent: z.boolean().optional().describe('extension: overrides the version\'s urgent flag'),
+  urgent: z.boolean().optional().describe("extension: overrides the version's urgent flag"),
 });
 
 export const withdrawBodySchema = z.strictObject({
@@ -102,9 +105,17 @@ export const completeTaskBodySchema = z.strictObject({
   decision: z.enum(DECISIONS as [Decision, ...Decision[]]),
   opinion: z.string().trim().max(LIMITS.opinion).optional(),
   comments: z.array(commentSchema).max(LIMITS.comments).optional(),
-  checklist: z.array(checkSchema).max(CHECK_ITEMS.length * 2).optional(),
+  checklist: z
+    .array(checkSchema)
+    .max(CHECK_ITEMS.length * 2)
+    .optional(),
   dispositions: z.array(dispositionSchema).max(LIMITS.dispositions).optional(),
-  version: z.number().int().min(1).optional().describe('extension, for resubmit: the revised version (default: the document\'s current version)'),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("extension, for resubmit: the revised version (default: the document's current version)"),
 });
 export type CompleteTaskBody = z.output<typeof completeTaskBodySchema>;
 
@@ -116,7 +127,9 @@ export const listReviewsQuerySchema = z.strictObject({
   region: z.enum(REGIONS).optional().describe('origin region'),
   status: z.enum(REVIEW_STATUSES).optional(),
   stage: z.enum(STAGES).optional(),
-  overdue: bool.optional().describe('true: only reviews with an open task past its due date; false: only those without'),
+  overdue: bool
+    .optional()
+    .describe('true: only reviews with an open task past its due date; false: only those without'),
   documentId: text(LIMITS.id).optional().describe('extension'),
   limit,
   cursor,

@@ -42,10 +42,15 @@ export function startApi(deps: ApiDeps, port: number, host?: string): Promise<Ru
 /** `/readyz`'s probe: a MongoDB ping and a Temporal system-info call, each with a short deadline. */
 export function makeReadiness(db: mongoose.Connection, temporal: Client, timeoutMs = 2000): ApiDeps['readiness'] {
   const within = <T>(p: Promise<T>) =>
-    Promise.race([p.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref())]).catch(() => false);
+    Promise.race([
+      p.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+    ]).catch(() => false);
   return async () => {
     const [mongodb, temporalOk] = await Promise.all([
-      db.readyState === mongoose.ConnectionStates.connected && db.db ? within(db.db.admin().ping()) : Promise.resolve(false),
+      db.readyState === mongoose.ConnectionStates.connected && db.db
+        ? within(db.db.admin().ping())
+        : Promise.resolve(false),
       within(temporal.withDeadline(Date.now() + timeoutMs, () => temporal.workflowService.getSystemInfo({}))),
     ]);
     return { mongodb, temporal: temporalOk };
@@ -84,7 +89,13 @@ async function main(): Promise<void> {
       await db.close();
       process.exit(0);
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'api shutdown failed', error: err instanceof Error ? err.message : String(err) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'api shutdown failed',
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
       process.exit(1);
     }
   };
@@ -94,7 +105,13 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(JSON.stringify({ level: 'error', msg: 'api failed to start', error: err instanceof Error ? err.message : String(err) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'api failed to start',
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
     process.exit(1);
   });
 }

@@ -5,9 +5,19 @@
 import { clockView } from '../domain/clock';
 import type { ReviewState, TaskRecord } from '../domain/model';
 import type { Config } from '../runtime/config';
-import { commentFromDoc, taskFromDoc, type CommentDoc, type DocumentDoc, type NotificationDoc, type ReviewDoc, type TaskDoc, type VersionDoc } from '../store/models';
+import {
+  commentFromDoc,
+  taskFromDoc,
+  type CommentDoc,
+  type DocumentDoc,
+  type NotificationDoc,
+  type ReviewDoc,
+  type TaskDoc,
+  type VersionDoc,
+} from '../store/models';
 
-const iso = (d: Date | string | undefined | null): string | undefined => (d === undefined || d === null ? undefined : new Date(d).toISOString());
+const iso = (d: Date | string | undefined | null): string | undefined =>
+  d === undefined || d === null ? undefined : new Date(d).toISOString();
 
 export function documentView(doc: DocumentDoc) {
   return {
@@ -109,7 +119,13 @@ export function reviewView(state: ReviewState, now: Date, config: Pick<Config, '
     ...(state.checklist ? { checklist: state.checklist } : {}),
     deadlines: {
       ...clockView(state.clock, now, config.timeModel),
-      tasks: openTasks.map((t) => ({ taskId: t.id, kind: t.kind, region: t.region, dueAt: t.dueAt, overdue: t.dueAt !== null && t.dueAt < nowIso })),
+      tasks: openTasks.map((t) => ({
+        taskId: t.id,
+        kind: t.kind,
+        region: t.region,
+        dueAt: t.dueAt,
+        overdue: t.dueAt !== null && t.dueAt < nowIso,
+      })),
     },
     history: state.history,
   };

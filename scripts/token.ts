@@ -23,12 +23,19 @@ function main(): void {
     sub: values.sub,
     name: values.name,
     region: values.region,
-    roles: values.roles?.split(',').map((r) => r.trim()).filter(Boolean),
+    roles: values.roles
+      ?.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     org: values.org,
   });
   if (!claims.success) {
-    const lines = claims.error.issues.map((i) => `  --${i.path[0] === undefined ? '' : String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`invalid token claims:\n${lines.join('\n')}\nusage: npm run token -- --sub u1 --region beijing --roles drafter --org 北京市交通委员会 [--name 张三] [--ttl 8h]`);
+    const lines = claims.error.issues.map(
+      (i) => `  --${i.path[0] === undefined ? '' : String(i.path[0])}: ${i.message}`,
+    );
+    throw new ConfigError(
+      `invalid token claims:\n${lines.join('\n')}\nusage: npm run token -- --sub u1 --region beijing --roles drafter --org 北京市交通委员会 [--name 张三] [--ttl 8h]`,
+    );
   }
   const ttl = /^\d+$/.test(values.ttl) ? Number(values.ttl) : values.ttl;
   process.stdout.write(`${signToken(claims.data, config.auth, ttl)}\n`);

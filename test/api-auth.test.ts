@@ -22,16 +22,23 @@ const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
 function unreachable(name: string): never {
   throw new Error(`${name} should not be reached by this test`);
 }
-const inert = new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : unreachable(`dependency.${String(prop)}`)) });
+const inert = new Proxy(
+  {},
+  { get: (_t, prop) => (prop === 'then' ? undefined : unreachable(`dependency.${String(prop)}`)) },
+);
 
-function appWith(env: Record<string, string> = {}, readiness = async () => ({ mongodb: true, temporal: true })) {
+function appWith(
+  env: Record<string, string> = {},
+  readiness = () => Promise.resolve({ mongodb: true, temporal: true }),
+) {
   const config = loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }, 'embedded');
   return { config, app: createApp({ config, models: inert as Models, temporal: inert as Client, readiness }) };
 }
 
 const drafter = { sub: 'd1', region: 'beijing' as const, roles: ['drafter' as const], org: '北京市交通委员会' };
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-const good = (claims: object = drafter, expiresIn: string | number = '1h') => jwt.sign(claims, SECRET, { algorithm: 'HS256', expiresIn } as jwt.SignOptions);
+const good = (claims: object = drafter, expiresIn: string | number = '1h') =>
+  jwt.sign(claims, SECRET, { algorithm: 'HS256', expiresIn } as jwt.SignOptions);
 
 const validDocument = {
   title: '关于推进京津冀交通一体化的若干措施',
@@ -61,7 +68,10 @@ describe('identity', () => {
   });
 
   test('when the token is signed with another secret, it is 401', async () => {
-    const token = jwt.sign(drafter, 'another-secret-that-is-also-32-bytes-long', { algorithm: 'HS256', expiresIn: '1h' });
+    const token = jwt.sign(drafter, 'another-secret-that-is-also-32-bytes-long', {
+      algorithm: 'HS256',
+      expiresIn: '1h',
+    });
     await request(app).get('/v1/tasks').set(bearer(token)).expect(401);
   });
 
@@ -73,14 +83,29 @@ describe('identity', () => {
   });
 
   test('when the region or a role is unknown, or roles are empty, it is 401', async () => {
-    await request(app).get('/v1/tasks').set(bearer(good({ ...drafter, region: 'shanghai' }))).expect(401);
-    await request(app).get('/v1/tasks').set(bearer(good({ ...drafter, roles: ['drafter', 'admin'] }))).expect(401);
-    await request(app).get('/v1/tasks').set(bearer(good({ ...drafter, roles: [] }))).expect(401);
-    await request(app).get('/v1/tasks').set(bearer(good({ region: 'beijing', roles: ['reviewer'] }))).expect(401);
+    await request(app)
+      .get('/v1/tasks')
+      .set(bearer(good({ ...drafter, region: 'shanghai' })))
+      .expect(401);
+    await request(app)
+      .get('/v1/tasks')
+      .set(bearer(good({ ...drafter, roles: ['drafter', 'admin'] })))
+      .expect(401);
+    await request(app)
+      .get('/v1/tasks')
+      .set(bearer(good({ ...drafter, roles: [] })))
+      .expect(401);
+    await request(app)
+      .get('/v1/tasks')
+      .set(bearer(good({ region: 'beijing', roles: ['reviewer'] })))
+      .expect(401);
   });
 
   test('when the header is not a bearer token, it is 401', async () => {
-    await request(app).get('/v1/tasks').set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`).expect(401);
+    await request(app)
+      .get('/v1/tasks')
+      .set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`)
+      .expect(401);
     await request(app).get('/v1/tasks').set('Authorization', 'Bearer not-a-jwt').expect(401);
   });
 
@@ -109,34 +134,50 @@ describe('request validation', () => {
   const post = (path: string) => request(app).post(path).set(bearer(good()));
 
   test('when a document body has an unknown field, it is 400 naming that field', async () => {
-    const res = await post('/v1/documents').send({ ...validDocument, colour: 'red' }).expect(400);
+    const res = await post('/v1/documents')
+      .send({ ...validDocument, colour: 'red' })
+      .expect(400);
     expect(res.body.error.code).toBe('validation_failed');
     expect(res.body.error.details).toContainEqual({ path: 'colour', message: 'unknown field' });
   });
 
   test('when an article has an unknown field, it is 400 naming the nested path', async () => {
-    const res = await post('/v1/documents').send({ ...validDocument, articles: [{ number: '1', text: 'x', extra: true }] }).expect(400);
+    const res = await post('/v1/documents')
+      .send({ ...validDocument, articles: [{ number: '1', text: 'x', extra: true }] })
+      .expect(400);
     expect(res.body.error.details).toContainEqual({ path: 'articles.0.extra', message: 'unknown field' });
   });
 
   test('when the drafting explanation is missing, it is 400 on materials.draftingExplanation', async () => {
-    const res = await post('/v1/documents').send({ ...validDocument, materials: { publicConsultation: 'done' } }).expect(400);
+    const res = await post('/v1/documents')
+      .send({ ...validDocument, materials: { publicConsultation: 'done' } })
+      .expect(400);
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('materials.draftingExplanation');
   });
 
   test('when article numbers repeat, it is 400 on the repeated one', async () => {
     const res = await post('/v1/documents')
-      .send({ ...validDocument, articles: [{ number: '1', text: 'a' }, { number: '1', text: 'b' }] })
+      .send({
+        ...validDocument,
+        articles: [
+          { number: '1', text: 'a' },
+          { number: '1', text: 'b' },
+        ],
+      })
       .expect(400);
     expect(res.body.error.details).toContainEqual({ path: 'articles.1.number', message: 'article 1 appears twice' });
   });
 
   test('when there are no articles, it is 400', async () => {
-    await post('/v1/documents').send({ ...validDocument, articles: [] }).expect(400);
+    await post('/v1/documents')
+      .send({ ...validDocument, articles: [] })
+      .expect(400);
   });
 
   test('when a materials key starts with $ or contains a dot, anywhere, it is 400', async () => {
-    const dollar = await post('/v1/documents').send({ ...validDocument, materials: { ...validDocument.materials, $where: '1' } }).expect(400);
+    const dollar = await post('/v1/documents')
+      .send({ ...validDocument, materials: { ...validDocument.materials, $where: '1' } })
+      .expect(400);
     expect(dollar.body.error.details[0].path).toBe('materials.$where');
     const dotted = await post('/v1/documents')
       .send({ ...validDocument, materials: { ...validDocument.materials, opinions: [{ 'a.b': 1 }] } })
@@ -150,7 +191,9 @@ describe('request validation', () => {
   });
 
   test('when the body is larger than the limit, it is 413 payload_too_large', async () => {
-    const res = await post('/v1/documents').send({ ...validDocument, summary: 'x'.repeat(4000) }).expect(413);
+    const res = await post('/v1/documents')
+      .send({ ...validDocument, summary: 'x'.repeat(4000) })
+      .expect(413);
     expect(res.body.error.code).toBe('payload_too_large');
   });
 
@@ -202,7 +245,7 @@ describe('rate limiting and readiness', () => {
   });
 
   test('when a dependency is down, /readyz is 503 unavailable', async () => {
-    const { app } = appWith({}, async () => ({ mongodb: true, temporal: false }));
+    const { app } = appWith({}, () => Promise.resolve({ mongodb: true, temporal: false }));
     const res = await request(app).get('/readyz').expect(503);
     expect(res.body.error).toMatchObject({ code: 'unavailable', details: { mongodb: true, temporal: false } });
   });
@@ -211,15 +254,28 @@ describe('rate limiting and readiness', () => {
 describe('error mapping', () => {
   test('when the workflow refuses with an ApplicationFailure of a contract code, the code and details pass through', () => {
     const problems = [{ path: 'comments', message: 'needs a comment' }];
-    const failure = ApplicationFailure.create({ type: 'validation_failed', message: 'the decision breaks the review rules', details: [problems] });
+    const failure = ApplicationFailure.create({
+      type: 'validation_failed',
+      message: 'the decision breaks the review rules',
+      details: [problems],
+    });
     const mapped = toApiError(new WorkflowUpdateFailedError('update failed', failure));
     expect(mapped).toMatchObject({ status: 400, code: 'validation_failed', details: problems });
-    const conflict = toApiError(new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type: 'conflict', message: 'not open', details: [[]] })));
+    const conflict = toApiError(
+      new WorkflowUpdateFailedError(
+        'update failed',
+        ApplicationFailure.create({ type: 'conflict', message: 'not open', details: [[]] }),
+      ),
+    );
     expect(conflict).toMatchObject({ status: 409, code: 'conflict', details: undefined });
   });
 
   test('when the update fails for another reason, it is unexpected (500)', () => {
-    expect(toApiError(new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type: 'Boom', message: 'x' })))).toBeUndefined();
+    expect(
+      toApiError(
+        new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type: 'Boom', message: 'x' })),
+      ),
+    ).toBeUndefined();
   });
 
   test('when a domain Refusal or a missing workflow arrives, they map to their statuses', () => {
@@ -261,11 +317,17 @@ describe('helpers', () => {
   });
 
   test('escapeHtml neutralises markup', () => {
-    expect(escapeHtml('<script>"x" & \'y\'</script>')).toBe('&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;');
+    expect(escapeHtml('<script>"x" & \'y\'</script>')).toBe(
+      '&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;',
+    );
   });
 
   test('the document schema trims text and keeps free-form materials', () => {
-    const parsed = documentBodySchema.parse({ ...validDocument, title: '  标题  ', materials: { draftingExplanation: '说明', extra: { a: 1 } } });
+    const parsed = documentBodySchema.parse({
+      ...validDocument,
+      title: '  标题  ',
+      materials: { draftingExplanation: '说明', extra: { a: 1 } },
+    });
     expect(parsed.title).toBe('标题');
     expect(parsed.materials).toEqual({ draftingExplanation: '说明', extra: { a: 1 } });
   });
@@ -299,7 +361,9 @@ describe('OpenAPI', () => {
     const spec = (await request(app).get('/openapi.json').expect(200)).body;
     expect(spec.openapi).toBe('3.1.0');
     for (const [method, path] of contract) expect(spec.paths[path]?.[method]).toBeDefined();
-    const listed = Object.entries(spec.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    const listed = Object.entries(spec.paths as Record<string, object>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${p}`),
+    );
     expect(listed.sort()).toEqual(contract.map(([m, p]) => `${m} ${p}`).sort());
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });

@@ -56,7 +56,8 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [400, 403, 413],
       handler: async ({ actor, body, res }) => {
         const org = draftingOrg(actor);
-        if (org === undefined) throw ApiError.forbidden('only a drafter with an organisation (org claim) may create documents');
+        if (org === undefined)
+          throw ApiError.forbidden('only a drafter with an organisation (org claim) may create documents');
         const id = randomUUID();
         const at = now();
         // The version goes in first, so a document never announces a version that is not there.
@@ -127,12 +128,19 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
             {
               $inc: { currentVersion: 1 },
               $push: { versions: { version: next, createdAt: at } },
-              $set: { title: body.title, ...(body.docType !== undefined ? { docType: body.docType } : {}), ...(body.summary !== undefined ? { summary: body.summary } : {}) },
+              $set: {
+                title: body.title,
+                ...(body.docType !== undefined ? { docType: body.docType } : {}),
+                ...(body.summary !== undefined ? { summary: body.summary } : {}),
+              },
             },
             { new: true },
           ).lean<DocumentDoc>();
           if (updated) {
-            res.status(201).location(`/v1/documents/${doc._id}/versions/${next}`).json({ id: doc._id, documentId: doc._id, version: next, createdAt: at.toISOString() });
+            res
+              .status(201)
+              .location(`/v1/documents/${doc._id}/versions/${next}`)
+              .json({ id: doc._id, documentId: doc._id, version: next, createdAt: at.toISOString() });
             return;
           }
           await models.Version.deleteOne({ _id: versionId(doc._id, next) });
@@ -174,11 +182,16 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         const filter: Record<string, unknown> = { documentId: doc._id };
         // A consulted region sees only the comments of the reviews it takes part in.
         let reviewIds: string[] | undefined;
-        if (!isSupervisor(actor) && !ownsAsDrafter(actor, doc)) reviewIds = reviews.filter((r) => canSeeReview(actor, r.state)).map((r) => r._id);
-        if (query.reviewId !== undefined) reviewIds = (reviewIds ?? [query.reviewId]).filter((r) => r === query.reviewId);
+        if (!isSupervisor(actor) && !ownsAsDrafter(actor, doc))
+          reviewIds = reviews.filter((r) => canSeeReview(actor, r.state)).map((r) => r._id);
+        if (query.reviewId !== undefined)
+          reviewIds = (reviewIds ?? [query.reviewId]).filter((r) => r === query.reviewId);
         if (reviewIds !== undefined) filter.reviewId = { $in: reviewIds };
         if (query.version !== undefined) filter.version = query.version;
-        const comments = await models.Comment.find(filter).sort({ createdAt: 1, _id: 1 }).limit(5000).lean<CommentDoc[]>();
+        const comments = await models.Comment.find(filter)
+          .sort({ createdAt: 1, _id: 1 })
+          .limit(5000)
+          .lean<CommentDoc[]>();
         res.json({ items: comments.map(commentView) });
       },
     }),
@@ -197,8 +210,14 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         requireOwner(actor, doc, 'submit this document for review');
         const version = await models.Version.findById(versionId(doc._id, doc.currentVersion)).lean<VersionDoc>();
         if (!version) throw ApiError.conflict('the current version is still being written; retry');
-        if (typeof version.materials?.draftingExplanation !== 'string' || version.materials.draftingExplanation.trim() === '') {
-          throw ApiError.invalid('materials.draftingExplanation', 'the materials are incomplete: a drafting explanation is required');
+        if (
+          typeof version.materials?.draftingExplanation !== 'string' ||
+          version.materials.draftingExplanation.trim() === ''
+        ) {
+          throw ApiError.invalid(
+            'materials.draftingExplanation',
+            'the materials are incomplete: a drafting explanation is required',
+          );
         }
 
         const claimed = await claimDocument(deps, doc);
@@ -230,10 +249,16 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
           });
         } catch (err) {
           // Give the document back, but only if the claim is still ours.
-          await models.Document.updateOne({ _id: doc._id, activeReviewId: reviewId }, { $set: { activeReviewId: null, status: claimed.previousStatus } }).catch(() => undefined);
+          await models.Document.updateOne(
+            { _id: doc._id, activeReviewId: reviewId },
+            { $set: { activeReviewId: null, status: claimed.previousStatus } },
+          ).catch(() => undefined);
           throw err;
         }
-        res.status(202).location(`/v1/reviews/${encodeURIComponent(reviewId)}`).json({ reviewId, documentId: doc._id, status: 'in_review', stage: 'origin_review' });
+        res
+          .status(202)
+          .location(`/v1/reviews/${encodeURIComponent(reviewId)}`)
+          .json({ reviewId, documentId: doc._id, status: 'in_review', stage: 'origin_review' });
       },
     }),
   ];
@@ -244,14 +269,21 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
  * submissions one wins and the other gets 409. A claim left by a review that has since closed
  * (its mirror says so) is released first.
  */
-async function claimDocument(deps: ApiDeps, doc: DocumentDoc): Promise<{ reviewId: string; previousStatus: DocumentDoc['status'] }> {
+async function claimDocument(
+  deps: ApiDeps,
+  doc: DocumentDoc,
+): Promise<{ reviewId: string; previousStatus: DocumentDoc['status'] }> {
   const { models } = deps;
   let current = doc;
   for (let attempt = 0; attempt < 2; attempt++) {
     if (current.activeReviewId) {
       const active = await models.Review.findById(current.activeReviewId, { status: 1 }).lean<{ status: string }>();
-      if (!active || active.status === 'in_review') throw ApiError.conflict(`review ${current.activeReviewId} is already active for this document`);
-      await models.Document.updateOne({ _id: current._id, activeReviewId: current.activeReviewId }, { $set: { activeReviewId: null } });
+      if (!active || active.status === 'in_review')
+        throw ApiError.conflict(`review ${current.activeReviewId} is already active for this document`);
+      await models.Document.updateOne(
+        { _id: current._id, activeReviewId: current.activeReviewId },
+        { $set: { activeReviewId: null } },
+      );
     }
     const reviewCount = current.reviewCount ?? 0;
     const reviewId = reviewWorkflowId(current._id, reviewCount + 1);

@@ -34,7 +34,10 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         if (query.documentId) filter.documentId = query.documentId;
         if (query.overdue !== undefined) {
           // Overdue is a property of open tasks: find them through the Task collection's dueAt.
-          const late = await models.Task.find({ status: 'open', dueAt: { $lt: now().toISOString() } }, { reviewId: 1 }).lean<Pick<TaskDoc, 'reviewId'>[]>();
+          const late = await models.Task.find(
+            { status: 'open', dueAt: { $lt: now().toISOString() } },
+            { reviewId: 1 },
+          ).lean<Pick<TaskDoc, 'reviewId'>[]>();
           const ids = [...new Set(late.map((t) => t.reviewId))];
           filter._id = query.overdue ? { $in: ids } : { $nin: ids };
         }
@@ -45,7 +48,10 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
           .lean<ReviewDoc[]>();
         const page = docs.slice(0, query.limit);
         const last = page[page.length - 1];
-        const nextCursor = docs.length > query.limit && last ? encodeCursor({ value: new Date(last.submittedAt).toISOString(), id: last._id }) : null;
+        const nextCursor =
+          docs.length > query.limit && last
+            ? encodeCursor({ value: new Date(last.submittedAt).toISOString(), id: last._id })
+            : null;
         res.json({ items: page.map(reviewSummary), nextCursor });
       },
     }),
@@ -73,7 +79,8 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [400, 403, 404, 409],
       handler: async ({ actor, params, body, res }) => {
         const { state } = await reviewFor(deps, actor, params.reviewId);
-        if (!ownsAsDrafter(actor, { region: state.originRegion, org: state.org })) throw ApiError.forbidden(`only a drafter of ${state.org} may withdraw this review`);
+        if (!ownsAsDrafter(actor, { region: state.originRegion, org: state.org }))
+          throw ApiError.forbidden(`only a drafter of ${state.org} may withdraw this review`);
         if (state.status !== 'in_review') throw ApiError.conflict(`the review is already ${state.status}`);
         try {
           const result = await deps.temporal.workflow
@@ -94,9 +101,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'reviews',
       summary: 'The legality review opinion (合法性审核意见书); JSON, or a printable page with Accept: text/html',
       query: emptyQuerySchema,
-      responses: [
-        { status: 200, description: 'the opinion', schema: 'Opinion', html: true },
-      ],
+      responses: [{ status: 200, description: 'the opinion', schema: 'Opinion', html: true }],
       errors: [404, 409],
       handler: async ({ actor, params, req, res }) => {
         const { state } = await reviewFor(deps, actor, params.reviewId);

@@ -8,7 +8,12 @@ import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { afterCursor, allOf, decodeCursor, encodeCursor, route, type RouteSpec } from '../http';
-import { completeTaskBodySchema, emptyQuerySchema, listNotificationsQuerySchema, listTasksQuerySchema } from '../schemas';
+import {
+  completeTaskBodySchema,
+  emptyQuerySchema,
+  listNotificationsQuerySchema,
+  listTasksQuerySchema,
+} from '../schemas';
 import { notificationView, taskDocView } from '../views';
 
 export function taskRoutes(deps: ApiDeps): RouteSpec[] {
@@ -48,7 +53,10 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           .lean<TaskDoc[]>();
         const page = docs.slice(0, query.limit);
         const last = page[page.length - 1];
-        res.json({ items: page.map(taskDocView), nextCursor: docs.length > query.limit && last ? encodeCursor({ value: last.createdAt, id: last._id }) : null });
+        res.json({
+          items: page.map(taskDocView),
+          nextCursor: docs.length > query.limit && last ? encodeCursor({ value: last.createdAt, id: last._id }) : null,
+        });
       },
     }),
 
@@ -76,12 +84,15 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         const task = await visibleTask(actor, params.taskId);
         if (!canActOn(actor, task)) throw ApiError.forbidden(`this task is for a ${task.role} of ${task.region}`);
         const allowed: readonly string[] = DECISIONS_BY_KIND[task.kind];
-        if (!allowed.includes(body.decision)) throw ApiError.invalid('decision', `a ${task.kind} task takes one of: ${allowed.join(', ')}`);
+        if (!allowed.includes(body.decision))
+          throw ApiError.invalid('decision', `a ${task.kind} task takes one of: ${allowed.join(', ')}`);
         if (task.status !== 'open') throw ApiError.conflict(`task ${task._id} is ${task.status}, not open`);
 
         const input: DecisionInput = { ...body };
         if (body.decision === 'resubmit' && body.version === undefined) {
-          const doc = await models.Document.findById(task.documentId, { currentVersion: 1 }).lean<Pick<DocumentDoc, 'currentVersion'>>();
+          const doc = await models.Document.findById(task.documentId, { currentVersion: 1 }).lean<
+            Pick<DocumentDoc, 'currentVersion'>
+          >();
           if (!doc) throw ApiError.notFound('document');
           input.version = doc.currentVersion;
         }
@@ -120,7 +131,10 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         const last = page[page.length - 1];
         res.json({
           items: page.map(notificationView),
-          nextCursor: docs.length > query.limit && last ? encodeCursor({ value: new Date(last.createdAt).toISOString(), id: last._id }) : null,
+          nextCursor:
+            docs.length > query.limit && last
+              ? encodeCursor({ value: new Date(last.createdAt).toISOString(), id: last._id })
+              : null,
         });
       },
     }),
@@ -136,11 +150,19 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       handler: async ({ actor, res }) => {
         if (!isSupervisor(actor)) throw ApiError.forbidden('only supervisors read statistics');
         const at = now();
-        const count = async (model: typeof models.Review | typeof models.Task, match: Record<string, unknown>, field: string) => {
-          const rows = await (model as typeof models.Review).aggregate<{ _id: string; n: number }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]);
+        const count = async (
+          model: typeof models.Review | typeof models.Task,
+          match: Record<string, unknown>,
+          field: string,
+        ) => {
+          const rows = await (model as typeof models.Review).aggregate<{ _id: string; n: number }>([
+            { $match: match },
+            { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+          ]);
           return Object.fromEntries(rows.map((r) => [String(r._id), r.n]));
         };
-        const zeros = (keys: readonly string[], counts: Record<string, number>) => Object.fromEntries(keys.map((k) => [k, counts[k] ?? 0]));
+        const zeros = (keys: readonly string[], counts: Record<string, number>) =>
+          Object.fromEntries(keys.map((k) => [k, counts[k] ?? 0]));
         const [byStatus, byStage, byRegion, openTasks, overdueTasks] = await Promise.all([
           count(models.Review, {}, 'status'),
           count(models.Review, {}, 'stage'),
