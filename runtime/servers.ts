@@ -3,12 +3,11 @@
  * (Temporal CLI, SQLite) and FerretDB (MongoDB wire protocol over SQLite). Binaries come from
  * `scripts/provision.sh`.
  */
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import mongoose from 'mongoose';
 
@@ -24,16 +23,13 @@ export interface ServerBinaries {
  * Progress goes to this process's stderr.
  */
 export async function provision(): Promise<ServerBinaries> {
-  await promisify(execFile)('bash', [path.join(REPO_ROOT, 'scripts', 'provision.sh')], {
+  // stderr is inherited so that a long first build shows its progress as it goes.
+  const child = spawn('bash', [path.join(REPO_ROOT, 'scripts', 'provision.sh')], {
     cwd: REPO_ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-  }).then(
-    ({ stderr }) => process.stderr.write(stderr),
-    (err: Error & { stderr?: string }) => {
-      process.stderr.write(err.stderr ?? '');
-      throw new Error(`scripts/provision.sh failed: ${err.message}`);
-    },
-  );
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  if (code !== 0) throw new Error(`scripts/provision.sh failed (code ${code}, signal ${signal})`);
   const bin = path.join(REPO_ROOT, '.tools', 'bin');
   return { temporal: path.join(bin, 'temporal'), ferretdb: path.join(bin, 'ferretdb') };
 }
