@@ -1,7 +1,7 @@
 /**
  * Builds the Temporal worker that runs review workflows and their activities.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Models } from '../store/models';
 

@@ -19,8 +19,10 @@ import {
   completeTaskUpdate,
   reviewStateQuery,
   withdrawUpdate,
+  type CompleteTaskRequest,
   type ReviewInput,
   type StageRef,
+  type WithdrawRequest,
 } from '../domain/messages';
 import { Refusal, checkDecision } from '../domain/rules';
 import { ReviewMachine, type VersionFacts } from './review-machine';
@@ -51,7 +53,7 @@ export async function reviewWorkflow(input: ReviewInput): Promise<StageRef> {
       await persist();
       return { task, review: machine.stageRef() };
     },
-    { validator: ({ taskId, actor, input: decision }) => refuseAsFailure(() => checkDecision(machine.state, taskId, actor, decision)) },
+    { validator: ({ taskId, actor, input: decision }: CompleteTaskRequest) => refuseAsFailure(() => checkDecision(machine.state, taskId, actor, decision)) },
   );
 
   setHandler(
@@ -61,7 +63,7 @@ export async function reviewWorkflow(input: ReviewInput): Promise<StageRef> {
       await persist();
       return machine.stageRef();
     },
-    { validator: ({ actor }) => refuseAsFailure(() => machine.checkWithdraw(actor)) },
+    { validator: ({ actor }: WithdrawRequest) => refuseAsFailure(() => machine.checkWithdraw(actor)) },
   );
 
   await persist();
