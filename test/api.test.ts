@@ -515,6 +515,11 @@ describe('supervision', () => {
     );
     expect(overdue).toContain(ids[0]);
     expect(overdue).not.toContain(ids[1]);
+    const onTime = (await get('supervisor', '/v1/reviews?overdue=false&limit=100').expect(200)).body.items.map(
+      (r: { reviewId: string }) => r.reviewId,
+    );
+    expect(onTime).toContain(ids[1]);
+    expect(onTime).not.toContain(ids[0]);
 
     const stats = (await get('supervisor', '/v1/stats').expect(200)).body;
     expect(stats.reviews.byOriginRegion.beijing).toBeGreaterThanOrEqual(3);
