@@ -1,19 +1,19 @@
 /**
- * Replays the saved histories of finished reviews against today's workflow code: a change that
+ * Replays the saved histories (protobuf-encoded) of finished reviews against today's workflow code: a change that
  * makes the workflow non-deterministic fails here. Refresh the fixtures (only for an intended,
  * versioned change) with `SAVE_HISTORIES=1 npx jest test/workflow.test.ts`.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 
 const dir = join(__dirname, 'fixtures', 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
 
 test('when the saved review histories are replayed, none is non-deterministic', async () => {
   expect(files.length).toBeGreaterThanOrEqual(2);
-  const histories = files.map((f) => ({ workflowId: basename(f, '.json'), history: historyFromJSON(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }));
+  const histories = files.map((f) => ({ workflowId: basename(f, '.binpb'), history: temporal.api.history.v1.History.decode(readFileSync(join(dir, f))) }));
   const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;
   const source = bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('../workflows') };
   const failures: string[] = [];

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import {
   completeTaskUpdate,
   reviewStateQuery,
@@ -86,7 +86,7 @@ async function refusalType(p: Promise<unknown>): Promise<string | undefined> {
 async function maybeSaveHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (!process.env.SAVE_HISTORIES) return;
   const history = await handle.fetchHistory();
-  await writeFile(join(__dirname, 'fixtures', 'histories', `${name}.json`), historyToJSON(history));
+  await writeFile(join(__dirname, 'fixtures', 'histories', `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
 }
 
 describe('review workflow', () => {
