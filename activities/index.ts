@@ -21,7 +21,11 @@ export function createActivities({ models }: { models: Models }) {
         await models.Comment.updateOne({ _id: id }, { $setOnInsert: comment }, { upsert: true });
       }
       for (const d of dispositions) {
-        const disposition = { status: d.status as DispositionStatus, at: d.at, ...(d.reason !== undefined && { reason: d.reason }) };
+        const disposition = {
+          status: d.status as DispositionStatus,
+          at: d.at,
+          ...(d.reason !== undefined && { reason: d.reason }),
+        };
         await models.Comment.updateOne({ _id: d.commentId }, { $set: { disposition } });
       }
       const stateVersion = state.stateVersion;
@@ -40,14 +44,24 @@ export function createActivities({ models }: { models: Models }) {
       });
       if (state.status !== 'in_review') {
         // Frees the document for a new review; a no-op once done.
-        await models.Document.updateOne({ _id: state.documentId, activeReviewId: state.reviewId }, { $set: { activeReviewId: null, status: state.status } });
+        await models.Document.updateOne(
+          { _id: state.documentId, activeReviewId: state.reviewId },
+          { $set: { activeReviewId: null, status: state.status } },
+        );
       }
     },
 
     /** The article numbers of a stored version; a missing version is a permanent failure. */
-    async loadVersionFacts({ documentId, version }: { documentId: string; version: number }): Promise<{ articleNumbers: string[] }> {
+    async loadVersionFacts({
+      documentId,
+      version,
+    }: {
+      documentId: string;
+      version: number;
+    }): Promise<{ articleNumbers: string[] }> {
       const found = await models.Version.findOne({ documentId, version }, { articles: 1 }).lean();
-      if (!found) throw ApplicationFailure.nonRetryable(`document ${documentId} has no version ${version}`, 'validation_failed');
+      if (!found)
+        throw ApplicationFailure.nonRetryable(`document ${documentId} has no version ${version}`, 'validation_failed');
       return { articleNumbers: found.articles.map((a) => a.number) };
     },
   };
@@ -64,7 +78,10 @@ async function moveForward(
   stateVersion: number,
   fields: Record<string, unknown>,
 ): Promise<void> {
-  const updated = await (model as Models['Review']).updateOne({ _id: id, stateVersion: { $lt: stateVersion } }, { $set: fields });
+  const updated = await (model as Models['Review']).updateOne(
+    { _id: id, stateVersion: { $lt: stateVersion } },
+    { $set: fields },
+  );
   if (updated.matchedCount === 0) {
     await (model as Models['Review']).updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
   }

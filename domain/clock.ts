@@ -89,7 +89,7 @@ export function addWorkingMs(from: Date, workingMs: number, model: TimeModel): D
 export function addWorkingDays(from: Date, days: number, model: TimeModel): Date {
   if (model.workingDayMs !== undefined) return new Date(from.getTime() + days * model.workingDayMs);
   let day = cstDayIndex(from.getTime());
-  for (let counted = 0; counted < days; ) {
+  for (let counted = 0; counted < days;) {
     day++;
     if (isWorkingDay(day)) counted++;
   }

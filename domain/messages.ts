@@ -64,4 +64,9 @@ export const ReviewStageAttribute = defineSearchAttributeKey('ReviewStage', 'KEY
 export const ReviewStatusAttribute = defineSearchAttributeKey('ReviewStatus', 'KEYWORD');
 export const DocumentIdAttribute = defineSearchAttributeKey('DocumentId', 'KEYWORD');
 
-export const SEARCH_ATTRIBUTES = [OriginRegionAttribute, ReviewStageAttribute, ReviewStatusAttribute, DocumentIdAttribute];
+export const SEARCH_ATTRIBUTES = [
+  OriginRegionAttribute,
+  ReviewStageAttribute,
+  ReviewStatusAttribute,
+  DocumentIdAttribute,
+];

@@ -59,9 +59,21 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
       problems.push({ path: `comments.${i}.article`, message: `version ${state.version} has no article ${c.article}` });
     }
   });
-  needs(task.kind !== 'revision' || comments.length === 0, 'comments', 'a resubmission answers comments through dispositions');
-  needs(task.kind === 'origin_review' || input.checklist === undefined, 'checklist', 'only an origin review records a checklist');
-  needs(input.decision === 'resubmit' || input.dispositions === undefined, 'dispositions', 'only a resubmission carries dispositions');
+  needs(
+    task.kind !== 'revision' || comments.length === 0,
+    'comments',
+    'a resubmission answers comments through dispositions',
+  );
+  needs(
+    task.kind === 'origin_review' || input.checklist === undefined,
+    'checklist',
+    'only an origin review records a checklist',
+  );
+  needs(
+    input.decision === 'resubmit' || input.dispositions === undefined,
+    'dispositions',
+    'only a resubmission carries dispositions',
+  );
 
   switch (input.decision) {
     case 'approve':
@@ -97,11 +109,15 @@ function checkChecklist(input: DecisionInput, problems: FieldProblem[]): void {
   });
   const missing = CHECK_ITEMS.filter((item) => !seen.has(item));
   if (missing.length > 0) {
-    problems.push({ path: 'checklist', message: `${input.decision} needs every checklist item; missing: ${missing.join(', ')}` });
+    problems.push({
+      path: 'checklist',
+      message: `${input.decision} needs every checklist item; missing: ${missing.join(', ')}`,
+    });
   }
   if (input.decision === 'approve') {
     checklist.forEach((c, i) => {
-      if (c.result === 'fail') problems.push({ path: `checklist.${i}.result`, message: 'an approval cannot carry a failed check' });
+      if (c.result === 'fail')
+        problems.push({ path: `checklist.${i}.result`, message: 'an approval cannot carry a failed check' });
     });
   }
 }
@@ -116,22 +132,31 @@ function checkNotes(input: DecisionInput, problems: FieldProblem[]): void {
 
 function checkResubmission(state: ReviewState, task: TaskRecord, input: DecisionInput, problems: FieldProblem[]): void {
   if (input.version === undefined || input.version <= task.version) {
-    problems.push({ path: 'version', message: `resubmit needs a version newer than ${task.version}: add one with POST /v1/documents/${state.documentId}/versions` });
+    problems.push({
+      path: 'version',
+      message: `resubmit needs a version newer than ${task.version}: add one with POST /v1/documents/${state.documentId}/versions`,
+    });
   }
   const dispositions = input.dispositions ?? [];
   const known = new Set(state.commentIndex.map((c) => c.id));
   const answered = new Set<string>();
   dispositions.forEach((d, i) => {
-    if (!known.has(d.commentId)) problems.push({ path: `dispositions.${i}.commentId`, message: `no comment ${d.commentId} in this review` });
-    if (answered.has(d.commentId)) problems.push({ path: `dispositions.${i}.commentId`, message: `${d.commentId} is answered twice` });
-    if (d.status !== 'adopted' && !hasText(d.reason)) problems.push({ path: `dispositions.${i}.reason`, message: `${d.status} needs a reason` });
+    if (!known.has(d.commentId))
+      problems.push({ path: `dispositions.${i}.commentId`, message: `no comment ${d.commentId} in this review` });
+    if (answered.has(d.commentId))
+      problems.push({ path: `dispositions.${i}.commentId`, message: `${d.commentId} is answered twice` });
+    if (d.status !== 'adopted' && !hasText(d.reason))
+      problems.push({ path: `dispositions.${i}.reason`, message: `${d.status} needs a reason` });
     answered.add(d.commentId);
   });
   const unanswered = state.commentIndex
     .filter((c) => c.version === task.version && c.severity !== 'advisory' && !answered.has(c.id))
     .map((c) => c.id);
   if (unanswered.length > 0) {
-    problems.push({ path: 'dispositions', message: `every blocking and amend comment needs a disposition; missing: ${unanswered.join(', ')}` });
+    problems.push({
+      path: 'dispositions',
+      message: `every blocking and amend comment needs a disposition; missing: ${unanswered.join(', ')}`,
+    });
   }
 }
 

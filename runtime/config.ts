@@ -35,11 +35,20 @@ export const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
-  MONGODB_URI: optionalText.refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), 'must be a mongodb:// or mongodb+srv:// URI'),
-  AUTH_JWT_SECRET: optionalText.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+  MONGODB_URI: optionalText.refine(
+    (v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v),
+    'must be a mongodb:// or mongodb+srv:// URI',
+  ),
+  AUTH_JWT_SECRET: optionalText.refine(
+    (v) => v === undefined || Buffer.byteLength(v) >= 32,
+    'must be at least 32 bytes',
+  ),
   AUTH_JWT_ISSUER: optionalText,
   AUTH_JWT_AUDIENCE: optionalText,
-  WORKING_DAY_DURATION: optionalText.refine((v) => v === undefined || parseDuration(v) !== undefined, 'must be a duration such as 2s, 500ms or 1m'),
+  WORKING_DAY_DURATION: optionalText.refine(
+    (v) => v === undefined || parseDuration(v) !== undefined,
+    'must be a duration such as 2s, 500ms or 1m',
+  ),
   REVIEW_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.reviewWorkingDays),
   CONSULTATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.consultationWorkingDays),
   URGENT_CONSULTATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.urgentConsultationWorkingDays),
@@ -48,7 +57,10 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** A workflow bundle built by `npm run build:workflows`; without it the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalText,
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb')
+    .default('1mb'),
   /** Ports of the servers that `npm start` runs itself. */
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
@@ -89,9 +101,13 @@ export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'compon
   }
   const env = parsed.data;
   if (mode !== 'embedded') {
-    const required = mode === 'worker' ? (['TEMPORAL_ADDRESS', 'MONGODB_URI'] as const) : (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'AUTH_JWT_SECRET'] as const);
+    const required =
+      mode === 'worker'
+        ? (['TEMPORAL_ADDRESS', 'MONGODB_URI'] as const)
+        : (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'AUTH_JWT_SECRET'] as const);
     const missing = required.filter((k) => env[k] === undefined);
-    if (missing.length > 0) throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
+    if (missing.length > 0)
+      throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
   }
   const workingDayMs = env.WORKING_DAY_DURATION === undefined ? undefined : parseDuration(env.WORKING_DAY_DURATION);
   return {
@@ -99,7 +115,11 @@ export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'compon
     port: env.PORT,
     temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
     mongodbUri: env.MONGODB_URI,
-    auth: { secret: env.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET, issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE },
+    auth: {
+      secret: env.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+      issuer: env.AUTH_JWT_ISSUER,
+      audience: env.AUTH_JWT_AUDIENCE,
+    },
     policy: {
       reviewWorkingDays: env.REVIEW_WORKING_DAYS,
       consultationWorkingDays: env.CONSULTATION_WORKING_DAYS,

@@ -16,8 +16,15 @@ export async function connectMongo(uri: string): Promise<Connection> {
 }
 
 /** What `/readyz` reports: both dependencies answer a cheap request. */
-export function readinessProbe(mongo: Connection, client: Client): () => Promise<{ mongodb: boolean; temporal: boolean }> {
-  const ok = (p: Promise<unknown>) => p.then(() => true, () => false);
+export function readinessProbe(
+  mongo: Connection,
+  client: Client,
+): () => Promise<{ mongodb: boolean; temporal: boolean }> {
+  const ok = (p: Promise<unknown>) =>
+    p.then(
+      () => true,
+      () => false,
+    );
   return async () => {
     const [mongodb, temporal] = await Promise.all([
       ok(mongo.db ? mongo.db.admin().ping() : Promise.reject(new Error('not connected'))),
@@ -33,7 +40,12 @@ export interface WorkerHandle {
 }
 
 /** Starts a review worker polling in the background until `stop()`. */
-export async function startWorker(config: Config, address: string, models: Models, workflowBundlePath?: string): Promise<WorkerHandle> {
+export async function startWorker(
+  config: Config,
+  address: string,
+  models: Models,
+  workflowBundlePath?: string,
+): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address });
   const worker = await createReviewWorker({
     connection,
@@ -63,7 +75,10 @@ export async function runServices(
   const client = await connectClient(servers.temporalAddress, config.temporal.namespace);
   await ensureSearchAttributes(client, config.temporal.namespace);
   const worker = await startWorker(config, servers.temporalAddress, models);
-  const api = await startApi({ config, models, temporal: client, readiness: readinessProbe(mongo, client) }, config.port);
+  const api = await startApi(
+    { config, models, temporal: client, readiness: readinessProbe(mongo, client) },
+    config.port,
+  );
   return {
     apiUrl: api.url,
     async stop() {

@@ -47,7 +47,10 @@ function machine(documentId: string): ReviewMachine {
   );
 }
 
-const snapshot = (m: ReviewMachine): PersistReviewInput => ({ state: structuredClone(m.state), ...structuredClone(m.drainPending()) });
+const snapshot = (m: ReviewMachine): PersistReviewInput => ({
+  state: structuredClone(m.state),
+  ...structuredClone(m.drainPending()),
+});
 
 describe('persistReview activity', () => {
   test('when the same transition is persisted twice, nothing is duplicated', async () => {
@@ -55,7 +58,12 @@ describe('persistReview activity', () => {
     const documentId = randomUUID();
     const m = machine(documentId);
     const task = m.state.tasks[0];
-    m.complete(task.id, { sub: 'r', region: 'tianjin', roles: ['reviewer'] }, { decision: 'request_changes', comments: [{ article: '1', text: '须修改', severity: 'amend' }] }, '2026-04-02T02:00:00.000Z');
+    m.complete(
+      task.id,
+      { sub: 'r', region: 'tianjin', roles: ['reviewer'] },
+      { decision: 'request_changes', comments: [{ article: '1', text: '须修改', severity: 'amend' }] },
+      '2026-04-02T02:00:00.000Z',
+    );
     const input = snapshot(m);
     await env.run(persistReview, input);
     await env.run(persistReview, input);
@@ -73,12 +81,18 @@ describe('persistReview activity', () => {
     const newer = snapshot(m);
     await env.run(persistReview, newer);
     await env.run(persistReview, older);
-    expect(await models.Review.findById(m.state.reviewId).lean()).toMatchObject({ status: 'withdrawn', stateVersion: newer.state.stateVersion });
+    expect(await models.Review.findById(m.state.reviewId).lean()).toMatchObject({
+      status: 'withdrawn',
+      stateVersion: newer.state.stateVersion,
+    });
     expect(await models.Task.findById(m.state.tasks[0].id).lean()).toMatchObject({ status: 'cancelled' });
   });
 
   test('when a resubmitted version does not exist, loading its facts fails without retrying', async () => {
     const { loadVersionFacts } = createActivities({ models });
-    await expect(env.run(loadVersionFacts, { documentId: 'none', version: 9 })).rejects.toMatchObject({ nonRetryable: true, type: 'validation_failed' });
+    await expect(env.run(loadVersionFacts, { documentId: 'none', version: 9 })).rejects.toMatchObject({
+      nonRetryable: true,
+      type: 'validation_failed',
+    });
   });
 });

@@ -26,12 +26,30 @@ describe('working-day clock', () => {
   test('when time is compressed, every millisecond is working time and a day lasts the configured length', () => {
     const model = { workingDayMs: 2000 };
     expect(addWorkingDays(new Date(0), 5, model).getTime()).toBe(10_000);
-    const view = clockView({ startedAt: new Date(0).toISOString(), limitWorkingDays: 15, usedMsBeforeRun: 4000, runningSince: new Date(10_000).toISOString() }, new Date(13_000), model);
-    expect(view).toEqual({ reviewDueAt: new Date(13_000 + 23_000).toISOString(), workingDaysUsed: 3, workingDaysLeft: 12, clockRunning: true });
+    const view = clockView(
+      {
+        startedAt: new Date(0).toISOString(),
+        limitWorkingDays: 15,
+        usedMsBeforeRun: 4000,
+        runningSince: new Date(10_000).toISOString(),
+      },
+      new Date(13_000),
+      model,
+    );
+    expect(view).toEqual({
+      reviewDueAt: new Date(13_000 + 23_000).toISOString(),
+      workingDaysUsed: 3,
+      workingDaysLeft: 12,
+      clockRunning: true,
+    });
   });
 
   test('when the clock is stopped, the time since the stop is not used', () => {
-    const view = clockView({ startedAt: '2026-03-02T00:00:00Z', limitWorkingDays: 15, usedMsBeforeRun: 2 * DAY }, new Date('2026-03-20T00:00:00Z'), real);
+    const view = clockView(
+      { startedAt: '2026-03-02T00:00:00Z', limitWorkingDays: 15, usedMsBeforeRun: 2 * DAY },
+      new Date('2026-03-20T00:00:00Z'),
+      real,
+    );
     expect(view).toMatchObject({ workingDaysUsed: 2, workingDaysLeft: 13, clockRunning: false });
   });
 });

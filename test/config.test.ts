@@ -4,7 +4,11 @@ import { ConfigError, loadConfig, parseDuration } from '../runtime/config';
 describe('configuration', () => {
   test('when nothing is set, npm start gets the documented defaults and real time', () => {
     const config = loadConfig({}, 'embedded');
-    expect(config).toMatchObject({ port: 3000, temporal: { namespace: 'default', taskQueue: 'legality-review' }, timeModel: {} });
+    expect(config).toMatchObject({
+      port: 3000,
+      temporal: { namespace: 'default', taskQueue: 'legality-review' },
+      timeModel: {},
+    });
     expect(config.policy.reviewWorkingDays).toBe(15);
   });
 
@@ -16,12 +20,18 @@ describe('configuration', () => {
 
   test('when a value is bad, the error names the variable', () => {
     expect(() => loadConfig({ PORT: 'http' }, 'embedded')).toThrow(/PORT/);
-    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' }, 'embedded')).toThrow(/AUTH_JWT_SECRET: must be at least 32 bytes/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' }, 'embedded')).toThrow(
+      /AUTH_JWT_SECRET: must be at least 32 bytes/,
+    );
     expect(() => loadConfig({ WORKING_DAY_DURATION: 'fast' }, 'embedded')).toThrow(ConfigError);
   });
 
   test('when the API runs as a component, the servers and a real secret are required', () => {
-    expect(() => loadConfig({}, 'component')).toThrow(/TEMPORAL_ADDRESS: required[\s\S]*MONGODB_URI: required[\s\S]*AUTH_JWT_SECRET: required/);
-    expect(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233', MONGODB_URI: 'mongodb://localhost' }, 'worker')).not.toThrow();
+    expect(() => loadConfig({}, 'component')).toThrow(
+      /TEMPORAL_ADDRESS: required[\s\S]*MONGODB_URI: required[\s\S]*AUTH_JWT_SECRET: required/,
+    );
+    expect(() =>
+      loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233', MONGODB_URI: 'mongodb://localhost' }, 'worker'),
+    ).not.toThrow();
   });
 });

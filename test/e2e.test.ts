@@ -102,7 +102,12 @@ describe('journeys through the task table', () => {
     const changes = await decide('bjReviewer', reviewId, 'origin_review', {
       decision: 'request_changes',
       comments: [
-        { article: '2', text: '备案管理实为变相许可，缺乏上位法依据', severity: 'blocking', basis: '《行政许可法》第十七条' },
+        {
+          article: '2',
+          text: '备案管理实为变相许可，缺乏上位法依据',
+          severity: 'blocking',
+          basis: '《行政许可法》第十七条',
+        },
         { article: '3', text: '施行日期应预留准备期', severity: 'amend' },
         { text: '标题可更简洁', severity: 'advisory' },
       ],
@@ -111,14 +116,30 @@ describe('journeys through the task table', () => {
     const paused = await get('drafter', `/v1/reviews/${reviewId}`).expect(200);
     expect(paused.body.deadlines.clockRunning).toBe(false);
 
-    const comments = (await get('drafter', `/v1/documents/${documentId}/comments`).expect(200)).body.items as { id: string; severity: string }[];
+    const comments = (await get('drafter', `/v1/documents/${documentId}/comments`).expect(200)).body.items as {
+      id: string;
+      severity: string;
+    }[];
     expect(comments).toHaveLength(3);
     const [blocking, amend] = ['blocking', 'amend'].map((s) => comments.find((c) => c.severity === s)!);
 
     // Resubmitting before a new version exists, or without answering every comment, is refused.
     await decide('drafter', reviewId, 'revision', { decision: 'resubmit', dispositions: [] }, 400);
-    await post('drafter', `/v1/documents/${documentId}/versions`, { ...draft, articles: [draft.articles[0], { number: '2', text: '跨区域客运线路实行信息报送。' }, { number: '3', text: '本措施自2027年1月1日起施行。' }] }).expect(201);
-    await decide('drafter', reviewId, 'revision', { decision: 'resubmit', dispositions: [{ commentId: blocking.id, status: 'adopted' }] }, 400);
+    await post('drafter', `/v1/documents/${documentId}/versions`, {
+      ...draft,
+      articles: [
+        draft.articles[0],
+        { number: '2', text: '跨区域客运线路实行信息报送。' },
+        { number: '3', text: '本措施自2027年1月1日起施行。' },
+      ],
+    }).expect(201);
+    await decide(
+      'drafter',
+      reviewId,
+      'revision',
+      { decision: 'resubmit', dispositions: [{ commentId: blocking.id, status: 'adopted' }] },
+      400,
+    );
     const resubmitted = await decide('drafter', reviewId, 'revision', {
       decision: 'resubmit',
       dispositions: [
@@ -136,14 +157,23 @@ describe('journeys through the task table', () => {
 
     const opinion = await get('drafter', `/v1/reviews/${reviewId}/opinion`).expect(200);
     expect(opinion.body.conclusion).toBe('legal_after_revision');
-    const answered = (await get('drafter', `/v1/documents/${documentId}/comments`).expect(200)).body.items as { id: string; disposition?: { status: string } }[];
+    const answered = (await get('drafter', `/v1/documents/${documentId}/comments`).expect(200)).body.items as {
+      id: string;
+      disposition?: { status: string };
+    }[];
     expect(answered.find((c) => c.id === amend.id)?.disposition?.status).toBe('partly_adopted');
   });
 
   test('when the origin reviewer rejects, the review closes rejected and the opinion concludes illegal', async () => {
     const { reviewId } = await submitDraft();
-    const checklist = allPass.map((c) => (c.item === 'competence' ? { item: c.item, result: 'fail', note: '第二条增设行政许可' } : c));
-    const rejected = await decide('bjReviewer', reviewId, 'origin_review', { decision: 'reject', checklist, opinion: '超越法定权限，不得发布' });
+    const checklist = allPass.map((c) =>
+      c.item === 'competence' ? { item: c.item, result: 'fail', note: '第二条增设行政许可' } : c,
+    );
+    const rejected = await decide('bjReviewer', reviewId, 'origin_review', {
+      decision: 'reject',
+      checklist,
+      opinion: '超越法定权限，不得发布',
+    });
     expect(rejected.review).toEqual({ status: 'rejected', stage: 'closed' });
     const opinion = await get('supervisor', `/v1/reviews/${reviewId}/opinion`).expect(200);
     expect(opinion.body.conclusion).toBe('illegal');
@@ -152,11 +182,18 @@ describe('journeys through the task table', () => {
   test('when a consulted region objects, the origin reviewer consolidates and sends the draft back for revision', async () => {
     const { reviewId } = await submitDraft();
     await decide('bjReviewer', reviewId, 'origin_review', { decision: 'approve', checklist: allPass });
-    const last = await consultBoth(reviewId, { decision: 'object', opinion: '与天津市同类规定不一致' }, { decision: 'concur_with_comments', comments: [{ article: '1', text: '建议写明协同机制' }] });
+    const last = await consultBoth(
+      reviewId,
+      { decision: 'object', opinion: '与天津市同类规定不一致' },
+      { decision: 'concur_with_comments', comments: [{ article: '1', text: '建议写明协同机制' }] },
+    );
     expect(last.review.stage).toBe('consolidation');
     const review = await get('bjReviewer', `/v1/reviews/${reviewId}`).expect(200);
     expect(review.body.consultations.tianjin).toMatchObject({ status: 'responded', decision: 'object' });
-    const back = await decide('bjReviewer', reviewId, 'consolidation', { decision: 'request_changes', comments: [{ article: '2', text: '按天津意见统一表述', severity: 'amend' }] });
+    const back = await decide('bjReviewer', reviewId, 'consolidation', {
+      decision: 'request_changes',
+      comments: [{ article: '2', text: '按天津意见统一表述', severity: 'amend' }],
+    });
     expect(back.review).toEqual({ status: 'in_review', stage: 'revision' });
   });
 
@@ -164,7 +201,10 @@ describe('journeys through the task table', () => {
     const { reviewId } = await submitDraft();
     await decide('bjReviewer', reviewId, 'origin_review', { decision: 'approve', checklist: allPass });
     await consultBoth(reviewId, { decision: 'concur' }, { decision: 'concur' });
-    const returned = await decide('bjSigner', reviewId, 'signoff', { decision: 'return', opinion: '请补充公平竞争审查结论' });
+    const returned = await decide('bjSigner', reviewId, 'signoff', {
+      decision: 'return',
+      opinion: '请补充公平竞争审查结论',
+    });
     expect(returned.review).toEqual({ status: 'in_review', stage: 'origin_review' });
     await taskOf('bjReviewer', reviewId, 'origin_review');
   });
@@ -180,7 +220,11 @@ describe('journeys through the task table', () => {
     await post('tjReviewer', `/v1/tasks/${consultation}/complete`, { decision: 'concur' }).expect(409);
     await get('drafter', `/v1/reviews/${reviewId}/opinion`).expect(409);
     // The document is free for a new review.
-    await eventually(async () => ((await get('drafter', `/v1/documents/${documentId}`)).body.status === 'withdrawn' ? true : undefined), 'the document to be released');
+    await eventually(
+      async () =>
+        (await get('drafter', `/v1/documents/${documentId}`)).body.status === 'withdrawn' ? true : undefined,
+      'the document to be released',
+    );
     await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202);
   });
 });
@@ -194,12 +238,24 @@ describe('refusals', () => {
     originTask = await taskOf('bjReviewer', reviewId, 'origin_review');
   });
 
-  const who = (sub: string, region: Region, roles: Role[], org?: string) => ({ Authorization: `Bearer ${h.token({ sub, region, roles, org })}` });
+  const who = (sub: string, region: Region, roles: Role[], org?: string) => ({
+    Authorization: `Bearer ${h.token({ sub, region, roles, org })}`,
+  });
 
   test('when a reviewer of another region or a signer acts on the origin review, it is refused', async () => {
-    await request(h.app).post(`/v1/tasks/${originTask}/complete`).set(who('x', 'tianjin', ['reviewer'])).send({ decision: 'approve', checklist: allPass }).expect(404);
-    await request(h.app).post(`/v1/tasks/${originTask}/complete`).set(who('y', 'beijing', ['signer'])).send({ decision: 'approve', checklist: allPass }).expect(404);
-    await post('supervisor', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass }).expect(403);
+    await request(h.app)
+      .post(`/v1/tasks/${originTask}/complete`)
+      .set(who('x', 'tianjin', ['reviewer']))
+      .send({ decision: 'approve', checklist: allPass })
+      .expect(404);
+    await request(h.app)
+      .post(`/v1/tasks/${originTask}/complete`)
+      .set(who('y', 'beijing', ['signer']))
+      .send({ decision: 'approve', checklist: allPass })
+      .expect(404);
+    await post('supervisor', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass }).expect(
+      403,
+    );
   });
 
   test('when a drafter of another organisation reads or withdraws the review, it does not exist for them', async () => {
@@ -211,12 +267,19 @@ describe('refusals', () => {
   test('when a decision does not fit the task or misses checklist items, it is 400 with the failing fields', async () => {
     const wrong = await post('bjReviewer', `/v1/tasks/${originTask}/complete`, { decision: 'sign' }).expect(400);
     expect(wrong.body.error.code).toBe('validation_failed');
-    const missing = await post('bjReviewer', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass.slice(1) }).expect(400);
+    const missing = await post('bjReviewer', `/v1/tasks/${originTask}/complete`, {
+      decision: 'approve',
+      checklist: allPass.slice(1),
+    }).expect(400);
     expect(JSON.stringify(missing.body.error.details)).toContain('authority');
   });
 
   test('when the body has unknown fields or $-keys, or is too large, it is refused before anything is recorded', async () => {
-    const unknown = await post('bjReviewer', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass, extra: 1 }).expect(400);
+    const unknown = await post('bjReviewer', `/v1/tasks/${originTask}/complete`, {
+      decision: 'approve',
+      checklist: allPass,
+      extra: 1,
+    }).expect(400);
     expect(unknown.body.error.code).toBe('validation_failed');
     await post('drafter', '/v1/documents', { ...draft, materials: { ...draft.materials, $where: '1' } }).expect(400);
     await post('drafter', '/v1/documents', { ...draft, materials: { ...draft.materials, 'a.b': 1 } }).expect(400);
@@ -227,8 +290,13 @@ describe('refusals', () => {
   });
 
   test('when a task is no longer open, completing it again is 409', async () => {
-    await post('bjReviewer', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass }).expect(200);
-    const again = await post('bjReviewer', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass }).expect(409);
+    await post('bjReviewer', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass }).expect(
+      200,
+    );
+    const again = await post('bjReviewer', `/v1/tasks/${originTask}/complete`, {
+      decision: 'approve',
+      checklist: allPass,
+    }).expect(409);
     expect(again.body.error.code).toBe('conflict');
   });
 
@@ -238,8 +306,14 @@ describe('refusals', () => {
 
   test('when the token is missing, expired or signed with another secret, it is 401', async () => {
     await request(h.app).get('/v1/tasks').expect(401);
-    await request(h.app).get('/v1/tasks').set('Authorization', `Bearer ${h.token(people.bjReviewer, { expiresIn: -10 })}`).expect(401);
-    const forged = await request(h.app).get('/v1/tasks').set('Authorization', `Bearer ${h.token(people.bjReviewer, { secret: 'another-secret-of-at-least-32-bytes!!' })}`).expect(401);
+    await request(h.app)
+      .get('/v1/tasks')
+      .set('Authorization', `Bearer ${h.token(people.bjReviewer, { expiresIn: -10 })}`)
+      .expect(401);
+    const forged = await request(h.app)
+      .get('/v1/tasks')
+      .set('Authorization', `Bearer ${h.token(people.bjReviewer, { secret: 'another-secret-of-at-least-32-bytes!!' })}`)
+      .expect(401);
     expect(forged.body.error.code).toBe('unauthenticated');
   });
 });

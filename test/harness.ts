@@ -39,7 +39,8 @@ export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest so test/global-setup.ts starts the servers`);
+  if (!value)
+    throw new Error(`${name} is not set: run the tests through jest so test/global-setup.ts starts the servers`);
   return value;
 }
 
@@ -74,7 +75,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     mongo,
     worker,
     token(claims, opts = {}) {
-      return jwt.sign({ ...claims }, opts.secret ?? TEST_SECRET, { algorithm: 'HS256', expiresIn: opts.expiresIn ?? '1h' } as jwt.SignOptions);
+      return jwt.sign({ ...claims }, opts.secret ?? TEST_SECRET, {
+        algorithm: 'HS256',
+        expiresIn: opts.expiresIn ?? '1h',
+      } as jwt.SignOptions);
     },
     async stop() {
       await worker.stop();

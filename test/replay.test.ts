@@ -13,9 +13,14 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
 
 test('when the saved review histories are replayed, none is non-deterministic', async () => {
   expect(files.length).toBeGreaterThanOrEqual(2);
-  const histories = files.map((f) => ({ workflowId: basename(f, '.binpb'), history: temporal.api.history.v1.History.decode(readFileSync(join(dir, f))) }));
+  const histories = files.map((f) => ({
+    workflowId: basename(f, '.binpb'),
+    history: temporal.api.history.v1.History.decode(readFileSync(join(dir, f))),
+  }));
   const bundlePath = process.env.TEST_WORKFLOW_BUNDLE;
-  const source = bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('../workflows') };
+  const source = bundlePath
+    ? { workflowBundle: { codePath: bundlePath } }
+    : { workflowsPath: require.resolve('../workflows') };
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of Worker.runReplayHistories(source, histories)) {

@@ -60,7 +60,13 @@ describe('review machine', () => {
     const m = newMachine();
     expect(m.state.stage).toBe('origin_review');
     expect(m.state.tasks).toHaveLength(1);
-    expect(m.state.tasks[0]).toMatchObject({ kind: 'origin_review', region: 'beijing', role: 'reviewer', status: 'open', version: 1 });
+    expect(m.state.tasks[0]).toMatchObject({
+      kind: 'origin_review',
+      region: 'beijing',
+      role: 'reviewer',
+      status: 'open',
+      version: 1,
+    });
     expect(m.state.clock.runningSince).toBe(input.submittedAt);
   });
 
@@ -85,10 +91,20 @@ describe('review machine', () => {
   test('when a consulted region objects, the review goes to consolidation', () => {
     const m = newMachine();
     m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
-    m.complete(openTask(m, 'consultation', 'tianjin').id, tjReviewer, { decision: 'object', opinion: '与天津规定冲突' }, at());
+    m.complete(
+      openTask(m, 'consultation', 'tianjin').id,
+      tjReviewer,
+      { decision: 'object', opinion: '与天津规定冲突' },
+      at(),
+    );
     m.complete(openTask(m, 'consultation', 'hebei').id, hbReviewer, { decision: 'concur' }, at());
     expect(m.state.stage).toBe('consolidation');
-    m.complete(openTask(m, 'consolidation').id, bjReviewer, { decision: 'proceed', opinion: '异议不成立，理由如下' }, at());
+    m.complete(
+      openTask(m, 'consolidation').id,
+      bjReviewer,
+      { decision: 'proceed', opinion: '异议不成立，理由如下' },
+      at(),
+    );
     expect(m.state.stage).toBe('signoff');
   });
 
@@ -106,21 +122,55 @@ describe('review machine', () => {
     const revision = openTask(m, 'revision');
     expect(revision.org).toBe(input.org);
 
-    expect(refusal(() => m.complete(revision.id, drafter, { decision: 'resubmit', version: 1, dispositions: [] }, at())).details?.map((d) => d.path)).toEqual(['version', 'dispositions']);
-    expect(refusal(() => m.complete(revision.id, drafter, { decision: 'resubmit', version: 2, dispositions: [{ commentId: blocking.id, status: 'not_adopted' }] }, at())).details?.[0].path).toBe('dispositions.0.reason');
+    expect(
+      refusal(() =>
+        m.complete(revision.id, drafter, { decision: 'resubmit', version: 1, dispositions: [] }, at()),
+      ).details?.map((d) => d.path),
+    ).toEqual(['version', 'dispositions']);
+    expect(
+      refusal(() =>
+        m.complete(
+          revision.id,
+          drafter,
+          { decision: 'resubmit', version: 2, dispositions: [{ commentId: blocking.id, status: 'not_adopted' }] },
+          at(),
+        ),
+      ).details?.[0].path,
+    ).toBe('dispositions.0.reason');
 
-    m.complete(revision.id, drafter, { decision: 'resubmit', version: 2, dispositions: [{ commentId: blocking.id, status: 'adopted' }] }, at(), { articleNumbers: ['1', '2'] });
+    m.complete(
+      revision.id,
+      drafter,
+      { decision: 'resubmit', version: 2, dispositions: [{ commentId: blocking.id, status: 'adopted' }] },
+      at(),
+      { articleNumbers: ['1', '2'] },
+    );
     expect(m.state).toMatchObject({ stage: 'origin_review', version: 2, revisions: 1, articleNumbers: ['1', '2'] });
     expect(m.state.clock.runningSince).toBeDefined();
-    expect(m.drainPending().dispositions).toEqual([expect.objectContaining({ commentId: blocking.id, status: 'adopted' })]);
-    expect(m.state.history.map((h) => h.type)).toEqual(expect.arrayContaining(['clock_stopped', 'clock_resumed', 'resubmitted']));
+    expect(m.drainPending().dispositions).toEqual([
+      expect.objectContaining({ commentId: blocking.id, status: 'adopted' }),
+    ]);
+    expect(m.state.history.map((h) => h.type)).toEqual(
+      expect.arrayContaining(['clock_stopped', 'clock_resumed', 'resubmitted']),
+    );
   });
 
   test('when sign-off returns the case, a new origin review opens and approval after revision is legal after revision', () => {
     const m = newMachine();
-    m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'request_changes', comments: [{ text: '须修改', severity: 'amend' }] }, at());
+    m.complete(
+      openTask(m, 'origin_review').id,
+      bjReviewer,
+      { decision: 'request_changes', comments: [{ text: '须修改', severity: 'amend' }] },
+      at(),
+    );
     const [amend] = m.drainPending().comments;
-    m.complete(openTask(m, 'revision').id, drafter, { decision: 'resubmit', version: 2, dispositions: [{ commentId: amend.id, status: 'adopted' }] }, at(), { articleNumbers: ['1'] });
+    m.complete(
+      openTask(m, 'revision').id,
+      drafter,
+      { decision: 'resubmit', version: 2, dispositions: [{ commentId: amend.id, status: 'adopted' }] },
+      at(),
+      { articleNumbers: ['1'] },
+    );
     m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
     m.complete(openTask(m, 'consultation', 'tianjin').id, tjReviewer, { decision: 'concur' }, at());
     m.complete(openTask(m, 'consultation', 'hebei').id, hbReviewer, { decision: 'concur' }, at());
@@ -135,8 +185,15 @@ describe('review machine', () => {
 
   test('when rejected, the review closes as rejected with an illegal conclusion', () => {
     const m = newMachine();
-    const checklist = allPass.map((c) => (c.item === 'competence' ? { item: c.item, result: 'fail' as const, note: '设定行政处罚' } : c));
-    m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'reject', checklist, opinion: '超越权限' }, at());
+    const checklist = allPass.map((c) =>
+      c.item === 'competence' ? { item: c.item, result: 'fail' as const, note: '设定行政处罚' } : c,
+    );
+    m.complete(
+      openTask(m, 'origin_review').id,
+      bjReviewer,
+      { decision: 'reject', checklist, opinion: '超越权限' },
+      at(),
+    );
     expect(m.stageRef()).toEqual({ status: 'rejected', stage: 'closed' });
     expect(m.state.outcome).toMatchObject({ conclusion: 'illegal', opinion: '超越权限' });
   });
@@ -146,21 +203,34 @@ describe('review machine', () => {
     m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
     m.withdraw(drafter, at(), '政策调整');
     expect(m.stageRef()).toEqual({ status: 'withdrawn', stage: 'closed' });
-    expect(m.state.tasks.filter((t) => t.kind === 'consultation').map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+    expect(m.state.tasks.filter((t) => t.kind === 'consultation').map((t) => t.status)).toEqual([
+      'cancelled',
+      'cancelled',
+    ]);
     expect(refusal(() => m.withdraw(drafter, at())).code).toBe('conflict');
   });
 
   describe('refusals', () => {
     test('when a reviewer of another region acts on the origin review, it is forbidden', () => {
       const m = newMachine();
-      expect(refusal(() => m.complete(openTask(m, 'origin_review').id, tjReviewer, approve, at())).code).toBe('forbidden');
+      expect(refusal(() => m.complete(openTask(m, 'origin_review').id, tjReviewer, approve, at())).code).toBe(
+        'forbidden',
+      );
     });
 
     test('when a drafter of another organisation resubmits or withdraws, it is forbidden', () => {
       const m = newMachine();
       const stranger: Actor = { ...drafter, org: '北京市教育委员会' };
-      m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'request_changes', comments: [{ text: 'x' }] }, at());
-      expect(refusal(() => m.complete(openTask(m, 'revision').id, stranger, { decision: 'resubmit', version: 2 }, at())).code).toBe('forbidden');
+      m.complete(
+        openTask(m, 'origin_review').id,
+        bjReviewer,
+        { decision: 'request_changes', comments: [{ text: 'x' }] },
+        at(),
+      );
+      expect(
+        refusal(() => m.complete(openTask(m, 'revision').id, stranger, { decision: 'resubmit', version: 2 }, at()))
+          .code,
+      ).toBe('forbidden');
       expect(refusal(() => m.withdraw(stranger, at())).code).toBe('forbidden');
     });
 
@@ -173,16 +243,23 @@ describe('review machine', () => {
 
     test('when the decision does not fit the task, it is a validation failure', () => {
       const m = newMachine();
-      expect(refusal(() => m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'sign' }, at())).details?.[0].path).toBe('decision');
+      expect(
+        refusal(() => m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'sign' }, at())).details?.[0]
+          .path,
+      ).toBe('decision');
     });
 
     test('when checklist items are missing or an approval carries a failed check, the approval is refused', () => {
       const m = newMachine();
       const task = openTask(m, 'origin_review');
-      const missing = refusal(() => m.complete(task.id, bjReviewer, { decision: 'approve', checklist: allPass.slice(0, 5) }, at()));
+      const missing = refusal(() =>
+        m.complete(task.id, bjReviewer, { decision: 'approve', checklist: allPass.slice(0, 5) }, at()),
+      );
       expect(missing.details?.[0].message).toContain('fair_competition, regional_consistency');
       const failed = allPass.map((c) => (c.item === 'form' ? { ...c, result: 'fail' as const } : c));
-      const paths = refusal(() => m.complete(task.id, bjReviewer, { decision: 'approve', checklist: failed }, at())).details?.map((d) => d.path);
+      const paths = refusal(() =>
+        m.complete(task.id, bjReviewer, { decision: 'approve', checklist: failed }, at()),
+      ).details?.map((d) => d.path);
       expect(paths).toEqual(['checklist.4.result', 'checklist.4.note']);
       expect(task.status).toBe('open');
     });
@@ -190,9 +267,23 @@ describe('review machine', () => {
     test('when a comment names an article the version does not have, or a request carries no comment, it is refused', () => {
       const m = newMachine();
       const task = openTask(m, 'origin_review');
-      expect(refusal(() => m.complete(task.id, bjReviewer, { decision: 'request_changes', comments: [{ article: '9', text: 'x' }] }, at())).details?.[0].path).toBe('comments.0.article');
-      expect(refusal(() => m.complete(task.id, bjReviewer, { decision: 'request_changes' }, at())).details?.[0].path).toBe('comments');
-      expect(refusal(() => m.complete(task.id, bjReviewer, { decision: 'reject', checklist: allPass }, at())).details?.[0].path).toBe('opinion');
+      expect(
+        refusal(() =>
+          m.complete(
+            task.id,
+            bjReviewer,
+            { decision: 'request_changes', comments: [{ article: '9', text: 'x' }] },
+            at(),
+          ),
+        ).details?.[0].path,
+      ).toBe('comments.0.article');
+      expect(
+        refusal(() => m.complete(task.id, bjReviewer, { decision: 'request_changes' }, at())).details?.[0].path,
+      ).toBe('comments');
+      expect(
+        refusal(() => m.complete(task.id, bjReviewer, { decision: 'reject', checklist: allPass }, at())).details?.[0]
+          .path,
+      ).toBe('opinion');
     });
   });
 });

@@ -23,7 +23,10 @@ const hbReviewer: Actor = { sub: 'r1', region: 'hebei', roles: ['reviewer'] };
 const bjReviewer: Actor = { sub: 'r2', region: 'beijing', roles: ['reviewer'] };
 const tjReviewer: Actor = { sub: 'r3', region: 'tianjin', roles: ['reviewer'] };
 const hbSigner: Actor = { sub: 's1', region: 'hebei', roles: ['signer'] };
-const approve: DecisionInput = { decision: 'approve', checklist: CHECK_ITEMS.map((item) => ({ item, result: 'pass' })) };
+const approve: DecisionInput = {
+  decision: 'approve',
+  checklist: CHECK_ITEMS.map((item) => ({ item, result: 'pass' })),
+};
 
 let h: Harness;
 beforeAll(async () => {
@@ -58,7 +61,11 @@ async function startReview(): Promise<WorkflowHandle> {
     policy: h.config.policy,
     timeModel: {},
   };
-  return h.client.workflow.start('reviewWorkflow', { workflowId: input.reviewId, taskQueue: h.config.temporal.taskQueue, args: [input] });
+  return h.client.workflow.start('reviewWorkflow', {
+    workflowId: input.reviewId,
+    taskQueue: h.config.temporal.taskQueue,
+    args: [input],
+  });
 }
 
 async function openTaskId(handle: WorkflowHandle, kind: TaskKind, region = 'hebei'): Promise<string> {
@@ -86,7 +93,10 @@ async function refusalType(p: Promise<unknown>): Promise<string | undefined> {
 async function maybeSaveHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (!process.env.SAVE_HISTORIES) return;
   const history = await handle.fetchHistory();
-  await writeFile(join(__dirname, 'fixtures', 'histories', `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+  await writeFile(
+    join(__dirname, 'fixtures', 'histories', `${name}.binpb`),
+    temporal.api.history.v1.History.encode(history).finish(),
+  );
 }
 
 describe('review workflow', () => {
@@ -95,14 +105,20 @@ describe('review workflow', () => {
     await complete(handle, await openTaskId(handle, 'origin_review'), hbReviewer, approve);
     const [bj, tj] = await Promise.all([
       complete(handle, await openTaskId(handle, 'consultation', 'beijing'), bjReviewer, { decision: 'concur' }),
-      complete(handle, await openTaskId(handle, 'consultation', 'tianjin'), tjReviewer, { decision: 'concur_with_comments', comments: [{ article: '1', text: '建议与天津条例衔接', severity: 'advisory' }] }),
+      complete(handle, await openTaskId(handle, 'consultation', 'tianjin'), tjReviewer, {
+        decision: 'concur_with_comments',
+        comments: [{ article: '1', text: '建议与天津条例衔接', severity: 'advisory' }],
+      }),
     ]);
     expect([bj.task.status, tj.task.status]).toEqual(['completed', 'completed']);
     const state = await handle.query(reviewStateQuery);
     expect(state.stage).toBe('consolidation');
     expect(state.tasks.filter((t) => t.kind === 'consolidation')).toHaveLength(1);
 
-    await complete(handle, await openTaskId(handle, 'consolidation'), hbReviewer, { decision: 'proceed', opinion: '意见已吸收' });
+    await complete(handle, await openTaskId(handle, 'consolidation'), hbReviewer, {
+      decision: 'proceed',
+      opinion: '意见已吸收',
+    });
     const signed = await complete(handle, await openTaskId(handle, 'signoff'), hbSigner, { decision: 'sign' });
     expect(signed.review).toEqual({ status: 'approved', stage: 'closed' });
     expect(await handle.result()).toEqual({ status: 'approved', stage: 'closed' });
@@ -117,7 +133,10 @@ describe('review workflow', () => {
   test('when the same task is completed twice at once, exactly one decision is recorded', async () => {
     const handle = await startReview();
     const taskId = await openTaskId(handle, 'origin_review');
-    const results = await Promise.allSettled([complete(handle, taskId, hbReviewer, approve), complete(handle, taskId, hbReviewer, approve)]);
+    const results = await Promise.allSettled([
+      complete(handle, taskId, hbReviewer, approve),
+      complete(handle, taskId, hbReviewer, approve),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const state = await handle.query(reviewStateQuery);
     expect(state.history.filter((e) => e.type === 'task_completed')).toHaveLength(1);
@@ -132,7 +151,9 @@ describe('review workflow', () => {
     expect(await refusalType(complete(handle, taskId, bjReviewer, approve))).toBe('forbidden');
     expect(await refusalType(complete(handle, taskId, hbReviewer, { decision: 'concur' }))).toBe('validation_failed');
     expect(await refusalType(complete(handle, 'nope', hbReviewer, approve))).toBe('not_found');
-    expect(await refusalType(handle.executeUpdate(withdrawUpdate, { args: [{ actor: { ...drafter, org: '别的单位' } }] }))).toBe('forbidden');
+    expect(
+      await refusalType(handle.executeUpdate(withdrawUpdate, { args: [{ actor: { ...drafter, org: '别的单位' } }] })),
+    ).toBe('forbidden');
     expect((await handle.query(reviewStateQuery)).stateVersion).toBe(before);
     await complete(handle, taskId, hbReviewer, approve);
     expect(await refusalType(complete(handle, taskId, hbReviewer, approve))).toBe('conflict');
@@ -141,18 +162,40 @@ describe('review workflow', () => {
 
   test('when changes are requested and the drafter resubmits, the new version is loaded and dispositions are stored', async () => {
     const handle = await startReview();
-    await complete(handle, await openTaskId(handle, 'origin_review'), hbReviewer, { decision: 'request_changes', comments: [{ article: '2', text: '第二条设定罚款无上位法依据', severity: 'blocking', basis: '《行政处罚法》第十六条' }] });
+    await complete(handle, await openTaskId(handle, 'origin_review'), hbReviewer, {
+      decision: 'request_changes',
+      comments: [
+        { article: '2', text: '第二条设定罚款无上位法依据', severity: 'blocking', basis: '《行政处罚法》第十六条' },
+      ],
+    });
     const [comment] = await h.models.Comment.find({ reviewId: handle.workflowId }).lean();
     const revision = await openTaskId(handle, 'revision');
-    const refused = await refusalType(complete(handle, revision, drafter, { decision: 'resubmit', version: 2, dispositions: [] }));
+    const refused = await refusalType(
+      complete(handle, revision, drafter, { decision: 'resubmit', version: 2, dispositions: [] }),
+    );
     expect(refused).toBe('validation_failed');
-    await complete(handle, revision, drafter, { decision: 'resubmit', version: 2, dispositions: [{ commentId: comment._id, status: 'adopted' }] });
+    await complete(handle, revision, drafter, {
+      decision: 'resubmit',
+      version: 2,
+      dispositions: [{ commentId: comment._id, status: 'adopted' }],
+    });
     const state = await handle.query(reviewStateQuery);
     expect(state).toMatchObject({ stage: 'origin_review', version: 2, articleNumbers: ['1'] });
-    const stored = await eventually(async () => (await h.models.Comment.findById(comment._id).lean())?.disposition ?? undefined, 'the disposition');
+    const stored = await eventually(
+      async () => (await h.models.Comment.findById(comment._id).lean())?.disposition ?? undefined,
+      'the disposition',
+    );
     expect(stored.status).toBe('adopted');
-    const checklist = CHECK_ITEMS.map((item) => ({ item, result: item === 'content' ? ('fail' as const) : ('pass' as const), ...(item === 'content' && { note: '与上位法抵触' }) }));
-    await complete(handle, await openTaskId(handle, 'origin_review'), hbReviewer, { decision: 'reject', checklist, opinion: '不合法' });
+    const checklist = CHECK_ITEMS.map((item) => ({
+      item,
+      result: item === 'content' ? ('fail' as const) : ('pass' as const),
+      ...(item === 'content' && { note: '与上位法抵触' }),
+    }));
+    await complete(handle, await openTaskId(handle, 'origin_review'), hbReviewer, {
+      decision: 'reject',
+      checklist,
+      opinion: '不合法',
+    });
     expect(await handle.result()).toEqual({ status: 'rejected', stage: 'closed' });
     await maybeSaveHistory(handle, 'revision-then-rejected');
   });

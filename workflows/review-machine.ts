@@ -84,7 +84,8 @@ export class ReviewMachine {
    */
   complete(taskId: string, actor: Actor, input: DecisionInput, at: string, facts?: VersionFacts): TaskRecord {
     const task = checkDecision(this.state, taskId, actor, input);
-    if (input.decision === 'resubmit' && !facts) throw new Refusal('validation_failed', 'the resubmitted version is unknown');
+    if (input.decision === 'resubmit' && !facts)
+      throw new Refusal('validation_failed', 'the resubmitted version is unknown');
     const by: ActorRef = { sub: actor.sub, name: actor.name, region: actor.region, role: task.role };
     Object.assign(task, { status: 'completed', completedAt: at, decision: input.decision, completedBy: by });
     if (input.opinion !== undefined) task.opinion = input.opinion;
@@ -127,7 +128,8 @@ export class ReviewMachine {
 
   /** Throws a {@link Refusal} unless `actor` may withdraw the review now. */
   checkWithdraw(actor: Actor): void {
-    const ownsIt = actor.roles.includes('drafter') && actor.region === this.state.originRegion && actor.org === this.state.org;
+    const ownsIt =
+      actor.roles.includes('drafter') && actor.region === this.state.originRegion && actor.org === this.state.org;
     if (!ownsIt) throw new Refusal('forbidden', 'only the drafting organisation can withdraw its review');
     if (this.state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${this.state.status}`);
   }
@@ -194,7 +196,12 @@ export class ReviewMachine {
 
   private resubmit(input: DecisionInput, at: string, facts: VersionFacts | undefined): void {
     for (const d of input.dispositions ?? []) {
-      this.pending.dispositions.push({ commentId: d.commentId, status: d.status, at, ...(d.reason !== undefined && { reason: d.reason }) });
+      this.pending.dispositions.push({
+        commentId: d.commentId,
+        status: d.status,
+        at,
+        ...(d.reason !== undefined && { reason: d.reason }),
+      });
     }
     this.state.version = input.version as number; // checked by checkDecision
     this.state.articleNumbers = facts?.articleNumbers ?? [];
@@ -249,7 +256,12 @@ export class ReviewMachine {
     if (kind === 'revision') return null;
     const model = this.input.timeModel;
     const clock = this.state.clock;
-    const leftMs = Math.max(0, clock.limitWorkingDays * workingDayLength(model) - clock.usedMsBeforeRun - workingMsBetween(new Date(clock.runningSince ?? at), new Date(at), model));
+    const leftMs = Math.max(
+      0,
+      clock.limitWorkingDays * workingDayLength(model) -
+        clock.usedMsBeforeRun -
+        workingMsBetween(new Date(clock.runningSince ?? at), new Date(at), model),
+    );
     const reviewDue = addWorkingMs(new Date(at), leftMs, model);
     const limit = taskLimit(kind, this.input.policy, this.state.urgent);
     const own = limit === null ? reviewDue : addWorkingDays(new Date(at), limit, model);

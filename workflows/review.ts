@@ -53,7 +53,10 @@ export async function reviewWorkflow(input: ReviewInput): Promise<StageRef> {
       await persist();
       return { task, review: machine.stageRef() };
     },
-    { validator: ({ taskId, actor, input: decision }: CompleteTaskRequest) => refuseAsFailure(() => checkDecision(machine.state, taskId, actor, decision)) },
+    {
+      validator: ({ taskId, actor, input: decision }: CompleteTaskRequest) =>
+        refuseAsFailure(() => checkDecision(machine.state, taskId, actor, decision)),
+    },
   );
 
   setHandler(
@@ -90,7 +93,12 @@ function refuseAsFailure<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof Refusal) {
-      throw ApplicationFailure.create({ type: err.code, message: err.message, details: [err.details ?? []], nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: err.code,
+        message: err.message,
+        details: [err.details ?? []],
+        nonRetryable: true,
+      });
     }
     throw err;
   }
