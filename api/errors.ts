@@ -180,15 +180,13 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) return;
   if (error.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
   if (error.code === 'unavailable') res.setHeader('Retry-After', '1');
-  res
-    .status(error.status)
-    .json({
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.details !== undefined ? { details: error.details } : {}),
-      },
-    });
+  res.status(error.status).json({
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    },
+  });
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

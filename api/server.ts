@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { connectClient, ensureSearchAttributes } from '../runtime/temporal';
+import { connectMongo } from '../runtime/mongo';
 import { createModels, ensureIndexes } from '../store/models';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const db = await mongoose.createConnection(config.mongodbUri!, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const db = await connectMongo(config.mongodbUri!);
   const models = createModels(db);
   await ensureIndexes(models);
   const temporal = await connectClient(config.temporal.address!, config.temporal.namespace);

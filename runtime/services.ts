@@ -3,36 +3,12 @@
  * has started (or been pointed at) Temporal and MongoDB.
  */
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
-import mongoose, { type Connection } from 'mongoose';
-import { startApi } from '../api/server';
+import { makeReadiness, startApi } from '../api/server';
 import { createModels, ensureIndexes, type Models } from '../store/models';
 import { createReviewWorker } from '../worker/worker';
 import type { Config } from './config';
+import { connectMongo } from './mongo';
 import { connectClient, ensureSearchAttributes } from './temporal';
-
-export async function connectMongo(uri: string): Promise<Connection> {
-  return mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
-}
-
-/** What `/readyz` reports: both dependencies answer a cheap request. */
-export function readinessProbe(
-  mongo: Connection,
-  client: Client,
-): () => Promise<{ mongodb: boolean; temporal: boolean }> {
-  const ok = (p: Promise<unknown>) =>
-    p.then(
-      () => true,
-      () => false,
-    );
-  return async () => {
-    const [mongodb, temporal] = await Promise.all([
-      ok(mongo.db ? mongo.db.admin().ping() : Promise.reject(new Error('not connected'))),
-      ok(client.workflowService.getSystemInfo({})),
-    ]);
-    return { mongodb, temporal };
-  };
-}
 
 export interface WorkerHandle {
   worker: Worker;
@@ -76,7 +52,7 @@ export async function runServices(
   await ensureSearchAttributes(client, config.temporal.namespace);
   const worker = await startWorker(config, servers.temporalAddress, models);
   const api = await startApi(
-    { config, models, temporal: client, readiness: readinessProbe(mongo, client) },
+    { config, models, temporal: client, readiness: makeReadiness(mongo, client) },
     config.port,
   );
   return {

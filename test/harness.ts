@@ -9,9 +9,11 @@ import type express from 'express';
 import jwt from 'jsonwebtoken';
 import type { Connection } from 'mongoose';
 import { createApp } from '../api/app';
+import { makeReadiness } from '../api/server';
 import type { Region, Role } from '../domain/model';
 import { loadConfig, type Config } from '../runtime/config';
-import { connectMongo, readinessProbe, startWorker, type WorkerHandle } from '../runtime/services';
+import { connectMongo } from '../runtime/mongo';
+import { startWorker, type WorkerHandle } from '../runtime/services';
 import { connectClient, ensureSearchAttributes } from '../runtime/temporal';
 import { createModels, ensureIndexes, type Models } from '../store/models';
 
@@ -65,7 +67,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const client = await connectClient(temporalAddress, config.temporal.namespace);
   await ensureSearchAttributes(client, config.temporal.namespace);
   const worker = await startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
-  const app = createApp({ config, models, temporal: client, readiness: readinessProbe(mongo, client) });
+  const app = createApp({ config, models, temporal: client, readiness: makeReadiness(mongo, client) });
 
   return {
     app,

@@ -3,7 +3,8 @@
  * Stateless: run as many as the load needs.
  */
 import { ConfigError, loadConfig } from '../runtime/config';
-import { connectMongo, startWorker } from '../runtime/services';
+import { connectMongo } from '../runtime/mongo';
+import { startWorker } from '../runtime/services';
 import { connectClient, ensureSearchAttributes } from '../runtime/temporal';
 import { createModels, ensureIndexes } from '../store/models';
 
