@@ -5,9 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { CHECK_ITEMS } from '../domain/model';
 import type { TaskDoc } from '../store/models';
-import { eventually, startHarness, type Claims, type Harness } from './harness';
+import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -29,13 +28,9 @@ const people = {
   supervisor: { sub: 'sup', region: 'hebei', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
 type Person = keyof typeof people;
-
-const auth = (who: Person) => ({ Authorization: `Bearer ${h.token(people[who])}` });
-const get = (who: Person, path: string) => request(h.app).get(path).set(auth(who));
-const post = (who: Person, path: string, body: object = {}) => request(h.app).post(path).set(auth(who)).send(body);
+const { get, post } = castOf(() => h, people);
 const enc = encodeURIComponent;
 
-const allPass = CHECK_ITEMS.map((item) => ({ item, result: 'pass' }));
 const draft = {
   title: '北京市促进京津冀交通一体化若干措施',
   docType: '规范性文件',

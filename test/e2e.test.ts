@@ -4,8 +4,8 @@
  * an outside client must see.
  */
 import request from 'supertest';
-import { CHECK_ITEMS, type Region, type Role } from '../domain/model';
-import { eventually, startHarness, type Claims, type Harness } from './harness';
+import type { Region, Role } from '../domain/model';
+import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -26,12 +26,8 @@ const people = {
   supervisor: { sub: 'sup', region: 'beijing', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
 type Person = keyof typeof people;
+const { get, post } = castOf(() => h, people);
 
-const auth = (who: Person) => ({ Authorization: `Bearer ${h.token(people[who])}` });
-const get = (who: Person, path: string) => request(h.app).get(path).set(auth(who));
-const post = (who: Person, path: string, body: object = {}) => request(h.app).post(path).set(auth(who)).send(body);
-
-const allPass = CHECK_ITEMS.map((item) => ({ item, result: 'pass' }));
 const draft = {
   title: '北京市促进京津冀交通一体化若干措施',
   docType: '规范性文件',

@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type express from 'express';
 import jwt from 'jsonwebtoken';
+import request from 'supertest';
 import type { Connection } from 'mongoose';
 import { createApp } from '../api/app';
 import { makeReadiness } from '../api/server';
-import type { Region, Role } from '../domain/model';
+import { CHECK_ITEMS, type Region, type Role } from '../domain/model';
 import { loadConfig, type Config } from '../runtime/config';
 import { connectMongo } from '../runtime/mongo';
 import { startWorker, type WorkerHandle } from '../runtime/services';
@@ -101,3 +102,17 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** HTTP helpers bound to a cast of people: `get('drafter', path)` sends that person's token. */
+export function castOf<P extends Record<string, Claims>>(harness: () => Harness, people: P) {
+  type Person = keyof P & string;
+  const auth = (who: Person) => ({ Authorization: `Bearer ${harness().token(people[who])}` });
+  return {
+    auth,
+    get: (who: Person, path: string) => request(harness().app).get(path).set(auth(who)),
+    post: (who: Person, path: string, body: object = {}) => request(harness().app).post(path).set(auth(who)).send(body),
+  };
+}
+
+/** A checklist on which every one of the seven items passes. */
+export const allPass = CHECK_ITEMS.map((item) => ({ item, result: 'pass' }));
