@@ -72,9 +72,17 @@ async function consultBoth(reviewId: string, tianjin: object, hebei: object) {
 describe('journeys through the task table', () => {
   test('when every step approves, the review is signed and its opinion concludes legal', async () => {
     const { reviewId } = await submitDraft();
-    const approved = await decide('bjReviewer', reviewId, 'origin_review', { decision: 'approve', checklist: allPass });
+    const originTask = await taskOf('bjReviewer', reviewId, 'origin_review');
+    const approve = () =>
+      post('bjReviewer', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass }).set(
+        'Idempotency-Key',
+        'approve-1',
+      );
+    const approved = (await approve().expect(200)).body;
     expect(approved.review).toEqual({ status: 'in_review', stage: 'consultation' });
     expect(approved.task).toMatchObject({ kind: 'origin_review', status: 'completed', decision: 'approve' });
+    // A retry with the same key (say, after a lost response) gets the same answer, not a 409.
+    expect((await approve().expect(200)).body).toEqual(approved);
 
     const last = await consultBoth(reviewId, { decision: 'concur' }, { decision: 'concur' });
     expect(last.review.stage).toBe('signoff');

@@ -77,16 +77,22 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/v1/tasks/:taskId/complete',
       tag: 'tasks',
       summary: 'Decide a task; answers once the workflow has accepted and stored the decision',
+      description:
+        'An optional `Idempotency-Key` header (1-128 characters of letters, digits, `-`, `_`, `.`, `:`) makes a retry safe: ' +
+        'repeating the request with the same key returns the first answer instead of a 409.',
       body: completeTaskBodySchema,
       responses: [{ status: 200, description: '{ task, review: { status, stage } }' }],
       errors: [400, 403, 404, 409],
-      handler: async ({ actor, params, body, res }) => {
+      handler: async ({ actor, params, body, req, res }) => {
+        const idempotencyKey = parseIdempotencyKey(req.get('Idempotency-Key'));
         const task = await visibleTask(actor, params.taskId);
         if (!canActOn(actor, task)) throw ApiError.forbidden(`this task is for a ${task.role} of ${task.region}`);
         const allowed: readonly string[] = DECISIONS_BY_KIND[task.kind];
         if (!allowed.includes(body.decision))
           throw ApiError.invalid('decision', `a ${task.kind} task takes one of: ${allowed.join(', ')}`);
-        if (task.status !== 'open') throw ApiError.conflict(`task ${task._id} is ${task.status}, not open`);
+        // With an idempotency key a closed task may be a retry: the workflow decides.
+        if (task.status !== 'open' && !idempotencyKey)
+          throw ApiError.conflict(`task ${task._id} is ${task.status}, not open`);
 
         const input: DecisionInput = { ...body };
         if (body.decision === 'resubmit' && body.version === undefined) {
@@ -97,9 +103,11 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           input.version = doc.currentVersion;
         }
         try {
-          const result = await deps.temporal.workflow
-            .getHandle(task.reviewId)
-            .executeUpdate(completeTaskUpdate, { args: [{ taskId: task._id, actor, input }] });
+          const result = await deps.temporal.workflow.getHandle(task.reviewId).executeUpdate(completeTaskUpdate, {
+            args: [{ taskId: task._id, actor, input }],
+            // Temporal deduplicates Updates by id: a retried request gets the first outcome.
+            ...(idempotencyKey && { updateId: `complete:${task._id}:${actor.sub}:${idempotencyKey}` }),
+          });
           res.json(result);
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) throw ApiError.conflict('the review is closed');
@@ -187,4 +195,13 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       },
     }),
   ];
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+function parseIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header))
+    throw ApiError.invalid('Idempotency-Key', 'must be 1-128 letters, digits, -, _, . or :');
+  return header;
 }
