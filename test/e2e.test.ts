@@ -308,6 +308,29 @@ describe('refusals', () => {
     await post('drafter', `/v1/documents/${documentId}/reviews`).expect(409);
   });
 
+  test('when a submission crashed between claiming the document and starting its workflow, a later one goes through', async () => {
+    const created = await post('drafter', '/v1/documents', draft).expect(201);
+    const id = created.body.id as string;
+    // What a crash right after the claim leaves behind: a claim with no workflow.
+    const claim = (ageMs: number) =>
+      h.models.Document.collection.updateOne(
+        { _id: id as never },
+        {
+          $set: {
+            activeReviewId: `review:${id}:1`,
+            reviewCount: 1,
+            status: 'in_review',
+            updatedAt: new Date(Date.now() - ageMs),
+          },
+        },
+      );
+    await claim(1000);
+    await post('drafter', `/v1/documents/${id}/reviews`).expect(409); // it may still be starting
+    await claim(60_000);
+    const started = await post('drafter', `/v1/documents/${id}/reviews`).expect(202);
+    expect(started.body.reviewId).toBe(`review:${id}:2`);
+  });
+
   test('when the token is missing, expired or signed with another secret, it is 401', async () => {
     await request(h.app).get('/v1/tasks').expect(401);
     await request(h.app)

@@ -1,5 +1,6 @@
 /** Documents, their versions and comments, and starting a review of one. */
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Actor } from '../../domain/model';
 import {
   DocumentIdAttribute,
@@ -267,7 +268,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
 /**
  * Marks the document as under review with the next review id, atomically: of two concurrent
  * submissions one wins and the other gets 409. A claim left by a review that has since closed
- * (its mirror says so) is released first.
+ * (its mirror says so), or by a submission that crashed before its workflow started, is released first.
  */
 async function claimDocument(
   deps: ApiDeps,
@@ -278,8 +279,8 @@ async function claimDocument(
   for (let attempt = 0; attempt < 2; attempt++) {
     if (current.activeReviewId) {
       const active = await models.Review.findById(current.activeReviewId, { status: 1 }).lean<{ status: string }>();
-      if (!active || active.status === 'in_review')
-        throw ApiError.conflict(`review ${current.activeReviewId} is already active for this document`);
+      const stale = active ? active.status !== 'in_review' : await isOrphanedClaim(deps, current);
+      if (!stale) throw ApiError.conflict(`review ${current.activeReviewId} is already active for this document`);
       await models.Document.updateOne(
         { _id: current._id, activeReviewId: current.activeReviewId },
         { $set: { activeReviewId: null } },
@@ -298,4 +299,23 @@ async function claimDocument(
     current = reloaded;
   }
   throw ApiError.conflict('a review is already active for this document');
+}
+
+/** How long a claim may wait for its workflow before it counts as left behind by a crash. */
+const CLAIM_GRACE_MS = 30_000;
+
+/**
+ * Whether the document's claim belongs to a submission that died between claiming the document
+ * and starting the workflow: the claim is old and Temporal has no such workflow.
+ */
+async function isOrphanedClaim(deps: ApiDeps, doc: DocumentDoc): Promise<boolean> {
+  const now = deps.now?.() ?? new Date();
+  if (!doc.activeReviewId || now.getTime() - new Date(doc.updatedAt).getTime() < CLAIM_GRACE_MS) return false;
+  try {
+    await deps.temporal.workflow.getHandle(doc.activeReviewId).describe();
+    return false;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return true;
+    throw err;
+  }
 }
