@@ -54,6 +54,11 @@ export const envSchema = z.object({
   URGENT_CONSULTATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.urgentConsultationWorkingDays),
   CONSOLIDATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.consolidationWorkingDays),
   SIGNOFF_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.signoffWorkingDays),
+  /** How long the API waits for the workflow to accept and store a decision before answering 503. */
+  DECISION_TIMEOUT: z
+    .string()
+    .default('30s')
+    .refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 30s or 1m'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** A workflow bundle built by `npm run build:workflows`; without it the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalText,
@@ -77,6 +82,7 @@ export interface Config {
   auth: { secret: string; issuer?: string; audience?: string };
   policy: ReviewPolicy;
   timeModel: TimeModel;
+  decisionTimeoutMs: number;
   rateLimitPerMinute: number;
   bodyLimit: string;
 }
@@ -128,6 +134,7 @@ export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'compon
       signoffWorkingDays: env.SIGNOFF_WORKING_DAYS,
     },
     timeModel: workingDayMs === undefined ? {} : { workingDayMs },
+    decisionTimeoutMs: parseDuration(env.DECISION_TIMEOUT) as number,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimit: env.BODY_LIMIT,
   };

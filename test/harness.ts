@@ -70,7 +70,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const worker = await startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
   const app = createApp({ config, models, temporal: client, readiness: makeReadiness(mongo, client) });
 
-  return {
+  const harness: Harness = {
     app,
     models,
     client,
@@ -84,12 +84,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       } as jwt.SignOptions);
     },
     async stop() {
-      await worker.stop();
+      await harness.worker.stop(); // the worker in place now: a test may have replaced it
       await client.connection.close();
       await mongo.dropDatabase().catch(() => undefined);
       await mongo.close();
     },
   };
+  return harness;
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */

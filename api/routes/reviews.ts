@@ -1,5 +1,5 @@
 /** Reviews: the live state, the supervisors' list, withdrawal and the opinion. */
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { awaitWorkflow } from '../workflow-calls';
 import { withdrawUpdate } from '../../domain/messages';
 import type { CommentDoc, DocumentDoc, ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
 import { isSupervisor, ownsAsDrafter } from '../access';
@@ -82,16 +82,12 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         if (!ownsAsDrafter(actor, { region: state.originRegion, org: state.org }))
           throw ApiError.forbidden(`only a drafter of ${state.org} may withdraw this review`);
         if (state.status !== 'in_review') throw ApiError.conflict(`the review is already ${state.status}`);
-        try {
-          const result = await deps.temporal.workflow
+        const result = await awaitWorkflow(deps, () =>
+          deps.temporal.workflow
             .getHandle(state.reviewId)
-            .executeUpdate(withdrawUpdate, { args: [{ actor, ...(body.reason ? { reason: body.reason } : {}) }] });
-          res.json({ reviewId: state.reviewId, status: result.status, stage: result.stage });
-        } catch (err) {
-          // The review exists (we just read it), so a workflow that is gone has closed.
-          if (err instanceof WorkflowNotFoundError) throw ApiError.conflict('the review is already closed');
-          throw err;
-        }
+            .executeUpdate(withdrawUpdate, { args: [{ actor, ...(body.reason ? { reason: body.reason } : {}) }] }),
+        );
+        res.json({ reviewId: state.reviewId, status: result.status, stage: result.stage });
       },
     }),
 

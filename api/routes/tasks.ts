@@ -1,5 +1,4 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { DECISIONS_BY_KIND, REGIONS, REVIEW_STATUSES, STAGES, type DecisionInput } from '../../domain/model';
 import { completeTaskUpdate } from '../../domain/messages';
 import { canActOn } from '../../domain/rules';
@@ -7,6 +6,7 @@ import type { DocumentDoc, NotificationDoc, TaskDoc } from '../../store/models';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
+
 import { afterCursor, allOf, decodeCursor, encodeCursor, route, type RouteSpec } from '../http';
 import {
   completeTaskBodySchema,
@@ -15,6 +15,7 @@ import {
   listTasksQuerySchema,
 } from '../schemas';
 import { notificationView, taskDocView } from '../views';
+import { awaitWorkflow } from '../workflow-calls';
 
 export function taskRoutes(deps: ApiDeps): RouteSpec[] {
   const { models } = deps;
@@ -102,17 +103,14 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           if (!doc) throw ApiError.notFound('document');
           input.version = doc.currentVersion;
         }
-        try {
-          const result = await deps.temporal.workflow.getHandle(task.reviewId).executeUpdate(completeTaskUpdate, {
+        const result = await awaitWorkflow(deps, () =>
+          deps.temporal.workflow.getHandle(task.reviewId).executeUpdate(completeTaskUpdate, {
             args: [{ taskId: task._id, actor, input }],
             // Temporal deduplicates Updates by id: a retried request gets the first outcome.
             ...(idempotencyKey && { updateId: `complete:${task._id}:${actor.sub}:${idempotencyKey}` }),
-          });
-          res.json(result);
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw ApiError.conflict('the review is closed');
-          throw err;
-        }
+          }),
+        );
+        res.json(result);
       },
     }),
 

@@ -1,0 +1,62 @@
+/**
+ * When the review engine cannot confirm a decision (here: no worker is running), the API answers
+ * 503 within DECISION_TIMEOUT instead of hanging, and a retry with the same Idempotency-Key once
+ * the worker is back records the decision exactly once.
+ */
+import { startWorker } from '../runtime/services';
+import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ DECISION_TIMEOUT: '1s' });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const people = {
+  drafter: { sub: 'hb-drafter', region: 'hebei', roles: ['drafter'], org: '河北省交通运输厅' },
+  reviewer: { sub: 'hb-reviewer', region: 'hebei', roles: ['reviewer'] },
+} satisfies Record<string, Claims>;
+const { get, post } = castOf(() => h, people);
+
+test('when no worker confirms a decision in time, it is 503, and a keyed retry after recovery records it once', async () => {
+  const doc = await post('drafter', '/v1/documents', {
+    title: '河北省公路治超若干规定',
+    articles: [{ number: '1', text: '为加强公路治超管理，制定本规定。' }],
+    legalBasis: ['《公路安全保护条例》'],
+    materials: { draftingExplanation: '说明' },
+  }).expect(201);
+  const { reviewId } = (await post('drafter', `/v1/documents/${doc.body.id}/reviews`).expect(202)).body as {
+    reviewId: string;
+  };
+  const taskId = await eventually(async () => {
+    const res = await get(
+      'reviewer',
+      `/v1/tasks?status=open&kind=origin_review&reviewId=${encodeURIComponent(reviewId)}`,
+    ).expect(200);
+    return (res.body.items as { id: string }[])[0]?.id;
+  }, 'the origin review task');
+
+  await h.worker.stop();
+  const decide = () =>
+    post('reviewer', `/v1/tasks/${taskId}/complete`, { decision: 'approve', checklist: allPass }).set(
+      'Idempotency-Key',
+      'k1',
+    );
+  const started = Date.now();
+  const refused = await decide().expect(503);
+  expect(refused.body.error.code).toBe('unavailable');
+  expect(Date.now() - started).toBeLessThan(10_000);
+
+  h.worker = await startWorker(
+    h.config,
+    h.config.temporal.address as string,
+    h.models,
+    process.env.TEST_WORKFLOW_BUNDLE,
+  );
+  const accepted = await decide().expect(200);
+  expect(accepted.body.review).toEqual({ status: 'in_review', stage: 'consultation' });
+  const review = await get('drafter', `/v1/reviews/${encodeURIComponent(reviewId)}`).expect(200);
+  expect((review.body.history as { type: string }[]).filter((e) => e.type === 'task_completed')).toHaveLength(1);
+});
