@@ -3,6 +3,7 @@
  * generator, zod parsing at the edge, the `$`/dotted-key guard, and opaque cursors.
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Model } from 'mongoose';
 import { type z } from 'zod';
 import type { Actor } from '../domain/model';
 import { ApiError, zodProblems } from './errors';
@@ -148,4 +149,30 @@ export function allOf(...filters: Record<string, unknown>[]): Record<string, unk
   if (parts.length === 0) return {};
   if (parts.length === 1) return parts[0];
   return { $and: parts };
+}
+
+/**
+ * One page of a list, newest first by `field` (then `_id`), starting after `cursor`; served by an
+ * index on `{ field: -1, _id: -1 }` (or one that starts with the filter's equality fields).
+ */
+export async function newestFirst<T extends { _id: string }>(
+  model: Model<T>,
+  filter: Record<string, unknown>,
+  sortBy: { field: keyof T & string; isDate: boolean },
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ page: T[]; nextCursor: string | null }> {
+  const after = cursor ? afterCursor(sortBy.field, decodeCursor(cursor), sortBy.isDate) : {};
+  const docs = await model
+    .find(allOf(filter, after))
+    .sort({ [sortBy.field]: -1, _id: -1 })
+    .limit(limit + 1)
+    .lean<T[]>();
+  const page = docs.slice(0, limit);
+  const last = page[page.length - 1];
+  if (docs.length <= limit || !last) return { page, nextCursor: null };
+  const value = sortBy.isDate
+    ? new Date(last[sortBy.field] as string | Date).toISOString()
+    : String(last[sortBy.field]);
+  return { page, nextCursor: encodeCursor({ value, id: last._id }) };
 }

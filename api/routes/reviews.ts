@@ -1,11 +1,11 @@
 /** Reviews: the live state, the supervisors' list, withdrawal and the opinion. */
 import { awaitWorkflow } from '../workflow-calls';
 import { withdrawUpdate } from '../../domain/messages';
-import type { CommentDoc, DocumentDoc, ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
+import type { CommentDoc, DocumentDoc, TaskDoc, VersionDoc } from '../../store/models';
 import { isSupervisor, ownsAsDrafter } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
-import { afterCursor, allOf, decodeCursor, encodeCursor, route, type RouteSpec } from '../http';
+import { newestFirst, route, type RouteSpec } from '../http';
 import { reviewFor } from '../lookup';
 import { buildOpinion, opinionHtml } from '../opinion';
 import { emptyQuerySchema, listReviewsQuerySchema, withdrawBodySchema } from '../schemas';
@@ -41,17 +41,13 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
           const ids = [...new Set(late.map((t) => t.reviewId))];
           filter._id = query.overdue ? { $in: ids } : { $nin: ids };
         }
-        const after = query.cursor ? afterCursor('submittedAt', decodeCursor(query.cursor), true) : {};
-        const docs = await models.Review.find(allOf(filter, after))
-          .sort({ submittedAt: -1, _id: -1 })
-          .limit(query.limit + 1)
-          .lean<ReviewDoc[]>();
-        const page = docs.slice(0, query.limit);
-        const last = page[page.length - 1];
-        const nextCursor =
-          docs.length > query.limit && last
-            ? encodeCursor({ value: new Date(last.submittedAt).toISOString(), id: last._id })
-            : null;
+        const { page, nextCursor } = await newestFirst(
+          models.Review,
+          filter,
+          { field: 'submittedAt', isDate: true },
+          query.limit,
+          query.cursor,
+        );
         res.json({ items: page.map(reviewSummary), nextCursor });
       },
     }),

@@ -2,12 +2,12 @@
 import { DECISIONS_BY_KIND, REGIONS, REVIEW_STATUSES, STAGES, type DecisionInput } from '../../domain/model';
 import { completeTaskUpdate } from '../../domain/messages';
 import { canActOn } from '../../domain/rules';
-import type { DocumentDoc, NotificationDoc, TaskDoc } from '../../store/models';
+import type { DocumentDoc, TaskDoc } from '../../store/models';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 
-import { afterCursor, allOf, decodeCursor, encodeCursor, route, type RouteSpec } from '../http';
+import { allOf, newestFirst, route, type RouteSpec } from '../http';
 import {
   completeTaskBodySchema,
   emptyQuerySchema,
@@ -47,17 +47,14 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         if (query.kind) filter.kind = query.kind;
         if (query.region) filter.region = query.region;
         if (query.reviewId) filter.reviewId = query.reviewId;
-        const after = query.cursor ? afterCursor('createdAt', decodeCursor(query.cursor), false) : {};
-        const docs = await models.Task.find(allOf(visible, filter, after))
-          .sort({ createdAt: -1, _id: -1 })
-          .limit(query.limit + 1)
-          .lean<TaskDoc[]>();
-        const page = docs.slice(0, query.limit);
-        const last = page[page.length - 1];
-        res.json({
-          items: page.map(taskDocView),
-          nextCursor: docs.length > query.limit && last ? encodeCursor({ value: last.createdAt, id: last._id }) : null,
-        });
+        const { page, nextCursor } = await newestFirst(
+          models.Task,
+          allOf(visible, filter),
+          { field: 'createdAt', isDate: false },
+          query.limit,
+          query.cursor,
+        );
+        res.json({ items: page.map(taskDocView), nextCursor });
       },
     }),
 
@@ -128,20 +125,14 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           res.json({ items: [], nextCursor: null });
           return;
         }
-        const after = query.cursor ? afterCursor('createdAt', decodeCursor(query.cursor), true) : {};
-        const docs = await models.Notification.find(allOf(audience, after))
-          .sort({ createdAt: -1, _id: -1 })
-          .limit(query.limit + 1)
-          .lean<NotificationDoc[]>();
-        const page = docs.slice(0, query.limit);
-        const last = page[page.length - 1];
-        res.json({
-          items: page.map(notificationView),
-          nextCursor:
-            docs.length > query.limit && last
-              ? encodeCursor({ value: new Date(last.createdAt).toISOString(), id: last._id })
-              : null,
-        });
+        const { page, nextCursor } = await newestFirst(
+          models.Notification,
+          audience,
+          { field: 'createdAt', isDate: true },
+          query.limit,
+          query.cursor,
+        );
+        res.json({ items: page.map(notificationView), nextCursor });
       },
     }),
 
