@@ -152,17 +152,18 @@ export function allOf(...filters: Record<string, unknown>[]): Record<string, unk
 }
 
 /**
- * One page of a list, newest first by `field` (then `_id`), starting after `cursor`; served by an
- * index on `{ field: -1, _id: -1 }` (or one that starts with the filter's equality fields).
+ * One page of a list, newest first by `field` (then `_id`), starting after `cursor` (decoded by the
+ * caller before any I/O, see {@link decodeCursor}); served by an index on `{ field: -1, _id: -1 }`
+ * (or one that starts with the filter's equality fields).
  */
 export async function newestFirst<T extends { _id: string }>(
   model: Model<T>,
   filter: Record<string, unknown>,
   sortBy: { field: keyof T & string; isDate: boolean },
   limit: number,
-  cursor: string | undefined,
+  cursor: Cursor | undefined,
 ): Promise<{ page: T[]; nextCursor: string | null }> {
-  const after = cursor ? afterCursor(sortBy.field, decodeCursor(cursor), sortBy.isDate) : {};
+  const after = cursor ? afterCursor(sortBy.field, cursor, sortBy.isDate) : {};
   const docs = await model
     .find(allOf(filter, after))
     .sort({ [sortBy.field]: -1, _id: -1 })

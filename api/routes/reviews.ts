@@ -5,7 +5,7 @@ import type { CommentDoc, DocumentDoc, TaskDoc, VersionDoc } from '../../store/m
 import { isSupervisor, ownsAsDrafter } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
-import { newestFirst, route, type RouteSpec } from '../http';
+import { decodeCursor, newestFirst, route, type RouteSpec } from '../http';
 import { reviewFor } from '../lookup';
 import { buildOpinion, opinionHtml } from '../opinion';
 import { emptyQuerySchema, listReviewsQuerySchema, withdrawBodySchema } from '../schemas';
@@ -26,6 +26,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: '{ items: [review summary], nextCursor }' }],
       errors: [400, 403],
       handler: async ({ actor, query, res }) => {
+        const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
         if (!isSupervisor(actor)) throw ApiError.forbidden('only supervisors list reviews');
         const filter: Record<string, unknown> = {};
         if (query.region) filter.originRegion = query.region;
@@ -46,7 +47,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
           filter,
           { field: 'submittedAt', isDate: true },
           query.limit,
-          query.cursor,
+          cursor,
         );
         res.json({ items: page.map(reviewSummary), nextCursor });
       },

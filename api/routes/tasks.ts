@@ -7,7 +7,7 @@ import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 
-import { allOf, newestFirst, route, type RouteSpec } from '../http';
+import { allOf, decodeCursor, newestFirst, route, type RouteSpec } from '../http';
 import {
   completeTaskBodySchema,
   emptyQuerySchema,
@@ -37,6 +37,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: '{ items: [task], nextCursor }' }],
       errors: [400],
       handler: async ({ actor, query, res }) => {
+        const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
         const visible = taskFilterFor(actor);
         if (visible === null) {
           res.json({ items: [], nextCursor: null });
@@ -52,7 +53,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           allOf(visible, filter),
           { field: 'createdAt', isDate: false },
           query.limit,
-          query.cursor,
+          cursor,
         );
         res.json({ items: page.map(taskDocView), nextCursor });
       },
@@ -120,6 +121,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: '{ items: [notification], nextCursor }' }],
       errors: [400],
       handler: async ({ actor, query, res }) => {
+        const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
         const audience = notificationFilterFor(actor);
         if (audience === null) {
           res.json({ items: [], nextCursor: null });
@@ -130,7 +132,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           audience,
           { field: 'createdAt', isDate: true },
           query.limit,
-          query.cursor,
+          cursor,
         );
         res.json({ items: page.map(notificationView), nextCursor });
       },
