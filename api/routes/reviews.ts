@@ -2,7 +2,7 @@
 import { awaitWorkflow } from '../workflow-calls';
 import { withdrawUpdate } from '../../domain/messages';
 import type { CommentDoc, DocumentDoc, TaskDoc, VersionDoc } from '../../store/models';
-import { isSupervisor, ownsAsDrafter } from '../access';
+import { isSupervisor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { decodeCursor, newestFirst, route, type RouteSpec } from '../http';
@@ -75,10 +75,8 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: '{ reviewId, status, stage }' }],
       errors: [400, 403, 404, 409],
       handler: async ({ actor, params, body, res }) => {
+        // Who may withdraw, and when, is the workflow validator's rule (ReviewMachine.checkWithdraw).
         const { state } = await reviewFor(deps, actor, params.reviewId);
-        if (!ownsAsDrafter(actor, { region: state.originRegion, org: state.org }))
-          throw ApiError.forbidden(`only a drafter of ${state.org} may withdraw this review`);
-        if (state.status !== 'in_review') throw ApiError.conflict(`the review is already ${state.status}`);
         const result = await awaitWorkflow(deps, () =>
           deps.temporal.workflow
             .getHandle(state.reviewId)

@@ -1,7 +1,6 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
-import { DECISIONS_BY_KIND, REGIONS, REVIEW_STATUSES, STAGES, type DecisionInput } from '../../domain/model';
+import { REGIONS, REVIEW_STATUSES, STAGES, type DecisionInput } from '../../domain/model';
 import { completeTaskUpdate } from '../../domain/messages';
-import { canActOn } from '../../domain/rules';
 import type { DocumentDoc, TaskDoc } from '../../store/models';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
@@ -84,14 +83,9 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [400, 403, 404, 409],
       handler: async ({ actor, params, body, req, res }) => {
         const idempotencyKey = parseIdempotencyKey(req.get('Idempotency-Key'));
+        // Visibility is the API's concern (404); whether this caller may take this decision now is
+        // decided once, by the workflow's validator (domain/rules.ts), which also sees retries.
         const task = await visibleTask(actor, params.taskId);
-        if (!canActOn(actor, task)) throw ApiError.forbidden(`this task is for a ${task.role} of ${task.region}`);
-        const allowed: readonly string[] = DECISIONS_BY_KIND[task.kind];
-        if (!allowed.includes(body.decision))
-          throw ApiError.invalid('decision', `a ${task.kind} task takes one of: ${allowed.join(', ')}`);
-        // With an idempotency key a closed task may be a retry: the workflow decides.
-        if (task.status !== 'open' && !idempotencyKey)
-          throw ApiError.conflict(`task ${task._id} is ${task.status}, not open`);
 
         const input: DecisionInput = { ...body };
         if (body.decision === 'resubmit' && body.version === undefined) {
