@@ -6,9 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig } from '../runtime/config';
-import { connectClient, ensureSearchAttributes } from '../runtime/temporal';
-import { connectMongo } from '../runtime/mongo';
-import { createModels, ensureIndexes } from '../store/models';
+import { openConnections } from '../runtime/connections';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
 
@@ -69,12 +67,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const db = await connectMongo(config.mongodbUri!);
-  const models = createModels(db);
-  await ensureIndexes(models);
-  const temporal = await connectClient(config.temporal.address!, config.temporal.namespace);
-  // Starting a review sets these search attributes; a fresh namespace does not know them yet.
-  await ensureSearchAttributes(temporal, config.temporal.namespace);
+  const connections = await openConnections({
+    temporalAddress: config.temporal.address!,
+    mongodbUri: config.mongodbUri!,
+    namespace: config.temporal.namespace,
+  });
+  const { mongo: db, models, client: temporal } = connections;
 
   const api = await startApi({ config, models, temporal, readiness: makeReadiness(db, temporal) }, config.port);
   console.log(JSON.stringify({ level: 'info', msg: 'api listening', url: api.url }));
@@ -86,8 +84,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ level: 'info', msg: 'api stopping', signal }));
     try {
       await api.close();
-      await temporal.connection.close();
-      await db.close();
+      await connections.close();
       process.exit(0);
     } catch (err) {
       console.error(

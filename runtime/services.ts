@@ -4,11 +4,10 @@
  */
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { makeReadiness, startApi } from '../api/server';
-import { createModels, ensureIndexes, type Models } from '../store/models';
+import type { Models } from '../store/models';
 import { createReviewWorker } from '../worker/worker';
 import type { Config } from './config';
-import { connectMongo } from './mongo';
-import { connectClient, ensureSearchAttributes } from './temporal';
+import { openConnections } from './connections';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -50,11 +49,8 @@ export async function runServices(
   config: Config,
   servers: { temporalAddress: string; mongodbUri: string },
 ): Promise<{ apiUrl: string; stop(): Promise<void> }> {
-  const mongo = await connectMongo(servers.mongodbUri);
-  const models = createModels(mongo);
-  await ensureIndexes(models);
-  const client = await connectClient(servers.temporalAddress, config.temporal.namespace);
-  await ensureSearchAttributes(client, config.temporal.namespace);
+  const connections = await openConnections({ ...servers, namespace: config.temporal.namespace });
+  const { mongo, models, client } = connections;
   const worker = await startWorker(config, servers.temporalAddress, models);
   const api = await startApi(
     { config, models, temporal: client, readiness: makeReadiness(mongo, client) },
@@ -65,8 +61,7 @@ export async function runServices(
     async stop() {
       await api.close();
       await worker.stop();
-      await client.connection.close();
-      await mongo.close();
+      await connections.close();
     },
   };
 }

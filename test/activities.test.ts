@@ -7,7 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connection } from 'mongoose';
 import { createActivities, type PersistReviewInput } from '../activities';
 import { DEFAULT_POLICY } from '../domain/clock';
-import { connectMongo } from '../runtime/mongo';
+import { connectMongo } from '../runtime/connections';
 import { createModels, ensureIndexes, type Models } from '../store/models';
 import { ReviewMachine } from '../workflows/review-machine';
 

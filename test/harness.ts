@@ -13,10 +13,9 @@ import { createApp } from '../api/app';
 import { makeReadiness } from '../api/server';
 import { CHECK_ITEMS, type Region, type Role } from '../domain/model';
 import { loadConfig, type Config } from '../runtime/config';
-import { connectMongo } from '../runtime/mongo';
+import { openConnections } from '../runtime/connections';
 import { startWorker, type WorkerHandle } from '../runtime/services';
-import { connectClient, ensureSearchAttributes } from '../runtime/temporal';
-import { createModels, ensureIndexes, type Models } from '../store/models';
+import type { Models } from '../store/models';
 
 export interface Claims {
   sub: string;
@@ -62,11 +61,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
     'component',
   );
-  const mongo = await connectMongo(config.mongodbUri as string);
-  const models = createModels(mongo);
-  await ensureIndexes(models);
-  const client = await connectClient(temporalAddress, config.temporal.namespace);
-  await ensureSearchAttributes(client, config.temporal.namespace);
+  const connections = await openConnections({
+    temporalAddress,
+    mongodbUri: config.mongodbUri as string,
+    namespace: config.temporal.namespace,
+  });
+  const { mongo, models, client } = connections;
   const worker = await startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
   const app = createApp({ config, models, temporal: client, readiness: makeReadiness(mongo, client) });
 
@@ -85,9 +85,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
     async stop() {
       await harness.worker.stop(); // the worker in place now: a test may have replaced it
-      await client.connection.close();
       await mongo.dropDatabase().catch(() => undefined);
-      await mongo.close();
+      await connections.close();
     },
   };
   return harness;

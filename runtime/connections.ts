@@ -1,0 +1,43 @@
+/**
+ * The connections every process opens at start-up (API, worker, `npm start`, tests), and the
+ * idempotent preparation both stores need: MongoDB indexes and Temporal search attributes.
+ */
+import type { Client } from '@temporalio/client';
+import mongoose, { type Connection } from 'mongoose';
+import { createModels, ensureIndexes, type Models } from '../store/models';
+import { connectClient, ensureSearchAttributes } from './temporal';
+
+/** One Mongoose connection per process (tests: per suite), failing fast when the server is absent. */
+export async function connectMongo(uri: string): Promise<Connection> {
+  return mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+}
+
+export interface Connections {
+  mongo: Connection;
+  models: Models;
+  /** One Temporal client per process, never per request. */
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function openConnections(servers: {
+  temporalAddress: string;
+  mongodbUri: string;
+  namespace: string;
+}): Promise<Connections> {
+  const mongo = await connectMongo(servers.mongodbUri);
+  const models = createModels(mongo);
+  await ensureIndexes(models);
+  const client = await connectClient(servers.temporalAddress, servers.namespace);
+  // Starting a review sets these search attributes; a fresh namespace does not know them yet.
+  await ensureSearchAttributes(client, servers.namespace);
+  return {
+    mongo,
+    models,
+    client,
+    async close() {
+      await client.connection.close();
+      await mongo.close();
+    },
+  };
+}
