@@ -4,13 +4,14 @@
  * so a retried activity never duplicates a task, a comment or a history entry.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { CommentRecord, DispositionStatus, ReviewState } from '../domain/model';
+import type { CommentRecord, ReviewState } from '../domain/model';
+import type { PendingWrites } from '../workflows/review-machine';
 import type { Models } from '../store/models';
 
 export interface PersistReviewInput {
   state: ReviewState;
   comments: CommentRecord[];
-  dispositions: { commentId: string; status: string; reason?: string; at: string }[];
+  dispositions: PendingWrites['dispositions'];
 }
 
 export function createActivities({ models }: { models: Models }) {
@@ -20,13 +21,8 @@ export function createActivities({ models }: { models: Models }) {
       for (const { id, ...comment } of comments) {
         await models.Comment.updateOne({ _id: id }, { $setOnInsert: comment }, { upsert: true });
       }
-      for (const d of dispositions) {
-        const disposition = {
-          status: d.status as DispositionStatus,
-          at: d.at,
-          ...(d.reason !== undefined && { reason: d.reason }),
-        };
-        await models.Comment.updateOne({ _id: d.commentId }, { $set: { disposition } });
+      for (const { commentId, ...disposition } of dispositions) {
+        await models.Comment.updateOne({ _id: commentId }, { $set: { disposition } });
       }
       const stateVersion = state.stateVersion;
       for (const { id, ...task } of state.tasks) {

@@ -14,6 +14,7 @@ import {
 } from '../domain/model';
 import { STATUS_BY_CODE, type ErrorCode } from './errors';
 import type { RouteSpec } from './http';
+import { DOCUMENT_STATUSES } from '../store/models';
 
 type Json = Record<string, unknown>;
 
@@ -71,7 +72,7 @@ const components: Json = {
       summary: { type: 'string' },
       region: { enum: REGIONS },
       org: { type: 'string' },
-      status: { enum: ['draft', ...REVIEW_STATUSES] },
+      status: { enum: DOCUMENT_STATUSES },
       currentVersion: { type: 'integer' },
       versions: {
         type: 'array',

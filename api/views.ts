@@ -3,16 +3,14 @@
  * article numbers, the raw clock, stateVersion) never leave the API.
  */
 import { clockView } from '../domain/clock';
-import type { ReviewState, TaskRecord } from '../domain/model';
+import type { ReviewState } from '../domain/model';
 import type { Config } from '../runtime/config';
 import {
   commentFromDoc,
-  taskFromDoc,
   type CommentDoc,
   type DocumentDoc,
   type NotificationDoc,
   type ReviewDoc,
-  type TaskDoc,
   type VersionDoc,
 } from '../store/models';
 
@@ -40,7 +38,6 @@ export function documentView(doc: DocumentDoc) {
 
 export function versionView(v: VersionDoc) {
   return {
-    id: v.documentId,
     documentId: v.documentId,
     version: v.version,
     title: v.title,
@@ -53,15 +50,6 @@ export function versionView(v: VersionDoc) {
     createdBy: v.createdBy,
     createdAt: iso(v.createdAt),
   };
-}
-
-export function taskView(t: TaskRecord) {
-  const { opinion, ...rest } = t;
-  return { ...rest, ...(opinion !== undefined ? { opinion } : {}) };
-}
-
-export function taskDocView(doc: TaskDoc) {
-  return taskView(taskFromDoc(doc));
 }
 
 export function commentView(doc: CommentDoc) {
@@ -113,8 +101,8 @@ export function reviewView(state: ReviewState, now: Date, config: Pick<Config, '
     revisions: state.revisions,
     submittedAt: state.submittedAt,
     ...(state.closedAt ? { closedAt: state.closedAt } : {}),
-    openTasks: openTasks.map(taskView),
-    tasks: state.tasks.map(taskView),
+    openTasks,
+    tasks: state.tasks,
     consultations: state.consultations,
     ...(state.checklist ? { checklist: state.checklist } : {}),
     deadlines: {

@@ -13,6 +13,7 @@ import {
   type CommentRecord,
   type Conclusion,
   type DecisionInput,
+  type Disposition,
   type HistoryEntry,
   type ReviewState,
   type ReviewStatus,
@@ -25,7 +26,7 @@ import { Refusal, checkDecision } from '../domain/rules';
 /** What a transition changed that is not part of the review snapshot itself. */
 export interface PendingWrites {
   comments: CommentRecord[];
-  dispositions: { commentId: string; status: string; reason?: string; at: string }[];
+  dispositions: ({ commentId: string } & Disposition)[];
 }
 
 export interface VersionFacts {
@@ -204,7 +205,7 @@ export class ReviewMachine {
       });
     }
     this.state.version = input.version as number; // checked by checkDecision
-    this.state.articleNumbers = facts?.articleNumbers ?? [];
+    this.state.articleNumbers = (facts as VersionFacts).articleNumbers; // checked in complete()
     this.state.revisions++;
     this.state.clock.runningSince = at;
     this.record({ at, type: 'resubmitted', actor: this.state.drafter, version: input.version });

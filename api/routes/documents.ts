@@ -33,9 +33,21 @@ function versionRecord(documentId: string, version: number, body: DocumentBody, 
     legalBasis: body.legalBasis,
     materials: body.materials,
     urgent: body.urgent ?? false,
-    createdBy: { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) },
+    createdBy: personOf(actor),
     createdAt: at,
   };
+}
+
+/** Who did something, as stored on documents, versions and reviews. */
+function personOf(actor: Actor): { sub: string; name?: string } {
+  return { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) };
+}
+
+/** The document as stored now, after a concurrent change lost us a race. */
+async function reloadDocument(deps: ApiDeps, id: string): Promise<DocumentDoc> {
+  const doc = await deps.models.Document.findById(id).lean<DocumentDoc>();
+  if (!doc) throw ApiError.notFound('document');
+  return doc;
 }
 
 function requireOwner(actor: Actor, doc: DocumentDoc, what: string): void {
@@ -71,7 +83,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
             summary: body.summary,
             region: actor.region,
             org,
-            createdBy: { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) },
+            createdBy: personOf(actor),
             status: 'draft',
             currentVersion: 1,
             versions: [{ version: 1, createdAt: at }],
@@ -119,9 +131,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
             await models.Version.create(versionRecord(doc._id, next, body, actor, at));
           } catch (err) {
             if ((err as { code?: unknown }).code !== 11000) throw err;
-            const reloaded = await models.Document.findById(doc._id).lean<DocumentDoc>();
-            if (!reloaded) throw ApiError.notFound('document');
-            current = reloaded;
+            current = await reloadDocument(deps, doc._id);
             continue;
           }
           const updated = await models.Document.findOneAndUpdate(
@@ -145,9 +155,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
             return;
           }
           await models.Version.deleteOne({ _id: versionId(doc._id, next) });
-          const reloaded = await models.Document.findById(doc._id).lean<DocumentDoc>();
-          if (!reloaded) throw ApiError.notFound('document');
-          current = reloaded;
+          current = await reloadDocument(deps, doc._id);
         }
         throw ApiError.conflict('the document changed concurrently; retry');
       },
@@ -228,7 +236,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
           documentId: doc._id,
           originRegion: doc.region,
           org: doc.org,
-          drafter: { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) },
+          drafter: personOf(actor),
           version: doc.currentVersion,
           articleNumbers: version.articles.map((a) => a.number),
           urgent: body.urgent ?? version.urgent ?? false,
@@ -294,9 +302,7 @@ async function claimDocument(
       { new: true },
     ).lean<DocumentDoc>();
     if (claimed) return { reviewId, previousStatus: current.status };
-    const reloaded = await models.Document.findById(current._id).lean<DocumentDoc>();
-    if (!reloaded) throw ApiError.notFound('document');
-    current = reloaded;
+    current = await reloadDocument(deps, current._id);
   }
   throw ApiError.conflict('a review is already active for this document');
 }

@@ -1,7 +1,7 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
 import { REGIONS, REVIEW_STATUSES, STAGES, type DecisionInput } from '../../domain/model';
 import { completeTaskUpdate } from '../../domain/messages';
-import type { DocumentDoc, TaskDoc } from '../../store/models';
+import { taskFromDoc, type DocumentDoc, type TaskDoc } from '../../store/models';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -13,7 +13,7 @@ import {
   listNotificationsQuerySchema,
   listTasksQuerySchema,
 } from '../schemas';
-import { notificationView, taskDocView } from '../views';
+import { notificationView } from '../views';
 import { awaitWorkflow } from '../workflow-calls';
 
 export function taskRoutes(deps: ApiDeps): RouteSpec[] {
@@ -54,7 +54,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           query.limit,
           cursor,
         );
-        res.json({ items: page.map(taskDocView), nextCursor });
+        res.json({ items: page.map(taskFromDoc), nextCursor });
       },
     }),
 
@@ -66,7 +66,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the task', schema: 'Task' }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        res.json(taskDocView(await visibleTask(actor, params.taskId)));
+        res.json(taskFromDoc(await visibleTask(actor, params.taskId)));
       },
     }),
 
