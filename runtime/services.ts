@@ -11,6 +11,8 @@ import { openConnections } from './connections';
 
 export interface WorkerHandle {
   worker: Worker;
+  /** Settles when the worker stops polling: after `stop()`, or a SIGINT/SIGTERM the SDK handles. */
+  finished: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startWorker(
   let stopped: Promise<void> | undefined;
   return {
     worker,
+    finished: running,
     /** Drains the worker and closes its connection; calling it again waits for the same stop. */
     stop() {
       stopped ??= (async () => {

@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   });
   const worker = await startWorker(config, address, connections.models, config.env.WORKFLOW_BUNDLE_PATH);
   console.log(`worker polling task queue ${config.temporal.taskQueue} on ${address}`);
-  // Worker.create installs SIGINT/SIGTERM handlers that start a graceful shutdown; run() then resolves.
+  // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown, after which the worker finishes.
+  await worker.finished;
   await worker.stop();
   await connections.close();
 }
