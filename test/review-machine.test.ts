@@ -88,6 +88,15 @@ describe('review machine', () => {
     expect(m.state.clock.runningSince).toBeUndefined();
   });
 
+  test('when consultations open, each is due after 5 working days (CST), never after the review itself', () => {
+    const m = newMachine();
+    // Monday 2026-03-02, 10:00 CST; five working days later is the end of Monday 2026-03-09.
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, '2026-03-02T02:00:00.000Z');
+    expect(openTask(m, 'consultation', 'tianjin').dueAt).toBe('2026-03-09T16:00:00.000Z');
+    // The origin review was due with the whole review: 15 working days from submission, to the minute.
+    expect(m.state.tasks[0].dueAt).toBe('2026-03-23T01:00:00.000Z');
+  });
+
   test('when a consulted region objects, the review goes to consolidation', () => {
     const m = newMachine();
     m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());

@@ -3,7 +3,7 @@
  * Temporal APIs: the workflow supplies the time and the id source, so this class is unit-testable
  * on its own and replays identically.
  */
-import { addWorkingDays, addWorkingMs, taskLimit, workingDayLength, workingMsBetween } from '../domain/clock';
+import { addWorkingDays, clockView, taskLimit, workingMsBetween } from '../domain/clock';
 import type { ReviewInput, StageRef } from '../domain/messages';
 import {
   ROLE_BY_KIND,
@@ -256,14 +256,7 @@ export class ReviewMachine {
   private dueAt(kind: TaskKind, at: string): string | null {
     if (kind === 'revision') return null;
     const model = this.input.timeModel;
-    const clock = this.state.clock;
-    const leftMs = Math.max(
-      0,
-      clock.limitWorkingDays * workingDayLength(model) -
-        clock.usedMsBeforeRun -
-        workingMsBetween(new Date(clock.runningSince ?? at), new Date(at), model),
-    );
-    const reviewDue = addWorkingMs(new Date(at), leftMs, model);
+    const reviewDue = new Date(clockView(this.state.clock, new Date(at), model).reviewDueAt);
     const limit = taskLimit(kind, this.input.policy, this.state.urgent);
     const own = limit === null ? reviewDue : addWorkingDays(new Date(at), limit, model);
     return new Date(Math.min(own.getTime(), reviewDue.getTime())).toISOString();
