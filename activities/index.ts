@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { CommentRecord, ReviewState } from '../domain/model';
 import type { PendingWrites } from '../workflows/review-machine';
+import type { Model, RootFilterQuery, UpdateQuery } from 'mongoose';
 import type { Models } from '../store/models';
 
 export interface PersistReviewInput {
@@ -68,17 +69,17 @@ export function createActivities({ models }: { models: Models }) {
  * updates an older copy; when nothing older matched, an insert-if-absent covers the new document
  * and leaves a newer one untouched.
  */
-async function moveForward(
-  model: Models['Task'] | Models['Review'],
+async function moveForward<T extends { _id: string; stateVersion: number }>(
+  model: Model<T>,
   id: string,
   stateVersion: number,
-  fields: Record<string, unknown>,
+  fields: Omit<T, '_id'>,
 ): Promise<void> {
-  const updated = await (model as Models['Review']).updateOne(
-    { _id: id, stateVersion: { $lt: stateVersion } },
-    { $set: fields },
-  );
+  const older = { _id: id, stateVersion: { $lt: stateVersion } } as RootFilterQuery<T>;
+  const updated = await model.updateOne(older, { $set: fields } as UpdateQuery<T>);
   if (updated.matchedCount === 0) {
-    await (model as Models['Review']).updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+    await model.updateOne({ _id: id } as RootFilterQuery<T>, { $setOnInsert: fields } as UpdateQuery<T>, {
+      upsert: true,
+    });
   }
 }
