@@ -78,7 +78,7 @@ async function moveForward<T extends { _id: string; stateVersion: number }>(
   const older = { _id: id, stateVersion: { $lt: stateVersion } } as RootFilterQuery<T>;
   const updated = await model.updateOne(older, { $set: fields } as UpdateQuery<T>);
   if (updated.matchedCount === 0) {
-    await model.updateOne({ _id: id } as RootFilterQuery<T>, { $setOnInsert: fields } as UpdateQuery<T>, {
+    await model.updateOne({ _id: id }, { $setOnInsert: fields } as UpdateQuery<T>, {
       upsert: true,
     });
   }
