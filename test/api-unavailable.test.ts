@@ -55,7 +55,19 @@ test('when no worker confirms a decision in time, it is 503, and a keyed retry a
     h.models,
     process.env.TEST_WORKFLOW_BUNDLE,
   );
-  const accepted = await decide().expect(200);
+  // The stopped worker's sticky queue can hold the pending workflow task for a few seconds before
+  // the server hands it to the new worker, so the client keeps retrying with the same key, as real
+  // clients do after a 503, until the engine answers.
+  const accepted = await eventually(
+    async () => {
+      const res = await decide();
+      if (res.status === 503) return undefined;
+      return res;
+    },
+    'the engine to accept the keyed retry',
+    30_000,
+  );
+  expect(accepted.status).toBe(200);
   expect(accepted.body.review).toEqual({ status: 'in_review', stage: 'consultation' });
   const review = await get('drafter', `/v1/reviews/${encodeURIComponent(reviewId)}`).expect(200);
   expect((review.body.history as { type: string }[]).filter((e) => e.type === 'task_completed')).toHaveLength(1);
