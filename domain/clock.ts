@@ -1,11 +1,13 @@
 /**
- * Working-day arithmetic for the review clock, in China Standard Time (UTC+8, no daylight saving).
- * Pure code: the workflow, the worker and the API all compute deadlines the same way.
+ * Working-day arithmetic for the review clock, in China Standard Time (UTC+8, no daylight saving),
+ * on the national calendar of `calendar-data.ts`. Pure code: the workflow, the worker and the API
+ * all compute deadlines the same way, whatever the process's time zone.
  *
  * Time is measured in "working milliseconds": the part of an interval that falls on working days.
- * With a compressed time model (`WORKING_DAY_DURATION`) every millisecond is working time and one
- * working day lasts `workingDayMs`.
+ * With a compressed time model (`WORKING_DAY_DURATION`) every millisecond is working time, one
+ * working day lasts `workingDayMs` and the calendar is not used.
  */
+import { NATIONAL_SCHEDULES, type YearSchedule } from './calendar-data';
 import type { ClockState, TaskKind } from './model';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,10 +35,83 @@ export const DEFAULT_POLICY: ReviewPolicy = {
   signoffWorkingDays: 3,
 };
 
-/** Until the holiday calendar lands, the working days are Monday to Friday in China Standard Time. */
-function isWorkingDay(cstDayIndex: number): boolean {
-  const weekday = (cstDayIndex + 4) % 7; // day 0 (1970-01-01) was a Thursday
-  return weekday !== 0 && weekday !== 6;
+/** Thrown when a computation reaches a year the calendar has no data for: never guessed. */
+export class CalendarGapError extends Error {
+  constructor(readonly year: number) {
+    super(
+      `the working-day calendar has no data for ${year}: add the State Council General Office's ` +
+        `notice for ${year} to domain/calendar-data.ts`,
+    );
+    this.name = 'CalendarGapError';
+  }
+}
+
+/** Days are numbered from 1970-01-01 in China Standard Time; the number's UTC date is the CST date. */
+function dayIndexOf(isoDate: string): number {
+  return Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS;
+}
+
+function yearOf(dayIndex: number): number {
+  return new Date(dayIndex * DAY_MS).getUTCFullYear();
+}
+
+/** Weekends, public holidays and 调休 working weekend days, for the years it has data for. */
+export class WorkingCalendar {
+  private readonly years = new Map<number, YearSchedule>();
+  /** Days whose status differs from the plain weekend rule: true = working, false = day off. */
+  private readonly exceptions = new Map<number, boolean>();
+
+  constructor(schedules: readonly YearSchedule[]) {
+    for (const schedule of schedules) {
+      this.years.set(schedule.year, schedule);
+      for (const [first, last] of schedule.holidays) {
+        for (let day = dayIndexOf(first); day <= dayIndexOf(last); day++) this.exceptions.set(day, false);
+      }
+      for (const date of schedule.workingWeekendDays) this.exceptions.set(dayIndexOf(date), true);
+    }
+  }
+
+  /** The schedule of `year`, or undefined when the calendar has none. */
+  schedule(year: number): YearSchedule | undefined {
+    return this.years.get(year);
+  }
+
+  isWorkingDay(dayIndex: number): boolean {
+    const year = yearOf(dayIndex);
+    if (!this.years.has(year)) throw new CalendarGapError(year);
+    const exception = this.exceptions.get(dayIndex);
+    if (exception !== undefined) return exception;
+    const weekday = (dayIndex + 4) % 7; // day 0 (1970-01-01) was a Thursday
+    return weekday !== 0 && weekday !== 6;
+  }
+
+  /** Whether the CST calendar date `YYYY-MM-DD` is a working day. */
+  isWorkingDate(isoDate: string): boolean {
+    return this.isWorkingDay(dayIndexOf(isoDate));
+  }
+}
+
+export const NATIONAL_CALENDAR = new WorkingCalendar(NATIONAL_SCHEDULES);
+
+function isWorkingDay(dayIndex: number): boolean {
+  return NATIONAL_CALENDAR.isWorkingDay(dayIndex);
+}
+
+/**
+ * What a process must know about the calendar before it starts: an error when the current year
+ * (CST) has no data, warnings when a year in use is provisional or next year is still missing.
+ */
+export function calendarReadiness(now: Date, calendar = NATIONAL_CALENDAR): { error?: string; warnings: string[] } {
+  const year = yearOf(cstDayIndex(now.getTime()));
+  if (!calendar.schedule(year)) return { error: new CalendarGapError(year).message, warnings: [] };
+  const warnings: string[] = [];
+  for (const y of [year, year + 1]) {
+    const schedule = calendar.schedule(y);
+    if (!schedule) warnings.push(`${new CalendarGapError(y).message}; deadlines that reach ${y} wait for it`);
+    else if (schedule.provisional)
+      warnings.push(`the ${y} working-day calendar is provisional: ${schedule.provisional}`);
+  }
+  return { warnings };
 }
 
 function cstDayIndex(ms: number): number {
@@ -79,6 +154,24 @@ export function addWorkingMs(from: Date, workingMs: number, model: TimeModel): D
       left -= available;
     }
     cursor = end;
+  }
+}
+
+/** The instant at which `workingMs` of working time remain until `to`. */
+export function subtractWorkingMs(to: Date, workingMs: number, model: TimeModel): Date {
+  const end = to.getTime();
+  if (model.workingDayMs !== undefined) return new Date(end - workingMs);
+  if (workingMs <= 0) return new Date(end);
+  let left = workingMs;
+  let cursor = end;
+  for (let day = cstDayIndex(end - 1); ; day--) {
+    const start = cstDayStart(day);
+    if (isWorkingDay(day)) {
+      const available = cursor - start;
+      if (left <= available) return new Date(cursor - left);
+      left -= available;
+    }
+    cursor = start;
   }
 }
 

@@ -1,4 +1,4 @@
-/** Working-day arithmetic in China Standard Time (weekends only until the holiday calendar lands). */
+/** Working-day arithmetic in China Standard Time: weekends and the compressed time model (holidays: calendar.test.ts). */
 import { addWorkingDays, addWorkingMs, clockView, workingMsBetween } from '../domain/clock';
 
 const DAY = 86_400_000;
