@@ -4,7 +4,7 @@
  * so a retried activity never duplicates a task, a comment or a history entry.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { CommentRecord, ReviewState } from '../domain/model';
+import type { CommentRecord, NotificationRecord, ReviewState } from '../domain/model';
 import type { PendingWrites } from '../workflows/review-machine';
 import type { Model, RootFilterQuery, UpdateQuery } from 'mongoose';
 import type { Models } from '../store/models';
@@ -13,14 +13,26 @@ export interface PersistReviewInput {
   state: ReviewState;
   comments: CommentRecord[];
   dispositions: PendingWrites['dispositions'];
+  /** Absent in histories recorded before deadlines raised notifications. */
+  notifications?: NotificationRecord[];
 }
 
 export function createActivities({ models }: { models: Models }) {
   return {
-    /** Mirrors one transition: new comments, dispositions, every task of the review, the review. */
-    async persistReview({ state, comments, dispositions }: PersistReviewInput): Promise<void> {
+    /**
+     * Mirrors one transition: new comments, dispositions and notifications, every task of the
+     * review, the review.
+     */
+    async persistReview({ state, comments, dispositions, notifications = [] }: PersistReviewInput): Promise<void> {
       for (const { id, ...comment } of comments) {
         await models.Comment.updateOne({ _id: id }, { $setOnInsert: comment }, { upsert: true });
+      }
+      for (const { id, createdAt, ...notification } of notifications) {
+        await models.Notification.updateOne(
+          { _id: id },
+          { $setOnInsert: { ...notification, createdAt: new Date(createdAt) } },
+          { upsert: true },
+        );
       }
       for (const { commentId, ...disposition } of dispositions) {
         await models.Comment.updateOne({ _id: commentId }, { $set: { disposition } });
@@ -36,6 +48,7 @@ export function createActivities({ models }: { models: Models }) {
         status: state.status,
         stage: state.stage,
         submittedAt: new Date(state.submittedAt),
+        earliestDueAt: earliestDueAt(state),
         stateVersion,
         state,
       });
@@ -62,6 +75,14 @@ export function createActivities({ models }: { models: Models }) {
       return { articleNumbers: found.articles.map((a) => a.number) };
     },
   };
+}
+
+/** When the first open task falls due: the review is overdue once that has passed. */
+function earliestDueAt(state: ReviewState): Date | null {
+  const due = state.tasks
+    .filter((t) => t.status === 'open' && t.dueAt !== null)
+    .map((t) => Date.parse(t.dueAt as string));
+  return due.length === 0 ? null : new Date(Math.min(...due));
 }
 
 /**

@@ -111,6 +111,10 @@ const components: Json = {
       status: { enum: TASK_STATUSES },
       version: { type: 'integer' },
       dueAt: { type: ['string', 'null'], format: 'date-time' },
+      overdue: { type: 'boolean', description: 'open and past its due date' },
+      remindAt: { ...isoTime, description: 'when the reminder goes out: one working day before dueAt' },
+      remindedAt: isoTime,
+      overdueAt: { ...isoTime, description: 'when the engine marked it overdue and escalated it' },
       createdAt: isoTime,
       completedAt: isoTime,
       decision: { type: 'string' },
@@ -167,6 +171,9 @@ const components: Json = {
       urgent: { type: 'boolean' },
       revisions: { type: 'integer' },
     },
+    description:
+      'deadlines: while the clock is stopped (a revision is open) reviewDueAt is where the due date would be if it ' +
+      'resumed now; once closed, the figures are those at closing.',
   },
   Opinion: {
     type: 'object',

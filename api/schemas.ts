@@ -140,6 +140,9 @@ export const listTasksQuerySchema = z.strictObject({
   kind: z.enum(TASK_KINDS).optional(),
   region: z.enum(REGIONS).optional().describe('extension, for supervisors'),
   reviewId: text(LIMITS.id).optional().describe('extension'),
+  overdue: bool
+    .optional()
+    .describe('extension. true: only open tasks past their due date; false: only tasks that are not'),
   limit,
   cursor,
 });

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  for (const warning of config.calendarWarnings) console.warn(`warning: ${warning}`);
   const connections = await openConnections({
     temporalAddress: config.temporal.address!,
     mongodbUri: config.mongodbUri!,

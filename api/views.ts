@@ -3,7 +3,7 @@
  * article numbers, the raw clock, stateVersion) never leave the API.
  */
 import { clockView } from '../domain/clock';
-import type { ReviewState } from '../domain/model';
+import type { ReviewState, TaskRecord } from '../domain/model';
 import type { Config } from '../runtime/config';
 import {
   commentFromDoc,
@@ -11,7 +11,9 @@ import {
   type DocumentDoc,
   type NotificationDoc,
   type ReviewDoc,
+  type TaskDoc,
   type VersionDoc,
+  taskFromDoc,
 } from '../store/models';
 
 const iso = (d: Date | string | undefined | null): string | undefined =>
@@ -68,7 +70,17 @@ export function notificationView(n: NotificationDoc) {
   };
 }
 
-export function reviewSummary(doc: ReviewDoc) {
+/** Open and past its due date: true from the due instant on, even before the engine has marked it. */
+export function isOverdue(task: Pick<TaskRecord, 'status' | 'dueAt'>, now: Date): boolean {
+  return task.status === 'open' && task.dueAt !== null && Date.parse(task.dueAt) < now.getTime();
+}
+
+export function taskView(doc: TaskDoc, now: Date) {
+  const task = taskFromDoc(doc);
+  return { ...task, overdue: isOverdue(task, now) };
+}
+
+export function reviewSummary(doc: ReviewDoc, now: Date) {
   return {
     reviewId: doc._id,
     documentId: doc.documentId,
@@ -80,13 +92,18 @@ export function reviewSummary(doc: ReviewDoc) {
     urgent: doc.state?.urgent ?? false,
     submittedAt: iso(doc.submittedAt),
     ...(doc.state?.closedAt ? { closedAt: doc.state.closedAt } : {}),
+    nextDueAt: iso(doc.earliestDueAt) ?? null,
+    overdue: doc.earliestDueAt !== null && doc.earliestDueAt !== undefined && doc.earliestDueAt < now,
   };
 }
 
-/** The live review as `GET /v1/reviews/:id` returns it, with deadlines computed at `now`. */
+/**
+ * The live review as `GET /v1/reviews/:id` returns it, with deadlines computed at `now` (at the
+ * close, for a closed review).
+ */
 export function reviewView(state: ReviewState, now: Date, config: Pick<Config, 'timeModel'>) {
-  const nowIso = now.toISOString();
   const openTasks = state.tasks.filter((t) => t.status === 'open');
+  const clockAt = state.closedAt ? new Date(state.closedAt) : now;
   return {
     reviewId: state.reviewId,
     documentId: state.documentId,
@@ -106,13 +123,13 @@ export function reviewView(state: ReviewState, now: Date, config: Pick<Config, '
     consultations: state.consultations,
     ...(state.checklist ? { checklist: state.checklist } : {}),
     deadlines: {
-      ...clockView(state.clock, now, config.timeModel),
+      ...clockView(state.clock, clockAt, config.timeModel),
       tasks: openTasks.map((t) => ({
         taskId: t.id,
         kind: t.kind,
         region: t.region,
         dueAt: t.dueAt,
-        overdue: t.dueAt !== null && t.dueAt < nowIso,
+        overdue: isOverdue(t, now),
       })),
     },
     history: state.history,

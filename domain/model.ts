@@ -128,6 +128,12 @@ export interface TaskRecord {
   status: TaskStatus;
   version: number;
   dueAt: string | null;
+  /** When the people who can act on it are reminded: one working day before `dueAt`. */
+  remindAt?: string;
+  /** Set when the reminder went out. */
+  remindedAt?: string;
+  /** Set when `dueAt` passed with the task still open (consultations expire instead). */
+  overdueAt?: string;
   createdAt: string;
   completedAt?: string;
   decision?: Decision;
@@ -172,10 +178,34 @@ export interface HistoryEntry {
   actor?: ActorRef;
   taskId?: string;
   kind?: TaskKind;
+  region?: Region;
   decision?: Decision;
   version?: number;
   stage?: Stage;
   note?: string;
+}
+
+export const NOTIFICATION_TYPES = ['reminder', 'overdue', 'escalation'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** Who a notification is for: everyone with this role (in this region, and organisation for drafters). */
+export interface NotificationAudience {
+  role: Role;
+  region?: Region;
+  org?: string;
+}
+
+/** A reminder, overdue notice or escalation, raised by the workflow when a deadline comes. */
+export interface NotificationRecord {
+  /** Derived from the task and the type, so a retried write never duplicates it. */
+  id: string;
+  type: NotificationType;
+  audience: NotificationAudience;
+  reviewId: string;
+  taskId?: string;
+  dueAt?: string;
+  message: string;
+  createdAt: string;
 }
 
 export interface Outcome {

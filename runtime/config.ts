@@ -3,7 +3,7 @@
  * the process with a message that names the variable.
  */
 import { z } from 'zod';
-import { DEFAULT_POLICY, type ReviewPolicy, type TimeModel } from '../domain/clock';
+import { DEFAULT_POLICY, calendarReadiness, type ReviewPolicy, type TimeModel } from '../domain/clock';
 import { DEFAULT_TASK_QUEUE } from '../domain/messages';
 
 /** Published in the README: `npm start` signs and checks tokens with it when AUTH_JWT_SECRET is unset. */
@@ -85,6 +85,8 @@ export interface Config {
   decisionTimeoutMs: number;
   rateLimitPerMinute: number;
   bodyLimit: string;
+  /** What processes print at start-up about the working-day calendar (provisional or missing years). */
+  calendarWarnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -97,9 +99,14 @@ export class ConfigError extends Error {
 /**
  * Parses the environment. `component` mode (`npm run api`) needs the external servers and a real
  * secret, `worker` mode (`npm run worker`) the servers; `embedded` mode (`npm start`) starts
- * servers and may use the development secret.
+ * servers and may use the development secret. On real time, the working-day calendar must have
+ * data for the current year (`now`).
  */
-export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'component' | 'worker'): Config {
+export function loadConfig(
+  source: NodeJS.ProcessEnv,
+  mode: 'embedded' | 'component' | 'worker',
+  now: Date = new Date(),
+): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -116,6 +123,9 @@ export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'compon
       throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
   }
   const workingDayMs = env.WORKING_DAY_DURATION === undefined ? undefined : parseDuration(env.WORKING_DAY_DURATION);
+  // Compressed time ignores the calendar (API.md), so only real time needs it.
+  const calendar = workingDayMs === undefined ? calendarReadiness(now) : { warnings: [] };
+  if (calendar.error) throw new ConfigError(`invalid configuration:\n  working-day calendar: ${calendar.error}`);
   return {
     env,
     port: env.PORT,
@@ -137,5 +147,6 @@ export function loadConfig(source: NodeJS.ProcessEnv, mode: 'embedded' | 'compon
     decisionTimeoutMs: parseDuration(env.DECISION_TIMEOUT) as number,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimit: env.BODY_LIMIT,
+    calendarWarnings: calendar.warnings,
   };
 }

@@ -40,6 +40,7 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  for (const warning of config.calendarWarnings) console.warn(`warning: ${warning}`);
   const { env } = config;
   const dataDir = path.resolve(env.DATA_DIR);
 

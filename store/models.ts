@@ -12,7 +12,9 @@ import {
   STAGES,
   TASK_KINDS,
   TASK_STATUSES,
+  NOTIFICATION_TYPES,
   type CommentRecord,
+  type NotificationRecord,
   type Region,
   type ReviewState,
   type TaskRecord,
@@ -68,6 +70,8 @@ export interface ReviewDoc {
   status: ReviewState['status'];
   stage: ReviewState['stage'];
   submittedAt: Date;
+  /** When the first open task falls due (null when none has a due date): indexes the overdue filter. */
+  earliestDueAt: Date | null;
   stateVersion: number;
   state: ReviewState;
 }
@@ -75,17 +79,7 @@ export interface ReviewDoc {
 export type TaskDoc = Omit<TaskRecord, 'id'> & { _id: string; stateVersion: number };
 export type CommentDoc = Omit<CommentRecord, 'id'> & { _id: string };
 
-export interface NotificationDoc {
-  _id: string;
-  type: 'reminder' | 'overdue' | 'escalation';
-  /** Who it is for: everyone with this region and role (and organisation, for drafters). */
-  audience: { region?: Region; role: (typeof ROLES)[number]; org?: string };
-  reviewId: string;
-  taskId?: string;
-  dueAt?: string;
-  message: string;
-  createdAt: Date;
-}
+export type NotificationDoc = Omit<NotificationRecord, 'id' | 'createdAt'> & { _id: string; createdAt: Date };
 
 const actorRef = { sub: String, name: String, region: String, role: String };
 
@@ -136,6 +130,7 @@ const reviewSchema = new Schema<ReviewDoc>(
     status: { type: String, enum: REVIEW_STATUSES, required: true },
     stage: { type: String, enum: STAGES, required: true },
     submittedAt: { type: Date, required: true },
+    earliestDueAt: { type: Date, default: null },
     stateVersion: { type: Number, required: true },
     state: { type: Schema.Types.Mixed, required: true },
   },
@@ -144,6 +139,7 @@ const reviewSchema = new Schema<ReviewDoc>(
 reviewSchema.index({ submittedAt: -1, _id: -1 });
 reviewSchema.index({ originRegion: 1, status: 1, stage: 1, submittedAt: -1 });
 reviewSchema.index({ documentId: 1 });
+reviewSchema.index({ earliestDueAt: 1 });
 
 const taskSchema = new Schema<TaskDoc>(
   {
@@ -157,6 +153,9 @@ const taskSchema = new Schema<TaskDoc>(
     status: { type: String, enum: TASK_STATUSES, required: true },
     version: Number,
     dueAt: { type: String, default: null },
+    remindAt: String,
+    remindedAt: String,
+    overdueAt: String,
     createdAt: { type: String, required: true },
     completedAt: String,
     decision: String,
@@ -169,6 +168,7 @@ const taskSchema = new Schema<TaskDoc>(
 taskSchema.index({ region: 1, role: 1, status: 1, createdAt: -1 });
 taskSchema.index({ status: 1, createdAt: -1 });
 taskSchema.index({ reviewId: 1 });
+taskSchema.index({ status: 1, dueAt: 1 });
 
 const commentSchema = new Schema<CommentDoc>(
   {
@@ -193,7 +193,7 @@ commentSchema.index({ documentId: 1, createdAt: 1 });
 const notificationSchema = new Schema<NotificationDoc>(
   {
     _id: String,
-    type: { type: String, required: true },
+    type: { type: String, enum: NOTIFICATION_TYPES, required: true },
     audience: { region: String, role: String, org: String },
     reviewId: String,
     taskId: String,

@@ -481,6 +481,8 @@ describe('supervision', () => {
       stage: expect.any(String),
       urgent: false,
       submittedAt: expect.any(String),
+      nextDueAt: expect.any(String),
+      overdue: false,
     });
     const second = (
       await get('supervisor', `/v1/reviews?region=beijing&status=in_review&limit=2&cursor=${first.nextCursor}`).expect(

@@ -34,4 +34,14 @@ describe('configuration', () => {
       loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233', MONGODB_URI: 'mongodb://localhost' }, 'worker'),
     ).not.toThrow();
   });
+
+  test('when the current year has no working-day calendar, start-up stops with an error naming the year', () => {
+    const in2028 = new Date('2028-03-01T01:00:00Z');
+    expect(() => loadConfig({}, 'embedded', in2028)).toThrow(/working-day calendar: .*no data for 2028/);
+    // compressed time does not use the calendar
+    expect(loadConfig({ WORKING_DAY_DURATION: '1s' }, 'embedded', in2028).calendarWarnings).toEqual([]);
+    expect(loadConfig({}, 'embedded', new Date('2026-06-01T01:00:00Z')).calendarWarnings).toEqual([
+      expect.stringMatching(/2027 working-day calendar is provisional/),
+    ]);
+  });
 });

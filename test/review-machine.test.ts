@@ -296,3 +296,115 @@ describe('review machine', () => {
     });
   });
 });
+
+describe('deadlines', () => {
+  // Monday 2026-03-02 10:00 CST: consultations are due at the end of Monday 2026-03-09 CST.
+  const approvedAt = '2026-03-02T02:00:00.000Z';
+  const consultationDue = '2026-03-09T16:00:00.000Z';
+  const dayBefore = '2026-03-08T16:00:00.000Z';
+
+  function inConsultation(): ReviewMachine {
+    const m = newMachine();
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, approvedAt);
+    m.drainPending();
+    return m;
+  }
+
+  test('when a consultation is one working day from its due date, its region is reminded once', () => {
+    const m = inConsultation();
+    expect(openTask(m, 'consultation', 'hebei').remindAt).toBe(dayBefore);
+    expect(m.nextDeadline()).toBe(Date.parse(dayBefore));
+    expect(m.fireDeadlines('2026-03-08T15:59:59.999Z')).toBe(false);
+
+    expect(m.fireDeadlines(dayBefore)).toBe(true);
+    const { notifications } = m.drainPending();
+    expect(notifications.map((n) => [n.type, n.audience])).toEqual([
+      ['reminder', { role: 'reviewer', region: 'tianjin' }],
+      ['reminder', { role: 'reviewer', region: 'hebei' }],
+    ]);
+    expect(notifications[0]).toMatchObject({ dueAt: consultationDue, createdAt: dayBefore });
+    expect(m.fireDeadlines(dayBefore)).toBe(false);
+    expect(m.nextDeadline()).toBe(Date.parse(consultationDue));
+  });
+
+  test('when a consultation passes its deadline unanswered, it expires as no response and the review moves on', () => {
+    const m = inConsultation();
+    m.complete(openTask(m, 'consultation', 'tianjin').id, tjReviewer, { decision: 'concur' }, '2026-03-03T02:00:00Z');
+    const hebeiTask = openTask(m, 'consultation', 'hebei');
+
+    expect(m.fireDeadlines(consultationDue)).toBe(true);
+    expect(m.state.tasks.find((t) => t.id === hebeiTask.id)).toMatchObject({
+      status: 'expired',
+      completedAt: consultationDue,
+    });
+    expect(m.state.consultations.hebei).toEqual({ status: 'no_response', taskId: hebeiTask.id });
+    expect(m.state.stage).toBe('signoff'); // no response counts as no objection
+    expect(m.state.history.map((h) => h.type)).toContain('consultation_expired');
+    expect(m.drainPending().notifications.filter((n) => n.type !== 'reminder')).toEqual([]);
+
+    const late = refusal(() =>
+      m.complete(hebeiTask.id, hbReviewer, { decision: 'concur' }, '2026-03-10T02:00:00.000Z'),
+    );
+    expect(late.code).toBe('conflict');
+  });
+
+  test('when a sign-off passes its due date, it is marked overdue, its signers are told and supervisors escalated to', () => {
+    const m = inConsultation();
+    m.complete(openTask(m, 'consultation', 'tianjin').id, tjReviewer, { decision: 'concur' }, '2026-03-03T02:00:00Z');
+    m.complete(openTask(m, 'consultation', 'hebei').id, hbReviewer, { decision: 'concur' }, '2026-03-03T03:00:00Z');
+    const signoff = openTask(m, 'signoff');
+    expect(signoff.dueAt).toBe('2026-03-06T16:00:00.000Z'); // 3 working days: Wed, Thu, Fri
+    m.drainPending();
+
+    expect(m.fireDeadlines(signoff.dueAt as string)).toBe(true);
+    expect(openTask(m, 'signoff').overdueAt).toBe(signoff.dueAt);
+    expect(
+      m
+        .drainPending()
+        .notifications.map((n) => [n.id, n.type, n.audience])
+        .sort(),
+    ).toEqual([
+      [`${signoff.id}:escalation`, 'escalation', { role: 'supervisor' }],
+      [`${signoff.id}:overdue`, 'overdue', { role: 'signer', region: 'beijing' }],
+    ]);
+    expect(m.nextDeadline()).toBeUndefined();
+    // Late, but still the signer's to decide.
+    m.complete(signoff.id, bjSigner, { decision: 'sign' }, '2026-03-09T02:00:00.000Z');
+    expect(m.state.status).toBe('approved');
+  });
+
+  test('when a task has less than a working day when it opens, its reminder is due at once', () => {
+    const compressed = new ReviewMachine(
+      {
+        ...input,
+        submittedAt: '2026-03-02T02:00:00.000Z',
+        timeModel: { workingDayMs: 1000 },
+        policy: { ...DEFAULT_POLICY, consultationWorkingDays: 1 },
+      },
+      () => 'c',
+    );
+    compressed.complete(openTask(compressed, 'origin_review').id, bjReviewer, approve, '2026-03-02T02:00:00.000Z');
+    expect(openTask(compressed, 'consultation', 'hebei')).toMatchObject({
+      dueAt: '2026-03-02T02:00:01.000Z',
+      remindAt: '2026-03-02T02:00:00.000Z',
+    });
+  });
+
+  test('when the drafter resubmits, the clock resumes with the balance it had and the new review is due by it', () => {
+    const m = newMachine(); // submitted Monday 2026-03-02 09:00 CST
+    // request changes after exactly 2 working days (Wednesday 09:00 CST)
+    m.complete(
+      openTask(m, 'origin_review').id,
+      bjReviewer,
+      { decision: 'request_changes', comments: [{ text: 'cite the basis' }] },
+      '2026-03-04T01:00:00.000Z',
+    );
+    expect(m.state.clock).toMatchObject({ usedMsBeforeRun: 2 * 86_400_000 });
+    // resubmitted on Monday 2026-03-16 09:00 CST: 13 working days are left
+    m.complete(openTask(m, 'revision').id, drafter, { decision: 'resubmit', version: 2 }, '2026-03-16T01:00:00.000Z', {
+      articleNumbers: ['1'],
+    });
+    expect(m.state.history.find((h) => h.type === 'clock_resumed')?.note).toBe('13 working days left');
+    expect(openTask(m, 'origin_review').dueAt).toBe('2026-04-02T01:00:00.000Z'); // Thursday 2 April 09:00 CST
+  });
+});

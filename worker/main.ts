@@ -8,6 +8,7 @@ import { startWorker } from '../runtime/services';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'worker');
+  for (const warning of config.calendarWarnings) console.warn(`warning: ${warning}`);
   const address = config.temporal.address as string;
   const connections = await openConnections({
     temporalAddress: address,

@@ -3,7 +3,14 @@
  * Temporal APIs: the workflow supplies the time and the id source, so this class is unit-testable
  * on its own and replays identically.
  */
-import { addWorkingDays, clockView, taskLimit, workingMsBetween } from '../domain/clock';
+import {
+  addWorkingDays,
+  clockView,
+  subtractWorkingMs,
+  taskLimit,
+  workingDayLength,
+  workingMsBetween,
+} from '../domain/clock';
 import type { ReviewInput, StageRef } from '../domain/messages';
 import {
   ROLE_BY_KIND,
@@ -15,6 +22,8 @@ import {
   type DecisionInput,
   type Disposition,
   type HistoryEntry,
+  type NotificationRecord,
+  type NotificationType,
   type ReviewState,
   type ReviewStatus,
   type Stage,
@@ -27,7 +36,18 @@ import { Refusal, checkDecision } from '../domain/rules';
 export interface PendingWrites {
   comments: CommentRecord[];
   dispositions: ({ commentId: string } & Disposition)[];
+  notifications: NotificationRecord[];
 }
+
+const NO_PENDING_WRITES = (): PendingWrites => ({ comments: [], dispositions: [], notifications: [] });
+
+const KIND_NAMES: Record<TaskKind, string> = {
+  origin_review: 'origin review',
+  revision: 'revision',
+  consultation: 'consultation',
+  consolidation: 'consolidation',
+  signoff: 'sign-off',
+};
 
 export interface VersionFacts {
   articleNumbers: string[];
@@ -35,7 +55,7 @@ export interface VersionFacts {
 
 export class ReviewMachine {
   readonly state: ReviewState;
-  private pending: PendingWrites = { comments: [], dispositions: [] };
+  private pending: PendingWrites = NO_PENDING_WRITES();
   private taskSeq = 0;
 
   constructor(
@@ -71,8 +91,48 @@ export class ReviewMachine {
   /** Takes the writes accumulated since the last call, for the persistence activity. */
   drainPending(): PendingWrites {
     const pending = this.pending;
-    this.pending = { comments: [], dispositions: [] };
+    this.pending = NO_PENDING_WRITES();
     return pending;
+  }
+
+  /**
+   * The next instant (ms since the epoch) at which an open task's deadline needs attention: its
+   * reminder, or its due date. Undefined when no open task has a deadline left to act on.
+   */
+  nextDeadline(): number | undefined {
+    let next: number | undefined;
+    for (const task of this.state.tasks) {
+      if (task.status !== 'open' || task.dueAt === null || task.overdueAt) continue;
+      const due = Date.parse(task.dueAt);
+      const remind = task.remindAt && !task.remindedAt ? Math.min(Date.parse(task.remindAt), due) : due;
+      next = next === undefined ? remind : Math.min(next, remind);
+    }
+    return next;
+  }
+
+  /**
+   * Acts on every deadline that has come by `at`: reminds before a task falls due; once it is due,
+   * expires an unanswered consultation (no response, no objection) or marks any other task overdue
+   * and escalates it to the supervisors. Returns whether anything changed.
+   */
+  fireDeadlines(at: string): boolean {
+    const now = Date.parse(at);
+    let changed = false;
+    for (const task of [...this.state.tasks]) {
+      if (task.status !== 'open' || task.dueAt === null || task.overdueAt) continue;
+      if (Date.parse(task.dueAt) <= now) {
+        if (task.kind === 'consultation') this.expireConsultation(task, at);
+        else this.markOverdue(task, at);
+        changed = true;
+      } else if (task.remindAt && !task.remindedAt && Date.parse(task.remindAt) <= now) {
+        task.remindedAt = at;
+        this.notify('reminder', task, at, `falls due at ${task.dueAt} (within one working day)`);
+        this.record({ at, type: 'reminder_sent', taskId: task.id, kind: task.kind, region: task.region });
+        changed = true;
+      }
+    }
+    if (changed) this.state.stateVersion++;
+    return changed;
   }
 
   stageRef(): StageRef {
@@ -179,10 +239,58 @@ export class ReviewMachine {
       respondedBy: by,
       ...(input.opinion !== undefined && { opinion: input.opinion }),
     };
+    this.settleConsultations(at);
+  }
+
+  /** Silence past the deadline is recorded as no response, which counts as no objection. */
+  private expireConsultation(task: TaskRecord, at: string): void {
+    task.status = 'expired';
+    task.completedAt = at;
+    this.state.consultations[task.region] = { status: 'no_response', taskId: task.id };
+    this.record({
+      at,
+      type: 'consultation_expired',
+      taskId: task.id,
+      kind: task.kind,
+      region: task.region,
+      note: 'no answer by the consultation deadline: counted as no objection',
+    });
+    this.settleConsultations(at);
+  }
+
+  /** Once no region is pending: sign-off if nobody commented or objected, else consolidation. */
+  private settleConsultations(at: string): void {
     const answers = Object.values(this.state.consultations);
     if (answers.some((c) => c.status === 'pending')) return;
     const dissent = answers.some((c) => c.decision === 'concur_with_comments' || c.decision === 'object');
     this.openTask(dissent ? 'consolidation' : 'signoff', this.state.originRegion, at);
+  }
+
+  private markOverdue(task: TaskRecord, at: string): void {
+    task.overdueAt = at;
+    this.notify('overdue', task, at, `passed its due date ${task.dueAt as string}`);
+    this.notify('escalation', task, at, `is overdue since ${task.dueAt as string}`);
+    this.record({ at, type: 'task_overdue', taskId: task.id, kind: task.kind, region: task.region });
+    this.record({ at, type: 'escalated', taskId: task.id, kind: task.kind, note: 'to the supervisors' });
+  }
+
+  /** Reminders and overdue notices go to whoever can act on the task; escalations to supervisors. */
+  private notify(type: NotificationType, task: TaskRecord, at: string, what: string): void {
+    const audience =
+      type === 'escalation'
+        ? { role: 'supervisor' as const }
+        : { role: task.role, region: task.region, ...(task.org !== undefined && { org: task.org }) };
+    const subject = `The ${KIND_NAMES[task.kind]} task of review ${this.state.reviewId} (${task.region})`;
+    this.pending.notifications.push({
+      id: `${task.id}:${type}`,
+      type,
+      audience,
+      reviewId: this.state.reviewId,
+      taskId: task.id,
+      ...(task.dueAt !== null && { dueAt: task.dueAt }),
+      message: `${subject} ${what}.`,
+      createdAt: at,
+    });
   }
 
   private openRevision(at: string): void {
@@ -209,7 +317,8 @@ export class ReviewMachine {
     this.state.revisions++;
     this.state.clock.runningSince = at;
     this.record({ at, type: 'resubmitted', actor: this.state.drafter, version: input.version });
-    this.record({ at, type: 'clock_resumed' });
+    const { workingDaysLeft } = clockView(this.state.clock, new Date(at), this.input.timeModel);
+    this.record({ at, type: 'clock_resumed', note: `${workingDaysLeft} working days left` });
     this.openTask('origin_review', this.state.originRegion, at);
   }
 
@@ -233,6 +342,7 @@ export class ReviewMachine {
   }
 
   private openTask(kind: TaskKind, region: TaskRecord['region'], at: string): TaskRecord {
+    const dueAt = this.dueAt(kind, at);
     const task: TaskRecord = {
       id: `${this.state.reviewId}:t${++this.taskSeq}`,
       reviewId: this.state.reviewId,
@@ -242,7 +352,8 @@ export class ReviewMachine {
       role: ROLE_BY_KIND[kind],
       status: 'open',
       version: this.state.version,
-      dueAt: this.dueAt(kind, at),
+      dueAt,
+      ...(dueAt !== null && { remindAt: this.remindAt(dueAt, at) }),
       createdAt: at,
       ...(kind === 'revision' && { org: this.state.org }),
     };
@@ -260,6 +371,13 @@ export class ReviewMachine {
     const limit = taskLimit(kind, this.input.policy, this.state.urgent);
     const own = limit === null ? reviewDue : addWorkingDays(new Date(at), limit, model);
     return new Date(Math.min(own.getTime(), reviewDue.getTime())).toISOString();
+  }
+
+  /** One working day before `dueAt`, or at once when less than that is left. */
+  private remindAt(dueAt: string, at: string): string {
+    const model = this.input.timeModel;
+    const dayBefore = subtractWorkingMs(new Date(dueAt), workingDayLength(model), model);
+    return new Date(Math.max(dayBefore.getTime(), Date.parse(at))).toISOString();
   }
 
   private moveTo(stage: Stage, at: string): void {

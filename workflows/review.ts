@@ -1,12 +1,14 @@
 /**
- * One workflow per legality review. All transitions arrive as Updates (the caller learns whether its
- * decision was accepted); the workflow persists every transition to MongoDB through an activity
- * before the Update returns, and ends when the review is approved, rejected or withdrawn.
+ * One workflow per legality review. Decisions arrive as Updates (the caller learns whether its
+ * decision was accepted); deadlines are durable timers in the workflow itself. Every transition is
+ * persisted to MongoDB through an activity (before the Update returns), and the workflow ends when
+ * the review is approved, rejected or withdrawn.
  */
 import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -31,6 +33,9 @@ const { persistReview, loadVersionFacts } = proxyActivities<ReturnType<typeof cr
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+
+/** The patch marking the histories of reviews whose deadlines are timers (reminders, overdue, expiry). */
+const DEADLINE_TIMERS = 'deadline-timers';
 
 export async function reviewWorkflow(input: ReviewInput): Promise<StageRef> {
   const machine = new ReviewMachine(input, uuid4);
@@ -70,9 +75,31 @@ export async function reviewWorkflow(input: ReviewInput): Promise<StageRef> {
   );
 
   await persist();
-  await condition(() => machine.state.status !== 'in_review');
+  if (patched(DEADLINE_TIMERS)) {
+    await watchDeadlines(machine, persist);
+  } else {
+    // Reviews started before deadline timers existed keep their original course on replay.
+    await condition(() => machine.state.status !== 'in_review');
+  }
   await condition(allHandlersFinished);
   return machine.stageRef();
+}
+
+/**
+ * Sleeps until the next deadline of an open task or the next transition, whichever comes first,
+ * then acts on whatever has come due. The timers live on the Temporal server, so they fire after a
+ * worker or server restart, and their durations are computed from workflow time and the bundled
+ * calendar, so replay recomputes them identically.
+ */
+async function watchDeadlines(machine: ReviewMachine, persist: () => Promise<void>): Promise<void> {
+  while (machine.state.status === 'in_review') {
+    const seen = machine.state.stateVersion;
+    const next = machine.nextDeadline();
+    const moved = () => machine.state.stateVersion !== seen;
+    if (next === undefined) await condition(moved);
+    else await condition(moved, Math.max(1, next - Date.now()));
+    if (machine.fireDeadlines(now())) await persist();
+  }
 }
 
 function now(): string {

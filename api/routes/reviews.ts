@@ -1,7 +1,7 @@
 /** Reviews: the live state, the supervisors' list, withdrawal and the opinion. */
 import { awaitWorkflow } from '../workflow-calls';
 import { withdrawUpdate } from '../../domain/messages';
-import type { CommentDoc, DocumentDoc, TaskDoc, VersionDoc } from '../../store/models';
+import type { CommentDoc, DocumentDoc, VersionDoc } from '../../store/models';
 import { isSupervisor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -33,15 +33,10 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         if (query.status) filter.status = query.status;
         if (query.stage) filter.stage = query.stage;
         if (query.documentId) filter.documentId = query.documentId;
-        if (query.overdue !== undefined) {
-          // Overdue is a property of open tasks: find them through the Task collection's dueAt.
-          const late = await models.Task.find(
-            { status: 'open', dueAt: { $lt: now().toISOString() } },
-            { reviewId: 1 },
-          ).lean<Pick<TaskDoc, 'reviewId'>[]>();
-          const ids = [...new Set(late.map((t) => t.reviewId))];
-          filter._id = query.overdue ? { $in: ids } : { $nin: ids };
-        }
+        const at = now();
+        if (query.overdue === true) filter.earliestDueAt = { $lt: at };
+        // Overdue from the due instant on: the mirror's first due date, not the engine's marking.
+        if (query.overdue === false) filter.$or = [{ earliestDueAt: null }, { earliestDueAt: { $gte: at } }];
         const { page, nextCursor } = await newestFirst(
           models.Review,
           filter,
@@ -49,7 +44,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
           query.limit,
           cursor,
         );
-        res.json({ items: page.map(reviewSummary), nextCursor });
+        res.json({ items: page.map((doc) => reviewSummary(doc, at)), nextCursor });
       },
     }),
 

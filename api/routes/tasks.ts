@@ -1,7 +1,7 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
-import { REGIONS, REVIEW_STATUSES, STAGES, type DecisionInput } from '../../domain/model';
+import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS, type DecisionInput } from '../../domain/model';
 import { completeTaskUpdate } from '../../domain/messages';
-import { taskFromDoc, type DocumentDoc, type TaskDoc } from '../../store/models';
+import type { DocumentDoc, TaskDoc } from '../../store/models';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -13,7 +13,7 @@ import {
   listNotificationsQuerySchema,
   listTasksQuerySchema,
 } from '../schemas';
-import { notificationView } from '../views';
+import { notificationView, taskView } from '../views';
 import { awaitWorkflow } from '../workflow-calls';
 
 export function taskRoutes(deps: ApiDeps): RouteSpec[] {
@@ -47,14 +47,22 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         if (query.kind) filter.kind = query.kind;
         if (query.region) filter.region = query.region;
         if (query.reviewId) filter.reviewId = query.reviewId;
+        const at = now();
+        const late = { status: 'open', dueAt: { $lt: at.toISOString() } };
+        const lateness =
+          query.overdue === undefined
+            ? {}
+            : query.overdue
+              ? late
+              : { $or: [{ status: { $ne: 'open' } }, { dueAt: null }, { dueAt: { $gte: late.dueAt.$lt } }] };
         const { page, nextCursor } = await newestFirst(
           models.Task,
-          allOf(visible, filter),
+          allOf(visible, filter, lateness),
           { field: 'createdAt', isDate: false },
           query.limit,
           cursor,
         );
-        res.json({ items: page.map(taskFromDoc), nextCursor });
+        res.json({ items: page.map((doc) => taskView(doc, at)), nextCursor });
       },
     }),
 
@@ -66,7 +74,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the task', schema: 'Task' }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        res.json(taskFromDoc(await visibleTask(actor, params.taskId)));
+        res.json(taskView(await visibleTask(actor, params.taskId), now()));
       },
     }),
 
@@ -156,13 +164,17 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         };
         const zeros = (keys: readonly string[], counts: Record<string, number>) =>
           Object.fromEntries(keys.map((k) => [k, counts[k] ?? 0]));
-        const [byStatus, byStage, byRegion, openTasks, overdueTasks] = await Promise.all([
-          count(models.Review, {}, 'status'),
-          count(models.Review, {}, 'stage'),
-          count(models.Review, {}, 'originRegion'),
-          count(models.Task, { status: 'open' }, 'region'),
-          count(models.Task, { status: 'open', dueAt: { $lt: at.toISOString() } }, 'region'),
-        ]);
+        const [byStatus, byStage, byRegion, overdueReviews, openTasks, overdueTasks, overdueByKind] = await Promise.all(
+          [
+            count(models.Review, {}, 'status'),
+            count(models.Review, {}, 'stage'),
+            count(models.Review, {}, 'originRegion'),
+            count(models.Review, { earliestDueAt: { $lt: at } }, 'originRegion'),
+            count(models.Task, { status: 'open' }, 'region'),
+            count(models.Task, { status: 'open', dueAt: { $lt: at.toISOString() } }, 'region'),
+            count(models.Task, { status: 'open', dueAt: { $lt: at.toISOString() } }, 'kind'),
+          ],
+        );
         const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
         res.json({
           at: at.toISOString(),
@@ -171,10 +183,15 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
             byStatus: zeros(REVIEW_STATUSES, byStatus),
             byStage: zeros(STAGES, byStage),
             byOriginRegion: zeros(REGIONS, byRegion),
+            overdue: { total: sum(overdueReviews), byOriginRegion: zeros(REGIONS, overdueReviews) },
           },
           tasks: {
             open: { total: sum(openTasks), byRegion: zeros(REGIONS, openTasks) },
-            overdue: { total: sum(overdueTasks), byRegion: zeros(REGIONS, overdueTasks) },
+            overdue: {
+              total: sum(overdueTasks),
+              byRegion: zeros(REGIONS, overdueTasks),
+              byKind: zeros(TASK_KINDS, overdueByKind),
+            },
           },
         });
       },
