@@ -497,7 +497,8 @@ describe('supervision', () => {
     );
     expect(byStage).toEqual(expect.arrayContaining(ids));
 
-    // Origin-review tasks have no due date of their own: none is overdue until one is.
+    // Nothing is due for weeks: none is overdue until a due date is moved into the past here (the
+    // deadlines suite lets real timers do it).
     expect(
       (await get('supervisor', '/v1/reviews?overdue=true&limit=100').expect(200)).body.items.map(
         (r: { reviewId: string }) => r.reviewId,
@@ -507,6 +508,7 @@ describe('supervision', () => {
       { reviewId: ids[0], kind: 'origin_review' },
       { $set: { dueAt: '2000-01-01T00:00:00.000Z' } },
     );
+    await h.models.Review.updateOne({ _id: ids[0] }, { $set: { earliestDueAt: new Date('2000-01-01T00:00:00Z') } });
     const overdue = (await get('supervisor', '/v1/reviews?overdue=true&limit=100').expect(200)).body.items.map(
       (r: { reviewId: string }) => r.reviewId,
     );
