@@ -3,7 +3,6 @@
  * 503 within DECISION_TIMEOUT instead of hanging, and a retry with the same Idempotency-Key once
  * the worker is back records the decision exactly once.
  */
-import { startWorker } from '../runtime/services';
 import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 let h: Harness;
@@ -49,12 +48,7 @@ test('when no worker confirms a decision in time, it is 503, and a keyed retry a
   expect(refused.body.error.code).toBe('unavailable');
   expect(Date.now() - started).toBeLessThan(10_000);
 
-  h.worker = await startWorker(
-    h.config,
-    h.config.temporal.address as string,
-    h.models,
-    process.env.TEST_WORKFLOW_BUNDLE,
-  );
+  await h.replaceWorker();
   // The stopped worker's sticky queue can hold the pending workflow task for a few seconds before
   // the server hands it to the new worker, so the client keeps retrying with the same key, as real
   // clients do after a 503, until the engine answers.

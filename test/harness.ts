@@ -4,7 +4,10 @@
  * The servers themselves are started once per run by `test/global-setup.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type express from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
@@ -34,6 +37,8 @@ export interface Harness {
   worker: WorkerHandle;
   /** Signs a token for `claims` with the harness's secret (or `opts.secret`). */
   token(claims: Claims, opts?: { expiresIn?: string | number; secret?: string }): string;
+  /** Starts a new worker in place of the current one (stop that one first to simulate a crash). */
+  replaceWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,8 +51,14 @@ function required(name: string): string {
   return value;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const temporalAddress = required('TEST_TEMPORAL_ADDRESS');
+/**
+ * `env` overrides configuration (e.g. compressed time); `temporalAddress` points the harness at a
+ * Temporal server of the test's own instead of the run's.
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  { temporalAddress = required('TEST_TEMPORAL_ADDRESS') }: { temporalAddress?: string } = {},
+): Promise<Harness> {
   const database = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const config = loadConfig(
     {
@@ -67,7 +78,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     namespace: config.temporal.namespace,
   });
   const { mongo, models, client } = connections;
-  const worker = await startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
+  const newWorker = () => startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
+  const worker = await newWorker();
   const app = createApp({ config, models, temporal: client, readiness: makeReadiness(mongo, client) });
 
   const harness: Harness = {
@@ -83,6 +95,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         expiresIn: opts.expiresIn ?? '1h',
       } as jwt.SignOptions);
     },
+    async replaceWorker() {
+      await harness.worker.stop();
+      harness.worker = await newWorker();
+    },
     async stop() {
       await harness.worker.stop(); // the worker in place now: a test may have replaced it
       await mongo.dropDatabase().catch(() => undefined);
@@ -90,6 +106,19 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
   };
   return harness;
+}
+
+/**
+ * Saves a finished workflow's history as a replay fixture (test/replay.test.ts) when SAVE_HISTORIES
+ * is set.
+ */
+export async function maybeSaveHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.SAVE_HISTORIES) return;
+  const history = await handle.fetchHistory();
+  await writeFile(
+    join(__dirname, 'fixtures', 'histories', `${name}.binpb`),
+    temporal.api.history.v1.History.encode(history).finish(),
+  );
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */

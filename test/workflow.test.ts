@@ -3,11 +3,8 @@
  * the real activities writing to FerretDB.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import {
   completeTaskUpdate,
   reviewStateQuery,
@@ -16,7 +13,7 @@ import {
   type ReviewInput,
 } from '../domain/messages';
 import { CHECK_ITEMS, type Actor, type DecisionInput, type TaskKind } from '../domain/model';
-import { eventually, startHarness, type Harness } from './harness';
+import { eventually, maybeSaveHistory, startHarness, type Harness } from './harness';
 
 const drafter: Actor = { sub: 'd1', region: 'hebei', roles: ['drafter'], org: '河北省生态环境厅' };
 const hbReviewer: Actor = { sub: 'r1', region: 'hebei', roles: ['reviewer'] };
@@ -87,16 +84,6 @@ async function refusalType(p: Promise<unknown>): Promise<string | undefined> {
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   const cause = (err as WorkflowUpdateFailedError).cause;
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-/** Saves the finished workflow's history as a replay fixture when SAVE_HISTORIES is set. */
-async function maybeSaveHistory(handle: WorkflowHandle, name: string): Promise<void> {
-  if (!process.env.SAVE_HISTORIES) return;
-  const history = await handle.fetchHistory();
-  await writeFile(
-    join(__dirname, 'fixtures', 'histories', `${name}.binpb`),
-    temporal.api.history.v1.History.encode(history).finish(),
-  );
 }
 
 describe('review workflow', () => {
