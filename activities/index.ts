@@ -77,12 +77,14 @@ export function createActivities({ models }: { models: Models }) {
   };
 }
 
-/** When the first open task falls due: the review is overdue once that has passed. */
+/**
+ * The first due date the review has to meet: an open task's, or the whole review's while its clock
+ * runs. The review is overdue once that has passed.
+ */
 function earliestDueAt(state: ReviewState): Date | null {
-  const due = state.tasks
-    .filter((t) => t.status === 'open' && t.dueAt !== null)
-    .map((t) => Date.parse(t.dueAt as string));
-  return due.length === 0 ? null : new Date(Math.min(...due));
+  const due = state.tasks.filter((t) => t.status === 'open' && t.dueAt !== null).map((t) => t.dueAt as string);
+  if (state.clock.dueAt) due.push(state.clock.dueAt);
+  return due.length === 0 ? null : new Date(Math.min(...due.map((d) => Date.parse(d))));
 }
 
 /**

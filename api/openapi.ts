@@ -147,6 +147,7 @@ const components: Json = {
           workingDaysUsed: { type: 'integer' },
           workingDaysLeft: { type: 'integer' },
           clockRunning: { type: 'boolean' },
+          overdue: { type: 'boolean', description: 'extension: the review has passed its working-day limit' },
           tasks: {
             type: 'array',
             items: {

@@ -124,6 +124,10 @@ export function reviewView(state: ReviewState, now: Date, config: Pick<Config, '
     ...(state.checklist ? { checklist: state.checklist } : {}),
     deadlines: {
       ...clockView(state.clock, clockAt, config.timeModel),
+      // Past the whole review's limit: from the due instant on, or as the engine recorded it.
+      overdue:
+        state.overdueAt !== undefined ||
+        (state.clock.dueAt !== undefined && Date.parse(state.clock.dueAt) < now.getTime()),
       tasks: openTasks.map((t) => ({
         taskId: t.id,
         kind: t.kind,

@@ -225,6 +225,8 @@ export interface ClockState {
   usedMsBeforeRun: number;
   /** When the current run started; absent while the clock is stopped. */
   runningSince?: string;
+  /** While the clock runs: when the review's working-day limit is reached. */
+  dueAt?: string;
 }
 
 /**
@@ -254,6 +256,8 @@ export interface ReviewState {
   checklist?: CheckInput[];
   revisions: number;
   clock: ClockState;
+  /** Set when the clock passed the review's working-day limit; stays set once it has. */
+  overdueAt?: string;
   history: HistoryEntry[];
   /** Bumped on every transition; the MongoDB mirror never goes backwards. */
   stateVersion: number;

@@ -367,7 +367,8 @@ describe('deadlines', () => {
       [`${signoff.id}:escalation`, 'escalation', { role: 'supervisor' }],
       [`${signoff.id}:overdue`, 'overdue', { role: 'signer', region: 'beijing' }],
     ]);
-    expect(m.nextDeadline()).toBeUndefined();
+    // What is left is the whole review's own limit: 15 working days from Monday 2 March 09:00 CST.
+    expect(m.nextDeadline()).toBe(Date.parse('2026-03-23T01:00:00.000Z'));
     // Late, but still the signer's to decide.
     m.complete(signoff.id, bjSigner, { decision: 'sign' }, '2026-03-09T02:00:00.000Z');
     expect(m.state.status).toBe('approved');
@@ -406,5 +407,37 @@ describe('deadlines', () => {
     });
     expect(m.state.history.find((h) => h.type === 'clock_resumed')?.note).toBe('13 working days left');
     expect(openTask(m, 'origin_review').dueAt).toBe('2026-04-02T01:00:00.000Z'); // Thursday 2 April 09:00 CST
+  });
+
+  test('when consultations open late in the review, each region still gets its full limit and the review itself goes overdue first', () => {
+    const m = newMachine(); // submitted Monday 2 March 09:00 CST; the review is due Monday 23 March 09:00 CST
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, '2026-03-19T01:00:00.000Z'); // Thursday
+    expect(m.state.clock.dueAt).toBe('2026-03-23T01:00:00.000Z');
+    expect(openTask(m, 'consultation', 'hebei').dueAt).toBe('2026-03-26T16:00:00.000Z'); // 5 working days
+    m.drainPending();
+
+    expect(m.fireDeadlines('2026-03-23T01:00:00.000Z')).toBe(true);
+    expect(m.state.overdueAt).toBe('2026-03-23T01:00:00.000Z');
+    expect(m.state.stage).toBe('consultation');
+    expect(m.drainPending().notifications).toEqual([
+      expect.objectContaining({
+        id: `${input.reviewId}:escalation`,
+        type: 'escalation',
+        audience: { role: 'supervisor' },
+        dueAt: '2026-03-23T01:00:00.000Z',
+      }),
+    ]);
+    expect(m.state.history.map((h) => h.type)).toEqual(expect.arrayContaining(['review_overdue', 'escalated']));
+    expect(m.nextDeadline()).toBe(Date.parse('2026-03-25T16:00:00.000Z')); // the consultations' reminders
+  });
+
+  test('when the origin review runs out with the review, supervisors get one escalation, about the task', () => {
+    const m = newMachine();
+    const origin = openTask(m, 'origin_review');
+    m.drainPending();
+    expect(m.fireDeadlines(origin.dueAt as string)).toBe(true);
+    expect(m.state.overdueAt).toBe(origin.dueAt);
+    const escalations = m.drainPending().notifications.filter((n) => n.type === 'escalation');
+    expect(escalations.map((n) => n.id)).toEqual([`${origin.id}:escalation`]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import {
   addWorkingDays,
+  addWorkingMs,
   clockView,
   subtractWorkingMs,
   taskLimit,
@@ -79,11 +80,12 @@ export class ReviewMachine {
       articleNumbers: input.articleNumbers,
       commentIndex: [],
       revisions: 0,
-      clock: { startedAt: at, limitWorkingDays: input.policy.reviewWorkingDays, usedMsBeforeRun: 0, runningSince: at },
+      clock: { startedAt: at, limitWorkingDays: input.policy.reviewWorkingDays, usedMsBeforeRun: 0 },
       history: [],
       stateVersion: 1,
     };
     this.record({ at, type: 'submitted', actor: this.state.drafter, version: input.version });
+    this.startClock(at);
     this.record({ at, type: 'clock_started' });
     this.openTask('origin_review', this.state.originRegion, at);
   }
@@ -107,6 +109,8 @@ export class ReviewMachine {
       const remind = task.remindAt && !task.remindedAt ? Math.min(Date.parse(task.remindAt), due) : due;
       next = next === undefined ? remind : Math.min(next, remind);
     }
+    const reviewDue = this.state.clock.dueAt;
+    if (reviewDue && !this.state.overdueAt) next = Math.min(next ?? Infinity, Date.parse(reviewDue));
     return next;
   }
 
@@ -130,6 +134,11 @@ export class ReviewMachine {
         this.record({ at, type: 'reminder_sent', taskId: task.id, kind: task.kind, region: task.region });
         changed = true;
       }
+    }
+    const reviewDue = this.state.clock.dueAt;
+    if (reviewDue && !this.state.overdueAt && Date.parse(reviewDue) <= now) {
+      this.markReviewOverdue(reviewDue, at);
+      changed = true;
     }
     if (changed) this.state.stateVersion++;
     return changed;
@@ -274,6 +283,27 @@ export class ReviewMachine {
     this.record({ at, type: 'escalated', taskId: task.id, kind: task.kind, note: 'to the supervisors' });
   }
 
+  /**
+   * The whole review passed its working-day limit. Supervisors hear of it here only when no open
+   * task's own escalation already told them (the origin body's tasks are due with the review; a
+   * pending consultation is not).
+   */
+  private markReviewOverdue(reviewDue: string, at: string): void {
+    this.state.overdueAt = at;
+    this.record({ at, type: 'review_overdue', note: `the review was due at ${reviewDue}` });
+    if (this.state.tasks.some((t) => t.status === 'open' && t.overdueAt)) return;
+    this.pending.notifications.push({
+      id: `${this.state.reviewId}:escalation`,
+      type: 'escalation',
+      audience: { role: 'supervisor' },
+      reviewId: this.state.reviewId,
+      dueAt: reviewDue,
+      message: `Review ${this.state.reviewId} passed its limit of ${this.state.clock.limitWorkingDays} working days at ${reviewDue}.`,
+      createdAt: at,
+    });
+    this.record({ at, type: 'escalated', note: 'to the supervisors: the review is overdue' });
+  }
+
   /** Reminders and overdue notices go to whoever can act on the task; escalations to supervisors. */
   private notify(type: NotificationType, task: TaskRecord, at: string, what: string): void {
     const audience =
@@ -294,12 +324,7 @@ export class ReviewMachine {
   }
 
   private openRevision(at: string): void {
-    const clock = this.state.clock;
-    if (clock.runningSince) {
-      clock.usedMsBeforeRun += workingMsBetween(new Date(clock.runningSince), new Date(at), this.input.timeModel);
-      delete clock.runningSince;
-      this.record({ at, type: 'clock_stopped', note: 'a revision task is open' });
-    }
+    if (this.stopClock(at)) this.record({ at, type: 'clock_stopped', note: 'a revision task is open' });
     this.openTask('revision', this.state.originRegion, at);
   }
 
@@ -315,7 +340,7 @@ export class ReviewMachine {
     this.state.version = input.version as number; // checked by checkDecision
     this.state.articleNumbers = (facts as VersionFacts).articleNumbers; // checked in complete()
     this.state.revisions++;
-    this.state.clock.runningSince = at;
+    this.startClock(at);
     this.record({ at, type: 'resubmitted', actor: this.state.drafter, version: input.version });
     const { workingDaysLeft } = clockView(this.state.clock, new Date(at), this.input.timeModel);
     this.record({ at, type: 'clock_resumed', note: `${workingDaysLeft} working days left` });
@@ -329,11 +354,7 @@ export class ReviewMachine {
         task.completedAt = at;
       }
     }
-    const clock = this.state.clock;
-    if (clock.runningSince) {
-      clock.usedMsBeforeRun += workingMsBetween(new Date(clock.runningSince), new Date(at), this.input.timeModel);
-      delete clock.runningSince;
-    }
+    this.stopClock(at);
     this.state.status = status;
     this.state.closedAt = at;
     this.state.outcome = { at, by, ...(conclusion && { conclusion }), ...(opinion !== undefined && { opinion }) };
@@ -363,14 +384,37 @@ export class ReviewMachine {
     return task;
   }
 
-  /** A task's own limit, never later than the whole review's; origin review runs on the review's clock. */
+  /**
+   * A task's own limit. The origin body's tasks are never due later than the whole review (origin
+   * review runs on the review's clock); a consulted region always gets its full limit, because
+   * silence past it is recorded as no objection.
+   */
   private dueAt(kind: TaskKind, at: string): string | null {
     if (kind === 'revision') return null;
     const model = this.input.timeModel;
-    const reviewDue = new Date(clockView(this.state.clock, new Date(at), model).reviewDueAt);
     const limit = taskLimit(kind, this.input.policy, this.state.urgent);
-    const own = limit === null ? reviewDue : addWorkingDays(new Date(at), limit, model);
-    return new Date(Math.min(own.getTime(), reviewDue.getTime())).toISOString();
+    const own = limit === null ? undefined : addWorkingDays(new Date(at), limit, model);
+    if (kind === 'consultation' && own) return own.toISOString();
+    const reviewDue = new Date(clockView(this.state.clock, new Date(at), model).reviewDueAt);
+    return new Date(Math.min(own?.getTime() ?? Infinity, reviewDue.getTime())).toISOString();
+  }
+
+  private startClock(at: string): void {
+    const clock = this.state.clock;
+    const model = this.input.timeModel;
+    const leftMs = Math.max(0, clock.limitWorkingDays * workingDayLength(model) - clock.usedMsBeforeRun);
+    clock.runningSince = at;
+    clock.dueAt = addWorkingMs(new Date(at), leftMs, model).toISOString();
+  }
+
+  /** Banks the working time of the current run; returns whether the clock was running. */
+  private stopClock(at: string): boolean {
+    const clock = this.state.clock;
+    if (!clock.runningSince) return false;
+    clock.usedMsBeforeRun += workingMsBetween(new Date(clock.runningSince), new Date(at), this.input.timeModel);
+    delete clock.runningSince;
+    delete clock.dueAt;
+    return true;
   }
 
   /** One working day before `dueAt`, or at once when less than that is left. */
