@@ -75,6 +75,8 @@ export interface Opinion {
     materialsCompleteAt: string;
     closedAt?: string;
     clock: { workingDaysUsed: number; limitWorkingDays: number };
+    /** The periods the clock stood still while the drafter revised (计时中止). */
+    clockStops: { stoppedAt: string; resumedAt?: string }[];
   };
   checklist: (CheckInput & { label: string })[];
   comments: {
@@ -144,6 +146,7 @@ export function buildOpinion(input: {
       materialsCompleteAt: state.submittedAt,
       ...(closedAt ? { closedAt } : {}),
       clock: { workingDaysUsed: clock.workingDaysUsed, limitWorkingDays: state.clock.limitWorkingDays },
+      clockStops: clockStops(state),
     },
     checklist: (state.checklist ?? []).map((c) => ({ ...c, label: CHECK_ZH[c.item] ?? c.item })),
     comments: comments.map((c) => ({
@@ -264,6 +267,11 @@ th, td { border: 1px solid #333; padding: 4px 6px; vertical-align: top; }
 <tr><th>收件时间</th><td>${e(cst(o.dates.receivedAt))}</td></tr>
 <tr><th>材料齐全时间</th><td>${e(cst(o.dates.materialsCompleteAt))}</td></tr>
 <tr><th>审核结束时间</th><td>${e(cst(o.dates.closedAt))}</td></tr>
+<tr><th>计时中止</th><td>${
+    o.dates.clockStops.length
+      ? o.dates.clockStops.map((p) => `${e(cst(p.stoppedAt))} 至 ${e(cst(p.resumedAt))}`).join('<br>')
+      : '无'
+  }</td></tr>
 <tr><th>审核用时</th><td>${e(o.dates.clock.workingDaysUsed)}个工作日（时限${e(o.dates.clock.limitWorkingDays)}个工作日，修改期间不计）</td></tr>
 </tbody></table>
 <h2>二、审核事项</h2>
@@ -281,4 +289,15 @@ ${consultations}
 </body>
 </html>
 `;
+}
+
+/** Pairs each `clock_stopped` entry of the history with the `clock_resumed` that follows it. */
+function clockStops(state: ReviewState): { stoppedAt: string; resumedAt?: string }[] {
+  const stops: { stoppedAt: string; resumedAt?: string }[] = [];
+  for (const entry of state.history) {
+    if (entry.type === 'clock_stopped') stops.push({ stoppedAt: entry.at });
+    const open = stops[stops.length - 1];
+    if (entry.type === 'clock_resumed' && open && !open.resumedAt) open.resumedAt = entry.at;
+  }
+  return stops;
 }

@@ -40,6 +40,11 @@ const draft = {
   materials: { draftingExplanation: '起草目的、必要性及主要措施', publicConsultation: '已公开征求意见30日' },
 };
 
+interface HistoryItem {
+  at: string;
+  type: string;
+}
+
 async function submitDraft(): Promise<{ documentId: string; reviewId: string }> {
   const created = await post('drafter', '/v1/documents', draft).expect(201);
   const documentId = created.body.id as string;
@@ -161,6 +166,14 @@ describe('journeys through the task table', () => {
 
     const opinion = await get('drafter', `/v1/reviews/${reviewId}/opinion`).expect(200);
     expect(opinion.body.conclusion).toBe('legal_after_revision');
+    // The opinion records when the clock stood still for the revision.
+    const history = (await get('drafter', `/v1/reviews/${reviewId}`).expect(200)).body.history as HistoryItem[];
+    expect(opinion.body.dates.clockStops).toEqual([
+      {
+        stoppedAt: history.find((e) => e.type === 'clock_stopped')?.at,
+        resumedAt: history.find((e) => e.type === 'clock_resumed')?.at,
+      },
+    ]);
     const answered = (await get('drafter', `/v1/documents/${documentId}/comments`).expect(200)).body.items as {
       id: string;
       disposition?: { status: string };
