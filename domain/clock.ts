@@ -18,6 +18,17 @@ export interface TimeModel {
   workingDayMs?: number;
 }
 
+/**
+ * A deadline as people read it, in China Standard Time: a midnight is "the end of" the day before
+ * (deadlines fall at the end of a working day); anything else is the date and time.
+ */
+export function describeInstant(iso: string): string {
+  const local = new Date(Date.parse(iso) + CST_OFFSET_MS).toISOString(); // UTC fields now read as CST
+  const [date, time] = [local.slice(0, 10), local.slice(11, 19)];
+  if (time === '00:00:00') return `the end of ${new Date(Date.parse(date) - DAY_MS).toISOString().slice(0, 10)} (CST)`;
+  return `${date} ${time} (CST)`;
+}
+
 /** Working-day limits; local rules may set other figures through configuration. */
 export interface ReviewPolicy {
   reviewWorkingDays: number;

@@ -11,6 +11,7 @@ import {
   addWorkingDays,
   addWorkingMs,
   calendarReadiness,
+  describeInstant,
   subtractWorkingMs,
   workingMsBetween,
 } from '../domain/clock';
@@ -158,5 +159,13 @@ describe('calendar readiness at start-up', () => {
       expect.stringMatching(/2027 .*provisional/),
       expect.stringMatching(/no data for 2028/),
     ]);
+  });
+});
+
+describe('deadlines as people read them', () => {
+  test('when a deadline is a CST midnight, it reads as the end of the day before; otherwise as CST date and time', () => {
+    expect(describeInstant('2026-03-09T16:00:00.000Z')).toBe('the end of 2026-03-09 (CST)');
+    expect(describeInstant('2026-03-23T01:00:00.000Z')).toBe('2026-03-23 09:00:00 (CST)');
+    expect(describeInstant('2025-12-31T16:00:00.000Z')).toBe('the end of 2025-12-31 (CST)');
   });
 });

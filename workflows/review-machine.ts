@@ -7,6 +7,7 @@ import {
   addWorkingDays,
   addWorkingMs,
   clockView,
+  describeInstant,
   subtractWorkingMs,
   taskLimit,
   workingDayLength,
@@ -130,7 +131,7 @@ export class ReviewMachine {
         changed = true;
       } else if (task.remindAt && !task.remindedAt && Date.parse(task.remindAt) <= now) {
         task.remindedAt = at;
-        this.notify('reminder', task, at, `falls due at ${task.dueAt} (within one working day)`);
+        this.notify('reminder', task, at, `falls due at ${describeInstant(task.dueAt)}, within one working day`);
         this.record({ at, type: 'reminder_sent', taskId: task.id, kind: task.kind, region: task.region });
         changed = true;
       }
@@ -277,8 +278,9 @@ export class ReviewMachine {
 
   private markOverdue(task: TaskRecord, at: string): void {
     task.overdueAt = at;
-    this.notify('overdue', task, at, `passed its due date ${task.dueAt as string}`);
-    this.notify('escalation', task, at, `is overdue since ${task.dueAt as string}`);
+    const due = describeInstant(task.dueAt as string);
+    this.notify('overdue', task, at, `passed its due date, ${due}`);
+    this.notify('escalation', task, at, `is overdue: it was due at ${due}`);
     this.record({ at, type: 'task_overdue', taskId: task.id, kind: task.kind, region: task.region });
     this.record({ at, type: 'escalated', taskId: task.id, kind: task.kind, note: 'to the supervisors' });
   }
@@ -298,7 +300,7 @@ export class ReviewMachine {
       audience: { role: 'supervisor' },
       reviewId: this.state.reviewId,
       dueAt: reviewDue,
-      message: `Review ${this.state.reviewId} passed its limit of ${this.state.clock.limitWorkingDays} working days at ${reviewDue}.`,
+      message: `Review ${this.state.reviewId} passed its limit of ${this.state.clock.limitWorkingDays} working days at ${describeInstant(reviewDue)}.`,
       createdAt: at,
     });
     this.record({ at, type: 'escalated', note: 'to the supervisors: the review is overdue' });
