@@ -440,4 +440,11 @@ describe('deadlines', () => {
     const escalations = m.drainPending().notifications.filter((n) => n.type === 'escalation');
     expect(escalations.map((n) => n.id)).toEqual([`${origin.id}:escalation`]);
   });
+
+  test('when the draft is marked urgent, consultations are on the fast track of 2 working days', () => {
+    const m = new ReviewMachine({ ...input, urgent: true }, () => 'c');
+    // approved Friday 2026-03-06 10:00 CST: Monday and Tuesday count, the weekend does not
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, '2026-03-06T02:00:00.000Z');
+    expect(openTask(m, 'consultation', 'tianjin').dueAt).toBe('2026-03-10T16:00:00.000Z');
+  });
 });
