@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   CONSULTATION_STATUSES,
+  NOTIFICATION_TYPES,
   REGIONS,
   REVIEW_STATUSES,
   ROLES,
@@ -194,7 +195,25 @@ const components: Json = {
       opinion: { type: 'string' },
     },
   },
-  Stats: { type: 'object', properties: { reviews: { type: 'object' }, tasks: { type: 'object' } } },
+  Notification: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      type: { enum: NOTIFICATION_TYPES },
+      reviewId: { type: 'string' },
+      taskId: { type: 'string', description: 'absent when the whole review passed its limit' },
+      dueAt: isoTime,
+      message: { type: 'string' },
+      createdAt: isoTime,
+    },
+  },
+  Stats: {
+    type: 'object',
+    description:
+      'reviews: total, byStatus, byStage, byOriginRegion, overdue { total, byOriginRegion }; ' +
+      'tasks: open { total, byRegion }, overdue { total, byRegion, byKind }. Overdue means past the due date now.',
+    properties: { at: isoTime, reviews: { type: 'object' }, tasks: { type: 'object' } },
+  },
 };
 
 function errorResponse(status: number): Json {

@@ -119,8 +119,12 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/v1/notifications',
       tag: 'notifications',
       summary: "The caller's notifications (reminders, overdue notices, escalations), newest first",
+      description:
+        'A `reminder` reaches whoever can act on a task (its region and role) one working day before it falls due; ' +
+        '`overdue` reaches them when it has passed; an `escalation` reaches supervisors when a task is overdue, or ' +
+        'when the whole review has passed its working-day limit.',
       query: listNotificationsQuerySchema,
-      responses: [{ status: 200, description: '{ items: [notification], nextCursor }' }],
+      responses: [{ status: 200, description: '{ items: [Notification], nextCursor }' }],
       errors: [400],
       handler: async ({ actor, query, res }) => {
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
