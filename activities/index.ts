@@ -83,7 +83,7 @@ export function createActivities({ models }: { models: Models }) {
  */
 function earliestDueAt(state: ReviewState): Date | null {
   const due = state.tasks.filter((t) => t.status === 'open' && t.dueAt !== null).map((t) => t.dueAt as string);
-  if (state.clock.dueAt) due.push(state.clock.dueAt);
+  if (state.clock.runningSince && state.clock.dueAt) due.push(state.clock.dueAt);
   return due.length === 0 ? null : new Date(Math.min(...due.map((d) => Date.parse(d))));
 }
 

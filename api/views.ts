@@ -103,7 +103,9 @@ export function reviewSummary(doc: ReviewDoc, now: Date) {
  */
 export function reviewView(state: ReviewState, now: Date, config: Pick<Config, 'timeModel'>) {
   const openTasks = state.tasks.filter((t) => t.status === 'open');
-  const clockAt = state.closedAt ? new Date(state.closedAt) : now;
+  const clock = clockView(state.clock, state.closedAt ? new Date(state.closedAt) : now, config.timeModel);
+  // A closed review shows the due date it had to meet.
+  if (state.closedAt && state.clock.dueAt) clock.reviewDueAt = state.clock.dueAt;
   return {
     reviewId: state.reviewId,
     documentId: state.documentId,
@@ -123,11 +125,9 @@ export function reviewView(state: ReviewState, now: Date, config: Pick<Config, '
     consultations: state.consultations,
     ...(state.checklist ? { checklist: state.checklist } : {}),
     deadlines: {
-      ...clockView(state.clock, clockAt, config.timeModel),
+      ...clock,
       // Past the whole review's limit: from the due instant on, or as the engine recorded it.
-      overdue:
-        state.overdueAt !== undefined ||
-        (state.clock.dueAt !== undefined && Date.parse(state.clock.dueAt) < now.getTime()),
+      overdue: state.overdueAt !== undefined || (clock.clockRunning && Date.parse(clock.reviewDueAt) < now.getTime()),
       tasks: openTasks.map((t) => ({
         taskId: t.id,
         kind: t.kind,

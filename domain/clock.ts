@@ -222,16 +222,28 @@ export interface ClockView {
   clockRunning: boolean;
 }
 
-/** The whole-review clock as seen at `now`; while it is stopped the due date moves with `now`. */
+/**
+ * The whole-review clock as seen at `now`. While it runs, the due date is fixed (and may have
+ * passed); while it is stopped, it is where the due date would be if the clock resumed at `now`.
+ */
 export function clockView(clock: ClockState, now: Date, model: TimeModel): ClockView {
   const dayMs = workingDayLength(model);
   const runningMs = clock.runningSince ? workingMsBetween(new Date(clock.runningSince), now, model) : 0;
   const usedMs = clock.usedMsBeforeRun + runningMs;
   const leftMs = Math.max(0, clock.limitWorkingDays * dayMs - usedMs);
+  const reviewDueAt = clock.runningSince
+    ? runDueAt(clock.runningSince, clock, model)
+    : addWorkingMs(now, leftMs, model).toISOString();
   return {
-    reviewDueAt: addWorkingMs(now, leftMs, model).toISOString(),
+    reviewDueAt,
     workingDaysUsed: Math.floor(usedMs / dayMs),
     workingDaysLeft: Math.ceil(leftMs / dayMs),
     clockRunning: clock.runningSince !== undefined,
   };
+}
+
+/** When a run of the clock that started at `runningSince` reaches the review's limit. */
+export function runDueAt(runningSince: string, clock: ClockState, model: TimeModel): string {
+  const leftMs = Math.max(0, clock.limitWorkingDays * workingDayLength(model) - clock.usedMsBeforeRun);
+  return addWorkingMs(new Date(runningSince), leftMs, model).toISOString();
 }

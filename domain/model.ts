@@ -225,7 +225,7 @@ export interface ClockState {
   usedMsBeforeRun: number;
   /** When the current run started; absent while the clock is stopped. */
   runningSince?: string;
-  /** While the clock runs: when the review's working-day limit is reached. */
+  /** When the current run (or, once stopped, the last run) reaches the review's working-day limit. */
   dueAt?: string;
 }
 

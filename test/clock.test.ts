@@ -52,4 +52,18 @@ describe('working-day clock', () => {
     );
     expect(view).toMatchObject({ workingDaysUsed: 2, workingDaysLeft: 13, clockRunning: false });
   });
+
+  test('when a running clock has passed its limit, the due date stays where it was and nothing is left', () => {
+    const view = clockView(
+      {
+        startedAt: '2026-03-02T01:00:00.000Z',
+        limitWorkingDays: 15,
+        usedMsBeforeRun: 0,
+        runningSince: '2026-03-02T01:00:00.000Z',
+      },
+      new Date('2026-03-30T00:00:00Z'),
+      real,
+    );
+    expect(view).toMatchObject({ reviewDueAt: '2026-03-23T01:00:00.000Z', workingDaysLeft: 0, clockRunning: true });
+  });
 });

@@ -5,10 +5,10 @@
  */
 import {
   addWorkingDays,
-  addWorkingMs,
   clockView,
   describeInstant,
   subtractWorkingMs,
+  runDueAt,
   taskLimit,
   workingDayLength,
   workingMsBetween,
@@ -99,8 +99,8 @@ export class ReviewMachine {
   }
 
   /**
-   * The next instant (ms since the epoch) at which an open task's deadline needs attention: its
-   * reminder, or its due date. Undefined when no open task has a deadline left to act on.
+   * The next instant (ms since the epoch) at which a deadline needs attention: an open task's
+   * reminder or due date, or the running review's own limit. Undefined when none is left to act on.
    */
   nextDeadline(): number | undefined {
     let next: number | undefined;
@@ -110,7 +110,7 @@ export class ReviewMachine {
       const remind = task.remindAt && !task.remindedAt ? Math.min(Date.parse(task.remindAt), due) : due;
       next = next === undefined ? remind : Math.min(next, remind);
     }
-    const reviewDue = this.state.clock.dueAt;
+    const reviewDue = this.runningReviewDue();
     if (reviewDue && !this.state.overdueAt) next = Math.min(next ?? Infinity, Date.parse(reviewDue));
     return next;
   }
@@ -136,7 +136,7 @@ export class ReviewMachine {
         changed = true;
       }
     }
-    const reviewDue = this.state.clock.dueAt;
+    const reviewDue = this.runningReviewDue();
     if (reviewDue && !this.state.overdueAt && Date.parse(reviewDue) <= now) {
       this.markReviewOverdue(reviewDue, at);
       changed = true;
@@ -403,10 +403,13 @@ export class ReviewMachine {
 
   private startClock(at: string): void {
     const clock = this.state.clock;
-    const model = this.input.timeModel;
-    const leftMs = Math.max(0, clock.limitWorkingDays * workingDayLength(model) - clock.usedMsBeforeRun);
     clock.runningSince = at;
-    clock.dueAt = addWorkingMs(new Date(at), leftMs, model).toISOString();
+    clock.dueAt = runDueAt(at, clock, this.input.timeModel);
+  }
+
+  /** The review's own due date while its clock runs; a stopped clock cannot fall due. */
+  private runningReviewDue(): string | undefined {
+    return this.state.clock.runningSince ? this.state.clock.dueAt : undefined;
   }
 
   /** Banks the working time of the current run; returns whether the clock was running. */
@@ -415,7 +418,6 @@ export class ReviewMachine {
     if (!clock.runningSince) return false;
     clock.usedMsBeforeRun += workingMsBetween(new Date(clock.runningSince), new Date(at), this.input.timeModel);
     delete clock.runningSince;
-    delete clock.dueAt;
     return true;
   }
 
