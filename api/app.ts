@@ -11,6 +11,7 @@ import type { ApiDeps } from './deps';
 import { ApiError, errorMiddleware, notFoundHandler } from './errors';
 import { mount, rejectUnsafeKeys, type RouteSpec } from './http';
 import { buildOpenApi } from './openapi';
+import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
 import { reviewRoutes } from './routes/reviews';
 import { taskRoutes } from './routes/tasks';
@@ -19,7 +20,7 @@ export type { ApiDeps } from './deps';
 
 /** Every `/v1` route, in the order they are matched. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...documentRoutes(deps), ...reviewRoutes(deps), ...taskRoutes(deps)];
+  return [...documentRoutes(deps), ...reviewRoutes(deps), ...taskRoutes(deps), ...calendarRoutes()];
 }
 
 export function createApp(deps: ApiDeps): express.Express {

@@ -324,7 +324,9 @@ export function buildOpenApi(routes: RouteSpec[]): Json {
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
-    tags: ['documents', 'reviews', 'tasks', 'notifications', 'supervision', 'operations'].map((name) => ({ name })),
+    tags: ['documents', 'reviews', 'tasks', 'notifications', 'supervision', 'calendar', 'operations'].map((name) => ({
+      name,
+    })),
     paths: { ...paths, ...opsPaths },
     components: {
       securitySchemes: {

@@ -155,3 +155,16 @@ export const listCommentsQuerySchema = z.strictObject({
 });
 
 export const emptyQuerySchema = z.strictObject({});
+
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((v) => {
+    const ms = Date.parse(`${v}T00:00:00Z`); // V8 rolls 30 February over to March: compare back
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(v);
+  }, 'must be a real calendar date');
+
+export const calendarDeadlineQuerySchema = z.strictObject({
+  from: calendarDate.describe('the CST date the limit is counted from (the count starts the day after)'),
+  days: z.coerce.number().int().min(0).max(366).describe('working days'),
+});

@@ -108,6 +108,31 @@ function isWorkingDay(dayIndex: number): boolean {
   return NATIONAL_CALENDAR.isWorkingDay(dayIndex);
 }
 
+/** Whether the CST calendar date `YYYY-MM-DD` is a working day on the national calendar. */
+export function isWorkingDate(isoDate: string): boolean {
+  return NATIONAL_CALENDAR.isWorkingDate(isoDate);
+}
+
+/**
+ * The calendar date (CST, `YYYY-MM-DD`) on which a limit of `days` working days counted from the
+ * day after `isoDate` ends: a task opened on `isoDate` is due by the end of that day.
+ */
+export function addWorkingDaysToDate(isoDate: string, days: number): string {
+  let day = dayIndexOf(isoDate);
+  for (let counted = 0; counted < days;) {
+    day++;
+    if (isWorkingDay(day)) counted++;
+  }
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The working days after `from` up to and including `to` (CST dates); zero when `to` is not after `from`. */
+export function workingDaysBetweenDates(from: string, to: string): number {
+  let count = 0;
+  for (let day = dayIndexOf(from) + 1; day <= dayIndexOf(to); day++) if (isWorkingDay(day)) count++;
+  return count;
+}
+
 /**
  * What a process must know about the calendar before it starts: an error when the current year
  * (CST) has no data, warnings when a year in use is provisional or next year is still missing.

@@ -51,6 +51,7 @@ describe('identity', () => {
   const { app, config } = appWith();
 
   test('when a /v1 request has no token, it is 401 unauthenticated', async () => {
+    await request(app).get('/v1/calendar/2026').expect(401);
     const res = await request(app).get('/v1/tasks').expect(401);
     expect(res.body.error.code).toBe('unauthenticated');
     expect(res.headers['www-authenticate']).toBe('Bearer');
@@ -356,6 +357,11 @@ describe('OpenAPI', () => {
     ['get', '/openapi.json'],
     ['get', '/docs'],
   ];
+  /** Beyond the contract. */
+  const extensions: [string, string][] = [
+    ['get', '/v1/calendar/deadline'],
+    ['get', '/v1/calendar/{year}'],
+  ];
 
   test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {
     const spec = (await request(app).get('/openapi.json').expect(200)).body;
@@ -364,7 +370,7 @@ describe('OpenAPI', () => {
     const listed = Object.entries(spec.paths as Record<string, object>).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m} ${p}`),
     );
-    expect(listed.sort()).toEqual(contract.map(([m, p]) => `${m} ${p}`).sort());
+    expect(listed.sort()).toEqual([...contract, ...extensions].map(([m, p]) => `${m} ${p}`).sort());
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

@@ -611,6 +611,33 @@ describe('notifications', () => {
   });
 });
 
+describe('calendar', () => {
+  test('when anyone asks for a year, its holidays and 调休 days come with the notice they are from', async () => {
+    const year = (await get('drafter', '/v1/calendar/2026').expect(200)).body;
+    expect(year.source).toContain('2026年部分节假日安排');
+    expect(year.holidays).toContainEqual({ from: '2026-02-15', to: '2026-02-23' });
+    expect(year.workingWeekendDays).toContain('2026-02-14');
+    expect((await get('drafter', '/v1/calendar/2027').expect(200)).body.provisional).toEqual(expect.any(String));
+    expect((await get('drafter', '/v1/calendar/2031').expect(404)).body.error.code).toBe('not_found');
+    expect((await get('drafter', '/v1/calendar/26').expect(400)).body.error.details[0].path).toBe('year');
+  });
+
+  test('when a client asks where a limit ends, the official schedule decides and bad dates are refused', async () => {
+    const res = await get('supervisor', '/v1/calendar/deadline?from=2026-02-12&days=5').expect(200);
+    expect(res.body).toEqual({
+      from: '2026-02-12',
+      days: 5,
+      dueDate: '2026-02-26',
+      dueAt: '2026-02-26T16:00:00.000Z',
+    });
+    const bad = await get('supervisor', '/v1/calendar/deadline?from=2026-02-30&days=5').expect(400);
+    expect(bad.body.error.details[0].path).toBe('query.from');
+    const beyond = await get('supervisor', '/v1/calendar/deadline?from=2027-12-27&days=10').expect(400);
+    expect(beyond.body.error.message).toMatch(/no data for 2028/);
+    await get('supervisor', '/v1/calendar/deadline?from=2026-02-12&days=5&x=1').expect(400);
+  });
+});
+
 describe('operations', () => {
   test('when both servers answer, /readyz is 200', async () => {
     const res = await request(h.app).get('/readyz').expect(200);

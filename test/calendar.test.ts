@@ -12,6 +12,9 @@ import {
   addWorkingMs,
   calendarReadiness,
   describeInstant,
+  addWorkingDaysToDate,
+  isWorkingDate,
+  workingDaysBetweenDates,
   subtractWorkingMs,
   workingMsBetween,
 } from '../domain/clock';
@@ -167,5 +170,19 @@ describe('deadlines as people read them', () => {
     expect(describeInstant('2026-03-09T16:00:00.000Z')).toBe('the end of 2026-03-09 (CST)');
     expect(describeInstant('2026-03-23T01:00:00.000Z')).toBe('2026-03-23 09:00:00 (CST)');
     expect(describeInstant('2025-12-31T16:00:00.000Z')).toBe('the end of 2025-12-31 (CST)');
+  });
+});
+
+describe('calendar dates', () => {
+  test('when counting working days by date across the 2026 holidays, the official schedule decides', () => {
+    expect(addWorkingDaysToDate('2026-02-12', 5)).toBe('2026-02-26');
+    expect(addWorkingDaysToDate('2026-09-16', 15)).toBe('2026-10-13');
+    expect(addWorkingDaysToDate('2025-12-31', 1)).toBe('2026-01-04');
+    expect(addWorkingDaysToDate('2026-04-30', 3)).toBe('2026-05-08'); // 5/1-5/5 off, Wed 6, Thu 7, Fri 8
+    expect(workingDaysBetweenDates('2026-02-12', '2026-02-26')).toBe(5);
+    expect(workingDaysBetweenDates('2026-09-30', '2026-10-10')).toBe(3); // 8, 9 and the 调休 Saturday 10
+    expect(workingDaysBetweenDates('2026-03-02', '2026-03-02')).toBe(0);
+    expect(isWorkingDate('2026-05-09')).toBe(true);
+    expect(isWorkingDate('2026-05-04')).toBe(false);
   });
 });
