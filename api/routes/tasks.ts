@@ -48,13 +48,10 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         if (query.region) filter.region = query.region;
         if (query.reviewId) filter.reviewId = query.reviewId;
         const at = now();
-        const late = { status: 'open', dueAt: { $lt: at.toISOString() } };
-        const lateness =
-          query.overdue === undefined
-            ? {}
-            : query.overdue
-              ? late
-              : { $or: [{ status: { $ne: 'open' } }, { dueAt: null }, { dueAt: { $gte: late.dueAt.$lt } }] };
+        const nowIso = at.toISOString();
+        const late = { status: 'open', dueAt: { $lt: nowIso } };
+        const notLate = { $or: [{ status: { $ne: 'open' } }, { dueAt: null }, { dueAt: { $gte: nowIso } }] };
+        const lateness = query.overdue === undefined ? {} : query.overdue ? late : notLate;
         const { page, nextCursor } = await newestFirst(
           models.Task,
           allOf(visible, filter, lateness),
