@@ -88,6 +88,26 @@ describe('persistReview activity', () => {
     expect(await models.Task.findById(m.state.tasks[0].id).lean()).toMatchObject({ status: 'cancelled' });
   });
 
+  test('when a deadline transition is persisted twice, each notification is stored once and the mirror knows the next due date', async () => {
+    const { persistReview } = createActivities({ models });
+    const documentId = randomUUID();
+    const m = machine(documentId); // submitted Wednesday 1 April 2026, 10:00 CST
+    const origin = m.state.tasks[0];
+    await env.run(persistReview, snapshot(m));
+    expect((await models.Review.findById(m.state.reviewId).lean())?.earliestDueAt?.toISOString()).toBe(origin.dueAt);
+
+    expect(m.fireDeadlines(origin.dueAt as string)).toBe(true); // overdue: notice and escalation
+    const input = snapshot(m);
+    await env.run(persistReview, input);
+    await env.run(persistReview, input);
+    const stored = await models.Notification.find({ reviewId: m.state.reviewId }).sort({ _id: 1 }).lean();
+    expect(stored.map((n) => [n._id, n.type, n.audience])).toEqual([
+      [`${origin.id}:escalation`, 'escalation', { role: 'supervisor' }],
+      [`${origin.id}:overdue`, 'overdue', { role: 'reviewer', region: 'tianjin' }],
+    ]);
+    expect(await models.Task.findById(origin.id).lean()).toMatchObject({ overdueAt: origin.dueAt });
+  });
+
   test('when a resubmitted version does not exist, loading its facts fails without retrying', async () => {
     const { loadVersionFacts } = createActivities({ models });
     await expect(env.run(loadVersionFacts, { documentId: 'none', version: 9 })).rejects.toMatchObject({
