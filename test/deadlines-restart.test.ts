@@ -7,7 +7,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { TaskKind } from '../domain/model';
 import { freePort, provision, startTemporalServer, type TemporalServer } from '../runtime/servers';
 import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
@@ -41,8 +40,7 @@ const people = {
   tjReviewer: { sub: 'tj-reviewer', region: 'tianjin', roles: ['reviewer'] },
   supervisor: { sub: 'sup', region: 'hebei', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
-type Person = keyof typeof people;
-const { get, post } = castOf(() => h, people);
+const { get, post, task: taskOf } = castOf(() => h, people);
 
 interface HistoryEntry {
   at: string;
@@ -50,17 +48,17 @@ interface HistoryEntry {
   taskId?: string;
 }
 
-async function taskOf(who: Person, reviewId: string, kind: TaskKind, status = 'open') {
-  return eventually(
-    async () => {
-      const res = await get(who, `/v1/tasks?status=${status}&kind=${kind}&limit=100`).expect(200);
-      return (res.body.items as { id: string; reviewId: string; dueAt: string | null }[]).find(
-        (t) => t.reviewId === reviewId,
-      );
-    },
-    `a ${status} ${kind} task for ${who}`,
-    30_000,
-  );
+/** The draft, with the article 2 the reviewer comments on. */
+function portRules(article2: string) {
+  return {
+    title: '天津市港口集疏运管理办法',
+    articles: [
+      { number: '1', text: '为规范港口集疏运，制定本办法。' },
+      { number: '2', text: article2 },
+    ],
+    legalBasis: ['《中华人民共和国港口法》'],
+    materials: { draftingExplanation: '起草说明' },
+  };
 }
 
 /** Stops the worker and the Temporal server, lets `workingDays` pass, and starts both again. */
@@ -75,15 +73,7 @@ async function restartEverything(workingDays: number): Promise<void> {
 }
 
 test('when the worker and the server restart in the middle of a pause, the clock resumes with the balance it had, and pending timers still fire', async () => {
-  const created = await post('drafter', '/v1/documents', {
-    title: '天津市港口集疏运管理办法',
-    articles: [
-      { number: '1', text: '为规范港口集疏运，制定本办法。' },
-      { number: '2', text: '集疏运车辆实行预约通行。' },
-    ],
-    legalBasis: ['《中华人民共和国港口法》'],
-    materials: { draftingExplanation: '起草说明' },
-  }).expect(201);
+  const created = await post('drafter', '/v1/documents', portRules('集疏运车辆实行预约通行。')).expect(201);
   const documentId = created.body.id as string;
   const reviewId = (await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202)).body.reviewId as string;
   const origin = await taskOf('tjReviewer', reviewId, 'origin_review');
@@ -107,15 +97,7 @@ test('when the worker and the server restart in the middle of a pause, the clock
   });
 
   // The drafter revises and resubmits after the restart.
-  await post('drafter', `/v1/documents/${documentId}/versions`, {
-    title: '天津市港口集疏运管理办法',
-    articles: [
-      { number: '1', text: '为规范港口集疏运，制定本办法。' },
-      { number: '2', text: '集疏运车辆可以自愿预约通行。' },
-    ],
-    legalBasis: ['《中华人民共和国港口法》'],
-    materials: { draftingExplanation: '修改说明' },
-  }).expect(201);
+  await post('drafter', `/v1/documents/${documentId}/versions`, portRules('集疏运车辆可以自愿预约通行。')).expect(201);
   const comment = (await get('drafter', `/v1/documents/${documentId}/comments`).expect(200)).body.items[0];
   const revision = await taskOf('drafter', reviewId, 'revision');
   await post('drafter', `/v1/tasks/${revision.id}/complete`, {

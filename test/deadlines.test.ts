@@ -3,8 +3,16 @@
  * compressed time (one working day lasts two seconds): reminders, consultation expiry, overdue
  * marking and escalation, and the lists and statistics that show what is overdue.
  */
-import type { TaskKind } from '../domain/model';
-import { allPass, castOf, eventually, maybeSaveHistory, startHarness, type Claims, type Harness } from './harness';
+import {
+  allPass,
+  castOf,
+  eventually,
+  maybeSaveHistory,
+  startHarness,
+  type Claims,
+  type Harness,
+  type TaskItem,
+} from './harness';
 
 const DAY_MS = 2000;
 let h: Harness;
@@ -31,17 +39,8 @@ const people = {
   supervisor: { sub: 'sup', region: 'tianjin', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
 type Person = keyof typeof people;
-const { get, post } = castOf(() => h, people);
+const { get, post, task: taskOf, decide } = castOf(() => h, people);
 
-interface TaskItem {
-  id: string;
-  reviewId: string;
-  kind: TaskKind;
-  status: string;
-  dueAt: string | null;
-  overdue: boolean;
-  overdueAt?: string;
-}
 interface NotificationItem {
   id: string;
   type: string;
@@ -66,22 +65,6 @@ async function submitDraft(): Promise<string> {
 
 async function tasksOf(who: Person, query: string): Promise<TaskItem[]> {
   return (await get(who, `/v1/tasks?limit=100&${query}`).expect(200)).body.items;
-}
-
-/** The caller's task of `kind` in the review with `status`, once the workflow has stored it. */
-async function taskOf(who: Person, reviewId: string, kind: TaskKind, status = 'open'): Promise<TaskItem> {
-  return eventually(
-    async () => (await tasksOf(who, `status=${status}&kind=${kind}`)).find((t) => t.reviewId === reviewId),
-    `a ${status} ${kind} task for ${who}`,
-    30_000,
-  );
-}
-
-async function decide(who: Person, reviewId: string, kind: TaskKind, body: object, status = 200) {
-  const task = await taskOf(who, reviewId, kind);
-  const res = await post(who, `/v1/tasks/${task.id}/complete`, body);
-  expect({ status: res.status, body: res.body }).toMatchObject({ status });
-  return res.body;
 }
 
 async function notificationsOf(who: Person, reviewId: string): Promise<NotificationItem[]> {

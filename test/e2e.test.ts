@@ -25,8 +25,7 @@ const people = {
   bjSigner: { sub: 'bj-signer', region: 'beijing', roles: ['signer'] },
   supervisor: { sub: 'sup', region: 'beijing', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
-type Person = keyof typeof people;
-const { get, post } = castOf(() => h, people);
+const { get, post, task, decide } = castOf(() => h, people);
 
 const draft = {
   title: '北京市促进京津冀交通一体化若干措施',
@@ -53,22 +52,6 @@ async function submitDraft(): Promise<{ documentId: string; reviewId: string }> 
   return { documentId, reviewId: started.body.reviewId };
 }
 
-/** The caller's one open task of `kind` in the review, once the workflow has stored it. */
-async function taskOf(who: Person, reviewId: string, kind: string): Promise<string> {
-  return eventually(async () => {
-    const res = await get(who, `/v1/tasks?status=open&kind=${kind}&limit=100`).expect(200);
-    const task = (res.body.items as { id: string; reviewId: string }[]).find((t) => t.reviewId === reviewId);
-    return task?.id;
-  }, `an open ${kind} task for ${who}`);
-}
-
-async function decide(who: Person, reviewId: string, kind: string, body: object, status = 200) {
-  const taskId = await taskOf(who, reviewId, kind);
-  const res = await post(who, `/v1/tasks/${taskId}/complete`, body);
-  expect({ status: res.status, body: res.body }).toMatchObject({ status });
-  return res.body;
-}
-
 async function consultBoth(reviewId: string, tianjin: object, hebei: object) {
   await decide('tjReviewer', reviewId, 'consultation', tianjin);
   return decide('hbReviewer', reviewId, 'consultation', hebei);
@@ -77,7 +60,7 @@ async function consultBoth(reviewId: string, tianjin: object, hebei: object) {
 describe('journeys through the task table', () => {
   test('when every step approves, the review is signed and its opinion concludes legal', async () => {
     const { reviewId } = await submitDraft();
-    const originTask = await taskOf('bjReviewer', reviewId, 'origin_review');
+    const originTask = (await task('bjReviewer', reviewId, 'origin_review')).id;
     const approve = () =>
       post('bjReviewer', `/v1/tasks/${originTask}/complete`, { decision: 'approve', checklist: allPass }).set(
         'Idempotency-Key',
@@ -223,17 +206,17 @@ describe('journeys through the task table', () => {
       opinion: '请补充公平竞争审查结论',
     });
     expect(returned.review).toEqual({ status: 'in_review', stage: 'origin_review' });
-    await taskOf('bjReviewer', reviewId, 'origin_review');
+    await task('bjReviewer', reviewId, 'origin_review');
   });
 
   test('when the drafter withdraws, the review is withdrawn and its open tasks are cancelled', async () => {
     const { documentId, reviewId } = await submitDraft();
     await decide('bjReviewer', reviewId, 'origin_review', { decision: 'approve', checklist: allPass });
-    const consultation = await taskOf('tjReviewer', reviewId, 'consultation');
+    const consultation = (await task('tjReviewer', reviewId, 'consultation')).id;
     const withdrawn = await post('drafter', `/v1/reviews/${reviewId}/withdraw`).expect(200);
     expect(withdrawn.body).toMatchObject({ status: 'withdrawn' });
-    const task = await get('tjReviewer', `/v1/tasks/${consultation}`).expect(200);
-    expect(task.body.status).toBe('cancelled');
+    const cancelled = await get('tjReviewer', `/v1/tasks/${consultation}`).expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
     await post('tjReviewer', `/v1/tasks/${consultation}/complete`, { decision: 'concur' }).expect(409);
     await get('drafter', `/v1/reviews/${reviewId}/opinion`).expect(409);
     // The document is free for a new review.
@@ -252,7 +235,7 @@ describe('refusals', () => {
   let originTask: string;
   beforeAll(async () => {
     ({ reviewId, documentId } = await submitDraft());
-    originTask = await taskOf('bjReviewer', reviewId, 'origin_review');
+    originTask = (await task('bjReviewer', reviewId, 'origin_review')).id;
   });
 
   const who = (sub: string, region: Region, roles: Role[], org?: string) => ({

@@ -14,7 +14,7 @@ import request from 'supertest';
 import type { Connection } from 'mongoose';
 import { createApp } from '../api/app';
 import { makeReadiness } from '../api/server';
-import { CHECK_ITEMS, type Region, type Role } from '../domain/model';
+import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/model';
 import { loadConfig, type Config } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { startWorker, type WorkerHandle } from '../runtime/services';
@@ -132,15 +132,45 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
   }
 }
 
+/** A task as `GET /v1/tasks` lists it. */
+export interface TaskItem {
+  id: string;
+  reviewId: string;
+  kind: TaskKind;
+  status: string;
+  dueAt: string | null;
+  overdue: boolean;
+  overdueAt?: string;
+}
+
 /** HTTP helpers bound to a cast of people: `get('drafter', path)` sends that person's token. */
 export function castOf<P extends Record<string, Claims>>(harness: () => Harness, people: P) {
   type Person = keyof P & string;
   const auth = (who: Person) => ({ Authorization: `Bearer ${harness().token(people[who])}` });
-  return {
-    auth,
-    get: (who: Person, path: string) => request(harness().app).get(path).set(auth(who)),
-    post: (who: Person, path: string, body: object = {}) => request(harness().app).post(path).set(auth(who)).send(body),
+  const get = (who: Person, path: string) => request(harness().app).get(path).set(auth(who));
+  const post = (who: Person, path: string, body: object = {}) =>
+    request(harness().app).post(path).set(auth(who)).send(body);
+
+  /** `who`'s task of `kind` in the review with `status`, once the workflow has stored it. */
+  const task = (who: Person, reviewId: string, kind: TaskKind, status = 'open'): Promise<TaskItem> =>
+    eventually(
+      async () => {
+        const query = `status=${status}&kind=${kind}&reviewId=${encodeURIComponent(reviewId)}`;
+        return ((await get(who, `/v1/tasks?${query}`).expect(200)).body.items as TaskItem[])[0];
+      },
+      `a ${status} ${kind} task for ${who}`,
+      30_000,
+    );
+
+  /** `who` decides their open task of `kind` in the review; the answer must have `status`. */
+  const decide = async (who: Person, reviewId: string, kind: TaskKind, body: object, status = 200) => {
+    const { id } = await task(who, reviewId, kind);
+    const res = await post(who, `/v1/tasks/${encodeURIComponent(id)}/complete`, body);
+    expect({ status: res.status, body: res.body }).toMatchObject({ status });
+    return res.body;
   };
+
+  return { auth, get, post, task, decide };
 }
 
 /** A checklist on which every one of the seven items passes. */
