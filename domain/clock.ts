@@ -95,11 +95,6 @@ export class WorkingCalendar {
     const weekday = (dayIndex + 4) % 7; // day 0 (1970-01-01) was a Thursday
     return weekday !== 0 && weekday !== 6;
   }
-
-  /** Whether the CST calendar date `YYYY-MM-DD` is a working day. */
-  isWorkingDate(isoDate: string): boolean {
-    return this.isWorkingDay(dayIndexOf(isoDate));
-  }
 }
 
 export const NATIONAL_CALENDAR = new WorkingCalendar(NATIONAL_SCHEDULES);
@@ -110,7 +105,7 @@ function isWorkingDay(dayIndex: number): boolean {
 
 /** Whether the CST calendar date `YYYY-MM-DD` is a working day on the national calendar. */
 export function isWorkingDate(isoDate: string): boolean {
-  return NATIONAL_CALENDAR.isWorkingDate(isoDate);
+  return isWorkingDay(dayIndexOf(isoDate));
 }
 
 /**
@@ -118,12 +113,17 @@ export function isWorkingDate(isoDate: string): boolean {
  * day after `isoDate` ends: a task opened on `isoDate` is due by the end of that day.
  */
 export function addWorkingDaysToDate(isoDate: string, days: number): string {
-  let day = dayIndexOf(isoDate);
+  return new Date(lastOfWorkingDays(dayIndexOf(isoDate), days) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The day on which `days` working days counted from the day after `dayIndex` end. */
+function lastOfWorkingDays(dayIndex: number, days: number): number {
+  let day = dayIndex;
   for (let counted = 0; counted < days;) {
     day++;
     if (isWorkingDay(day)) counted++;
   }
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  return day;
 }
 
 /** The working days after `from` up to and including `to` (CST dates); zero when `to` is not after `from`. */
@@ -217,12 +217,7 @@ export function subtractWorkingMs(to: Date, workingMs: number, model: TimeModel)
  */
 export function addWorkingDays(from: Date, days: number, model: TimeModel): Date {
   if (model.workingDayMs !== undefined) return new Date(from.getTime() + days * model.workingDayMs);
-  let day = cstDayIndex(from.getTime());
-  for (let counted = 0; counted < days;) {
-    day++;
-    if (isWorkingDay(day)) counted++;
-  }
-  return new Date(cstDayStart(day + 1));
+  return new Date(cstDayStart(lastOfWorkingDays(cstDayIndex(from.getTime()), days) + 1));
 }
 
 /** Working days allowed for a task of each kind; `null` where the task has no limit of its own. */

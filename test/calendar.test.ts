@@ -7,7 +7,6 @@ import path from 'node:path';
 import { NATIONAL_SCHEDULES } from '../domain/calendar-data';
 import {
   CalendarGapError,
-  NATIONAL_CALENDAR,
   addWorkingDays,
   addWorkingMs,
   calendarReadiness,
@@ -69,7 +68,7 @@ describe('working days of 2026 (国务院办公厅关于2026年部分节假日�
     ['2026-10-10', true], // 调休 Saturday
     ['2026-10-11', false],
   ])('when asked about %s, the answer is working=%s', (date, working) => {
-    expect(NATIONAL_CALENDAR.isWorkingDate(date)).toBe(working);
+    expect(isWorkingDate(date)).toBe(working);
   });
 });
 

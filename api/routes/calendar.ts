@@ -3,12 +3,10 @@
  * notice it comes from, and the date arithmetic, so clients can show and check the same figures.
  * Always the real calendar, even when WORKING_DAY_DURATION compresses the engine's time.
  */
-import { CalendarGapError, NATIONAL_CALENDAR, addWorkingDaysToDate } from '../../domain/clock';
+import { CalendarGapError, NATIONAL_CALENDAR, addWorkingDays, addWorkingDaysToDate } from '../../domain/clock';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
 import { calendarDeadlineQuerySchema, emptyQuerySchema } from '../schemas';
-
-const DAY_MS = 86_400_000;
 
 export function calendarRoutes(): RouteSpec[] {
   return [
@@ -25,13 +23,15 @@ export function calendarRoutes(): RouteSpec[] {
       errors: [400],
       handler: ({ query, res }) => {
         let dueDate: string;
+        let dueAt: string;
         try {
           dueDate = addWorkingDaysToDate(query.from, query.days);
+          // The same instant the engine gives a task opened on `from` with this limit.
+          dueAt = addWorkingDays(new Date(`${query.from}T00:00:00+08:00`), query.days, {}).toISOString();
         } catch (err) {
           if (err instanceof CalendarGapError) throw ApiError.invalid('from', err.message);
           throw err;
         }
-        const dueAt = new Date(Date.parse(`${dueDate}T00:00:00+08:00`) + DAY_MS).toISOString();
         res.json({ from: query.from, days: query.days, dueDate, dueAt });
         return Promise.resolve(); // pure computation: nothing to wait for
       },
