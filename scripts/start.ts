@@ -1,12 +1,14 @@
 /**
- * `npm start`: the embedded default. Starts a Temporal dev server (SQLite file) and FerretDB under
+ * `npm start`: the embedded default. Starts a Temporal dev server (SQLite file) and the store under
  * DATA_DIR unless TEMPORAL_ADDRESS / MONGODB_URI point elsewhere, then the worker and the API in
  * this process. SIGINT/SIGTERM stop the services, then the servers; a second signal exits at once.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../runtime/config';
-import { freePort, provision, startFerretDb, startTemporalServer } from '../runtime/servers';
+import { startEmbeddedStore } from '../runtime/embedded-store';
+import { freePort } from '../runtime/processes';
+import { provision, startTemporalServer } from '../runtime/servers';
 import { runServices } from '../runtime/services';
 
 /** Things to stop, newest first. */
@@ -85,13 +87,13 @@ async function main(): Promise<void> {
 
   let mongodbUri = config.mongodbUri;
   if (mongodbUri === undefined) {
-    const ferretdb = await startFerretDb({
-      binaryPath: binaries!.ferretdb,
-      dataDir: path.join(dataDir, 'ferretdb'),
+    const store = await startEmbeddedStore({
+      ferretdbPath: binaries!.ferretdb,
+      dataDir: path.join(dataDir, 'store'),
       port: env.EMBEDDED_MONGODB_PORT || undefined,
     });
-    stack.push({ name: 'FerretDB', stop: () => ferretdb.stop() });
-    mongodbUri = `${ferretdb.uri}/legality-review`;
+    stack.push({ name: 'the store (FerretDB on PostgreSQL)', stop: () => store.stop() });
+    mongodbUri = `${store.uri}/legality-review`;
   }
   if (stopping) return shutdown();
 

@@ -7,7 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, provision, startTemporalServer, type TemporalServer } from '../runtime/servers';
+import { freePort } from '../runtime/processes';
+import { provision, startTemporalServer, type TemporalServer } from '../runtime/servers';
 import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 const DAY_MS = 1000;

@@ -2,42 +2,45 @@
  * Starts the servers once for the whole run and hands their addresses to the test files through
  * the environment (Jest forks the test workers afterwards, so they inherit it):
  *   TEST_TEMPORAL_ADDRESS  host:port of a Temporal dev server (in memory, namespace `default`)
- *   TEST_MONGODB_URI       mongodb://host:port of a FerretDB, without a database name
+ *   TEST_MONGODB_URI       mongodb://host:port of the embedded store (FerretDB on PostgreSQL), without a database name
  *   TEST_WORKFLOW_BUNDLE   path of the workflow code, bundled once for every worker of the run
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { provision, startFerretDb, startTemporalServer } from '../runtime/servers';
+import { startEmbeddedStore } from '../runtime/embedded-store';
+import { provision, startTemporalServer } from '../runtime/servers';
 import { HANDLE_KEY, type TestServersHandle } from './global-teardown';
 
 export default async function globalSetup(): Promise<void> {
   const binaries = await provision();
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'legality-review-test-'));
-  const [temporal, ferretdb, bundle] = await Promise.allSettled([
+  // Run as root, PostgreSQL runs as the postgres user, which must be able to reach its directory.
+  await chmod(tempDir, 0o755);
+  const [temporal, store, bundle] = await Promise.allSettled([
     startTemporalServer({ binaryPath: binaries.temporal }),
-    startFerretDb({ binaryPath: binaries.ferretdb, dataDir: path.join(tempDir, 'ferretdb') }),
+    startEmbeddedStore({ ferretdbPath: binaries.ferretdb, dataDir: path.join(tempDir, 'store'), durable: false }),
     bundleWorkflows(tempDir),
   ]);
   const handle: TestServersHandle = {
     async stop() {
       await Promise.allSettled([
         temporal.status === 'fulfilled' ? temporal.value.stop() : undefined,
-        ferretdb.status === 'fulfilled' ? ferretdb.value.stop() : undefined,
+        store.status === 'fulfilled' ? store.value.stop() : undefined,
       ]);
       await rm(tempDir, { recursive: true, force: true });
     },
   };
-  if (temporal.status === 'rejected' || ferretdb.status === 'rejected' || bundle.status === 'rejected') {
+  if (temporal.status === 'rejected' || store.status === 'rejected' || bundle.status === 'rejected') {
     // Jest skips globalTeardown when globalSetup fails.
     await handle.stop();
-    const failed = [temporal, ferretdb, bundle].find((r) => r.status === 'rejected');
+    const failed = [temporal, store, bundle].find((r) => r.status === 'rejected');
     throw failed?.reason;
   }
   (globalThis as Record<string, unknown>)[HANDLE_KEY] = handle;
   process.env.TEST_TEMPORAL_ADDRESS = temporal.value.address;
-  process.env.TEST_MONGODB_URI = ferretdb.value.uri;
+  process.env.TEST_MONGODB_URI = store.value.uri;
   process.env.TEST_WORKFLOW_BUNDLE = bundle.value;
 }
 

@@ -1,0 +1,117 @@
+/**
+ * A server process that `npm start` and the test run start themselves (PostgreSQL, FerretDB): its
+ * exit, the tail of its stderr for error messages, and a stop that escalates to SIGKILL.
+ */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+const STOP_GRACE_MS = 10_000;
+const STDERR_TAIL_CHARS = 8_000;
+
+export interface ServerProcess {
+  /** Whether the process has exited (or failed to start). */
+  readonly exited: boolean;
+  /** The last few thousand characters it wrote to stderr. */
+  stderrTail(): string;
+  /** Resolves with a description of how it exited. */
+  exit: Promise<string>;
+  /** Sends `signal`, then SIGKILL after a grace period; resolves once it has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnServer(
+  binaryPath: string,
+  args: string[],
+  options: Pick<SpawnOptions, 'uid' | 'gid' | 'env' | 'cwd'> = {},
+): ServerProcess {
+  const child = spawn(binaryPath, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+  });
+  let exited = false;
+  const exit = new Promise<string>((resolve) => {
+    child.once('close', (code, signal) => {
+      exited = true;
+      resolve(`code ${code}, signal ${signal}`);
+    });
+    child.once('error', (err) => {
+      exited = true;
+      resolve(err.message);
+    });
+  });
+  return {
+    get exited() {
+      return exited;
+    },
+    stderrTail: () => stderr.trim(),
+    exit,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (exited) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      try {
+        await exit;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** Rejects with a clear message when something already listens on host:port. */
+export async function assertPortFree(what: string, host: string, port: number): Promise<void> {
+  const server = createServer();
+  server.listen(port, host);
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      `cannot start ${what} on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : String(err)}`,
+    );
+  }
+  server.close();
+  await once(server, 'close');
+}
+
+/** Asks the OS for a free TCP port on the loopback interface. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = createServer();
+  server.listen(0, host);
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('could not read the allocated port');
+  return address.port;
+}
+
+/**
+ * Polls `probe` every 100 ms until it succeeds; fails at the deadline, or as soon as `process` exits
+ * (with what it wrote to stderr).
+ */
+export async function waitUntilReady(
+  what: string,
+  process: ServerProcess,
+  probe: () => Promise<void>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    if (process.exited) throw new Error(`${what} exited early (${await process.exit}):\n${process.stderrTail()}`);
+    try {
+      await probe();
+      return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what} did not become ready within ${timeoutMs} ms: ${String(lastError)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
