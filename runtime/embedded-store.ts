@@ -94,7 +94,7 @@ async function startPostgres(options: {
   timeoutMs: number;
 }): Promise<RunningPostgres> {
   const bin = await postgresBinaries();
-  const owner = await postgresOwner();
+  const owner = postgresOwner();
   const clusterDir = path.join(options.dataDir, 'postgres');
   const passwordFile = path.join(options.dataDir, 'store-password');
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await initCluster(bin.initdb, clusterDir, passwordFile, owner);
@@ -124,10 +124,10 @@ async function startPostgres(options: {
   await waitUntilReady(
     'postgres',
     process,
-    async () => {
-      if (!process.stderrTail().includes('database system is ready to accept connections'))
-        throw new Error('not ready yet');
-    },
+    () =>
+      process.stderrTail().includes('database system is ready to accept connections')
+        ? Promise.resolve()
+        : Promise.reject(new Error('not ready yet')),
     options.timeoutMs,
   );
   return { port, passwordFile, process };
@@ -220,7 +220,7 @@ async function restoreLibrarySymlinks(root: string): Promise<void> {
  * PostgreSQL refuses to run as root: then it runs as the `postgres` OS user, created when the
  * machine has none (as Debian's own postgresql package does).
  */
-async function postgresOwner(): Promise<{ uid?: number; gid?: number }> {
+function postgresOwner(): { uid?: number; gid?: number } {
   if (userInfo().uid !== 0) return {};
   const id = (flag: string) => Number(execFileSync('id', [flag, POSTGRES_OS_USER], { encoding: 'utf8' }).trim());
   try {
