@@ -1,108 +1,48 @@
 /**
- * Every side effect of the review workflow. Idempotent by construction: ids come from the workflow,
- * writes are upserts keyed by them, and the review mirror only ever moves forward (`stateVersion`),
- * so a retried activity never duplicates a task, a comment or a history entry.
+ * Every side effect of the review workflows. `recordTransition` stores one transition of a review:
+ * it checks the API's signature on the request that caused it, appends the new events to the log,
+ * and updates the projections that changed. Idempotent by construction (see `log-store.ts`).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { CommentRecord, NotificationRecord, ReviewState } from '../domain/model';
-import type { PendingWrites } from '../workflows/review-machine';
-import type { Model, RootFilterQuery, UpdateQuery } from 'mongoose';
+import type { Signed, SignedPayload } from '../domain/messages';
+import type { TaskRecord } from '../domain/model';
+import type { ReviewProjection } from '../domain/projection';
+import { sideRecords, type NewEvent } from '../domain/review-log';
+import { verifyRequest, type SigningKeys } from '../runtime/signing';
 import type { Models } from '../store/models';
+import { legacyActivities } from './legacy';
+import { appendEvents, writeProjection, writeSideRecords } from './log-store';
 
-export interface PersistReviewInput {
-  state: ReviewState;
-  comments: CommentRecord[];
-  dispositions: PendingWrites['dispositions'];
-  /** Absent in histories recorded before deadlines raised notifications. */
-  notifications?: NotificationRecord[];
+export interface RecordTransitionInput {
+  workflowId: string;
+  /** The transition's events, in order, continuing the log after `prevHash`. */
+  events: NewEvent[];
+  prevHash: string;
+  /** The review as it stands after the transition. */
+  review: ReviewProjection;
+  /** The tasks the transition changed, as they stand after it. */
+  tasks: TaskRecord[];
+  /** The request that caused the transition, as the API signed it (none for deadlines). */
+  vouch?: { purpose: SignedPayload<unknown>['purpose']; request: Signed<unknown> };
 }
 
-export function createActivities({ models }: { models: Models }) {
+export function createActivities({ models, signingKeys }: { models: Models; signingKeys: SigningKeys }) {
   return {
-    /**
-     * Mirrors one transition: new comments, dispositions and notifications, every task of the
-     * review, the review.
-     */
-    async persistReview({ state, comments, dispositions, notifications = [] }: PersistReviewInput): Promise<void> {
-      for (const { id, ...comment } of comments) {
-        await models.Comment.updateOne({ _id: id }, { $setOnInsert: comment }, { upsert: true });
-      }
-      for (const { id, createdAt, ...notification } of notifications) {
-        await models.Notification.updateOne(
-          { _id: id },
-          { $setOnInsert: { ...notification, createdAt: new Date(createdAt) } },
-          { upsert: true },
+    /** Stores one transition; returns the hash of the log's last event for the next one to chain on. */
+    async recordTransition(input: RecordTransitionInput): Promise<{ lastHash: string }> {
+      const { vouch, review, events } = input;
+      if (vouch && !verifyRequest(signingKeys, vouch.purpose, input.workflowId, vouch.request)) {
+        throw ApplicationFailure.nonRetryable(
+          'the request is not signed by the API: nothing was recorded',
+          'forbidden',
         );
       }
-      for (const { commentId, ...disposition } of dispositions) {
-        await models.Comment.updateOne({ _id: commentId }, { $set: { disposition } });
-      }
-      const stateVersion = state.stateVersion;
-      for (const { id, ...task } of state.tasks) {
-        await moveForward(models.Task, id, stateVersion, { ...task, stateVersion });
-      }
-      await moveForward(models.Review, state.reviewId, stateVersion, {
-        documentId: state.documentId,
-        originRegion: state.originRegion,
-        org: state.org,
-        status: state.status,
-        stage: state.stage,
-        submittedAt: new Date(state.submittedAt),
-        earliestDueAt: earliestDueAt(state),
-        stateVersion,
-        state,
-      });
-      if (state.status !== 'in_review') {
-        // Frees the document for a new review; a no-op once done.
-        await models.Document.updateOne(
-          { _id: state.documentId, activeReviewId: state.reviewId },
-          { $set: { activeReviewId: null, status: state.status } },
-        );
-      }
+      const lastHash = await appendEvents(models, review.reviewId, input.prevHash, events);
+      await writeSideRecords(models, sideRecords(review.reviewId, review.documentId, events));
+      await writeProjection(models, review, input.tasks);
+      return { lastHash };
     },
 
-    /** The article numbers of a stored version; a missing version is a permanent failure. */
-    async loadVersionFacts({
-      documentId,
-      version,
-    }: {
-      documentId: string;
-      version: number;
-    }): Promise<{ articleNumbers: string[] }> {
-      const found = await models.Version.findOne({ documentId, version }, { articles: 1 }).lean();
-      if (!found)
-        throw ApplicationFailure.nonRetryable(`document ${documentId} has no version ${version}`, 'validation_failed');
-      return { articleNumbers: found.articles.map((a) => a.number) };
-    },
+    ...legacyActivities(models),
   };
-}
-
-/**
- * The first due date the review has to meet: an open task's, or the whole review's while its clock
- * runs. The review is overdue once that has passed.
- */
-function earliestDueAt(state: ReviewState): Date | null {
-  const due = state.tasks.filter((t) => t.status === 'open' && t.dueAt !== null).map((t) => t.dueAt as string);
-  if (state.clock.runningSince && state.clock.dueAt) due.push(state.clock.dueAt);
-  return due.length === 0 ? null : new Date(Math.min(...due.map((d) => Date.parse(d))));
-}
-
-/**
- * Writes `fields` unless the stored copy is already at `stateVersion` or later. The first try
- * updates an older copy; when nothing older matched, an insert-if-absent covers the new document
- * and leaves a newer one untouched.
- */
-async function moveForward<T extends { _id: string; stateVersion: number }>(
-  model: Model<T>,
-  id: string,
-  stateVersion: number,
-  fields: Omit<T, '_id'>,
-): Promise<void> {
-  const older = { _id: id, stateVersion: { $lt: stateVersion } } as RootFilterQuery<T>;
-  const updated = await model.updateOne(older, { $set: fields } as UpdateQuery<T>);
-  if (updated.matchedCount === 0) {
-    await model.updateOne({ _id: id }, { $setOnInsert: fields } as UpdateQuery<T>, {
-      upsert: true,
-    });
-  }
 }

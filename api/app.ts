@@ -9,7 +9,7 @@ import type { Actor } from '../domain/model';
 import { identify, requireActor } from './auth';
 import type { ApiDeps } from './deps';
 import { ApiError, errorMiddleware, notFoundHandler } from './errors';
-import { mount, rejectUnsafeKeys, type RouteSpec } from './http';
+import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
 import { buildOpenApi } from './openapi';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
@@ -30,6 +30,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
 
   app.disable('x-powered-by');
+  app.use(requestIds);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();

@@ -1,6 +1,7 @@
 /** What the API is built from; `api/server.ts` and the tests supply real ones. */
 import type { Client } from '@temporalio/client';
 import type { Config } from '../runtime/config';
+import type { SigningKeys } from '../runtime/signing';
 import type { Models } from '../store/models';
 
 export interface ApiDeps {
@@ -8,6 +9,8 @@ export interface ApiDeps {
   models: Models;
   /** One Temporal client per process, never per request. */
   temporal: Client;
+  /** What the API signs its requests to the review workflows with. */
+  signingKeys: SigningKeys;
   /** Whether MongoDB and Temporal answer right now (for `/readyz`). */
   readiness: () => Promise<{ mongodb: boolean; temporal: boolean }>;
   /** The clock for deadlines and timestamps; tests may pin it. */

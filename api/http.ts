@@ -2,6 +2,7 @@
  * The plumbing every route shares: a route table that both mounts handlers and feeds the OpenAPI
  * generator, zod parsing at the edge, the `$`/dotted-key guard, and opaque cursors.
  */
+import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Model } from 'mongoose';
 import { type z } from 'zod';
@@ -12,6 +13,8 @@ export interface RouteContext<B, Q> {
   req: Request;
   res: Response;
   actor: Actor;
+  /** This request's id (`X-Request-Id`): recorded on the events it causes. */
+  requestId: string;
   params: Record<string, string>;
   body: B;
   query: Q;
@@ -67,11 +70,26 @@ export function mount(router: Router, routes: RouteSpec[]): void {
       const actor = res.locals.actor as Actor;
       const query = spec.query ? parse(spec.query, { ...(req.query as Record<string, unknown>) }, 'query') : undefined;
       const body = spec.body ? parse(spec.body, req.body ?? {}) : undefined;
-      await spec.handler({ req, res, actor, params: req.params as Record<string, string>, body, query });
+      const requestId = res.locals.requestId as string;
+      await spec.handler({ req, res, actor, requestId, params: req.params as Record<string, string>, body, query });
     };
     router[spec.method](spec.path, handler);
   }
 }
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives every request an id: the caller's `X-Request-Id` when it is a sensible token, a new one
+ * otherwise. It is echoed back, logged, and recorded on the events the request causes.
+ */
+export const requestIds: RequestHandler = (req, res, next) => {
+  const given = req.get('X-Request-Id');
+  const id = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+  res.locals.requestId = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+};
 
 const MAX_DEPTH = 32;
 

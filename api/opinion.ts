@@ -9,9 +9,10 @@ import {
   type CheckInput,
   type Conclusion,
   type ConsultationStatus,
+  type HistoryEntry,
   type Region,
-  type ReviewState,
 } from '../domain/model';
+import type { ReviewProjection } from '../domain/projection';
 import type { Config } from '../runtime/config';
 import type { CommentDoc, DocumentDoc, VersionDoc } from '../store/models';
 
@@ -105,7 +106,7 @@ export interface Opinion {
   revisions: number;
 }
 
-function defaultOpinionText(state: ReviewState, conclusion: Conclusion | undefined): string {
+function defaultOpinionText(state: ReviewProjection, conclusion: Conclusion | undefined): string {
   switch (conclusion) {
     case 'legal':
       return '经审核，该文件符合合法性要求，同意按程序提请审议。';
@@ -119,13 +120,14 @@ function defaultOpinionText(state: ReviewState, conclusion: Conclusion | undefin
 }
 
 export function buildOpinion(input: {
-  state: ReviewState;
+  state: ReviewProjection;
+  history: HistoryEntry[];
   doc: DocumentDoc | null;
   version: VersionDoc | null;
   comments: CommentDoc[];
   config: Pick<Config, 'timeModel'>;
 }): Opinion {
-  const { state, doc, version, comments, config } = input;
+  const { state, history, doc, version, comments, config } = input;
   const closedAt = state.closedAt ?? state.outcome?.at;
   const clock = clockView(state.clock, closedAt ? new Date(closedAt) : new Date(), config.timeModel);
   const conclusion = state.outcome?.conclusion;
@@ -146,7 +148,7 @@ export function buildOpinion(input: {
       materialsCompleteAt: state.submittedAt,
       ...(closedAt ? { closedAt } : {}),
       clock: { workingDaysUsed: clock.workingDaysUsed, limitWorkingDays: state.clock.limitWorkingDays },
-      clockStops: clockStops(state),
+      clockStops: clockStops(history),
     },
     checklist: (state.checklist ?? []).map((c) => ({ ...c, label: CHECK_ZH[c.item] ?? c.item })),
     comments: comments.map((c) => ({
@@ -292,9 +294,9 @@ ${consultations}
 }
 
 /** Pairs each `clock_stopped` entry of the history with the `clock_resumed` that follows it. */
-function clockStops(state: ReviewState): { stoppedAt: string; resumedAt?: string }[] {
+function clockStops(history: HistoryEntry[]): { stoppedAt: string; resumedAt?: string }[] {
   const stops: { stoppedAt: string; resumedAt?: string }[] = [];
-  for (const entry of state.history) {
+  for (const entry of history) {
     if (entry.type === 'clock_stopped') stops.push({ stoppedAt: entry.at });
     const open = stops[stops.length - 1];
     if (entry.type === 'clock_resumed' && open && !open.resumedAt) open.resumedAt = entry.at;

@@ -154,6 +154,11 @@ export const listCommentsQuerySchema = z.strictObject({
   version: z.coerce.number().int().min(1).optional().describe('extension'),
 });
 
+export const listEventsQuerySchema = z.strictObject({
+  after: z.coerce.number().int().min(0).optional().describe('a seq: events after it'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 export const emptyQuerySchema = z.strictObject({});
 
 const calendarDate = z

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig } from '../runtime/config';
+import { ConfigError, loadConfig, signingKeysOf } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
@@ -75,7 +75,10 @@ async function main(): Promise<void> {
   });
   const { mongo: db, models, client: temporal } = connections;
 
-  const api = await startApi({ config, models, temporal, readiness: makeReadiness(db, temporal) }, config.port);
+  const api = await startApi(
+    { config, models, temporal, signingKeys: signingKeysOf(config), readiness: makeReadiness(db, temporal) },
+    config.port,
+  );
   console.log(JSON.stringify({ level: 'info', msg: 'api listening', url: api.url }));
 
   let stopping = false;

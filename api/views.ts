@@ -1,14 +1,16 @@
 /**
- * How stored records and the workflow's state look on the wire. Internal fields (the comment index,
- * article numbers, the raw clock, stateVersion) never leave the API.
+ * How stored records look on the wire. Internal fields (the raw clock, log positions, the legacy
+ * marker) never leave the API.
  */
 import { clockView } from '../domain/clock';
-import type { ReviewState, TaskRecord } from '../domain/model';
+import type { HistoryEntry, TaskRecord } from '../domain/model';
+import type { ReviewProjection } from '../domain/projection';
 import type { Config } from '../runtime/config';
 import {
   commentFromDoc,
   type CommentDoc,
   type DocumentDoc,
+  type EventDoc,
   type NotificationDoc,
   type ReviewDoc,
   type TaskDoc,
@@ -80,54 +82,71 @@ export function taskView(doc: TaskDoc, now: Date) {
   return { ...task, overdue: isOverdue(task, now) };
 }
 
+/** The review projection as the domain reads it: instants as ISO strings. */
+export function reviewFromDoc(doc: ReviewDoc): ReviewProjection {
+  const { _id, submittedAt, earliestDueAt, engine: _engine, ...rest } = doc;
+  return {
+    ...rest,
+    reviewId: _id,
+    submittedAt: submittedAt.toISOString(),
+    earliestDueAt: earliestDueAt === null ? null : earliestDueAt.toISOString(),
+  };
+}
+
 export function reviewSummary(doc: ReviewDoc, now: Date) {
   return {
     reviewId: doc._id,
     documentId: doc.documentId,
     originRegion: doc.originRegion,
     org: doc.org,
-    version: doc.state?.version,
+    version: doc.version,
     status: doc.status,
     stage: doc.stage,
-    urgent: doc.state?.urgent ?? false,
+    urgent: doc.urgent ?? false,
     submittedAt: iso(doc.submittedAt),
-    ...(doc.state?.closedAt ? { closedAt: doc.state.closedAt } : {}),
+    ...(doc.closedAt ? { closedAt: doc.closedAt } : {}),
     nextDueAt: iso(doc.earliestDueAt) ?? null,
     overdue: doc.earliestDueAt !== null && doc.earliestDueAt !== undefined && doc.earliestDueAt < now,
   };
 }
 
 /**
- * The live review as `GET /v1/reviews/:id` returns it, with deadlines computed at `now` (at the
- * close, for a closed review).
+ * The review as `GET /v1/reviews/:id` returns it: its projection, its tasks and its history (from
+ * the log), with deadlines computed at `now` (at the close, for a closed review).
  */
-export function reviewView(state: ReviewState, now: Date, config: Pick<Config, 'timeModel'>) {
-  const openTasks = state.tasks.filter((t) => t.status === 'open');
-  const clock = clockView(state.clock, state.closedAt ? new Date(state.closedAt) : now, config.timeModel);
+export function reviewView(
+  review: ReviewProjection,
+  tasks: TaskRecord[],
+  history: HistoryEntry[],
+  now: Date,
+  config: Pick<Config, 'timeModel'>,
+) {
+  const openTasks = tasks.filter((t) => t.status === 'open');
+  const clock = clockView(review.clock, review.closedAt ? new Date(review.closedAt) : now, config.timeModel);
   // A closed review shows the due date it had to meet.
-  if (state.closedAt && state.clock.dueAt) clock.reviewDueAt = state.clock.dueAt;
+  if (review.closedAt && review.clock.dueAt) clock.reviewDueAt = review.clock.dueAt;
   return {
-    reviewId: state.reviewId,
-    documentId: state.documentId,
-    originRegion: state.originRegion,
-    org: state.org,
-    drafter: state.drafter,
-    version: state.version,
-    status: state.status,
-    stage: state.stage,
-    ...(state.outcome ? { outcome: state.outcome } : {}),
-    urgent: state.urgent,
-    revisions: state.revisions,
-    submittedAt: state.submittedAt,
-    ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+    reviewId: review.reviewId,
+    documentId: review.documentId,
+    originRegion: review.originRegion,
+    org: review.org,
+    drafter: review.drafter,
+    version: review.version,
+    status: review.status,
+    stage: review.stage,
+    ...(review.outcome ? { outcome: review.outcome } : {}),
+    urgent: review.urgent,
+    revisions: review.revisions,
+    submittedAt: review.submittedAt,
+    ...(review.closedAt ? { closedAt: review.closedAt } : {}),
     openTasks,
-    tasks: state.tasks,
-    consultations: state.consultations,
-    ...(state.checklist ? { checklist: state.checklist } : {}),
+    tasks,
+    consultations: review.consultations,
+    ...(review.checklist ? { checklist: review.checklist } : {}),
     deadlines: {
       ...clock,
       // Past the whole review's limit: from the due instant on, or as the engine recorded it.
-      overdue: state.overdueAt !== undefined || (clock.clockRunning && Date.parse(clock.reviewDueAt) < now.getTime()),
+      overdue: review.overdueAt !== undefined || (clock.clockRunning && Date.parse(clock.reviewDueAt) < now.getTime()),
       tasks: openTasks.map((t) => ({
         taskId: t.id,
         kind: t.kind,
@@ -136,6 +155,12 @@ export function reviewView(state: ReviewState, now: Date, config: Pick<Config, '
         overdue: isOverdue(t, now),
       })),
     },
-    history: state.history,
+    history,
   };
+}
+
+/** An event of the log as `GET /v1/reviews/:id/events` serves it. */
+export function eventView(doc: EventDoc) {
+  const { _id: _ignored, reviewId: _review, ...event } = doc;
+  return event;
 }

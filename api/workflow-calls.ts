@@ -1,9 +1,29 @@
 /**
- * Calls that wait on a review workflow. A decision is answered only once the workflow has accepted
- * and stored it; when that takes longer than DECISION_TIMEOUT (no worker, MongoDB down), the caller
- * gets a 503 instead of a request that hangs.
+ * The calls that change a review: starting one, deciding a task, withdrawing. Each request is signed
+ * for the workflow it is addressed to (`runtime/signing.ts`), and each answer waits until the
+ * workflow has accepted and stored the change; when that takes longer than DECISION_TIMEOUT (no
+ * worker, a store that does not answer), the caller gets a 503 instead of a request that hangs.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { legacyCompleteTaskUpdate, legacyWithdrawUpdate } from '../domain/legacy';
+import {
+  DocumentIdAttribute,
+  OriginRegionAttribute,
+  REVIEW_WORKFLOW_TYPE,
+  ReviewStageAttribute,
+  ReviewStatusAttribute,
+  completeTaskUpdate,
+  submittedUpdate,
+  withdrawUpdate,
+  type CompleteTaskRequest,
+  type CompleteTaskResult,
+  type ReviewInput,
+  type StageRef,
+  type SubmittedReview,
+} from '../domain/messages';
+import type { Actor } from '../domain/model';
+import { signRequest } from '../runtime/signing';
+import type { ReviewDoc } from '../store/models';
 import type { ApiDeps } from './deps';
 import { ApiError } from './errors';
 
@@ -22,4 +42,70 @@ export async function awaitWorkflow<R>(deps: ApiDeps, call: () => Promise<R>): P
     }
     throw err;
   }
+}
+
+/** Starts the review workflow and answers once its first task is stored (update-with-start). */
+export function startReview(deps: ApiDeps, input: ReviewInput, requestId: string): Promise<SubmittedReview> {
+  const { config } = deps;
+  const start = new WithStartWorkflowOperation(REVIEW_WORKFLOW_TYPE, {
+    workflowId: input.reviewId,
+    taskQueue: config.temporal.taskQueue,
+    args: [signRequest(deps.signingKeys, 'start', input.reviewId, input, requestId)],
+    workflowIdConflictPolicy: 'FAIL',
+    // A review id names one review for good: never a second run after the first has closed.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: OriginRegionAttribute, value: input.originRegion },
+      { key: DocumentIdAttribute, value: input.documentId },
+      { key: ReviewStageAttribute, value: 'origin_review' },
+      { key: ReviewStatusAttribute, value: 'in_review' },
+    ],
+  });
+  return awaitWorkflow(deps, () =>
+    deps.temporal.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation: start }),
+  );
+}
+
+/**
+ * Sends a decision to the review's workflow. `idempotencyKey` makes it an Update with a fixed id,
+ * which Temporal deduplicates: a retried request gets the first outcome.
+ */
+export function decideTask(
+  deps: ApiDeps,
+  review: Pick<ReviewDoc, '_id' | 'engine'>,
+  request: CompleteTaskRequest,
+  requestId: string,
+  idempotencyKey?: string,
+): Promise<CompleteTaskResult> {
+  const handle = deps.temporal.workflow.getHandle(review._id);
+  const updateId = idempotencyKey && `complete:${request.taskId}:${request.actor.sub}:${idempotencyKey}`;
+  return awaitWorkflow(deps, () =>
+    review.engine === 'legacy'
+      ? handle.executeUpdate(legacyCompleteTaskUpdate, {
+          args: [{ taskId: request.taskId, actor: request.actor, input: request.input }],
+          ...(updateId && { updateId }),
+        })
+      : handle.executeUpdate(completeTaskUpdate, {
+          args: [signRequest(deps.signingKeys, 'completeTask', review._id, request, requestId)],
+          ...(updateId && { updateId }),
+        }),
+  );
+}
+
+export function withdrawReview(
+  deps: ApiDeps,
+  review: Pick<ReviewDoc, '_id' | 'engine'>,
+  actor: Actor,
+  reason: string | undefined,
+  requestId: string,
+): Promise<StageRef> {
+  const handle = deps.temporal.workflow.getHandle(review._id);
+  const body = { actor, ...(reason && { reason }) };
+  return awaitWorkflow(deps, () =>
+    review.engine === 'legacy'
+      ? handle.executeUpdate(legacyWithdrawUpdate, { args: [body] })
+      : handle.executeUpdate(withdrawUpdate, {
+          args: [signRequest(deps.signingKeys, 'withdraw', review._id, body, requestId)],
+        }),
+  );
 }

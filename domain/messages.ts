@@ -1,6 +1,11 @@
 /**
  * The workflow's messages, typed once and shared by the client (API) and the workflow, and the
  * custom search attributes that make reviews listable in Temporal's own UI. Wire names are stable.
+ *
+ * Every request that changes a review is vouched for by the API: it carries the API's HMAC over
+ * what was asked, by whom and from which HTTP request (`runtime/signing.ts`). The workflow refuses
+ * an unsigned request in its validator, and the activity that records a transition checks the
+ * signature before anything is stored, so a client that reaches Temporal directly cannot decide.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
@@ -9,11 +14,15 @@ import type { ReviewPolicy, TimeModel } from './clock';
 
 export const DEFAULT_TASK_QUEUE = 'legality-review';
 
+/** The workflow type of every review started since the review log (`workflows/review.ts`). */
+export const REVIEW_WORKFLOW_TYPE = 'legalityReview';
+
 /** Workflow ids are business ids: the n-th review of a document. */
 export function reviewWorkflowId(documentId: string, n: number): string {
   return `review:${documentId}:${n}`;
 }
 
+/** What starts a review. */
 export interface ReviewInput {
   reviewId: string;
   documentId: string;
@@ -27,12 +36,41 @@ export interface ReviewInput {
   submittedAt: string;
   policy: ReviewPolicy;
   timeModel: TimeModel;
+  /**
+   * Continue-as-new once the run's history has this many events (Temporal also suggests it on its
+   * own limits); the review goes on in a new run with the same id.
+   */
+  historyLimit?: number;
+}
+
+/** What the API vouches for: the request, the HTTP request it came from, and the signature. */
+export interface Signed<T> {
+  body: T;
+  /** The `X-Request-Id` of the HTTP request; recorded on the events it caused. */
+  requestId?: string;
+  signedAt: string;
+  /** Which of the configured signing keys made `signature` (keys can be rotated). */
+  keyId: string;
+  /** Hex HMAC-SHA256 over the canonical JSON of {@link SignedPayload}. */
+  signature: string;
+}
+
+/** What a signature covers: the request and where it is addressed, so it cannot be replayed elsewhere. */
+export interface SignedPayload<T> {
+  purpose: 'start' | 'completeTask' | 'withdraw';
+  workflowId: string;
+  body: T;
+  requestId?: string;
+  signedAt: string;
+  keyId: string;
 }
 
 export interface CompleteTaskRequest {
   taskId: string;
   actor: Actor;
   input: DecisionInput;
+  /** For `resubmit`: the article numbers of the resubmitted version, read by the API. */
+  articleNumbers?: string[];
 }
 
 export interface StageRef {
@@ -50,11 +88,35 @@ export interface WithdrawRequest {
   reason?: string;
 }
 
+/** What the submission learns once the first transition is stored: where the review stands. */
+export interface SubmittedReview extends StageRef {
+  reviewId: string;
+  /** The first task, ready to be acted on. */
+  taskId: string;
+}
+
+/** A run that continues a review after continue-as-new: the state so far and the log's last hash. */
+export interface ContinuedReview {
+  continued: {
+    state: ReviewState;
+    lastHash: string;
+    policy: ReviewPolicy;
+    timeModel: TimeModel;
+    historyLimit?: number;
+  };
+}
+
+/**
+ * An Update sent with the start (update-with-start): it returns once the review's first task is
+ * stored, so the submission answers with a task a client can act on at once.
+ */
+export const submittedUpdate = defineUpdate<SubmittedReview, []>('submitted');
+
 /** An Update, not a signal: the reviewer must learn whether the decision was accepted, and why not. */
-export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [CompleteTaskRequest]>('completeTask');
+export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [Signed<CompleteTaskRequest>]>('completeTask');
 
 /** An Update: the drafter must learn whether the withdrawal took effect (it may already be closed). */
-export const withdrawUpdate = defineUpdate<StageRef, [WithdrawRequest]>('withdraw');
+export const withdrawUpdate = defineUpdate<StageRef, [Signed<WithdrawRequest>]>('withdraw');
 
 /** A query: reads the live state, never changes it. */
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');

@@ -230,8 +230,8 @@ export interface ClockState {
 }
 
 /**
- * The review as `GET /v1/reviews/:id` shows it (less the computed `deadlines`), kept by the workflow
- * and mirrored to MongoDB after every transition.
+ * The review as the workflow keeps it: a fold of its event log (`domain/review-log.ts`). Every
+ * change is an event, so the state can be rebuilt from the log that MongoDB keeps for good.
  */
 export interface ReviewState {
   reviewId: string;
@@ -258,9 +258,8 @@ export interface ReviewState {
   clock: ClockState;
   /** Set when the clock passed the review's working-day limit; stays set once it has. */
   overdueAt?: string;
-  history: HistoryEntry[];
-  /** Bumped on every transition; the MongoDB mirror never goes backwards. */
-  stateVersion: number;
+  /** The sequence number of the last event applied: the log's length. */
+  lastSeq: number;
 }
 
 export function otherRegions(region: Region): Region[] {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, calendarReadiness, type ReviewPolicy, type TimeModel } from '../domain/clock';
 import { DEFAULT_TASK_QUEUE } from '../domain/messages';
+import { parseSigningKeys, type SigningKeys } from './signing';
 
 /** Published in the README: `npm start` signs and checks tokens with it when AUTH_JWT_SECRET is unset. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
@@ -44,6 +45,18 @@ export const envSchema = z.object({
     'must be at least 32 bytes',
   ),
   AUTH_JWT_ISSUER: optionalText,
+  /**
+   * `id:secret[,id:secret…]`: the keys the API signs requests to the workflows with and the worker
+   * checks them with (the first signs). `npm start` generates one under DATA_DIR when unset.
+   */
+  REQUEST_SIGNING_KEYS: optionalText.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parseSigningKeys(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
   AUTH_JWT_AUDIENCE: optionalText,
   WORKING_DAY_DURATION: optionalText.refine(
     (v) => v === undefined || parseDuration(v) !== undefined,
@@ -80,6 +93,8 @@ export interface Config {
   temporal: { address?: string; namespace: string; taskQueue: string };
   mongodbUri?: string;
   auth: { secret: string; issuer?: string; audience?: string };
+  /** Unset only in embedded mode before `npm start` has loaded the keys it keeps under DATA_DIR. */
+  signingKeys?: SigningKeys;
   policy: ReviewPolicy;
   timeModel: TimeModel;
   decisionTimeoutMs: number;
@@ -87,6 +102,12 @@ export interface Config {
   bodyLimit: string;
   /** What processes print at start-up about the working-day calendar (provisional or missing years). */
   calendarWarnings: string[];
+}
+
+/** The signing keys, which every process but an unprepared `npm start` has by now. */
+export function signingKeysOf(config: Config): SigningKeys {
+  if (!config.signingKeys) throw new ConfigError('invalid configuration:\n  REQUEST_SIGNING_KEYS: required');
+  return config.signingKeys;
 }
 
 export class ConfigError extends Error {
@@ -116,8 +137,8 @@ export function loadConfig(
   if (mode !== 'embedded') {
     const required =
       mode === 'worker'
-        ? (['TEMPORAL_ADDRESS', 'MONGODB_URI'] as const)
-        : (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'AUTH_JWT_SECRET'] as const);
+        ? (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'REQUEST_SIGNING_KEYS'] as const)
+        : (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'AUTH_JWT_SECRET', 'REQUEST_SIGNING_KEYS'] as const);
     const missing = required.filter((k) => env[k] === undefined);
     if (missing.length > 0)
       throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
@@ -136,6 +157,7 @@ export function loadConfig(
       issuer: env.AUTH_JWT_ISSUER,
       audience: env.AUTH_JWT_AUDIENCE,
     },
+    ...(env.REQUEST_SIGNING_KEYS !== undefined && { signingKeys: parseSigningKeys(env.REQUEST_SIGNING_KEYS) }),
     policy: {
       reviewWorkingDays: env.REVIEW_WORKING_DAYS,
       consultationWorkingDays: env.CONSULTATION_WORKING_DAYS,

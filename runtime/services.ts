@@ -6,7 +6,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { makeReadiness, startApi } from '../api/server';
 import type { Models } from '../store/models';
 import { createReviewWorker } from '../worker/worker';
-import type { Config } from './config';
+import { signingKeysOf, type Config } from './config';
 import { openConnections } from './connections';
 
 export interface WorkerHandle {
@@ -29,6 +29,7 @@ export async function startWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     models,
+    signingKeys: signingKeysOf(config),
     workflowBundlePath,
   });
   const running = worker.run();
@@ -56,7 +57,7 @@ export async function runServices(
   const { mongo, models, client } = connections;
   const worker = await startWorker(config, servers.temporalAddress, models);
   const api = await startApi(
-    { config, models, temporal: client, readiness: makeReadiness(mongo, client) },
+    { config, models, temporal: client, signingKeys: signingKeysOf(config), readiness: makeReadiness(mongo, client) },
     config.port,
   );
   return {

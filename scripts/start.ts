@@ -6,6 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../runtime/config';
+import { embeddedSecrets } from '../runtime/embedded-secrets';
+import { parseSigningKeys } from '../runtime/signing';
 import { startEmbeddedStore } from '../runtime/embedded-store';
 import { freePort } from '../runtime/processes';
 import { provision, startTemporalServer } from '../runtime/servers';
@@ -62,10 +64,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  await mkdir(dataDir, { recursive: true });
+  if (!config.signingKeys) {
+    config.signingKeys = parseSigningKeys((await embeddedSecrets(dataDir)).requestSigningKeys);
+  }
+
   const needTemporal = config.temporal.address === undefined;
   const needMongo = config.mongodbUri === undefined;
   const binaries = needTemporal || needMongo ? await provision() : undefined;
-  if (binaries) await mkdir(dataDir, { recursive: true });
 
   let temporalAddress = config.temporal.address;
   let temporalUi: string | undefined;

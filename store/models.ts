@@ -1,7 +1,10 @@
 /**
- * MongoDB collections, through Mongoose. Written by activities (reviews, tasks, comments,
- * notifications) and by the API (documents, versions); every list the API serves has an index.
- * Only features that FerretDB v1 also has are used: no transactions, `$lookup` or change streams.
+ * MongoDB collections, through Mongoose. The review log (`events`) and its projections (reviews,
+ * tasks, comments, notifications) are written by the recording activity; documents, versions and
+ * the one-active-review claims by the API. Every list the API serves has an index. Only features
+ * that FerretDB v1 also has are used: no transactions, `$lookup` or change streams, and anything
+ * that must happen once rests on a unique key (an insert that fails on conflict), never on
+ * read-modify-write.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import {
@@ -16,9 +19,10 @@ import {
   type CommentRecord,
   type NotificationRecord,
   type Region,
-  type ReviewState,
   type TaskRecord,
 } from '../domain/model';
+import type { ReviewProjection } from '../domain/projection';
+import type { LoggedEvent } from '../domain/review-log';
 
 export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
@@ -61,22 +65,30 @@ export interface VersionDoc {
   createdAt: Date;
 }
 
-/** The MongoDB mirror of a review: indexed summary fields plus the workflow's full state. */
-export interface ReviewDoc {
+/**
+ * A review as the API reads it: the projection of its log (`domain/projection.ts`), with the fields
+ * that lists filter and sort on stored as dates. `engine: 'legacy'` marks a review of release 1.
+ */
+export type ReviewDoc = Omit<ReviewProjection, 'reviewId' | 'submittedAt' | 'earliestDueAt'> & {
   _id: string;
-  documentId: string;
-  originRegion: Region;
-  org: string;
-  status: ReviewState['status'];
-  stage: ReviewState['stage'];
   submittedAt: Date;
-  /** When the first open task falls due (null when none has a due date): indexes the overdue filter. */
   earliestDueAt: Date | null;
-  stateVersion: number;
-  state: ReviewState;
+  engine?: 'legacy';
+};
+
+/** A task as the work lists read it; `lastSeq` is the log position it was written at. */
+export type TaskDoc = Omit<TaskRecord, 'id'> & { _id: string; lastSeq: number };
+
+/** One event of a review's log; `_id` is `<reviewId>#<seq>`, so an append is idempotent. */
+export type EventDoc = LoggedEvent & { _id: string; reviewId: string };
+
+/** The claim that a document has a review under way: at most one per document, by its `_id`. */
+export interface ReviewClaimDoc {
+  _id: string;
+  reviewId: string;
+  claimedAt: Date;
 }
 
-export type TaskDoc = Omit<TaskRecord, 'id'> & { _id: string; stateVersion: number };
 export type CommentDoc = Omit<CommentRecord, 'id'> & { _id: string };
 
 export type NotificationDoc = Omit<NotificationRecord, 'id' | 'createdAt'> & { _id: string; createdAt: Date };
@@ -127,19 +139,29 @@ const reviewSchema = new Schema<ReviewDoc>(
     documentId: { type: String, required: true },
     originRegion: { type: String, enum: REGIONS, required: true },
     org: String,
+    drafter: { _id: false, ...actorRef },
+    version: Number,
+    urgent: Boolean,
     status: { type: String, enum: REVIEW_STATUSES, required: true },
     stage: { type: String, enum: STAGES, required: true },
+    outcome: Schema.Types.Mixed,
     submittedAt: { type: Date, required: true },
+    closedAt: String,
+    consultations: { type: Schema.Types.Mixed, default: {} },
+    checklist: Schema.Types.Mixed,
+    revisions: Number,
+    clock: Schema.Types.Mixed,
+    overdueAt: String,
     earliestDueAt: { type: Date, default: null },
-    stateVersion: { type: Number, required: true },
-    state: { type: Schema.Types.Mixed, required: true },
+    lastSeq: { type: Number, required: true },
+    engine: String,
   },
   { versionKey: false, minimize: false },
 );
 reviewSchema.index({ submittedAt: -1, _id: -1 });
 reviewSchema.index({ originRegion: 1, status: 1, stage: 1, submittedAt: -1 });
 reviewSchema.index({ documentId: 1 });
-reviewSchema.index({ earliestDueAt: 1 });
+reviewSchema.index({ status: 1, earliestDueAt: 1 });
 
 const taskSchema = new Schema<TaskDoc>(
   {
@@ -161,7 +183,7 @@ const taskSchema = new Schema<TaskDoc>(
     decision: String,
     completedBy: actorRef,
     opinion: String,
-    stateVersion: { type: Number, required: true },
+    lastSeq: { type: Number, required: true },
   },
   { versionKey: false },
 );
@@ -205,6 +227,32 @@ const notificationSchema = new Schema<NotificationDoc>(
 );
 notificationSchema.index({ 'audience.region': 1, 'audience.role': 1, createdAt: -1 });
 
+const eventSchema = new Schema<EventDoc>(
+  {
+    _id: String,
+    reviewId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    type: { type: String, required: true },
+    at: { type: String, required: true },
+    actor: { _id: false, ...actorRef },
+    requestId: String,
+    data: { type: Schema.Types.Mixed, default: {} },
+    prevHash: { type: String, required: true },
+    hash: { type: String, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+eventSchema.index({ reviewId: 1, seq: 1 });
+
+const reviewClaimSchema = new Schema<ReviewClaimDoc>(
+  {
+    _id: String,
+    reviewId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
 export interface Models {
   Document: Model<DocumentDoc>;
   Version: Model<VersionDoc>;
@@ -212,6 +260,8 @@ export interface Models {
   Task: Model<TaskDoc>;
   Comment: Model<CommentDoc>;
   Notification: Model<NotificationDoc>;
+  Event: Model<EventDoc>;
+  ReviewClaim: Model<ReviewClaimDoc>;
 }
 
 /** Binds the models to one connection (tests give each suite its own database). */
@@ -223,6 +273,8 @@ export function createModels(connection: Connection): Models {
     Task: connection.model('Task', taskSchema, 'tasks'),
     Comment: connection.model('Comment', commentSchema, 'comments'),
     Notification: connection.model('Notification', notificationSchema, 'notifications'),
+    Event: connection.model('Event', eventSchema, 'events'),
+    ReviewClaim: connection.model('ReviewClaim', reviewClaimSchema, 'reviewClaims'),
   };
 }
 
@@ -232,7 +284,7 @@ export async function ensureIndexes(models: Models): Promise<void> {
 }
 
 export function taskFromDoc(doc: TaskDoc): TaskRecord {
-  const { _id, stateVersion: _sv, ...rest } = doc;
+  const { _id, lastSeq: _seq, ...rest } = doc;
   return { id: _id, ...rest };
 }
 

@@ -1,19 +1,26 @@
 /**
- * The persistence activity is idempotent and never moves the MongoDB mirror backwards, whatever
- * order its retries arrive in. Real FerretDB, activities run in Temporal's mock activity environment.
+ * The recording activity on the embedded store: an append is idempotent under retries, a
+ * transition recorded late never moves a projection back, the hash chain holds and shows
+ * tampering, and nothing is stored for a request the API did not sign. Activities run in Temporal's
+ * mock activity environment.
  */
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Connection } from 'mongoose';
-import { createActivities, type PersistReviewInput } from '../activities';
+import { createActivities, type RecordTransitionInput } from '../activities';
 import { DEFAULT_POLICY } from '../domain/clock';
+import { reviewProjection, touchedTasks } from '../domain/projection';
+import { GENESIS_HASH } from '../domain/review-log';
 import { connectMongo } from '../runtime/connections';
-import { createModels, ensureIndexes, type Models } from '../store/models';
+import { firstBrokenLink } from '../runtime/log-chain';
+import { parseSigningKeys, signRequest } from '../runtime/signing';
+import { createModels, ensureIndexes, type EventDoc, type Models } from '../store/models';
 import { ReviewMachine } from '../workflows/review-machine';
 
 let mongo: Connection;
 let models: Models;
 const env = new MockActivityEnvironment();
+const signingKeys = parseSigningKeys('test-1:activity-test-signing-key-0123456789abcdef');
 
 beforeAll(async () => {
   const base = process.env.TEST_MONGODB_URI;
@@ -27,9 +34,11 @@ afterAll(async () => {
   await mongo?.close();
 });
 
+const reviewer = { sub: 'r', region: 'tianjin' as const, roles: ['reviewer' as const] };
+
 function machine(documentId: string): ReviewMachine {
   let n = 0;
-  return new ReviewMachine(
+  return ReviewMachine.submit(
     {
       reviewId: `review:${documentId}:1`,
       documentId,
@@ -47,59 +56,76 @@ function machine(documentId: string): ReviewMachine {
   );
 }
 
-const snapshot = (m: ReviewMachine): PersistReviewInput => ({
-  state: structuredClone(m.state),
-  ...structuredClone(m.drainPending()),
-});
+/** What the workflow sends to record the transition `m` has just made, chained on `prevHash`. */
+function transition(m: ReviewMachine, prevHash: string): RecordTransitionInput {
+  const events = m.drainEvents();
+  const state = structuredClone(m.state);
+  return {
+    workflowId: state.reviewId,
+    events,
+    prevHash,
+    review: reviewProjection(state),
+    tasks: touchedTasks(state, events),
+  };
+}
 
-describe('persistReview activity', () => {
-  test('when the same transition is persisted twice, nothing is duplicated', async () => {
-    const { persistReview } = createActivities({ models });
+/** Runs the activity as a worker would (its models bound at call time, after beforeAll). */
+function recordTransition(input: RecordTransitionInput): Promise<{ lastHash: string }> {
+  const { recordTransition: activity } = createActivities({ models, signingKeys });
+  return env.run(activity, input);
+}
+
+async function logOf(reviewId: string): Promise<EventDoc[]> {
+  return (await models.Event.find({ reviewId }).lean<EventDoc[]>()).sort((a, b) => a.seq - b.seq);
+}
+
+describe('recordTransition', () => {
+  test('when the same transition is recorded twice (a retry), nothing is duplicated and the chain is the same', async () => {
     const documentId = randomUUID();
     const m = machine(documentId);
-    const task = m.state.tasks[0];
+    const first = await recordTransition(transition(m, GENESIS_HASH));
     m.complete(
-      task.id,
-      { sub: 'r', region: 'tianjin', roles: ['reviewer'] },
+      m.state.tasks[0].id,
+      reviewer,
       { decision: 'request_changes', comments: [{ article: '1', text: '须修改', severity: 'amend' }] },
       '2026-04-02T02:00:00.000Z',
     );
-    const input = snapshot(m);
-    await env.run(persistReview, input);
-    await env.run(persistReview, input);
+    const input = transition(m, first.lastHash);
+    const once = await recordTransition(input);
+    const twice = await recordTransition(input);
+    expect(twice.lastHash).toBe(once.lastHash);
     expect(await models.Comment.countDocuments({ documentId })).toBe(1);
     expect(await models.Task.countDocuments({ documentId })).toBe(2);
-    expect((await models.Review.findById(m.state.reviewId).lean())?.state.history).toHaveLength(m.state.history.length);
+    const log = await logOf(m.state.reviewId);
+    expect(log.map((e) => e.seq)).toEqual(Array.from({ length: m.state.lastSeq }, (_, i) => i + 1));
+    expect(log[log.length - 1].hash).toBe(once.lastHash);
+    expect(firstBrokenLink(log)).toBeUndefined();
   });
 
-  test('when an older snapshot arrives after a newer one, the newer one stays', async () => {
-    const { persistReview } = createActivities({ models });
-    const documentId = randomUUID();
-    const m = machine(documentId);
-    const older = snapshot(m);
+  test('when a transition recorded earlier arrives again after a later one, the projections stay at the later one', async () => {
+    const m = machine(randomUUID());
+    const earlier = transition(m, GENESIS_HASH);
+    const { lastHash } = await recordTransition(earlier);
     m.withdraw({ sub: 'd', region: 'tianjin', roles: ['drafter'], org: '天津市商务局' }, '2026-04-02T02:00:00.000Z');
-    const newer = snapshot(m);
-    await env.run(persistReview, newer);
-    await env.run(persistReview, older);
+    await recordTransition(transition(m, lastHash));
+    await recordTransition(earlier);
     expect(await models.Review.findById(m.state.reviewId).lean()).toMatchObject({
       status: 'withdrawn',
-      stateVersion: newer.state.stateVersion,
+      lastSeq: m.state.lastSeq,
     });
     expect(await models.Task.findById(m.state.tasks[0].id).lean()).toMatchObject({ status: 'cancelled' });
   });
 
-  test('when a deadline transition is persisted twice, each notification is stored once and the mirror knows the next due date', async () => {
-    const { persistReview } = createActivities({ models });
-    const documentId = randomUUID();
-    const m = machine(documentId); // submitted Wednesday 1 April 2026, 10:00 CST
+  test('when a deadline transition is recorded twice, each notification is stored once and the review knows its next due date', async () => {
+    const m = machine(randomUUID()); // submitted Wednesday 1 April 2026, 10:00 CST
     const origin = m.state.tasks[0];
-    await env.run(persistReview, snapshot(m));
+    const { lastHash } = await recordTransition(transition(m, GENESIS_HASH));
     expect((await models.Review.findById(m.state.reviewId).lean())?.earliestDueAt?.toISOString()).toBe(origin.dueAt);
 
     expect(m.fireDeadlines(origin.dueAt as string)).toBe(true); // overdue: notice and escalation
-    const input = snapshot(m);
-    await env.run(persistReview, input);
-    await env.run(persistReview, input);
+    const input = transition(m, lastHash);
+    await recordTransition(input);
+    await recordTransition(input);
     const stored = await models.Notification.find({ reviewId: m.state.reviewId }).sort({ _id: 1 }).lean();
     expect(stored.map((n) => [n._id, n.type, n.audience])).toEqual([
       [`${origin.id}:escalation`, 'escalation', { role: 'supervisor' }],
@@ -108,11 +134,48 @@ describe('persistReview activity', () => {
     expect(await models.Task.findById(origin.id).lean()).toMatchObject({ overdueAt: origin.dueAt });
   });
 
-  test('when a resubmitted version does not exist, loading its facts fails without retrying', async () => {
-    const { loadVersionFacts } = createActivities({ models });
-    await expect(env.run(loadVersionFacts, { documentId: 'none', version: 9 })).rejects.toMatchObject({
-      nonRetryable: true,
-      type: 'validation_failed',
+  test('when a stored event is altered, the chain names it as the first broken link', async () => {
+    const m = machine(randomUUID());
+    const { lastHash } = await recordTransition(transition(m, GENESIS_HASH));
+    m.complete(
+      m.state.tasks[0].id,
+      reviewer,
+      { decision: 'request_changes', comments: [{ text: '须修改' }] },
+      '2026-04-02T02:00:00.000Z',
+    );
+    await recordTransition(transition(m, lastHash));
+    const reviewId = m.state.reviewId;
+    const completed = (await logOf(reviewId)).find((e) => e.type === 'task_completed')!;
+    await models.Event.collection.updateOne({ _id: completed._id } as never, {
+      $set: { 'data.comments.0.text': '无意见' },
     });
+    expect(firstBrokenLink(await logOf(reviewId))).toBe(completed.seq);
+
+    // Removing it is found too: the gap is named.
+    await models.Event.collection.deleteOne({ _id: completed._id } as never);
+    expect(firstBrokenLink(await logOf(reviewId))).toBe(completed.seq);
+  });
+
+  test('when the request behind a transition is not signed by the API, nothing is stored', async () => {
+    const m = machine(randomUUID());
+    const input = transition(m, GENESIS_HASH);
+    const forged = signRequest(
+      parseSigningKeys('test-1:not-the-api-key-but-long-enough-0123456789'),
+      'start',
+      input.workflowId,
+      {},
+    );
+    await expect(
+      recordTransition({ ...input, vouch: { purpose: 'start' as const, request: forged } }),
+    ).rejects.toMatchObject({
+      type: 'forbidden',
+      nonRetryable: true,
+    });
+    expect(await models.Event.countDocuments({ reviewId: input.workflowId })).toBe(0);
+    expect(await models.Review.countDocuments({ _id: input.workflowId })).toBe(0);
+
+    const genuine = signRequest(signingKeys, 'start', input.workflowId, {});
+    await recordTransition({ ...input, vouch: { purpose: 'start' as const, request: genuine } });
+    expect(await models.Event.countDocuments({ reviewId: input.workflowId })).toBe(input.events.length);
   });
 });

@@ -14,6 +14,7 @@ import { decodeCursor, encodeCursor, findUnsafeKey } from '../api/http';
 import { escapeHtml } from '../api/opinion';
 import { documentBodySchema } from '../api/schemas';
 import { Refusal } from '../domain/rules';
+import { parseSigningKeys } from '../runtime/signing';
 import { loadConfig } from '../runtime/config';
 import type { Models } from '../store/models';
 
@@ -32,7 +33,11 @@ function appWith(
   readiness = () => Promise.resolve({ mongodb: true, temporal: true }),
 ) {
   const config = loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }, 'embedded');
-  return { config, app: createApp({ config, models: inert as Models, temporal: inert as Client, readiness }) };
+  const signingKeys = parseSigningKeys('unit-1:unit-test-signing-key-at-least-32-bytes');
+  return {
+    config,
+    app: createApp({ config, models: inert as Models, temporal: inert as Client, signingKeys, readiness }),
+  };
 }
 
 const drafter = { sub: 'd1', region: 'beijing' as const, roles: ['drafter' as const], org: '北京市交通委员会' };
@@ -361,6 +366,8 @@ describe('OpenAPI', () => {
   const extensions: [string, string][] = [
     ['get', '/v1/calendar/deadline'],
     ['get', '/v1/calendar/{year}'],
+    ['get', '/v1/reviews/{reviewId}/events'],
+    ['get', '/v1/reviews/{reviewId}/events/verify'],
   ];
 
   test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {

@@ -16,7 +16,10 @@ const compose = parse(readFileSync(path.join(__dirname, '..', 'docker-compose.ym
 };
 
 /** What the operator exports before `docker compose up`; stands in for `${VAR...}` interpolation. */
-const HOST_ENV: Record<string, string> = { AUTH_JWT_SECRET: 'x'.repeat(32) };
+const HOST_ENV: Record<string, string> = {
+  AUTH_JWT_SECRET: 'x'.repeat(32),
+  REQUEST_SIGNING_KEYS: `k1:${'y'.repeat(32)}`,
+};
 
 /** Resolves `${VAR}`, `${VAR:-default}` and `${VAR:?message}` the way Compose does. */
 function interpolate(value: string): string {

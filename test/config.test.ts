@@ -28,11 +28,14 @@ describe('configuration', () => {
 
   test('when the API runs as a component, the servers and a real secret are required', () => {
     expect(() => loadConfig({}, 'component')).toThrow(
-      /TEMPORAL_ADDRESS: required[\s\S]*MONGODB_URI: required[\s\S]*AUTH_JWT_SECRET: required/,
+      /TEMPORAL_ADDRESS: required[\s\S]*MONGODB_URI: required[\s\S]*AUTH_JWT_SECRET: required[\s\S]*REQUEST_SIGNING_KEYS: required/,
     );
-    expect(() =>
-      loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233', MONGODB_URI: 'mongodb://localhost' }, 'worker'),
-    ).not.toThrow();
+    const servers = { TEMPORAL_ADDRESS: 'localhost:7233', MONGODB_URI: 'mongodb://localhost' };
+    expect(() => loadConfig(servers, 'worker')).toThrow(/REQUEST_SIGNING_KEYS: required/);
+    expect(() => loadConfig({ ...servers, REQUEST_SIGNING_KEYS: `k1:${'s'.repeat(32)}` }, 'worker')).not.toThrow();
+    expect(() => loadConfig({ ...servers, REQUEST_SIGNING_KEYS: 'k1:short' }, 'worker')).toThrow(
+      /REQUEST_SIGNING_KEYS: key k1 must be at least 32 bytes/,
+    );
   });
 
   test('when the current year has no working-day calendar, start-up stops with an error naming the year', () => {

@@ -309,22 +309,16 @@ describe('refusals', () => {
     const id = created.body.id as string;
     // What a crash right after the claim leaves behind: a claim with no workflow.
     const claim = (ageMs: number) =>
-      h.models.Document.collection.updateOne(
-        { _id: id as never },
-        {
-          $set: {
-            activeReviewId: `review:${id}:1`,
-            reviewCount: 1,
-            status: 'in_review',
-            updatedAt: new Date(Date.now() - ageMs),
-          },
-        },
+      h.models.ReviewClaim.updateOne(
+        { _id: id },
+        { $set: { reviewId: `review:${id}:1`, claimedAt: new Date(Date.now() - ageMs) } },
+        { upsert: true },
       );
     await claim(1000);
     await post('drafter', `/v1/documents/${id}/reviews`).expect(409); // it may still be starting
     await claim(60_000);
     const started = await post('drafter', `/v1/documents/${id}/reviews`).expect(202);
-    expect(started.body.reviewId).toBe(`review:${id}:2`);
+    expect(started.body.reviewId).toBe(`review:${id}:1`);
   });
 
   test('when the token is missing, expired or signed with another secret, it is 401', async () => {

@@ -15,7 +15,7 @@ import type { Connection } from 'mongoose';
 import { createApp } from '../api/app';
 import { makeReadiness } from '../api/server';
 import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/model';
-import { loadConfig, type Config } from '../runtime/config';
+import { loadConfig, signingKeysOf, type Config } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { startWorker, type WorkerHandle } from '../runtime/services';
 import type { Models } from '../store/models';
@@ -43,6 +43,7 @@ export interface Harness {
 }
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
+export const TEST_SIGNING_KEYS = 'test-1:test-request-signing-key-at-least-32-bytes';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -68,6 +69,7 @@ export async function startHarness(
       AUTH_JWT_SECRET: TEST_SECRET,
       TEMPORAL_TASK_QUEUE: `test-${database}`,
       RATE_LIMIT_PER_MINUTE: '100000',
+      REQUEST_SIGNING_KEYS: TEST_SIGNING_KEYS,
       ...env,
     },
     'component',
@@ -80,7 +82,13 @@ export async function startHarness(
   const { mongo, models, client } = connections;
   const newWorker = () => startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
   const worker = await newWorker();
-  const app = createApp({ config, models, temporal: client, readiness: makeReadiness(mongo, client) });
+  const app = createApp({
+    config,
+    models,
+    temporal: client,
+    signingKeys: signingKeysOf(config),
+    readiness: makeReadiness(mongo, client),
+  });
 
   const harness: Harness = {
     app,

@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { DEFAULT_POLICY } from '../domain/clock';
-import { reviewWorkflowId, type ReviewInput } from '../domain/messages';
+import { REVIEW_WORKFLOW_TYPE, reviewWorkflowId, type ReviewInput } from '../domain/messages';
 import { openConnections, type Connections } from '../runtime/connections';
-import { eventually } from './harness';
+import { parseSigningKeys, signRequest } from '../runtime/signing';
+import { TEST_SIGNING_KEYS, eventually } from './harness';
 
 let connections: Connections;
 const database = `w_${randomUUID().slice(0, 8)}`;
@@ -37,6 +38,7 @@ test('when the worker process runs, it serves reviews until SIGTERM and then exi
       MONGODB_URI: `${process.env.TEST_MONGODB_URI as string}/${database}`,
       TEMPORAL_TASK_QUEUE: taskQueue,
       WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
+      REQUEST_SIGNING_KEYS: TEST_SIGNING_KEYS,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -65,7 +67,12 @@ test('when the worker process runs, it serves reviews until SIGTERM and then exi
       policy: DEFAULT_POLICY,
       timeModel: {},
     };
-    await connections.client.workflow.start('reviewWorkflow', { workflowId: input.reviewId, taskQueue, args: [input] });
+    const signed = signRequest(parseSigningKeys(TEST_SIGNING_KEYS), 'start', input.reviewId, input);
+    await connections.client.workflow.start(REVIEW_WORKFLOW_TYPE, {
+      workflowId: input.reviewId,
+      taskQueue,
+      args: [signed],
+    });
     const task = await eventually(
       async () => (await connections.models.Task.findOne({ reviewId: input.reviewId }).lean()) ?? undefined,
       'the worker to store the first task',

@@ -6,14 +6,19 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
+  REVIEW_WORKFLOW_TYPE,
   completeTaskUpdate,
   reviewStateQuery,
   reviewWorkflowId,
+  submittedUpdate,
   withdrawUpdate,
   type ReviewInput,
 } from '../domain/messages';
 import { CHECK_ITEMS, type Actor, type DecisionInput, type TaskKind } from '../domain/model';
-import { eventually, maybeSaveHistory, startHarness, type Harness } from './harness';
+import { parseSigningKeys, signRequest } from '../runtime/signing';
+import { signingKeysOf } from '../runtime/config';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { maybeSaveHistory, startHarness, type Harness } from './harness';
 
 const drafter: Actor = { sub: 'd1', region: 'hebei', roles: ['drafter'], org: '河北省生态环境厅' };
 const hbReviewer: Actor = { sub: 'r1', region: 'hebei', roles: ['reviewer'] };
@@ -58,11 +63,14 @@ async function startReview(): Promise<WorkflowHandle> {
     policy: h.config.policy,
     timeModel: {},
   };
-  return h.client.workflow.start('reviewWorkflow', {
+  const start = new WithStartWorkflowOperation(REVIEW_WORKFLOW_TYPE, {
     workflowId: input.reviewId,
     taskQueue: h.config.temporal.taskQueue,
-    args: [input],
+    args: [signRequest(signingKeysOf(h.config), 'start', input.reviewId, input)],
+    workflowIdConflictPolicy: 'FAIL',
   });
+  await h.client.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation: start });
+  return start.workflowHandle();
 }
 
 async function openTaskId(handle: WorkflowHandle, kind: TaskKind, region = 'hebei'): Promise<string> {
@@ -72,8 +80,23 @@ async function openTaskId(handle: WorkflowHandle, kind: TaskKind, region = 'hebe
   return task.id;
 }
 
-function complete(handle: WorkflowHandle, taskId: string, actor: Actor, input: DecisionInput) {
-  return handle.executeUpdate(completeTaskUpdate, { args: [{ taskId, actor, input }] });
+function complete(
+  handle: WorkflowHandle,
+  taskId: string,
+  actor: Actor,
+  input: DecisionInput,
+  articleNumbers?: string[],
+) {
+  const body = { taskId, actor, input, ...(articleNumbers && { articleNumbers }) };
+  return handle.executeUpdate(completeTaskUpdate, {
+    args: [signRequest(signingKeysOf(h.config), 'completeTask', handle.workflowId, body)],
+  });
+}
+
+function withdraw(handle: WorkflowHandle, actor: Actor) {
+  return handle.executeUpdate(withdrawUpdate, {
+    args: [signRequest(signingKeysOf(h.config), 'withdraw', handle.workflowId, { actor })],
+  });
 }
 
 async function refusalType(p: Promise<unknown>): Promise<string | undefined> {
@@ -110,8 +133,10 @@ describe('review workflow', () => {
     expect(signed.review).toEqual({ status: 'approved', stage: 'closed' });
     expect(await handle.result()).toEqual({ status: 'approved', stage: 'closed' });
 
-    const mirror = await h.models.Review.findById(handle.workflowId).lean();
-    expect(mirror).toMatchObject({ status: 'approved', stage: 'closed', stateVersion: state.stateVersion + 2 });
+    const final = await handle.query(reviewStateQuery);
+    const stored = await h.models.Review.findById(handle.workflowId).lean();
+    expect(stored).toMatchObject({ status: 'approved', stage: 'closed', lastSeq: final.lastSeq });
+    expect(await h.models.Event.countDocuments({ reviewId: handle.workflowId })).toBe(final.lastSeq);
     expect(await h.models.Comment.countDocuments({ reviewId: handle.workflowId })).toBe(1);
     expect(await h.models.Task.countDocuments({ reviewId: handle.workflowId, status: 'completed' })).toBe(5);
     await maybeSaveHistory(handle, 'consultation-with-comments-then-signed');
@@ -126,28 +151,26 @@ describe('review workflow', () => {
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const state = await handle.query(reviewStateQuery);
-    expect(state.history.filter((e) => e.type === 'task_completed')).toHaveLength(1);
+    expect(await h.models.Event.countDocuments({ reviewId: handle.workflowId, type: 'task_completed' })).toBe(1);
     expect(state.tasks.filter((t) => t.kind === 'consultation')).toHaveLength(2);
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: drafter }] });
+    await withdraw(handle, drafter);
   });
 
   test('when a decision is refused, nothing is recorded and the refusal names its reason', async () => {
     const handle = await startReview();
     const taskId = await openTaskId(handle, 'origin_review');
-    const before = (await handle.query(reviewStateQuery)).stateVersion;
+    const before = (await handle.query(reviewStateQuery)).lastSeq;
     expect(await refusalType(complete(handle, taskId, bjReviewer, approve))).toBe('forbidden');
     expect(await refusalType(complete(handle, taskId, hbReviewer, { decision: 'concur' }))).toBe('validation_failed');
     expect(await refusalType(complete(handle, 'nope', hbReviewer, approve))).toBe('not_found');
-    expect(
-      await refusalType(handle.executeUpdate(withdrawUpdate, { args: [{ actor: { ...drafter, org: '别的单位' } }] })),
-    ).toBe('forbidden');
-    expect((await handle.query(reviewStateQuery)).stateVersion).toBe(before);
+    expect(await refusalType(withdraw(handle, { ...drafter, org: '别的单位' }))).toBe('forbidden');
+    expect((await handle.query(reviewStateQuery)).lastSeq).toBe(before);
     await complete(handle, taskId, hbReviewer, approve);
     expect(await refusalType(complete(handle, taskId, hbReviewer, approve))).toBe('conflict');
-    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: drafter }] });
+    await withdraw(handle, drafter);
   });
 
-  test('when changes are requested and the drafter resubmits, the new version is loaded and dispositions are stored', async () => {
+  test("when changes are requested and the drafter resubmits, the new version's articles and the dispositions are recorded", async () => {
     const handle = await startReview();
     await complete(handle, await openTaskId(handle, 'origin_review'), hbReviewer, {
       decision: 'request_changes',
@@ -161,18 +184,17 @@ describe('review workflow', () => {
       complete(handle, revision, drafter, { decision: 'resubmit', version: 2, dispositions: [] }),
     );
     expect(refused).toBe('validation_failed');
-    await complete(handle, revision, drafter, {
-      decision: 'resubmit',
-      version: 2,
-      dispositions: [{ commentId: comment._id, status: 'adopted' }],
-    });
+    await complete(
+      handle,
+      revision,
+      drafter,
+      { decision: 'resubmit', version: 2, dispositions: [{ commentId: comment._id, status: 'adopted' }] },
+      ['1'],
+    );
     const state = await handle.query(reviewStateQuery);
     expect(state).toMatchObject({ stage: 'origin_review', version: 2, articleNumbers: ['1'] });
-    const stored = await eventually(
-      async () => (await h.models.Comment.findById(comment._id).lean())?.disposition ?? undefined,
-      'the disposition',
-    );
-    expect(stored.status).toBe('adopted');
+    // Stored before the decision was answered.
+    expect((await h.models.Comment.findById(comment._id).lean())?.disposition?.status).toBe('adopted');
     const checklist = CHECK_ITEMS.map((item) => ({
       item,
       result: item === 'content' ? ('fail' as const) : ('pass' as const),
@@ -185,5 +207,52 @@ describe('review workflow', () => {
     });
     expect(await handle.result()).toEqual({ status: 'rejected', stage: 'closed' });
     await maybeSaveHistory(handle, 'revision-then-rejected');
+  });
+
+  test('when a client that reaches Temporal directly sends an unsigned decision, the validator refuses it and nothing is recorded', async () => {
+    const handle = await startReview();
+    const taskId = await openTaskId(handle, 'origin_review');
+    const forger: Actor = { sub: 'forged-name', region: 'hebei', roles: ['reviewer'] };
+    const unsigned = handle.executeUpdate(completeTaskUpdate, {
+      args: [{ body: { taskId, actor: forger, input: approve } } as never],
+    });
+    expect(await refusalType(unsigned)).toBe('forbidden');
+    const history = await handle.fetchHistory();
+    const accepted = history.events?.map(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name,
+    );
+    expect(accepted?.filter(Boolean)).toEqual(['submitted']); // the start's own update only
+    await withdraw(handle, drafter);
+  });
+
+  test('when a decision is signed with a key the API does not hold, it is refused and the forged name is recorded nowhere', async () => {
+    const handle = await startReview();
+    const taskId = await openTaskId(handle, 'origin_review');
+    const before = (await handle.query(reviewStateQuery)).lastSeq;
+    const forger: Actor = { sub: 'forged-name', region: 'hebei', roles: ['reviewer'] };
+    const forgedKeys = parseSigningKeys('test-1:a-key-that-only-the-forger-has-0123456789');
+    const forged = handle.executeUpdate(completeTaskUpdate, {
+      args: [signRequest(forgedKeys, 'completeTask', handle.workflowId, { taskId, actor: forger, input: approve })],
+    });
+    expect(await refusalType(forged)).toBe('forbidden');
+    // A genuine signature for another review does not carry over either.
+    const elsewhere = handle.executeUpdate(completeTaskUpdate, {
+      args: [
+        signRequest(signingKeysOf(h.config), 'completeTask', 'review:other:1', {
+          taskId,
+          actor: forger,
+          input: approve,
+        }),
+      ],
+    });
+    expect(await refusalType(elsewhere)).toBe('forbidden');
+
+    expect((await handle.query(reviewStateQuery)).lastSeq).toBe(before);
+    const reviewId = handle.workflowId;
+    expect(await h.models.Event.countDocuments({ reviewId })).toBe(before);
+    expect(await h.models.Event.countDocuments({ reviewId, 'actor.sub': 'forged-name' })).toBe(0);
+    expect(await h.models.Task.findById(taskId).lean()).toMatchObject({ status: 'open' });
+    await complete(handle, taskId, hbReviewer, approve); // the task is still the real reviewer's to decide
+    await withdraw(handle, drafter);
   });
 });

@@ -3,6 +3,7 @@
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { SigningKeys } from '../runtime/signing';
 import type { Models } from '../store/models';
 
 export interface ReviewWorkerOptions {
@@ -10,6 +11,8 @@ export interface ReviewWorkerOptions {
   namespace: string;
   taskQueue: string;
   models: Models;
+  /** What the recording activity checks the API's signatures with. */
+  signingKeys: SigningKeys;
   /** A prebuilt workflow bundle (production, tests); without it the worker bundles `workflows/`. */
   workflowBundlePath?: string;
 }
@@ -22,7 +25,7 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ models: options.models }),
+    activities: createActivities({ models: options.models, signingKeys: options.signingKeys }),
     shutdownGraceTime: '10 seconds',
     ...workflows,
   });

@@ -1,1 +1,2 @@
-export { reviewWorkflow } from './review';
+export { legalityReview } from './review';
+export { reviewWorkflow } from './legacy/review';

@@ -1,17 +1,20 @@
 /**
- * The review's state and its transitions, one method per message. Deterministic and free of
- * Temporal APIs: the workflow supplies the time and the id source, so this class is unit-testable
- * on its own and replays identically.
+ * The review's decisions: one method per message, each checking the rules and emitting the events
+ * that record what happened (`domain/review-log.ts`); the state changes only by applying them.
+ * Deterministic and free of Temporal APIs: the workflow supplies the time and the id source, so
+ * this class is unit-testable on its own and replays identically.
  */
 import {
   addWorkingDays,
   clockView,
   describeInstant,
-  subtractWorkingMs,
   runDueAt,
+  subtractWorkingMs,
   taskLimit,
   workingDayLength,
   workingMsBetween,
+  type ReviewPolicy,
+  type TimeModel,
 } from '../domain/clock';
 import type { ReviewInput, StageRef } from '../domain/messages';
 import {
@@ -19,29 +22,25 @@ import {
   otherRegions,
   type Actor,
   type ActorRef,
-  type CommentRecord,
   type Conclusion,
   type DecisionInput,
-  type Disposition,
-  type HistoryEntry,
-  type NotificationRecord,
   type NotificationType,
+  type Region,
   type ReviewState,
   type ReviewStatus,
   type Stage,
   type TaskKind,
   type TaskRecord,
 } from '../domain/model';
+import {
+  applyEvent,
+  structuredCloneJson,
+  type EventData,
+  type EventType,
+  type LoggedNotification,
+  type NewEvent,
+} from '../domain/review-log';
 import { Refusal, checkDecision } from '../domain/rules';
-
-/** What a transition changed that is not part of the review snapshot itself. */
-export interface PendingWrites {
-  comments: CommentRecord[];
-  dispositions: ({ commentId: string } & Disposition)[];
-  notifications: NotificationRecord[];
-}
-
-const NO_PENDING_WRITES = (): PendingWrites => ({ comments: [], dispositions: [], notifications: [] });
 
 const KIND_NAMES: Record<TaskKind, string> = {
   origin_review: 'origin review',
@@ -51,51 +50,70 @@ const KIND_NAMES: Record<TaskKind, string> = {
   signoff: 'sign-off',
 };
 
+/** What the machine needs besides the state: the time limits and how time passes. */
+export interface MachineSettings {
+  policy: ReviewPolicy;
+  timeModel: TimeModel;
+}
+
+/** Facts about a resubmitted version, supplied (and signed) by the API. */
 export interface VersionFacts {
   articleNumbers: string[];
 }
 
 export class ReviewMachine {
-  readonly state: ReviewState;
-  private pending: PendingWrites = NO_PENDING_WRITES();
-  private taskSeq = 0;
+  private emitted: NewEvent[] = [];
 
-  constructor(
-    private readonly input: ReviewInput,
+  private constructor(
+    private current: ReviewState | undefined,
+    private readonly settings: MachineSettings,
     private readonly newId: () => string,
-  ) {
+  ) {}
+
+  /** A new review: submitted, its clock started, and the first task open. */
+  static submit(input: ReviewInput, newId: () => string): ReviewMachine {
+    const machine = new ReviewMachine(undefined, input, newId);
     const at = input.submittedAt;
-    this.state = {
+    const drafter: ActorRef = { ...input.drafter, region: input.originRegion, role: 'drafter' };
+    machine.emit(at, 'submitted', drafter, {
       reviewId: input.reviewId,
       documentId: input.documentId,
       originRegion: input.originRegion,
       org: input.org,
-      drafter: { ...input.drafter, region: input.originRegion, role: 'drafter' },
       version: input.version,
       urgent: input.urgent,
-      status: 'in_review',
-      stage: 'origin_review',
-      submittedAt: at,
-      tasks: [],
-      consultations: {},
       articleNumbers: input.articleNumbers,
-      commentIndex: [],
-      revisions: 0,
-      clock: { startedAt: at, limitWorkingDays: input.policy.reviewWorkingDays, usedMsBeforeRun: 0 },
-      history: [],
-      stateVersion: 1,
-    };
-    this.record({ at, type: 'submitted', actor: this.state.drafter, version: input.version });
-    this.startClock(at);
-    this.record({ at, type: 'clock_started' });
-    this.openTask('origin_review', this.state.originRegion, at);
+      limitWorkingDays: input.policy.reviewWorkingDays,
+    });
+    machine.emit(at, 'clock_started', undefined, { dueAt: machine.runDueAt(at) });
+    machine.openTask('origin_review', input.originRegion, at);
+    return machine;
   }
 
-  /** Takes the writes accumulated since the last call, for the persistence activity. */
-  drainPending(): PendingWrites {
-    const pending = this.pending;
-    this.pending = NO_PENDING_WRITES();
-    return pending;
+  /** A machine over a state built earlier (a continued run, or a rebuilt log). */
+  static resume(state: ReviewState, settings: MachineSettings, newId: () => string): ReviewMachine {
+    return new ReviewMachine(structuredCloneJson(state), settings, newId);
+  }
+
+  get state(): ReviewState {
+    if (!this.current) throw new Error('the review has not been submitted');
+    return this.current;
+  }
+
+  /** A copy to plan a transition on: its events are recorded first, then it replaces this one. */
+  fork(): ReviewMachine {
+    return ReviewMachine.resume(this.state, this.settings, this.newId);
+  }
+
+  /** Takes the events emitted since the last call, in order. */
+  drainEvents(): NewEvent[] {
+    const events = this.emitted;
+    this.emitted = [];
+    return events;
+  }
+
+  stageRef(): StageRef {
+    return { status: this.state.status, stage: this.state.stage };
   }
 
   /**
@@ -118,70 +136,72 @@ export class ReviewMachine {
   /**
    * Acts on every deadline that has come by `at`: reminds before a task falls due; once it is due,
    * expires an unanswered consultation (no response, no objection) or marks any other task overdue
-   * and escalates it to the supervisors. Returns whether anything changed.
+   * and escalates it to the supervisors. Returns whether anything happened.
    */
   fireDeadlines(at: string): boolean {
     const now = Date.parse(at);
-    let changed = false;
+    const before = this.state.lastSeq;
     for (const task of [...this.state.tasks]) {
       if (task.status !== 'open' || task.dueAt === null || task.overdueAt) continue;
       if (Date.parse(task.dueAt) <= now) {
         if (task.kind === 'consultation') this.expireConsultation(task, at);
         else this.markOverdue(task, at);
-        changed = true;
       } else if (task.remindAt && !task.remindedAt && Date.parse(task.remindAt) <= now) {
-        task.remindedAt = at;
-        this.notify('reminder', task, at, `falls due at ${describeInstant(task.dueAt)}, within one working day`);
-        this.record({ at, type: 'reminder_sent', taskId: task.id, kind: task.kind, region: task.region });
-        changed = true;
+        this.emit(at, 'reminder_sent', undefined, {
+          ...this.about(task),
+          notification: this.notice(
+            'reminder',
+            task,
+            `falls due at ${describeInstant(task.dueAt)}, within one working day`,
+          ),
+        });
       }
     }
     const reviewDue = this.runningReviewDue();
-    if (reviewDue && !this.state.overdueAt && Date.parse(reviewDue) <= now) {
-      this.markReviewOverdue(reviewDue, at);
-      changed = true;
-    }
-    if (changed) this.state.stateVersion++;
-    return changed;
-  }
-
-  stageRef(): StageRef {
-    return { status: this.state.status, stage: this.state.stage };
+    if (reviewDue && !this.state.overdueAt && Date.parse(reviewDue) <= now) this.markReviewOverdue(reviewDue, at);
+    return this.state.lastSeq !== before;
   }
 
   /**
    * Records `actor`'s decision on a task and moves the review on. Throws a {@link Refusal} (and
-   * changes nothing) when the decision breaks a rule. `facts` describe the resubmitted version.
+   * emits nothing) when the decision breaks a rule. `facts` describe a resubmitted version.
    */
   complete(taskId: string, actor: Actor, input: DecisionInput, at: string, facts?: VersionFacts): TaskRecord {
     const task = checkDecision(this.state, taskId, actor, input);
     if (input.decision === 'resubmit' && !facts)
       throw new Refusal('validation_failed', 'the resubmitted version is unknown');
-    const by: ActorRef = { sub: actor.sub, name: actor.name, region: actor.region, role: task.role };
-    Object.assign(task, { status: 'completed', completedAt: at, decision: input.decision, completedBy: by });
-    if (input.opinion !== undefined) task.opinion = input.opinion;
-    this.record({ at, type: 'task_completed', actor: by, taskId, kind: task.kind, decision: input.decision });
-    this.addComments(task, by, input, at);
+    const by: ActorRef = {
+      sub: actor.sub,
+      ...(actor.name && { name: actor.name }),
+      region: actor.region,
+      role: task.role,
+    };
+    this.emit(at, 'task_completed', by, {
+      ...this.about(task),
+      decision: input.decision,
+      ...(input.opinion !== undefined && { opinion: input.opinion }),
+      ...(input.checklist && task.kind === 'origin_review' && { checklist: input.checklist }),
+      ...((input.comments?.length ?? 0) > 0 && { comments: this.newComments(task, by, input, at) }),
+      ...(input.dispositions && { dispositions: input.dispositions }),
+    });
 
     switch (input.decision) {
       case 'approve':
-        this.state.checklist = input.checklist;
         this.openConsultations(at);
         break;
       case 'reject':
-        this.state.checklist = input.checklist;
         this.close('rejected', at, by, 'illegal', input.opinion);
         break;
       case 'request_changes':
         this.openRevision(at);
         break;
       case 'resubmit':
-        this.resubmit(input, at, facts);
+        this.resubmit(input.version as number, (facts as VersionFacts).articleNumbers, at); // both checked above
         break;
       case 'concur':
       case 'concur_with_comments':
       case 'object':
-        this.answerConsultation(task, input, by, at);
+        this.settleConsultations(at);
         break;
       case 'proceed':
         this.openTask('signoff', this.state.originRegion, at);
@@ -193,8 +213,7 @@ export class ReviewMachine {
         this.openTask('origin_review', this.state.originRegion, at);
         break;
     }
-    this.state.stateVersion++;
-    return { ...task };
+    return { ...this.state.tasks.find((t) => t.id === taskId)! };
   }
 
   /** Throws a {@link Refusal} unless `actor` may withdraw the review now. */
@@ -207,62 +226,48 @@ export class ReviewMachine {
 
   withdraw(actor: Actor, at: string, reason?: string): void {
     this.checkWithdraw(actor);
-    const by: ActorRef = { sub: actor.sub, name: actor.name, region: actor.region, role: 'drafter' };
+    const by: ActorRef = {
+      sub: actor.sub,
+      ...(actor.name && { name: actor.name }),
+      region: actor.region,
+      role: 'drafter',
+    };
     this.close('withdrawn', at, by, undefined, reason);
-    this.state.stateVersion++;
   }
 
-  private addComments(task: TaskRecord, author: ActorRef, input: DecisionInput, at: string): void {
-    for (const c of input.comments ?? []) {
-      const comment: CommentRecord = {
-        id: this.newId(),
-        reviewId: this.state.reviewId,
-        documentId: this.state.documentId,
-        taskId: task.id,
-        version: this.state.version,
-        stage: task.kind,
-        text: c.text,
-        severity: c.severity ?? 'advisory',
-        author,
-        createdAt: at,
-        ...(c.article !== undefined && { article: c.article }),
-        ...(c.basis !== undefined && { basis: c.basis }),
-      };
-      this.state.commentIndex.push({ id: comment.id, version: comment.version, severity: comment.severity });
-      this.pending.comments.push(comment);
-    }
+  private emit<T extends EventType>(at: string, type: T, actor: ActorRef | undefined, data: EventData[T]): void {
+    const event = { seq: (this.current?.lastSeq ?? 0) + 1, type, at, ...(actor && { actor }), data } as NewEvent;
+    this.current = applyEvent(this.current, event);
+    this.emitted.push(event);
+  }
+
+  private about(task: TaskRecord): { taskId: string; kind: TaskKind; region: Region } {
+    return { taskId: task.id, kind: task.kind, region: task.region };
+  }
+
+  private newComments(task: TaskRecord, author: ActorRef, input: DecisionInput, at: string) {
+    return (input.comments ?? []).map((c) => ({
+      id: this.newId(),
+      taskId: task.id,
+      version: this.state.version,
+      stage: task.kind,
+      text: c.text,
+      severity: c.severity ?? 'advisory',
+      author,
+      createdAt: at,
+      ...(c.article !== undefined && { article: c.article }),
+      ...(c.basis !== undefined && { basis: c.basis }),
+    }));
   }
 
   private openConsultations(at: string): void {
-    for (const region of otherRegions(this.state.originRegion)) {
-      const task = this.openTask('consultation', region, at);
-      this.state.consultations[region] = { status: 'pending', taskId: task.id };
-    }
-  }
-
-  private answerConsultation(task: TaskRecord, input: DecisionInput, by: ActorRef, at: string): void {
-    this.state.consultations[task.region] = {
-      status: 'responded',
-      taskId: task.id,
-      decision: input.decision,
-      respondedAt: at,
-      respondedBy: by,
-      ...(input.opinion !== undefined && { opinion: input.opinion }),
-    };
-    this.settleConsultations(at);
+    for (const region of otherRegions(this.state.originRegion)) this.openTask('consultation', region, at);
   }
 
   /** Silence past the deadline is recorded as no response, which counts as no objection. */
   private expireConsultation(task: TaskRecord, at: string): void {
-    task.status = 'expired';
-    task.completedAt = at;
-    this.state.consultations[task.region] = { status: 'no_response', taskId: task.id };
-    this.record({
-      at,
-      type: 'consultation_expired',
-      taskId: task.id,
-      kind: task.kind,
-      region: task.region,
+    this.emit(at, 'consultation_expired', undefined, {
+      ...this.about(task),
       note: 'no answer by the consultation deadline: counted as no objection',
     });
     this.settleConsultations(at);
@@ -277,12 +282,17 @@ export class ReviewMachine {
   }
 
   private markOverdue(task: TaskRecord, at: string): void {
-    task.overdueAt = at;
     const due = describeInstant(task.dueAt as string);
-    this.notify('overdue', task, at, `passed its due date, ${due}`);
-    this.notify('escalation', task, at, `is overdue: it was due at ${due}`);
-    this.record({ at, type: 'task_overdue', taskId: task.id, kind: task.kind, region: task.region });
-    this.record({ at, type: 'escalated', taskId: task.id, kind: task.kind, note: 'to the supervisors' });
+    this.emit(at, 'task_overdue', undefined, {
+      ...this.about(task),
+      notification: this.notice('overdue', task, `passed its due date, ${due}`),
+    });
+    this.emit(at, 'escalated', undefined, {
+      taskId: task.id,
+      kind: task.kind,
+      note: 'to the supervisors',
+      notification: this.notice('escalation', task, `is overdue: it was due at ${due}`),
+    });
   }
 
   /**
@@ -291,83 +301,69 @@ export class ReviewMachine {
    * pending consultation is not).
    */
   private markReviewOverdue(reviewDue: string, at: string): void {
-    this.state.overdueAt = at;
-    this.record({ at, type: 'review_overdue', note: `the review was due at ${reviewDue}` });
+    this.emit(at, 'review_overdue', undefined, { dueAt: reviewDue, note: `the review was due at ${reviewDue}` });
     if (this.state.tasks.some((t) => t.status === 'open' && t.overdueAt)) return;
-    this.pending.notifications.push({
-      id: `${this.state.reviewId}:escalation`,
-      type: 'escalation',
-      audience: { role: 'supervisor' },
-      reviewId: this.state.reviewId,
-      dueAt: reviewDue,
-      message: `Review ${this.state.reviewId} passed its limit of ${this.state.clock.limitWorkingDays} working days at ${describeInstant(reviewDue)}.`,
-      createdAt: at,
+    const { reviewId, clock } = this.state;
+    this.emit(at, 'escalated', undefined, {
+      note: 'to the supervisors: the review is overdue',
+      notification: {
+        id: `${reviewId}:escalation`,
+        type: 'escalation',
+        audience: { role: 'supervisor' },
+        dueAt: reviewDue,
+        message: `Review ${reviewId} passed its limit of ${clock.limitWorkingDays} working days at ${describeInstant(reviewDue)}.`,
+      },
     });
-    this.record({ at, type: 'escalated', note: 'to the supervisors: the review is overdue' });
   }
 
   /** Reminders and overdue notices go to whoever can act on the task; escalations to supervisors. */
-  private notify(type: NotificationType, task: TaskRecord, at: string, what: string): void {
+  private notice(type: NotificationType, task: TaskRecord, what: string): LoggedNotification {
     const audience =
       type === 'escalation'
         ? { role: 'supervisor' as const }
         : { role: task.role, region: task.region, ...(task.org !== undefined && { org: task.org }) };
     const subject = `The ${KIND_NAMES[task.kind]} task of review ${this.state.reviewId} (${task.region})`;
-    this.pending.notifications.push({
+    return {
       id: `${task.id}:${type}`,
       type,
       audience,
-      reviewId: this.state.reviewId,
       taskId: task.id,
       ...(task.dueAt !== null && { dueAt: task.dueAt }),
       message: `${subject} ${what}.`,
-      createdAt: at,
-    });
+    };
   }
 
   private openRevision(at: string): void {
-    if (this.stopClock(at)) this.record({ at, type: 'clock_stopped', note: 'a revision task is open' });
+    const usedMs = this.usedMsAt(at);
+    if (usedMs !== undefined) this.emit(at, 'clock_stopped', undefined, { usedMs, note: 'a revision task is open' });
     this.openTask('revision', this.state.originRegion, at);
   }
 
-  private resubmit(input: DecisionInput, at: string, facts: VersionFacts | undefined): void {
-    for (const d of input.dispositions ?? []) {
-      this.pending.dispositions.push({
-        commentId: d.commentId,
-        status: d.status,
-        at,
-        ...(d.reason !== undefined && { reason: d.reason }),
-      });
-    }
-    this.state.version = input.version as number; // checked by checkDecision
-    this.state.articleNumbers = (facts as VersionFacts).articleNumbers; // checked in complete()
-    this.state.revisions++;
-    this.startClock(at);
-    this.record({ at, type: 'resubmitted', actor: this.state.drafter, version: input.version });
-    const { workingDaysLeft } = clockView(this.state.clock, new Date(at), this.input.timeModel);
-    this.record({ at, type: 'clock_resumed', note: `${workingDaysLeft} working days left` });
+  private resubmit(version: number, articleNumbers: string[], at: string): void {
+    this.emit(at, 'resubmitted', this.state.drafter, { version, articleNumbers });
+    const resumed = { ...this.state.clock, runningSince: at };
+    const { workingDaysLeft } = clockView(resumed, new Date(at), this.settings.timeModel);
+    this.emit(at, 'clock_resumed', undefined, {
+      dueAt: this.runDueAt(at),
+      note: `${workingDaysLeft} working days left`,
+    });
     this.openTask('origin_review', this.state.originRegion, at);
   }
 
   private close(status: ReviewStatus, at: string, by: ActorRef, conclusion?: Conclusion, opinion?: string): void {
-    for (const task of this.state.tasks) {
-      if (task.status === 'open') {
-        task.status = 'cancelled';
-        task.completedAt = at;
-      }
-    }
-    this.stopClock(at);
-    this.state.status = status;
-    this.state.closedAt = at;
-    this.state.outcome = { at, by, ...(conclusion && { conclusion }), ...(opinion !== undefined && { opinion }) };
+    const clockUsedMs = this.usedMsAt(at) ?? this.state.clock.usedMsBeforeRun;
     this.moveTo('closed', at);
-    this.record({ at, type: status, actor: by, ...(opinion !== undefined && { note: opinion }) });
+    this.emit(at, status as 'approved' | 'rejected' | 'withdrawn', by, {
+      clockUsedMs,
+      ...(conclusion && { conclusion }),
+      ...(opinion !== undefined && { opinion, note: opinion }),
+    });
   }
 
-  private openTask(kind: TaskKind, region: TaskRecord['region'], at: string): TaskRecord {
+  private openTask(kind: TaskKind, region: Region, at: string): void {
     const dueAt = this.dueAt(kind, at);
     const task: TaskRecord = {
-      id: `${this.state.reviewId}:t${++this.taskSeq}`,
+      id: `${this.state.reviewId}:t${this.state.tasks.length + 1}`,
       reviewId: this.state.reviewId,
       documentId: this.state.documentId,
       kind,
@@ -380,10 +376,8 @@ export class ReviewMachine {
       createdAt: at,
       ...(kind === 'revision' && { org: this.state.org }),
     };
-    this.state.tasks.push(task);
-    this.record({ at, type: 'task_opened', taskId: task.id, kind });
+    this.emit(at, 'task_opened', undefined, { taskId: task.id, kind, region, task });
     if (kind !== 'consultation' || this.state.stage !== 'consultation') this.moveTo(kind, at);
-    return task;
   }
 
   /**
@@ -393,18 +387,17 @@ export class ReviewMachine {
    */
   private dueAt(kind: TaskKind, at: string): string | null {
     if (kind === 'revision') return null;
-    const model = this.input.timeModel;
-    const limit = taskLimit(kind, this.input.policy, this.state.urgent);
+    const model = this.settings.timeModel;
+    const limit = taskLimit(kind, this.settings.policy, this.state.urgent);
     const own = limit === null ? undefined : addWorkingDays(new Date(at), limit, model);
     if (kind === 'consultation' && own) return own.toISOString();
     const reviewDue = new Date(clockView(this.state.clock, new Date(at), model).reviewDueAt);
     return new Date(Math.min(own?.getTime() ?? Infinity, reviewDue.getTime())).toISOString();
   }
 
-  private startClock(at: string): void {
-    const clock = this.state.clock;
-    clock.runningSince = at;
-    clock.dueAt = runDueAt(at, clock, this.input.timeModel);
+  /** When a run of the clock that starts at `at` reaches the review's limit. */
+  private runDueAt(at: string): string {
+    return runDueAt(at, this.state.clock, this.settings.timeModel);
   }
 
   /** The review's own due date while its clock runs; a stopped clock cannot fall due. */
@@ -412,29 +405,24 @@ export class ReviewMachine {
     return this.state.clock.runningSince ? this.state.clock.dueAt : undefined;
   }
 
-  /** Banks the working time of the current run; returns whether the clock was running. */
-  private stopClock(at: string): boolean {
+  /** The working time used by `at`, banked with the current run; undefined while the clock is stopped. */
+  private usedMsAt(at: string): number | undefined {
     const clock = this.state.clock;
-    if (!clock.runningSince) return false;
-    clock.usedMsBeforeRun += workingMsBetween(new Date(clock.runningSince), new Date(at), this.input.timeModel);
-    delete clock.runningSince;
-    return true;
+    if (!clock.runningSince) return undefined;
+    return (
+      clock.usedMsBeforeRun + workingMsBetween(new Date(clock.runningSince), new Date(at), this.settings.timeModel)
+    );
   }
 
   /** One working day before `dueAt`, or at once when less than that is left. */
   private remindAt(dueAt: string, at: string): string {
-    const model = this.input.timeModel;
+    const model = this.settings.timeModel;
     const dayBefore = subtractWorkingMs(new Date(dueAt), workingDayLength(model), model);
     return new Date(Math.max(dayBefore.getTime(), Date.parse(at))).toISOString();
   }
 
   private moveTo(stage: Stage, at: string): void {
     if (this.state.stage === stage) return;
-    this.state.stage = stage;
-    this.record({ at, type: 'stage_changed', stage });
-  }
-
-  private record(entry: HistoryEntry): void {
-    this.state.history.push(entry);
+    this.emit(at, 'stage_changed', undefined, { stage });
   }
 }

@@ -1,117 +1,200 @@
 /**
- * One workflow per legality review. Decisions arrive as Updates (the caller learns whether its
- * decision was accepted); deadlines are durable timers in the workflow itself. Every transition is
- * persisted to MongoDB through an activity (before the Update returns), and the workflow ends when
- * the review is approved, rejected or withdrawn.
+ * One workflow per legality review (type `legalityReview`). Decisions arrive as Updates (the caller
+ * learns whether its decision was accepted); deadlines are durable timers in the workflow itself.
+ *
+ * Every transition is planned on a copy of the review, recorded (its new events appended to the
+ * log in MongoDB, its read models updated, the API's signature checked first), and only then
+ * adopted: a transition that cannot be recorded changes nothing. Transitions run one at a time,
+ * so the log is written in order. The workflow's history grows by a bounded amount per transition
+ * (the new events, never the whole state), and a very long review continues as new.
  */
 import {
   ApplicationFailure,
+  ActivityFailure,
   allHandlersFinished,
   condition,
-  patched,
+  continueAsNew,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { RecordTransitionInput, createActivities } from '../activities';
 import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
   completeTaskUpdate,
   reviewStateQuery,
+  submittedUpdate,
   withdrawUpdate,
   type CompleteTaskRequest,
+  type ContinuedReview,
   type ReviewInput,
+  type Signed,
   type StageRef,
   type WithdrawRequest,
 } from '../domain/messages';
+import { GENESIS_HASH, type NewEvent } from '../domain/review-log';
+import { reviewProjection, touchedTasks } from '../domain/projection';
 import { Refusal, checkDecision } from '../domain/rules';
-import { ReviewMachine, type VersionFacts } from './review-machine';
+import { ReviewMachine, type MachineSettings } from './review-machine';
 
-const { persistReview, loadVersionFacts } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+const { recordTransition } = proxyActivities<ReturnType<typeof createActivities>>({
+  // Recording takes milliseconds; a worker that dies mid-way is replaced after this, not after 30 s.
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
 
-/** The patch marking the histories of reviews whose deadlines are timers (reminders, overdue, expiry). */
-const DEADLINE_TIMERS = 'deadline-timers';
+/** Continue-as-new past this many history events unless the input says otherwise. */
+const DEFAULT_HISTORY_LIMIT = 10_000;
 
-export async function reviewWorkflow(input: ReviewInput): Promise<StageRef> {
-  const machine = new ReviewMachine(input, uuid4);
-  const persist = serialised(async () => {
-    syncSearchAttributes(machine);
-    await persistReview({ state: machine.state, ...machine.drainPending() });
-  });
+type Vouch = NonNullable<RecordTransitionInput['vouch']>;
+
+export async function legalityReview(
+  start: (Signed<ReviewInput> & { continued?: never }) | ContinuedReview,
+): Promise<StageRef> {
+  const { workflowId } = workflowInfo();
+  let settings: MachineSettings & { historyLimit?: number };
+  let machine: ReviewMachine;
+  let lastHash: string;
+  let recorded = false;
+  /** Tasks with a decision being recorded: a second decision on one is refused at once. */
+  const deciding = new Set<string>();
+
+  if (start.continued) {
+    const { state, lastHash: hash, ...rest } = start.continued;
+    settings = rest;
+    machine = ReviewMachine.resume(state, settings, uuid4);
+    lastHash = hash;
+    recorded = true;
+  } else {
+    settings = start.body;
+    machine = ReviewMachine.submit(start.body, uuid4);
+    lastHash = GENESIS_HASH;
+  }
+
+  /** Records the events a transition emitted (on `draft`), then makes `draft` the review. */
+  const record = async (draft: ReviewMachine, vouch: Vouch | undefined): Promise<void> => {
+    const events = draft.drainEvents();
+    if (events.length === 0) return;
+    const requestId = vouch?.request.requestId;
+    const stamped: NewEvent[] = requestId ? events.map((e) => ({ ...e, requestId })) : events;
+    const state = draft.state;
+    const result = await recordTransition({
+      workflowId,
+      events: stamped,
+      prevHash: lastHash,
+      review: reviewProjection(state),
+      tasks: touchedTasks(state, stamped),
+      ...(vouch && { vouch }),
+    }).catch(refusedByRecording);
+    lastHash = result.lastHash;
+    machine = draft;
+    upsertSearchAttributes([
+      { key: ReviewStageAttribute, value: state.stage },
+      { key: ReviewStatusAttribute, value: state.status },
+    ]);
+  };
+  /** Plans a transition on a copy of the review and records it; one transition at a time. */
+  const inTurn = oneAtATime();
+  const transition = <T>(plan: (draft: ReviewMachine) => T, vouch?: Vouch): Promise<T> =>
+    inTurn(async () => {
+      const draft = machine.fork();
+      const result = refuseAsFailure(() => plan(draft));
+      await record(draft, vouch);
+      return result;
+    });
 
   setHandler(reviewStateQuery, () => machine.state);
 
+  setHandler(submittedUpdate, async () => {
+    await condition(() => recorded);
+    const first = machine.state.tasks[0];
+    return { reviewId: machine.state.reviewId, taskId: first.id, ...machine.stageRef() };
+  });
+
   setHandler(
     completeTaskUpdate,
-    async ({ taskId, actor, input: decision }) => {
-      let facts: VersionFacts | undefined;
-      if (decision.decision === 'resubmit' && decision.version !== undefined) {
-        facts = await loadVersionFacts({ documentId: input.documentId, version: decision.version });
+    async (request) => {
+      const { taskId, actor, input, articleNumbers } = request.body;
+      deciding.add(taskId);
+      try {
+        const task = await transition(
+          (draft) => draft.complete(taskId, actor, input, now(), articleNumbers && { articleNumbers }),
+          { purpose: 'completeTask', request },
+        );
+        return { task, review: machine.stageRef() };
+      } finally {
+        deciding.delete(taskId);
       }
-      // The state may have moved while the facts were loading: the rules are checked again.
-      const task = refuseAsFailure(() => machine.complete(taskId, actor, decision, now(), facts));
-      await persist();
-      return { task, review: machine.stageRef() };
     },
     {
-      validator: ({ taskId, actor, input: decision }: CompleteTaskRequest) =>
-        refuseAsFailure(() => checkDecision(machine.state, taskId, actor, decision)),
+      validator: (request: Signed<CompleteTaskRequest>) =>
+        refuseAsFailure(() => {
+          requireSignature(request);
+          const { taskId, actor, input } = request.body;
+          if (deciding.has(taskId)) throw new Refusal('conflict', `a decision on task ${taskId} is being recorded`);
+          checkDecision(machine.state, taskId, actor, input);
+        }),
     },
   );
 
   setHandler(
     withdrawUpdate,
-    async ({ actor, reason }) => {
-      refuseAsFailure(() => machine.withdraw(actor, now(), reason));
-      await persist();
+    async (request) => {
+      const { actor, reason } = request.body;
+      await transition((draft) => draft.withdraw(actor, now(), reason), { purpose: 'withdraw', request });
       return machine.stageRef();
     },
-    { validator: ({ actor }: WithdrawRequest) => refuseAsFailure(() => machine.checkWithdraw(actor)) },
+    {
+      validator: (request: Signed<WithdrawRequest>) =>
+        refuseAsFailure(() => {
+          requireSignature(request);
+          machine.checkWithdraw(request.body.actor);
+        }),
+    },
   );
 
-  await persist();
-  if (patched(DEADLINE_TIMERS)) {
-    await watchDeadlines(machine, persist);
-  } else {
-    // Reviews started before deadline timers existed keep their original course on replay.
-    await condition(() => machine.state.status !== 'in_review');
+  if (!recorded) {
+    // The first transition (submitted, clock started, first task open), vouched for by the API's start.
+    await record(machine, { purpose: 'start', request: start as Signed<ReviewInput> });
+    recorded = true;
+  }
+
+  while (machine.state.status === 'in_review') {
+    const seen = machine.state.lastSeq;
+    const next = machine.nextDeadline();
+    const moved = () => machine.state.lastSeq !== seen;
+    if (next === undefined) await condition(moved);
+    else await condition(moved, Math.max(1, next - Date.now()));
+    await transition((draft) => draft.fireDeadlines(now()));
+    if (machine.state.status === 'in_review' && historyIsLong(settings.historyLimit)) {
+      await condition(allHandlersFinished);
+      const { policy, timeModel, historyLimit } = settings;
+      await continueAsNew<typeof legalityReview>({
+        continued: { state: machine.state, lastHash, policy, timeModel, historyLimit },
+      });
+    }
   }
   await condition(allHandlersFinished);
   return machine.stageRef();
-}
-
-/**
- * Sleeps until the next deadline of an open task or the next transition, whichever comes first,
- * then acts on whatever has come due. The timers live on the Temporal server, so they fire after a
- * worker or server restart, and their durations are computed from workflow time and the bundled
- * calendar, so replay recomputes them identically.
- */
-async function watchDeadlines(machine: ReviewMachine, persist: () => Promise<void>): Promise<void> {
-  while (machine.state.status === 'in_review') {
-    const seen = machine.state.stateVersion;
-    const next = machine.nextDeadline();
-    const moved = () => machine.state.stateVersion !== seen;
-    if (next === undefined) await condition(moved);
-    else await condition(moved, Math.max(1, next - Date.now()));
-    if (machine.fireDeadlines(now())) await persist();
-  }
 }
 
 function now(): string {
   return new Date().toISOString(); // workflow time: deterministic on replay
 }
 
-/** Keeps Temporal's own list (and UI) filterable by stage and status. */
-function syncSearchAttributes(machine: ReviewMachine): void {
-  upsertSearchAttributes([
-    { key: ReviewStageAttribute, value: machine.state.stage },
-    { key: ReviewStatusAttribute, value: machine.state.status },
-  ]);
+function historyIsLong(limit = DEFAULT_HISTORY_LIMIT): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= limit;
+}
+
+/** An unsigned request can only come from outside the API: it is refused before anything is recorded. */
+function requireSignature(request: Signed<unknown>): void {
+  if (typeof request?.signature !== 'string' || typeof request.keyId !== 'string' || request.body === undefined) {
+    throw new Refusal('forbidden', 'unsigned request: decisions reach a review only through the API');
+  }
 }
 
 /** Business refusals become ApplicationFailures, so the update fails and the workflow does not. */
@@ -131,13 +214,21 @@ function refuseAsFailure<T>(fn: () => T): T {
   }
 }
 
+/** A signature the recording activity did not accept becomes the update's refusal. */
+function refusedByRecording(err: unknown): never {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'forbidden') {
+    throw ApplicationFailure.create({ type: 'forbidden', message: err.cause.message, nonRetryable: true });
+  }
+  throw err;
+}
+
 /**
- * Runs `fn` one call at a time, in call order, so snapshots reach MongoDB in the order they were
- * taken even when two reviewers answer at once.
+ * A queue that runs the functions given to it one at a time, in order: a transition is planned on
+ * the review as the previous one left it, and the log is appended in order.
  */
-function serialised(fn: () => Promise<void>): () => Promise<void> {
-  let tail: Promise<void> = Promise.resolve();
-  return () => {
+function oneAtATime(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (fn) => {
     const run = tail.then(fn);
     tail = run.catch(() => undefined);
     return run;

@@ -2,15 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Actor } from '../../domain/model';
-import {
-  DocumentIdAttribute,
-  OriginRegionAttribute,
-  ReviewStageAttribute,
-  ReviewStatusAttribute,
-  reviewWorkflowId,
-  type ReviewInput,
-} from '../../domain/messages';
-import type { CommentDoc, DocumentDoc, VersionDoc } from '../../store/models';
+import { reviewWorkflowId, type ReviewInput, type SubmittedReview } from '../../domain/messages';
+import type { CommentDoc, DocumentDoc, ReviewClaimDoc, VersionDoc } from '../../store/models';
 import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -18,6 +11,7 @@ import { route, type RouteSpec } from '../http';
 import { documentFor } from '../lookup';
 import { documentBodySchema, listCommentsQuerySchema, startReviewBodySchema, type DocumentBody } from '../schemas';
 import { commentView, documentView, versionView } from '../views';
+import { startReview } from '../workflow-calls';
 
 export const versionId = (documentId: string, version: number): string => `${documentId}:v${version}`;
 
@@ -192,7 +186,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         // A consulted region sees only the comments of the reviews it takes part in.
         let reviewIds: string[] | undefined;
         if (!isSupervisor(actor) && !ownsAsDrafter(actor, doc))
-          reviewIds = reviews.filter((r) => canSeeReview(actor, r.state)).map((r) => r._id);
+          reviewIds = reviews.filter((r) => canSeeReview(actor, r)).map((r) => r._id);
         if (query.reviewId !== undefined)
           reviewIds = (reviewIds ?? [query.reviewId]).filter((r) => r === query.reviewId);
         if (reviewIds !== undefined) filter.reviewId = { $in: reviewIds };
@@ -210,11 +204,13 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/v1/documents/:id/reviews',
       tag: 'reviews',
       summary: 'Submit the current version for legality review (owning drafter)',
-      description: 'One active review per document: a second one while one is active is 409.',
+      description:
+        'One active review per document: a second one while one is active is 409. Answers once the first task ' +
+        'is stored: its id is `taskId` (an extension), ready to be acted on.',
       body: startReviewBodySchema,
-      responses: [{ status: 202, description: '{ reviewId, documentId, status, stage }' }],
+      responses: [{ status: 202, description: '{ reviewId, documentId, status, stage, taskId }' }],
       errors: [400, 403, 404, 409],
-      handler: async ({ actor, params, body, res }) => {
+      handler: async ({ actor, params, body, requestId, res }) => {
         const { doc } = await documentFor(deps, actor, params.id);
         requireOwner(actor, doc, 'submit this document for review');
         const version = await models.Version.findById(versionId(doc._id, doc.currentVersion)).lean<VersionDoc>();
@@ -229,8 +225,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
           );
         }
 
-        const claimed = await claimDocument(deps, doc);
-        const reviewId = claimed.reviewId;
+        const reviewId = await claimDocument(deps, doc);
         const input: ReviewInput = {
           reviewId,
           documentId: doc._id,
@@ -244,65 +239,54 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
           policy: config.policy,
           timeModel: config.timeModel,
         };
+        let submitted: SubmittedReview;
         try {
-          await deps.temporal.workflow.start('reviewWorkflow', {
-            workflowId: reviewId,
-            taskQueue: config.temporal.taskQueue,
-            args: [input],
-            typedSearchAttributes: [
-              { key: OriginRegionAttribute, value: doc.region },
-              { key: DocumentIdAttribute, value: doc._id },
-              { key: ReviewStageAttribute, value: 'origin_review' },
-              { key: ReviewStatusAttribute, value: 'in_review' },
-            ],
-          });
+          submitted = await startReview(deps, input, requestId);
         } catch (err) {
-          // Give the document back, but only if the claim is still ours.
-          await models.Document.updateOne(
-            { _id: doc._id, activeReviewId: reviewId },
-            { $set: { activeReviewId: null, status: claimed.previousStatus } },
-          ).catch(() => undefined);
+          // Give the document back, but only our own claim and only if the review did not start.
+          if (!(err instanceof ApiError && err.code === 'unavailable')) {
+            await models.ReviewClaim.deleteOne({ _id: doc._id, reviewId }).catch(() => undefined);
+          }
           throw err;
         }
         res
           .status(202)
           .location(`/v1/reviews/${encodeURIComponent(reviewId)}`)
-          .json({ reviewId, documentId: doc._id, status: 'in_review', stage: 'origin_review' });
+          .json({ documentId: doc._id, ...submitted });
       },
     }),
   ];
 }
 
 /**
- * Marks the document as under review with the next review id, atomically: of two concurrent
- * submissions one wins and the other gets 409. A claim left by a review that has since closed
- * (its mirror says so), or by a submission that crashed before its workflow started, is released first.
+ * Claims the document for a new review and returns the review's id. The claim is an insert keyed
+ * by the document id, which the store accepts once: of concurrent submissions exactly one wins and
+ * the others get 409, on MongoDB and on the embedded store alike. A claim left by a review that
+ * has since closed, or by a submission that crashed before starting its workflow, is released first.
  */
-async function claimDocument(
-  deps: ApiDeps,
-  doc: DocumentDoc,
-): Promise<{ reviewId: string; previousStatus: DocumentDoc['status'] }> {
+async function claimDocument(deps: ApiDeps, doc: DocumentDoc): Promise<string> {
   const { models } = deps;
-  let current = doc;
+  const now = deps.now?.() ?? new Date();
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (current.activeReviewId) {
-      const active = await models.Review.findById(current.activeReviewId, { status: 1 }).lean<{ status: string }>();
-      const stale = active ? active.status !== 'in_review' : await isOrphanedClaim(deps, current);
-      if (!stale) throw ApiError.conflict(`review ${current.activeReviewId} is already active for this document`);
-      await models.Document.updateOne(
-        { _id: current._id, activeReviewId: current.activeReviewId },
-        { $set: { activeReviewId: null } },
-      );
+    // The claim holder alone starts a review, so counting the reviews stored gives the next number.
+    const previous = await models.Review.countDocuments({ documentId: doc._id });
+    const reviewId = reviewWorkflowId(doc._id, previous + 1);
+    try {
+      await models.ReviewClaim.create({ _id: doc._id, reviewId, claimedAt: now });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 11000) throw err;
+      const claim = await models.ReviewClaim.findById(doc._id).lean<ReviewClaimDoc>();
+      if (claim && !(await isStaleClaim(deps, claim))) {
+        throw ApiError.conflict(`review ${claim.reviewId} is already active for this document`);
+      }
+      if (claim) await models.ReviewClaim.deleteOne({ _id: doc._id, reviewId: claim.reviewId });
+      continue;
     }
-    const reviewCount = current.reviewCount ?? 0;
-    const reviewId = reviewWorkflowId(current._id, reviewCount + 1);
-    const claimed = await models.Document.findOneAndUpdate(
-      { _id: current._id, activeReviewId: null, reviewCount },
-      { $set: { activeReviewId: reviewId, status: 'in_review' }, $inc: { reviewCount: 1 } },
-      { new: true },
-    ).lean<DocumentDoc>();
-    if (claimed) return { reviewId, previousStatus: current.status };
-    current = await reloadDocument(deps, current._id);
+    await models.Document.updateOne(
+      { _id: doc._id },
+      { $set: { activeReviewId: reviewId, status: 'in_review' }, $max: { reviewCount: previous + 1 } },
+    );
+    return reviewId;
   }
   throw ApiError.conflict('a review is already active for this document');
 }
@@ -311,14 +295,17 @@ async function claimDocument(
 const CLAIM_GRACE_MS = 30_000;
 
 /**
- * Whether the document's claim belongs to a submission that died between claiming the document
- * and starting the workflow: the claim is old and Temporal has no such workflow.
+ * Whether a claim no longer holds: its review has closed (the close releases it; this covers a
+ * release cut short), or it belongs to a submission that died between claiming the document and
+ * starting the workflow: the claim is old and Temporal has no such workflow.
  */
-async function isOrphanedClaim(deps: ApiDeps, doc: DocumentDoc): Promise<boolean> {
+async function isStaleClaim(deps: ApiDeps, claim: ReviewClaimDoc): Promise<boolean> {
+  const review = await deps.models.Review.findById(claim.reviewId, { status: 1 }).lean<{ status: string }>();
+  if (review) return review.status !== 'in_review';
   const now = deps.now?.() ?? new Date();
-  if (!doc.activeReviewId || now.getTime() - new Date(doc.updatedAt).getTime() < CLAIM_GRACE_MS) return false;
+  if (now.getTime() - new Date(claim.claimedAt).getTime() < CLAIM_GRACE_MS) return false;
   try {
-    await deps.temporal.workflow.getHandle(doc.activeReviewId).describe();
+    await deps.temporal.workflow.getHandle(claim.reviewId).describe();
     return false;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return true;

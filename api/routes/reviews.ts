@@ -1,15 +1,15 @@
-/** Reviews: the live state, the supervisors' list, withdrawal and the opinion. */
-import { awaitWorkflow } from '../workflow-calls';
-import { withdrawUpdate } from '../../domain/messages';
-import type { CommentDoc, DocumentDoc, VersionDoc } from '../../store/models';
+/** Reviews: their state, the supervisors' list, withdrawal, the opinion and the review log. */
+import { firstBrokenLink } from '../../runtime/log-chain';
+import type { CommentDoc, DocumentDoc, EventDoc, VersionDoc } from '../../store/models';
 import { isSupervisor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { decodeCursor, newestFirst, route, type RouteSpec } from '../http';
-import { reviewFor } from '../lookup';
+import { reviewDetail, reviewFor } from '../lookup';
 import { buildOpinion, opinionHtml } from '../opinion';
-import { emptyQuerySchema, listReviewsQuerySchema, withdrawBodySchema } from '../schemas';
-import { reviewSummary, reviewView } from '../views';
+import { emptyQuerySchema, listEventsQuerySchema, listReviewsQuerySchema, withdrawBodySchema } from '../schemas';
+import { eventView, reviewFromDoc, reviewSummary, reviewView } from '../views';
+import { withdrawReview } from '../workflow-calls';
 import { versionId } from './documents';
 
 export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
@@ -35,7 +35,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         if (query.documentId) filter.documentId = query.documentId;
         const at = now();
         if (query.overdue === true) filter.earliestDueAt = { $lt: at };
-        // Overdue from the due instant on: the mirror's first due date, not the engine's marking.
+        // Overdue from the due instant on: the projection's first due date, not the engine's marking.
         if (query.overdue === false) filter.$or = [{ earliestDueAt: null }, { earliestDueAt: { $gte: at } }];
         const { page, nextCursor } = await newestFirst(
           models.Review,
@@ -52,12 +52,13 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       method: 'get',
       path: '/v1/reviews/:reviewId',
       tag: 'reviews',
-      summary: 'The live state of a review, with its deadlines',
+      summary: 'The state of a review, with its deadlines and history',
       responses: [{ status: 200, description: 'the review', schema: 'Review' }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const { state } = await reviewFor(deps, actor, params.reviewId);
-        res.json(reviewView(state, now(), config));
+        const review = await reviewFor(deps, actor, params.reviewId);
+        const { tasks, history } = await reviewDetail(deps, review._id);
+        res.json(reviewView(reviewFromDoc(review), tasks, history, now(), config));
       },
     }),
 
@@ -69,15 +70,11 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       body: withdrawBodySchema,
       responses: [{ status: 200, description: '{ reviewId, status, stage }' }],
       errors: [400, 403, 404, 409],
-      handler: async ({ actor, params, body, res }) => {
+      handler: async ({ actor, params, body, requestId, res }) => {
         // Who may withdraw, and when, is the workflow validator's rule (ReviewMachine.checkWithdraw).
-        const { state } = await reviewFor(deps, actor, params.reviewId);
-        const result = await awaitWorkflow(deps, () =>
-          deps.temporal.workflow
-            .getHandle(state.reviewId)
-            .executeUpdate(withdrawUpdate, { args: [{ actor, ...(body.reason ? { reason: body.reason } : {}) }] }),
-        );
-        res.json({ reviewId: state.reviewId, status: result.status, stage: result.stage });
+        const review = await reviewFor(deps, actor, params.reviewId);
+        const result = await withdrawReview(deps, review, actor, body.reason, requestId);
+        res.json({ reviewId: review._id, status: result.status, stage: result.stage });
       },
     }),
 
@@ -90,16 +87,17 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the opinion', schema: 'Opinion', html: true }],
       errors: [404, 409],
       handler: async ({ actor, params, req, res }) => {
-        const { state } = await reviewFor(deps, actor, params.reviewId);
-        if (state.status !== 'approved' && state.status !== 'rejected') {
-          throw ApiError.conflict(`the opinion exists once the review is approved or rejected; it is ${state.status}`);
+        const review = reviewFromDoc(await reviewFor(deps, actor, params.reviewId));
+        if (review.status !== 'approved' && review.status !== 'rejected') {
+          throw ApiError.conflict(`the opinion exists once the review is approved or rejected; it is ${review.status}`);
         }
-        const [doc, version, comments] = await Promise.all([
-          models.Document.findById(state.documentId).lean<DocumentDoc>(),
-          models.Version.findById(versionId(state.documentId, state.version)).lean<VersionDoc>(),
-          models.Comment.find({ reviewId: state.reviewId }).sort({ createdAt: 1, _id: 1 }).lean<CommentDoc[]>(),
+        const [doc, version, comments, { history }] = await Promise.all([
+          models.Document.findById(review.documentId).lean<DocumentDoc>(),
+          models.Version.findById(versionId(review.documentId, review.version)).lean<VersionDoc>(),
+          models.Comment.find({ reviewId: review.reviewId }).sort({ createdAt: 1, _id: 1 }).lean<CommentDoc[]>(),
+          reviewDetail(deps, review.reviewId),
         ]);
-        const opinion = buildOpinion({ state, doc, version, comments, config });
+        const opinion = buildOpinion({ state: review, history, doc, version, comments, config });
         if (req.accepts(['json', 'html']) === 'html') {
           res.type('html').send(opinionHtml(opinion));
         } else {
@@ -107,5 +105,53 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         }
       },
     }),
+
+    route({
+      method: 'get',
+      path: '/v1/reviews/:reviewId/events',
+      tag: 'reviews',
+      summary: "The review's log: every event, hash-chained, oldest first",
+      description:
+        'Each event carries `prevHash` and `hash = sha256(prevHash + canonicalJson)`, where the canonical JSON is the ' +
+        'event without `hash`, keys sorted at every level, no whitespace; the first `prevHash` is 64 zeros. ' +
+        '`after` is a `seq`; `nextCursor` is the `after` of the next page.',
+      query: listEventsQuerySchema,
+      responses: [{ status: 200, description: '{ items: [event], nextCursor }' }],
+      errors: [400, 404],
+      handler: async ({ actor, params, query, res }) => {
+        const review = await reviewFor(deps, actor, params.reviewId);
+        const events = await logOf(deps, review._id);
+        const page = events.filter((e) => e.seq > (query.after ?? 0)).slice(0, query.limit);
+        const last = page[page.length - 1];
+        const more = last !== undefined && events[events.length - 1].seq > last.seq;
+        res.json({ items: page.map(eventView), nextCursor: more ? String(last.seq) : null });
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/reviews/:reviewId/events/verify',
+      tag: 'reviews',
+      summary: "Recomputes the review log's hash chain and names the first broken link",
+      query: emptyQuerySchema,
+      responses: [{ status: 200, description: '{ ok, firstBrokenSeq?, events }' }],
+      errors: [404],
+      handler: async ({ actor, params, res }) => {
+        const review = await reviewFor(deps, actor, params.reviewId);
+        const events = await logOf(deps, review._id);
+        const firstBrokenSeq = firstBrokenLink(events);
+        res.json({
+          ok: firstBrokenSeq === undefined,
+          ...(firstBrokenSeq !== undefined && { firstBrokenSeq }),
+          events: events.length,
+        });
+      },
+    }),
   ];
+}
+
+/** The whole log of a review, in order. */
+async function logOf(deps: ApiDeps, reviewId: string): Promise<EventDoc[]> {
+  const events = await deps.models.Event.find({ reviewId }).lean<EventDoc[]>();
+  return events.sort((a, b) => a.seq - b.seq);
 }

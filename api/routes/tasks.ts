@@ -1,7 +1,7 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
-import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS, type DecisionInput } from '../../domain/model';
-import { completeTaskUpdate } from '../../domain/messages';
-import type { DocumentDoc, TaskDoc } from '../../store/models';
+import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS } from '../../domain/model';
+import type { CompleteTaskRequest } from '../../domain/messages';
+import type { DocumentDoc, ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -14,7 +14,8 @@ import {
   listTasksQuerySchema,
 } from '../schemas';
 import { notificationView, taskView } from '../views';
-import { awaitWorkflow } from '../workflow-calls';
+import { decideTask } from '../workflow-calls';
+import { versionId } from './documents';
 
 export function taskRoutes(deps: ApiDeps): RouteSpec[] {
   const { models } = deps;
@@ -86,28 +87,30 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       body: completeTaskBodySchema,
       responses: [{ status: 200, description: '{ task, review: { status, stage } }' }],
       errors: [400, 403, 404, 409],
-      handler: async ({ actor, params, body, req, res }) => {
+      handler: async ({ actor, params, body, req, requestId, res }) => {
         const idempotencyKey = parseIdempotencyKey(req.get('Idempotency-Key'));
         // Visibility is the API's concern (404); whether this caller may take this decision now is
         // decided once, by the workflow's validator (domain/rules.ts), which also sees retries.
         const task = await visibleTask(actor, params.taskId);
+        const review = await models.Review.findById(task.reviewId, { engine: 1 }).lean<
+          Pick<ReviewDoc, '_id' | 'engine'>
+        >();
+        if (!review) throw ApiError.notFound('task');
 
-        const input: DecisionInput = { ...body };
-        if (body.decision === 'resubmit' && body.version === undefined) {
+        const request: CompleteTaskRequest = { taskId: task._id, actor, input: { ...body } };
+        if (body.decision === 'resubmit') {
+          // The workflow checks the next review's comments against the resubmitted version's articles.
           const doc = await models.Document.findById(task.documentId, { currentVersion: 1 }).lean<
             Pick<DocumentDoc, 'currentVersion'>
           >();
           if (!doc) throw ApiError.notFound('document');
-          input.version = doc.currentVersion;
+          request.input.version = body.version ?? doc.currentVersion;
+          const version = await models.Version.findById(versionId(task.documentId, request.input.version), {
+            articles: 1,
+          }).lean<Pick<VersionDoc, 'articles'>>();
+          if (version) request.articleNumbers = version.articles.map((a) => a.number);
         }
-        const result = await awaitWorkflow(deps, () =>
-          deps.temporal.workflow.getHandle(task.reviewId).executeUpdate(completeTaskUpdate, {
-            args: [{ taskId: task._id, actor, input }],
-            // Temporal deduplicates Updates by id: a retried request gets the first outcome.
-            ...(idempotencyKey && { updateId: `complete:${task._id}:${actor.sub}:${idempotencyKey}` }),
-          }),
-        );
-        res.json(result);
+        res.json(await decideTask(deps, review, request, requestId, idempotencyKey));
       },
     }),
 

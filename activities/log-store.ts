@@ -1,0 +1,121 @@
+/**
+ * Writing the review log and its projections to MongoDB. Every write is idempotent, so a retried
+ * activity never duplicates anything: events are inserted under `<reviewId>#<seq>`, comments and
+ * notifications under ids the workflow made, and a projection is only ever moved forward (a copy
+ * written at a later log position is never overwritten by an earlier one).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Model, RootFilterQuery, UpdateQuery } from 'mongoose';
+import type { TaskRecord } from '../domain/model';
+import type { ReviewProjection } from '../domain/projection';
+import type { NewEvent, SideRecords } from '../domain/review-log';
+import { chainEvents } from '../runtime/log-chain';
+import type { Models, ReviewDoc } from '../store/models';
+
+export const eventId = (reviewId: string, seq: number): string => `${reviewId}#${seq}`;
+
+/**
+ * Appends `events` to the log of `reviewId` and returns the hash of the last one. Events already
+ * there (a retry) are left alone once their hashes are seen to match: the log is append-only.
+ */
+export async function appendEvents(
+  models: Models,
+  reviewId: string,
+  prevHash: string,
+  events: readonly NewEvent[],
+): Promise<string> {
+  const chained = chainEvents(prevHash, events);
+  const docs = chained.map((e) => ({ _id: eventId(reviewId, e.seq), reviewId, ...e }));
+  try {
+    // Through the driver, not Mongoose: the stored event must be exactly what was hashed.
+    await models.Event.collection.insertMany(
+      docs as unknown as Parameters<typeof models.Event.collection.insertMany>[0],
+      { ordered: false },
+    );
+  } catch (err) {
+    const duplicates = duplicateKeyErrorsOnly(err);
+    if (!duplicates) throw err;
+    const stored = await models.Event.find({ reviewId }, { seq: 1, hash: 1 }).lean();
+    const storedHash = new Map(stored.map((e) => [e.seq, e.hash]));
+    const diverged = chained.find((e) => storedHash.get(e.seq) !== e.hash);
+    if (diverged) {
+      throw ApplicationFailure.nonRetryable(
+        `the log of ${reviewId} already holds a different event ${diverged.seq}`,
+        'log_diverged',
+      );
+    }
+  }
+  return chained[chained.length - 1]?.hash ?? prevHash;
+}
+
+/** Whether `err` is a bulk insert whose every failure was a duplicate key. */
+function duplicateKeyErrorsOnly(err: unknown): boolean {
+  const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length > 0) return list.every((e) => e.code === 11000);
+  return (err as { code?: unknown }).code === 11000;
+}
+
+/** Stores new comments, dispositions and notifications (insert-if-absent and idempotent sets). */
+export async function writeSideRecords(models: Models, records: SideRecords): Promise<void> {
+  for (const { id, ...comment } of records.comments) await insertIfAbsent(models.Comment, { _id: id, ...comment });
+  for (const { commentId, ...disposition } of records.dispositions) {
+    await models.Comment.updateOne({ _id: commentId }, { $set: { disposition } });
+  }
+  for (const { id, createdAt, ...notification } of records.notifications) {
+    await insertIfAbsent(models.Notification, { _id: id, ...notification, createdAt: new Date(createdAt) });
+  }
+}
+
+/**
+ * Inserts `doc` unless a document with its `_id` exists. (An upsert with `$setOnInsert` would do
+ * on MongoDB, but FerretDB v1 drops its null fields, such as a revision task's `dueAt`.)
+ */
+async function insertIfAbsent<T extends { _id: string }>(model: Model<T>, doc: T): Promise<void> {
+  try {
+    await model.create(doc);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 11000) throw err;
+  }
+}
+
+/** Moves the review and the given tasks forward to log position `lastSeq`; frees the document once closed. */
+export async function writeProjection(
+  models: Models,
+  review: ReviewProjection & { engine?: 'legacy' },
+  tasks: readonly TaskRecord[],
+): Promise<void> {
+  const { lastSeq } = review;
+  for (const { id, ...task } of tasks) await moveForward(models.Task, id, lastSeq, { ...task, lastSeq });
+  const { reviewId, submittedAt, earliestDueAt, ...rest } = review;
+  const doc: Omit<ReviewDoc, '_id'> = {
+    ...rest,
+    submittedAt: new Date(submittedAt),
+    earliestDueAt: earliestDueAt === null ? null : new Date(earliestDueAt),
+  };
+  await moveForward(models.Review, reviewId, lastSeq, doc);
+  if (review.status !== 'in_review') {
+    // Frees the document for a new review: its claim goes, its status follows; a no-op once done.
+    await models.ReviewClaim.deleteOne({ _id: review.documentId, reviewId });
+    await models.Document.updateOne(
+      { _id: review.documentId, activeReviewId: reviewId },
+      { $set: { activeReviewId: null, status: review.status } },
+    );
+  }
+}
+
+/**
+ * Writes `fields` unless the stored copy is already at log position `lastSeq` or later. The first
+ * try updates an older copy; when nothing older matched, an insert-if-absent covers a new document
+ * and leaves a newer one untouched.
+ */
+async function moveForward<T extends { _id: string; lastSeq: number }>(
+  model: Model<T>,
+  id: string,
+  lastSeq: number,
+  fields: Omit<T, '_id'>,
+): Promise<void> {
+  const older = { _id: id, lastSeq: { $lt: lastSeq } } as RootFilterQuery<T>;
+  const updated = await model.updateOne(older, { $set: fields } as UpdateQuery<T>);
+  if (updated.matchedCount === 0) await insertIfAbsent(model, { _id: id, ...fields } as T);
+}
