@@ -7,6 +7,7 @@ import {
   allPass,
   castOf,
   eventually,
+  expectProjectionsRebuiltFromLog,
   maybeSaveHistory,
   startHarness,
   type Claims,
@@ -118,7 +119,8 @@ test('when one consulted region answers and the other stays silent, the silent o
     .set('Accept', 'text/html')
     .expect(200);
   expect(html.text).toContain('逾期未答复，视为无异议');
-  await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'deadlines-consultation-expired');
+  await expectProjectionsRebuiltFromLog(h, reviewId);
+  await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'log--deadlines-consultation-expired');
 }, 60_000);
 
 test('when a sign-off falls due, its signers are reminded, then told it is overdue, supervisors get the escalation, and the lists show it', async () => {
@@ -167,5 +169,6 @@ test('when a sign-off falls due, its signers are reminded, then told it is overd
   await decide('bjSigner', reviewId, 'signoff', { decision: 'sign' });
   expect(await reviewIdsOf('overdue=true')).not.toContain(reviewId);
   expect((await tasksOf('supervisor', 'overdue=true')).map((t) => t.id)).not.toContain(signoff.id);
-  await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'deadlines-signoff-overdue-then-signed');
+  await expectProjectionsRebuiltFromLog(h, reviewId);
+  await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'log--deadlines-signoff-overdue-then-signed');
 }, 60_000);

@@ -18,7 +18,18 @@ import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/mo
 import { loadConfig, signingKeysOf, type Config } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { startWorker, type WorkerHandle } from '../runtime/services';
-import type { Models } from '../store/models';
+import { reviewFromDoc } from '../api/views';
+import { projectLog } from '../domain/projection';
+import {
+  commentFromDoc,
+  taskFromDoc,
+  type CommentDoc,
+  type EventDoc,
+  type Models,
+  type NotificationDoc,
+  type ReviewDoc,
+  type TaskDoc,
+} from '../store/models';
 
 export interface Claims {
   sub: string;
@@ -183,3 +194,26 @@ export function castOf<P extends Record<string, Claims>>(harness: () => Harness,
 
 /** A checklist on which every one of the seven items passes. */
 export const allPass = CHECK_ITEMS.map((item) => ({ item, result: 'pass' }));
+
+/**
+ * Rebuilds the read models of `reviewId` from its stored log and expects them to equal the ones the
+ * recording activity wrote transition by transition.
+ */
+export async function expectProjectionsRebuiltFromLog(h: Harness, reviewId: string): Promise<void> {
+  const events = await h.models.Event.find({ reviewId }).sort({ seq: 1 }).lean<EventDoc[]>();
+  const rebuilt = projectLog(events.sort((a, b) => a.seq - b.seq));
+  const [review, tasks, comments, notifications] = await Promise.all([
+    h.models.Review.findById(reviewId).lean<ReviewDoc>(),
+    h.models.Task.find({ reviewId }).lean<TaskDoc[]>(),
+    h.models.Comment.find({ reviewId }).lean<CommentDoc[]>(),
+    h.models.Notification.find({ reviewId }).lean<NotificationDoc[]>(),
+  ]);
+  const byId = <T extends { id: string }>(list: T[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+  expect(rebuilt).toBeDefined();
+  expect(reviewFromDoc(review!)).toEqual(rebuilt!.review);
+  expect(byId(tasks.map(taskFromDoc))).toEqual(byId(rebuilt!.tasks));
+  expect(byId(comments.map(commentFromDoc))).toEqual(byId(rebuilt!.comments));
+  expect(
+    byId(notifications.map(({ _id, createdAt, ...n }) => ({ id: _id, ...n, createdAt: createdAt.toISOString() }))),
+  ).toEqual(byId(rebuilt!.notifications));
+}

@@ -18,7 +18,7 @@ import { CHECK_ITEMS, type Actor, type DecisionInput, type TaskKind } from '../d
 import { parseSigningKeys, signRequest } from '../runtime/signing';
 import { signingKeysOf } from '../runtime/config';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { maybeSaveHistory, startHarness, type Harness } from './harness';
+import { expectProjectionsRebuiltFromLog, maybeSaveHistory, startHarness, type Harness } from './harness';
 
 const drafter: Actor = { sub: 'd1', region: 'hebei', roles: ['drafter'], org: '河北省生态环境厅' };
 const hbReviewer: Actor = { sub: 'r1', region: 'hebei', roles: ['reviewer'] };
@@ -139,7 +139,8 @@ describe('review workflow', () => {
     expect(await h.models.Event.countDocuments({ reviewId: handle.workflowId })).toBe(final.lastSeq);
     expect(await h.models.Comment.countDocuments({ reviewId: handle.workflowId })).toBe(1);
     expect(await h.models.Task.countDocuments({ reviewId: handle.workflowId, status: 'completed' })).toBe(5);
-    await maybeSaveHistory(handle, 'consultation-with-comments-then-signed');
+    await expectProjectionsRebuiltFromLog(h, handle.workflowId);
+    await maybeSaveHistory(handle, 'log--consultation-with-comments-then-signed');
   });
 
   test('when the same task is completed twice at once, exactly one decision is recorded', async () => {
@@ -206,7 +207,8 @@ describe('review workflow', () => {
       opinion: '不合法',
     });
     expect(await handle.result()).toEqual({ status: 'rejected', stage: 'closed' });
-    await maybeSaveHistory(handle, 'revision-then-rejected');
+    await expectProjectionsRebuiltFromLog(h, handle.workflowId);
+    await maybeSaveHistory(handle, 'log--revision-then-rejected');
   });
 
   test('when a client that reaches Temporal directly sends an unsigned decision, the validator refuses it and nothing is recorded', async () => {
