@@ -20,6 +20,33 @@ export interface PersistReviewInput {
   notifications?: NotificationRecord[];
 }
 
+/**
+ * Writes what the new engine reads for a release-1 review whose whole state is `state`: the entries
+ * of its history not yet in the log, the review projection and every task. Idempotent.
+ */
+export async function writeLegacyState(models: Models, state: LegacyReviewState): Promise<void> {
+  const logged = await models.Review.findById(state.reviewId, { lastSeq: 1 }).lean();
+  const from = logged?.lastSeq ?? 0;
+  const prevHash =
+    from === 0
+      ? GENESIS_HASH
+      : ((await models.Event.findById(eventId(state.reviewId, from), { hash: 1 }).lean())?.hash ?? GENESIS_HASH);
+  // The release-1 history named what happened but not every detail the new events carry.
+  const events = state.history
+    .slice(from)
+    .map(
+      ({ at, type, actor, ...data }, i) =>
+        ({ seq: from + i + 1, type, at, ...(actor && { actor }), data }) as unknown as NewEvent,
+    );
+  await appendEvents(models, state.reviewId, prevHash, events);
+  const { tasks, history, articleNumbers: _a, commentIndex: _c, stateVersion: _v, ...summary } = state;
+  await writeProjection(
+    models,
+    { ...summary, lastSeq: history.length, earliestDueAt: earliestDueAt(state), engine: 'legacy' },
+    tasks,
+  );
+}
+
 export function legacyActivities(models: Models) {
   return {
     /** Mirrors one transition of a release-1 review. */

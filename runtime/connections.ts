@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { createModels, ensureIndexes, type Models } from '../store/models';
+import { migrateRelease1Mirrors } from './migrate-release1';
 import { connectClient, ensureSearchAttributes } from './temporal';
 
 /** One Mongoose connection per process (tests: per suite), failing fast when the server is absent. */
@@ -28,6 +29,8 @@ export async function openConnections(servers: {
   const mongo = await connectMongo(servers.mongodbUri);
   const models = createModels(mongo);
   await ensureIndexes(models);
+  const migrated = await migrateRelease1Mirrors(models);
+  if (migrated > 0) console.warn(`store: ${migrated} reviews of release 1 rewritten as logs and projections`);
   const client = await connectClient(servers.temporalAddress, servers.namespace);
   // Starting a review sets these search attributes; a fresh namespace does not know them yet.
   await ensureSearchAttributes(client, servers.namespace);
