@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config } from '../runtime/config';
 import { embeddedSecrets } from '../runtime/embedded-secrets';
 import { parseSigningKeys } from '../runtime/signing';
 import { startEmbeddedStore } from '../runtime/embedded-store';
+import { importRelease1Store } from '../runtime/import-release1-store';
 import { freePort } from '../runtime/processes';
 import { provision, startTemporalServer } from '../runtime/servers';
 import { runServices } from '../runtime/services';
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
     });
     stack.push({ name: 'the store (FerretDB on PostgreSQL)', stop: () => store.stop() });
     mongodbUri = `${store.uri}/legality-review`;
+    const imported = await importRelease1Store(binaries!.ferretdb, dataDir, store.uri);
+    if (imported !== undefined) console.warn(`store: ${imported} documents imported from the release-1 store (SQLite)`);
   }
   if (stopping) return shutdown();
 
