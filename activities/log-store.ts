@@ -10,7 +10,7 @@ import type { TaskRecord } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent, SideRecords } from '../domain/review-log';
 import { chainEvents } from '../runtime/log-chain';
-import type { Models, ReviewDoc } from '../store/models';
+import { monthOf, type Models, type ReviewDoc } from '../store/models';
 
 export const eventId = (reviewId: string, seq: number): string => `${reviewId}#${seq}`;
 
@@ -63,7 +63,12 @@ export async function writeSideRecords(models: Models, records: SideRecords): Pr
     await models.Comment.updateOne({ _id: commentId }, { $set: { disposition } });
   }
   for (const { id, createdAt, ...notification } of records.notifications) {
-    await insertIfAbsent(models.Notification, { _id: id, ...notification, createdAt: new Date(createdAt) });
+    await insertIfAbsent(models.Notification, {
+      _id: id,
+      ...notification,
+      createdAt: new Date(createdAt),
+      month: monthOf(createdAt),
+    });
   }
 }
 
@@ -71,11 +76,13 @@ export async function writeSideRecords(models: Models, records: SideRecords): Pr
  * Inserts `doc` unless a document with its `_id` exists. (An upsert with `$setOnInsert` would do
  * on MongoDB, but FerretDB v1 drops its null fields, such as a revision task's `dueAt`.)
  */
-async function insertIfAbsent<T extends { _id: string }>(model: Model<T>, doc: T): Promise<void> {
+async function insertIfAbsent<T extends { _id: string }>(model: Model<T>, doc: T): Promise<boolean> {
   try {
     await model.create(doc);
+    return true;
   } catch (err) {
     if ((err as { code?: unknown }).code !== 11000) throw err;
+    return false;
   }
 }
 
@@ -86,14 +93,20 @@ export async function writeProjection(
   tasks: readonly TaskRecord[],
 ): Promise<void> {
   const { lastSeq } = review;
-  for (const { id, ...task } of tasks) await moveForward(models.Task, id, lastSeq, { ...task, lastSeq });
+  for (const { id, ...task } of tasks) {
+    await moveForward(models.Task, id, lastSeq, { ...task, lastSeq, month: monthOf(task.createdAt) });
+  }
   const { reviewId, submittedAt, earliestDueAt, ...rest } = review;
   const doc: Omit<ReviewDoc, '_id'> = {
     ...rest,
     submittedAt: new Date(submittedAt),
     earliestDueAt: earliestDueAt === null ? null : new Date(earliestDueAt),
+    month: monthOf(submittedAt),
   };
-  await moveForward(models.Review, reviewId, lastSeq, doc);
+  if ((await moveForward(models.Review, reviewId, lastSeq, doc)) === 'inserted') {
+    // Lists read month by month back to the oldest review's month.
+    await models.StoreMeta.updateOne({ _id: 'firstMonth' }, { $min: { month: doc.month } }, { upsert: true });
+  }
   if (review.status !== 'in_review') {
     // Frees the document for a new review: its claim goes, its status follows; a no-op once done.
     await models.ReviewClaim.deleteOne({ _id: review.documentId, reviewId });
@@ -114,8 +127,9 @@ async function moveForward<T extends { _id: string; lastSeq: number }>(
   id: string,
   lastSeq: number,
   fields: Omit<T, '_id'>,
-): Promise<void> {
+): Promise<'updated' | 'inserted' | 'unchanged'> {
   const older = { _id: id, lastSeq: { $lt: lastSeq } } as RootFilterQuery<T>;
   const updated = await model.updateOne(older, { $set: fields } as UpdateQuery<T>);
-  if (updated.matchedCount === 0) await insertIfAbsent(model, { _id: id, ...fields } as T);
+  if (updated.matchedCount > 0) return 'updated';
+  return (await insertIfAbsent(model, { _id: id, ...fields } as T)) ? 'inserted' : 'unchanged';
 }

@@ -57,9 +57,12 @@ export function canSeeTask(actor: Actor, task: Pick<TaskRecord, 'region' | 'role
   return isSupervisor(actor) || canActOn(actor, task);
 }
 
-/** The MongoDB filter for the tasks `actor` may act on (supervisors: all). */
-export function taskFilterFor(actor: Actor): Record<string, unknown> | null {
-  if (isSupervisor(actor)) return {};
+/**
+ * The tasks `actor` may act on, as alternatives (one per role; supervisors: all). None: no task.
+ * Alternatives rather than one `$or`, so each can be answered from an index (api/paging.ts).
+ */
+export function taskFilterFor(actor: Actor): Record<string, unknown>[] {
+  if (isSupervisor(actor)) return [{}];
   const clauses: Record<string, unknown>[] = [];
   for (const role of actor.roles) {
     if (role === 'drafter') {
@@ -68,12 +71,11 @@ export function taskFilterFor(actor: Actor): Record<string, unknown> | null {
       clauses.push({ region: actor.region, role });
     }
   }
-  if (clauses.length === 0) return null;
-  return clauses.length === 1 ? clauses[0] : { $or: clauses };
+  return clauses;
 }
 
-/** The MongoDB filter for the notifications addressed to `actor`. */
-export function notificationFilterFor(actor: Actor): Record<string, unknown> | null {
+/** The notifications addressed to `actor`, as alternatives (one per role). */
+export function notificationFilterFor(actor: Actor): Record<string, unknown>[] {
   const clauses: Record<string, unknown>[] = [];
   for (const role of actor.roles) {
     if (role === 'supervisor') clauses.push({ 'audience.role': role });
@@ -82,6 +84,5 @@ export function notificationFilterFor(actor: Actor): Record<string, unknown> | n
         clauses.push({ 'audience.role': role, 'audience.region': actor.region, 'audience.org': actor.org });
     } else clauses.push({ 'audience.role': role, 'audience.region': actor.region });
   }
-  if (clauses.length === 0) return null;
-  return clauses.length === 1 ? clauses[0] : { $or: clauses };
+  return clauses;
 }

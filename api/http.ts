@@ -1,10 +1,9 @@
 /**
  * The plumbing every route shares: a route table that both mounts handlers and feeds the OpenAPI
- * generator, zod parsing at the edge, the `$`/dotted-key guard, and opaque cursors.
+ * generator, zod parsing at the edge, request ids, and the `$`/dotted-key guard.
  */
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
-import type { Model } from 'mongoose';
 import { type z } from 'zod';
 import type { Actor } from '../domain/model';
 import { ApiError, zodProblems } from './errors';
@@ -120,78 +119,3 @@ export const rejectUnsafeKeys: RequestHandler = (req, _res, next) => {
   if (problem) return next(new ApiError('validation_failed', 'the request body has a forbidden field name', [problem]));
   next();
 };
-
-/** A position in a list sorted by (value desc, id desc), opaque to clients. */
-export interface Cursor {
-  value: string;
-  id: string;
-}
-
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.value, c.id]), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(text: string): Cursor {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string'
-    ) {
-      return { value: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw ApiError.invalid('query.cursor', 'the cursor is not valid');
-}
-
-/**
- * The MongoDB filter for "after this cursor" in a (field desc, _id desc) order. `asDate` says whether
- * the field is stored as a Date (otherwise an ISO string).
- */
-export function afterCursor(field: string, cursor: Cursor, asDate: boolean): Record<string, unknown> {
-  let value: Date | string = cursor.value;
-  if (asDate) {
-    value = new Date(cursor.value);
-    if (Number.isNaN(value.getTime())) throw ApiError.invalid('query.cursor', 'the cursor is not valid');
-  }
-  return { $or: [{ [field]: { $lt: value } }, { [field]: value, _id: { $lt: cursor.id } }] };
-}
-
-/** Joins filters with `$and`, dropping empty ones. */
-export function allOf(...filters: Record<string, unknown>[]): Record<string, unknown> {
-  const parts = filters.filter((f) => Object.keys(f).length > 0);
-  if (parts.length === 0) return {};
-  if (parts.length === 1) return parts[0];
-  return { $and: parts };
-}
-
-/**
- * One page of a list, newest first by `field` (then `_id`), starting after `cursor` (decoded by the
- * caller before any I/O, see {@link decodeCursor}); served by an index on `{ field: -1, _id: -1 }`
- * (or one that starts with the filter's equality fields).
- */
-export async function newestFirst<T extends { _id: string }>(
-  model: Model<T>,
-  filter: Record<string, unknown>,
-  sortBy: { field: keyof T & string; isDate: boolean },
-  limit: number,
-  cursor: Cursor | undefined,
-): Promise<{ page: T[]; nextCursor: string | null }> {
-  const after = cursor ? afterCursor(sortBy.field, cursor, sortBy.isDate) : {};
-  const docs = await model
-    .find(allOf(filter, after))
-    .sort({ [sortBy.field]: -1, _id: -1 })
-    .limit(limit + 1)
-    .lean<T[]>();
-  const page = docs.slice(0, limit);
-  const last = page[page.length - 1];
-  if (docs.length <= limit || !last) return { page, nextCursor: null };
-  const value = sortBy.isDate
-    ? new Date(last[sortBy.field] as string | Date).toISOString()
-    : String(last[sortBy.field]);
-  return { page, nextCursor: encodeCursor({ value, id: last._id }) };
-}

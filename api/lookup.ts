@@ -49,3 +49,8 @@ export async function reviewDetail(
 function taskNumber(id: string): number {
   return Number(/t(\d+)$/.exec(id)?.[1] ?? 0);
 }
+
+/** The month of the oldest review: lists read month by month stop there (null: no review yet). */
+export async function firstMonth(deps: ApiDeps): Promise<string | null> {
+  return (await deps.models.StoreMeta.findById('firstMonth').lean())?.month ?? null;
+}

@@ -84,7 +84,7 @@ export function taskView(doc: TaskDoc, now: Date) {
 
 /** The review projection as the domain reads it: instants as ISO strings. */
 export function reviewFromDoc(doc: ReviewDoc): ReviewProjection {
-  const { _id, submittedAt, earliestDueAt, engine: _engine, ...rest } = doc;
+  const { _id, submittedAt, earliestDueAt, month: _month, engine: _engine, ...rest } = doc;
   return {
     ...rest,
     reviewId: _id,

@@ -73,11 +73,16 @@ export type ReviewDoc = Omit<ReviewProjection, 'reviewId' | 'submittedAt' | 'ear
   _id: string;
   submittedAt: Date;
   earliestDueAt: Date | null;
+  /** Of `submittedAt`, for paging. */
+  month: string;
   engine?: 'legacy';
 };
 
-/** A task as the work lists read it; `lastSeq` is the log position it was written at. */
-export type TaskDoc = Omit<TaskRecord, 'id'> & { _id: string; lastSeq: number };
+/**
+ * A task as the work lists read it; `lastSeq` is the log position it was written at, `month`
+ * (of `createdAt`) files it for paging (api/paging.ts).
+ */
+export type TaskDoc = Omit<TaskRecord, 'id'> & { _id: string; lastSeq: number; month: string };
 
 /** One event of a review's log; `_id` is `<reviewId>#<seq>`, so an append is idempotent. */
 export type EventDoc = LoggedEvent & { _id: string; reviewId: string };
@@ -91,7 +96,24 @@ export interface ReviewClaimDoc {
 
 export type CommentDoc = Omit<CommentRecord, 'id'> & { _id: string };
 
-export type NotificationDoc = Omit<NotificationRecord, 'id' | 'createdAt'> & { _id: string; createdAt: Date };
+export type NotificationDoc = Omit<NotificationRecord, 'id' | 'createdAt'> & {
+  _id: string;
+  createdAt: Date;
+  /** Of `createdAt`, for paging. */
+  month: string;
+};
+
+/** The review counts of a month whose reviews have all closed (api/stats.ts), kept once computed. */
+export interface StatsMonthDoc {
+  _id: string;
+  counts: { byStatus: Record<string, number>; byStage: Record<string, number>; byOriginRegion: Record<string, number> };
+}
+
+/** Facts about the store itself: `firstMonth` is the month of the oldest review (lists stop there). */
+export interface StoreMetaDoc {
+  _id: string;
+  month: string;
+}
 
 const actorRef = { sub: String, name: String, region: String, role: String };
 
@@ -154,14 +176,16 @@ const reviewSchema = new Schema<ReviewDoc>(
     overdueAt: String,
     earliestDueAt: { type: Date, default: null },
     lastSeq: { type: Number, required: true },
+    month: { type: String, required: true },
     engine: String,
   },
   { versionKey: false, minimize: false },
 );
-reviewSchema.index({ submittedAt: -1, _id: -1 });
-reviewSchema.index({ originRegion: 1, status: 1, stage: 1, submittedAt: -1 });
+// Lists filter by equality and read one month at a time, newest first (api/paging.ts).
+reviewSchema.index({ month: 1, submittedAt: -1, _id: -1 });
+reviewSchema.index({ originRegion: 1, status: 1, stage: 1, month: 1, submittedAt: -1 });
+reviewSchema.index({ status: 1, submittedAt: -1 });
 reviewSchema.index({ documentId: 1 });
-reviewSchema.index({ status: 1, earliestDueAt: 1 });
 
 const taskSchema = new Schema<TaskDoc>(
   {
@@ -184,11 +208,12 @@ const taskSchema = new Schema<TaskDoc>(
     completedBy: actorRef,
     opinion: String,
     lastSeq: { type: Number, required: true },
+    month: { type: String, required: true },
   },
   { versionKey: false },
 );
-taskSchema.index({ region: 1, role: 1, status: 1, createdAt: -1 });
-taskSchema.index({ status: 1, createdAt: -1 });
+taskSchema.index({ region: 1, role: 1, status: 1, month: 1, createdAt: -1 });
+taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
 
@@ -222,10 +247,11 @@ const notificationSchema = new Schema<NotificationDoc>(
     dueAt: String,
     message: String,
     createdAt: { type: Date, required: true },
+    month: { type: String, required: true },
   },
   { versionKey: false },
 );
-notificationSchema.index({ 'audience.region': 1, 'audience.role': 1, createdAt: -1 });
+notificationSchema.index({ 'audience.role': 1, 'audience.region': 1, month: 1, createdAt: -1 });
 
 const eventSchema = new Schema<EventDoc>(
   {
@@ -243,6 +269,12 @@ const eventSchema = new Schema<EventDoc>(
   { versionKey: false, minimize: false },
 );
 eventSchema.index({ reviewId: 1, seq: 1 });
+
+const storeMetaSchema = new Schema<StoreMetaDoc>({ _id: String, month: String }, { versionKey: false });
+const statsMonthSchema = new Schema<StatsMonthDoc>(
+  { _id: String, counts: { type: Schema.Types.Mixed, required: true } },
+  { versionKey: false },
+);
 
 const reviewClaimSchema = new Schema<ReviewClaimDoc>(
   {
@@ -262,6 +294,8 @@ export interface Models {
   Notification: Model<NotificationDoc>;
   Event: Model<EventDoc>;
   ReviewClaim: Model<ReviewClaimDoc>;
+  StoreMeta: Model<StoreMetaDoc>;
+  StatsMonth: Model<StatsMonthDoc>;
 }
 
 /** Binds the models to one connection (tests give each suite its own database). */
@@ -275,6 +309,8 @@ export function createModels(connection: Connection): Models {
     Notification: connection.model('Notification', notificationSchema, 'notifications'),
     Event: connection.model('Event', eventSchema, 'events'),
     ReviewClaim: connection.model('ReviewClaim', reviewClaimSchema, 'reviewClaims'),
+    StoreMeta: connection.model('StoreMeta', storeMetaSchema, 'storeMeta'),
+    StatsMonth: connection.model('StatsMonth', statsMonthSchema, 'statsMonths'),
   };
 }
 
@@ -283,8 +319,13 @@ export async function ensureIndexes(models: Models): Promise<void> {
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.createIndexes()));
 }
 
+/** The month (`YYYY-MM`, UTC) a record created at `at` is filed under, so lists can be read a month at a time. */
+export function monthOf(at: Date | string): string {
+  return (typeof at === 'string' ? at : at.toISOString()).slice(0, 7);
+}
+
 export function taskFromDoc(doc: TaskDoc): TaskRecord {
-  const { _id, lastSeq: _seq, ...rest } = doc;
+  const { _id, lastSeq: _seq, month: _month, ...rest } = doc;
   return { id: _id, ...rest };
 }
 

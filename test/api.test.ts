@@ -538,6 +538,8 @@ describe('supervision', () => {
 describe('notifications', () => {
   test('when notifications exist, each caller sees those addressed to their region, role and organisation, newest first', async () => {
     const at = (minutes: number) => new Date(Date.UTC(2026, 0, 5, 8, minutes));
+    // As the app writes them: filed under their month, in a store whose reviews go back to then.
+    await h.models.StoreMeta.updateOne({ _id: 'firstMonth' }, { $min: { month: '2026-01' } }, { upsert: true });
     await h.models.Notification.insertMany([
       {
         _id: 'n1',
@@ -547,6 +549,7 @@ describe('notifications', () => {
         taskId: 't1',
         dueAt: at(30).toISOString(),
         message: '任务即将到期',
+        month: '2026-01',
         createdAt: at(1),
       },
       {
@@ -556,6 +559,7 @@ describe('notifications', () => {
         reviewId: 'review:a:1',
         taskId: 't1',
         message: '任务已逾期',
+        month: '2026-01',
         createdAt: at(2),
       },
       {
@@ -564,6 +568,7 @@ describe('notifications', () => {
         audience: { region: 'tianjin', role: 'reviewer' },
         reviewId: 'review:a:1',
         message: '天津',
+        month: '2026-01',
         createdAt: at(3),
       },
       {
@@ -572,6 +577,7 @@ describe('notifications', () => {
         audience: { region: 'beijing', role: 'drafter', org: ORG },
         reviewId: 'review:a:1',
         message: '请修改',
+        month: '2026-01',
         createdAt: at(4),
       },
       {
@@ -580,6 +586,7 @@ describe('notifications', () => {
         audience: { region: 'beijing', role: 'drafter', org: '北京市教育委员会' },
         reviewId: 'review:b:1',
         message: '他人',
+        month: '2026-01',
         createdAt: at(5),
       },
       {
@@ -589,6 +596,7 @@ describe('notifications', () => {
         reviewId: 'review:a:1',
         taskId: 't1',
         message: '逾期上报',
+        month: '2026-01',
         createdAt: at(6),
       },
     ]);

@@ -4,8 +4,9 @@ import type { CommentDoc, DocumentDoc, EventDoc, VersionDoc } from '../../store/
 import { isSupervisor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
-import { decodeCursor, newestFirst, route, type RouteSpec } from '../http';
-import { reviewDetail, reviewFor } from '../lookup';
+import { route, type RouteSpec } from '../http';
+import { firstMonth, reviewDetail, reviewFor } from '../lookup';
+import { allOf, decodeCursor, newestFirst } from '../paging';
 import { buildOpinion, opinionHtml } from '../opinion';
 import { emptyQuerySchema, listEventsQuerySchema, listReviewsQuerySchema, withdrawBodySchema } from '../schemas';
 import { eventView, reviewFromDoc, reviewSummary, reviewView } from '../views';
@@ -34,16 +35,25 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         if (query.stage) filter.stage = query.stage;
         if (query.documentId) filter.documentId = query.documentId;
         const at = now();
-        if (query.overdue === true) filter.earliestDueAt = { $lt: at };
         // Overdue from the due instant on: the projection's first due date, not the engine's marking.
-        if (query.overdue === false) filter.$or = [{ earliestDueAt: null }, { earliestDueAt: { $gte: at } }];
-        const { page, nextCursor } = await newestFirst(
-          models.Review,
-          filter,
-          { field: 'submittedAt', isDate: true },
-          query.limit,
+        // Only a review in progress has one.
+        const lateness =
+          query.overdue === true
+            ? { status: 'in_review', earliestDueAt: { $lt: at } }
+            : query.overdue === false
+              ? { $or: [{ earliestDueAt: null }, { earliestDueAt: { $gte: at } }] }
+              : {};
+        // Reviews in progress are a small set by their filter; the rest is read a month at a time.
+        const small = query.status === 'in_review' || query.overdue === true || query.documentId !== undefined;
+        const { page, nextCursor } = await newestFirst({
+          model: models.Review,
+          anyOf: [{}],
+          where: allOf(filter, lateness),
+          sortBy: { field: 'submittedAt', isDate: true },
+          limit: query.limit,
           cursor,
-        );
+          ...(!small && { byMonth: { now: at, firstMonth: await firstMonth(deps) } }),
+        });
         res.json({ items: page.map((doc) => reviewSummary(doc, at)), nextCursor });
       },
     }),

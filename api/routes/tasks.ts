@@ -1,18 +1,20 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
-import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS } from '../../domain/model';
 import type { CompleteTaskRequest } from '../../domain/messages';
 import type { DocumentDoc, ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 
-import { allOf, decodeCursor, newestFirst, route, type RouteSpec } from '../http';
+import { route, type RouteSpec } from '../http';
+import { firstMonth } from '../lookup';
+import { allOf, decodeCursor, newestFirst } from '../paging';
 import {
   completeTaskBodySchema,
   emptyQuerySchema,
   listNotificationsQuerySchema,
   listTasksQuerySchema,
 } from '../schemas';
+import { computeStats } from '../stats';
 import { notificationView, taskView } from '../views';
 import { decideTask } from '../workflow-calls';
 import { versionId } from './documents';
@@ -38,11 +40,6 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [400],
       handler: async ({ actor, query, res }) => {
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-        const visible = taskFilterFor(actor);
-        if (visible === null) {
-          res.json({ items: [], nextCursor: null });
-          return;
-        }
         const filter: Record<string, unknown> = {};
         if (query.status) filter.status = query.status;
         if (query.kind) filter.kind = query.kind;
@@ -53,13 +50,17 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         const late = { status: 'open', dueAt: { $lt: nowIso } };
         const notLate = { $or: [{ status: { $ne: 'open' } }, { dueAt: null }, { dueAt: { $gte: nowIso } }] };
         const lateness = query.overdue === undefined ? {} : query.overdue ? late : notLate;
-        const { page, nextCursor } = await newestFirst(
-          models.Task,
-          allOf(visible, filter, lateness),
-          { field: 'createdAt', isDate: false },
-          query.limit,
+        // Open work is a small set by its filter; everything else is read a month at a time.
+        const small = query.status === 'open' || query.overdue === true || query.reviewId !== undefined;
+        const { page, nextCursor } = await newestFirst({
+          model: models.Task,
+          anyOf: taskFilterFor(actor),
+          where: allOf(filter, lateness),
+          sortBy: { field: 'createdAt', isDate: false },
+          limit: query.limit,
           cursor,
-        );
+          ...(!small && { byMonth: { now: at, firstMonth: await firstMonth(deps) } }),
+        });
         res.json({ items: page.map((doc) => taskView(doc, at)), nextCursor });
       },
     }),
@@ -128,18 +129,15 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [400],
       handler: async ({ actor, query, res }) => {
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-        const audience = notificationFilterFor(actor);
-        if (audience === null) {
-          res.json({ items: [], nextCursor: null });
-          return;
-        }
-        const { page, nextCursor } = await newestFirst(
-          models.Notification,
-          audience,
-          { field: 'createdAt', isDate: true },
-          query.limit,
+        const { page, nextCursor } = await newestFirst({
+          model: models.Notification,
+          anyOf: notificationFilterFor(actor),
+          where: {},
+          sortBy: { field: 'createdAt', isDate: true },
+          limit: query.limit,
           cursor,
-        );
+          byMonth: { now: now(), firstMonth: await firstMonth(deps) },
+        });
         res.json({ items: page.map(notificationView), nextCursor });
       },
     }),
@@ -154,50 +152,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [403],
       handler: async ({ actor, res }) => {
         if (!isSupervisor(actor)) throw ApiError.forbidden('only supervisors read statistics');
-        const at = now();
-        const count = async (
-          model: typeof models.Review | typeof models.Task,
-          match: Record<string, unknown>,
-          field: string,
-        ) => {
-          const rows = await (model as typeof models.Review).aggregate<{ _id: string; n: number }>([
-            { $match: match },
-            { $group: { _id: `$${field}`, n: { $sum: 1 } } },
-          ]);
-          return Object.fromEntries(rows.map((r) => [String(r._id), r.n]));
-        };
-        const zeros = (keys: readonly string[], counts: Record<string, number>) =>
-          Object.fromEntries(keys.map((k) => [k, counts[k] ?? 0]));
-        const [byStatus, byStage, byRegion, overdueReviews, openTasks, overdueTasks, overdueByKind] = await Promise.all(
-          [
-            count(models.Review, {}, 'status'),
-            count(models.Review, {}, 'stage'),
-            count(models.Review, {}, 'originRegion'),
-            count(models.Review, { earliestDueAt: { $lt: at } }, 'originRegion'),
-            count(models.Task, { status: 'open' }, 'region'),
-            count(models.Task, { status: 'open', dueAt: { $lt: at.toISOString() } }, 'region'),
-            count(models.Task, { status: 'open', dueAt: { $lt: at.toISOString() } }, 'kind'),
-          ],
-        );
-        const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
-        res.json({
-          at: at.toISOString(),
-          reviews: {
-            total: sum(byStatus),
-            byStatus: zeros(REVIEW_STATUSES, byStatus),
-            byStage: zeros(STAGES, byStage),
-            byOriginRegion: zeros(REGIONS, byRegion),
-            overdue: { total: sum(overdueReviews), byOriginRegion: zeros(REGIONS, overdueReviews) },
-          },
-          tasks: {
-            open: { total: sum(openTasks), byRegion: zeros(REGIONS, openTasks) },
-            overdue: {
-              total: sum(overdueTasks),
-              byRegion: zeros(REGIONS, overdueTasks),
-              byKind: zeros(TASK_KINDS, overdueByKind),
-            },
-          },
-        });
+        res.json(await computeStats(models, now()));
       },
     }),
   ];

@@ -1,0 +1,99 @@
+/**
+ * The supervisors' statistics (`GET /v1/stats`), at a cost that does not grow with the archive.
+ * Work in progress (reviews in review, open tasks) is a small set, counted as it stands. Closed
+ * reviews never change again, so the counts of a month whose reviews have all closed are kept in
+ * `statsMonths` once computed; only months with a review still in progress are counted afresh.
+ */
+import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS, type Region } from '../domain/model';
+import type { Models, ReviewDoc, TaskDoc } from '../store/models';
+import { monthOf } from '../store/models';
+
+type Counts = Record<string, number>;
+
+/** The counts of one month's reviews: by status, by stage, by origin region. */
+interface MonthCounts {
+  byStatus: Counts;
+  byStage: Counts;
+  byOriginRegion: Counts;
+}
+
+const add = (into: Counts, key: string, n = 1) => {
+  into[key] = (into[key] ?? 0) + n;
+};
+const zeros = (keys: readonly string[], counts: Counts) => Object.fromEntries(keys.map((k) => [k, counts[k] ?? 0]));
+const total = (counts: Counts) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function countMonth(reviews: Pick<ReviewDoc, 'status' | 'stage' | 'originRegion'>[]): MonthCounts {
+  const counts: MonthCounts = { byStatus: {}, byStage: {}, byOriginRegion: {} };
+  for (const r of reviews) {
+    add(counts.byStatus, r.status);
+    add(counts.byStage, r.stage);
+    add(counts.byOriginRegion, r.originRegion);
+  }
+  return counts;
+}
+
+export async function computeStats(models: Models, at: Date) {
+  const first = (await models.StoreMeta.findById('firstMonth').lean())?.month;
+  const current = monthOf(at);
+  const kept = new Map((await models.StatsMonth.find({}).lean()).map((m) => [m._id, m.counts]));
+  const reviews: MonthCounts = { byStatus: {}, byStage: {}, byOriginRegion: {} };
+  for (let month = first ?? nextMonth(current); month <= current; month = nextMonth(month)) {
+    let counts = kept.get(month);
+    if (!counts) {
+      const docs = await models.Review.find({ month }, { status: 1, stage: 1, originRegion: 1 }).lean<ReviewDoc[]>();
+      counts = countMonth(docs);
+      // A past month whose reviews have all closed will not change again.
+      if (month < current && !docs.some((r) => r.status === 'in_review')) {
+        await models.StatsMonth.updateOne({ _id: month }, { $set: { counts } }, { upsert: true });
+      }
+    }
+    for (const [key, into] of [
+      ['byStatus', reviews.byStatus],
+      ['byStage', reviews.byStage],
+      ['byOriginRegion', reviews.byOriginRegion],
+    ] as const) {
+      for (const [k, n] of Object.entries(counts[key])) add(into, k, n);
+    }
+  }
+
+  const [inReview, openTasks] = await Promise.all([
+    models.Review.find({ status: 'in_review' }, { originRegion: 1, earliestDueAt: 1 }).lean<ReviewDoc[]>(),
+    models.Task.find({ status: 'open' }, { region: 1, kind: 1, dueAt: 1 }).lean<TaskDoc[]>(),
+  ]);
+  const overdueReviews: Counts = {};
+  for (const r of inReview) if (r.earliestDueAt && r.earliestDueAt < at) add(overdueReviews, r.originRegion);
+  const open: Counts = {};
+  const overdueByRegion: Counts = {};
+  const overdueByKind: Counts = {};
+  for (const t of openTasks) {
+    add(open, t.region);
+    if (t.dueAt !== null && Date.parse(t.dueAt) < at.getTime()) {
+      add(overdueByRegion, t.region);
+      add(overdueByKind, t.kind);
+    }
+  }
+  return {
+    at: at.toISOString(),
+    reviews: {
+      total: total(reviews.byStatus),
+      byStatus: zeros(REVIEW_STATUSES, reviews.byStatus),
+      byStage: zeros(STAGES, reviews.byStage),
+      byOriginRegion: zeros(REGIONS, reviews.byOriginRegion) as Record<Region, number>,
+      overdue: { total: total(overdueReviews), byOriginRegion: zeros(REGIONS, overdueReviews) },
+    },
+    tasks: {
+      open: { total: total(open), byRegion: zeros(REGIONS, open) },
+      overdue: {
+        total: total(overdueByRegion),
+        byRegion: zeros(REGIONS, overdueByRegion),
+        byKind: zeros(TASK_KINDS, overdueByKind),
+      },
+    },
+  };
+}
