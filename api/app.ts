@@ -8,6 +8,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Actor } from '../domain/model';
 import { identify, requireActor } from './auth';
 import type { ApiDeps } from './deps';
+import { codecEndpoint } from './codec-endpoint';
 import { ApiError, errorMiddleware, notFoundHandler } from './errors';
 import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
 import { buildOpenApi } from './openapi';
@@ -49,6 +50,7 @@ export function createApp(deps: ApiDeps): express.Express {
     res.json(spec);
   });
   app.use('/docs', swaggerUi.serveFiles(spec), swaggerUi.setup(spec, { customSiteTitle: 'Legality review API' }));
+  if (deps.codec) app.use('/codec', codecEndpoint(deps.codec.codec, deps.codec.allowedOrigins));
 
   const limiter = rateLimit({
     windowMs: 60_000,

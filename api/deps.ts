@@ -1,5 +1,6 @@
 /** What the API is built from; `api/server.ts` and the tests supply real ones. */
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Config } from '../runtime/config';
 import type { SigningKeys } from '../runtime/signing';
 import type { Models } from '../store/models';
@@ -13,6 +14,11 @@ export interface ApiDeps {
   signingKeys: SigningKeys;
   /** Whether MongoDB and Temporal answer right now (for `/readyz`). */
   readiness: () => Promise<{ mongodb: boolean; temporal: boolean }>;
+  /**
+   * Serve the remote codec endpoint at `/codec` (loopback only) so the Temporal UI can show the
+   * encrypted payloads: `npm start` does; a production API does not (operators run their own).
+   */
+  codec?: { codec: PayloadCodec; allowedOrigins: string[] };
   /** The clock for deadlines and timestamps; tests may pin it. */
   now?: () => Date;
 }

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, signingKeysOf } from '../runtime/config';
+import { ConfigError, loadConfig, payloadKeysOf, signingKeysOf } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     temporalAddress: config.temporal.address!,
     mongodbUri: config.mongodbUri!,
     namespace: config.temporal.namespace,
+    payloadKeys: payloadKeysOf(config),
   });
   const { mongo: db, models, client: temporal } = connections;
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, calendarReadiness, type ReviewPolicy, type TimeModel } from '../domain/clock';
 import { DEFAULT_TASK_QUEUE } from '../domain/messages';
+import { parsePayloadKeys, type PayloadKeys } from './payload-codec';
 import { parseSigningKeys, type SigningKeys } from './signing';
 
 /** Published in the README: `npm start` signs and checks tokens with it when AUTH_JWT_SECRET is unset. */
@@ -28,6 +29,18 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A list of keys in a variable, checked by the parser that will read it. */
+function keyList(parser: (text: string) => unknown) {
+  return optionalText.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    try {
+      parser(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+}
+
 /** Every environment variable the processes read. docker-compose.yml sets a subset of these. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -49,14 +62,12 @@ export const envSchema = z.object({
    * `id:secret[,id:secret…]`: the keys the API signs requests to the workflows with and the worker
    * checks them with (the first signs). `npm start` generates one under DATA_DIR when unset.
    */
-  REQUEST_SIGNING_KEYS: optionalText.superRefine((v, ctx) => {
-    if (v === undefined) return;
-    try {
-      parseSigningKeys(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    }
-  }),
+  REQUEST_SIGNING_KEYS: keyList(parseSigningKeys),
+  /**
+   * `id:base64key[,id:base64key…]`: the AES-256 keys that encrypt every payload sent to Temporal
+   * (the first encrypts; all decrypt). `npm start` generates one under DATA_DIR when unset.
+   */
+  TEMPORAL_PAYLOAD_KEYS: keyList(parsePayloadKeys),
   AUTH_JWT_AUDIENCE: optionalText,
   WORKING_DAY_DURATION: optionalText.refine(
     (v) => v === undefined || parseDuration(v) !== undefined,
@@ -95,6 +106,8 @@ export interface Config {
   auth: { secret: string; issuer?: string; audience?: string };
   /** Unset only in embedded mode before `npm start` has loaded the keys it keeps under DATA_DIR. */
   signingKeys?: SigningKeys;
+  /** As `signingKeys`. */
+  payloadKeys?: PayloadKeys;
   policy: ReviewPolicy;
   timeModel: TimeModel;
   decisionTimeoutMs: number;
@@ -108,6 +121,12 @@ export interface Config {
 export function signingKeysOf(config: Config): SigningKeys {
   if (!config.signingKeys) throw new ConfigError('invalid configuration:\n  REQUEST_SIGNING_KEYS: required');
   return config.signingKeys;
+}
+
+/** The payload keys, as {@link signingKeysOf}. */
+export function payloadKeysOf(config: Config): PayloadKeys {
+  if (!config.payloadKeys) throw new ConfigError('invalid configuration:\n  TEMPORAL_PAYLOAD_KEYS: required');
+  return config.payloadKeys;
 }
 
 export class ConfigError extends Error {
@@ -137,8 +156,14 @@ export function loadConfig(
   if (mode !== 'embedded') {
     const required =
       mode === 'worker'
-        ? (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'REQUEST_SIGNING_KEYS'] as const)
-        : (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'AUTH_JWT_SECRET', 'REQUEST_SIGNING_KEYS'] as const);
+        ? (['TEMPORAL_ADDRESS', 'MONGODB_URI', 'REQUEST_SIGNING_KEYS', 'TEMPORAL_PAYLOAD_KEYS'] as const)
+        : ([
+            'TEMPORAL_ADDRESS',
+            'MONGODB_URI',
+            'AUTH_JWT_SECRET',
+            'REQUEST_SIGNING_KEYS',
+            'TEMPORAL_PAYLOAD_KEYS',
+          ] as const);
     const missing = required.filter((k) => env[k] === undefined);
     if (missing.length > 0)
       throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
@@ -158,6 +183,7 @@ export function loadConfig(
       audience: env.AUTH_JWT_AUDIENCE,
     },
     ...(env.REQUEST_SIGNING_KEYS !== undefined && { signingKeys: parseSigningKeys(env.REQUEST_SIGNING_KEYS) }),
+    ...(env.TEMPORAL_PAYLOAD_KEYS !== undefined && { payloadKeys: parsePayloadKeys(env.TEMPORAL_PAYLOAD_KEYS) }),
     policy: {
       reviewWorkingDays: env.REVIEW_WORKING_DAYS,
       consultationWorkingDays: env.CONSULTATION_WORKING_DAYS,

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { createModels, ensureIndexes, type Models } from '../store/models';
 import { migrateRelease1Mirrors } from './migrate-release1';
+import type { PayloadKeys } from './payload-codec';
 import { connectClient, ensureSearchAttributes } from './temporal';
 
 /** One Mongoose connection per process (tests: per suite), failing fast when the server is absent. */
@@ -25,13 +26,14 @@ export async function openConnections(servers: {
   temporalAddress: string;
   mongodbUri: string;
   namespace: string;
+  payloadKeys: PayloadKeys;
 }): Promise<Connections> {
   const mongo = await connectMongo(servers.mongodbUri);
   const models = createModels(mongo);
   await ensureIndexes(models);
   const migrated = await migrateRelease1Mirrors(models);
   if (migrated > 0) console.warn(`store: ${migrated} reviews of release 1 rewritten as logs and projections`);
-  const client = await connectClient(servers.temporalAddress, servers.namespace);
+  const client = await connectClient(servers.temporalAddress, servers.namespace, servers.payloadKeys);
   // Starting a review sets these search attributes; a fresh namespace does not know them yet.
   await ensureSearchAttributes(client, servers.namespace);
   return {

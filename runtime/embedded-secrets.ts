@@ -11,6 +11,8 @@ import { z } from 'zod';
 const secretsSchema = z.object({
   /** `id:secret`, as REQUEST_SIGNING_KEYS is written. */
   requestSigningKeys: z.string().min(1),
+  /** `id:base64key`, as TEMPORAL_PAYLOAD_KEYS is written. */
+  temporalPayloadKeys: z.string().min(1),
 });
 
 export type EmbeddedSecrets = z.infer<typeof secretsSchema>;
@@ -24,10 +26,20 @@ export async function embeddedSecrets(dataDir: string): Promise<EmbeddedSecrets>
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  if (text !== undefined) return secretsSchema.parse(JSON.parse(text));
-  const secrets: EmbeddedSecrets = {
+  const generated: EmbeddedSecrets = {
     requestSigningKeys: `embedded-1:${randomBytes(32).toString('base64url')}`,
+    temporalPayloadKeys: `embedded-1:${randomBytes(32).toString('base64')}`,
   };
+  if (text !== undefined) {
+    const kept = JSON.parse(text) as Partial<EmbeddedSecrets>;
+    const complete = secretsSchema.parse({ ...generated, ...kept });
+    // A file from before a secret existed gets the new one added; the ones it has are kept.
+    if (Object.keys(complete).some((k) => !(k in kept))) {
+      await writeFile(file, `${JSON.stringify(complete, null, 2)}\n`, { mode: 0o600 });
+    }
+    return complete;
+  }
+  const secrets = generated;
   // `wx`: if another process created it meanwhile, fail rather than overwrite its keys.
   await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   return secrets;

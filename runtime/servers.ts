@@ -42,6 +42,8 @@ export interface TemporalServerOptions {
   /** SQLite file that keeps workflows across restarts; in memory when omitted. */
   dbFilename?: string;
   namespace?: string;
+  /** Where the Web UI asks to decode encrypted payloads (the API's `/codec`). */
+  uiCodecEndpoint?: string;
 }
 
 export interface TemporalServer {
@@ -55,6 +57,7 @@ export interface TemporalServer {
 /** Starts a Temporal dev server and resolves once its frontend accepts connections. */
 export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServer> {
   const { binaryPath, ip = '127.0.0.1', port, ui = false, uiPort, dbFilename, namespace = 'default' } = options;
+  const codec = options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : [];
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: binaryPath },
@@ -66,7 +69,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       namespace,
       log: { format: 'pretty', level: 'warn' },
       // WAL keeps the SQLite file consistent when the process is killed and lets readers run alongside the writer.
-      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', ...codec],
     },
   });
   const address = env.address;

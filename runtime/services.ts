@@ -6,8 +6,9 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { makeReadiness, startApi } from '../api/server';
 import type { Models } from '../store/models';
 import { createReviewWorker } from '../worker/worker';
-import { signingKeysOf, type Config } from './config';
+import { payloadKeysOf, signingKeysOf, type Config } from './config';
 import { openConnections } from './connections';
+import { EncryptionCodec } from './payload-codec';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -30,6 +31,7 @@ export async function startWorker(
     taskQueue: config.temporal.taskQueue,
     models,
     signingKeys: signingKeysOf(config),
+    payloadKeys: payloadKeysOf(config),
     workflowBundlePath,
   });
   const running = worker.run();
@@ -52,12 +54,27 @@ export async function startWorker(
 export async function runServices(
   config: Config,
   servers: { temporalAddress: string; mongodbUri: string },
+  /** The Temporal UI's origin, when it runs: the API serves it the codec endpoint. */
+  temporalUiOrigin?: string,
 ): Promise<{ apiUrl: string; stop(): Promise<void> }> {
-  const connections = await openConnections({ ...servers, namespace: config.temporal.namespace });
+  const connections = await openConnections({
+    ...servers,
+    namespace: config.temporal.namespace,
+    payloadKeys: payloadKeysOf(config),
+  });
   const { mongo, models, client } = connections;
   const worker = await startWorker(config, servers.temporalAddress, models);
   const api = await startApi(
-    { config, models, temporal: client, signingKeys: signingKeysOf(config), readiness: makeReadiness(mongo, client) },
+    {
+      config,
+      models,
+      temporal: client,
+      signingKeys: signingKeysOf(config),
+      readiness: makeReadiness(mongo, client),
+      ...(temporalUiOrigin && {
+        codec: { codec: new EncryptionCodec(payloadKeysOf(config)), allowedOrigins: [temporalUiOrigin] },
+      }),
+    },
     config.port,
   );
   return {

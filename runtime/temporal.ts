@@ -4,10 +4,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../domain/messages';
+import { encryptingDataConverter, type PayloadKeys } from './payload-codec';
 
-export async function connectClient(address: string, namespace: string): Promise<Client> {
+/** A client whose payloads are encrypted (runtime/payload-codec.ts). */
+export async function connectClient(address: string, namespace: string, payloadKeys: PayloadKeys): Promise<Client> {
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter: encryptingDataConverter(payloadKeys) });
 }
 
 /**

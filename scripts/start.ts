@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../runtime/config';
 import { embeddedSecrets } from '../runtime/embedded-secrets';
+import { parsePayloadKeys } from '../runtime/payload-codec';
 import { parseSigningKeys } from '../runtime/signing';
 import { startEmbeddedStore } from '../runtime/embedded-store';
 import { importRelease1Store } from '../runtime/import-release1-store';
@@ -66,8 +67,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   await mkdir(dataDir, { recursive: true });
-  if (!config.signingKeys) {
-    config.signingKeys = parseSigningKeys((await embeddedSecrets(dataDir)).requestSigningKeys);
+  if (!config.signingKeys || !config.payloadKeys) {
+    const secrets = await embeddedSecrets(dataDir);
+    config.signingKeys ??= parseSigningKeys(secrets.requestSigningKeys);
+    config.payloadKeys ??= parsePayloadKeys(secrets.temporalPayloadKeys);
   }
 
   const needTemporal = config.temporal.address === undefined;
@@ -85,6 +88,8 @@ async function main(): Promise<void> {
       uiPort: env.EMBEDDED_TEMPORAL_UI_PORT || (await freePort()),
       dbFilename: path.join(dataDir, 'temporal.sqlite'),
       namespace: config.temporal.namespace,
+      // The UI shows encrypted payloads through the API's codec endpoint (loopback only).
+      ...(config.port !== 0 && { uiCodecEndpoint: `http://127.0.0.1:${config.port}/codec` }),
     });
     stack.push({ name: 'the Temporal server', stop: () => temporal.stop() });
     temporalAddress = temporal.address;
@@ -106,7 +111,7 @@ async function main(): Promise<void> {
   }
   if (stopping) return shutdown();
 
-  const services = await runServices(config, { temporalAddress, mongodbUri });
+  const services = await runServices(config, { temporalAddress, mongodbUri }, temporalUi);
   stack.push({ name: 'the worker and the API', stop: () => services.stop() });
   if (stopping) return shutdown();
 

@@ -9,16 +9,20 @@ import { envSchema, loadConfig } from '../runtime/config';
 
 interface ComposeService {
   environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: string[];
+  networks?: string[];
 }
 
 const compose = parse(readFileSync(path.join(__dirname, '..', 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, ComposeService>;
+  networks: Record<string, { internal?: boolean } | null>;
 };
 
 /** What the operator exports before `docker compose up`; stands in for `${VAR...}` interpolation. */
 const HOST_ENV: Record<string, string> = {
   AUTH_JWT_SECRET: 'x'.repeat(32),
   REQUEST_SIGNING_KEYS: `k1:${'y'.repeat(32)}`,
+  TEMPORAL_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 /** Resolves `${VAR}`, `${VAR:-default}` and `${VAR:?message}` the way Compose does. */
@@ -74,5 +78,15 @@ describe('docker-compose.yml', () => {
     const raw = compose.services.api.environment as Record<string, string>;
 
     expect(raw.AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:\?.+\}$/);
+  });
+
+  it('when the stack runs, only the API is published; Temporal and the stores sit on an internal network, the UI on loopback', () => {
+    const published = Object.entries(compose.services).filter(([, service]) => (service.ports ?? []).length > 0);
+    expect(published.map(([name]) => name).sort()).toEqual(['api', 'temporal-ui']);
+    expect(compose.services['temporal-ui'].ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(compose.networks.backend?.internal).toBe(true);
+    for (const name of ['temporal', 'postgresql', 'mongodb', 'worker']) {
+      expect(compose.services[name].networks).toEqual(['backend']);
+    }
   });
 });

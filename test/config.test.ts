@@ -28,13 +28,20 @@ describe('configuration', () => {
 
   test('when the API runs as a component, the servers and a real secret are required', () => {
     expect(() => loadConfig({}, 'component')).toThrow(
-      /TEMPORAL_ADDRESS: required[\s\S]*MONGODB_URI: required[\s\S]*AUTH_JWT_SECRET: required[\s\S]*REQUEST_SIGNING_KEYS: required/,
+      /TEMPORAL_ADDRESS: required[\s\S]*MONGODB_URI: required[\s\S]*AUTH_JWT_SECRET: required[\s\S]*REQUEST_SIGNING_KEYS: required[\s\S]*TEMPORAL_PAYLOAD_KEYS: required/,
     );
-    const servers = { TEMPORAL_ADDRESS: 'localhost:7233', MONGODB_URI: 'mongodb://localhost' };
+    const servers = {
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      MONGODB_URI: 'mongodb://localhost',
+      TEMPORAL_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    };
     expect(() => loadConfig(servers, 'worker')).toThrow(/REQUEST_SIGNING_KEYS: required/);
     expect(() => loadConfig({ ...servers, REQUEST_SIGNING_KEYS: `k1:${'s'.repeat(32)}` }, 'worker')).not.toThrow();
     expect(() => loadConfig({ ...servers, REQUEST_SIGNING_KEYS: 'k1:short' }, 'worker')).toThrow(
       /REQUEST_SIGNING_KEYS: key k1 must be at least 32 bytes/,
+    );
+    expect(() => loadConfig({ ...servers, TEMPORAL_PAYLOAD_KEYS: 'k1:c2hvcnQ=' }, 'worker')).toThrow(
+      /TEMPORAL_PAYLOAD_KEYS: key k1 must be 32 bytes/,
     );
   });
 

@@ -15,7 +15,7 @@ import type { Connection } from 'mongoose';
 import { createApp } from '../api/app';
 import { makeReadiness } from '../api/server';
 import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/model';
-import { loadConfig, signingKeysOf, type Config } from '../runtime/config';
+import { loadConfig, payloadKeysOf, signingKeysOf, type Config } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { startWorker, type WorkerHandle } from '../runtime/services';
 import { reviewFromDoc } from '../api/views';
@@ -55,6 +55,8 @@ export interface Harness {
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 export const TEST_SIGNING_KEYS = 'test-1:test-request-signing-key-at-least-32-bytes';
+/** The key the saved replay histories were encrypted with (test/fixtures/histories). */
+export const TEST_PAYLOAD_KEYS = 'test-1:dGVzdC1wYXlsb2FkLWtleS0zMi1ieXRlcy1sb25nISE=';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -81,6 +83,7 @@ export async function startHarness(
       TEMPORAL_TASK_QUEUE: `test-${database}`,
       RATE_LIMIT_PER_MINUTE: '100000',
       REQUEST_SIGNING_KEYS: TEST_SIGNING_KEYS,
+      TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       ...env,
     },
     'component',
@@ -89,6 +92,7 @@ export async function startHarness(
     temporalAddress,
     mongodbUri: config.mongodbUri as string,
     namespace: config.temporal.namespace,
+    payloadKeys: payloadKeysOf(config),
   });
   const { mongo, models, client } = connections;
   const newWorker = () => startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);

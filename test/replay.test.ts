@@ -10,6 +10,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { encryptingDataConverter, parsePayloadKeys } from '../runtime/payload-codec';
+import { TEST_PAYLOAD_KEYS } from './harness';
 
 const dir = join(__dirname, 'fixtures', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
@@ -26,7 +28,9 @@ test('when the saved review histories are replayed, none is non-deterministic', 
     : { workflowsPath: require.resolve('../workflows') };
   const failures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories(source, histories)) {
+  // The histories recorded since payloads are encrypted need the key they were written with.
+  const dataConverter = encryptingDataConverter(parsePayloadKeys(TEST_PAYLOAD_KEYS));
+  for await (const result of Worker.runReplayHistories({ ...source, dataConverter }, histories)) {
     replayed++;
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }

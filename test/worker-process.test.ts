@@ -9,8 +9,9 @@ import path from 'node:path';
 import { DEFAULT_POLICY } from '../domain/clock';
 import { REVIEW_WORKFLOW_TYPE, reviewWorkflowId, type ReviewInput } from '../domain/messages';
 import { openConnections, type Connections } from '../runtime/connections';
+import { parsePayloadKeys } from '../runtime/payload-codec';
 import { parseSigningKeys, signRequest } from '../runtime/signing';
-import { TEST_SIGNING_KEYS, eventually } from './harness';
+import { TEST_PAYLOAD_KEYS, TEST_SIGNING_KEYS, eventually } from './harness';
 
 let connections: Connections;
 const database = `w_${randomUUID().slice(0, 8)}`;
@@ -21,6 +22,7 @@ beforeAll(async () => {
     temporalAddress: process.env.TEST_TEMPORAL_ADDRESS as string,
     mongodbUri: `${process.env.TEST_MONGODB_URI as string}/${database}`,
     namespace: 'default',
+    payloadKeys: parsePayloadKeys(TEST_PAYLOAD_KEYS),
   });
 });
 afterAll(async () => {
@@ -39,6 +41,7 @@ test('when the worker process runs, it serves reviews until SIGTERM and then exi
       TEMPORAL_TASK_QUEUE: taskQueue,
       WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
       REQUEST_SIGNING_KEYS: TEST_SIGNING_KEYS,
+      TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

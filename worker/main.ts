@@ -2,7 +2,7 @@
  * `npm run worker`: a review worker against external servers (TEMPORAL_ADDRESS, MONGODB_URI).
  * Stateless: run as many as the load needs.
  */
-import { ConfigError, loadConfig } from '../runtime/config';
+import { ConfigError, loadConfig, payloadKeysOf } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { startWorker } from '../runtime/services';
 
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     temporalAddress: address,
     mongodbUri: config.mongodbUri as string,
     namespace: config.temporal.namespace,
+    payloadKeys: payloadKeysOf(config),
   });
   const worker = await startWorker(config, address, connections.models, config.env.WORKFLOW_BUNDLE_PATH);
   console.log(`worker polling task queue ${config.temporal.taskQueue} on ${address}`);

@@ -3,6 +3,7 @@
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { encryptingDataConverter, type PayloadKeys } from '../runtime/payload-codec';
 import type { SigningKeys } from '../runtime/signing';
 import type { Models } from '../store/models';
 
@@ -13,6 +14,8 @@ export interface ReviewWorkerOptions {
   models: Models;
   /** What the recording activity checks the API's signatures with. */
   signingKeys: SigningKeys;
+  /** What payloads to and from Temporal are encrypted with. */
+  payloadKeys: PayloadKeys;
   /** A prebuilt workflow bundle (production, tests); without it the worker bundles `workflows/`. */
   workflowBundlePath?: string;
 }
@@ -26,6 +29,7 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ models: options.models, signingKeys: options.signingKeys }),
+    dataConverter: encryptingDataConverter(options.payloadKeys),
     shutdownGraceTime: '10 seconds',
     ...workflows,
   });
