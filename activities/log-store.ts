@@ -107,14 +107,8 @@ export async function writeProjection(
     // Lists read month by month back to the oldest review's month.
     await models.StoreMeta.updateOne({ _id: 'firstMonth' }, { $min: { month: doc.month } }, { upsert: true });
   }
-  if (review.status !== 'in_review') {
-    // Frees the document for a new review: its claim goes, its status follows; a no-op once done.
-    await models.ReviewClaim.deleteOne({ _id: review.documentId, reviewId });
-    await models.Document.updateOne(
-      { _id: review.documentId, activeReviewId: reviewId },
-      { $set: { activeReviewId: null, status: review.status } },
-    );
-  }
+  // Frees the document for a new review; a no-op once done.
+  if (review.status !== 'in_review') await models.ReviewClaim.deleteOne({ _id: review.documentId, reviewId });
 }
 
 /**

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'idempotency_mismatch'
+  | 'request_header_fields_too_large'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';
@@ -33,7 +35,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  idempotency_mismatch: 422,
   rate_limited: 429,
+  request_header_fields_too_large: 431,
   internal: 500,
   unavailable: 503,
 };
@@ -72,6 +76,13 @@ export class ApiError extends Error {
 
   static invalid(path: string, message: string): ApiError {
     return new ApiError('validation_failed', message, [{ path, message }]);
+  }
+
+  /** The contract's error body. */
+  toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details !== undefined && { details: this.details }) },
+    };
   }
 }
 
@@ -180,13 +191,7 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) return;
   if (error.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
   if (error.code === 'unavailable') res.setHeader('Retry-After', '1');
-  res.status(error.status).json({
-    error: {
-      code: error.code,
-      message: error.message,
-      ...(error.details !== undefined ? { details: error.details } : {}),
-    },
-  });
+  res.status(error.status).json(error.toBody());
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

@@ -5,7 +5,16 @@
  */
 import type { Actor, HistoryEntry, TaskRecord } from '../domain/model';
 import { historyEntry, type NewEvent } from '../domain/review-log';
-import { taskFromDoc, type DocumentDoc, type EventDoc, type ReviewDoc, type TaskDoc } from '../store/models';
+import {
+  taskFromDoc,
+  type DocumentDoc,
+  type EventDoc,
+  type ReviewDoc,
+  type TaskDoc,
+  type VersionDoc,
+} from '../store/models';
+
+export type VersionSummary = Pick<VersionDoc, '_id' | 'version' | 'title' | 'docType' | 'summary' | 'createdAt'>;
 import { canSeeDocument, canSeeReview } from './access';
 import type { ApiDeps } from './deps';
 import { ApiError } from './errors';
@@ -21,6 +30,23 @@ export async function documentFor(
   const reviews = await deps.models.Review.find({ documentId: id }).lean<ReviewDoc[]>();
   if (!canSeeDocument(actor, doc, reviews)) throw ApiError.notFound('document');
   return { doc, reviews };
+}
+
+/** The versions of a document, oldest first (without their text): the document's own history. */
+export async function versionsOf(deps: ApiDeps, documentId: string): Promise<VersionSummary[]> {
+  const versions = await deps.models.Version.find(
+    { documentId },
+    { version: 1, title: 1, docType: 1, summary: 1, createdAt: 1 },
+  ).lean<VersionSummary[]>();
+  return versions.sort((a, b) => a.version - b.version);
+}
+
+/** The newest version of a document: the one a review is submitted with. */
+export async function latestVersion(deps: ApiDeps, documentId: string): Promise<VersionSummary> {
+  const versions = await versionsOf(deps, documentId);
+  const latest = versions[versions.length - 1];
+  if (!latest) throw ApiError.notFound('document');
+  return latest;
 }
 
 /** The review `id` if `actor` may see it. */

@@ -14,7 +14,7 @@ import {
 } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { Config } from '../runtime/config';
-import type { CommentDoc, DocumentDoc, VersionDoc } from '../store/models';
+import type { CommentDoc, VersionDoc } from '../store/models';
 
 const REGION_ZH: Record<Region, string> = { beijing: '北京市', tianjin: '天津市', hebei: '河北省' };
 const ROLE_ZH: Record<string, string> = {
@@ -122,12 +122,11 @@ function defaultOpinionText(state: ReviewProjection, conclusion: Conclusion | un
 export function buildOpinion(input: {
   state: ReviewProjection;
   history: HistoryEntry[];
-  doc: DocumentDoc | null;
   version: VersionDoc | null;
   comments: CommentDoc[];
   config: Pick<Config, 'timeModel'>;
 }): Opinion {
-  const { state, history, doc, version, comments, config } = input;
+  const { state, history, version, comments, config } = input;
   const closedAt = state.closedAt ?? state.outcome?.at;
   const clock = clockView(state.clock, closedAt ? new Date(closedAt) : new Date(), config.timeModel);
   const conclusion = state.outcome?.conclusion;
@@ -136,10 +135,11 @@ export function buildOpinion(input: {
     title: '合法性审核意见书',
     document: {
       id: state.documentId,
-      title: doc?.title ?? version?.title ?? '',
+      // As reviewed: the reviewed version's title and type, whatever the document is called later.
+      title: version?.title ?? '',
       org: state.org,
       region: state.originRegion,
-      ...(doc?.docType ? { docType: doc.docType } : {}),
+      ...(version?.docType ? { docType: version.docType } : {}),
     },
     version: { number: state.version, ...(version?.title ? { title: version.title } : {}) },
     status: state.status as 'approved' | 'rejected',

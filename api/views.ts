@@ -4,6 +4,7 @@
  */
 import { clockView } from '../domain/clock';
 import type { HistoryEntry, TaskRecord } from '../domain/model';
+import type { VersionSummary } from './lookup';
 import type { ReviewProjection } from '../domain/projection';
 import type { Config } from '../runtime/config';
 import {
@@ -21,23 +22,38 @@ import {
 const iso = (d: Date | string | undefined | null): string | undefined =>
   d === undefined || d === null ? undefined : new Date(d).toISOString();
 
-export function documentView(doc: DocumentDoc) {
+/**
+ * A document as the API shows it: its title, type, summary and current version are those of its
+ * newest version, its status that of its newest review, so nothing about it is written twice.
+ */
+export function documentView(
+  doc: DocumentDoc,
+  versions: VersionSummary[],
+  reviews: Pick<ReviewDoc, '_id' | 'status'>[],
+) {
+  const latest = versions[versions.length - 1];
+  const newestReview = [...reviews].sort((a, b) => reviewNumber(a._id) - reviewNumber(b._id)).pop();
   return {
     id: doc._id,
-    title: doc.title,
-    docType: doc.docType,
-    summary: doc.summary,
+    title: latest?.title,
+    docType: latest?.docType,
+    summary: latest?.summary,
     region: doc.region,
     org: doc.org,
-    status: doc.status,
-    currentVersion: doc.currentVersion,
-    versions: doc.versions.map((v) => ({ version: v.version, createdAt: iso(v.createdAt) })),
-    activeReviewId: doc.activeReviewId ?? null,
-    reviewCount: doc.reviewCount ?? 0,
+    status: newestReview?.status ?? 'draft',
+    currentVersion: latest?.version,
+    versions: versions.map((v) => ({ version: v.version, createdAt: iso(v.createdAt) })),
+    activeReviewId: newestReview?.status === 'in_review' ? newestReview._id : null,
+    reviewCount: reviews.length,
     createdBy: doc.createdBy,
     createdAt: iso(doc.createdAt),
-    updatedAt: iso(doc.updatedAt),
+    updatedAt: iso(latest?.createdAt ?? doc.createdAt),
   };
+}
+
+/** Review ids end in `:<n>`, the n-th review of the document. */
+function reviewNumber(reviewId: string): number {
+  return Number(reviewId.slice(reviewId.lastIndexOf(':') + 1));
 }
 
 export function versionView(v: VersionDoc) {

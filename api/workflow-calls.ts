@@ -92,20 +92,24 @@ export function decideTask(
   );
 }
 
+/** Withdraws the review; `idempotencyKey`, as for {@link decideTask}. */
 export function withdrawReview(
   deps: ApiDeps,
   review: Pick<ReviewDoc, '_id' | 'engine'>,
   actor: Actor,
   reason: string | undefined,
   requestId: string,
+  idempotencyKey?: string,
 ): Promise<StageRef> {
   const handle = deps.temporal.workflow.getHandle(review._id);
   const body = { actor, ...(reason && { reason }) };
+  const updateId = idempotencyKey && `withdraw:${review._id}:${actor.sub}:${idempotencyKey}`;
   return awaitWorkflow(deps, () =>
     review.engine === 'legacy'
-      ? handle.executeUpdate(legacyWithdrawUpdate, { args: [body] })
+      ? handle.executeUpdate(legacyWithdrawUpdate, { args: [body], ...(updateId && { updateId }) })
       : handle.executeUpdate(withdrawUpdate, {
           args: [signRequest(deps.signingKeys, 'withdraw', review._id, body, requestId)],
+          ...(updateId && { updateId }),
         }),
   );
 }

@@ -25,27 +25,22 @@ import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 
 export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 export interface Article {
   number: string;
   text: string;
 }
 
+/**
+ * A document: who owns it. Everything else about it is derived (api/views.ts `documentView`): its
+ * title and current version from its versions, its status from its reviews, so no field is ever
+ * updated in place (and no concurrent writer can lose another's update).
+ */
 export interface DocumentDoc {
   _id: string;
-  title: string;
-  docType?: string;
-  summary?: string;
   region: Region;
   org: string;
   createdBy: { sub: string; name?: string };
-  status: DocumentStatus;
-  currentVersion: number;
-  versions: { version: number; createdAt: Date }[];
-  /** The review under way, if any: at most one per document. */
-  activeReviewId: string | null;
-  reviewCount: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -103,6 +98,22 @@ export type NotificationDoc = Omit<NotificationRecord, 'id' | 'createdAt'> & {
   month: string;
 };
 
+/** A request made with an `Idempotency-Key` (api/once.ts): its body's hash and, once known, its answer. */
+export interface IdempotentRequestDoc {
+  _id: string;
+  bodyHash: string;
+  createdAt: Date;
+  answer?: { status: number; body: unknown };
+}
+
+/** A decision on its way to the workflow (api/once.ts): at most one per task, by its `_id`. */
+export interface DecisionLockDoc {
+  _id: string;
+  holder: string;
+  idempotent?: string;
+  at: Date;
+}
+
 /** The review counts of a month whose reviews have all closed (api/stats.ts), kept once computed. */
 export interface StatsMonthDoc {
   _id: string;
@@ -120,19 +131,12 @@ const actorRef = { sub: String, name: String, region: String, role: String };
 const documentSchema = new Schema<DocumentDoc>(
   {
     _id: String,
-    title: { type: String, required: true },
-    docType: String,
-    summary: String,
     region: { type: String, enum: REGIONS, required: true },
     org: { type: String, required: true },
     createdBy: { sub: String, name: String },
-    status: { type: String, enum: DOCUMENT_STATUSES, required: true },
-    currentVersion: { type: Number, required: true },
-    versions: [{ _id: false, version: Number, createdAt: Date }],
-    activeReviewId: { type: String, default: null },
-    reviewCount: { type: Number, default: 0 },
   },
-  { timestamps: true, versionKey: false },
+  // Release-1 documents also hold title, status and version fields, no longer read.
+  { timestamps: true, versionKey: false, strict: false },
 );
 documentSchema.index({ region: 1, org: 1, createdAt: -1 });
 
@@ -271,6 +275,19 @@ const eventSchema = new Schema<EventDoc>(
 eventSchema.index({ reviewId: 1, seq: 1 });
 
 const storeMetaSchema = new Schema<StoreMetaDoc>({ _id: String, month: String }, { versionKey: false });
+const idempotentRequestSchema = new Schema<IdempotentRequestDoc>(
+  {
+    _id: String,
+    bodyHash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    answer: Schema.Types.Mixed,
+  },
+  { versionKey: false },
+);
+const decisionLockSchema = new Schema<DecisionLockDoc>(
+  { _id: String, holder: { type: String, required: true }, idempotent: String, at: { type: Date, required: true } },
+  { versionKey: false },
+);
 const statsMonthSchema = new Schema<StatsMonthDoc>(
   { _id: String, counts: { type: Schema.Types.Mixed, required: true } },
   { versionKey: false },
@@ -296,6 +313,8 @@ export interface Models {
   ReviewClaim: Model<ReviewClaimDoc>;
   StoreMeta: Model<StoreMetaDoc>;
   StatsMonth: Model<StatsMonthDoc>;
+  IdempotentRequest: Model<IdempotentRequestDoc>;
+  DecisionLock: Model<DecisionLockDoc>;
 }
 
 /** Binds the models to one connection (tests give each suite its own database). */
@@ -311,6 +330,8 @@ export function createModels(connection: Connection): Models {
     ReviewClaim: connection.model('ReviewClaim', reviewClaimSchema, 'reviewClaims'),
     StoreMeta: connection.model('StoreMeta', storeMetaSchema, 'storeMeta'),
     StatsMonth: connection.model('StatsMonth', statsMonthSchema, 'statsMonths'),
+    IdempotentRequest: connection.model('IdempotentRequest', idempotentRequestSchema, 'idempotentRequests'),
+    DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
   };
 }
 

@@ -8,7 +8,7 @@ import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../acces
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
-import { documentFor } from '../lookup';
+import { documentFor, latestVersion, versionsOf } from '../lookup';
 import { documentBodySchema, listCommentsQuerySchema, startReviewBodySchema, type DocumentBody } from '../schemas';
 import { commentView, documentView, versionView } from '../views';
 import { startReview } from '../workflow-calls';
@@ -37,16 +37,12 @@ function personOf(actor: Actor): { sub: string; name?: string } {
   return { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) };
 }
 
-/** The document as stored now, after a concurrent change lost us a race. */
-async function reloadDocument(deps: ApiDeps, id: string): Promise<DocumentDoc> {
-  const doc = await deps.models.Document.findById(id).lean<DocumentDoc>();
-  if (!doc) throw ApiError.notFound('document');
-  return doc;
-}
-
 function requireOwner(actor: Actor, doc: DocumentDoc, what: string): void {
   if (!ownsAsDrafter(actor, doc)) throw ApiError.forbidden(`only a drafter of ${doc.org} may ${what}`);
 }
+
+/** How many times a revision counts again after a concurrent one took its number. */
+const MAX_VERSION_RACE = 100;
 
 export function documentRoutes(deps: ApiDeps): RouteSpec[] {
   const { models, config } = deps;
@@ -68,23 +64,18 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         const id = randomUUID();
         const at = now();
         // The version goes in first, so a document never announces a version that is not there.
-        await models.Version.create(versionRecord(id, 1, body, actor, at));
+        const version = await models.Version.create(versionRecord(id, 1, body, actor, at));
         try {
           const created = await models.Document.create({
             _id: id,
-            title: body.title,
-            docType: body.docType,
-            summary: body.summary,
             region: actor.region,
             org,
             createdBy: personOf(actor),
-            status: 'draft',
-            currentVersion: 1,
-            versions: [{ version: 1, createdAt: at }],
-            activeReviewId: null,
-            reviewCount: 0,
           });
-          res.status(201).location(`/v1/documents/${id}`).json(documentView(created.toObject()));
+          res
+            .status(201)
+            .location(`/v1/documents/${id}`)
+            .json(documentView(created.toObject(), [version.toObject()], []));
         } catch (err) {
           await models.Version.deleteOne({ _id: versionId(id, 1) }).catch(() => undefined);
           throw err;
@@ -100,8 +91,8 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the document', schema: 'Document' }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const { doc } = await documentFor(deps, actor, params.id);
-        res.json(documentView(doc));
+        const { doc, reviews } = await documentFor(deps, actor, params.id);
+        res.json(documentView(doc, await versionsOf(deps, doc._id), reviews));
       },
     }),
 
@@ -116,40 +107,22 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       handler: async ({ actor, params, body, res }) => {
         const { doc } = await documentFor(deps, actor, params.id);
         requireOwner(actor, doc, 'revise this document');
-        let current = doc;
-        // Optimistic: claim version n+1 by inserting it, then move the document on only if nobody else did.
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const next = current.currentVersion + 1;
+        // Number n+1 is taken by inserting version n+1 under its unique key: of concurrent
+        // revisions each gets its own number, and none is lost or written twice.
+        for (let attempt = 0; attempt < MAX_VERSION_RACE; attempt++) {
+          const next = (await latestVersion(deps, doc._id)).version + 1;
           const at = now();
           try {
             await models.Version.create(versionRecord(doc._id, next, body, actor, at));
           } catch (err) {
             if ((err as { code?: unknown }).code !== 11000) throw err;
-            current = await reloadDocument(deps, doc._id);
-            continue;
+            continue; // another revision took that number: count again
           }
-          const updated = await models.Document.findOneAndUpdate(
-            { _id: doc._id, currentVersion: current.currentVersion },
-            {
-              $inc: { currentVersion: 1 },
-              $push: { versions: { version: next, createdAt: at } },
-              $set: {
-                title: body.title,
-                ...(body.docType !== undefined ? { docType: body.docType } : {}),
-                ...(body.summary !== undefined ? { summary: body.summary } : {}),
-              },
-            },
-            { new: true },
-          ).lean<DocumentDoc>();
-          if (updated) {
-            res
-              .status(201)
-              .location(`/v1/documents/${doc._id}/versions/${next}`)
-              .json({ id: doc._id, documentId: doc._id, version: next, createdAt: at.toISOString() });
-            return;
-          }
-          await models.Version.deleteOne({ _id: versionId(doc._id, next) });
-          current = await reloadDocument(deps, doc._id);
+          res
+            .status(201)
+            .location(`/v1/documents/${doc._id}/versions/${next}`)
+            .json({ id: doc._id, documentId: doc._id, version: next, createdAt: at.toISOString() });
+          return;
         }
         throw ApiError.conflict('the document changed concurrently; retry');
       },
@@ -164,9 +137,8 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [404],
       handler: async ({ actor, params, res }) => {
         const { doc } = await documentFor(deps, actor, params.id);
-        const n = Number(params.version);
-        if (!/^[1-9]\d{0,8}$/.test(params.version) || n > doc.currentVersion) throw ApiError.notFound('version');
-        const version = await models.Version.findById(versionId(doc._id, n)).lean<VersionDoc>();
+        if (!/^[1-9]\d{0,8}$/.test(params.version)) throw ApiError.notFound('version');
+        const version = await models.Version.findById(versionId(doc._id, Number(params.version))).lean<VersionDoc>();
         if (!version) throw ApiError.notFound('version');
         res.json(versionView(version));
       },
@@ -213,8 +185,9 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       handler: async ({ actor, params, body, requestId, res }) => {
         const { doc } = await documentFor(deps, actor, params.id);
         requireOwner(actor, doc, 'submit this document for review');
-        const version = await models.Version.findById(versionId(doc._id, doc.currentVersion)).lean<VersionDoc>();
-        if (!version) throw ApiError.conflict('the current version is still being written; retry');
+        const { version: current } = await latestVersion(deps, doc._id);
+        const version = await models.Version.findById(versionId(doc._id, current)).lean<VersionDoc>();
+        if (!version) throw ApiError.notFound('document');
         if (
           typeof version.materials?.draftingExplanation !== 'string' ||
           version.materials.draftingExplanation.trim() === ''
@@ -232,7 +205,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
           originRegion: doc.region,
           org: doc.org,
           drafter: personOf(actor),
-          version: doc.currentVersion,
+          version: current,
           articleNumbers: version.articles.map((a) => a.number),
           urgent: body.urgent ?? version.urgent ?? false,
           submittedAt: now().toISOString(),
@@ -282,10 +255,6 @@ async function claimDocument(deps: ApiDeps, doc: DocumentDoc): Promise<string> {
       if (claim) await models.ReviewClaim.deleteOne({ _id: doc._id, reviewId: claim.reviewId });
       continue;
     }
-    await models.Document.updateOne(
-      { _id: doc._id },
-      { $set: { activeReviewId: reviewId, status: 'in_review' }, $max: { reviewCount: previous + 1 } },
-    );
     return reviewId;
   }
   throw ApiError.conflict('a review is already active for this document');

@@ -1,6 +1,6 @@
 /** Reviews: their state, the supervisors' list, withdrawal, the opinion and the review log. */
 import { firstBrokenLink } from '../../runtime/log-chain';
-import type { CommentDoc, DocumentDoc, EventDoc, VersionDoc } from '../../store/models';
+import type { CommentDoc, EventDoc, VersionDoc } from '../../store/models';
 import { isSupervisor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -10,6 +10,7 @@ import { allOf, decodeCursor, newestFirst } from '../paging';
 import { buildOpinion, opinionHtml } from '../opinion';
 import { emptyQuerySchema, listEventsQuerySchema, listReviewsQuerySchema, withdrawBodySchema } from '../schemas';
 import { eventView, reviewFromDoc, reviewSummary, reviewView } from '../views';
+import { onceForKey, parseIdempotencyKey } from '../once';
 import { withdrawReview } from '../workflow-calls';
 import { versionId } from './documents';
 
@@ -77,14 +78,21 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/v1/reviews/:reviewId/withdraw',
       tag: 'reviews',
       summary: 'Withdraw a review (owning drafter); its open tasks are cancelled',
+      description:
+        'An optional `Idempotency-Key` header makes a retry safe: it gets the first answer. The same key with a ' +
+        'different body is 422 `idempotency_mismatch`.',
       body: withdrawBodySchema,
       responses: [{ status: 200, description: '{ reviewId, status, stage }' }],
-      errors: [400, 403, 404, 409],
-      handler: async ({ actor, params, body, requestId, res }) => {
+      errors: [400, 403, 404, 409, 422],
+      handler: async ({ actor, params, body, req, requestId, res }) => {
+        const key = parseIdempotencyKey(req.get('Idempotency-Key'));
         // Who may withdraw, and when, is the workflow validator's rule (ReviewMachine.checkWithdraw).
         const review = await reviewFor(deps, actor, params.reviewId);
-        const result = await withdrawReview(deps, review, actor, body.reason, requestId);
-        res.json({ reviewId: review._id, status: result.status, stage: result.stage });
+        const answer = await onceForKey(deps, { scope: `withdraw:${review._id}`, actor, key, body }, async () => {
+          const result = await withdrawReview(deps, review, actor, body.reason, requestId, key);
+          return { status: 200, body: { reviewId: review._id, status: result.status, stage: result.stage } };
+        });
+        res.status(answer.status).json(answer.body);
       },
     }),
 
@@ -101,13 +109,12 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         if (review.status !== 'approved' && review.status !== 'rejected') {
           throw ApiError.conflict(`the opinion exists once the review is approved or rejected; it is ${review.status}`);
         }
-        const [doc, version, comments, { history }] = await Promise.all([
-          models.Document.findById(review.documentId).lean<DocumentDoc>(),
+        const [version, comments, { history }] = await Promise.all([
           models.Version.findById(versionId(review.documentId, review.version)).lean<VersionDoc>(),
           models.Comment.find({ reviewId: review.reviewId }).sort({ createdAt: 1, _id: 1 }).lean<CommentDoc[]>(),
           reviewDetail(deps, review.reviewId),
         ]);
-        const opinion = buildOpinion({ state: review, history, doc, version, comments, config });
+        const opinion = buildOpinion({ state: review, history, version, comments, config });
         if (req.accepts(['json', 'html']) === 'html') {
           res.type('html').send(opinionHtml(opinion));
         } else {

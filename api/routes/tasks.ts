@@ -1,12 +1,12 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
 import type { CompleteTaskRequest } from '../../domain/messages';
-import type { DocumentDoc, ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
+import type { ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 
 import { route, type RouteSpec } from '../http';
-import { firstMonth } from '../lookup';
+import { firstMonth, latestVersion } from '../lookup';
 import { allOf, decodeCursor, newestFirst } from '../paging';
 import {
   completeTaskBodySchema,
@@ -17,6 +17,7 @@ import {
 import { computeStats } from '../stats';
 import { notificationView, taskView } from '../views';
 import { decideTask } from '../workflow-calls';
+import { onceForKey, oneDecisionAtATime, parseIdempotencyKey } from '../once';
 import { versionId } from './documents';
 
 export function taskRoutes(deps: ApiDeps): RouteSpec[] {
@@ -27,6 +28,16 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
     const task = await models.Task.findById(id).lean<TaskDoc>();
     if (!task || !canSeeTask(actor, task)) throw ApiError.notFound('task');
     return task;
+  };
+
+  /** The version a resubmission names (the current one by default) and its articles, for the workflow. */
+  const describeResubmission = async (task: TaskDoc, request: CompleteTaskRequest): Promise<void> => {
+    request.input.version ??= (await latestVersion(deps, task.documentId)).version;
+    const version = await models.Version.findById(versionId(task.documentId, request.input.version), {
+      articles: 1,
+    }).lean<Pick<VersionDoc, 'articles'>>();
+    // An unknown version is refused by the workflow, which names the field.
+    if (version) request.articleNumbers = version.articles.map((a) => a.number);
   };
 
   return [
@@ -84,34 +95,36 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       summary: 'Decide a task; answers once the workflow has accepted and stored the decision',
       description:
         'An optional `Idempotency-Key` header (1-128 characters of letters, digits, `-`, `_`, `.`, `:`) makes a retry safe: ' +
-        'repeating the request with the same key returns the first answer instead of a 409.',
+        'repeating the request with the same key returns the first answer instead of a 409; the same key with a ' +
+        'different body is 422 `idempotency_mismatch`. While a decision on the task is being recorded, another is 409.',
       body: completeTaskBodySchema,
       responses: [{ status: 200, description: '{ task, review: { status, stage } }' }],
-      errors: [400, 403, 404, 409],
+      errors: [400, 403, 404, 409, 422],
       handler: async ({ actor, params, body, req, requestId, res }) => {
-        const idempotencyKey = parseIdempotencyKey(req.get('Idempotency-Key'));
+        const key = parseIdempotencyKey(req.get('Idempotency-Key'));
         // Visibility is the API's concern (404); whether this caller may take this decision now is
         // decided once, by the workflow's validator (domain/rules.ts), which also sees retries.
         const task = await visibleTask(actor, params.taskId);
-        const review = await models.Review.findById(task.reviewId, { engine: 1 }).lean<
-          Pick<ReviewDoc, '_id' | 'engine'>
-        >();
-        if (!review) throw ApiError.notFound('task');
-
-        const request: CompleteTaskRequest = { taskId: task._id, actor, input: { ...body } };
-        if (body.decision === 'resubmit') {
-          // The workflow checks the next review's comments against the resubmitted version's articles.
-          const doc = await models.Document.findById(task.documentId, { currentVersion: 1 }).lean<
-            Pick<DocumentDoc, 'currentVersion'>
+        const scope = `complete:${task._id}`;
+        const answer = await onceForKey(deps, { scope, actor, key, body }, async (joining) => {
+          // Already decided, expired or cancelled: no need to ask the workflow (unless this is a
+          // retry joining the decision that closed it).
+          if (task.status !== 'open' && !joining) {
+            throw ApiError.conflict(`task ${task._id} is ${task.status}, not open`);
+          }
+          const review = await models.Review.findById(task.reviewId, { engine: 1 }).lean<
+            Pick<ReviewDoc, '_id' | 'engine'>
           >();
-          if (!doc) throw ApiError.notFound('document');
-          request.input.version = body.version ?? doc.currentVersion;
-          const version = await models.Version.findById(versionId(task.documentId, request.input.version), {
-            articles: 1,
-          }).lean<Pick<VersionDoc, 'articles'>>();
-          if (version) request.articleNumbers = version.articles.map((a) => a.number);
-        }
-        res.json(await decideTask(deps, review, request, requestId, idempotencyKey));
+          if (!review) throw ApiError.notFound('task');
+          const request: CompleteTaskRequest = { taskId: task._id, actor, input: { ...body } };
+          if (body.decision === 'resubmit') await describeResubmission(task, request);
+          const idempotent = key && `${actor.sub}:${key}`;
+          const result = await oneDecisionAtATime(deps, { taskId: task._id, requestId, idempotent }, () =>
+            decideTask(deps, review, request, requestId, key),
+          );
+          return { status: 200, body: result };
+        });
+        res.status(answer.status).json(answer.body);
       },
     }),
 
@@ -156,13 +169,4 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       },
     }),
   ];
-}
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
-
-function parseIdempotencyKey(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(header))
-    throw ApiError.invalid('Idempotency-Key', 'must be 1-128 letters, digits, -, _, . or :');
-  return header;
 }

@@ -1,0 +1,123 @@
+/**
+ * What makes a request that changes a review safe to retry and cheap to refuse, on MongoDB and on
+ * the embedded store alike (both rest on an insert under a unique `_id`, never on read-modify-write):
+ *
+ * - `onceForKey`: a request with an `Idempotency-Key` is carried out at most once per caller and
+ *   key; its answer is stored and replayed to retries, and a retry with another body is 422.
+ * - `oneDecisionAtATime`: at most one decision per task is on its way to the workflow; a second one
+ *   meanwhile is a fast 409 instead of a queue of Updates that the workflow would refuse anyway
+ *   (and that Temporal caps at ten in flight per workflow).
+ */
+import { createHash } from 'node:crypto';
+import type { Actor } from '../domain/model';
+import { canonicalJson } from '../domain/review-log';
+import type { ApiDeps } from './deps';
+import { ApiError } from './errors';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** The `Idempotency-Key` header, checked (400 when malformed). */
+export function parseIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header))
+    throw ApiError.invalid('Idempotency-Key', 'must be 1-128 letters, digits, -, _, . or :');
+  return header;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Runs `operation` once for (`scope`, caller, `key`) and returns its answer, or the stored answer
+ * of an earlier run with the same key. A retry that finds the earlier run still without an answer
+ * (in flight, or cut short) runs `operation` again with `joining` set: the operations are
+ * idempotent themselves (their Temporal Update carries an id derived from the key, so Temporal
+ * joins the retry to the first run and returns its outcome), and a joining run must not refuse
+ * what the first run has since done. An answer that says nothing final (503) is not stored.
+ */
+export async function onceForKey(
+  deps: ApiDeps,
+  request: { scope: string; actor: Actor; key: string | undefined; body: unknown },
+  operation: (joining: boolean) => Promise<Answer>,
+): Promise<Answer> {
+  const { models } = deps;
+  if (request.key === undefined) return operation(false);
+  const _id = `${request.scope}|${request.actor.sub}|${request.key}`;
+  const bodyHash = createHash('sha256')
+    .update(canonicalJson(request.body ?? null))
+    .digest('hex');
+  const stored = async () => (await models.IdempotentRequest.findById(_id).lean())?.answer;
+  let joining = false;
+  try {
+    await models.IdempotentRequest.create({ _id, bodyHash, createdAt: new Date() });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 11000) throw err;
+    const earlier = await models.IdempotentRequest.findById(_id).lean();
+    if (earlier && earlier.bodyHash !== bodyHash) {
+      throw new ApiError(
+        'idempotency_mismatch',
+        'this Idempotency-Key was used with a different request; use a new key for a new request',
+      );
+    }
+    if (earlier?.answer) return earlier.answer;
+    joining = true;
+  }
+  let answer: Answer;
+  try {
+    answer = await operation(joining);
+  } catch (err) {
+    // A joining run may fail where the first has already answered (its workflow has closed since).
+    const first = joining ? await stored() : undefined;
+    if (first) return first;
+    if (!(err instanceof ApiError) || err.status >= 500 || err.code === 'rate_limited') throw err;
+    answer = { status: err.status, body: err.toBody() }; // a refusal is the answer: a retry gets it again
+  }
+  // The first answer stays the answer.
+  await models.IdempotentRequest.updateOne({ _id, answer: { $exists: false } }, { $set: { answer } });
+  return (await stored()) ?? answer;
+}
+
+/**
+ * Runs `send` while holding the task's decision lock. Another decision on the task meanwhile is
+ * 409 at once; a lock left behind by a crashed API process lapses once the decision it guarded
+ * would have timed out. A retry of the same keyed request goes through: Temporal joins it to the
+ * first.
+ */
+export async function oneDecisionAtATime<T>(
+  deps: ApiDeps,
+  lock: { taskId: string; requestId: string; idempotent?: string },
+  send: () => Promise<T>,
+): Promise<T> {
+  const { models, config } = deps;
+  const now = () => deps.now?.() ?? new Date();
+  const take = () =>
+    models.DecisionLock.create({
+      _id: lock.taskId,
+      holder: lock.requestId,
+      ...(lock.idempotent && { idempotent: lock.idempotent }),
+      at: now(),
+    }).then(
+      () => true,
+      (err: unknown) => {
+        if ((err as { code?: unknown }).code !== 11000) throw err;
+        return false;
+      },
+    );
+  let held = await take();
+  if (!held) {
+    const other = await models.DecisionLock.findById(lock.taskId).lean();
+    if (other && lock.idempotent !== undefined && other.idempotent === lock.idempotent) return send();
+    const lapsed = !other || now().getTime() - new Date(other.at).getTime() > config.decisionTimeoutMs + 5_000;
+    if (!lapsed) throw ApiError.conflict('a decision on this task is being recorded; see the task for its outcome');
+    if (other) await models.DecisionLock.deleteOne({ _id: lock.taskId, holder: other.holder });
+    held = await take();
+    if (!held) throw ApiError.conflict('a decision on this task is being recorded; see the task for its outcome');
+  }
+  try {
+    return await send();
+  } finally {
+    await models.DecisionLock.deleteOne({ _id: lock.taskId, holder: lock.requestId }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * What must happen once happens once, on the embedded store, under dozens of concurrent requests:
+ * one active review per document, one accepted decision per task (with one recording activity for
+ * it), one number per version, and one answer per idempotency key.
+ */
+import { temporal } from '@temporalio/proto';
+import { CHECK_ITEMS } from '../domain/model';
+import { castOf, startHarness, type Claims, type Harness } from './harness';
+
+const ORG = '北京市水务局';
+const people: Record<string, Claims> = {
+  drafter: { sub: 'd', region: 'beijing', roles: ['drafter'], org: ORG },
+  reviewer: { sub: 'r', region: 'beijing', roles: ['reviewer'] },
+};
+const approve = { decision: 'approve', checklist: CHECK_ITEMS.map((item) => ({ item, result: 'pass' })) };
+const draft = {
+  title: '北京市节约用水办法实施细则',
+  articles: [
+    { number: '1', text: '为了节约用水，制定本细则。' },
+    { number: '2', text: '用水单位应当建立节水制度。' },
+  ],
+  legalBasis: ['《北京市节约用水办法》'],
+  materials: { draftingExplanation: '起草说明' },
+};
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+const { post, task } = castOf(() => h, people);
+const N = 50;
+
+function tally(statuses: number[]): Record<number, number> {
+  return statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
+}
+
+async function submitted(): Promise<{ documentId: string; reviewId: string }> {
+  const documentId = (await post('drafter', '/v1/documents', draft).expect(201)).body.id as string;
+  const reviewId = (await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202)).body.reviewId as string;
+  return { documentId, reviewId };
+}
+
+/** How many recording activities the review's workflow has scheduled. */
+async function recordings(reviewId: string): Promise<number> {
+  const history = await h.client.workflow.getHandle(reviewId).fetchHistory();
+  return (history.events ?? []).filter(
+    (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+  ).length;
+}
+
+test(`when ${N} submissions of one document race, exactly one is accepted and one workflow runs`, async () => {
+  const documentId = (await post('drafter', '/v1/documents', draft).expect(201)).body.id as string;
+  const answers = await Promise.all(
+    Array.from({ length: N }, () => post('drafter', `/v1/documents/${documentId}/reviews`)),
+  );
+  expect(tally(answers.map((a) => a.status))).toEqual({ 202: 1, 409: N - 1 });
+  const winner = answers.find((a) => a.status === 202)!.body.reviewId as string;
+  expect(winner).toBe(`review:${documentId}:1`);
+  expect(await h.models.ReviewClaim.countDocuments({ _id: documentId })).toBe(1);
+  expect(await h.models.Review.countDocuments({ documentId })).toBe(1);
+  await expect(h.client.workflow.getHandle(`review:${documentId}:2`).describe()).rejects.toThrow(/not found/i);
+  const document = (await post('drafter', '/v1/documents', draft).expect(201)).body; // the store still answers
+  expect(document.id).toBeDefined();
+});
+
+test(`when ${N} decisions on one task race, exactly one is recorded, the others get 409, and one activity records it`, async () => {
+  const { reviewId } = await submitted();
+  const origin = await task('reviewer', reviewId, 'origin_review');
+  const before = await recordings(reviewId);
+  const answers = await Promise.all(
+    Array.from({ length: N }, () => post('reviewer', `/v1/tasks/${encodeURIComponent(origin.id)}/complete`, approve)),
+  );
+  expect(tally(answers.map((a) => a.status))).toEqual({ 200: 1, 409: N - 1 });
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
+  expect(await recordings(reviewId)).toBe(before + 1);
+});
+
+test(`when ${N} resubmissions of one revision race, one is recorded and the others get 409`, async () => {
+  const { documentId, reviewId } = await submitted();
+  const origin = await task('reviewer', reviewId, 'origin_review');
+  await post('reviewer', `/v1/tasks/${encodeURIComponent(origin.id)}/complete`, {
+    decision: 'request_changes',
+    comments: [{ article: '2', text: '须明确节水制度的内容', severity: 'amend' }],
+  }).expect(200);
+  await post('drafter', `/v1/documents/${documentId}/versions`, draft).expect(201);
+  const [comment] = await h.models.Comment.find({ reviewId }).lean();
+  const revision = await task('drafter', reviewId, 'revision');
+  const before = await recordings(reviewId);
+  const answers = await Promise.all(
+    Array.from({ length: N }, () =>
+      post('drafter', `/v1/tasks/${encodeURIComponent(revision.id)}/complete`, {
+        decision: 'resubmit',
+        dispositions: [{ commentId: comment._id, status: 'adopted' }],
+      }),
+    ),
+  );
+  expect(tally(answers.map((a) => a.status))).toEqual({ 200: 1, 409: N - 1 });
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'resubmitted' })).toBe(1);
+  expect(await recordings(reviewId)).toBe(before + 1);
+});
+
+test(`when ${N} revisions of one document race, each gets its own version number and none is lost`, async () => {
+  const documentId = (await post('drafter', '/v1/documents', draft).expect(201)).body.id as string;
+  const answers = await Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      post('drafter', `/v1/documents/${documentId}/versions`, { ...draft, title: `第${i}稿` }),
+    ),
+  );
+  expect(tally(answers.map((a) => a.status))).toEqual({ 201: N });
+  const numbers = answers.map((a) => a.body.version as number).sort((a, b) => a - b);
+  expect(numbers).toEqual(Array.from({ length: N }, (_, i) => i + 2));
+  const versions = await h.models.Version.find({ documentId }).lean();
+  expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, ...numbers]);
+});
+
+test(`when one keyed decision is sent ${N / 5} times at once, every copy gets the one answer; another body under the key is 422`, async () => {
+  const { reviewId } = await submitted();
+  const origin = await task('reviewer', reviewId, 'origin_review');
+  const path = `/v1/tasks/${encodeURIComponent(origin.id)}/complete`;
+  const keyed = () => post('reviewer', path, approve).set('Idempotency-Key', 'approve-once');
+  const answers = await Promise.all(Array.from({ length: N / 5 }, keyed));
+  // Copies that found the first one in flight joined it; those after it replay its answer.
+  expect(tally(answers.map((a) => a.status))).toEqual({ 200: N / 5 });
+  for (const answer of answers) expect(answer.body).toEqual(answers[0].body);
+  expect((await keyed()).body).toEqual(answers[0].body);
+  const other = await post('reviewer', path, { ...approve, checklist: approve.checklist.slice(0, 6) }).set(
+    'Idempotency-Key',
+    'approve-once',
+  );
+  expect(other.status).toBe(422);
+  expect(other.body.error.code).toBe('idempotency_mismatch');
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
+});
