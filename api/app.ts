@@ -3,10 +3,11 @@
  * not listen: `api/server.ts` does, and tests drive it with supertest.
  */
 import express from 'express';
+import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import swaggerUi from 'swagger-ui-express';
 import type { Actor } from '../domain/model';
-import { identify, requireActor } from './auth';
+import { identify, requireActor, tokenVerifier } from './auth';
 import type { ApiDeps } from './deps';
 import { codecEndpoint } from './codec-endpoint';
 import { ApiError, errorMiddleware, notFoundHandler } from './errors';
@@ -24,6 +25,38 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
   return [...documentRoutes(deps), ...reviewRoutes(deps), ...taskRoutes(deps), ...calendarRoutes()];
 }
 
+/**
+ * Security headers on every response (helmet): a content security policy that the console, the
+ * opinion page and /docs work under (scripts only from this origin; inline styles, which Ant Design
+ * and Swagger UI inject), no framing, no MIME sniffing, no referrer across origins.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'font-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'self'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+    },
+  },
+  // Cross-origin isolation would stop the Temporal UI's browser calls to /codec; nothing here needs it.
+  crossOriginEmbedderPolicy: false,
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+});
+
+/** Authenticated answers are someone's data: never kept by a browser or a proxy. */
+const noStore: express.RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 export function createApp(deps: ApiDeps): express.Express {
   const { config } = deps;
   const routes = apiRoutes(deps);
@@ -32,10 +65,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.disable('x-powered-by');
   app.use(requestIds);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  app.use(securityHeaders);
 
   // Operations: no token, no rate limit (orchestrators poll these).
   app.get('/healthz', (_req, res) => {
@@ -66,7 +96,8 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.use(
     '/v1',
-    identify(config.auth),
+    noStore,
+    identify(tokenVerifier(config.auth)),
     limiter,
     requireActor,
     express.json({ limit: config.bodyLimit }),

@@ -145,18 +145,25 @@ export function toApiError(err: unknown): ApiError | undefined {
   if (isUnavailable(err)) return new ApiError('unavailable', 'a dependency is unavailable; retry shortly');
   if (err instanceof Error && (err as { code?: unknown }).code === 11000)
     return ApiError.conflict('the resource already exists');
-  // body-parser's errors carry `type`, `status` and `expose`.
-  const http = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown };
-  if (typeof http?.type === 'string' && typeof http.status === 'number') {
-    if (http.type === 'entity.too.large') return new ApiError('payload_too_large', 'the request body is too large');
-    if (http.type === 'entity.parse.failed')
-      return new ApiError('validation_failed', 'the request body is not valid JSON', [
-        { path: '(body)', message: 'malformed JSON' },
-      ]);
-    if (http.status === 415) return new ApiError('unsupported_media_type', String(http.message));
-    if (http.status >= 400 && http.status < 500 && http.expose === true)
-      return new ApiError('validation_failed', String(http.message));
-  }
+  // body-parser's errors carry `type`, `status` and `expose`; the router's a `status`.
+  const http = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown; code?: unknown };
+  if (http?.type === 'entity.too.large') return new ApiError('payload_too_large', 'the request body is too large');
+  if (http?.type === 'entity.parse.failed')
+    return new ApiError('validation_failed', 'the request body is not valid JSON', [
+      { path: '(body)', message: 'malformed JSON' },
+    ]);
+  if (http?.status === 415) return new ApiError('unsupported_media_type', String(http.message));
+  if (err instanceof URIError || (typeof http?.message === 'string' && /^Failed to decode param/.test(http.message)))
+    return new ApiError('validation_failed', 'the request path is not valid URL encoding', [
+      { path: '(path)', message: 'malformed percent-encoding' },
+    ]);
+  // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, ERR_…): a body whose Content-Encoding it does not match.
+  if (typeof http?.code === 'string' && /^(Z_|ERR_(BROTLI|ZLIB))/.test(http.code))
+    return new ApiError('validation_failed', 'the request body could not be decompressed', [
+      { path: '(body)', message: 'does not match its Content-Encoding' },
+    ]);
+  if (typeof http?.status === 'number' && http.status >= 400 && http.status < 500 && http.expose === true)
+    return new ApiError('validation_failed', String(http.message));
   return undefined;
 }
 

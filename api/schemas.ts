@@ -27,6 +27,7 @@ export const LIMITS = {
   legalBasis: 200,
   legalBasisText: 1000,
   draftingExplanation: 100_000,
+  materials: 300_000,
   opinion: 20_000,
   comments: 200,
   commentText: 20_000,
@@ -50,7 +51,14 @@ export const materialsSchema = z
       '起草说明: purpose, necessity, main measures, how opinions were handled',
     ),
   })
-  .describe('the drafting materials; free-form beyond draftingExplanation (no key may start with "$" or contain ".")');
+  .superRefine((materials, ctx) => {
+    if (JSON.stringify(materials).length > LIMITS.materials) {
+      ctx.addIssue({ code: 'custom', message: `the materials may hold at most ${LIMITS.materials} characters in all` });
+    }
+  })
+  .describe(
+    `the drafting materials; free-form beyond draftingExplanation (no key may start with "$" or contain "."), at most ${LIMITS.materials} characters in all`,
+  );
 
 /** `POST /v1/documents` and `POST /v1/documents/:id/versions`. */
 export const documentBodySchema = z

@@ -3,12 +3,14 @@
  * {@link startApi} and {@link makeReadiness} for processes that run the API next to other parts.
  */
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig, payloadKeysOf, signingKeysOf } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
+import { ApiError } from './errors';
 
 export interface RunningApi {
   url: string;
@@ -20,6 +22,7 @@ export function startApi(deps: ApiDeps, port: number, host?: string): Promise<Ru
   const app = createApp(deps);
   return new Promise((resolve, reject) => {
     const server = host ? app.listen(port, host) : app.listen(port);
+    server.on('clientError', answerMalformed);
     server.once('error', reject);
     server.once('listening', () => {
       const address = server.address() as AddressInfo;
@@ -36,6 +39,27 @@ export function startApi(deps: ApiDeps, port: number, host?: string): Promise<Ru
       });
     });
   });
+}
+
+/**
+ * What Node's HTTP parser refuses before Express sees it (headers too large, a broken request
+ * line) still gets an answer in the contract's format rather than an empty one.
+ */
+function answerMalformed(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return;
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const error = tooLarge
+    ? new ApiError(
+        'request_header_fields_too_large',
+        'the request headers are too large (a token this long is not one of ours)',
+      )
+    : new ApiError('validation_failed', 'the request is not valid HTTP');
+  const body = JSON.stringify(error.toBody());
+  socket.end(
+    `HTTP/1.1 ${error.status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
 }
 
 /** `/readyz`'s probe: a MongoDB ping and a Temporal system-info call, each with a short deadline. */
@@ -79,6 +103,7 @@ async function main(): Promise<void> {
   const api = await startApi(
     { config, models, temporal, signingKeys: signingKeysOf(config), readiness: makeReadiness(db, temporal) },
     config.port,
+    config.host,
   );
   console.log(JSON.stringify({ level: 'info', msg: 'api listening', url: api.url }));
 

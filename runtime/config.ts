@@ -29,6 +29,14 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A duration such as 30s, 12h or 500ms. */
+function duration(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 30s, 5m or 12h');
+}
+
 /** A list of keys in a variable, checked by the parser that will read it. */
 function keyList(parser: (text: string) => unknown) {
   return optionalText.superRefine((v, ctx) => {
@@ -45,6 +53,8 @@ function keyList(parser: (text: string) => unknown) {
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
+  /** The address the API listens on: `npm start` 127.0.0.1, `npm run api` every interface. */
+  HOST: optionalText,
   DATA_DIR: z.string().min(1).default('.data'),
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -58,6 +68,12 @@ export const envSchema = z.object({
     'must be at least 32 bytes',
   ),
   AUTH_JWT_ISSUER: optionalText,
+  /** An identity provider's JWKS: RS256/ES256 tokens it signs are accepted too. */
+  AUTH_JWKS_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  /** The longest a token may live, and the oldest it may be. */
+  AUTH_MAX_TOKEN_AGE: duration('12h'),
+  /** How far the clocks of the token's issuer and of the API may disagree. */
+  AUTH_CLOCK_TOLERANCE: duration('5s'),
   /**
    * `id:secret[,id:secret…]`: the keys the API signs requests to the workflows with and the worker
    * checks them with (the first signs). `npm start` generates one under DATA_DIR when unset.
@@ -79,10 +95,7 @@ export const envSchema = z.object({
   CONSOLIDATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.consolidationWorkingDays),
   SIGNOFF_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.signoffWorkingDays),
   /** How long the API waits for the workflow to accept and store a decision before answering 503. */
-  DECISION_TIMEOUT: z
-    .string()
-    .default('30s')
-    .refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 30s or 1m'),
+  DECISION_TIMEOUT: duration('30s'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** A workflow bundle built by `npm run build:workflows`; without it the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalText,
@@ -101,9 +114,18 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   env: Env;
   port: number;
+  host: string;
   temporal: { address?: string; namespace: string; taskQueue: string };
   mongodbUri?: string;
-  auth: { secret: string; issuer?: string; audience?: string };
+  auth: {
+    /** HS256; unset only when tokens come from an identity provider alone. */
+    secret?: string;
+    issuer?: string;
+    audience?: string;
+    jwksUrl?: string;
+    maxTokenAgeMs: number;
+    clockToleranceMs: number;
+  };
   /** Unset only in embedded mode before `npm start` has loaded the keys it keeps under DATA_DIR. */
   signingKeys?: SigningKeys;
   /** As `signingKeys`. */
@@ -115,6 +137,10 @@ export interface Config {
   bodyLimit: string;
   /** What processes print at start-up about the working-day calendar (provisional or missing years). */
   calendarWarnings: string[];
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
 }
 
 /** The signing keys, which every process but an unprepared `npm start` has by now. */
@@ -160,13 +186,21 @@ export function loadConfig(
         : ([
             'TEMPORAL_ADDRESS',
             'MONGODB_URI',
-            'AUTH_JWT_SECRET',
+            // Tokens need a key: the secret, or the identity provider's.
+            ...(env.AUTH_JWKS_URL === undefined ? (['AUTH_JWT_SECRET'] as const) : []),
             'REQUEST_SIGNING_KEYS',
             'TEMPORAL_PAYLOAD_KEYS',
           ] as const);
     const missing = required.filter((k) => env[k] === undefined);
     if (missing.length > 0)
       throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
+  }
+  const host = env.HOST ?? (mode === 'embedded' ? '127.0.0.1' : '0.0.0.0');
+  if (mode === 'embedded' && env.AUTH_JWT_SECRET === undefined && !isLoopback(host)) {
+    // The development secret is published: anyone who can reach the API could sign any token.
+    throw new ConfigError(
+      `invalid configuration:\n  HOST: ${host} is reachable from other machines; set AUTH_JWT_SECRET (the development secret is only for 127.0.0.1)`,
+    );
   }
   const workingDayMs = env.WORKING_DAY_DURATION === undefined ? undefined : parseDuration(env.WORKING_DAY_DURATION);
   // Compressed time ignores the calendar (API.md), so only real time needs it.
@@ -175,12 +209,16 @@ export function loadConfig(
   return {
     env,
     port: env.PORT,
+    host,
     temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
     mongodbUri: env.MONGODB_URI,
     auth: {
-      secret: env.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+      secret: env.AUTH_JWT_SECRET ?? (mode === 'embedded' ? DEVELOPMENT_JWT_SECRET : undefined),
       issuer: env.AUTH_JWT_ISSUER,
       audience: env.AUTH_JWT_AUDIENCE,
+      jwksUrl: env.AUTH_JWKS_URL,
+      maxTokenAgeMs: parseDuration(env.AUTH_MAX_TOKEN_AGE) as number,
+      clockToleranceMs: parseDuration(env.AUTH_CLOCK_TOLERANCE) as number,
     },
     ...(env.REQUEST_SIGNING_KEYS !== undefined && { signingKeys: parseSigningKeys(env.REQUEST_SIGNING_KEYS) }),
     ...(env.TEMPORAL_PAYLOAD_KEYS !== undefined && { payloadKeys: parsePayloadKeys(env.TEMPORAL_PAYLOAD_KEYS) }),

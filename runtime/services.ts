@@ -76,6 +76,7 @@ export async function runServices(
       }),
     },
     config.port,
+    config.host,
   );
   return {
     apiUrl: api.url,

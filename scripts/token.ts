@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { claimsSchema, signToken } from '../api/auth';
-import { ConfigError, loadConfig } from '../runtime/config';
+import { ConfigError, loadConfig, parseDuration } from '../runtime/config';
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sub: { type: 'string' },
@@ -37,13 +37,17 @@ function main(): void {
       `invalid token claims:\n${lines.join('\n')}\nusage: npm run token -- --sub u1 --region beijing --roles drafter --org 北京市交通委员会 [--name 张三] [--ttl 8h]`,
     );
   }
-  const ttl = /^\d+$/.test(values.ttl) ? Number(values.ttl) : values.ttl;
-  process.stdout.write(`${signToken(claims.data, config.auth, ttl)}\n`);
+  const ttlMs = /^\d+$/.test(values.ttl) ? Number(values.ttl) * 1000 : parseDuration(values.ttl);
+  if (ttlMs === undefined) throw new ConfigError(`--ttl: ${values.ttl} is not a duration such as 8h or 30m`);
+  if (ttlMs > config.auth.maxTokenAgeMs) {
+    throw new ConfigError(
+      `--ttl: the API accepts tokens that live at most AUTH_MAX_TOKEN_AGE (${config.env.AUTH_MAX_TOKEN_AGE})`,
+    );
+  }
+  process.stdout.write(`${await signToken(claims.data, config.auth, Math.floor(ttlMs / 1000))}\n`);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
-}
+});

@@ -5,10 +5,14 @@
  */
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair, type KeyLike } from 'jose';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createApp } from '../api/app';
-import { signToken, verifyToken } from '../api/auth';
+import { startApi } from '../api/server';
+import { signToken, tokenVerifier } from '../api/auth';
 import { ApiError, toApiError } from '../api/errors';
 import { findUnsafeKey } from '../api/http';
 import { decodeCursor, encodeCursor } from '../api/paging';
@@ -29,16 +33,19 @@ const inert = new Proxy(
   { get: (_t, prop) => (prop === 'then' ? undefined : unreachable(`dependency.${String(prop)}`)) },
 );
 
-function appWith(
+/** What the app is built from, with dependencies that fail the test if any request reaches them. */
+function appDeps(
   env: Record<string, string> = {},
   readiness = () => Promise.resolve({ mongodb: true, temporal: true }),
 ) {
   const config = loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }, 'embedded');
   const signingKeys = parseSigningKeys('unit-1:unit-test-signing-key-at-least-32-bytes');
-  return {
-    config,
-    app: createApp({ config, models: inert as Models, temporal: inert as Client, signingKeys, readiness }),
-  };
+  return { config, models: inert as Models, temporal: inert as Client, signingKeys, readiness };
+}
+
+function appWith(...args: Parameters<typeof appDeps>) {
+  const deps = appDeps(...args);
+  return { config: deps.config, app: createApp(deps) };
 }
 
 const drafter = { sub: 'd1', region: 'beijing' as const, roles: ['drafter' as const], org: '北京市交通委员会' };
@@ -116,15 +123,78 @@ describe('identity', () => {
     await request(app).get('/v1/tasks').set('Authorization', 'Bearer not-a-jwt').expect(401);
   });
 
-  test('when issuer and audience are configured, a token without them is 401 and one with them passes', () => {
-    const auth = { secret: SECRET, issuer: 'jjj', audience: 'review-api' };
-    expect(() => verifyToken(good(), auth)).toThrow(ApiError);
-    const actor = verifyToken(signToken(drafter, auth, '5m'), auth);
-    expect(actor).toEqual(drafter);
+  test('when issuer and audience are configured, a token without them is 401 and one with them passes', async () => {
+    const auth = { ...config.auth, issuer: 'jjj', audience: 'review-api' };
+    const verify = tokenVerifier(auth);
+    await expect(verify(good())).rejects.toThrow(ApiError);
+    expect(await verify(await signToken(drafter, auth, 300))).toEqual(drafter);
   });
 
-  test('when the token is valid, verifyToken returns the caller without technical claims', () => {
-    expect(verifyToken(good({ ...drafter, name: '张三' }), config.auth)).toEqual({ ...drafter, name: '张三' });
+  test('when the token is valid, the verifier returns the caller without technical claims', async () => {
+    expect(await tokenVerifier(config.auth)(good({ ...drafter, name: '张三' }))).toEqual({ ...drafter, name: '张三' });
+  });
+
+  test('when the deployment has an identity provider, RS256 and ES256 tokens signed by its keys are accepted and others refused', async () => {
+    const rsa = await generateKeyPair('RS256');
+    const ec = await generateKeyPair('ES256');
+    const stranger = await generateKeyPair('RS256');
+    const jwks = {
+      keys: [
+        { ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
+        { ...(await exportJWK(ec.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' },
+      ],
+    };
+    const provider = http.createServer((_req, res) =>
+      res.setHeader('Content-Type', 'application/json').end(JSON.stringify(jwks)),
+    );
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}/jwks.json`;
+      const { app: withProvider } = appWith({ AUTH_JWKS_URL: url });
+      const token = (alg: string, kid: string, key: KeyLike) =>
+        new SignJWT({ ...drafter }).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime('1h').sign(key);
+      await request(withProvider)
+        .get('/v1/calendar/2026')
+        .set(bearer(await token('RS256', 'rsa-1', rsa.privateKey)))
+        .expect(200);
+      await request(withProvider)
+        .get('/v1/calendar/2026')
+        .set(bearer(await token('ES256', 'ec-1', ec.privateKey)))
+        .expect(200);
+      await request(withProvider)
+        .get('/v1/calendar/2026')
+        .set(bearer(await token('RS256', 'rsa-1', stranger.privateKey)))
+        .expect(401);
+      // The shared secret still works beside the provider.
+      await request(withProvider).get('/v1/calendar/2026').set(bearer(good())).expect(200);
+    } finally {
+      provider.close();
+    }
+  });
+
+  test('when the scheme is written in another case, the token is still read (RFC 7235)', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr'])
+      await request(app).get('/v1/calendar/2026').set('Authorization', `${scheme} ${good()}`).expect(200);
+  });
+
+  test('when a token comes from the future, lives too long or is too old, it is 401 naming why', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const cases: [object, RegExp][] = [
+      [{ ...drafter, iat: now + 10 * 365 * 86_400, exp: now + 10 * 365 * 86_400 + 3600 }, /issued in the future/],
+      [{ ...drafter, iat: now, exp: now + 100 * 365 * 86_400 }, /lives longer/],
+      [{ ...drafter, exp: now + 13 * 3600 }, /lives longer/], // no iat: counted from now
+      [{ ...drafter, iat: now - 13 * 3600, exp: now + 60 }, /too old/],
+    ];
+    for (const [claims, reason] of cases) {
+      const res = await request(app)
+        .get('/v1/tasks')
+        .set(bearer(jwt.sign(claims, SECRET, { algorithm: 'HS256' })))
+        .expect(401);
+      expect(res.body.error.message).toMatch(reason);
+    }
+    // A few seconds of clock difference are tolerated.
+    const slightlyAhead = jwt.sign({ ...drafter, iat: now + 5, exp: now + 3600 }, SECRET, { algorithm: 'HS256' });
+    await request(app).get('/v1/calendar/2026').set(bearer(slightlyAhead)).expect(200);
   });
 
   test('when the operational endpoints are called without a token, they answer', async () => {
@@ -392,5 +462,72 @@ describe('OpenAPI', () => {
     expect(complete.properties.decision.enum).toContain('concur_with_comments');
     const params = spec.paths['/v1/reviews'].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(expect.arrayContaining(['region', 'status', 'stage', 'overdue', 'limit', 'cursor']));
+  });
+});
+
+describe('malformed requests and headers', () => {
+  const { app } = appWith();
+
+  test('when the path is not valid percent-encoding or the body not valid gzip, it is 400 in the contract format', async () => {
+    for (const path of ['/v1/reviews/%', '/v1/reviews/%E0%A4%A']) {
+      const res = await request(app).get(path).set(bearer(good())).expect(400);
+      expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: '(path)' }] });
+    }
+    const gzip = await request(app)
+      .post('/v1/documents')
+      .set(bearer(good()))
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send(Buffer.from('this is not gzip'))
+      .expect(400);
+    expect(gzip.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: '(body)' }] });
+  });
+
+  test('when the materials are larger than the cap, it is 400 naming them', async () => {
+    const materials = {
+      draftingExplanation: '说明',
+      annex: 'x'.repeat(100_000),
+      annex2: 'x'.repeat(100_000),
+      annex3: 'x'.repeat(100_001),
+    };
+    const res = await request(app)
+      .post('/v1/documents')
+      .set(bearer(good()))
+      .send({ ...validDocument, materials });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'materials' })]);
+  });
+
+  test('when anything is answered, the security headers are set; an authenticated answer is never cached', async () => {
+    const res = await request(app).get('/v1/calendar/2026').set(bearer(good())).expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    const docs = await request(app).get('/docs/').expect(200);
+    expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
+    // Swagger UI runs under it: its scripts are files of this origin, none inline.
+    expect(docs.text).not.toMatch(/<script>(?!\s*<\/script>)/);
+  });
+
+  test('when a token of 100 KB is sent, the server answers 431 in the contract format', async () => {
+    const api = await startApi(appDeps(), 0, '127.0.0.1');
+    try {
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.get(`${api.url.replace('localhost', '127.0.0.1')}/v1/tasks`, {
+          headers: { Authorization: `Bearer ${'a'.repeat(100_000)}` },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+      });
+      expect(status).toBe(431);
+      expect(JSON.parse(body).error.code).toBe('request_header_fields_too_large');
+    } finally {
+      await api.close();
+    }
   });
 });

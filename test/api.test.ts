@@ -377,6 +377,12 @@ describe('tasks', () => {
     });
     await post('supervisor', `/v1/tasks/${task._id}/complete`, { decision: 'approve', checklist: allPass }).expect(403);
     await get('bjReviewer', `/v1/tasks/${randomUUID()}`).expect(404);
+
+    // Once the review is closed, acting on it is still not the supervisor's: 403, not 409.
+    await post('drafter', `/v1/reviews/${enc(reviewId)}/withdraw`).expect(200);
+    await post('supervisor', `/v1/tasks/${task._id}/complete`, { decision: 'approve', checklist: allPass }).expect(403);
+    await post('supervisor', `/v1/reviews/${enc(reviewId)}/withdraw`).expect(403);
+    await post('bjReviewer', `/v1/tasks/${task._id}/complete`, { decision: 'approve', checklist: allPass }).expect(409);
   });
 
   test('when a decision does not fit the task or breaks the rules, it is 400 with the failing fields', async () => {

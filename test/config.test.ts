@@ -54,4 +54,12 @@ describe('configuration', () => {
       expect.stringMatching(/2027 working-day calendar is provisional/),
     ]);
   });
+
+  test('when npm start would listen beyond loopback with the development secret, it refuses; the API listens on loopback by default', () => {
+    expect(loadConfig({}, 'embedded').host).toBe('127.0.0.1');
+    expect(() => loadConfig({ HOST: '0.0.0.0' }, 'embedded')).toThrow(
+      /HOST: 0.0.0.0 is reachable[\s\S]*AUTH_JWT_SECRET/,
+    );
+    expect(loadConfig({ HOST: '0.0.0.0', AUTH_JWT_SECRET: 's'.repeat(32) }, 'embedded').host).toBe('0.0.0.0');
+  });
 });

@@ -1,7 +1,7 @@
 /** Reviews: their state, the supervisors' list, withdrawal, the opinion and the review log. */
 import { firstBrokenLink } from '../../runtime/log-chain';
 import type { CommentDoc, EventDoc, VersionDoc } from '../../store/models';
-import { isSupervisor } from '../access';
+import { isSupervisor, ownsAsDrafter } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
@@ -86,8 +86,12 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [400, 403, 404, 409, 422],
       handler: async ({ actor, params, body, req, requestId, res }) => {
         const key = parseIdempotencyKey(req.get('Idempotency-Key'));
-        // Who may withdraw, and when, is the workflow validator's rule (ReviewMachine.checkWithdraw).
+        // Who may withdraw, and when, is the workflow validator's rule (ReviewMachine.checkWithdraw);
+        // one who may see the review but never withdraw it is told so whatever its state.
         const review = await reviewFor(deps, actor, params.reviewId);
+        if (!ownsAsDrafter(actor, { region: review.originRegion, org: review.org })) {
+          throw ApiError.forbidden('only the drafting organisation can withdraw its review');
+        }
         const answer = await onceForKey(deps, { scope: `withdraw:${review._id}`, actor, key, body }, async () => {
           const result = await withdrawReview(deps, review, actor, body.reason, requestId, key);
           return { status: 200, body: { reviewId: review._id, status: result.status, stage: result.stage } };

@@ -1,6 +1,7 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
 import type { CompleteTaskRequest } from '../../domain/messages';
 import type { ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
+import { canActOn } from '../../domain/rules';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -105,6 +106,8 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         // Visibility is the API's concern (404); whether this caller may take this decision now is
         // decided once, by the workflow's validator (domain/rules.ts), which also sees retries.
         const task = await visibleTask(actor, params.taskId);
+        // Seen but not theirs to decide (a supervisor's view): 403, whatever state the task is in.
+        if (!canActOn(actor, task)) throw ApiError.forbidden(`this task is for a ${task.role} of ${task.region}`);
         const scope = `complete:${task._id}`;
         const answer = await onceForKey(deps, { scope, actor, key, body }, async (joining) => {
           // Already decided, expired or cancelled: no need to ask the workflow (unless this is a
