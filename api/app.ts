@@ -9,9 +9,11 @@ import swaggerUi from 'swagger-ui-express';
 import type { Actor } from '../domain/model';
 import { identify, requireActor, tokenVerifier } from './auth';
 import type { ApiDeps } from './deps';
+import { createApiMetrics, createLogger } from '../runtime/observability';
 import { codecEndpoint } from './codec-endpoint';
 import { ApiError, errorMiddleware, notFoundHandler } from './errors';
 import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
+import { countRequests, metricsEndpoint, registerStoreGauges, requestLog } from './metrics';
 import { buildOpenApi } from './openapi';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
@@ -59,12 +61,17 @@ const noStore: express.RequestHandler = (_req, res, next) => {
 
 export function createApp(deps: ApiDeps): express.Express {
   const { config } = deps;
-  const routes = apiRoutes(deps);
+  const logger = deps.logger ?? createLogger('silent');
+  const metrics = deps.metrics ?? createApiMetrics();
+  registerStoreGauges(metrics, deps.models);
+  const routes = apiRoutes({ ...deps, metrics });
   const spec = buildOpenApi(routes);
   const app = express();
 
   app.disable('x-powered-by');
   app.use(requestIds);
+  app.use(requestLog(logger));
+  app.use(countRequests(metrics));
   app.use(securityHeaders);
 
   // Operations: no token, no rate limit (orchestrators poll these).
@@ -76,6 +83,10 @@ export function createApp(deps: ApiDeps): express.Express {
     if (!ready.mongodb || !ready.temporal) throw new ApiError('unavailable', 'not ready', ready);
     res.json({ status: 'ready', ...ready });
   });
+  app.get(
+    '/metrics',
+    metricsEndpoint(metrics, { public: config.env.METRICS_PUBLIC, workerMetricsUrl: deps.workerMetricsUrl }),
+  );
   app.get('/openapi.json', (_req, res) => {
     res.json(spec);
   });

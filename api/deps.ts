@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Config } from '../runtime/config';
+import type { ApiMetrics, Logger } from '../runtime/observability';
 import type { SigningKeys } from '../runtime/signing';
 import type { Models } from '../store/models';
 
@@ -19,6 +20,12 @@ export interface ApiDeps {
    * encrypted payloads: `npm start` does; a production API does not (operators run their own).
    */
   codec?: { codec: PayloadCodec; allowedOrigins: string[] };
+  /** Where the request log goes; silent when omitted (tests). */
+  logger?: Logger;
+  /** The API's metrics; a fresh registry when omitted. */
+  metrics?: ApiMetrics;
+  /** The Temporal worker's own metrics, when this process runs one: `/metrics` appends them. */
+  workerMetricsUrl?: string;
   /** The clock for deadlines and timestamps; tests may pin it. */
   now?: () => Date;
 }

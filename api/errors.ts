@@ -168,32 +168,13 @@ export function toApiError(err: unknown): ApiError | undefined {
 }
 
 /** The one error middleware: every error response of the API goes through here. */
-export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
+export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   const mapped = toApiError(err);
-  if (!mapped) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'unexpected error',
-        method: req.method,
-        path: req.path,
-        name: e.name,
-        error: e.message,
-        stack: e.stack,
-      }),
-    );
-  } else if (mapped.code === 'unavailable' && !(err instanceof ApiError)) {
-    console.error(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'dependency unavailable',
-        method: req.method,
-        path: req.path,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
-  }
+  // The request's own logger (with its id) when the request log runs, else nothing to log to.
+  const log = (req as { log?: { error(o: object, m: string): void; warn(o: object, m: string): void } }).log;
+  if (!mapped) log?.error({ err, method: req.method, path: req.path }, 'unexpected error');
+  else if (mapped.code === 'unavailable' && !(err instanceof ApiError))
+    log?.warn({ err, method: req.method, path: req.path }, 'dependency unavailable');
   const error = mapped ?? new ApiError('internal', 'internal error');
   if (res.headersSent) return;
   if (error.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');

@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig, payloadKeysOf, signingKeysOf } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
+import { createApiMetrics, createLogger } from '../runtime/observability';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
 import { ApiError } from './errors';
@@ -80,6 +81,8 @@ export function makeReadiness(db: mongoose.Connection, temporal: Client, timeout
   };
 }
 
+const logger = createLogger(process.env.LOG_LEVEL);
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  for (const warning of config.calendarWarnings) console.warn(`warning: ${warning}`);
+  for (const warning of config.calendarWarnings) logger.warn(warning);
   const connections = await openConnections({
     temporalAddress: config.temporal.address!,
     mongodbUri: config.mongodbUri!,
@@ -101,29 +104,31 @@ async function main(): Promise<void> {
   const { mongo: db, models, client: temporal } = connections;
 
   const api = await startApi(
-    { config, models, temporal, signingKeys: signingKeysOf(config), readiness: makeReadiness(db, temporal) },
+    {
+      config,
+      models,
+      temporal,
+      signingKeys: signingKeysOf(config),
+      readiness: makeReadiness(db, temporal),
+      logger,
+      metrics: createApiMetrics(),
+    },
     config.port,
     config.host,
   );
-  console.log(JSON.stringify({ level: 'info', msg: 'api listening', url: api.url }));
+  logger.info({ url: api.url }, 'api listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(JSON.stringify({ level: 'info', msg: 'api stopping', signal }));
+    logger.info({ signal }, 'api stopping');
     try {
       await api.close();
       await connections.close();
       process.exit(0);
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'api shutdown failed',
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      );
+      logger.error({ err }, 'api shutdown failed');
       process.exit(1);
     }
   };
@@ -133,13 +138,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'api failed to start',
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logger.fatal({ err }, 'api failed to start');
     process.exit(1);
   });
 }

@@ -97,6 +97,14 @@ export const envSchema = z.object({
   /** How long the API waits for the workflow to accept and store a decision before answering 503. */
   DECISION_TIMEOUT: duration('30s'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** `/metrics` answers loopback callers only unless this is true (put it behind the scraper's network). */
+  METRICS_PUBLIC: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Where a worker process's Temporal Core serves its metrics (host:port); unset: not served. */
+  WORKER_METRICS_ADDRESS: optionalText,
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** A workflow bundle built by `npm run build:workflows`; without it the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalText,
   BODY_LIMIT: z

@@ -32,7 +32,8 @@ export async function openConnections(servers: {
   const models = createModels(mongo);
   await ensureIndexes(models);
   const migrated = await migrateRelease1Mirrors(models);
-  if (migrated > 0) console.warn(`store: ${migrated} reviews of release 1 rewritten as logs and projections`);
+  if (migrated > 0)
+    process.emitWarning(`${migrated} reviews of release 1 rewritten as logs and projections`, 'StoreMigration');
   const client = await connectClient(servers.temporalAddress, servers.namespace, servers.payloadKeys);
   // Starting a review sets these search attributes; a fresh namespace does not know them yet.
   await ensureSearchAttributes(client, servers.namespace);

@@ -8,6 +8,7 @@ import type { Models } from '../store/models';
 import { createReviewWorker } from '../worker/worker';
 import { payloadKeysOf, signingKeysOf, type Config } from './config';
 import { openConnections } from './connections';
+import { createApiMetrics, type Logger } from './observability';
 import { EncryptionCodec } from './payload-codec';
 
 export interface WorkerHandle {
@@ -54,8 +55,13 @@ export async function startWorker(
 export async function runServices(
   config: Config,
   servers: { temporalAddress: string; mongodbUri: string },
-  /** The Temporal UI's origin, when it runs: the API serves it the codec endpoint. */
-  temporalUiOrigin?: string,
+  options: {
+    logger: Logger;
+    /** The Temporal UI's origin, when it runs: the API serves it the codec endpoint. */
+    temporalUiOrigin?: string;
+    /** Where this process's Temporal runtime serves the worker's metrics (installTemporalRuntime). */
+    workerMetricsUrl?: string;
+  },
 ): Promise<{ apiUrl: string; stop(): Promise<void> }> {
   const connections = await openConnections({
     ...servers,
@@ -71,8 +77,11 @@ export async function runServices(
       temporal: client,
       signingKeys: signingKeysOf(config),
       readiness: makeReadiness(mongo, client),
-      ...(temporalUiOrigin && {
-        codec: { codec: new EncryptionCodec(payloadKeysOf(config)), allowedOrigins: [temporalUiOrigin] },
+      logger: options.logger,
+      metrics: createApiMetrics(),
+      ...(options.workerMetricsUrl && { workerMetricsUrl: options.workerMetricsUrl }),
+      ...(options.temporalUiOrigin && {
+        codec: { codec: new EncryptionCodec(payloadKeysOf(config)), allowedOrigins: [options.temporalUiOrigin] },
       }),
     },
     config.port,

@@ -11,6 +11,7 @@ import { parsePayloadKeys } from '../runtime/payload-codec';
 import { parseSigningKeys } from '../runtime/signing';
 import { startEmbeddedStore } from '../runtime/embedded-store';
 import { importRelease1Store } from '../runtime/import-release1-store';
+import { createLogger, installTemporalRuntime } from '../runtime/observability';
 import { freePort } from '../runtime/processes';
 import { provision, startTemporalServer } from '../runtime/servers';
 import { runServices } from '../runtime/services';
@@ -44,23 +45,34 @@ function readConfig(): Config {
   }
 }
 
+/**
+ * A Ctrl-C reaches this process twice: from the terminal and relayed by the tsx wrapper. Signals
+ * this close together are one press.
+ */
+const SAME_PRESS_MS = 1_500;
+
 async function main(): Promise<void> {
   const config = readConfig();
   for (const warning of config.calendarWarnings) console.warn(`warning: ${warning}`);
   const { env } = config;
   const dataDir = path.resolve(env.DATA_DIR);
+  const logger = createLogger(env.LOG_LEVEL);
+  // Before anything touches Temporal's native runtime (the dev server, the worker).
+  const workerMetricsPort = await freePort();
+  installTemporalRuntime(logger, `127.0.0.1:${workerMetricsPort}`);
 
   // A signal during start-up is acted on once the step under way has finished, so that what it
   // started is on the stack and gets stopped too.
   let starting = true;
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < SAME_PRESS_MS) return;
       console.error(`${signal} again: exiting without a clean shutdown`);
       process.exit(1);
     }
-    stopping = true;
-    console.error(`${signal}: stopping (send it again to exit at once)`);
+    stoppingSince = Date.now();
+    console.error(`${signal}: stopping (press Ctrl-C again to exit at once)`);
     if (!starting) void shutdown();
   };
   process.on('SIGINT', onSignal);
@@ -95,7 +107,7 @@ async function main(): Promise<void> {
     temporalAddress = temporal.address;
     temporalUi = temporal.uiAddress;
   }
-  if (stopping) return shutdown();
+  if (stoppingSince !== undefined) return shutdown();
 
   let mongodbUri = config.mongodbUri;
   if (mongodbUri === undefined) {
@@ -109,11 +121,15 @@ async function main(): Promise<void> {
     const imported = await importRelease1Store(binaries!.ferretdb, dataDir, store.uri);
     if (imported !== undefined) console.warn(`store: ${imported} documents imported from the release-1 store (SQLite)`);
   }
-  if (stopping) return shutdown();
+  if (stoppingSince !== undefined) return shutdown();
 
-  const services = await runServices(config, { temporalAddress, mongodbUri }, temporalUi);
+  const services = await runServices(
+    config,
+    { temporalAddress, mongodbUri },
+    { logger, temporalUiOrigin: temporalUi, workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics` },
+  );
   stack.push({ name: 'the worker and the API', stop: () => services.stop() });
-  if (stopping) return shutdown();
+  if (stoppingSince !== undefined) return shutdown();
 
   const lines = [
     `API:               ${services.apiUrl}`,

@@ -1,14 +1,18 @@
 /**
  * `npm run worker`: a review worker against external servers (TEMPORAL_ADDRESS, MONGODB_URI).
- * Stateless: run as many as the load needs.
+ * Stateless: run as many as the load needs. SIGINT/SIGTERM drain it and exit.
  */
 import { ConfigError, loadConfig, payloadKeysOf } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
+import { createLogger, installTemporalRuntime } from '../runtime/observability';
 import { startWorker } from '../runtime/services';
+
+const logger = createLogger(process.env.LOG_LEVEL);
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'worker');
-  for (const warning of config.calendarWarnings) console.warn(`warning: ${warning}`);
+  for (const warning of config.calendarWarnings) logger.warn(warning);
+  installTemporalRuntime(logger, config.env.WORKER_METRICS_ADDRESS);
   const address = config.temporal.address as string;
   const connections = await openConnections({
     temporalAddress: address,
@@ -17,14 +21,23 @@ async function main(): Promise<void> {
     payloadKeys: payloadKeysOf(config),
   });
   const worker = await startWorker(config, address, connections.models, config.env.WORKFLOW_BUNDLE_PATH);
-  console.log(`worker polling task queue ${config.temporal.taskQueue} on ${address}`);
-  // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown, after which the worker finishes.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'worker stopping');
+      void worker.stop();
+    });
+  }
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, address, metrics: config.env.WORKER_METRICS_ADDRESS },
+    'worker polling',
+  );
   await worker.finished;
   await worker.stop();
   await connections.close();
 }
 
-main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else logger.fatal({ err }, 'worker failed');
   process.exit(1);
 });

@@ -106,6 +106,9 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         // Visibility is the API's concern (404); whether this caller may take this decision now is
         // decided once, by the workflow's validator (domain/rules.ts), which also sees retries.
         const task = await visibleTask(actor, params.taskId);
+        res.on('finish', () =>
+          deps.metrics?.decisions.inc({ kind: task.kind, decision: body.decision, outcome: String(res.statusCode) }),
+        );
         // Seen but not theirs to decide (a supervisor's view): 403, whatever state the task is in.
         if (!canActOn(actor, task)) throw ApiError.forbidden(`this task is for a ${task.role} of ${task.region}`);
         const scope = `complete:${task._id}`;

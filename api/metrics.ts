@@ -1,0 +1,93 @@
+/**
+ * Request logging and metrics: one log line per request (its id, the caller, status, duration),
+ * request counts and latency by route and status, decisions by kind and outcome, open and overdue
+ * tasks by region (counted from the store when scraped), and the Temporal worker's own metrics.
+ * `GET /metrics` answers loopback callers only, unless METRICS_PUBLIC=true.
+ */
+import type { RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { Gauge } from 'prom-client';
+import { REGIONS } from '../domain/model';
+import type { ApiMetrics, Logger } from '../runtime/observability';
+import type { Models, TaskDoc } from '../store/models';
+import { fromLoopback } from './codec-endpoint';
+import { ApiError } from './errors';
+
+export function requestLog(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (_req, res) => res.locals.requestId as string,
+    customProps: (_req, res) => {
+      const sub = (res.locals as { actor?: { sub: string } }).actor?.sub;
+      return sub ? { sub } : {};
+    },
+    // A refusal is an answer, not a fault; only the server's own failures are errors.
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}
+
+/** Counts and times every answer under the route pattern it matched (ids stay out of labels). */
+export function countRequests(metrics: ApiMetrics): RequestHandler {
+  return (req, res, next) => {
+    const stop = metrics.requestSeconds.startTimer();
+    res.on('finish', () => {
+      const matched = (req.route as { path?: string } | undefined)?.path;
+      const route = matched ? `${req.baseUrl}${matched}` : 'unmatched';
+      const labels = { method: req.method, route, status: String(res.statusCode) };
+      metrics.requests.inc(labels);
+      stop(labels);
+    });
+    next();
+  };
+}
+
+/** Gauges read from the store when scraped: open work is a small set. */
+export function registerStoreGauges(metrics: ApiMetrics, models: Models): void {
+  const byRegion = async (overdueOnly: boolean) => {
+    const open = await models.Task.find({ status: 'open' }, { region: 1, dueAt: 1 }).lean<TaskDoc[]>();
+    const now = Date.now();
+    const counts = Object.fromEntries(REGIONS.map((r) => [r, 0]));
+    for (const t of open) if (!overdueOnly || (t.dueAt !== null && Date.parse(t.dueAt) < now)) counts[t.region]++;
+    return counts;
+  };
+  for (const [name, help, overdueOnly] of [
+    ['review_open_tasks', 'Open tasks, by region', false],
+    ['review_overdue_tasks', 'Open tasks past their due date, by region', true],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['region'],
+      registers: [metrics.registry],
+      async collect() {
+        for (const [region, n] of Object.entries(await byRegion(overdueOnly))) this.set({ region }, n);
+      },
+    });
+  }
+}
+
+/**
+ * `GET /metrics`: the API's metrics, then the Temporal worker's (from Core's own exporter, when this
+ * process runs a worker), in the Prometheus text format.
+ */
+export function metricsEndpoint(
+  metrics: ApiMetrics,
+  options: { public: boolean; workerMetricsUrl?: string },
+): RequestHandler {
+  return async (req, res) => {
+    if (!options.public && !fromLoopback(req))
+      throw new ApiError('forbidden', 'served to callers on this machine only');
+    let text = await metrics.registry.metrics();
+    if (options.workerMetricsUrl) {
+      const worker = await fetch(options.workerMetricsUrl, { signal: AbortSignal.timeout(2_000) })
+        .then((r) => (r.ok ? r.text() : ''))
+        .catch(() => '');
+      text += `\n# Temporal worker (SDK Core)\n${worker}`;
+    }
+    res.type(metrics.registry.contentType).send(text);
+  };
+}

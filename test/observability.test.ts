@@ -1,0 +1,90 @@
+/**
+ * What an operator sees: one log line per request with its id (the caller's, echoed back, or a new
+ * one), the caller, status and duration, and never the token; Prometheus metrics on /metrics, for
+ * callers on this machine only.
+ */
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { createApp } from '../api/app';
+import { metricsEndpoint } from '../api/metrics';
+import { createApiMetrics, createLogger } from '../runtime/observability';
+import { castOf, startHarness, type Claims, type Harness } from './harness';
+
+const people: Record<string, Claims> = {
+  reviewer: { sub: 'obs-reviewer', region: 'tianjin', roles: ['reviewer'] },
+};
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+function appWithLog() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const metrics = createApiMetrics();
+  const app = createApp({
+    config: h.config,
+    models: h.models,
+    temporal: h.client,
+    signingKeys: h.config.signingKeys!,
+    readiness: () => Promise.resolve({ mongodb: true, temporal: true }),
+    logger: createLogger('info', sink),
+    metrics,
+  });
+  return { app, lines, metrics };
+}
+
+test('when a request is answered, one log line carries its id, the caller, the status and the time, but not the token', async () => {
+  const { app, lines } = appWithLog();
+  const { auth } = castOf(() => h, people);
+  const res = await request(app).get('/v1/tasks?status=open').set(auth('reviewer')).set('X-Request-Id', 'trace-42');
+  expect(res.status).toBe(200);
+  expect(res.headers['x-request-id']).toBe('trace-42');
+  const generated = await request(app).get('/v1/tasks').set(auth('reviewer'));
+  expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+
+  const line = lines.find((l) => (l.req as { id?: string } | undefined)?.id === 'trace-42');
+  expect(line).toMatchObject({
+    level: 30,
+    sub: 'obs-reviewer',
+    req: { method: 'GET', url: '/v1/tasks?status=open' },
+    res: { statusCode: 200 },
+    responseTime: expect.any(Number),
+  });
+  const token = auth('reviewer').Authorization.slice('Bearer '.length);
+  expect(JSON.stringify(lines)).not.toContain(token);
+});
+
+test('when /metrics is scraped from this machine, it has request counts, latency, decisions and open tasks by region', async () => {
+  const { app } = appWithLog();
+  const { auth } = castOf(() => h, people);
+  await request(app).get('/v1/tasks').set(auth('reviewer')).expect(200);
+  await request(app).post('/v1/tasks/nope/complete').set(auth('reviewer')).send({ decision: 'approve' }).expect(404);
+  const res = await request(app).get('/metrics').expect(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain/);
+  expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/tasks",status="200"\} 1/);
+  expect(res.text).toMatch(
+    /http_request_duration_seconds_bucket\{le="0.05",method="GET",route="\/v1\/tasks",status="200"\}/,
+  );
+  expect(res.text).toMatch(/review_open_tasks\{region="tianjin"\} \d+/);
+  expect(res.text).toContain('review_decisions_total');
+});
+
+test('when /metrics is asked from another machine, it is refused unless METRICS_PUBLIC is set', async () => {
+  const remote = { socket: { remoteAddress: '10.0.0.7' } };
+  const handler = metricsEndpoint(createApiMetrics(), { public: false });
+  await expect(handler(remote as never, {} as never, () => undefined)).rejects.toMatchObject({ status: 403 });
+  const sent: string[] = [];
+  const res = { type: () => res, send: (text: string) => sent.push(text) };
+  await metricsEndpoint(createApiMetrics(), { public: true })(remote as never, res as never, () => undefined);
+  expect(sent[0]).toContain('process_cpu_seconds_total');
+});
