@@ -4,9 +4,14 @@
  * callers on this machine only.
  */
 import { Writable } from 'node:stream';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import express from 'express';
 import request from 'supertest';
 import { createApp } from '../api/app';
-import { metricsEndpoint } from '../api/metrics';
+import { errorMiddleware } from '../api/errors';
+import { requestIds } from '../api/http';
+import { metricsEndpoint, requestLog } from '../api/metrics';
 import { createApiMetrics, createLogger } from '../runtime/observability';
 import { castOf, startHarness, type Claims, type Harness } from './harness';
 
@@ -87,4 +92,32 @@ test('when /metrics is asked from another machine, it is refused unless METRICS_
   const res = { type: () => res, send: (text: string) => sent.push(text) };
   await metricsEndpoint(createApiMetrics(), { public: true })(remote as never, res as never, () => undefined);
   expect(sent[0]).toContain('process_cpu_seconds_total');
+});
+
+test('when an unexpected error reaches the API, its log line carries the cause chain, and the caller sees none of it', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const failed = new WorkflowUpdateFailedError(
+    'Workflow Update failed',
+    ApplicationFailure.create({ type: 'log_diverged', message: 'the log already holds a different event 7' }),
+  );
+  const app = express()
+    .use(requestIds)
+    .use(requestLog(createLogger('info', sink)))
+    .get('/boom', () => {
+      throw failed;
+    })
+    .use(errorMiddleware);
+  const res = await request(app).get('/boom').expect(500);
+  expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  const logged = lines.find((l) => l.msg === 'unexpected error') as {
+    err: { message: string; cause?: { message: string } };
+  };
+  expect(logged.err.message).toContain('Workflow Update failed');
+  expect(JSON.stringify(logged.err)).toContain('the log already holds a different event 7');
 });
