@@ -115,7 +115,7 @@ export function createApp(deps: ApiDeps): express.Express {
     rejectUnsafeKeys,
   );
   const router = express.Router();
-  mount(router, routes);
+  mount(router, routes, config);
   app.use(router);
 
   app.use(notFoundHandler);

@@ -100,6 +100,7 @@ export function zodProblems(error: z.ZodError, prefix?: string): FieldProblem[] 
   return problems;
 }
 
+/** The store's errors that mean "not reachable right now" (the driver's and Mongoose's names). */
 const MONGO_UNAVAILABLE = new Set([
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
@@ -108,13 +109,30 @@ const MONGO_UNAVAILABLE = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+  'PoolClearedError',
+  'MongoWaitQueueTimeoutError',
+  'MongoOperationTimeoutError',
+  'MongoServerClosedError',
+  'MongoClientClosedError',
 ]);
 // gRPC status codes that mean "the server is not there right now": UNAVAILABLE, DEADLINE_EXCEEDED.
 const GRPC_UNAVAILABLE = new Set([14, 4]);
+// RESOURCE_EXHAUSTED: Temporal's limits, e.g. ten Updates in flight per workflow.
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  const cause = (err as { cause?: unknown })?.cause;
+  return isGrpcServiceError(cause) ? cause.code : undefined;
+}
 
 function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (MONGO_UNAVAILABLE.has(err.name)) return true;
+  // A store error labelled as transient by the driver.
+  const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
+  if (labels?.has('ResetPool') || labels?.has('RetryableWriteError')) return true;
   if (err.name === 'MongooseError' && /buffering timed out|not connected|client must be connected/i.test(err.message))
     return true;
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
@@ -142,6 +160,9 @@ export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof WorkflowNotFoundError) return ApiError.notFound('review');
   if (err instanceof WorkflowExecutionAlreadyStartedError)
     return ApiError.conflict('a review with this id is already running');
+  if (grpcCode(err) === GRPC_RESOURCE_EXHAUSTED) {
+    return new ApiError('rate_limited', 'the review engine is busy with this review; retry in a moment');
+  }
   if (isUnavailable(err)) return new ApiError('unavailable', 'a dependency is unavailable; retry shortly');
   if (err instanceof Error && (err as { code?: unknown }).code === 11000)
     return ApiError.conflict('the resource already exists');
@@ -178,7 +199,7 @@ export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, _ne
   const error = mapped ?? new ApiError('internal', 'internal error');
   if (res.headersSent) return;
   if (error.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
-  if (error.code === 'unavailable') res.setHeader('Retry-After', '1');
+  if (error.code === 'unavailable' || error.code === 'rate_limited') res.setHeader('Retry-After', '1');
   res.status(error.status).json(error.toBody());
 };
 

@@ -62,9 +62,34 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where?: st
   return result.data;
 }
 
-/** Mounts the route table on `router`; each handler sees only parsed, validated input. */
-export function mount(router: Router, routes: RouteSpec[]): void {
+/**
+ * Mounts the route table on `router`; each handler sees only parsed, validated input, and is
+ * answered within its budget whatever the store and Temporal do: a request that changes a review
+ * gets `decisionTimeoutMs`, any other `readTimeoutMs`; past it the caller gets 503 with
+ * Retry-After (and the handler's late answer is dropped).
+ */
+export function mount(
+  router: Router,
+  routes: RouteSpec[],
+  budgets: { decisionTimeoutMs: number; readTimeoutMs: number },
+): void {
   for (const spec of routes) {
+    const budgetMs = spec.method === 'get' ? budgets.readTimeoutMs : budgets.decisionTimeoutMs;
+    const withinBudget: RequestHandler = (_req, res, next) => {
+      const timer = setTimeout(() => {
+        if (!res.headersSent) {
+          next(
+            new ApiError(
+              'unavailable',
+              'the request could not be answered in time; a dependency may be down: retry shortly',
+            ),
+          );
+        }
+      }, budgetMs);
+      res.once('finish', () => clearTimeout(timer));
+      res.once('close', () => clearTimeout(timer));
+      next();
+    };
     const handler: RequestHandler = async (req, res) => {
       const actor = res.locals.actor as Actor;
       const query = spec.query ? parse(spec.query, { ...(req.query as Record<string, unknown>) }, 'query') : undefined;
@@ -72,7 +97,7 @@ export function mount(router: Router, routes: RouteSpec[]): void {
       const requestId = res.locals.requestId as string;
       await spec.handler({ req, res, actor, requestId, params: req.params as Record<string, string>, body, query });
     };
-    router[spec.method](spec.path, handler);
+    router[spec.method](spec.path, withinBudget, handler);
   }
 }
 

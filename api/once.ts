@@ -91,6 +91,11 @@ export async function oneDecisionAtATime<T>(
   send: () => Promise<T>,
 ): Promise<T> {
   const { models, config } = deps;
+  // This process's own decisions in flight answer a second one without asking the store.
+  const local = inFlight.get(lock.taskId);
+  if (local !== undefined && (lock.idempotent === undefined || local !== lock.idempotent)) {
+    throw ApiError.conflict('a decision on this task is being recorded; see the task for its outcome');
+  }
   const now = () => deps.now?.() ?? new Date();
   const take = () =>
     models.DecisionLock.create({
@@ -115,9 +120,14 @@ export async function oneDecisionAtATime<T>(
     held = await take();
     if (!held) throw ApiError.conflict('a decision on this task is being recorded; see the task for its outcome');
   }
+  inFlight.set(lock.taskId, lock.idempotent ?? lock.requestId);
   try {
     return await send();
   } finally {
+    inFlight.delete(lock.taskId);
     await models.DecisionLock.deleteOne({ _id: lock.taskId, holder: lock.requestId }).catch(() => undefined);
   }
 }
+
+/** The tasks this process is sending a decision for, with the key (or request id) of each. */
+const inFlight = new Map<string, string>();

@@ -96,6 +96,8 @@ export const envSchema = z.object({
   SIGNOFF_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.signoffWorkingDays),
   /** How long the API waits for the workflow to accept and store a decision before answering 503. */
   DECISION_TIMEOUT: duration('30s'),
+  /** How long any other request may take before it is answered 503 (a store that does not answer). */
+  READ_TIMEOUT: duration('5s'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** `/metrics` answers loopback callers only unless this is true (put it behind the scraper's network). */
   METRICS_PUBLIC: z
@@ -141,6 +143,7 @@ export interface Config {
   policy: ReviewPolicy;
   timeModel: TimeModel;
   decisionTimeoutMs: number;
+  readTimeoutMs: number;
   rateLimitPerMinute: number;
   bodyLimit: string;
   /** What processes print at start-up about the working-day calendar (provisional or missing years). */
@@ -239,6 +242,7 @@ export function loadConfig(
     },
     timeModel: workingDayMs === undefined ? {} : { workingDayMs },
     decisionTimeoutMs: parseDuration(env.DECISION_TIMEOUT) as number,
+    readTimeoutMs: parseDuration(env.READ_TIMEOUT) as number,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimit: env.BODY_LIMIT,
     calendarWarnings: calendar.warnings,

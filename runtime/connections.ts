@@ -9,9 +9,21 @@ import { migrateRelease1Mirrors } from './migrate-release1';
 import type { PayloadKeys } from './payload-codec';
 import { connectClient, ensureSearchAttributes } from './temporal';
 
-/** One Mongoose connection per process (tests: per suite), failing fast when the server is absent. */
+/**
+ * One Mongoose connection per process (tests: per suite). Every wait is bounded, so a store that
+ * stalls makes requests fail (and answer 503) instead of hang: choosing a server, waiting for a
+ * pooled connection, and reading a reply. Operations are not queued while disconnected.
+ */
 export async function connectMongo(uri: string): Promise<Connection> {
-  return mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  return mongoose
+    .createConnection(uri, {
+      serverSelectionTimeoutMS: 5_000,
+      connectTimeoutMS: 5_000,
+      socketTimeoutMS: 20_000,
+      waitQueueTimeoutMS: 5_000,
+      bufferCommands: false,
+    })
+    .asPromise();
 }
 
 export interface Connections {

@@ -37,6 +37,8 @@ export interface EmbeddedStore {
   /** mongodb://host:port, without a database name. */
   uri: string;
   stop(): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the store's front, as a stalled host would: fault tests. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
 }
 
 /** The OS user PostgreSQL runs as when we are root (it refuses to run as root). */
@@ -78,7 +80,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     await stop();
     throw err;
   }
-  return { uri, stop };
+  return { uri, stop, signal: (sig) => ferretdb.signal(sig) };
 }
 
 interface RunningPostgres {

@@ -18,6 +18,8 @@ export interface ServerProcess {
   exit: Promise<string>;
   /** Sends `signal`, then SIGKILL after a grace period; resolves once it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` and returns (SIGSTOP/SIGCONT freeze and thaw it, as a stalled host would). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 export function spawnServer(
@@ -48,6 +50,9 @@ export function spawnServer(
     },
     stderrTail: () => stderr.trim(),
     exit,
+    signal(signal: NodeJS.Signals) {
+      if (!exited) child.kill(signal);
+    },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (exited) return;
       child.kill(signal);

@@ -134,3 +134,15 @@ test(`when one keyed decision is sent ${N / 5} times at once, every copy gets th
   expect(other.body.error.code).toBe('idempotency_mismatch');
   expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
 });
+
+test('when a keyed withdrawal is retried, the retry gets the first answer; a new request is refused', async () => {
+  const { reviewId } = await submitted();
+  const path = `/v1/reviews/${encodeURIComponent(reviewId)}/withdraw`;
+  const first = await post('drafter', path, { reason: '政策调整' }).set('Idempotency-Key', 'withdraw-1').expect(200);
+  const retried = await post('drafter', path, { reason: '政策调整' }).set('Idempotency-Key', 'withdraw-1').expect(200);
+  expect(retried.body).toEqual(first.body);
+  expect(first.body).toMatchObject({ status: 'withdrawn', stage: 'closed' });
+  await post('drafter', path, { reason: '政策调整' }).set('Idempotency-Key', 'withdraw-2').expect(409);
+  await post('drafter', path, { reason: '另一个理由' }).set('Idempotency-Key', 'withdraw-1').expect(422);
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'withdrawn' })).toBe(1);
+});

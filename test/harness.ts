@@ -71,14 +71,17 @@ function required(name: string): string {
  */
 export async function startHarness(
   env: Record<string, string> = {},
-  { temporalAddress = required('TEST_TEMPORAL_ADDRESS') }: { temporalAddress?: string } = {},
+  {
+    temporalAddress = required('TEST_TEMPORAL_ADDRESS'),
+    mongodbUri = required('TEST_MONGODB_URI'),
+  }: { temporalAddress?: string; mongodbUri?: string } = {},
 ): Promise<Harness> {
   const database = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const config = loadConfig(
     {
       NODE_ENV: 'test',
       TEMPORAL_ADDRESS: temporalAddress,
-      MONGODB_URI: `${required('TEST_MONGODB_URI')}/${database}`,
+      MONGODB_URI: `${mongodbUri}/${database}`,
       AUTH_JWT_SECRET: TEST_SECRET,
       TEMPORAL_TASK_QUEUE: `test-${database}`,
       RATE_LIMIT_PER_MINUTE: '100000',

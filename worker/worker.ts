@@ -31,6 +31,8 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     activities: createActivities({ models: options.models, signingKeys: options.signingKeys }),
     dataConverter: encryptingDataConverter(options.payloadKeys),
     shutdownGraceTime: '10 seconds',
+    // A workflow task handed to a worker that has died goes back to the shared queue after this.
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...workflows,
   });
 }

@@ -41,9 +41,10 @@ import { Refusal, checkDecision } from '../domain/rules';
 import { ReviewMachine, type MachineSettings } from './review-machine';
 
 const { recordTransition } = proxyActivities<ReturnType<typeof createActivities>>({
-  // Recording takes milliseconds; a worker that dies mid-way is replaced after this, not after 30 s.
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+  // Recording takes tens of milliseconds (README "Availability"); an attempt on a worker that died
+  // is retried after this, on another worker.
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
 
 /** Continue-as-new past this many history events unless the input says otherwise. */

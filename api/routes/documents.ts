@@ -274,7 +274,9 @@ async function isStaleClaim(deps: ApiDeps, claim: ReviewClaimDoc): Promise<boole
   const now = deps.now?.() ?? new Date();
   if (now.getTime() - new Date(claim.claimedAt).getTime() < CLAIM_GRACE_MS) return false;
   try {
-    await deps.temporal.workflow.getHandle(claim.reviewId).describe();
+    await deps.temporal.withDeadline(Date.now() + deps.config.readTimeoutMs, () =>
+      deps.temporal.workflow.getHandle(claim.reviewId).describe(),
+    );
     return false;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return true;
