@@ -12,6 +12,9 @@ import { verifyRequest, type SigningKeys } from '../runtime/signing';
 import type { Models } from '../store/models';
 import { legacyActivities } from './legacy';
 import { appendEvents, writeProjection, writeSideRecords } from './log-store';
+import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
+import { freezeRecords } from '../store/records';
+import { assignNumbers } from './numbering';
 
 export interface RecordTransitionInput {
   workflowId: string;
@@ -26,21 +29,45 @@ export interface RecordTransitionInput {
   vouch?: { purpose: SignedPayload<unknown>['purpose']; request: Signed<unknown> };
 }
 
-export function createActivities({ models, signingKeys }: { models: Models; signingKeys: SigningKeys }) {
+export interface RecordTransitionResult {
+  lastHash: string;
+  /** The numbers given to the transition's numbered events. */
+  numbers: { seq: number; number: string }[];
+}
+
+export function createActivities({
+  models,
+  signingKeys,
+  numberFormats = DEFAULT_NUMBER_FORMATS,
+  offices = DEFAULT_OFFICES,
+}: {
+  models: Models;
+  signingKeys: SigningKeys;
+  numberFormats?: NumberFormats;
+  offices?: ReviewOffices;
+}) {
   return {
-    /** Stores one transition; returns the hash of the log's last event for the next one to chain on. */
-    async recordTransition(input: RecordTransitionInput): Promise<{ lastHash: string }> {
-      const { vouch, review, events } = input;
+    /**
+     * Stores one transition: checks the signature, gives the numbered events their numbers, appends
+     * the events, writes the records they carry and the projections, and freezes the written record
+     * a closing or a revision request produces. Returns the log's last hash for the next transition
+     * to chain on, and the numbers assigned, for the workflow to take into its state.
+     */
+    async recordTransition(input: RecordTransitionInput): Promise<RecordTransitionResult> {
+      const { vouch } = input;
       if (vouch && !verifyRequest(signingKeys, vouch.purpose, input.workflowId, vouch.request)) {
         throw ApplicationFailure.nonRetryable(
           'the request is not signed by the API: nothing was recorded',
           'forbidden',
         );
       }
+      const settings = { formats: numberFormats, offices };
+      const { events, review, numbers } = await assignNumbers(models, settings, input.review, input.events);
       const lastHash = await appendEvents(models, review.reviewId, input.prevHash, events);
-      await writeSideRecords(models, sideRecords(review.reviewId, review.documentId, events));
+      await writeSideRecords(models, sideRecords(review, events));
       await writeProjection(models, review, input.tasks);
-      return { lastHash };
+      await freezeRecords(models, offices, review, events);
+      return { lastHash, numbers };
     },
 
     ...legacyActivities(models),

@@ -42,7 +42,15 @@ export async function writeLegacyState(models: Models, state: LegacyReviewState)
   const { tasks, history, articleNumbers: _a, commentIndex: _c, stateVersion: _v, ...summary } = state;
   await writeProjection(
     models,
-    { ...summary, lastSeq: history.length, earliestDueAt: earliestDueAt(state), engine: 'legacy' },
+    {
+      ...summary,
+      revisionLetters: [],
+      extensions: [],
+      warnings: [],
+      lastSeq: history.length,
+      earliestDueAt: earliestDueAt(state),
+      engine: 'legacy',
+    },
     tasks,
   );
 }
@@ -51,7 +59,7 @@ export function legacyActivities(models: Models) {
   return {
     /** Mirrors one transition of a release-1 review. */
     async persistReview({ state, comments, dispositions, notifications = [] }: PersistReviewInput): Promise<void> {
-      await writeSideRecords(models, { comments, dispositions, notifications });
+      await writeSideRecords(models, { comments, dispositions, notifications, materials: [] });
       const logged = await models.Review.findById(state.reviewId, { lastSeq: 1 }).lean();
       const from = logged?.lastSeq ?? 0;
       const prevHash =
@@ -68,7 +76,15 @@ export function legacyActivities(models: Models) {
       const { tasks, history, articleNumbers: _a, commentIndex: _c, stateVersion: _v, ...summary } = state;
       await writeProjection(
         models,
-        { ...summary, lastSeq: history.length, earliestDueAt: earliestDueAt(state), engine: 'legacy' },
+        {
+          ...summary,
+          revisionLetters: [],
+          extensions: [],
+          warnings: [],
+          lastSeq: history.length,
+          earliestDueAt: earliestDueAt(state),
+          engine: 'legacy',
+        },
         tasks,
       );
     },

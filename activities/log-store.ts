@@ -10,7 +10,7 @@ import type { TaskRecord } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent, SideRecords } from '../domain/review-log';
 import { chainEvents } from '../runtime/log-chain';
-import { monthOf, type Models, type ReviewDoc } from '../store/models';
+import { insertIfAbsent, monthOf, versionId, type Models, type ReviewDoc } from '../store/models';
 
 export const eventId = (reviewId: string, seq: number): string => `${reviewId}#${seq}`;
 
@@ -62,6 +62,11 @@ export async function writeSideRecords(models: Models, records: SideRecords): Pr
   for (const { commentId, ...disposition } of records.dispositions) {
     await models.Comment.updateOne({ _id: commentId }, { $set: { disposition } });
   }
+  for (const { documentId, version, materials } of records.materials) {
+    // Setting each key is idempotent; the keys are the schema's own, never a caller's.
+    const set = Object.fromEntries(Object.entries(materials).map(([key, text]) => [`materials.${key}`, text]));
+    await models.Version.updateOne({ _id: versionId(documentId, version) }, { $set: set });
+  }
   for (const { id, createdAt, ...notification } of records.notifications) {
     await insertIfAbsent(models.Notification, {
       _id: id,
@@ -69,20 +74,6 @@ export async function writeSideRecords(models: Models, records: SideRecords): Pr
       createdAt: new Date(createdAt),
       month: monthOf(createdAt),
     });
-  }
-}
-
-/**
- * Inserts `doc` unless a document with its `_id` exists. (An upsert with `$setOnInsert` would do
- * on MongoDB, but FerretDB v1 drops its null fields, such as a revision task's `dueAt`.)
- */
-async function insertIfAbsent<T extends { _id: string }>(model: Model<T>, doc: T): Promise<boolean> {
-  try {
-    await model.create(doc);
-    return true;
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 11000) throw err;
-    return false;
   }
 }
 

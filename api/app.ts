@@ -15,6 +15,7 @@ import { ApiError, errorMiddleware, notFoundHandler } from './errors';
 import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
 import { countRequests, metricsEndpoint, registerStoreGauges, requestLog } from './metrics';
 import { buildOpenApi } from './openapi';
+import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
 import { reviewRoutes } from './routes/reviews';
@@ -24,7 +25,13 @@ export type { ApiDeps } from './deps';
 
 /** Every `/v1` route, in the order they are matched. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...documentRoutes(deps), ...reviewRoutes(deps), ...taskRoutes(deps), ...calendarRoutes()];
+  return [
+    ...documentRoutes(deps),
+    ...attachmentRoutes(deps),
+    ...reviewRoutes(deps),
+    ...taskRoutes(deps),
+    ...calendarRoutes(),
+  ];
 }
 
 /**

@@ -35,7 +35,11 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   description?: string;
   tag: string;
   body?: B;
+  /** A multipart/form-data body the handler reads itself (file uploads), as OpenAPI describes it. */
+  multipart?: { properties: Record<string, Record<string, unknown>>; required: string[] };
   query?: Q;
+  /** How long the request may take before it is answered 503, when not the method's default. */
+  budgetMs?: number;
   responses: ResponseDoc[];
   /** Refusal statuses besides 401/429/500/503 that the route may return. */
   errors: number[];
@@ -74,7 +78,7 @@ export function mount(
   budgets: { decisionTimeoutMs: number; readTimeoutMs: number },
 ): void {
   for (const spec of routes) {
-    const budgetMs = spec.method === 'get' ? budgets.readTimeoutMs : budgets.decisionTimeoutMs;
+    const budgetMs = spec.budgetMs ?? (spec.method === 'get' ? budgets.readTimeoutMs : budgets.decisionTimeoutMs);
     const withinBudget: RequestHandler = (_req, res, next) => {
       const timer = setTimeout(() => {
         if (!res.headersSent) {

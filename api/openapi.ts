@@ -264,6 +264,14 @@ function operation(spec: RouteSpec): Json {
     ...(spec.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } }
       : {}),
+    ...(spec.multipart
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'multipart/form-data': { schema: { type: 'object', ...spec.multipart } } },
+          },
+        }
+      : {}),
     responses,
   };
 }

@@ -60,6 +60,7 @@ const CONCLUSION_ZH: Record<Conclusion, string> = {
   legal: '合法',
   legal_after_revision: '修改后合法',
   illegal: '不合法',
+  returned: '退回（未作合法性结论）',
 };
 
 export const NO_RESPONSE_NOTE = 'No answer within the consultation deadline: counted as no objection.';

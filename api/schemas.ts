@@ -8,7 +8,9 @@ import {
   CHECK_RESULTS,
   DECISIONS,
   DISPOSITION_STATUSES,
+  MATERIAL_KINDS,
   REGIONS,
+  RETURN_GROUNDS,
   REVIEW_STATUSES,
   SEVERITIES,
   STAGES,
@@ -27,6 +29,7 @@ export const LIMITS = {
   legalBasis: 200,
   legalBasisText: 1000,
   draftingExplanation: 100_000,
+  material: 100_000,
   materials: 300_000,
   opinion: 20_000,
   comments: 200,
@@ -45,11 +48,23 @@ export const articleSchema = z.strictObject({
   text: text(LIMITS.articleText),
 });
 
+/** The typed materials of a submission (API.md, "Release 2 additions"), each a text. */
+const materialTexts = {
+  legalBasisNote: text(LIMITS.material).optional().describe('制定依据: the legal basis, explained'),
+  consultationRecord: text(LIMITS.material).optional().describe('征求意见及采纳情况: public and other consultation'),
+  fairCompetitionConclusion: text(LIMITS.material)
+    .optional()
+    .describe('公平竞争审查结论, where the document affects business activity'),
+  draftingUnitLegalOpinion: text(LIMITS.material).optional().describe("the drafting unit's own legality opinion"),
+  other: text(LIMITS.material).optional(),
+};
+
 export const materialsSchema = z
   .looseObject({
     draftingExplanation: text(LIMITS.draftingExplanation).describe(
       '起草说明: purpose, necessity, main measures, how opinions were handled',
     ),
+    ...materialTexts,
   })
   .superRefine((materials, ctx) => {
     if (JSON.stringify(materials).length > LIMITS.materials) {
@@ -57,8 +72,14 @@ export const materialsSchema = z
     }
   })
   .describe(
-    `the drafting materials; free-form beyond draftingExplanation (no key may start with "$" or contain "."), at most ${LIMITS.materials} characters in all`,
+    `the drafting materials: the typed ones, and others kept as given (no key may start with "$" or contain "."); at most ${LIMITS.materials} characters in all; files are attachments`,
   );
+
+/** `supplement`: materials added at intake (补正), merged into the version under review. */
+const suppliedMaterialsSchema = z.strictObject({
+  draftingExplanation: text(LIMITS.draftingExplanation).optional(),
+  ...materialTexts,
+});
 
 /** `POST /v1/documents` and `POST /v1/documents/:id/versions`. */
 export const documentBodySchema = z
@@ -124,8 +145,22 @@ export const completeTaskBodySchema = z.strictObject({
     .min(1)
     .optional()
     .describe("extension, for resubmit: the revised version (default: the document's current version)"),
+  missing: z
+    .array(z.enum(MATERIAL_KINDS))
+    .min(1)
+    .max(MATERIAL_KINDS.length)
+    .optional()
+    .describe('request_materials: what is missing'),
+  grounds: z.enum(RETURN_GROUNDS).optional().describe('return at intake or origin review: why, without a verdict'),
+  materials: suppliedMaterialsSchema.optional().describe('supplement: the materials added'),
 });
 export type CompleteTaskBody = z.output<typeof completeTaskBodySchema>;
+
+/** `POST /v1/reviews/:reviewId/extensions`. */
+export const extensionBodySchema = z.strictObject({
+  workingDays: z.number().int().min(1).max(60).describe('working days more'),
+  reason: text(LIMITS.reason),
+});
 
 const limit = z.coerce.number().int().min(1).max(100).default(20);
 const cursor = z.string().max(500).optional().describe('opaque: the nextCursor of the previous page');

@@ -13,10 +13,12 @@ import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
   completeTaskUpdate,
+  requestExtensionUpdate,
   submittedUpdate,
   withdrawUpdate,
   type CompleteTaskRequest,
   type CompleteTaskResult,
+  type ExtensionRequest,
   type ReviewInput,
   type StageRef,
   type SubmittedReview,
@@ -57,7 +59,7 @@ export function startReview(deps: ApiDeps, input: ReviewInput, requestId: string
     typedSearchAttributes: [
       { key: OriginRegionAttribute, value: input.originRegion },
       { key: DocumentIdAttribute, value: input.documentId },
-      { key: ReviewStageAttribute, value: 'origin_review' },
+      { key: ReviewStageAttribute, value: 'intake' },
       { key: ReviewStatusAttribute, value: 'in_review' },
     ],
   });
@@ -89,6 +91,24 @@ export function decideTask(
           args: [signRequest(deps.signingKeys, 'completeTask', review._id, request, requestId)],
           ...(updateId && { updateId }),
         }),
+  );
+}
+
+/** Asks the review's workflow for more time; `idempotencyKey`, as for {@link decideTask}. */
+export function requestExtension(
+  deps: ApiDeps,
+  review: Pick<ReviewDoc, '_id' | 'engine'>,
+  request: ExtensionRequest,
+  requestId: string,
+  idempotencyKey?: string,
+): Promise<CompleteTaskResult> {
+  if (review.engine === 'legacy') throw ApiError.conflict('reviews of release 1 take no extensions');
+  const updateId = idempotencyKey && `extension:${review._id}:${request.actor.sub}:${idempotencyKey}`;
+  return awaitWorkflow(deps, () =>
+    deps.temporal.workflow.getHandle(review._id).executeUpdate(requestExtensionUpdate, {
+      args: [signRequest(deps.signingKeys, 'requestExtension', review._id, request, requestId)],
+      ...(updateId && { updateId }),
+    }),
   );
 }
 

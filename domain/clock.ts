@@ -32,14 +32,22 @@ export function describeInstant(iso: string): string {
 /** Working-day limits; local rules may set other figures through configuration. */
 export interface ReviewPolicy {
   reviewWorkingDays: number;
+  /** The whole review's limit for a draft marked urgent (defaults to `reviewWorkingDays`). */
+  urgentReviewWorkingDays?: number;
+  /** The most working days extensions may add to one review in all. */
+  maxExtensionWorkingDays?: number;
   consultationWorkingDays: number;
   urgentConsultationWorkingDays: number;
   consolidationWorkingDays: number;
   signoffWorkingDays: number;
 }
 
+/** 115号 sets five working days as the normal minimum for a review: less is allowed, but flagged. */
+export const NORMAL_MINIMUM_WORKING_DAYS = 5;
+
 export const DEFAULT_POLICY: ReviewPolicy = {
   reviewWorkingDays: 15,
+  maxExtensionWorkingDays: 15,
   consultationWorkingDays: 5,
   urgentConsultationWorkingDays: 2,
   consolidationWorkingDays: 3,
@@ -228,11 +236,33 @@ export function taskLimit(kind: TaskKind, policy: ReviewPolicy, urgent: boolean)
     case 'consolidation':
       return policy.consolidationWorkingDays;
     case 'signoff':
+    case 'extension': // the head decides a request for more time as quickly as a sign-off
       return policy.signoffWorkingDays;
     case 'origin_review':
     case 'revision':
       return null; // bounded by the whole-review clock; revision stops that clock
+    case 'intake':
+    case 'supplement':
+      return null; // before acceptance no clock runs (115号: it starts once the materials are complete)
   }
+}
+
+/**
+ * Where a run of the review clock that begins at `at` starts counting: the first day is not
+ * counted (115号: the limit runs from the day after), so on the real calendar at the midnight (CST)
+ * after `at`; with compressed time, at `at`.
+ */
+export function clockRunStart(at: Date, model: TimeModel): Date {
+  if (model.workingDayMs !== undefined) return at;
+  return new Date(cstDayStart(cstDayIndex(at.getTime()) + 1));
+}
+
+/**
+ * Up to where a run of the clock that stops at `at` has counted: the day it stops is a day used, to
+ * its end (the midnight after `at`, CST); with compressed time, `at`.
+ */
+export function clockStopAt(at: Date, model: TimeModel): Date {
+  return clockRunStart(at, model);
 }
 
 export interface ClockView {
@@ -244,7 +274,8 @@ export interface ClockView {
 
 /**
  * The whole-review clock as seen at `now`. While it runs, the due date is fixed (and may have
- * passed); while it is stopped, it is where the due date would be if the clock resumed at `now`.
+ * passed); while it is stopped (or has not started), it is where the due date would be if the clock
+ * (re)started at `now`: at the end of the last working day of the days left, counted from the next.
  */
 export function clockView(clock: ClockState, now: Date, model: TimeModel): ClockView {
   const dayMs = workingDayLength(model);
@@ -253,7 +284,7 @@ export function clockView(clock: ClockState, now: Date, model: TimeModel): Clock
   const leftMs = Math.max(0, clock.limitWorkingDays * dayMs - usedMs);
   const reviewDueAt = clock.runningSince
     ? runDueAt(clock.runningSince, clock, model)
-    : addWorkingMs(now, leftMs, model).toISOString();
+    : addWorkingMs(clockRunStart(now, model), leftMs, model).toISOString();
   return {
     reviewDueAt,
     workingDaysUsed: Math.floor(usedMs / dayMs),

@@ -57,7 +57,7 @@ export interface Signed<T> {
 
 /** What a signature covers: the request and where it is addressed, so it cannot be replayed elsewhere. */
 export interface SignedPayload<T> {
-  purpose: 'start' | 'completeTask' | 'withdraw';
+  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension';
   workflowId: string;
   body: T;
   requestId?: string;
@@ -86,6 +86,13 @@ export interface CompleteTaskResult {
 export interface WithdrawRequest {
   actor: Actor;
   reason?: string;
+}
+
+/** The origin reviewer asks for more time (延期). */
+export interface ExtensionRequest {
+  actor: Actor;
+  workingDays: number;
+  reason: string;
 }
 
 /** What the submission learns once the first transition is stored: where the review stands. */
@@ -117,6 +124,9 @@ export const completeTaskUpdate = defineUpdate<CompleteTaskResult, [Signed<Compl
 
 /** An Update: the drafter must learn whether the withdrawal took effect (it may already be closed). */
 export const withdrawUpdate = defineUpdate<StageRef, [Signed<WithdrawRequest>]>('withdraw');
+
+/** An Update: the reviewer must learn whether the request was taken (one at a time, within the maximum). */
+export const requestExtensionUpdate = defineUpdate<CompleteTaskResult, [Signed<ExtensionRequest>]>('requestExtension');
 
 /** A query: reads the live state, never changes it. */
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');

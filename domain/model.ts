@@ -9,14 +9,51 @@ export type Region = (typeof REGIONS)[number];
 export const ROLES = ['drafter', 'reviewer', 'signer', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const TASK_KINDS = ['origin_review', 'revision', 'consultation', 'consolidation', 'signoff'] as const;
+export const TASK_KINDS = [
+  'intake',
+  'supplement',
+  'origin_review',
+  'revision',
+  'consultation',
+  'consolidation',
+  'signoff',
+  'extension',
+] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
-export const STAGES = ['origin_review', 'revision', 'consultation', 'consolidation', 'signoff', 'closed'] as const;
+export const STAGES = [
+  'intake',
+  'origin_review',
+  'revision',
+  'consultation',
+  'consolidation',
+  'signoff',
+  'closed',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const REVIEW_STATUSES = ['in_review', 'approved', 'rejected', 'withdrawn'] as const;
+export const REVIEW_STATUSES = ['in_review', 'approved', 'rejected', 'returned', 'withdrawn'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/**
+ * The materials of a submission (国办发〔2018〕115号): 起草说明 (required), 制定依据说明, 征求意见及采纳情况,
+ * 公平竞争审查结论, the drafting unit's own legality opinion, other; `attachment` names a file.
+ */
+export const MATERIAL_KEYS = [
+  'draftingExplanation',
+  'legalBasisNote',
+  'consultationRecord',
+  'fairCompetitionConclusion',
+  'draftingUnitLegalOpinion',
+  'other',
+] as const;
+export type MaterialKey = (typeof MATERIAL_KEYS)[number];
+export const MATERIAL_KINDS = [...MATERIAL_KEYS, 'attachment'] as const;
+export type MaterialKind = (typeof MATERIAL_KINDS)[number];
+
+/** Why a draft is returned (退回) without a legality verdict. */
+export const RETURN_GROUNDS = ['not_normative_document', 'outside_remit', 'not_ripe', 'other'] as const;
+export type ReturnGrounds = (typeof RETURN_GROUNDS)[number];
 
 export const TASK_STATUSES = ['open', 'completed', 'expired', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -24,7 +61,7 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const CONSULTATION_STATUSES = ['pending', 'responded', 'no_response'] as const;
 export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
 
-export const CONCLUSIONS = ['legal', 'legal_after_revision', 'illegal'] as const;
+export const CONCLUSIONS = ['legal', 'legal_after_revision', 'illegal', 'returned'] as const;
 export type Conclusion = (typeof CONCLUSIONS)[number];
 
 export const SEVERITIES = ['blocking', 'amend', 'advisory'] as const;
@@ -48,13 +85,20 @@ export type CheckResult = (typeof CHECK_RESULTS)[number];
 export const DISPOSITION_STATUSES = ['adopted', 'partly_adopted', 'not_adopted'] as const;
 export type DispositionStatus = (typeof DISPOSITION_STATUSES)[number];
 
-/** Which decisions each task kind accepts (the task table of API.md). */
+/**
+ * Which decisions each task kind accepts (the task table of API.md). `return` means two things:
+ * at intake and origin review it closes the review without a verdict (退回), at sign-off it sends
+ * the case back to origin review.
+ */
 export const DECISIONS_BY_KIND = {
-  origin_review: ['approve', 'request_changes', 'reject'],
+  intake: ['accept', 'request_materials', 'return'],
+  supplement: ['supplement'],
+  origin_review: ['approve', 'request_changes', 'reject', 'return'],
   revision: ['resubmit'],
   consultation: ['concur', 'concur_with_comments', 'object'],
   consolidation: ['proceed', 'request_changes'],
   signoff: ['sign', 'return'],
+  extension: ['approve', 'refuse'],
 } as const satisfies Record<TaskKind, readonly string[]>;
 
 export type Decision = (typeof DECISIONS_BY_KIND)[TaskKind][number];
@@ -62,12 +106,18 @@ export const DECISIONS = [...new Set(Object.values(DECISIONS_BY_KIND).flat())] a
 
 /** The role that acts on each task kind. */
 export const ROLE_BY_KIND: Record<TaskKind, Role> = {
+  intake: 'reviewer',
+  supplement: 'drafter',
   origin_review: 'reviewer',
   revision: 'drafter',
   consultation: 'reviewer',
   consolidation: 'reviewer',
   signoff: 'signer',
+  extension: 'signer',
 };
+
+/** The task kinds a drafting organisation acts on (their tasks carry its `org`). */
+export const DRAFTER_KINDS: readonly TaskKind[] = ['supplement', 'revision'];
 
 /** The authenticated caller, as the API derives it from the bearer token. */
 export interface Actor {
@@ -111,9 +161,19 @@ export interface DecisionInput {
   opinion?: string;
   comments?: CommentInput[];
   checklist?: CheckInput[];
+  /**
+   * For `resubmit`: the drafter's answers to the comments on the version replaced. For `proceed`
+   * and `request_changes` at consolidation: the origin body's answers to the consulted regions' comments.
+   */
   dispositions?: DispositionInput[];
   /** For `resubmit`: the revised version; the API fills in the document's current version. */
   version?: number;
+  /** For `request_materials`: what is missing. */
+  missing?: MaterialKind[];
+  /** For `return` at intake or origin review: why the draft goes back without a verdict. */
+  grounds?: ReturnGrounds;
+  /** For `supplement`: the materials added, merged into the version under review. */
+  materials?: Partial<Record<MaterialKey, string>>;
 }
 
 export interface TaskRecord {
@@ -217,8 +277,8 @@ export interface Outcome {
 
 /** The pieces of the review clock that the deadlines view is computed from. */
 export interface ClockState {
-  /** When the materials were complete and the clock first started. */
-  startedAt: string;
+  /** When the materials were complete and the clock first started; unset until then. */
+  startedAt?: string;
   /** Working-day budget of the whole review. */
   limitWorkingDays: number;
   /** Elapsed working time banked before the current run, in milliseconds of working time. */
@@ -250,16 +310,44 @@ export interface ReviewState {
   consultations: Partial<Record<Region, ConsultationState>>;
   /** Article numbers of the version under review, so decisions can be checked against them. */
   articleNumbers: string[];
-  /** Ids and severities of the comments made on each version, for the disposition rule. */
-  commentIndex: { id: string; version: number; severity: Severity }[];
+  /** The comments made on each version (at which stage), for the disposition rules. */
+  commentIndex: { id: string; version: number; severity: Severity; stage?: TaskKind }[];
   /** The checklist of the last origin-review decision, for the opinion. */
   checklist?: CheckInput[];
   revisions: number;
   clock: ClockState;
   /** Set when the clock passed the review's working-day limit; stays set once it has. */
   overdueAt?: string;
+  /** When the materials were found complete (受理): the clock runs from here. */
+  acceptedAt?: string;
+  /** 登记编号, assigned at acceptance. */
+  registrationNumber?: string;
+  /** 审核意见书编号, assigned when the review closes with an opinion (signed, rejected, returned). */
+  opinionNumber?: string;
+  /** The numbered 修改意见书 of each revision round. */
+  revisionLetters: { round: number; number?: string; at: string }[];
+  /** Requests for more time (延期) and how they were decided. */
+  extensions: Extension[];
+  /** Things a reviewer should know that did not stop the review (e.g. a limit under 5 working days). */
+  warnings: string[];
   /** The sequence number of the last event applied: the log's length. */
   lastSeq: number;
+}
+
+export const EXTENSION_STATUSES = ['requested', 'approved', 'refused'] as const;
+export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
+
+export interface Extension {
+  /** The extension task that decides it. */
+  taskId: string;
+  workingDays: number;
+  reason: string;
+  status: ExtensionStatus;
+  requestedBy: ActorRef;
+  at: string;
+  decidedBy?: ActorRef;
+  decidedAt?: string;
+  opinion?: string;
 }
 
 export function otherRegions(region: Region): Region[] {

@@ -57,7 +57,7 @@ export interface LogProjection {
 export function projectLog(events: readonly NewEvent[]): LogProjection | undefined {
   const state = foldEvents(events);
   if (!state) return undefined;
-  const records = sideRecords(state.reviewId, state.documentId, events);
+  const records = sideRecords(state, events);
   const dispositions = new Map(records.dispositions.map(({ commentId, ...d }) => [commentId, d]));
   return {
     review: reviewProjection(state),

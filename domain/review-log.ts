@@ -12,8 +12,11 @@ import {
   type Decision,
   type DispositionStatus,
   type HistoryEntry,
+  type MaterialKey,
+  type MaterialKind,
   type NotificationRecord,
   type Region,
+  type ReturnGrounds,
   type ReviewState,
   type ReviewStatus,
   type Stage,
@@ -45,9 +48,12 @@ export interface EventData {
     articleNumbers: string[];
     limitWorkingDays: number;
   };
-  clock_started: { dueAt: string };
+  /** The materials are complete (受理): the review is registered and its clock starts. */
+  accepted: { number?: string; limitWorkingDays: number; warning?: string };
+  /** `runningSince`: where the run starts counting (the day after, on the real calendar). */
+  clock_started: { runningSince: string; dueAt: string };
   clock_stopped: { usedMs: number; note: string };
-  clock_resumed: { dueAt: string; note: string };
+  clock_resumed: { runningSince: string; dueAt: string; note: string };
   task_opened: { taskId: string; kind: TaskKind; region: Region; task: TaskRecord };
   stage_changed: { stage: Stage };
   task_completed: {
@@ -59,8 +65,16 @@ export interface EventData {
     checklist?: CheckInput[];
     comments?: LoggedComment[];
     dispositions?: LoggedDisposition[];
+    missing?: MaterialKind[];
+    grounds?: ReturnGrounds;
+    materials?: Partial<Record<MaterialKey, string>>;
   };
   resubmitted: { version: number; articleNumbers: string[] };
+  /** A 修改意见书 goes to the drafting office with a revision request. */
+  revision_letter: { round: number; number?: string };
+  extension_requested: { taskId: string; workingDays: number; reason: string };
+  /** An approved extension: the review's limit grows, and with it its due date while the clock runs. */
+  limit_extended: { taskId: string; workingDays: number; limitWorkingDays: number; dueAt?: string };
   consultation_expired: { taskId: string; kind: TaskKind; region: Region; note: string };
   reminder_sent: { taskId: string; kind: TaskKind; region: Region; notification: LoggedNotification };
   task_overdue: { taskId: string; kind: TaskKind; region: Region; notification: LoggedNotification };
@@ -68,6 +82,7 @@ export interface EventData {
   review_overdue: { dueAt: string; note: string };
   approved: Closing;
   rejected: Closing;
+  returned: Closing;
   withdrawn: Closing;
 }
 
@@ -77,8 +92,28 @@ export interface Closing {
   /** The closing opinion (a rejection's, a signer's) or the withdrawal's reason; also the history note. */
   opinion?: string;
   note?: string;
+  /** For a return without a verdict. */
+  grounds?: ReturnGrounds;
   clockUsedMs: number;
+  /** Whole working days used, as the opinion states them. */
+  workingDaysUsed?: number;
+  /** The opinion's number; assigned when the closing is recorded (not for a withdrawal). */
+  number?: string;
 }
+
+/**
+ * The events that carry a number from a gap-free series (per region and year). The workflow emits
+ * them without it; the recording activity assigns it, after checking the request's signature and
+ * before hashing, so a number is taken exactly when the transition is recorded.
+ */
+export const NUMBERED_EVENTS = {
+  accepted: 'registration',
+  revision_letter: 'revision',
+  approved: 'opinion',
+  rejected: 'opinion',
+  returned: 'opinion',
+} as const satisfies Partial<Record<EventType, string>>;
+export type NumberSeries = (typeof NUMBERED_EVENTS)[keyof typeof NUMBERED_EVENTS];
 
 export type EventType = keyof EventData;
 
@@ -123,14 +158,17 @@ function initialState(e: Extract<NewEvent, { type: 'submitted' }>): ReviewState 
     version: d.version,
     urgent: d.urgent,
     status: 'in_review',
-    stage: 'origin_review',
+    stage: 'intake',
     submittedAt: e.at,
     tasks: [],
     consultations: {},
     articleNumbers: d.articleNumbers,
     commentIndex: [],
     revisions: 0,
-    clock: { startedAt: e.at, limitWorkingDays: d.limitWorkingDays, usedMsBeforeRun: 0 },
+    clock: { limitWorkingDays: d.limitWorkingDays, usedMsBeforeRun: 0 },
+    revisionLetters: [],
+    extensions: [],
+    warnings: [],
     lastSeq: e.seq,
   };
 }
@@ -156,9 +194,16 @@ export function applyEvent(state: ReviewState | undefined, event: NewEvent): Rev
   }
   const { at } = event;
   switch (event.type) {
+    case 'accepted':
+      state.acceptedAt = at;
+      state.clock.limitWorkingDays = event.data.limitWorkingDays;
+      if (event.data.warning) state.warnings.push(event.data.warning);
+      recordNumber(state, event);
+      break;
     case 'clock_started':
     case 'clock_resumed':
-      state.clock.runningSince = at;
+      state.clock.startedAt ??= at;
+      state.clock.runningSince = event.data.runningSince;
       state.clock.dueAt = event.data.dueAt;
       break;
     case 'clock_stopped':
@@ -182,6 +227,24 @@ export function applyEvent(state: ReviewState | undefined, event: NewEvent): Rev
       state.articleNumbers = [...event.data.articleNumbers];
       state.revisions++;
       break;
+    case 'revision_letter':
+      state.revisionLetters.push({ round: event.data.round, at });
+      recordNumber(state, event);
+      break;
+    case 'extension_requested':
+      state.extensions.push({
+        taskId: event.data.taskId,
+        workingDays: event.data.workingDays,
+        reason: event.data.reason,
+        status: 'requested',
+        requestedBy: event.actor ?? state.drafter,
+        at,
+      });
+      break;
+    case 'limit_extended':
+      state.clock.limitWorkingDays = event.data.limitWorkingDays;
+      if (event.data.dueAt) state.clock.dueAt = event.data.dueAt;
+      break;
     case 'consultation_expired': {
       const task = taskOf(state, event.data.taskId);
       task.status = 'expired';
@@ -202,8 +265,10 @@ export function applyEvent(state: ReviewState | undefined, event: NewEvent): Rev
       break;
     case 'approved':
     case 'rejected':
+    case 'returned':
     case 'withdrawn':
       close(state, event.type, event.at, event.actor, event.data);
+      recordNumber(state, event);
       break;
   }
   state.lastSeq = event.seq;
@@ -218,7 +283,18 @@ function completeTask(state: ReviewState, event: Extract<NewEvent, { type: 'task
   if (data.opinion !== undefined) task.opinion = data.opinion;
   // The opinion cites the checklist of the approval or rejection (a request for changes may carry one too).
   if (data.checklist && (data.decision === 'approve' || data.decision === 'reject')) state.checklist = data.checklist;
-  for (const c of data.comments ?? []) state.commentIndex.push({ id: c.id, version: c.version, severity: c.severity });
+  for (const c of data.comments ?? []) {
+    state.commentIndex.push({ id: c.id, version: c.version, severity: c.severity, stage: c.stage });
+  }
+  if (task.kind === 'extension') {
+    const extension = state.extensions.find((x) => x.taskId === task.id);
+    if (extension) {
+      extension.status = data.decision === 'approve' ? 'approved' : 'refused';
+      extension.decidedAt = at;
+      if (actor) extension.decidedBy = actor;
+      if (data.opinion !== undefined) extension.opinion = data.opinion;
+    }
+  }
   if (task.kind === 'consultation') {
     state.consultations[task.region] = {
       status: 'responded',
@@ -250,6 +326,23 @@ function close(state: ReviewState, status: ReviewStatus, at: string, by: ActorRe
   };
 }
 
+/**
+ * Sets the number a numbered event carries (see {@link NUMBERED_EVENTS}) on the review: the
+ * reducer does it for logged events, the workflow once the recording has assigned the number.
+ */
+export function recordNumber(
+  review: Pick<ReviewState, 'registrationNumber' | 'opinionNumber' | 'revisionLetters'>,
+  event: NewEvent,
+): void {
+  const number = (event.data as { number?: string }).number;
+  if (number === undefined) return;
+  if (event.type === 'accepted') review.registrationNumber = number;
+  else if (event.type === 'revision_letter') {
+    const letter = review.revisionLetters.find((l) => l.round === event.data.round);
+    if (letter) letter.number = number;
+  } else if (event.type in NUMBERED_EVENTS) review.opinionNumber = number;
+}
+
 /** Folds a whole log into the state it describes. */
 export function foldEvents(events: readonly NewEvent[]): ReviewState | undefined {
   let state: ReviewState | undefined;
@@ -273,20 +366,33 @@ export function historyEntry(event: NewEvent): HistoryEntry {
   return entry;
 }
 
-/** What a log adds besides the review and its tasks: comments, dispositions and notifications. */
+/** What a log adds besides the review and its tasks: comments, dispositions, notifications, materials. */
 export interface SideRecords {
   comments: CommentRecord[];
+  /** The drafter's answers to comments (a consolidation's stay in its event and the opinion). */
   dispositions: (LoggedDisposition & { at: string })[];
   notifications: NotificationRecord[];
+  /** Materials supplied at intake (补正), merged into the version under review. */
+  materials: { documentId: string; version: number; materials: Partial<Record<MaterialKey, string>> }[];
 }
 
-/** The comments, dispositions and notifications that `events` of review `reviewId` carry. */
-export function sideRecords(reviewId: string, documentId: string, events: readonly NewEvent[]): SideRecords {
-  const records: SideRecords = { comments: [], dispositions: [], notifications: [] };
+/**
+ * The comments, dispositions, notifications and supplied materials that `events` of `review` carry
+ * (`review` as it stands after them: a supplement is merged into the version under review).
+ */
+export function sideRecords(
+  review: Pick<ReviewState, 'reviewId' | 'documentId' | 'version'>,
+  events: readonly NewEvent[],
+): SideRecords {
+  const { reviewId, documentId, version } = review;
+  const records: SideRecords = { comments: [], dispositions: [], notifications: [], materials: [] };
   for (const event of events) {
     if (event.type === 'task_completed') {
       for (const c of event.data.comments ?? []) records.comments.push({ ...c, reviewId, documentId });
-      for (const d of event.data.dispositions ?? []) records.dispositions.push({ ...d, at: event.at });
+      if (event.data.decision === 'resubmit') {
+        for (const d of event.data.dispositions ?? []) records.dispositions.push({ ...d, at: event.at });
+      }
+      if (event.data.materials) records.materials.push({ documentId, version, materials: event.data.materials });
     } else if ('notification' in event.data) {
       records.notifications.push({ ...event.data.notification, reviewId, createdAt: event.at });
     }

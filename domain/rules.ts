@@ -7,7 +7,9 @@ import {
   DECISIONS_BY_KIND,
   type Actor,
   type DecisionInput,
+  type DispositionInput,
   type ReviewState,
+  type TaskKind,
   type TaskRecord,
 } from './model';
 
@@ -53,6 +55,7 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
   const problems: FieldProblem[] = [];
   const comments = input.comments ?? [];
   const needs = (ok: boolean, path: string, message: string) => ok || problems.push({ path, message });
+  const closesWithoutVerdict = input.decision === 'return' && task.kind !== 'signoff';
 
   comments.forEach((c, i) => {
     if (c.article !== undefined && !state.articleNumbers.includes(c.article)) {
@@ -60,9 +63,11 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
     }
   });
   needs(
-    task.kind !== 'revision' || comments.length === 0,
+    !COMMENTLESS_KINDS.includes(task.kind) || comments.length === 0,
     'comments',
-    'a resubmission answers comments through dispositions',
+    task.kind === 'revision'
+      ? 'a resubmission answers comments through dispositions'
+      : `a ${task.kind} decision carries no comments`,
   );
   needs(
     task.kind === 'origin_review' || input.checklist === undefined,
@@ -70,15 +75,26 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
     'only an origin review records a checklist',
   );
   needs(
-    input.decision === 'resubmit' || input.dispositions === undefined,
+    input.decision === 'resubmit' || task.kind === 'consolidation' || input.dispositions === undefined,
     'dispositions',
-    'only a resubmission carries dispositions',
+    'only a resubmission or a consolidation carries dispositions',
+  );
+  needs(
+    input.decision === 'request_materials' || input.missing === undefined,
+    'missing',
+    'only a request for materials lists what is missing',
+  );
+  needs(closesWithoutVerdict || input.grounds === undefined, 'grounds', 'only a return without a verdict has grounds');
+  needs(
+    input.decision === 'supplement' || input.materials === undefined,
+    'materials',
+    'only a supplement adds materials',
   );
 
   switch (input.decision) {
     case 'approve':
     case 'reject':
-      checkChecklist(input, problems);
+      if (task.kind === 'origin_review') checkChecklist(input, problems);
       if (input.decision === 'reject') needs(hasText(input.opinion), 'opinion', 'a rejection needs an opinion');
       break;
     case 'request_changes':
@@ -87,17 +103,48 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
       break;
     case 'object':
     case 'proceed':
-    case 'return':
+    case 'refuse':
       needs(hasText(input.opinion), 'opinion', `${input.decision} needs an opinion`);
+      break;
+    case 'return':
+      needs(hasText(input.opinion), 'opinion', 'a return needs an opinion');
+      if (closesWithoutVerdict)
+        needs(input.grounds !== undefined, 'grounds', 'a return without a verdict needs its grounds');
+      break;
+    case 'request_materials':
+      needs((input.missing ?? []).length > 0, 'missing', 'name at least one missing material');
+      needs(hasText(input.opinion), 'opinion', 'say what the drafting office should supply (opinion)');
+      break;
+    case 'supplement':
+      needs(
+        Object.values(input.materials ?? {}).some((v) => hasText(v)),
+        'materials',
+        'a supplement adds at least one material (attachments are uploaded separately)',
+      );
       break;
     case 'resubmit':
       checkResubmission(state, task, input, problems);
       break;
   }
+  if (task.kind === 'consolidation' && input.dispositions) checkConsolidation(state, input, problems);
   if (input.checklist) checkNotes(input, problems);
 
   if (problems.length > 0) throw new Refusal('validation_failed', 'the decision breaks the review rules', problems);
   return task;
+}
+
+/** Kinds whose decisions carry no comments of their own. */
+const COMMENTLESS_KINDS: readonly TaskKind[] = ['revision', 'intake', 'supplement', 'extension'];
+
+/**
+ * A consolidation may answer the consulted regions' comments on the version under review, each
+ * with a disposition as a drafter would (a reason unless adopted).
+ */
+function checkConsolidation(state: ReviewState, input: DecisionInput, problems: FieldProblem[]): void {
+  const consulted = new Set(
+    state.commentIndex.filter((c) => c.stage === 'consultation' && c.version === state.version).map((c) => c.id),
+  );
+  checkDispositionList(input.dispositions ?? [], consulted, "a consulted region's comment on this version", problems);
 }
 
 function checkChecklist(input: DecisionInput, problems: FieldProblem[]): void {
@@ -137,18 +184,12 @@ function checkResubmission(state: ReviewState, task: TaskRecord, input: Decision
       message: `resubmit needs a version newer than ${task.version}: add one with POST /v1/documents/${state.documentId}/versions`,
     });
   }
-  const dispositions = input.dispositions ?? [];
-  const known = new Set(state.commentIndex.map((c) => c.id));
-  const answered = new Set<string>();
-  dispositions.forEach((d, i) => {
-    if (!known.has(d.commentId))
-      problems.push({ path: `dispositions.${i}.commentId`, message: `no comment ${d.commentId} in this review` });
-    if (answered.has(d.commentId))
-      problems.push({ path: `dispositions.${i}.commentId`, message: `${d.commentId} is answered twice` });
-    if (d.status !== 'adopted' && !hasText(d.reason))
-      problems.push({ path: `dispositions.${i}.reason`, message: `${d.status} needs a reason` });
-    answered.add(d.commentId);
-  });
+  const answered = checkDispositionList(
+    input.dispositions ?? [],
+    new Set(state.commentIndex.map((c) => c.id)),
+    'a comment in this review',
+    problems,
+  );
   const unanswered = state.commentIndex
     .filter((c) => c.version === task.version && c.severity !== 'advisory' && !answered.has(c.id))
     .map((c) => c.id);
@@ -158,6 +199,26 @@ function checkResubmission(state: ReviewState, task: TaskRecord, input: Decision
       message: `every blocking and amend comment needs a disposition; missing: ${unanswered.join(', ')}`,
     });
   }
+}
+
+/** Checks each disposition names a known comment once, with a reason unless adopted; returns those answered. */
+function checkDispositionList(
+  dispositions: DispositionInput[],
+  known: ReadonlySet<string>,
+  what: string,
+  problems: FieldProblem[],
+): Set<string> {
+  const answered = new Set<string>();
+  dispositions.forEach((d, i) => {
+    if (!known.has(d.commentId))
+      problems.push({ path: `dispositions.${i}.commentId`, message: `${d.commentId} is not ${what}` });
+    if (answered.has(d.commentId))
+      problems.push({ path: `dispositions.${i}.commentId`, message: `${d.commentId} is answered twice` });
+    if (d.status !== 'adopted' && !hasText(d.reason))
+      problems.push({ path: `dispositions.${i}.reason`, message: `${d.status} needs a reason` });
+    answered.add(d.commentId);
+  });
+  return answered;
 }
 
 function invalid(path: string, message: string): Refusal {

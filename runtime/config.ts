@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, calendarReadiness, type ReviewPolicy, type TimeModel } from '../domain/clock';
 import { DEFAULT_TASK_QUEUE } from '../domain/messages';
+import { REGIONS, type Region } from '../domain/model';
+import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
 import { parsePayloadKeys, type PayloadKeys } from './payload-codec';
 import { parseSigningKeys, type SigningKeys } from './signing';
 
@@ -35,6 +37,31 @@ function duration(fallback: string) {
     .string()
     .default(fallback)
     .refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 30s, 5m or 12h');
+}
+
+const numberTemplate = z.string().refine((v) => v.includes('{n}'), 'must contain {n}');
+
+/** A JSON value in a variable, checked with `schema`. */
+function jsonOf<S extends z.ZodType>(schema: S) {
+  return optionalText.transform((v, ctx): z.output<S> | undefined => {
+    if (v === undefined) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success) {
+      ctx.addIssue({
+        code: 'custom',
+        message: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+      return z.NEVER;
+    }
+    return result.data;
+  });
 }
 
 /** A list of keys in a variable, checked by the parser that will read it. */
@@ -94,6 +121,28 @@ export const envSchema = z.object({
   URGENT_CONSULTATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.urgentConsultationWorkingDays),
   CONSOLIDATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.consolidationWorkingDays),
   SIGNOFF_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.signoffWorkingDays),
+  /** The whole review's limit for drafts marked urgent; unset: as REVIEW_WORKING_DAYS. */
+  URGENT_REVIEW_WORKING_DAYS: workingDays.optional(),
+  MAX_EXTENSION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.maxExtensionWorkingDays ?? 15),
+  /**
+   * JSON: the review body of each region as the record names it, e.g.
+   * {"beijing":{"name":"北京市司法局","abbreviation":"京"},…}; unset: the three justice bureaus.
+   */
+  REVIEW_OFFICES: jsonOf(
+    z.strictObject(
+      Object.fromEntries(
+        REGIONS.map((r) => [r, z.strictObject({ name: z.string().min(1), abbreviation: z.string().min(1) })]),
+      ) as Record<Region, z.ZodObject<{ name: z.ZodString; abbreviation: z.ZodString }>>,
+    ),
+  ),
+  /** JSON: the form of each number series, e.g. {"opinion":"{abbr}司审〔{year}〕{n}号",…}. */
+  NUMBER_FORMATS: jsonOf(
+    z.strictObject({
+      registration: numberTemplate,
+      revision: numberTemplate,
+      opinion: numberTemplate,
+    }),
+  ),
   /** How long the API waits for the workflow to accept and store a decision before answering 503. */
   DECISION_TIMEOUT: duration('30s'),
   /** How long any other request may take before it is answered 503 (a store that does not answer). */
@@ -142,6 +191,8 @@ export interface Config {
   payloadKeys?: PayloadKeys;
   policy: ReviewPolicy;
   timeModel: TimeModel;
+  offices: ReviewOffices;
+  numberFormats: NumberFormats;
   decisionTimeoutMs: number;
   readTimeoutMs: number;
   rateLimitPerMinute: number;
@@ -239,7 +290,11 @@ export function loadConfig(
       urgentConsultationWorkingDays: env.URGENT_CONSULTATION_WORKING_DAYS,
       consolidationWorkingDays: env.CONSOLIDATION_WORKING_DAYS,
       signoffWorkingDays: env.SIGNOFF_WORKING_DAYS,
+      ...(env.URGENT_REVIEW_WORKING_DAYS !== undefined && { urgentReviewWorkingDays: env.URGENT_REVIEW_WORKING_DAYS }),
+      maxExtensionWorkingDays: env.MAX_EXTENSION_WORKING_DAYS,
     },
+    offices: env.REVIEW_OFFICES ?? DEFAULT_OFFICES,
+    numberFormats: env.NUMBER_FORMATS ?? DEFAULT_NUMBER_FORMATS,
     timeModel: workingDayMs === undefined ? {} : { workingDayMs },
     decisionTimeoutMs: parseDuration(env.DECISION_TIMEOUT) as number,
     readTimeoutMs: parseDuration(env.READ_TIMEOUT) as number,

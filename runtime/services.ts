@@ -33,6 +33,8 @@ export async function startWorker(
     models,
     signingKeys: signingKeysOf(config),
     payloadKeys: payloadKeysOf(config),
+    offices: config.offices,
+    numberFormats: config.numberFormats,
     workflowBundlePath,
   });
   const running = worker.run();

@@ -8,6 +8,7 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import {
+  MATERIAL_KINDS,
   REGIONS,
   REVIEW_STATUSES,
   ROLES,
@@ -17,6 +18,7 @@ import {
   TASK_STATUSES,
   NOTIFICATION_TYPES,
   type CommentRecord,
+  type MaterialKind,
   type NotificationRecord,
   type Region,
   type TaskRecord,
@@ -114,6 +116,47 @@ export interface DecisionLockDoc {
   at: Date;
 }
 
+/**
+ * A number taken from a series (activities/numbering.ts): `_id` is the event that carries it, and
+ * (series, n) is unique, so numbers are gap-free and never repeat.
+ */
+export interface NumberDoc {
+  _id: string;
+  /** `<registration|revision|opinion>:<region>:<year>`. */
+  series: string;
+  n: number;
+  number: string;
+  reviewId: string;
+}
+
+/** A file attached to a document's materials; its content is in GridFS under the same `_id`. */
+export interface AttachmentDoc {
+  _id: string;
+  documentId: string;
+  kind: MaterialKind;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: { sub: string; name?: string };
+  uploadedAt: Date;
+}
+
+/** A written record frozen when it was issued (an opinion, a revision letter): served as issued. */
+export interface RecordDoc {
+  _id: string;
+  reviewId: string;
+  kind: 'opinion' | 'revision_letter';
+  round?: number;
+  number?: string;
+  issuedOn: string;
+  json: unknown;
+  html: string;
+  /** Hex SHA-256 of `html`. */
+  sha256: string;
+  createdAt: Date;
+}
+
 /** The review counts of a month whose reviews have all closed (api/stats.ts), kept once computed. */
 export interface StatsMonthDoc {
   _id: string;
@@ -178,6 +221,12 @@ const reviewSchema = new Schema<ReviewDoc>(
     revisions: Number,
     clock: Schema.Types.Mixed,
     overdueAt: String,
+    acceptedAt: String,
+    registrationNumber: String,
+    opinionNumber: String,
+    revisionLetters: { type: Schema.Types.Mixed, default: [] },
+    extensions: { type: Schema.Types.Mixed, default: [] },
+    warnings: { type: [String], default: [] },
     earliestDueAt: { type: Date, default: null },
     lastSeq: { type: Number, required: true },
     month: { type: String, required: true },
@@ -275,6 +324,50 @@ const eventSchema = new Schema<EventDoc>(
 eventSchema.index({ reviewId: 1, seq: 1 });
 
 const storeMetaSchema = new Schema<StoreMetaDoc>({ _id: String, month: String }, { versionKey: false });
+const attachmentSchema = new Schema<AttachmentDoc>(
+  {
+    _id: String,
+    documentId: { type: String, required: true },
+    kind: { type: String, enum: MATERIAL_KINDS, required: true },
+    name: { type: String, required: true },
+    contentType: { type: String, required: true },
+    size: { type: Number, required: true },
+    sha256: { type: String, required: true },
+    uploadedBy: { sub: String, name: String },
+    uploadedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+attachmentSchema.index({ documentId: 1 });
+
+const numberSchema = new Schema<NumberDoc>(
+  {
+    _id: String,
+    series: { type: String, required: true },
+    n: { type: Number, required: true },
+    number: { type: String, required: true },
+    reviewId: { type: String, required: true },
+  },
+  { versionKey: false },
+);
+numberSchema.index({ series: 1, n: 1 }, { unique: true });
+numberSchema.index({ series: 1 });
+const recordSchema = new Schema<RecordDoc>(
+  {
+    _id: String,
+    reviewId: { type: String, required: true },
+    kind: { type: String, required: true },
+    round: Number,
+    number: String,
+    issuedOn: { type: String, required: true },
+    json: { type: Schema.Types.Mixed, required: true },
+    html: { type: String, required: true },
+    sha256: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+recordSchema.index({ reviewId: 1 });
 const idempotentRequestSchema = new Schema<IdempotentRequestDoc>(
   {
     _id: String,
@@ -314,6 +407,9 @@ export interface Models {
   StoreMeta: Model<StoreMetaDoc>;
   StatsMonth: Model<StatsMonthDoc>;
   IdempotentRequest: Model<IdempotentRequestDoc>;
+  Number: Model<NumberDoc>;
+  Attachment: Model<AttachmentDoc>;
+  Record: Model<RecordDoc>;
   DecisionLock: Model<DecisionLockDoc>;
 }
 
@@ -331,6 +427,9 @@ export function createModels(connection: Connection): Models {
     StoreMeta: connection.model('StoreMeta', storeMetaSchema, 'storeMeta'),
     StatsMonth: connection.model('StatsMonth', statsMonthSchema, 'statsMonths'),
     IdempotentRequest: connection.model('IdempotentRequest', idempotentRequestSchema, 'idempotentRequests'),
+    Number: connection.model('Number', numberSchema, 'numbers'),
+    Attachment: connection.model('Attachment', attachmentSchema, 'attachments'),
+    Record: connection.model('Record', recordSchema, 'records'),
     DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
   };
 }
@@ -339,6 +438,9 @@ export function createModels(connection: Connection): Models {
 export async function ensureIndexes(models: Models): Promise<void> {
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.createIndexes()));
 }
+
+/** A version's `_id`: its document's and its number. */
+export const versionId = (documentId: string, version: number): string => `${documentId}:v${version}`;
 
 /** The month (`YYYY-MM`, UTC) a record created at `at` is filed under, so lists can be read a month at a time. */
 export function monthOf(at: Date | string): string {
@@ -353,4 +455,18 @@ export function taskFromDoc(doc: TaskDoc): TaskRecord {
 export function commentFromDoc(doc: CommentDoc): CommentRecord {
   const { _id, ...rest } = doc;
   return { id: _id, ...rest };
+}
+
+/**
+ * Inserts `doc` unless a document with its `_id` exists. (An upsert with `$setOnInsert` would do
+ * on MongoDB, but FerretDB v1 drops its null fields, such as a revision task's `dueAt`.)
+ */
+export async function insertIfAbsent<T extends { _id: string }>(model: Model<T>, doc: T): Promise<boolean> {
+  try {
+    await model.create(doc);
+    return true;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 11000) throw err;
+    return false;
+  }
 }

@@ -35,10 +35,26 @@ const approve: DecisionInput = { decision: 'approve', checklist: allPass };
 let clock = Date.parse(input.submittedAt);
 const at = () => new Date((clock += 3_600_000)).toISOString();
 
-function newMachine(): ReviewMachine {
+/** A review submitted with the given input, its materials not yet accepted. */
+function submitted(overrides: Partial<ReviewInput> = {}): ReviewMachine {
   let n = 0;
-  return ReviewMachine.submit(input, () => `c${++n}`);
+  return ReviewMachine.submit({ ...input, ...overrides }, () => `c${++n}`);
 }
+
+/** A review whose materials were accepted at `acceptedAt` (by default when it was submitted). */
+function accepted(overrides: Partial<ReviewInput> = {}, acceptedAt?: string): ReviewMachine {
+  const m = submitted(overrides);
+  m.complete(openTask(m, 'intake').id, bjReviewer, { decision: 'accept' }, acceptedAt ?? m.state.submittedAt);
+  return m;
+}
+
+/** A review under origin review, accepted on Monday 2 March 2026 at 09:00 CST, when it was submitted. */
+function newMachine(): ReviewMachine {
+  return accepted();
+}
+
+/** The review's due date: the end (24:00 CST) of the 15th working day after Monday 2 March, Monday 23 March. */
+const REVIEW_DUE = '2026-03-23T16:00:00.000Z';
 
 /** Every event each machine has emitted, for the tests that look back over the whole log. */
 const logs = new WeakMap<ReviewMachine, NewEvent[]>();
@@ -54,7 +70,7 @@ function drain(m: ReviewMachine): NewEvent[] {
 function pending(m: ReviewMachine): SideRecords {
   const before = logs.get(m)?.length ?? 0;
   const fresh = drain(m).slice(before);
-  return sideRecords(m.state.reviewId, m.state.documentId, fresh);
+  return sideRecords(m.state, fresh);
 }
 
 /** The history as GET /v1/reviews/:id shows it. */
@@ -79,18 +95,33 @@ function refusal(fn: () => unknown): Refusal {
 }
 
 describe('review machine', () => {
-  test('when submitted, an origin review task opens for the origin region and the clock runs', () => {
+  test('when submitted, an intake task opens for the origin review body and no clock runs', () => {
+    const m = submitted();
+    expect(m.state.stage).toBe('intake');
+    expect(m.state.tasks).toEqual([
+      expect.objectContaining({ kind: 'intake', region: 'beijing', role: 'reviewer', status: 'open', dueAt: null }),
+    ]);
+    expect(m.state.clock.runningSince).toBeUndefined();
+    expect(m.nextDeadline()).toBeUndefined();
+  });
+
+  test('when the materials are accepted, the review is registered, the origin review opens and the clock counts from the next day', () => {
     const m = newMachine();
     expect(m.state.stage).toBe('origin_review');
-    expect(m.state.tasks).toHaveLength(1);
-    expect(m.state.tasks[0]).toMatchObject({
-      kind: 'origin_review',
-      region: 'beijing',
-      role: 'reviewer',
-      status: 'open',
-      version: 1,
-    });
-    expect(m.state.clock.runningSince).toBe(input.submittedAt);
+    expect(m.state.acceptedAt).toBe(input.submittedAt);
+    expect(openTask(m, 'origin_review')).toMatchObject({ region: 'beijing', role: 'reviewer', version: 1 });
+    // The first day is not counted: the run starts at the midnight after the acceptance (CST).
+    expect(m.state.clock.runningSince).toBe('2026-03-02T16:00:00.000Z');
+    expect(m.state.clock.dueAt).toBe(REVIEW_DUE);
+    expect(history(m).map((h) => h.type)).toEqual([
+      'submitted',
+      'task_opened',
+      'task_completed',
+      'accepted',
+      'clock_started',
+      'task_opened',
+      'stage_changed',
+    ]);
   });
 
   test('when both regions concur, the review goes to sign-off and signing approves it as legal', () => {
@@ -116,8 +147,9 @@ describe('review machine', () => {
     // Monday 2026-03-02, 10:00 CST; five working days later is the end of Monday 2026-03-09.
     m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, '2026-03-02T02:00:00.000Z');
     expect(openTask(m, 'consultation', 'tianjin').dueAt).toBe('2026-03-09T16:00:00.000Z');
-    // The origin review was due with the whole review: 15 working days from submission, to the minute.
-    expect(m.state.tasks[0].dueAt).toBe('2026-03-23T01:00:00.000Z');
+    // The origin review was due with the whole review: the end of its 15th working day.
+    expect(openTask(m, 'consultation', 'tianjin').dueAt).not.toBe(REVIEW_DUE);
+    expect(m.state.tasks.find((t) => t.kind === 'origin_review')?.dueAt).toBe(REVIEW_DUE);
   });
 
   test('when a consulted region objects, the review goes to consolidation', () => {
@@ -146,10 +178,17 @@ describe('review machine', () => {
       { article: '2', text: '增设许可缺乏上位法依据', severity: 'blocking' as const, basis: '《行政许可法》第十四条' },
       { text: '措辞建议', severity: 'advisory' as const },
     ];
-    m.complete(openTask(m, 'origin_review').id, bjReviewer, { decision: 'request_changes', comments }, at());
+    // Requested on Wednesday: Tuesday and Wednesday, the first two counted days, are used.
+    m.complete(
+      openTask(m, 'origin_review').id,
+      bjReviewer,
+      { decision: 'request_changes', comments },
+      '2026-03-04T03:00:00.000Z',
+    );
     expect(m.state.stage).toBe('revision');
     expect(m.state.clock.runningSince).toBeUndefined();
-    expect(m.state.clock.usedMsBeforeRun).toBeGreaterThan(0);
+    expect(m.state.clock.usedMsBeforeRun).toBe(2 * 86_400_000);
+    expect(m.state.revisionLetters).toEqual([{ round: 1, at: '2026-03-04T03:00:00.000Z' }]);
     const [blocking] = pending(m).comments;
     const revision = openTask(m, 'revision');
     expect(revision.org).toBe(input.org);
@@ -387,23 +426,19 @@ describe('deadlines', () => {
       [`${signoff.id}:escalation`, 'escalation', { role: 'supervisor' }],
       [`${signoff.id}:overdue`, 'overdue', { role: 'signer', region: 'beijing' }],
     ]);
-    // What is left is the whole review's own limit: 15 working days from Monday 2 March 09:00 CST.
-    expect(m.nextDeadline()).toBe(Date.parse('2026-03-23T01:00:00.000Z'));
+    // What is left is the whole review's own limit: the end of Monday 23 March.
+    expect(m.nextDeadline()).toBe(Date.parse(REVIEW_DUE));
     // Late, but still the signer's to decide.
     m.complete(signoff.id, bjSigner, { decision: 'sign' }, '2026-03-09T02:00:00.000Z');
     expect(m.state.status).toBe('approved');
   });
 
   test('when a task has less than a working day when it opens, its reminder is due at once', () => {
-    const compressed = ReviewMachine.submit(
-      {
-        ...input,
-        submittedAt: '2026-03-02T02:00:00.000Z',
-        timeModel: { workingDayMs: 1000 },
-        policy: { ...DEFAULT_POLICY, consultationWorkingDays: 1 },
-      },
-      () => 'c',
-    );
+    const compressed = accepted({
+      submittedAt: '2026-03-02T02:00:00.000Z',
+      timeModel: { workingDayMs: 1000 },
+      policy: { ...DEFAULT_POLICY, consultationWorkingDays: 1 },
+    });
     compressed.complete(openTask(compressed, 'origin_review').id, bjReviewer, approve, '2026-03-02T02:00:00.000Z');
     expect(openTask(compressed, 'consultation', 'hebei')).toMatchObject({
       dueAt: '2026-03-02T02:00:01.000Z',
@@ -412,8 +447,8 @@ describe('deadlines', () => {
   });
 
   test('when the drafter resubmits, the clock resumes with the balance it had and the new review is due by it', () => {
-    const m = newMachine(); // submitted Monday 2026-03-02 09:00 CST
-    // request changes after exactly 2 working days (Wednesday 09:00 CST)
+    const m = newMachine(); // accepted Monday 2026-03-02 09:00 CST: Tuesday is its first day
+    // changes requested on Wednesday: Tuesday and Wednesday are used
     m.complete(
       openTask(m, 'origin_review').id,
       bjReviewer,
@@ -421,30 +456,30 @@ describe('deadlines', () => {
       '2026-03-04T01:00:00.000Z',
     );
     expect(m.state.clock).toMatchObject({ usedMsBeforeRun: 2 * 86_400_000 });
-    // resubmitted on Monday 2026-03-16 09:00 CST: 13 working days are left
+    // resubmitted on Monday 2026-03-16: 13 working days are left, counted from Tuesday
     m.complete(openTask(m, 'revision').id, drafter, { decision: 'resubmit', version: 2 }, '2026-03-16T01:00:00.000Z', {
       articleNumbers: ['1'],
     });
     expect(history(m).find((h) => h.type === 'clock_resumed')?.note).toBe('13 working days left');
-    expect(openTask(m, 'origin_review').dueAt).toBe('2026-04-02T01:00:00.000Z'); // Thursday 2 April 09:00 CST
+    expect(openTask(m, 'origin_review').dueAt).toBe('2026-04-02T16:00:00.000Z'); // the end of Thursday 2 April
   });
 
   test('when consultations open late in the review, each region still gets its full limit and the review itself goes overdue first', () => {
-    const m = newMachine(); // submitted Monday 2 March 09:00 CST; the review is due Monday 23 March 09:00 CST
+    const m = newMachine(); // accepted Monday 2 March; the review is due by the end of Monday 23 March
     m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, '2026-03-19T01:00:00.000Z'); // Thursday
-    expect(m.state.clock.dueAt).toBe('2026-03-23T01:00:00.000Z');
+    expect(m.state.clock.dueAt).toBe(REVIEW_DUE);
     expect(openTask(m, 'consultation', 'hebei').dueAt).toBe('2026-03-26T16:00:00.000Z'); // 5 working days
     pending(m);
 
-    expect(m.fireDeadlines('2026-03-23T01:00:00.000Z')).toBe(true);
-    expect(m.state.overdueAt).toBe('2026-03-23T01:00:00.000Z');
+    expect(m.fireDeadlines(REVIEW_DUE)).toBe(true);
+    expect(m.state.overdueAt).toBe(REVIEW_DUE);
     expect(m.state.stage).toBe('consultation');
     expect(pending(m).notifications).toEqual([
       expect.objectContaining({
         id: `${input.reviewId}:escalation`,
         type: 'escalation',
         audience: { role: 'supervisor' },
-        dueAt: '2026-03-23T01:00:00.000Z',
+        dueAt: REVIEW_DUE,
       }),
     ]);
     expect(history(m).map((h) => h.type)).toEqual(expect.arrayContaining(['review_overdue', 'escalated']));
@@ -462,9 +497,167 @@ describe('deadlines', () => {
   });
 
   test('when the draft is marked urgent, consultations are on the fast track of 2 working days', () => {
-    const m = ReviewMachine.submit({ ...input, urgent: true }, () => 'c');
+    const m = accepted({ urgent: true });
     // approved Friday 2026-03-06 10:00 CST: Monday and Tuesday count, the weekend does not
     m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, '2026-03-06T02:00:00.000Z');
     expect(openTask(m, 'consultation', 'tianjin').dueAt).toBe('2026-03-10T16:00:00.000Z');
+  });
+});
+
+describe('intake, returns and extensions', () => {
+  test('when materials are missing, the drafting office supplies them and intake starts again; the clock starts only at acceptance', () => {
+    const m = submitted();
+    const intake = openTask(m, 'intake');
+    const refused = refusal(() => m.complete(intake.id, bjReviewer, { decision: 'request_materials' }, at()));
+    expect(refused.details?.map((d) => d.path)).toEqual(['missing', 'opinion']);
+
+    m.complete(
+      intake.id,
+      bjReviewer,
+      { decision: 'request_materials', missing: ['fairCompetitionConclusion'], opinion: '请补充公平竞争审查结论' },
+      '2026-03-02T03:00:00.000Z',
+    );
+    const supplement = openTask(m, 'supplement');
+    expect(supplement).toMatchObject({ role: 'drafter', org: input.org, dueAt: null });
+    expect(m.state.stage).toBe('intake');
+    expect(m.state.clock.runningSince).toBeUndefined();
+    expect(
+      refusal(() => m.complete(supplement.id, drafter, { decision: 'supplement', materials: {} }, at())).details?.[0]
+        .path,
+    ).toBe('materials');
+
+    m.complete(
+      supplement.id,
+      drafter,
+      { decision: 'supplement', materials: { fairCompetitionConclusion: '经审查，不涉及' } },
+      '2026-03-05T03:00:00.000Z',
+    );
+    expect(pending(m).materials).toEqual([
+      { documentId: 'doc1', version: 1, materials: { fairCompetitionConclusion: '经审查，不涉及' } },
+    ]);
+    // Accepted on Friday 6 March: the 15 working days run from Monday 9 March to the end of Friday 27 March.
+    m.complete(openTask(m, 'intake').id, bjReviewer, { decision: 'accept' }, '2026-03-06T03:00:00.000Z');
+    expect(m.state).toMatchObject({ stage: 'origin_review', acceptedAt: '2026-03-06T03:00:00.000Z' });
+    expect(m.state.clock).toMatchObject({
+      runningSince: '2026-03-06T16:00:00.000Z',
+      dueAt: '2026-03-27T16:00:00.000Z',
+    });
+  });
+
+  test('when a draft is returned at intake or at origin review, the review closes returned, without a verdict', () => {
+    for (const at of ['intake', 'origin_review'] as const) {
+      const m = at === 'intake' ? submitted() : newMachine();
+      const task = openTask(m, at);
+      expect(
+        refusal(() => m.complete(task.id, bjReviewer, { decision: 'return', opinion: '退回' }, '2026-03-03T01:00:00Z'))
+          .details?.[0].path,
+      ).toBe('grounds');
+      m.complete(
+        task.id,
+        bjReviewer,
+        { decision: 'return', grounds: 'not_normative_document', opinion: '不属于规范性文件' },
+        '2026-03-03T01:00:00Z',
+      );
+      expect(m.stageRef()).toEqual({ status: 'returned', stage: 'closed' });
+      expect(m.state.outcome).toMatchObject({ conclusion: 'returned', opinion: '不属于规范性文件' });
+      const closing = drain(m).find((e) => e.type === 'returned');
+      expect(closing?.data).toMatchObject({ grounds: 'not_normative_document', conclusion: 'returned' });
+    }
+  });
+
+  test('when the origin reviewer asks for more time and the head approves, the limit grows by the days approved', () => {
+    const m = newMachine(); // due by the end of Monday 23 March
+    expect(refusal(() => m.requestExtension(bjSigner, 5, '复杂', at())).code).toBe('forbidden');
+    const task = m.requestExtension(bjReviewer, 5, '涉及多部上位法，需专家论证', '2026-03-10T02:00:00.000Z');
+    expect(task).toMatchObject({ kind: 'extension', role: 'signer', region: 'beijing' });
+    expect(m.state.stage).toBe('origin_review'); // a side task: the review stays where it is
+    expect(refusal(() => m.requestExtension(bjReviewer, 2, '再延', at())).code).toBe('conflict');
+    expect(refusal(() => m.complete(task.id, bjSigner, { decision: 'refuse' }, at())).details?.[0].path).toBe(
+      'opinion',
+    );
+
+    m.complete(task.id, bjSigner, { decision: 'approve' }, '2026-03-11T02:00:00.000Z');
+    expect(m.state.extensions).toEqual([
+      expect.objectContaining({
+        workingDays: 5,
+        status: 'approved',
+        decidedBy: expect.objectContaining({ sub: 's1' }),
+      }),
+    ]);
+    // Five more working days: from the end of Monday 23 March to the end of Monday 30 March.
+    expect(m.state.clock).toMatchObject({ limitWorkingDays: 20, dueAt: '2026-03-30T16:00:00.000Z' });
+    const max = refusal(() => m.requestExtension(bjReviewer, 11, '再延', at()));
+    expect(max.details?.[0]).toMatchObject({ path: 'workingDays', message: 'at most 10 more' });
+
+    const refusedOne = m.requestExtension(bjReviewer, 3, '补充论证', '2026-03-12T02:00:00.000Z');
+    m.complete(refusedOne.id, bjSigner, { decision: 'refuse', opinion: '无正当理由' }, '2026-03-12T03:00:00.000Z');
+    expect(m.state.extensions[1]).toMatchObject({ status: 'refused', opinion: '无正当理由' });
+    expect(m.state.clock.limitWorkingDays).toBe(20);
+  });
+
+  test('when more time is asked before the materials are accepted, it is refused: no clock runs yet', () => {
+    expect(refusal(() => submitted().requestExtension(bjReviewer, 5, '复杂', at())).code).toBe('conflict');
+  });
+
+  test('when a review gets fewer than 5 working days, acceptance warns but does not refuse', () => {
+    const m = accepted({ urgent: true, policy: { ...DEFAULT_POLICY, urgentReviewWorkingDays: 3 } });
+    expect(m.state.stage).toBe('origin_review');
+    expect(m.state.warnings).toEqual([expect.stringContaining('fewer than the 5')]);
+    expect(accepted().state.warnings).toEqual([]);
+  });
+
+  test('when a limit runs across a public holiday, it ends at the end of its last working day, counted from the day after', () => {
+    // Accepted on Monday 28 September 2026 with 5 working days: Tuesday 29 and Wednesday 30 September,
+    // then the National Day holiday (1-7 October), Thursday 8, Friday 9 and Saturday 10 October (调休).
+    const m = accepted(
+      { submittedAt: '2026-09-28T02:00:00.000Z', policy: { ...DEFAULT_POLICY, reviewWorkingDays: 5 } },
+      '2026-09-28T02:00:00.000Z',
+    );
+    expect(m.state.clock.dueAt).toBe('2026-10-10T16:00:00.000Z');
+    expect(openTask(m, 'origin_review').dueAt).toBe('2026-10-10T16:00:00.000Z');
+  });
+
+  test('when a consolidation answers the consulted regions, its dispositions must name their comments on this version', () => {
+    const m = newMachine();
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, at());
+    m.complete(
+      openTask(m, 'consultation', 'tianjin').id,
+      tjReviewer,
+      {
+        decision: 'concur_with_comments',
+        comments: [{ article: '1', text: '建议与天津规定衔接' }],
+      },
+      at(),
+    );
+    m.complete(openTask(m, 'consultation', 'hebei').id, hbReviewer, { decision: 'concur' }, at());
+    const [tianjin] = pending(m).comments;
+    const consolidation = openTask(m, 'consolidation');
+    const bad = refusal(() =>
+      m.complete(
+        consolidation.id,
+        bjReviewer,
+        {
+          decision: 'proceed',
+          opinion: '已研究',
+          dispositions: [
+            { commentId: 'nope', status: 'adopted' },
+            { commentId: tianjin.id, status: 'not_adopted' },
+          ],
+        },
+        at(),
+      ),
+    );
+    expect(bad.details?.map((d) => d.path)).toEqual(['dispositions.0.commentId', 'dispositions.1.reason']);
+    m.complete(
+      consolidation.id,
+      bjReviewer,
+      {
+        decision: 'proceed',
+        opinion: '已研究',
+        dispositions: [{ commentId: tianjin.id, status: 'not_adopted', reason: '不属于协同事项' }],
+      },
+      at(),
+    );
+    expect(m.state.stage).toBe('signoff');
   });
 });

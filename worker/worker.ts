@@ -5,6 +5,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import { createActivities } from '../activities';
 import { encryptingDataConverter, type PayloadKeys } from '../runtime/payload-codec';
 import type { SigningKeys } from '../runtime/signing';
+import type { NumberFormats, ReviewOffices } from '../domain/offices';
 import type { Models } from '../store/models';
 
 export interface ReviewWorkerOptions {
@@ -16,6 +17,9 @@ export interface ReviewWorkerOptions {
   signingKeys: SigningKeys;
   /** What payloads to and from Temporal are encrypted with. */
   payloadKeys: PayloadKeys;
+  /** How the written record names the review bodies and writes their numbers. */
+  offices: ReviewOffices;
+  numberFormats: NumberFormats;
   /** A prebuilt workflow bundle (production, tests); without it the worker bundles `workflows/`. */
   workflowBundlePath?: string;
 }
@@ -28,7 +32,12 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ models: options.models, signingKeys: options.signingKeys }),
+    activities: createActivities({
+      models: options.models,
+      signingKeys: options.signingKeys,
+      offices: options.offices,
+      numberFormats: options.numberFormats,
+    }),
     dataConverter: encryptingDataConverter(options.payloadKeys),
     shutdownGraceTime: '10 seconds',
     // A workflow task handed to a worker that has died goes back to the shared queue after this.

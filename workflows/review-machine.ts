@@ -5,7 +5,10 @@
  * this class is unit-testable on its own and replays identically.
  */
 import {
+  NORMAL_MINIMUM_WORKING_DAYS,
   addWorkingDays,
+  clockRunStart,
+  clockStopAt,
   clockView,
   describeInstant,
   runDueAt,
@@ -18,6 +21,7 @@ import {
 } from '../domain/clock';
 import type { ReviewInput, StageRef } from '../domain/messages';
 import {
+  DRAFTER_KINDS,
   ROLE_BY_KIND,
   otherRegions,
   type Actor,
@@ -26,6 +30,8 @@ import {
   type DecisionInput,
   type NotificationType,
   type Region,
+  type ReturnGrounds,
+  type Role,
   type ReviewState,
   type ReviewStatus,
   type Stage,
@@ -34,6 +40,7 @@ import {
 } from '../domain/model';
 import {
   applyEvent,
+  recordNumber,
   structuredCloneJson,
   type EventData,
   type EventType,
@@ -43,11 +50,24 @@ import {
 import { Refusal, checkDecision } from '../domain/rules';
 
 const KIND_NAMES: Record<TaskKind, string> = {
+  intake: 'intake',
+  supplement: 'supplement',
   origin_review: 'origin review',
   revision: 'revision',
   consultation: 'consultation',
   consolidation: 'consolidation',
   signoff: 'sign-off',
+  extension: 'extension',
+};
+
+/** Task kinds that are stages of the review too; a supplement stays in intake, an extension in its stage. */
+const STAGE_OF_KIND: Partial<Record<TaskKind, Stage>> = {
+  intake: 'intake',
+  origin_review: 'origin_review',
+  revision: 'revision',
+  consultation: 'consultation',
+  consolidation: 'consolidation',
+  signoff: 'signoff',
 };
 
 /** What the machine needs besides the state: the time limits and how time passes. */
@@ -57,8 +77,16 @@ export interface MachineSettings {
 }
 
 /** Facts about a resubmitted version, supplied (and signed) by the API. */
+/** Extensions may add this many working days in all unless the policy says otherwise. */
+const DEFAULT_MAX_EXTENSION = 15;
+
 export interface VersionFacts {
   articleNumbers: string[];
+}
+
+/** Who did something, as the log records them: in the role the task asked for. */
+function actorRef(actor: Actor, role: Role): ActorRef {
+  return { sub: actor.sub, ...(actor.name && { name: actor.name }), region: actor.region, role };
 }
 
 export class ReviewMachine {
@@ -70,11 +98,15 @@ export class ReviewMachine {
     private readonly newId: () => string,
   ) {}
 
-  /** A new review: submitted, its clock started, and the first task open. */
+  /**
+   * A new review: submitted, and an intake task open for the origin review body (受理). Its clock
+   * starts only when the materials are accepted as complete.
+   */
   static submit(input: ReviewInput, newId: () => string): ReviewMachine {
     const machine = new ReviewMachine(undefined, input, newId);
     const at = input.submittedAt;
     const drafter: ActorRef = { ...input.drafter, region: input.originRegion, role: 'drafter' };
+    const { policy } = input;
     machine.emit(at, 'submitted', drafter, {
       reviewId: input.reviewId,
       documentId: input.documentId,
@@ -83,10 +115,11 @@ export class ReviewMachine {
       version: input.version,
       urgent: input.urgent,
       articleNumbers: input.articleNumbers,
-      limitWorkingDays: input.policy.reviewWorkingDays,
+      limitWorkingDays: input.urgent
+        ? (policy.urgentReviewWorkingDays ?? policy.reviewWorkingDays)
+        : policy.reviewWorkingDays,
     });
-    machine.emit(at, 'clock_started', undefined, { dueAt: machine.runDueAt(at) });
-    machine.openTask('origin_review', input.originRegion, at);
+    machine.openTask('intake', input.originRegion, at);
     return machine;
   }
 
@@ -103,6 +136,11 @@ export class ReviewMachine {
   /** A copy to plan a transition on: its events are recorded first, then it replaces this one. */
   fork(): ReviewMachine {
     return ReviewMachine.resume(this.state, this.settings, this.newId);
+  }
+
+  /** Sets on the review a number the recording assigned to one of its events (domain/review-log.ts). */
+  numbered(event: NewEvent): void {
+    recordNumber(this.state, event);
   }
 
   /** Takes the events emitted since the last call, in order. */
@@ -169,13 +207,10 @@ export class ReviewMachine {
   complete(taskId: string, actor: Actor, input: DecisionInput, at: string, facts?: VersionFacts): TaskRecord {
     const task = checkDecision(this.state, taskId, actor, input);
     if (input.decision === 'resubmit' && !facts)
-      throw new Refusal('validation_failed', 'the resubmitted version is unknown');
-    const by: ActorRef = {
-      sub: actor.sub,
-      ...(actor.name && { name: actor.name }),
-      region: actor.region,
-      role: task.role,
-    };
+      throw new Refusal('validation_failed', 'the resubmitted version is unknown', [
+        { path: 'version', message: `the document has no version ${input.version}` },
+      ]);
+    const by = actorRef(actor, task.role);
     this.emit(at, 'task_completed', by, {
       ...this.about(task),
       decision: input.decision,
@@ -183,9 +218,25 @@ export class ReviewMachine {
       ...(input.checklist && task.kind === 'origin_review' && { checklist: input.checklist }),
       ...((input.comments?.length ?? 0) > 0 && { comments: this.newComments(task, by, input, at) }),
       ...(input.dispositions && { dispositions: input.dispositions }),
+      ...(input.missing && { missing: input.missing }),
+      ...(input.grounds && { grounds: input.grounds }),
+      ...(input.materials && { materials: input.materials }),
     });
 
+    if (task.kind === 'extension') {
+      if (input.decision === 'approve') this.extendLimit(task, at);
+      return this.taskNow(taskId);
+    }
     switch (input.decision) {
+      case 'accept':
+        this.accept(at);
+        break;
+      case 'request_materials':
+        this.openTask('supplement', this.state.originRegion, at);
+        break;
+      case 'supplement':
+        this.openTask('intake', this.state.originRegion, at);
+        break;
       case 'approve':
         this.openConsultations(at);
         break;
@@ -210,10 +261,42 @@ export class ReviewMachine {
         this.close('approved', at, by, this.state.revisions > 0 ? 'legal_after_revision' : 'legal', input.opinion);
         break;
       case 'return':
-        this.openTask('origin_review', this.state.originRegion, at);
+        // At sign-off: back to the origin body. At intake or origin review: 退回, without a verdict.
+        if (task.kind === 'signoff') this.openTask('origin_review', this.state.originRegion, at);
+        else this.close('returned', at, by, 'returned', input.opinion, input.grounds);
         break;
     }
-    return { ...this.state.tasks.find((t) => t.id === taskId)! };
+    return this.taskNow(taskId);
+  }
+
+  /** Throws a {@link Refusal} unless `actor` may ask for `workingDays` more now. */
+  checkExtension(actor: Actor, workingDays: number): void {
+    const { state } = this;
+    if (!actor.roles.includes('reviewer') || actor.region !== state.originRegion) {
+      throw new Refusal('forbidden', `only a reviewer of ${state.originRegion} asks for more time for this review`);
+    }
+    if (state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${state.status}`);
+    if (!state.acceptedAt) throw new Refusal('conflict', 'the review has no clock until its materials are accepted');
+    if (state.extensions.some((x) => x.status === 'requested')) {
+      throw new Refusal('conflict', 'an extension is already waiting for a decision');
+    }
+    const granted = state.extensions.filter((x) => x.status !== 'refused').reduce((n, x) => n + x.workingDays, 0);
+    const max = this.settings.policy.maxExtensionWorkingDays ?? DEFAULT_MAX_EXTENSION;
+    if (granted + workingDays > max) {
+      throw new Refusal('validation_failed', `extensions may add at most ${max} working days in all`, [
+        { path: 'workingDays', message: `at most ${max - granted} more` },
+      ]);
+    }
+  }
+
+  /** The origin reviewer asks for more time (延期); the head of the review body decides. */
+  requestExtension(actor: Actor, workingDays: number, reason: string, at: string): TaskRecord {
+    this.checkExtension(actor, workingDays);
+    const by = actorRef(actor, 'reviewer');
+    const taskId = this.nextTaskId();
+    this.emit(at, 'extension_requested', by, { taskId, workingDays, reason });
+    this.openTask('extension', this.state.originRegion, at);
+    return this.taskNow(taskId);
   }
 
   /** Throws a {@link Refusal} unless `actor` may withdraw the review now. */
@@ -226,13 +309,44 @@ export class ReviewMachine {
 
   withdraw(actor: Actor, at: string, reason?: string): void {
     this.checkWithdraw(actor);
-    const by: ActorRef = {
-      sub: actor.sub,
-      ...(actor.name && { name: actor.name }),
-      region: actor.region,
-      role: 'drafter',
-    };
-    this.close('withdrawn', at, by, undefined, reason);
+    this.close('withdrawn', at, actorRef(actor, 'drafter'), undefined, reason);
+  }
+
+  private taskNow(taskId: string): TaskRecord {
+    return { ...this.state.tasks.find((t) => t.id === taskId)! };
+  }
+
+  private nextTaskId(): string {
+    return `${this.state.reviewId}:t${this.state.tasks.length + 1}`;
+  }
+
+  /** 受理: the materials are complete; the review is registered and its clock starts. */
+  private accept(at: string): void {
+    const limit = this.state.clock.limitWorkingDays;
+    this.emit(at, 'accepted', undefined, {
+      limitWorkingDays: limit,
+      ...(limit < NORMAL_MINIMUM_WORKING_DAYS && {
+        warning: `the review has ${limit} working days, fewer than the ${NORMAL_MINIMUM_WORKING_DAYS} that 国办发〔2018〕115号 sets as the normal minimum`,
+      }),
+    });
+    const runningSince = clockRunStart(new Date(at), this.settings.timeModel).toISOString();
+    this.emit(at, 'clock_started', undefined, { runningSince, dueAt: this.runDueAt(runningSince) });
+    this.openTask('origin_review', this.state.originRegion, at);
+  }
+
+  /** An approved extension: the limit grows by its days, and the due date with it while the clock runs. */
+  private extendLimit(task: TaskRecord, at: string): void {
+    const extension = this.state.extensions.find((x) => x.taskId === task.id);
+    if (!extension) return;
+    const limitWorkingDays = this.state.clock.limitWorkingDays + extension.workingDays;
+    const { runningSince } = this.state.clock;
+    const extended = { ...this.state.clock, limitWorkingDays };
+    this.emit(at, 'limit_extended', undefined, {
+      taskId: task.id,
+      workingDays: extension.workingDays,
+      limitWorkingDays,
+      ...(runningSince && { dueAt: runDueAt(runningSince, extended, this.settings.timeModel) }),
+    });
   }
 
   private emit<T extends EventType>(at: string, type: T, actor: ActorRef | undefined, data: EventData[T]): void {
@@ -333,7 +447,9 @@ export class ReviewMachine {
     };
   }
 
+  /** Changes requested: a numbered 修改意见书 goes out, and the clock stops while the drafter revises. */
   private openRevision(at: string): void {
+    this.emit(at, 'revision_letter', undefined, { round: this.state.revisionLetters.length + 1 });
     const usedMs = this.usedMsAt(at);
     if (usedMs !== undefined) this.emit(at, 'clock_stopped', undefined, { usedMs, note: 'a revision task is open' });
     this.openTask('revision', this.state.originRegion, at);
@@ -341,21 +457,31 @@ export class ReviewMachine {
 
   private resubmit(version: number, articleNumbers: string[], at: string): void {
     this.emit(at, 'resubmitted', this.state.drafter, { version, articleNumbers });
-    const resumed = { ...this.state.clock, runningSince: at };
-    const { workingDaysLeft } = clockView(resumed, new Date(at), this.settings.timeModel);
+    const runningSince = clockRunStart(new Date(at), this.settings.timeModel).toISOString();
+    const { workingDaysLeft } = clockView({ ...this.state.clock, runningSince }, new Date(at), this.settings.timeModel);
     this.emit(at, 'clock_resumed', undefined, {
-      dueAt: this.runDueAt(at),
+      runningSince,
+      dueAt: this.runDueAt(runningSince),
       note: `${workingDaysLeft} working days left`,
     });
     this.openTask('origin_review', this.state.originRegion, at);
   }
 
-  private close(status: ReviewStatus, at: string, by: ActorRef, conclusion?: Conclusion, opinion?: string): void {
+  private close(
+    status: Exclude<ReviewStatus, 'in_review'>,
+    at: string,
+    by: ActorRef,
+    conclusion?: Conclusion,
+    opinion?: string,
+    grounds?: ReturnGrounds,
+  ): void {
     const clockUsedMs = this.usedMsAt(at) ?? this.state.clock.usedMsBeforeRun;
     this.moveTo('closed', at);
-    this.emit(at, status as 'approved' | 'rejected' | 'withdrawn', by, {
+    this.emit(at, status, by, {
       clockUsedMs,
+      workingDaysUsed: Math.floor(clockUsedMs / workingDayLength(this.settings.timeModel)),
       ...(conclusion && { conclusion }),
+      ...(grounds && { grounds }),
       ...(opinion !== undefined && { opinion, note: opinion }),
     });
   }
@@ -363,7 +489,7 @@ export class ReviewMachine {
   private openTask(kind: TaskKind, region: Region, at: string): void {
     const dueAt = this.dueAt(kind, at);
     const task: TaskRecord = {
-      id: `${this.state.reviewId}:t${this.state.tasks.length + 1}`,
+      id: this.nextTaskId(),
       reviewId: this.state.reviewId,
       documentId: this.state.documentId,
       kind,
@@ -374,10 +500,11 @@ export class ReviewMachine {
       dueAt,
       ...(dueAt !== null && { remindAt: this.remindAt(dueAt, at) }),
       createdAt: at,
-      ...(kind === 'revision' && { org: this.state.org }),
+      ...(DRAFTER_KINDS.includes(kind) && { org: this.state.org }),
     };
     this.emit(at, 'task_opened', undefined, { taskId: task.id, kind, region, task });
-    if (kind !== 'consultation' || this.state.stage !== 'consultation') this.moveTo(kind, at);
+    const stage = STAGE_OF_KIND[kind];
+    if (stage) this.moveTo(stage, at);
   }
 
   /**
@@ -386,18 +513,19 @@ export class ReviewMachine {
    * silence past it is recorded as no objection.
    */
   private dueAt(kind: TaskKind, at: string): string | null {
-    if (kind === 'revision') return null;
     const model = this.settings.timeModel;
     const limit = taskLimit(kind, this.settings.policy, this.state.urgent);
+    // Intake and supplements come before any clock; a revision stops it.
+    if (limit === null && kind !== 'origin_review') return null;
     const own = limit === null ? undefined : addWorkingDays(new Date(at), limit, model);
     if (kind === 'consultation' && own) return own.toISOString();
     const reviewDue = new Date(clockView(this.state.clock, new Date(at), model).reviewDueAt);
     return new Date(Math.min(own?.getTime() ?? Infinity, reviewDue.getTime())).toISOString();
   }
 
-  /** When a run of the clock that starts at `at` reaches the review's limit. */
-  private runDueAt(at: string): string {
-    return runDueAt(at, this.state.clock, this.settings.timeModel);
+  /** When a run of the clock that counts from `runningSince` reaches the review's limit. */
+  private runDueAt(runningSince: string): string {
+    return runDueAt(runningSince, this.state.clock, this.settings.timeModel);
   }
 
   /** The review's own due date while its clock runs; a stopped clock cannot fall due. */
@@ -405,12 +533,16 @@ export class ReviewMachine {
     return this.state.clock.runningSince ? this.state.clock.dueAt : undefined;
   }
 
-  /** The working time used by `at`, banked with the current run; undefined while the clock is stopped. */
+  /**
+   * The working time used by `at`, banked with the current run (the day of `at` counts to its
+   * end); undefined while the clock is stopped.
+   */
   private usedMsAt(at: string): number | undefined {
     const clock = this.state.clock;
     if (!clock.runningSince) return undefined;
+    const model = this.settings.timeModel;
     return (
-      clock.usedMsBeforeRun + workingMsBetween(new Date(clock.runningSince), new Date(at), this.settings.timeModel)
+      clock.usedMsBeforeRun + workingMsBetween(new Date(clock.runningSince), clockStopAt(new Date(at), model), model)
     );
   }
 

@@ -25,11 +25,13 @@ import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
   completeTaskUpdate,
+  requestExtensionUpdate,
   reviewStateQuery,
   submittedUpdate,
   withdrawUpdate,
   type CompleteTaskRequest,
   type ContinuedReview,
+  type ExtensionRequest,
   type ReviewInput,
   type Signed,
   type StageRef,
@@ -90,6 +92,10 @@ export async function legalityReview(
       tasks: touchedTasks(state, stamped),
       ...(vouch && { vouch }),
     }).catch(refusedByRecording);
+    for (const { seq, number } of result.numbers) {
+      const event = stamped.find((e) => e.seq === seq);
+      if (event) draft.numbered({ ...event, data: { ...event.data, number } } as NewEvent);
+    }
     lastHash = result.lastHash;
     machine = draft;
     upsertSearchAttributes([
@@ -137,6 +143,25 @@ export async function legalityReview(
           const { taskId, actor, input } = request.body;
           if (deciding.has(taskId)) throw new Refusal('conflict', `a decision on task ${taskId} is being recorded`);
           checkDecision(machine.state, taskId, actor, input);
+        }),
+    },
+  );
+
+  setHandler(
+    requestExtensionUpdate,
+    async (request) => {
+      const { actor, workingDays, reason } = request.body;
+      const task = await transition((draft) => draft.requestExtension(actor, workingDays, reason, now()), {
+        purpose: 'requestExtension',
+        request,
+      });
+      return { task, review: machine.stageRef() };
+    },
+    {
+      validator: (request: Signed<ExtensionRequest>) =>
+        refuseAsFailure(() => {
+          requireSignature(request);
+          machine.checkExtension(request.body.actor, request.body.workingDays);
         }),
     },
   );

@@ -1,19 +1,33 @@
 /** Documents, their versions and comments, and starting a review of one. */
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { diffChars } from 'diff';
+import { compareVersions } from '../../domain/compare';
 import type { Actor } from '../../domain/model';
 import { reviewWorkflowId, type ReviewInput, type SubmittedReview } from '../../domain/messages';
-import type { CommentDoc, DocumentDoc, ReviewClaimDoc, VersionDoc } from '../../store/models';
+import {
+  versionId,
+  type AttachmentDoc,
+  type CommentDoc,
+  type DocumentDoc,
+  type ReviewClaimDoc,
+  type VersionDoc,
+} from '../../store/models';
 import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
 import { documentFor, latestVersion, versionsOf } from '../lookup';
-import { documentBodySchema, listCommentsQuerySchema, startReviewBodySchema, type DocumentBody } from '../schemas';
+import {
+  documentBodySchema,
+  emptyQuerySchema,
+  listCommentsQuerySchema,
+  startReviewBodySchema,
+  type DocumentBody,
+} from '../schemas';
 import { commentView, documentView, versionView } from '../views';
 import { startReview } from '../workflow-calls';
-
-export const versionId = (documentId: string, version: number): string => `${documentId}:v${version}`;
+import { attachmentView } from './attachments';
 
 function versionRecord(documentId: string, version: number, body: DocumentBody, actor: Actor, at: Date): VersionDoc {
   return {
@@ -47,6 +61,15 @@ const MAX_VERSION_RACE = 100;
 export function documentRoutes(deps: ApiDeps): RouteSpec[] {
   const { models, config } = deps;
   const now = deps.now ?? (() => new Date());
+
+  /** A version of a document the caller may see (checked by the caller); 404 for one it does not have. */
+  const versionOf = async (documentId: string, number: string): Promise<VersionDoc> => {
+    const version = /^[1-9]\d{0,8}$/.test(number)
+      ? await models.Version.findById(versionId(documentId, Number(number))).lean<VersionDoc>()
+      : null;
+    if (!version) throw ApiError.notFound('version');
+    return version;
+  };
 
   return [
     route({
@@ -92,7 +115,11 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [404],
       handler: async ({ actor, params, res }) => {
         const { doc, reviews } = await documentFor(deps, actor, params.id);
-        res.json(documentView(doc, await versionsOf(deps, doc._id), reviews));
+        const [versions, attachments] = await Promise.all([
+          versionsOf(deps, doc._id),
+          models.Attachment.find({ documentId: doc._id }).lean<AttachmentDoc[]>(),
+        ]);
+        res.json({ ...documentView(doc, versions, reviews), attachments: attachments.map(attachmentView) });
       },
     }),
 
@@ -137,10 +164,35 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [404],
       handler: async ({ actor, params, res }) => {
         const { doc } = await documentFor(deps, actor, params.id);
-        if (!/^[1-9]\d{0,8}$/.test(params.version)) throw ApiError.notFound('version');
-        const version = await models.Version.findById(versionId(doc._id, Number(params.version))).lean<VersionDoc>();
-        if (!version) throw ApiError.notFound('version');
-        res.json(versionView(version));
+        res.json(versionView(await versionOf(doc._id, params.version)));
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/documents/:id/versions/:a/compare/:b',
+      tag: 'documents',
+      summary: 'What changed between two versions, article by article, with the changed text marked',
+      description:
+        '`change` is added, removed, changed or same; a changed article has `marked`: runs of its text that are ' +
+        'the same, removed (only in a) or added (only in b).',
+      query: emptyQuerySchema,
+      responses: [
+        {
+          status: 200,
+          description: '{ documentId, from, to, articles: [{ number, change, before?, after?, marked? }] }',
+        },
+      ],
+      errors: [404],
+      handler: async ({ actor, params, res }) => {
+        const { doc } = await documentFor(deps, actor, params.id);
+        const [a, b] = await Promise.all([params.a, params.b].map((n) => versionOf(doc._id, n)));
+        res.json({
+          documentId: doc._id,
+          from: a.version,
+          to: b.version,
+          articles: compareVersions(a.articles, b.articles, diffChars),
+        });
       },
     }),
 

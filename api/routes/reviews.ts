@@ -1,18 +1,24 @@
 /** Reviews: their state, the supervisors' list, withdrawal, the opinion and the review log. */
 import { firstBrokenLink } from '../../runtime/log-chain';
-import type { CommentDoc, EventDoc, VersionDoc } from '../../store/models';
+import type { Request, Response } from 'express';
+import type { EventDoc, RecordDoc } from '../../store/models';
+import { freezeOpinion, letterRecordId, opinionRecordId } from '../../store/records';
 import { isSupervisor, ownsAsDrafter } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
 import { firstMonth, reviewDetail, reviewFor } from '../lookup';
 import { allOf, decodeCursor, newestFirst } from '../paging';
-import { buildOpinion, opinionHtml } from '../opinion';
-import { emptyQuerySchema, listEventsQuerySchema, listReviewsQuerySchema, withdrawBodySchema } from '../schemas';
+import {
+  emptyQuerySchema,
+  extensionBodySchema,
+  listEventsQuerySchema,
+  listReviewsQuerySchema,
+  withdrawBodySchema,
+} from '../schemas';
 import { eventView, reviewFromDoc, reviewSummary, reviewView } from '../views';
 import { onceForKey, parseIdempotencyKey } from '../once';
-import { withdrawReview } from '../workflow-calls';
-import { versionId } from './documents';
+import { requestExtension, withdrawReview } from '../workflow-calls';
 
 export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
   const { models, config } = deps;
@@ -101,29 +107,99 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
     }),
 
     route({
+      method: 'post',
+      path: '/v1/reviews/:reviewId/extensions',
+      tag: 'reviews',
+      summary: 'Ask for more time (延期; a reviewer of the origin region); the head of the review body decides',
+      description:
+        'Opens a task of kind `extension` for the signers of the origin region (decisions `approve`, `refuse` with an ' +
+        'opinion); an approved extension adds its working days to `deadlines.reviewDueAt`. One at a time, at most ' +
+        'MAX_EXTENSION_WORKING_DAYS in all, only once the materials are accepted. `Idempotency-Key` as for decisions.',
+      body: extensionBodySchema,
+      responses: [{ status: 202, description: '{ reviewId, taskId, extension, review: { status, stage } }' }],
+      errors: [400, 403, 404, 409, 422],
+      handler: async ({ actor, params, body, req, requestId, res }) => {
+        const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+        const review = await reviewFor(deps, actor, params.reviewId);
+        const answer = await onceForKey(deps, { scope: `extension:${review._id}`, actor, key, body }, async () => {
+          const { task, review: stage } = await requestExtension(deps, review, { actor, ...body }, requestId, key);
+          return {
+            status: 202,
+            body: {
+              reviewId: review._id,
+              taskId: task.id,
+              extension: { workingDays: body.workingDays, reason: body.reason, status: 'requested' },
+              review: stage,
+            },
+          };
+        });
+        res.status(answer.status).json(answer.body);
+      },
+    }),
+
+    route({
       method: 'get',
       path: '/v1/reviews/:reviewId/opinion',
       tag: 'reviews',
-      summary: 'The legality review opinion (合法性审核意见书); JSON, or a printable page with Accept: text/html',
+      summary:
+        'The legality review opinion (合法性审核意见书), as issued; JSON, or the printable page with Accept: text/html',
+      description:
+        'Issued when the review is signed, rejected or returned, and frozen then: later reads serve that copy. ' +
+        '`sha256` is the hex SHA-256 of the page served for Accept: text/html.',
       query: emptyQuerySchema,
       responses: [{ status: 200, description: 'the opinion', schema: 'Opinion', html: true }],
       errors: [404, 409],
       handler: async ({ actor, params, req, res }) => {
         const review = reviewFromDoc(await reviewFor(deps, actor, params.reviewId));
-        if (review.status !== 'approved' && review.status !== 'rejected') {
-          throw ApiError.conflict(`the opinion exists once the review is approved or rejected; it is ${review.status}`);
+        if (review.status !== 'approved' && review.status !== 'rejected' && review.status !== 'returned') {
+          throw ApiError.conflict(
+            `the opinion exists once the review is approved, rejected or returned; it is ${review.status}`,
+          );
         }
-        const [version, comments, { history }] = await Promise.all([
-          models.Version.findById(versionId(review.documentId, review.version)).lean<VersionDoc>(),
-          models.Comment.find({ reviewId: review.reviewId }).sort({ createdAt: 1, _id: 1 }).lean<CommentDoc[]>(),
-          reviewDetail(deps, review.reviewId),
-        ]);
-        const opinion = buildOpinion({ state: review, history, version, comments, config });
-        if (req.accepts(['json', 'html']) === 'html') {
-          res.type('html').send(opinionHtml(opinion));
-        } else {
-          res.json(opinion);
-        }
+        // Frozen when the review closed; a review of release 1 gets its copy frozen on first read.
+        const record =
+          (await models.Record.findById(opinionRecordId(review.reviewId)).lean<RecordDoc>()) ??
+          (await freezeOpinion(models, config.offices, review));
+        sendRecord(req, res, record);
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/reviews/:reviewId/revision-letters',
+      tag: 'reviews',
+      summary: 'The numbered revision letters (修改意见书) of each revision round',
+      query: emptyQuerySchema,
+      responses: [{ status: 200, description: '{ items: [{ round, number, issuedOn, sha256 }] }' }],
+      errors: [404],
+      handler: async ({ actor, params, res }) => {
+        const review = await reviewFor(deps, actor, params.reviewId);
+        const letters = await models.Record.find({ reviewId: review._id, kind: 'revision_letter' }).lean<RecordDoc[]>();
+        res.json({
+          items: letters
+            .sort((a, b) => (a.round ?? 0) - (b.round ?? 0))
+            .map(({ round, number, issuedOn, sha256 }) => ({ round, number, issuedOn, sha256 })),
+        });
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/reviews/:reviewId/revision-letters/:round',
+      tag: 'reviews',
+      summary: 'One revision letter, as issued; JSON, or the printable page with Accept: text/html',
+      query: emptyQuerySchema,
+      responses: [{ status: 200, description: 'the revision letter', html: true }],
+      errors: [404],
+      handler: async ({ actor, params, req, res }) => {
+        const review = await reviewFor(deps, actor, params.reviewId);
+        const round = /^[1-9]\d{0,3}$/.test(params.round) ? Number(params.round) : undefined;
+        const record =
+          round === undefined
+            ? null
+            : await models.Record.findById(letterRecordId(review._id, round)).lean<RecordDoc>();
+        if (!record) throw ApiError.notFound('revision letter');
+        sendRecord(req, res, record);
       },
     }),
 
@@ -169,6 +245,12 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       },
     }),
   ];
+}
+
+/** A frozen record: its page as issued, or its JSON with the page's hash. */
+function sendRecord(req: Request, res: Response, record: RecordDoc): void {
+  if (req.accepts(['json', 'html']) === 'html') res.type('html').send(record.html);
+  else res.json({ ...(record.json as object), sha256: record.sha256 });
 }
 
 /** The whole log of a review, in order. */

@@ -1,6 +1,6 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
 import type { CompleteTaskRequest } from '../../domain/messages';
-import type { ReviewDoc, TaskDoc, VersionDoc } from '../../store/models';
+import { versionId, type ReviewDoc, type TaskDoc, type VersionDoc } from '../../store/models';
 import { canActOn } from '../../domain/rules';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
@@ -19,7 +19,6 @@ import { computeStats } from '../stats';
 import { notificationView, taskView } from '../views';
 import { decideTask } from '../workflow-calls';
 import { onceForKey, oneDecisionAtATime, parseIdempotencyKey } from '../once';
-import { versionId } from './documents';
 
 export function taskRoutes(deps: ApiDeps): RouteSpec[] {
   const { models } = deps;

@@ -43,7 +43,7 @@ export interface PendingWrites {
 
 const NO_PENDING_WRITES = (): PendingWrites => ({ comments: [], dispositions: [], notifications: [] });
 
-const KIND_NAMES: Record<TaskKind, string> = {
+const KIND_NAMES: Partial<Record<TaskKind, string>> = {
   origin_review: 'origin review',
   revision: 'revision',
   consultation: 'consultation',
@@ -382,7 +382,8 @@ export class ReviewMachine {
     };
     this.state.tasks.push(task);
     this.record({ at, type: 'task_opened', taskId: task.id, kind });
-    if (kind !== 'consultation' || this.state.stage !== 'consultation') this.moveTo(kind, at);
+    // Release 1 had only task kinds that are stages too.
+    if (kind !== 'consultation' || this.state.stage !== 'consultation') this.moveTo(kind as Stage, at);
     return task;
   }
 

@@ -1,0 +1,109 @@
+/**
+ * The written record, frozen: an opinion or a revision letter is rendered once, when it is issued,
+ * and stored with the SHA-256 of its page; every later read serves that copy, whatever changes
+ * afterwards (a document retitled, a comment edited). Insert-if-absent, so a retried recording or
+ * two readers at once freeze one copy.
+ */
+import { createHash } from 'node:crypto';
+import type { ReviewOffices } from '../domain/offices';
+import type { ReviewProjection } from '../domain/projection';
+import type { NewEvent } from '../domain/review-log';
+import {
+  buildOpinion,
+  buildRevisionLetter,
+  opinionHtml,
+  revisionLetterHtml,
+  type RecordSources,
+} from '../domain/written-record';
+import {
+  commentFromDoc,
+  insertIfAbsent,
+  versionId,
+  type CommentDoc,
+  type EventDoc,
+  type Models,
+  type RecordDoc,
+  type VersionDoc,
+} from './models';
+
+export const opinionRecordId = (reviewId: string) => `${reviewId}:opinion`;
+export const letterRecordId = (reviewId: string, round: number) => `${reviewId}:revision-letter:${round}`;
+
+/** What a record of `review` is built from, read from the store as it stands. */
+async function sources(models: Models, offices: ReviewOffices, review: ReviewProjection): Promise<RecordSources> {
+  const [events, version, comments] = await Promise.all([
+    models.Event.find({ reviewId: review.reviewId }).lean<EventDoc[]>(),
+    models.Version.findById(versionId(review.documentId, review.version), { title: 1, docType: 1 }).lean<VersionDoc>(),
+    models.Comment.find({ reviewId: review.reviewId }).lean<CommentDoc[]>(),
+  ]);
+  return {
+    review,
+    events: events.sort((a, b) => a.seq - b.seq),
+    version,
+    comments: comments
+      .map(commentFromDoc)
+      .sort((a, b) =>
+        a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt.localeCompare(b.createdAt),
+      ),
+    offices,
+  };
+}
+
+async function freeze(models: Models, record: Omit<RecordDoc, 'sha256' | 'createdAt'>): Promise<RecordDoc> {
+  const doc: RecordDoc = {
+    ...record,
+    sha256: createHash('sha256').update(record.html, 'utf8').digest('hex'),
+    createdAt: new Date(),
+  };
+  if (await insertIfAbsent(models.Record, doc)) return doc;
+  return (await models.Record.findById(record._id).lean<RecordDoc>())!; // frozen before: that copy stands
+}
+
+/** Freezes the opinion of a closed review (or returns the copy frozen before). */
+export async function freezeOpinion(
+  models: Models,
+  offices: ReviewOffices,
+  review: ReviewProjection,
+): Promise<RecordDoc> {
+  const opinion = buildOpinion(await sources(models, offices, review));
+  return freeze(models, {
+    _id: opinionRecordId(review.reviewId),
+    reviewId: review.reviewId,
+    kind: 'opinion',
+    ...(opinion.number && { number: opinion.number }),
+    issuedOn: opinion.issuedOn,
+    json: opinion,
+    html: opinionHtml(opinion),
+  });
+}
+
+/**
+ * Freezes what the events of a transition issue: the opinion of a closing with a verdict or a
+ * return, the letter of a request for changes.
+ */
+export async function freezeRecords(
+  models: Models,
+  offices: ReviewOffices,
+  review: ReviewProjection,
+  events: readonly NewEvent[],
+): Promise<void> {
+  const letters = events.filter(
+    (e): e is Extract<NewEvent, { type: 'revision_letter' }> => e.type === 'revision_letter',
+  );
+  for (const letter of letters) {
+    const built = buildRevisionLetter(await sources(models, offices, review), letter.data.round);
+    await freeze(models, {
+      _id: letterRecordId(review.reviewId, letter.data.round),
+      reviewId: review.reviewId,
+      kind: 'revision_letter',
+      round: letter.data.round,
+      ...(built.number && { number: built.number }),
+      issuedOn: built.issuedOn,
+      json: built,
+      html: revisionLetterHtml(built),
+    });
+  }
+  if (events.some((e) => e.type === 'approved' || e.type === 'rejected' || e.type === 'returned')) {
+    await freezeOpinion(models, offices, review);
+  }
+}
