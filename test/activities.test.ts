@@ -36,9 +36,10 @@ afterAll(async () => {
 
 const reviewer = { sub: 'r', region: 'tianjin' as const, roles: ['reviewer' as const] };
 
+/** A review submitted on Wednesday 1 April 2026, 10:00 CST, and accepted at intake at once. */
 function machine(documentId: string): ReviewMachine {
   let n = 0;
-  return ReviewMachine.submit(
+  const m = ReviewMachine.submit(
     {
       reviewId: `review:${documentId}:1`,
       documentId,
@@ -54,7 +55,11 @@ function machine(documentId: string): ReviewMachine {
     },
     () => `${documentId}-c${++n}`,
   );
+  m.complete(m.state.tasks[0].id, reviewer, { decision: 'accept' }, '2026-04-01T02:00:00.000Z');
+  return m;
 }
+
+const originTask = (m: ReviewMachine) => m.state.tasks.find((t) => t.kind === 'origin_review' && t.status === 'open')!;
 
 /** What the workflow sends to record the transition `m` has just made, chained on `prevHash`. */
 function transition(m: ReviewMachine, prevHash: string): RecordTransitionInput {
@@ -85,7 +90,7 @@ describe('recordTransition', () => {
     const m = machine(documentId);
     const first = await recordTransition(transition(m, GENESIS_HASH));
     m.complete(
-      m.state.tasks[0].id,
+      originTask(m).id,
       reviewer,
       { decision: 'request_changes', comments: [{ article: '1', text: '须修改', severity: 'amend' }] },
       '2026-04-02T02:00:00.000Z',
@@ -95,7 +100,7 @@ describe('recordTransition', () => {
     const twice = await recordTransition(input);
     expect(twice.lastHash).toBe(once.lastHash);
     expect(await models.Comment.countDocuments({ documentId })).toBe(1);
-    expect(await models.Task.countDocuments({ documentId })).toBe(2);
+    expect(await models.Task.countDocuments({ documentId })).toBe(3); // intake, origin review, revision
     const log = await logOf(m.state.reviewId);
     expect(log.map((e) => e.seq)).toEqual(Array.from({ length: m.state.lastSeq }, (_, i) => i + 1));
     expect(log[log.length - 1].hash).toBe(once.lastHash);
@@ -104,6 +109,7 @@ describe('recordTransition', () => {
 
   test('when a transition recorded earlier arrives again after a later one, the projections stay at the later one', async () => {
     const m = machine(randomUUID());
+    const origin = originTask(m);
     const earlier = transition(m, GENESIS_HASH);
     const { lastHash } = await recordTransition(earlier);
     m.withdraw({ sub: 'd', region: 'tianjin', roles: ['drafter'], org: '天津市商务局' }, '2026-04-02T02:00:00.000Z');
@@ -113,12 +119,12 @@ describe('recordTransition', () => {
       status: 'withdrawn',
       lastSeq: m.state.lastSeq,
     });
-    expect(await models.Task.findById(m.state.tasks[0].id).lean()).toMatchObject({ status: 'cancelled' });
+    expect(await models.Task.findById(origin.id).lean()).toMatchObject({ status: 'cancelled' });
   });
 
   test('when a deadline transition is recorded twice, each notification is stored once and the review knows its next due date', async () => {
-    const m = machine(randomUUID()); // submitted Wednesday 1 April 2026, 10:00 CST
-    const origin = m.state.tasks[0];
+    const m = machine(randomUUID());
+    const origin = originTask(m);
     const { lastHash } = await recordTransition(transition(m, GENESIS_HASH));
     expect((await models.Review.findById(m.state.reviewId).lean())?.earliestDueAt?.toISOString()).toBe(origin.dueAt);
 
@@ -138,7 +144,7 @@ describe('recordTransition', () => {
     const m = machine(randomUUID());
     const { lastHash } = await recordTransition(transition(m, GENESIS_HASH));
     m.complete(
-      m.state.tasks[0].id,
+      originTask(m).id,
       reviewer,
       { decision: 'request_changes', comments: [{ text: '须修改' }] },
       '2026-04-02T02:00:00.000Z',

@@ -432,13 +432,20 @@ describe('OpenAPI', () => {
     ['get', '/readyz'],
     ['get', '/openapi.json'],
     ['get', '/docs'],
+    // Release 2 additions
+    ['post', '/v1/documents/{id}/attachments'],
+    ['get', '/v1/documents/{id}/attachments/{attachmentId}'],
+    ['get', '/v1/documents/{id}/versions/{a}/compare/{b}'],
+    ['post', '/v1/reviews/{reviewId}/extensions'],
+    ['get', '/v1/reviews/{reviewId}/revision-letters'],
+    ['get', '/v1/reviews/{reviewId}/revision-letters/{round}'],
+    ['get', '/v1/reviews/{reviewId}/events'],
+    ['get', '/v1/reviews/{reviewId}/events/verify'],
   ];
   /** Beyond the contract. */
   const extensions: [string, string][] = [
     ['get', '/v1/calendar/deadline'],
     ['get', '/v1/calendar/{year}'],
-    ['get', '/v1/reviews/{reviewId}/events'],
-    ['get', '/v1/reviews/{reviewId}/events/verify'],
   ];
 
   test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {

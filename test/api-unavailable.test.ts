@@ -17,7 +17,7 @@ const people = {
   drafter: { sub: 'hb-drafter', region: 'hebei', roles: ['drafter'], org: '河北省交通运输厅' },
   reviewer: { sub: 'hb-reviewer', region: 'hebei', roles: ['reviewer'] },
 } satisfies Record<string, Claims>;
-const { get, post } = castOf(() => h, people);
+const { get, post, accept } = castOf(() => h, people);
 
 test('when no worker confirms a decision in time, it is 503, and a keyed retry after recovery records it once', async () => {
   const doc = await post('drafter', '/v1/documents', {
@@ -29,6 +29,7 @@ test('when no worker confirms a decision in time, it is 503, and a keyed retry a
   const { reviewId } = (await post('drafter', `/v1/documents/${doc.body.id}/reviews`).expect(202)).body as {
     reviewId: string;
   };
+  await accept('reviewer', reviewId);
   const taskId = await eventually(async () => {
     const res = await get(
       'reviewer',
@@ -64,5 +65,8 @@ test('when no worker confirms a decision in time, it is 503, and a keyed retry a
   expect(accepted.status).toBe(200);
   expect(accepted.body.review).toEqual({ status: 'in_review', stage: 'consultation' });
   const review = await get('drafter', `/v1/reviews/${encodeURIComponent(reviewId)}`).expect(200);
-  expect((review.body.history as { type: string }[]).filter((e) => e.type === 'task_completed')).toHaveLength(1);
+  const decisions = (review.body.history as { type: string; taskId?: string }[]).filter(
+    (e) => e.type === 'task_completed' && e.taskId === taskId,
+  );
+  expect(decisions).toHaveLength(1);
 });

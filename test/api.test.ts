@@ -28,7 +28,7 @@ const people = {
   supervisor: { sub: 'sup', region: 'hebei', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
 type Person = keyof typeof people;
-const { get, post } = castOf(() => h, people);
+const { get, post, accept } = castOf(() => h, people);
 const enc = encodeURIComponent;
 
 const draft = {
@@ -50,8 +50,10 @@ async function createDocument(body: object = draft): Promise<string> {
   return res.body.id as string;
 }
 
+/** Submits the document for review, and the Beijing review body accepts it (受理). */
 async function startReview(documentId: string): Promise<string> {
   const res = await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202);
+  await accept('bjReviewer', res.body.reviewId);
   return res.body.reviewId as string;
 }
 
@@ -172,18 +174,25 @@ describe('documents', () => {
 });
 
 describe('reviews', () => {
-  test('when a drafter submits, the review starts and the origin reviewer gets a task', async () => {
+  test('when a drafter submits, the review meets intake; once accepted, the clock runs and the origin reviewer gets a task', async () => {
     const id = await createDocument({ ...draft, urgent: true });
     const res = await post('drafter', `/v1/documents/${id}/reviews`).expect(202);
     expect(res.body).toEqual({
       reviewId: `review:${id}:1`,
       documentId: id,
       status: 'in_review',
-      stage: 'origin_review',
+      stage: 'intake',
       taskId: `review:${id}:1:t1`,
     });
     // The first task is stored before the submission answers: a client can act on it at once.
-    await get('bjReviewer', `/v1/tasks/${enc(res.body.taskId)}`).expect(200);
+    const intake = (await get('bjReviewer', `/v1/tasks/${enc(res.body.taskId)}`).expect(200)).body;
+    expect(intake).toMatchObject({ kind: 'intake', region: 'beijing', role: 'reviewer', status: 'open', dueAt: null });
+    const submitted = (await get('drafter', `/v1/reviews/${enc(res.body.reviewId)}`).expect(200)).body;
+    expect(submitted).toMatchObject({ stage: 'intake', deadlines: { clockRunning: false, workingDaysUsed: 0 } });
+    expect(submitted).not.toHaveProperty('registrationNumber');
+
+    const accepted = await accept('bjReviewer', res.body.reviewId);
+    expect(accepted.review).toEqual({ status: 'in_review', stage: 'origin_review' });
     const task = await originTask(res.body.reviewId);
     expect(task).toMatchObject({ region: 'beijing', role: 'reviewer', version: 1 });
 
@@ -196,6 +205,7 @@ describe('reviews', () => {
       status: 'in_review',
       stage: 'origin_review',
       urgent: true,
+      registrationNumber: expect.stringMatching(/^京司审受〔\d{4}〕\d+号$/),
     });
     expect(review.openTasks).toEqual([
       expect.objectContaining({ id: task._id, kind: 'origin_review', status: 'open' }),
@@ -492,6 +502,7 @@ describe('supervision', () => {
       submittedAt: expect.any(String),
       nextDueAt: expect.any(String),
       overdue: false,
+      registrationNumber: expect.stringMatching(/^京司审受〔\d{4}〕\d+号$/),
     });
     const second = (
       await get('supervisor', `/v1/reviews?region=beijing&status=in_review&limit=2&cursor=${first.nextCursor}`).expect(

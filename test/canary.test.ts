@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-const { post, decide } = castOf(() => h, people);
+const { post, decide, accept } = castOf(() => h, people);
 
 const draft = (n: number) => ({
   title: `${CANARY}关于港口集疏运的若干规定（第${n}稿）`,
@@ -54,6 +54,21 @@ const comment = (severity: string) => ({ article: '2', text: `${CANARY}意见`, 
 async function reviewWithEveryField(): Promise<string> {
   const documentId = (await post('drafter', '/v1/documents', draft(1)).expect(201)).body.id as string;
   const reviewId = (await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202)).body.reviewId as string;
+  await decide('hbReviewer', reviewId, 'intake', {
+    decision: 'request_materials',
+    missing: ['consultationRecord'],
+    opinion: `${CANARY}补正`,
+  });
+  await decide('drafter', reviewId, 'supplement', {
+    decision: 'supplement',
+    materials: { consultationRecord: `${CANARY}征求意见情况` },
+  });
+  await accept('hbReviewer', reviewId);
+  await post('hbReviewer', `/v1/reviews/${encodeURIComponent(reviewId)}/extensions`, {
+    workingDays: 5,
+    reason: `${CANARY}延期`,
+  }).expect(202);
+  await decide('hbSigner', reviewId, 'extension', { decision: 'refuse', opinion: `${CANARY}不予延期` });
   await decide('hbReviewer', reviewId, 'origin_review', {
     decision: 'request_changes',
     comments: [comment('amend')],

@@ -30,16 +30,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-const { post, task } = castOf(() => h, people);
+const { post, task, accept } = castOf(() => h, people);
 const N = 50;
 
 function tally(statuses: number[]): Record<number, number> {
   return statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
 }
 
+/** A review submitted and accepted at intake. */
 async function submitted(): Promise<{ documentId: string; reviewId: string }> {
   const documentId = (await post('drafter', '/v1/documents', draft).expect(201)).body.id as string;
   const reviewId = (await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202)).body.reviewId as string;
+  await accept('reviewer', reviewId);
   return { documentId, reviewId };
 }
 
@@ -74,7 +76,7 @@ test(`when ${N} decisions on one task race, exactly one is recorded, the others 
     Array.from({ length: N }, () => post('reviewer', `/v1/tasks/${encodeURIComponent(origin.id)}/complete`, approve)),
   );
   expect(tally(answers.map((a) => a.status))).toEqual({ 200: 1, 409: N - 1 });
-  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
   expect(await recordings(reviewId)).toBe(before + 1);
 });
 
@@ -132,7 +134,7 @@ test(`when one keyed decision is sent ${N / 5} times at once, every copy gets th
   );
   expect(other.status).toBe(422);
   expect(other.body.error.code).toBe('idempotency_mismatch');
-  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
 });
 
 test('when a keyed withdrawal is retried, the retry gets the first answer; a new request is refused', async () => {

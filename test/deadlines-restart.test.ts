@@ -41,7 +41,7 @@ const people = {
   tjReviewer: { sub: 'tj-reviewer', region: 'tianjin', roles: ['reviewer'] },
   supervisor: { sub: 'sup', region: 'hebei', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
-const { get, post, task: taskOf } = castOf(() => h, people);
+const { get, post, task: taskOf, accept } = castOf(() => h, people);
 
 interface HistoryEntry {
   at: string;
@@ -77,6 +77,7 @@ test('when the worker and the server restart in the middle of a pause, the clock
   const created = await post('drafter', '/v1/documents', portRules('集疏运车辆实行预约通行。')).expect(201);
   const documentId = created.body.id as string;
   const reviewId = (await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202)).body.reviewId as string;
+  await accept('tjReviewer', reviewId);
   const origin = await taskOf('tjReviewer', reviewId, 'origin_review');
   const changes = await post('tjReviewer', `/v1/tasks/${origin.id}/complete`, {
     decision: 'request_changes',

@@ -40,7 +40,7 @@ const people = {
   supervisor: { sub: 'sup', region: 'tianjin', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
 type Person = keyof typeof people;
-const { get, post, task: taskOf, decide } = castOf(() => h, people);
+const { get, post, task: taskOf, decide, accept } = castOf(() => h, people);
 
 interface NotificationItem {
   id: string;
@@ -51,6 +51,7 @@ interface NotificationItem {
   message: string;
 }
 
+/** Submits a draft, which the Beijing review body accepts at intake. */
 async function submitDraft(): Promise<string> {
   const created = await post('drafter', '/v1/documents', {
     title: '北京市大气污染联防联控办法',
@@ -61,7 +62,9 @@ async function submitDraft(): Promise<string> {
     legalBasis: ['《中华人民共和国大气污染防治法》'],
     materials: { draftingExplanation: '起草说明' },
   }).expect(201);
-  return (await post('drafter', `/v1/documents/${created.body.id}/reviews`).expect(202)).body.reviewId;
+  const reviewId = (await post('drafter', `/v1/documents/${created.body.id}/reviews`).expect(202)).body.reviewId;
+  await accept('bjReviewer', reviewId);
+  return reviewId;
 }
 
 async function tasksOf(who: Person, query: string): Promise<TaskItem[]> {

@@ -25,7 +25,7 @@ const people = {
   bjSigner: { sub: 'bj-signer', region: 'beijing', roles: ['signer'] },
   supervisor: { sub: 'sup', region: 'beijing', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
-const { get, post, task, decide } = castOf(() => h, people);
+const { get, post, task, decide, accept } = castOf(() => h, people);
 
 const draft = {
   title: '北京市促进京津冀交通一体化若干措施',
@@ -44,11 +44,14 @@ interface HistoryItem {
   type: string;
 }
 
+/** Submits the draft; the Beijing review body finds it complete and accepts it (受理). */
 async function submitDraft(): Promise<{ documentId: string; reviewId: string }> {
   const created = await post('drafter', '/v1/documents', draft).expect(201);
   const documentId = created.body.id as string;
   const started = await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202);
-  expect(started.body).toMatchObject({ documentId, status: 'in_review', stage: 'origin_review' });
+  expect(started.body).toMatchObject({ documentId, status: 'in_review', stage: 'intake' });
+  const accepted = await accept('bjReviewer', started.body.reviewId);
+  expect(accepted.review).toEqual({ status: 'in_review', stage: 'origin_review' });
   return { documentId, reviewId: started.body.reviewId };
 }
 

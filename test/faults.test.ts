@@ -89,7 +89,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const { get, post, task } = castOf(() => h, people);
+const { get, post, task, accept } = castOf(() => h, people);
 
 async function timed<T>(call: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -97,9 +97,12 @@ async function timed<T>(call: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: Math.round(performance.now() - started) };
 }
 
+/** A review submitted and accepted at intake. */
 async function submitted(): Promise<string> {
   const documentId = (await post('drafter', '/v1/documents', draft).expect(201)).body.id as string;
-  return (await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202)).body.reviewId as string;
+  const reviewId = (await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202)).body.reviewId as string;
+  await accept('reviewer', reviewId);
+  return reviewId;
 }
 
 test('when the store freezes, every request answers 503 with Retry-After within its budget, and succeeds once it thaws', async () => {
@@ -147,7 +150,7 @@ test('when the store freezes, every request answers 503 with Retry-After within 
     return res.status === 200 ? res : undefined;
   }, 'the keyed decision to be answered');
   expect(retried.body.review.stage).toBe('consultation');
-  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
 }, 90_000);
 
 test('when Temporal is down, decisions and submissions answer 503 within DECISION_TIMEOUT, reads go on, and a keyed retry gets its answer', async () => {
@@ -193,7 +196,7 @@ test('when Temporal is down, decisions and submissions answer 503 within DECISIO
     60_000,
   );
   expect(answered.body.task.status).toBe('completed');
-  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
 }, 120_000);
 
 /**
@@ -299,7 +302,7 @@ test('when the worker dies while recording a decision, another worker records it
     const movedOnMs = Math.round(performance.now() - killedAt);
     console.log(`worker killed mid-recording: the review moved on ${movedOnMs} ms after the kill`);
     expect(movedOnMs).toBeLessThan(10_000);
-    expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
+    expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
   } finally {
     relay.close();
     doomed.kill('SIGKILL');
@@ -330,5 +333,5 @@ test('when 100 conflicting decisions arrive at once, one is recorded and every o
       `statuses ${JSON.stringify(answers.reduce<Record<number, number>>((t, a) => ({ ...t, [a.value.status]: (t[a.value.status] ?? 0) + 1 }), {}))}`,
   );
   expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(5_000);
-  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed' })).toBe(1);
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
 }, 60_000);

@@ -196,7 +196,10 @@ export function castOf<P extends Record<string, Claims>>(harness: () => Harness,
     return res.body;
   };
 
-  return { auth, get, post, task, decide };
+  /** `who`, a reviewer of the origin region, accepts the review's intake: the file is complete. */
+  const accept = (who: Person, reviewId: string) => decide(who, reviewId, 'intake', { decision: 'accept' });
+
+  return { auth, get, post, task, decide, accept };
 }
 
 /** A checklist on which every one of the seven items passes. */

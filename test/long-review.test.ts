@@ -37,6 +37,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
+/** Starts a review and accepts it at intake. */
 async function startReview(historyLimit?: number): Promise<WorkflowHandle> {
   const documentId = randomUUID();
   const input: ReviewInput = {
@@ -60,7 +61,9 @@ async function startReview(historyLimit?: number): Promise<WorkflowHandle> {
     workflowIdConflictPolicy: 'FAIL',
   });
   await h.client.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation: start });
-  return h.client.workflow.getHandle(input.reviewId); // no run id: the current run, whichever it is
+  const handle = h.client.workflow.getHandle(input.reviewId); // no run id: the current run, whichever it is
+  await decide(handle, 'intake', reviewer, { decision: 'accept' });
+  return handle;
 }
 
 async function decide(handle: WorkflowHandle, kind: TaskKind, actor: Actor, input: DecisionInput, articles?: string[]) {

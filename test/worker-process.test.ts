@@ -80,7 +80,7 @@ test('when the worker process runs, it serves reviews until SIGTERM and then exi
       async () => (await connections.models.Task.findOne({ reviewId: input.reviewId }).lean()) ?? undefined,
       'the worker to store the first task',
     );
-    expect(task).toMatchObject({ kind: 'origin_review', region: 'tianjin', status: 'open' });
+    expect(task).toMatchObject({ kind: 'intake', region: 'tianjin', status: 'open' });
     expect(child.exitCode).toBeNull();
   } finally {
     child.kill('SIGTERM');

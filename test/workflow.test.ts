@@ -38,6 +38,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
+/** Starts a review of a Hebei draft and accepts it at intake. */
 async function startReview(): Promise<WorkflowHandle> {
   const documentId = randomUUID();
   await h.models.Version.create({
@@ -70,7 +71,9 @@ async function startReview(): Promise<WorkflowHandle> {
     workflowIdConflictPolicy: 'FAIL',
   });
   await h.client.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation: start });
-  return start.workflowHandle();
+  const handle = await start.workflowHandle();
+  await complete(handle, await openTaskId(handle, 'intake'), hbReviewer, { decision: 'accept' });
+  return handle;
 }
 
 async function openTaskId(handle: WorkflowHandle, kind: TaskKind, region = 'hebei'): Promise<string> {
@@ -138,7 +141,7 @@ describe('review workflow', () => {
     expect(stored).toMatchObject({ status: 'approved', stage: 'closed', lastSeq: final.lastSeq });
     expect(await h.models.Event.countDocuments({ reviewId: handle.workflowId })).toBe(final.lastSeq);
     expect(await h.models.Comment.countDocuments({ reviewId: handle.workflowId })).toBe(1);
-    expect(await h.models.Task.countDocuments({ reviewId: handle.workflowId, status: 'completed' })).toBe(5);
+    expect(await h.models.Task.countDocuments({ reviewId: handle.workflowId, status: 'completed' })).toBe(6);
     await expectProjectionsRebuiltFromLog(h, handle.workflowId);
     await maybeSaveHistory(handle, 'log--consultation-with-comments-then-signed');
   });
@@ -152,7 +155,8 @@ describe('review workflow', () => {
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const state = await handle.query(reviewStateQuery);
-    expect(await h.models.Event.countDocuments({ reviewId: handle.workflowId, type: 'task_completed' })).toBe(1);
+    const completed = { reviewId: handle.workflowId, type: 'task_completed', 'data.taskId': taskId };
+    expect(await h.models.Event.countDocuments(completed)).toBe(1);
     expect(state.tasks.filter((t) => t.kind === 'consultation')).toHaveLength(2);
     await withdraw(handle, drafter);
   });
@@ -223,7 +227,7 @@ describe('review workflow', () => {
     const accepted = history.events?.map(
       (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name,
     );
-    expect(accepted?.filter(Boolean)).toEqual(['submitted']); // the start's own update only
+    expect(accepted?.filter(Boolean)).toEqual(['submitted', 'completeTask']); // the start's and the intake's only
     await withdraw(handle, drafter);
   });
 
