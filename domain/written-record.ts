@@ -453,7 +453,7 @@ function signature(issuer: string, issuedOn: string, caseOfficer: Person | undef
 <p>${e(issuer)}</p>
 <p>${e(issuedOn)}</p>
 </div>
-<p>承办人：${named(caseOfficer)}${signer ? `　　签发人：${named(signer)}` : ''}</p>`;
+<p>承办人：${named(caseOfficer)}${signer ? `\u3000\u3000签发人：${named(signer)}` : ''}</p>`;
 }
 
 export function opinionHtml(o: Opinion): string {
