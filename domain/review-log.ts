@@ -73,8 +73,17 @@ export interface EventData {
   /** A 修改意见书 goes to the drafting office with a revision request. */
   revision_letter: { round: number; number?: string };
   extension_requested: { taskId: string; workingDays: number; reason: string };
-  /** An approved extension: the review's limit grows, and with it its due date while the clock runs. */
-  limit_extended: { taskId: string; workingDays: number; limitWorkingDays: number; dueAt?: string };
+  /**
+   * An approved extension: the review's limit grows, and with it its due date while the clock runs
+   * and the due dates of the origin body's open tasks that the old one capped (`retimed`).
+   */
+  limit_extended: {
+    taskId: string;
+    workingDays: number;
+    limitWorkingDays: number;
+    dueAt?: string;
+    retimed?: { taskId: string; dueAt: string; remindAt: string }[];
+  };
   consultation_expired: { taskId: string; kind: TaskKind; region: Region; note: string };
   reminder_sent: { taskId: string; kind: TaskKind; region: Region; notification: LoggedNotification };
   task_overdue: { taskId: string; kind: TaskKind; region: Region; notification: LoggedNotification };
@@ -244,6 +253,11 @@ export function applyEvent(state: ReviewState | undefined, event: NewEvent): Rev
     case 'limit_extended':
       state.clock.limitWorkingDays = event.data.limitWorkingDays;
       if (event.data.dueAt) state.clock.dueAt = event.data.dueAt;
+      for (const { taskId, dueAt, remindAt } of event.data.retimed ?? []) {
+        const task = taskOf(state, taskId);
+        task.dueAt = dueAt;
+        task.remindAt = remindAt;
+      }
       break;
     case 'consultation_expired': {
       const task = taskOf(state, event.data.taskId);

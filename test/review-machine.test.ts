@@ -586,6 +586,11 @@ describe('intake, returns and extensions', () => {
     ]);
     // Five more working days: from the end of Monday 23 March to the end of Monday 30 March.
     expect(m.state.clock).toMatchObject({ limitWorkingDays: 20, dueAt: '2026-03-30T16:00:00.000Z' });
+    // The origin review ran on the review's clock: its due date and reminder move with it.
+    expect(openTask(m, 'origin_review')).toMatchObject({
+      dueAt: '2026-03-30T16:00:00.000Z',
+      remindAt: '2026-03-29T16:00:00.000Z',
+    });
     const max = refusal(() => m.requestExtension(bjReviewer, 11, '再延', at()));
     expect(max.details?.[0]).toMatchObject({ path: 'workingDays', message: 'at most 10 more' });
 

@@ -334,18 +334,32 @@ export class ReviewMachine {
     this.openTask('origin_review', this.state.originRegion, at);
   }
 
-  /** An approved extension: the limit grows by its days, and the due date with it while the clock runs. */
+  /**
+   * An approved extension: the limit grows by its days, and the due date with it while the clock
+   * runs; the origin body's open tasks that the old due date capped move with it.
+   */
   private extendLimit(task: TaskRecord, at: string): void {
     const extension = this.state.extensions.find((x) => x.taskId === task.id);
     if (!extension) return;
+    const model = this.settings.timeModel;
     const limitWorkingDays = this.state.clock.limitWorkingDays + extension.workingDays;
-    const { runningSince } = this.state.clock;
-    const extended = { ...this.state.clock, limitWorkingDays };
+    const { runningSince, dueAt: oldDue } = this.state.clock;
+    const dueAt = runningSince && runDueAt(runningSince, { ...this.state.clock, limitWorkingDays }, model);
+    const retimed = this.state.tasks
+      .filter((t) => t.status === 'open' && t.dueAt !== null && t.dueAt === oldDue && dueAt && !t.overdueAt)
+      .map((t) => {
+        const own = taskLimit(t.kind, this.settings.policy, this.state.urgent);
+        const ownDue = own === null ? Infinity : addWorkingDays(new Date(t.createdAt), own, model).getTime();
+        const moved = new Date(Math.min(ownDue, Date.parse(dueAt as string))).toISOString();
+        return { taskId: t.id, dueAt: moved, remindAt: this.remindAt(moved, at) };
+      })
+      .filter((t) => t.dueAt !== oldDue);
     this.emit(at, 'limit_extended', undefined, {
       taskId: task.id,
       workingDays: extension.workingDays,
       limitWorkingDays,
-      ...(runningSince && { dueAt: runDueAt(runningSince, extended, this.settings.timeModel) }),
+      ...(dueAt && { dueAt }),
+      ...(retimed.length > 0 && { retimed }),
     });
   }
 

@@ -117,7 +117,11 @@ export function attachmentRoutes(deps: ApiDeps): RouteSpec[] {
       (resolve, reject) => {
         let parser: busboy.Busboy;
         try {
-          parser = busboy({ headers: req.headers, limits: { files: 1, fields: 5, fileSize: MAX_ATTACHMENT_BYTES } });
+          parser = busboy({
+            headers: req.headers,
+            defParamCharset: 'utf8',
+            limits: { files: 1, fields: 5, fileSize: MAX_ATTACHMENT_BYTES },
+          });
         } catch {
           return reject(new ApiError('unsupported_media_type', 'send the file as multipart/form-data'));
         }
