@@ -81,7 +81,7 @@ async function toSignoff(reviewId: string): Promise<void> {
 async function commentId(reviewId: string, region: string): Promise<string> {
   const comment = await h.models.Comment.findOne({ reviewId, 'author.region': region }).lean();
   if (!comment) throw new Error(`no comment of ${region} in ${reviewId}`);
-  return comment._id as string;
+  return comment._id;
 }
 
 function sha256(text: string): string {
