@@ -35,7 +35,12 @@ export function touchedTasks(state: ReviewState, events: readonly NewEvent[]): T
     if (taskId) ids.add(taskId);
     if (event.type === 'limit_extended') for (const t of event.data.retimed ?? []) ids.add(t.taskId);
     // Closing cancels every task still open at that moment.
-    if (event.type === 'approved' || event.type === 'rejected' || event.type === 'returned' || event.type === 'withdrawn') {
+    if (
+      event.type === 'approved' ||
+      event.type === 'rejected' ||
+      event.type === 'returned' ||
+      event.type === 'withdrawn'
+    ) {
       for (const t of state.tasks) if (t.status === 'cancelled' && t.completedAt === event.at) ids.add(t.id);
     }
   }
