@@ -9,6 +9,7 @@
  */
 import type { Claims } from '../../api/auth';
 import type { CompleteTaskBody, DocumentBody } from '../../api/schemas';
+import { NATIONAL_SCHEDULES } from '../../domain/calendar-data';
 import { addWorkingDays, addWorkingDaysToDate, isWorkingDate } from '../../domain/clock';
 import {
   CHECK_ITEMS,
@@ -580,4 +581,66 @@ export function planReview(seed: number, index: number, submittedAt: number, kin
 /** The instant a plan's last request reaches the API. */
 export function planEnd(plan: ReviewPlan): number {
   return Date.parse(plan.steps[plan.steps.length - 1].at);
+}
+
+/** The first day the working-day calendar knows: no review can be dated before it. */
+const CALENDAR_STARTS = `${Math.min(...NATIONAL_SCHEDULES.map((s) => s.year))}-01-01`;
+
+/**
+ * Submission instants for a store's past reviews: `perWorkingDay` of them on each working day,
+ * spread over office hours, going back one working day at a time from the day of `latest`.
+ * Review 0 is the most recent, so a store seeded to 1,000 and then on to 50,000 grows into the past.
+ */
+export function submissionSchedule(latest: number, perWorkingDay: number): (index: number) => number {
+  const days: string[] = [];
+  let date = cstDateOf(latest);
+  return (index) => {
+    const day = Math.floor(index / perWorkingDay);
+    while (days.length <= day) {
+      while (!isWorkingDate(date)) date = previousDate(date);
+      days.push(date);
+      date = previousDate(date);
+    }
+    const slot = index % perWorkingDay;
+    const minute = OFFICE_OPENS + ((slot + 0.5) * (OFFICE_CLOSES - OFFICE_OPENS)) / perWorkingDay;
+    return Date.parse(`${days[day]}T00:00:00Z`) - CST_MS + Math.floor(minute * 60_000);
+  };
+
+  function previousDate(d: string): string {
+    const before = cstDateOf(Date.parse(`${d}T00:00:00Z`) - CST_MS - 1);
+    if (before < CALENDAR_STARTS) {
+      throw new Error(`the calendar starts on ${CALENDAR_STARTS}: too many reviews for ${perWorkingDay} a working day`);
+    }
+    return before;
+  }
+}
+
+/** Working days from the calendar's first day to the day of `latest`. */
+export function workingDaysUntil(latest: number): number {
+  let count = 0;
+  for (
+    let d = Date.parse(`${CALENDAR_STARTS}T00:00:00Z`);
+    d <= Date.parse(`${cstDateOf(latest)}T00:00:00Z`);
+    d += DAY_MS
+  ) {
+    if (isWorkingDate(new Date(d).toISOString().slice(0, 10))) count++;
+  }
+  return count;
+}
+
+/**
+ * Plans of closed reviews `from` (inclusive) to `to`, submitted on `schedule`; a journey that
+ * would still be under way at `now` is planned again as a rejection (it closes within days).
+ */
+export function* closedReviewPlans(
+  seed: number,
+  from: number,
+  to: number,
+  schedule: (i: number) => number,
+  now: number,
+): Generator<ReviewPlan> {
+  for (let i = from; i < to; i++) {
+    const plan = planReview(seed, i, schedule(i));
+    yield planEnd(plan) < now ? plan : planReview(seed, i, schedule(i), 'rejected');
+  }
 }
