@@ -362,7 +362,8 @@ async function throughput(options: Options, servers: Servers, api: ApiTarget): P
   console.log(`\n  App journey requests during the measured windows (ms):`);
   printLatencies(latencies, ['create document', 'submit', 'decision', 'find task']);
   console.log(
-    `  Submissions answered without the first task's id: ${http.submissionsWithoutTask}; task lists read again because a task was not listed yet: ${http.polls}`,
+    `  Over all app journeys: ${http.submissionsWithoutTask} submissions answered without the first task's id; ` +
+      `${http.polls} task lists read again because a task was not listed yet`,
   );
   return { app: median(app) };
 }
