@@ -7,7 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { allPass, castOf, startHarness, type Claims, type Harness } from './harness';
+import {
+  allPass,
+  castOf,
+  expectProjectionsRebuiltFromLog,
+  maybeSaveHistory,
+  startHarness,
+  type Claims,
+  type Harness,
+} from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -137,6 +145,8 @@ describe('intake (受理, 补正)', () => {
     const opinion = (await get('drafter', `/v1/reviews/${enc(reviewId)}/opinion`).expect(200)).body;
     expect(opinion.dates).toMatchObject({ receivedAt: review.submittedAt, materialsCompleteAt: review.acceptedAt });
     expect(opinion.registrationNumber).toBe(review.registrationNumber);
+    await expectProjectionsRebuiltFromLog(h, reviewId);
+    await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'log--supplement-then-accepted-and-signed');
   });
 
   test('when someone other than a reviewer of the origin region acts on the intake, it is refused', async () => {
@@ -205,6 +215,8 @@ describe('returns without a verdict (退回)', () => {
     const opinion = (await get('drafter', `/v1/reviews/${enc(reviewId)}/opinion`).expect(200)).body;
     expect(opinion).toMatchObject({ conclusion: 'returned', grounds: 'outside_remit', number: review.opinionNumber });
     expect(opinion.registrationNumber).toBe(review.registrationNumber);
+    await expectProjectionsRebuiltFromLog(h, reviewId);
+    await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'log--returned-at-origin-review');
   });
 });
 
@@ -256,6 +268,8 @@ describe('extensions (延期)', () => {
     const opinion = (await get('drafter', `/v1/reviews/${enc(reviewId)}/opinion`).expect(200)).body;
     expect(opinion.dates.clock.limitWorkingDays).toBe(20);
     expect(opinion.extensions.map((x: { status: string }) => x.status)).toEqual(['approved', 'refused']);
+    await expectProjectionsRebuiltFromLog(h, reviewId);
+    await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'log--extensions-approved-and-refused');
   });
 });
 

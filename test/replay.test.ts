@@ -2,9 +2,12 @@
  * Replays the saved histories (protobuf-encoded) of finished reviews against today's workflow code:
  * a change that makes the workflow non-deterministic fails here.
  *
- * `before-deadline-timers--*` were recorded before the `deadline-timers` patch and keep the
- * unpatched path honest; never refresh them. Refresh the others (only for an intended, versioned
- * change) with `SAVE_HISTORIES=1 npx jest test/workflow.test.ts test/deadlines.test.ts`.
+ * Release 1's engine (`workflows/legacy`, still running reviews started before the upgrade): the
+ * files without a prefix, and `before-deadline-timers--*`, recorded before its `deadline-timers`
+ * patch. Never refresh them: they are what running reviews replay.
+ * The review log's engine (`legalityReview`): `log--*`. Refresh them only for an intended, versioned
+ * change with `SAVE_HISTORIES=1 npx jest test/workflow.test.ts test/deadlines.test.ts
+ * test/intake-and-record.test.ts`.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,7 +20,8 @@ const dir = join(__dirname, 'fixtures', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
 
 test('when the saved review histories are replayed, none is non-deterministic', async () => {
-  expect(files.length).toBeGreaterThanOrEqual(6);
+  expect(files.filter((f) => f.startsWith('log--')).length).toBeGreaterThanOrEqual(7);
+  expect(files.length).toBeGreaterThanOrEqual(13);
   const histories = files.map((f) => ({
     workflowId: basename(f, '.binpb'),
     history: temporal.api.history.v1.History.decode(readFileSync(join(dir, f))),
