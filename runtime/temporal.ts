@@ -1,14 +1,22 @@
 /**
  * Temporal connections and the one-off set-up the review workflows need on a namespace.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../domain/messages';
 import { encryptingDataConverter, type PayloadKeys } from './payload-codec';
 
+/**
+ * The SDK's own retries of a failed gRPC call: four attempts within about 1.5 s (3 s when the server
+ * says it is busy). The API bounds every call by its budget and answers 503 or 429 itself, so longer
+ * retries would only run on after the caller has been answered: the SDK's retry timers are not
+ * cancelled with the call.
+ */
+const GRPC_RETRIES = defaultGrpcRetryOptions({ maxAttempts: 4, maxIntervalMs: () => 1_000 });
+
 /** A client whose payloads are encrypted (runtime/payload-codec.ts). */
 export async function connectClient(address: string, namespace: string, payloadKeys: PayloadKeys): Promise<Client> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address, interceptors: [makeGrpcRetryInterceptor(GRPC_RETRIES)] });
   return new Client({ connection, namespace, dataConverter: encryptingDataConverter(payloadKeys) });
 }
 

