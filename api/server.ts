@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig, payloadKeysOf, signingKeysOf } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
+import { temporalTls } from '../runtime/temporal';
 import { createApiMetrics, createLogger } from '../runtime/observability';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     mongodbUri: config.mongodbUri!,
     namespace: config.temporal.namespace,
     payloadKeys: payloadKeysOf(config),
+    temporalTls: await temporalTls(config.temporal.tls),
   });
   const { mongo: db, models, client: temporal } = connections;
 

@@ -86,6 +86,15 @@ export const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  /**
+   * TLS to Temporal's frontend: PEM files of this process's client certificate and key (mutual
+   * TLS, both or neither), of the CA that signed the server's certificate (unset: the system's),
+   * and the name its certificate carries when it differs from the address's host.
+   */
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  TEMPORAL_TLS_CA: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
   MONGODB_URI: optionalText.refine(
     (v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v),
     'must be a mongodb:// or mongodb+srv:// URI',
@@ -170,11 +179,37 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Where the PEM files for TLS to Temporal are (runtime/temporal.ts reads them). */
+export interface TemporalTlsFiles {
+  certPath?: string;
+  keyPath?: string;
+  caPath?: string;
+  serverName?: string;
+}
+
+/** TLS to Temporal when any of its variables is set; a certificate without its key is refused. */
+function temporalTlsFilesOf(env: Env): TemporalTlsFiles | undefined {
+  const { TEMPORAL_TLS_CERT: certPath, TEMPORAL_TLS_KEY: keyPath } = env;
+  const { TEMPORAL_TLS_CA: caPath, TEMPORAL_TLS_SERVER_NAME: serverName } = env;
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    throw new ConfigError(
+      'invalid configuration:\n  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: set both (mutual TLS) or neither',
+    );
+  }
+  if ([certPath, keyPath, caPath, serverName].every((v) => v === undefined)) return undefined;
+  return {
+    ...(certPath !== undefined && { certPath }),
+    ...(keyPath !== undefined && { keyPath }),
+    ...(caPath !== undefined && { caPath }),
+    ...(serverName !== undefined && { serverName }),
+  };
+}
+
 export interface Config {
   env: Env;
   port: number;
   host: string;
-  temporal: { address?: string; namespace: string; taskQueue: string };
+  temporal: { address?: string; namespace: string; taskQueue: string; tls?: TemporalTlsFiles };
   mongodbUri?: string;
   auth: {
     /** HS256; unset only when tokens come from an identity provider alone. */
@@ -257,6 +292,7 @@ export function loadConfig(
     if (missing.length > 0)
       throw new ConfigError(`invalid configuration:\n${missing.map((k) => `  ${k}: required`).join('\n')}`);
   }
+  const tls = temporalTlsFilesOf(env);
   const host = env.HOST ?? (mode === 'embedded' ? '127.0.0.1' : '0.0.0.0');
   if (mode === 'embedded' && env.AUTH_JWT_SECRET === undefined && !isLoopback(host)) {
     // The development secret is published: anyone who can reach the API could sign any token.
@@ -272,7 +308,12 @@ export function loadConfig(
     env,
     port: env.PORT,
     host,
-    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      ...(tls && { tls }),
+    },
     mongodbUri: env.MONGODB_URI,
     auth: {
       secret: env.AUTH_JWT_SECRET ?? (mode === 'embedded' ? DEVELOPMENT_JWT_SECRET : undefined),

@@ -2,7 +2,7 @@
  * The connections every process opens at start-up (API, worker, `npm start`, tests), and the
  * idempotent preparation both stores need: MongoDB indexes and Temporal search attributes.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, TLSConfig } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { createModels, ensureIndexes, type Models } from '../store/models';
 import { migrateRelease1Mirrors } from './migrate-release1';
@@ -39,6 +39,8 @@ export async function openConnections(servers: {
   mongodbUri: string;
   namespace: string;
   payloadKeys: PayloadKeys;
+  /** TLS to Temporal (runtime/temporal.ts `temporalTls`). */
+  temporalTls?: TLSConfig;
 }): Promise<Connections> {
   const mongo = await connectMongo(servers.mongodbUri);
   const models = createModels(mongo);
@@ -46,7 +48,12 @@ export async function openConnections(servers: {
   const migrated = await migrateRelease1Mirrors(models);
   if (migrated > 0)
     process.emitWarning(`${migrated} reviews of release 1 rewritten as logs and projections`, 'StoreMigration');
-  const client = await connectClient(servers.temporalAddress, servers.namespace, servers.payloadKeys);
+  const client = await connectClient(
+    servers.temporalAddress,
+    servers.namespace,
+    servers.payloadKeys,
+    servers.temporalTls,
+  );
   // Starting a review sets these search attributes; a fresh namespace does not know them yet.
   await ensureSearchAttributes(client, servers.namespace);
   return {

@@ -10,6 +10,7 @@ import { payloadKeysOf, signingKeysOf, type Config } from './config';
 import { openConnections } from './connections';
 import { createApiMetrics, type Logger } from './observability';
 import { EncryptionCodec } from './payload-codec';
+import { temporalTls } from './temporal';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -25,7 +26,8 @@ export async function startWorker(
   models: Models,
   workflowBundlePath?: string,
 ): Promise<WorkerHandle> {
-  const connection = await NativeConnection.connect({ address });
+  const tls = await temporalTls(config.temporal.tls);
+  const connection = await NativeConnection.connect({ address, ...(tls && { tls }) });
   const worker = await createReviewWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -69,6 +71,7 @@ export async function runServices(
     ...servers,
     namespace: config.temporal.namespace,
     payloadKeys: payloadKeysOf(config),
+    temporalTls: await temporalTls(config.temporal.tls),
   });
   const { mongo, models, client } = connections;
   const worker = await startWorker(config, servers.temporalAddress, models);

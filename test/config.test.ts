@@ -45,6 +45,20 @@ describe('configuration', () => {
     );
   });
 
+  test('when TLS to Temporal is configured, a certificate needs its key, and nothing set means plaintext', () => {
+    expect(loadConfig({}, 'embedded').temporal.tls).toBeUndefined();
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT: '/etc/review/client.crt' }, 'embedded')).toThrow(
+      /TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: set both/,
+    );
+    expect(
+      loadConfig(
+        { TEMPORAL_TLS_CERT: '/c.crt', TEMPORAL_TLS_KEY: '/c.key', TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' },
+        'embedded',
+      ).temporal.tls,
+    ).toEqual({ certPath: '/c.crt', keyPath: '/c.key', serverName: 'temporal.internal' });
+    expect(loadConfig({ TEMPORAL_TLS_CA: '/ca.crt' }, 'embedded').temporal.tls).toEqual({ caPath: '/ca.crt' });
+  });
+
   test('when the current year has no working-day calendar, start-up stops with an error naming the year', () => {
     const in2028 = new Date('2028-03-01T01:00:00Z');
     expect(() => loadConfig({}, 'embedded', in2028)).toThrow(/working-day calendar: .*no data for 2028/);

@@ -17,6 +17,7 @@ import { makeReadiness } from '../api/server';
 import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/model';
 import { loadConfig, payloadKeysOf, signingKeysOf, type Config } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
+import { temporalTls } from '../runtime/temporal';
 import { startWorker, type WorkerHandle } from '../runtime/services';
 import { reviewFromDoc } from '../api/views';
 import { projectLog } from '../domain/projection';
@@ -96,6 +97,7 @@ export async function startHarness(
     mongodbUri: config.mongodbUri as string,
     namespace: config.temporal.namespace,
     payloadKeys: payloadKeysOf(config),
+    temporalTls: await temporalTls(config.temporal.tls),
   });
   const { mongo, models, client } = connections;
   const newWorker = () => startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, payloadKeysOf } from '../runtime/config';
 import { openConnections } from '../runtime/connections';
 import { createLogger, installTemporalRuntime } from '../runtime/observability';
 import { startWorker } from '../runtime/services';
+import { temporalTls } from '../runtime/temporal';
 
 const logger = createLogger(process.env.LOG_LEVEL);
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     mongodbUri: config.mongodbUri as string,
     namespace: config.temporal.namespace,
     payloadKeys: payloadKeysOf(config),
+    temporalTls: await temporalTls(config.temporal.tls),
   });
   const worker = await startWorker(config, address, connections.models, config.env.WORKFLOW_BUNDLE_PATH);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
