@@ -3,7 +3,7 @@
  * "Benchmark", and `--help`).
  *
  *  1. Throughput (completed reviews/s): the app's full journey over HTTP, a bare Temporal workflow
- *     of the same shape (start, five Updates each storing one small write), and a bare
+ *     of the same shape (start, six Updates each storing one small write), and a bare
  *     start→signal→result workflow, interleaved, each repetition a fixed time at a fixed concurrency.
  *  2. Latency p50/p99 of a decision, `GET /v1/reviews/:id` and the inbox while journeys run at half
  *     the app's throughput, with 1k, 10k, 50k closed reviews seeded in the store.
