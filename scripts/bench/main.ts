@@ -211,6 +211,7 @@ async function startServers(
       MONGODB_URI: mongodbUri,
       AUTH_JWT_SECRET: secret,
       REQUEST_SIGNING_KEYS: `bench-1:${randomBytes(32).toString('hex')}`,
+      TEMPORAL_PAYLOAD_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
       // The journeys' people are many and distinct; the limit stays out of the measurement anyway.
       RATE_LIMIT_PER_MINUTE: '100000000',
       BENCH_APP: options.apiUrl ? 'off' : 'on',
