@@ -6,9 +6,11 @@
  *
  * No workflow runs here: the routes' Temporal client is a stand-in that plays each request on the
  * review machine the way `workflows/review.ts` does (one transition at a time, planned on a fork,
- * events stamped with the request id, recorded by the activity before they are adopted), and fires
- * the deadlines its timers would between requests. Time is the plan's: `Date` is pinned to each
- * request's instant, so the store's own timestamps match too.
+ * events stamped with the request id, recorded by the activity before they are adopted, the numbers
+ * the recording assigned taken into the state), and fires the deadlines its timers would between
+ * requests. Time is the plan's: `Date` is pinned to each request's instant, so the store's own
+ * timestamps match too (a frozen record's `createdAt` included). The numbers run across the reviews
+ * in the order they are played, which the seeding reproduces with one counter for the store.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';

@@ -140,7 +140,12 @@ function throughPayload<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** The instant the store's clock reads while a request is handled: the request's own (the test pins it). */
+/**
+ * The instant the store's clock reads while a request is handled: the request's own, as the test
+ * pins it. Deadlines fired before a request are recorded at that instant too (in the test and here);
+ * a live worker would record them at the deadline, which matters only for a frozen record's
+ * `createdAt`, and no deadline issues one.
+ */
 interface Clock {
   now: Date;
 }
