@@ -344,6 +344,12 @@ describe('benchmark seeding', () => {
       const [fromRoutes, fromSeed] = await Promise.all([storedIn(dbs.recorded!, name), storedIn(dbs.seeded!, name)]);
       expect({ collection: name, documents: fromSeed }).toEqual({ collection: name, documents: fromRoutes });
     }
+    // Seeding more into a store continues each series after the numbers it holds.
+    const resumed = new SeedNumbers();
+    await resumed.catchUp(seeded);
+    const series = 'registration:beijing:2026';
+    expect(resumed.take(series)).toBe((await dbs.recorded!.collection('numbers').countDocuments({ series })) + 1);
+
     // The comparison covered every kind of record.
     const count = (name: string) => dbs.recorded!.collection(name).countDocuments();
     expect(await count('reviews')).toBe(plans.length + 1);

@@ -16,9 +16,9 @@
  * with `insertMany`. `test/bench-seed.test.ts` checks the outcome against the real routes and the
  * real activity, document by document.
  *
- * Numbers are taken from a counter of the seeder ({@link SeedNumbers}), in the order plans are
- * recorded (a store seeded in several calls passes the same counter to each), so every series is
- * gap-free from 1 as the app would have left it had it recorded the plans in that order.
+ * Numbers are taken from a counter of the seeder ({@link SeedNumbers}) per series, in the order plans
+ * are recorded, continuing from the highest number the store holds when `seedReviews` starts, so
+ * every series is gap-free as the app would have left it had it recorded the plans in that order.
  *
  * The release-1 shapes (the mirror document with the whole state, history included) come from the
  * frozen release-1 machine driven through the same plans (release 1 had no intake: those steps are
@@ -96,6 +96,19 @@ export class SeedNumbers {
     const n = (this.last.get(series) ?? 0) + 1;
     this.last.set(series, n);
     return n;
+  }
+
+  /**
+   * Continues every series after the last number `models` holds (the app may have taken some since
+   * the last seeding: `assignNumbers` counts on from the store's highest n).
+   */
+  async catchUp(models: Models): Promise<void> {
+    // As assignNumbers reads it, series by series (FerretDB v1 has no $max accumulator).
+    const names: unknown[] = await models.Number.distinct('series');
+    for (const series of names.map(String)) {
+      const [last] = await models.Number.find({ series }, { n: 1 }).sort({ n: -1 }).limit(1).lean<NumberDoc[]>();
+      if (last && last.n > (this.last.get(series) ?? 0)) this.last.set(series, last.n);
+    }
   }
 }
 
@@ -714,7 +727,8 @@ export async function insertStoredReviews(models: Models, reviews: readonly Stor
 
 /**
  * Records and inserts `plans` in batches, numbered by `numbers` (the seeder's counter unless given
- * one: seeding one store in several calls continues its series); `onBatch` hears of the progress.
+ * one), which first catches up with the numbers the store holds, so seeding a store in several calls,
+ * with the app taking numbers in between, continues each series; `onBatch` hears of the progress.
  */
 export async function seedReviews(
   models: Models,
@@ -726,6 +740,7 @@ export async function seedReviews(
     onBatch,
   }: { settings?: SeedSettings; numbers?: SeedNumbers; batchSize?: number; onBatch?: (done: number) => void } = {},
 ): Promise<number> {
+  await numbers.catchUp(models);
   let batch: StoredReview[] = [];
   let done = 0;
   for (const plan of plans) {
