@@ -6,9 +6,11 @@
  *
  * No workflow runs here: the routes' Temporal client is a stand-in that plays each request on the
  * review machine the way `workflows/review.ts` does (one transition at a time, planned on a fork,
- * events stamped with the request id, recorded by the activity before they are adopted), and fires
- * the deadlines its timers would between requests. Time is the plan's: `Date` is pinned to each
- * request's instant, so the store's own timestamps match too.
+ * events stamped with the request id, recorded by the activity before they are adopted, the numbers
+ * the recording assigned taken into the state), and fires the deadlines its timers would between
+ * requests. Time is the plan's: `Date` is pinned to each request's instant, so the store's own
+ * timestamps match too (a frozen record's `createdAt` included). The numbers run across the reviews
+ * in the order they are played, which the seeding reproduces with one counter for the store.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -16,7 +18,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import jwt from 'jsonwebtoken';
 import type { Connection } from 'mongoose';
 import request from 'supertest';
-import { createActivities, type RecordTransitionInput } from '../activities';
+import { createActivities, type RecordTransitionInput, type RecordTransitionResult } from '../activities';
 import type { Claims } from '../api/auth';
 import { createApp } from '../api/app';
 import type { CompleteTaskRequest, ReviewInput, Signed, SubmittedReview, WithdrawRequest } from '../domain/messages';
@@ -27,7 +29,7 @@ import { connectMongo } from '../runtime/connections';
 import { createModels, ensureIndexes, type Models } from '../store/models';
 import { ReviewMachine } from '../workflows/review-machine';
 import { JOURNEY_KINDS, planReview, type ReviewPlan } from '../scripts/bench/plans';
-import { insertStoredReviews, recordPlan, seedReviews } from '../scripts/bench/seed';
+import { SeedNumbers, insertStoredReviews, recordPlan, seedReviews } from '../scripts/bench/seed';
 
 const SECRET = 'bench-seed-test-secret-at-least-32-bytes';
 const COLLECTIONS = [
@@ -39,7 +41,19 @@ const COLLECTIONS = [
   'events',
   'comments',
   'notifications',
+  'numbers',
+  'records',
   'storeMeta',
+  // The journeys upload no files: empty on both sides.
+  'attachments',
+];
+/** Collections the app writes that the journeys leave empty or that the seeding need not reproduce. */
+const NOT_SEEDED = [
+  // Idempotency keys and decision locks belong to requests in flight, not to stored reviews.
+  'idempotentRequests',
+  'decisionLocks',
+  // Counts of finished months are computed on demand (api/stats.ts); the seeding clears them.
+  'statsMonths',
 ];
 
 let config: Config;
@@ -59,6 +73,8 @@ beforeAll(async () => {
       MONGODB_URI: `${base}/bench_recorded_${suffix}`,
       AUTH_JWT_SECRET: SECRET,
       REQUEST_SIGNING_KEYS: 'bench-1:bench-seed-test-request-signing-key-0123456789',
+      // Required of every component; nothing is sent to Temporal here.
+      TEMPORAL_PAYLOAD_KEYS: `bench-1:${Buffer.alloc(32, 7).toString('base64')}`,
       RATE_LIMIT_PER_MINUTE: '100000',
     },
     'component',
@@ -116,8 +132,13 @@ class ReferenceWorkflow {
   }
 
   /** The activity as a worker runs it. */
-  private record(input: RecordTransitionInput): Promise<{ lastHash: string }> {
-    const { recordTransition } = createActivities({ models: this.models, signingKeys: signingKeysOf(config) });
+  private record(input: RecordTransitionInput): Promise<RecordTransitionResult> {
+    const { recordTransition } = createActivities({
+      models: this.models,
+      signingKeys: signingKeysOf(config),
+      offices: config.offices,
+      numberFormats: config.numberFormats,
+    });
     return activityEnv.run(recordTransition, input);
   }
 
@@ -146,7 +167,13 @@ class ReferenceWorkflow {
       tasks: touchedTasks(draft.state, stamped),
       ...(vouch && { vouch }),
     };
-    this.lastHash = (await this.record(JSON.parse(JSON.stringify(input)) as RecordTransitionInput)).lastHash;
+    const result = await this.record(JSON.parse(JSON.stringify(input)) as RecordTransitionInput);
+    // The numbers the recording assigned go into the state, as the workflow takes them.
+    for (const { seq, number } of result.numbers) {
+      const event = stamped.find((e) => e.seq === seq);
+      if (event) draft.numbered({ ...event, data: { ...event.data, number } } as NewEvent);
+    }
+    this.lastHash = result.lastHash;
     this.machine = draft;
   }
 
@@ -274,9 +301,11 @@ describe('benchmark seeding', () => {
   test('when the same journeys are seeded and played through the routes and the recording activity, every stored document is the same', async () => {
     // One journey of every kind, one that is still in progress, submitted on working days of 2026.
     const submitted = (i: number) => Date.parse('2026-03-02T01:30:00.000Z') + i * 7 * 86_400_000 + i * 997_000;
-    const plans = JOURNEY_KINDS.map((kind, i) => planReview(20260302, i, submitted(i), kind));
-    const inProgress = planReview(20260302, 99, submitted(JOURNEY_KINDS.length), 'revision');
-    const inProgressSteps = 3; // submitted, changes requested, a revised version added
+    // The first asks for a missing material at intake (补正), which the drafter supplies.
+    const plans = JOURNEY_KINDS.map((kind, i) => planReview(20260302, i, submitted(i), kind, { supplement: i === 0 }));
+    const inProgress = planReview(20260302, 99, submitted(JOURNEY_KINDS.length), 'revision', { supplement: false });
+    const inProgressSteps = 4; // submitted, accepted, changes requested, a revised version added
+    expect(inProgress.steps[inProgressSteps - 1].type).toBe('revise');
     // The review's comment ids are the plan's (the workflow draws them from uuid4); plans play one at a time.
     let playing: ReviewPlan | undefined;
     const { client, workflows } = standInTemporal(() => {
@@ -302,19 +331,39 @@ describe('benchmark seeding', () => {
     }
     jest.useRealTimers();
 
-    await seedReviews(seeded, plans, { batchSize: 3 });
-    await insertStoredReviews(seeded, [recordPlan(inProgress, undefined, inProgressSteps)]);
+    // One counter for the whole store, as the numbers run across reviews in the order they are recorded.
+    const numbers = new SeedNumbers();
+    await seedReviews(seeded, plans, { batchSize: 3, numbers });
+    await insertStoredReviews(seeded, [recordPlan(inProgress, undefined, inProgressSteps, numbers)]);
+
+    // Every collection the app wrote is compared (or known not to hold stored reviews).
+    const written = (await dbs.recorded!.db!.listCollections().toArray()).map((c) => c.name);
+    expect(written.filter((name) => !COLLECTIONS.includes(name) && !NOT_SEEDED.includes(name))).toEqual([]);
 
     for (const name of COLLECTIONS) {
       const [fromRoutes, fromSeed] = await Promise.all([storedIn(dbs.recorded!, name), storedIn(dbs.seeded!, name)]);
       expect({ collection: name, documents: fromSeed }).toEqual({ collection: name, documents: fromRoutes });
     }
+    // Seeding more into a store continues each series after the numbers it holds.
+    const resumed = new SeedNumbers();
+    await resumed.catchUp(seeded);
+    const series = 'registration:beijing:2026';
+    expect(resumed.take(series)).toBe((await dbs.recorded!.collection('numbers').countDocuments({ series })) + 1);
+
     // The comparison covered every kind of record.
     const count = (name: string) => dbs.recorded!.collection(name).countDocuments();
     expect(await count('reviews')).toBe(plans.length + 1);
     expect(await count('reviewClaims')).toBe(1);
     for (const name of ['versions', 'comments', 'notifications'])
       expect(await count(name)).toBeGreaterThan(plans.length / 2);
+    // The material supplied at intake was merged into the version under review.
+    expect(
+      await dbs.recorded!.collection('versions').countDocuments({ 'materials.legalBasisNote': { $exists: true } }),
+    ).toBe(1);
+    // Every closed review has its registration and its opinion (or was withdrawn); letters were issued.
+    expect(await count('numbers')).toBeGreaterThan(plans.length);
+    expect(await dbs.recorded!.collection('records').countDocuments({ kind: 'opinion' })).toBeGreaterThan(0);
+    expect(await dbs.recorded!.collection('records').countDocuments({ kind: 'revision_letter' })).toBeGreaterThan(0);
     expect(
       await dbs.recorded!.collection('comments').countDocuments({ disposition: { $exists: true } }),
     ).toBeGreaterThan(0);

@@ -9,6 +9,7 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
 import { loadConfig } from '../../runtime/config';
+import { createLogger } from '../../runtime/observability';
 import { runServices } from '../../runtime/services';
 import { createBareActivities } from './bare-activities';
 import { BARE_TASK_QUEUE } from './bare-workflows';
@@ -25,7 +26,12 @@ async function main(): Promise<void> {
   const mongodbUri = config.mongodbUri!;
   const stops: (() => Promise<void>)[] = [];
 
-  const app = process.env.BENCH_APP === 'off' ? undefined : await runServices(config, { temporalAddress, mongodbUri });
+  // The app logs only what goes wrong: a request log line per call would cost the load generator's time.
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const app =
+    process.env.BENCH_APP === 'off'
+      ? undefined
+      : await runServices(config, { temporalAddress, mongodbUri }, { logger });
   if (app) stops.push(() => app.stop());
 
   // The bare worker has a connection, a store client and options of its own, as a service would.

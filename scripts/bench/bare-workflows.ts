@@ -16,8 +16,11 @@ import type { createBareActivities } from './bare-activities';
 
 export const BARE_TASK_QUEUE = 'bench-bare';
 
-/** The same shape as a review: five steps, each an Update that returns once its write is stored. */
-export const STEPS_PER_REVIEW = 5;
+/**
+ * The same shape as a review: six steps (the submission's and five decisions': intake, origin review,
+ * two consultations, sign-off), each an Update that returns once its write is stored.
+ */
+export const STEPS_PER_REVIEW = 6;
 export const stepUpdate = defineUpdate<number, [number]>('step');
 export const goSignal = defineSignal('go');
 
@@ -27,7 +30,7 @@ const { recordStep } = proxyActivities<ReturnType<typeof createBareActivities>>(
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
 
-/** Started, then five Updates, each running one activity that does one small MongoDB write. */
+/** Started, then six Updates, each running one activity that does one small MongoDB write. */
 export async function sameShapeReview(): Promise<number> {
   const { workflowId } = workflowInfo();
   let done = 0;

@@ -120,7 +120,11 @@ export interface JourneyHooks {
   onClosed?: (reviewId: string) => void;
 }
 
-/** One full journey: 1 submission and 4 decisions, every one answered once stored. */
+/**
+ * One full journey: 1 submission and 5 decisions (the Beijing reviewer accepts the intake and
+ * approves, Tianjin and Hebei concur, the signer signs), every one answered once stored. Release 1
+ * has no intake: its journey starts at the origin review (4 decisions).
+ */
 export async function appJourney(api: ApiClient, run: string, n: number, hooks: JourneyHooks = {}): Promise<void> {
   const people = castOf(run, n);
   const drafter = api.token(people.drafter);
@@ -146,7 +150,10 @@ export async function appJourney(api: ApiClient, run: string, n: number, hooks: 
       body,
     );
 
-  const origin = submitted.taskId ?? (await api.openTask(people.bjReviewer, reviewId, 'origin_review'));
+  // Today the submission answers with the intake task (受理); release 1 answers before its first
+  // task, the origin review, is listed.
+  if (submitted.taskId !== undefined) await decide(people.bjReviewer, submitted.taskId, { decision: 'accept' });
+  const origin = await api.openTask(people.bjReviewer, reviewId, 'origin_review');
   await decide(people.bjReviewer, origin, { decision: 'approve', checklist: CHECKLIST });
   for (const who of [people.tjReviewer, people.hbReviewer]) {
     await decide(who, await api.openTask(who, reviewId, 'consultation'), { decision: 'concur' });

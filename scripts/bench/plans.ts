@@ -95,6 +95,7 @@ export const JOURNEY_WEIGHTS = {
   noResponse: 5,
   returnedAtSignoff: 3,
   rejected: 7,
+  returnedAtIntake: 2,
   withdrawn: 5,
 } as const;
 export type JourneyKind = keyof typeof JOURNEY_WEIGHTS;
@@ -339,6 +340,40 @@ class Journey {
     });
   }
 
+  /**
+   * Intake (受理): a reviewer of the origin region accepts the file as complete, the same or the next
+   * working days; now and then after asking for a missing material (补正) that the drafter supplies.
+   * Acceptance starts the review's clock and takes its registration number.
+   */
+  intake(supplement?: boolean): void {
+    const drawn = this.rng.chance(0.08);
+    if (supplement ?? drawn) {
+      this.t = officeTimeAfter(this.t, this.rng.int(0, 2), this.rng);
+      this.decide(this.t, reviewer(this.origin, this.rng), 'intake', this.origin, {
+        decision: 'request_materials',
+        missing: ['legalBasisNote'],
+        opinion: '请补充制定依据说明。',
+      });
+      this.t = officeTimeAfter(this.t, this.rng.int(1, 3), this.rng);
+      this.decide(this.t, this.author, 'supplement', this.origin, {
+        decision: 'supplement',
+        materials: { legalBasisNote: '本措施依据上位法有关规定制定，相关条款已逐条列明。' },
+      });
+    }
+    this.t = officeTimeAfter(this.t, this.rng.int(0, 2), this.rng);
+    this.decide(this.t, reviewer(this.origin, this.rng), 'intake', this.origin, { decision: 'accept' });
+  }
+
+  /** The file is sent back at intake (退回) without a verdict: not ripe for review. */
+  returnAtIntake(): void {
+    this.t = officeTimeAfter(this.t, this.rng.int(0, 2), this.rng);
+    this.decide(this.t, reviewer(this.origin, this.rng), 'intake', this.origin, {
+      decision: 'return',
+      grounds: 'not_ripe',
+      opinion: '起草单位尚未完成公平竞争审查和征求意见程序，起草工作尚不成熟，予以退回。',
+    });
+  }
+
   originApprove(days: [number, number]): void {
     this.t = officeTimeAfter(this.t, this.rng.int(...days), this.rng);
     this.decide(this.t, reviewer(this.origin, this.rng), 'origin_review', this.origin, {
@@ -498,8 +533,15 @@ function documentBody(rng: Random, org: string): DocumentBody {
 /**
  * Plans review number `index` of a run with `seed`, submitted at `submittedAt` (an office-hours
  * instant on a working day). `kind` forces a journey; otherwise it is drawn by its weight.
+ * `supplement` forces a request for materials (补正) at intake or its absence; otherwise it is drawn (8%).
  */
-export function planReview(seed: number, index: number, submittedAt: number, kind?: JourneyKind): ReviewPlan {
+export function planReview(
+  seed: number,
+  index: number,
+  submittedAt: number,
+  kind?: JourneyKind,
+  { supplement }: { supplement?: boolean } = {},
+): ReviewPlan {
   const rng = new Random(seed, index);
   const journeyKind = kind ?? rng.weighted(JOURNEY_WEIGHTS);
   const origin = rng.weighted({ beijing: 40, tianjin: 30, hebei: 30 });
@@ -510,6 +552,8 @@ export function planReview(seed: number, index: number, submittedAt: number, kin
   const createdAt = submittedAt - rng.int(15, 240) * 60_000;
   const j = new Journey(rng, origin, author, body, body.urgent ?? false, submittedAt);
   const [first, second] = otherRegions(origin);
+  if (journeyKind === 'returnedAtIntake') j.returnAtIntake();
+  else j.intake(supplement);
 
   switch (journeyKind) {
     case 'approved':
@@ -562,6 +606,8 @@ export function planReview(seed: number, index: number, submittedAt: number, kin
       break;
     case 'rejected':
       j.originReject();
+      break;
+    case 'returnedAtIntake':
       break;
     case 'withdrawn':
       // Either while the origin review is under way, or instead of revising.

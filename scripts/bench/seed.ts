@@ -3,17 +3,28 @@
  *
  * A planned journey (`plans.ts`) is played through the real `ReviewMachine` the way the workflow
  * plays it (`workflows/review.ts`: a transition per request or deadline, its events stamped with the
- * request id, the projection of the state after it); each transition is then applied in memory the
- * way the recording activity applies it to MongoDB (`activities/log-store.ts`: events chained and
- * keyed `<reviewId>#<seq>`, comments and notifications inserted once, dispositions set, the review
- * and touched tasks moved forward to the log position), and the API's own writes (document,
- * versions, the claim of the document) are folded the same way. The end result of each journey is
- * inserted with `insertMany`. `test/bench-seed.test.ts` checks the outcome against the real routes
- * and the real activity, document by document.
+ * request id, the projection of the state after it, the numbers the recording assigned taken into the
+ * state); each transition is then applied in memory the way the recording activity applies it to
+ * MongoDB (`activities/index.ts` recordTransition: `assignNumbers` gives the numbered events their
+ * numbers from a counter per series `<series>:<region>:<year>`, `appendEvents` chains them and keys
+ * them `<reviewId>#<seq>`, `writeSideRecords` inserts comments and notifications once, sets
+ * dispositions and merges supplied materials into the version, `writeProjection` moves the review and
+ * touched tasks forward to the log position and releases the claim at the close, `freezeRecords`
+ * builds the revision letters and the opinion with `domain/written-record.ts` from the log, the
+ * version and the comments as they stand and keeps the first copy). The API's own writes (document,
+ * versions, the claim of the document) are made the same way. The result of each journey is inserted
+ * with `insertMany`. `test/bench-seed.test.ts` checks the outcome against the real routes and the
+ * real activity, document by document.
+ *
+ * Numbers are taken from a counter of the seeder ({@link SeedNumbers}) per series, in the order plans
+ * are recorded, continuing from the highest number the store holds when `seedReviews` starts, so
+ * every series is gap-free as the app would have left it had it recorded the plans in that order.
  *
  * The release-1 shapes (the mirror document with the whole state, history included) come from the
- * frozen release-1 machine driven through the same plans, for the store-cost comparison.
+ * frozen release-1 machine driven through the same plans (release 1 had no intake: those steps are
+ * skipped), for the store-cost comparison.
  */
+import { createHash } from 'node:crypto';
 import type { Claims } from '../../api/auth';
 import { completeTaskBodySchema, documentBodySchema, withdrawBodySchema, type DocumentBody } from '../../api/schemas';
 import { eventId } from '../../activities/log-store';
@@ -21,21 +32,40 @@ import { DEFAULT_POLICY, type ReviewPolicy, type TimeModel } from '../../domain/
 import type { LegacyReviewState } from '../../domain/legacy';
 import { reviewWorkflowId, type ReviewInput } from '../../domain/messages';
 import type { Actor, DecisionInput, Region, TaskKind, TaskRecord } from '../../domain/model';
+import {
+  DEFAULT_NUMBER_FORMATS,
+  DEFAULT_OFFICES,
+  cstYear,
+  formatNumber,
+  type NumberFormats,
+  type ReviewOffices,
+} from '../../domain/offices';
 import { earliestDueAt, reviewProjection, touchedTasks, type ReviewProjection } from '../../domain/projection';
-import { GENESIS_HASH, sideRecords, type NewEvent } from '../../domain/review-log';
+import { GENESIS_HASH, NUMBERED_EVENTS, recordNumber, sideRecords, type NewEvent } from '../../domain/review-log';
+import {
+  buildOpinion,
+  buildRevisionLetter,
+  opinionHtml,
+  revisionLetterHtml,
+  type RecordSources,
+} from '../../domain/written-record';
 import { chainEvents } from '../../runtime/log-chain';
 import {
   monthOf,
+  versionId,
   type CommentDoc,
   type DocumentDoc,
   type EventDoc,
   type Models,
   type NotificationDoc,
+  type NumberDoc,
+  type RecordDoc,
   type ReviewClaimDoc,
   type ReviewDoc,
   type TaskDoc,
   type VersionDoc,
 } from '../../store/models';
+import { letterRecordId, opinionRecordId } from '../../store/records';
 import { ReviewMachine as LegacyReviewMachine } from '../../workflows/legacy/review-machine';
 import { ReviewMachine } from '../../workflows/review-machine';
 import type { PlanStep, ReviewPlan } from './plans';
@@ -44,8 +74,46 @@ import type { PlanStep, ReviewPlan } from './plans';
 export interface SeedSettings {
   policy: ReviewPolicy;
   timeModel: TimeModel;
+  /** REVIEW_OFFICES and NUMBER_FORMATS: how records name the review bodies and write numbers. */
+  offices: ReviewOffices;
+  numberFormats: NumberFormats;
 }
-export const DEFAULT_SEED_SETTINGS: SeedSettings = { policy: DEFAULT_POLICY, timeModel: {} };
+export const DEFAULT_SEED_SETTINGS: SeedSettings = {
+  policy: DEFAULT_POLICY,
+  timeModel: {},
+  offices: DEFAULT_OFFICES,
+  numberFormats: DEFAULT_NUMBER_FORMATS,
+};
+
+/**
+ * The seeder's counters, one per number series (`<registration|revision|opinion>:<region>:<year>`):
+ * the last n taken, as `assignNumbers` finds it in the store. One counter serves a whole store.
+ */
+export class SeedNumbers {
+  private readonly last = new Map<string, number>();
+
+  take(series: string): number {
+    const n = (this.last.get(series) ?? 0) + 1;
+    this.last.set(series, n);
+    return n;
+  }
+
+  /**
+   * Continues every series after the last number `models` holds (the app may have taken some since
+   * the last seeding: `assignNumbers` counts on from the store's highest n).
+   */
+  async catchUp(models: Models): Promise<void> {
+    // As assignNumbers reads it, series by series (FerretDB v1 has no $max accumulator).
+    const names: unknown[] = await models.Number.distinct('series');
+    for (const series of names.map(String)) {
+      const [last] = await models.Number.find({ series }, { n: 1 }).sort({ n: -1 }).limit(1).lean<NumberDoc[]>();
+      if (last && last.n > (this.last.get(series) ?? 0)) this.last.set(series, last.n);
+    }
+  }
+}
+
+/** The counter `recordPlan` and `seedReviews` use unless given one: the seeder's, for one store per process. */
+export const SEEDER_NUMBERS = new SeedNumbers();
 
 /** Everything the app stores for one review of one document. */
 export interface StoredReview {
@@ -58,6 +126,10 @@ export interface StoredReview {
   events: EventDoc[];
   comments: CommentDoc[];
   notifications: NotificationDoc[];
+  /** The numbers its registration, revision letters and opinion took. */
+  numbers: NumberDoc[];
+  /** Its frozen revision letters and opinion. */
+  records: RecordDoc[];
 }
 
 /** The caller the API derives from a token with these claims (`api/auth.ts` verifyToken). */
@@ -81,8 +153,20 @@ function throughPayload<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/**
+ * The instant the store's clock reads while a request is handled: the request's own, as the test
+ * pins it. Deadlines fired before a request are recorded at that instant too (in the test and here);
+ * a live worker would record them at the deadline, which matters only for a frozen record's
+ * `createdAt`, and no deadline issues one.
+ */
+interface Clock {
+  now: Date;
+}
+
 /** A review engine the API's requests are played on: today's machine or release 1's. */
 interface Engine {
+  /** Whether the engine has the intake stage (受理, 补正): release 1 had none. */
+  readonly intake: boolean;
   openTask(kind: TaskKind, region: Region): TaskRecord | undefined;
   nextDeadline(): number | undefined;
   fireDeadlines(at: string): void;
@@ -103,6 +187,7 @@ class DocumentRecords {
   readonly versions: VersionDoc[] = [];
   claim?: ReviewClaimDoc;
 
+  /** `POST /v1/documents`: version 1, then the document (Mongoose's timestamps, the store's clock). */
   constructor(plan: ReviewPlan) {
     const { at, by, body: raw } = plan.create;
     const body = documentBodySchema.parse(raw);
@@ -110,18 +195,9 @@ class DocumentRecords {
     this.versions.push(this.version(plan.documentId, 1, body, by, createdAt));
     this.document = {
       _id: plan.documentId,
-      title: body.title,
-      ...(body.docType !== undefined && { docType: body.docType }),
-      ...(body.summary !== undefined && { summary: body.summary }),
       region: by.region,
       org: by.org!,
       createdBy: personOf(by),
-      status: 'draft',
-      currentVersion: 1,
-      versions: [{ version: 1, createdAt }],
-      activeReviewId: null,
-      reviewCount: 0,
-      // Mongoose's timestamps, stamped by the store's clock when the route writes.
       createdAt,
       updatedAt: createdAt,
     };
@@ -129,7 +205,7 @@ class DocumentRecords {
 
   private version(documentId: string, n: number, body: DocumentBody, by: Claims, at: Date): VersionDoc {
     return {
-      _id: `${documentId}:v${n}`,
+      _id: versionId(documentId, n),
       documentId,
       version: n,
       title: body.title,
@@ -148,37 +224,24 @@ class DocumentRecords {
     return this.versions[this.versions.length - 1];
   }
 
-  /** `POST /v1/documents/:id/reviews` before it starts the workflow: the claim and the document's status. */
+  find(version: number): VersionDoc | undefined {
+    return this.versions.find((v) => v.version === version);
+  }
+
+  /** `POST /v1/documents/:id/reviews` before it starts the workflow: the claim. */
   claimFor(reviewId: string, at: Date): void {
     this.claim = { _id: this.document._id, reviewId, claimedAt: at };
-    Object.assign(this.document, {
-      activeReviewId: reviewId,
-      status: 'in_review',
-      reviewCount: Math.max(this.document.reviewCount, 1),
-      updatedAt: at,
-    });
   }
 
   /** `POST /v1/documents/:id/versions`. */
   revise(raw: DocumentBody, by: Claims, at: Date): void {
     const body = documentBodySchema.parse(raw);
-    const next = this.document.currentVersion + 1;
-    this.versions.push(this.version(this.document._id, next, body, by, at));
-    Object.assign(this.document, {
-      currentVersion: next,
-      versions: [...this.document.versions, { version: next, createdAt: at }],
-      title: body.title,
-      ...(body.docType !== undefined && { docType: body.docType }),
-      ...(body.summary !== undefined && { summary: body.summary }),
-      updatedAt: at,
-    });
+    this.versions.push(this.version(this.document._id, this.current().version + 1, body, by, at));
   }
 
-  /** What the recording activity does once the review has closed: frees the document. */
-  release(reviewId: string, status: DocumentDoc['status'], at: Date): void {
+  /** What the recording activity does once the review has closed: deletes the claim. */
+  release(reviewId: string): void {
     if (this.claim?.reviewId === reviewId) this.claim = undefined;
-    if (this.document.activeReviewId === reviewId)
-      Object.assign(this.document, { activeReviewId: null, status, updatedAt: at });
   }
 }
 
@@ -189,10 +252,11 @@ class DocumentRecords {
 function play(
   plan: ReviewPlan,
   settings: SeedSettings,
-  start: (input: ReviewInput, requestId: string, newId: () => string, docs: DocumentRecords) => Engine,
+  start: (input: ReviewInput, requestId: string, newId: () => string, docs: DocumentRecords, clock: Clock) => Engine,
   stepCount = plan.steps.length,
 ): { docs: DocumentRecords; engine: Engine } {
   const docs = new DocumentRecords(plan);
+  const clock: Clock = { now: new Date(plan.create.at) };
   const ids = [...plan.commentIds];
   const newId = () => {
     const id = ids.shift();
@@ -201,6 +265,7 @@ function play(
   };
   let engine: Engine | undefined;
   for (const step of plan.steps.slice(0, stepCount)) {
+    clock.now = new Date(step.at);
     if (engine) fireUntil(engine, step.at);
     engine = apply(step);
   }
@@ -219,14 +284,14 @@ function play(
         originRegion: docs.document.region,
         org: docs.document.org,
         drafter: personOf(step.by),
-        version: docs.document.currentVersion,
+        version: version.version,
         articleNumbers: version.articles.map((a) => a.number),
         urgent: version.urgent ?? false,
         submittedAt: step.at,
         policy: settings.policy,
         timeModel: settings.timeModel,
       };
-      return start(throughPayload(input), step.requestId, newId, docs);
+      return start(throughPayload(input), step.requestId, newId, docs, clock);
     }
     if (!engine) throw new Error(`plan of ${plan.documentId}: ${step.type} before the submission`);
     if (step.type === 'revise') {
@@ -235,6 +300,7 @@ function play(
       const { reason } = withdrawBodySchema.parse(step.body);
       engine.withdraw(actorOf(step.by), step.at, reason || undefined, step.requestId);
     } else {
+      if (!engine.intake && (step.task.kind === 'intake' || step.task.kind === 'supplement')) return engine;
       const task = engine.openTask(step.task.kind, step.task.region);
       if (!task)
         throw new Error(
@@ -243,8 +309,8 @@ function play(
       const input: DecisionInput = { ...completeTaskBodySchema.parse(step.body) };
       let articles: string[] | undefined;
       if (input.decision === 'resubmit') {
-        input.version = input.version ?? docs.document.currentVersion;
-        articles = docs.versions.find((v) => v.version === input.version)?.articles.map((a) => a.number);
+        input.version = input.version ?? docs.current().version;
+        articles = docs.find(input.version)?.articles.map((a) => a.number);
       }
       engine.complete(task.id, actorOf(step.by), input, step.at, step.requestId, articles);
     }
@@ -262,15 +328,19 @@ function fireUntil(engine: Engine, until: string): void {
 
 /**
  * Today's engine with the recording activity's writes applied in memory: a transition is planned
- * on a fork, stamped and projected as the workflow sends it, and applied as the activity stores it.
+ * on a fork, stamped and projected as the workflow sends it, applied as the activity stores it, and
+ * the numbers it took are set on the fork before it is adopted.
  */
 class RecordingEngine implements Engine {
+  readonly intake = true;
   private machine: ReviewMachine;
   private lastHash = GENESIS_HASH;
   readonly events: EventDoc[] = [];
   readonly comments = new Map<string, CommentDoc>();
   readonly notifications = new Map<string, NotificationDoc>();
   readonly tasks = new Map<string, TaskDoc>();
+  readonly numbers: NumberDoc[] = [];
+  readonly records = new Map<string, RecordDoc>();
   review?: ReviewDoc;
 
   constructor(
@@ -278,6 +348,9 @@ class RecordingEngine implements Engine {
     requestId: string,
     newId: () => string,
     private readonly docs: DocumentRecords,
+    private readonly clock: Clock,
+    private readonly settings: SeedSettings,
+    private readonly counters: SeedNumbers,
   ) {
     this.machine = ReviewMachine.submit(input, newId);
     this.record(this.machine, requestId);
@@ -335,26 +408,71 @@ class RecordingEngine implements Engine {
       review: reviewProjection(state),
       tasks: touchedTasks(state, stamped),
     });
-    this.machine = draft;
 
-    const { review, events, tasks } = sent;
+    const { review, events } = this.assignNumbers(sent.review, sent.events);
     for (const e of chainEvents(this.lastHash, events)) {
       this.events.push({ _id: eventId(review.reviewId, e.seq), reviewId: review.reviewId, ...e });
       this.lastHash = e.hash;
     }
-    const side = sideRecords(review.reviewId, review.documentId, events);
+    this.writeSideRecords(review, events);
+    this.moveForward(review, sent.tasks);
+    this.freezeRecords(review, events);
+
+    // The workflow takes the numbers the recording returned into its state, then adopts the fork.
+    for (const event of events) if (event.type in NUMBERED_EVENTS) draft.numbered(event);
+    this.machine = draft;
+  }
+
+  /** `assignNumbers`: the next number of its series for each numbered event, set on the review too. */
+  private assignNumbers(
+    review: ReviewProjection,
+    events: NewEvent[],
+  ): { review: ReviewProjection; events: NewEvent[] } {
+    const numbered = { ...review, revisionLetters: review.revisionLetters.map((l) => ({ ...l })) };
+    const out = events.map((event) => {
+      const series = NUMBERED_EVENTS[event.type as keyof typeof NUMBERED_EVENTS];
+      if (series === undefined || (event.data as { number?: string }).number !== undefined) return event;
+      const year = cstYear(event.at);
+      const key = `${series}:${review.originRegion}:${year}`;
+      const n = this.counters.take(key);
+      const number = formatNumber(
+        this.settings.numberFormats[series],
+        this.settings.offices[review.originRegion],
+        year,
+        n,
+      );
+      this.numbers.push({
+        _id: eventId(review.reviewId, event.seq),
+        series: key,
+        n,
+        number,
+        reviewId: review.reviewId,
+      });
+      const withNumber = { ...event, data: { ...event.data, number } } as NewEvent;
+      recordNumber(numbered, withNumber);
+      return withNumber;
+    });
+    return { review: numbered, events: out };
+  }
+
+  /** `writeSideRecords`: comments and notifications once, dispositions set, materials merged. */
+  private writeSideRecords(review: ReviewProjection, events: NewEvent[]): void {
+    const side = sideRecords(review, events);
     for (const { id, ...comment } of side.comments)
       if (!this.comments.has(id)) this.comments.set(id, { _id: id, ...comment });
     for (const { commentId, ...disposition } of side.dispositions) {
       const comment = this.comments.get(commentId);
       if (comment) comment.disposition = disposition;
     }
+    for (const { version, materials } of side.materials) {
+      const stored = this.docs.find(version);
+      if (stored) Object.assign(stored.materials, materials);
+    }
     for (const { id, createdAt, ...n } of side.notifications) {
       if (!this.notifications.has(id)) {
         this.notifications.set(id, { _id: id, ...n, createdAt: new Date(createdAt), month: monthOf(createdAt) });
       }
     }
-    this.moveForward(review, tasks);
   }
 
   /** `writeProjection`: each touched task and the review, unless already at this log position. */
@@ -375,19 +493,82 @@ class RecordingEngine implements Engine {
     };
     if (!this.review) this.review = { _id: reviewId, ...fields };
     else if (this.review.lastSeq < lastSeq) Object.assign(this.review, fields);
-    if (review.status !== 'in_review') {
-      const closedAt = new Date(this.events[this.events.length - 1].at);
-      this.docs.release(reviewId, review.status, closedAt);
+    if (review.status !== 'in_review') this.docs.release(reviewId);
+  }
+
+  /** `freezeRecords`: the letter of a request for changes, the opinion of a closing; the first copy stays. */
+  private freezeRecords(review: ReviewProjection, events: NewEvent[]): void {
+    for (const letter of events) {
+      if (letter.type !== 'revision_letter') continue;
+      const built = buildRevisionLetter(this.sources(review), letter.data.round);
+      this.freeze({
+        _id: letterRecordId(review.reviewId, letter.data.round),
+        reviewId: review.reviewId,
+        kind: 'revision_letter',
+        round: letter.data.round,
+        ...(built.number && { number: built.number }),
+        issuedOn: built.issuedOn,
+        json: structuredClone(built),
+        html: revisionLetterHtml(built),
+      });
     }
+    if (events.some((e) => e.type === 'approved' || e.type === 'rejected' || e.type === 'returned')) {
+      const opinion = buildOpinion(this.sources(review));
+      this.freeze({
+        _id: opinionRecordId(review.reviewId),
+        reviewId: review.reviewId,
+        kind: 'opinion',
+        ...(opinion.number && { number: opinion.number }),
+        issuedOn: opinion.issuedOn,
+        json: structuredClone(opinion),
+        html: opinionHtml(opinion),
+      });
+    }
+  }
+
+  /** What `store/records.ts` reads: the log, the version's title and type, the comments in order. */
+  private sources(review: ReviewProjection): RecordSources {
+    const version = this.docs.find(review.version);
+    return {
+      review,
+      events: [...this.events],
+      version: version
+        ? { title: version.title, ...(version.docType !== undefined && { docType: version.docType }) }
+        : null,
+      comments: [...this.comments.values()]
+        .map(({ _id, ...c }) => structuredClone({ id: _id, ...c }))
+        .sort((a, b) =>
+          a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt.localeCompare(b.createdAt),
+        ),
+      offices: this.settings.offices,
+    };
+  }
+
+  private freeze(record: Omit<RecordDoc, 'sha256' | 'createdAt'>): void {
+    if (this.records.has(record._id)) return;
+    this.records.set(record._id, {
+      ...record,
+      sha256: createHash('sha256').update(record.html, 'utf8').digest('hex'),
+      createdAt: new Date(this.clock.now),
+    });
   }
 }
 
-/** What the app stores for the first `stepCount` requests of `plan` (all of them by default). */
-export function recordPlan(plan: ReviewPlan, settings = DEFAULT_SEED_SETTINGS, stepCount?: number): StoredReview {
+/**
+ * What the app stores for the first `stepCount` requests of `plan` (all of them by default), its
+ * numbers taken from `numbers` (the seeder's counter unless given one).
+ */
+export function recordPlan(
+  plan: ReviewPlan,
+  settings = DEFAULT_SEED_SETTINGS,
+  stepCount?: number,
+  numbers: SeedNumbers = SEEDER_NUMBERS,
+): StoredReview {
   const { docs, engine } = play(
     plan,
     settings,
-    (input, requestId, newId, records) => new RecordingEngine(input, requestId, newId, records),
+    (input, requestId, newId, records, clock) =>
+      new RecordingEngine(input, requestId, newId, records, clock, settings, numbers),
     stepCount,
   );
   const recorded = engine as RecordingEngine;
@@ -400,6 +581,8 @@ export function recordPlan(plan: ReviewPlan, settings = DEFAULT_SEED_SETTINGS, s
     events: recorded.events,
     comments: [...recorded.comments.values()],
     notifications: [...recorded.notifications.values()],
+    numbers: recorded.numbers,
+    records: [...recorded.records.values()],
   };
 }
 
@@ -422,6 +605,7 @@ export interface Release1Review {
 
 /** Release 1's engine: its machine keeps the whole state and history and is mirrored whole. */
 class Release1Engine implements Engine {
+  readonly intake = false;
   readonly machine: LegacyReviewMachine;
 
   constructor(input: ReviewInput, newId: () => string) {
@@ -521,6 +705,14 @@ export async function insertStoredReviews(models: Models, reviews: readonly Stor
       all((r) => r.notifications),
       options,
     ),
+    models.Number.insertMany(
+      all((r) => r.numbers),
+      options,
+    ),
+    models.Record.insertMany(
+      all((r) => r.records),
+      options,
+    ),
     // The stored event must be exactly what was hashed: no casting.
     models.Event.collection.insertMany(
       all((r) => r.events) as unknown as Parameters<typeof models.Event.collection.insertMany>[0],
@@ -533,20 +725,26 @@ export async function insertStoredReviews(models: Models, reviews: readonly Stor
   await models.StatsMonth.deleteMany({});
 }
 
-/** Records and inserts `plans` in batches; `onBatch` hears of the progress. */
+/**
+ * Records and inserts `plans` in batches, numbered by `numbers` (the seeder's counter unless given
+ * one), which first catches up with the numbers the store holds, so seeding a store in several calls,
+ * with the app taking numbers in between, continues each series; `onBatch` hears of the progress.
+ */
 export async function seedReviews(
   models: Models,
   plans: Iterable<ReviewPlan>,
   {
     settings = DEFAULT_SEED_SETTINGS,
+    numbers = SEEDER_NUMBERS,
     batchSize = 500,
     onBatch,
-  }: { settings?: SeedSettings; batchSize?: number; onBatch?: (done: number) => void } = {},
+  }: { settings?: SeedSettings; numbers?: SeedNumbers; batchSize?: number; onBatch?: (done: number) => void } = {},
 ): Promise<number> {
+  await numbers.catchUp(models);
   let batch: StoredReview[] = [];
   let done = 0;
   for (const plan of plans) {
-    batch.push(recordPlan(plan, settings));
+    batch.push(recordPlan(plan, settings, undefined, numbers));
     if (batch.length >= batchSize) {
       await insertStoredReviews(models, batch);
       done += batch.length;

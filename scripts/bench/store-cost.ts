@@ -16,7 +16,7 @@ import { createModels, ensureIndexes } from '../../store/models';
 import { percentile } from './load';
 import { Random, planReview, type ReviewPlan } from './plans';
 import { fmt, printTable, section } from './report';
-import { recordPlan, release1Plan } from './seed';
+import { DEFAULT_SEED_SETTINGS, SeedNumbers, recordPlan, release1Plan } from './seed';
 
 type Doc = mongo.Document & { _id: string };
 const COLLECTIONS = ['reviews', 'tasks', 'events'] as const;
@@ -132,6 +132,8 @@ const release1: Shapes = {
   ],
 };
 
+const storeCostNumbers = new SeedNumbers();
+
 /** Events appended by the measurements so far: their sequence numbers start past any real log's. */
 let appended = 100_000;
 
@@ -147,7 +149,8 @@ const today: Shapes = {
     }
   },
   docsOf(plan, stepCount) {
-    const stored = recordPlan(plan, undefined, stepCount);
+    // Numbers of their own: these documents are measured, not a store the app serves.
+    const stored = recordPlan(plan, DEFAULT_SEED_SETTINGS, stepCount, storeCostNumbers);
     return { reviews: [stored.review], tasks: stored.tasks, events: stored.events };
   },
   ops: [
