@@ -10,7 +10,7 @@ import type { TaskRecord } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent, SideRecords } from '../domain/review-log';
 import { chainEvents } from '../runtime/log-chain';
-import { insertIfAbsent, monthOf, versionId, type Models, type ReviewDoc } from '../store/models';
+import { insertIfAbsent, monthOf, noteReviewMonth, versionId, type Models, type ReviewDoc } from '../store/models';
 
 export const eventId = (reviewId: string, seq: number): string => `${reviewId}#${seq}`;
 
@@ -96,7 +96,7 @@ export async function writeProjection(
   };
   if ((await moveForward(models.Review, reviewId, lastSeq, doc)) === 'inserted') {
     // Lists read month by month back to the oldest review's month.
-    await models.StoreMeta.updateOne({ _id: 'firstMonth' }, { $min: { month: doc.month } }, { upsert: true });
+    await noteReviewMonth(models, doc.month);
   }
   // Frees the document for a new review; a no-op once done.
   if (review.status !== 'in_review') await models.ReviewClaim.deleteOne({ _id: review.documentId, reviewId });

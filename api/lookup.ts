@@ -6,6 +6,7 @@
 import type { Actor, HistoryEntry, TaskRecord } from '../domain/model';
 import { historyEntry, type NewEvent } from '../domain/review-log';
 import {
+  firstReviewMonth,
   taskFromDoc,
   type DocumentDoc,
   type EventDoc,
@@ -78,5 +79,5 @@ function taskNumber(id: string): number {
 
 /** The month of the oldest review: lists read month by month stop there (null: no review yet). */
 export async function firstMonth(deps: ApiDeps): Promise<string | null> {
-  return (await deps.models.StoreMeta.findById('firstMonth').lean())?.month ?? null;
+  return firstReviewMonth(deps.models);
 }

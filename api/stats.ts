@@ -6,7 +6,7 @@
  */
 import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS, type Region } from '../domain/model';
 import type { Models, ReviewDoc, TaskDoc } from '../store/models';
-import { monthOf } from '../store/models';
+import { firstReviewMonth, monthOf } from '../store/models';
 
 type Counts = Record<string, number>;
 
@@ -39,7 +39,7 @@ function countMonth(reviews: Pick<ReviewDoc, 'status' | 'stage' | 'originRegion'
 }
 
 export async function computeStats(models: Models, at: Date) {
-  const first = (await models.StoreMeta.findById('firstMonth').lean())?.month;
+  const first = await firstReviewMonth(models);
   const current = monthOf(at);
   const kept = new Map((await models.StatsMonth.find({}).lean()).map((m) => [m._id, m.counts]));
   const reviews: MonthCounts = { byStatus: {}, byStage: {}, byOriginRegion: {} };

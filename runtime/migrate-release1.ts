@@ -7,7 +7,7 @@
  */
 import { writeLegacyState } from '../activities/legacy';
 import type { LegacyReviewState } from '../domain/legacy';
-import { monthOf, type Models } from '../store/models';
+import { monthOf, noteReviewMonth, type Models } from '../store/models';
 
 /** Indexes of release 1 that today's lists (read a month at a time) do not use. */
 const OBSOLETE_INDEXES: [keyof Models, string][] = [
@@ -35,7 +35,7 @@ export async function migrateRelease1Mirrors(models: Models): Promise<number> {
     await reviews.updateOne({ _id: mirror._id, lastSeq: { $exists: false } }, { $set: { lastSeq: 0 } });
     await writeLegacyState(models, mirror.state);
     const month = monthOf(mirror.state.submittedAt);
-    await models.StoreMeta.updateOne({ _id: 'firstMonth' }, { $min: { month } }, { upsert: true });
+    await noteReviewMonth(models, month);
     await reviews.updateOne({ _id: mirror._id }, { $unset: { state: '', stateVersion: '' } });
     migrated++;
   }

@@ -163,7 +163,12 @@ export interface StatsMonthDoc {
   counts: { byStatus: Record<string, number>; byStage: Record<string, number>; byOriginRegion: Record<string, number> };
 }
 
-/** Facts about the store itself: `firstMonth` is the month of the oldest review (lists stop there). */
+/**
+ * The months reviews are filed under, one document each (`month:<YYYY-MM>`), so lists know where to
+ * stop. Written insert-only: on FerretDB an update is a read-modify-write, and two `$min` updates
+ * (or two upserts) at once can lose the lower month. A store of before this change may also hold one
+ * `firstMonth` document, which the minimum takes in as well.
+ */
 export interface StoreMetaDoc {
   _id: string;
   month: string;
@@ -469,4 +474,15 @@ export async function insertIfAbsent<T extends { _id: string }>(model: Model<T>,
     if ((err as { code?: unknown }).code !== 11000) throw err;
     return false;
   }
+}
+
+/** Notes that a review is filed under `month` (idempotent, safe under any concurrency). */
+export async function noteReviewMonth(models: Models, month: string): Promise<void> {
+  await insertIfAbsent(models.StoreMeta, { _id: `month:${month}`, month });
+}
+
+/** The month of the oldest review stored, or null for an empty store. */
+export async function firstReviewMonth(models: Models): Promise<string | null> {
+  const [first] = await models.StoreMeta.find({}, { month: 1 }).sort({ month: 1 }).limit(1).lean<StoreMetaDoc[]>();
+  return first?.month ?? null;
 }

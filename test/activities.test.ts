@@ -14,7 +14,14 @@ import { GENESIS_HASH } from '../domain/review-log';
 import { connectMongo } from '../runtime/connections';
 import { firstBrokenLink } from '../runtime/log-chain';
 import { parseSigningKeys, signRequest } from '../runtime/signing';
-import { createModels, ensureIndexes, type EventDoc, type Models } from '../store/models';
+import {
+  createModels,
+  ensureIndexes,
+  firstReviewMonth,
+  noteReviewMonth,
+  type EventDoc,
+  type Models,
+} from '../store/models';
 import { ReviewMachine } from '../workflows/review-machine';
 
 let mongo: Connection;
@@ -36,8 +43,8 @@ afterAll(async () => {
 
 const reviewer = { sub: 'r', region: 'tianjin' as const, roles: ['reviewer' as const] };
 
-/** A review submitted on Wednesday 1 April 2026, 10:00 CST, and accepted at intake at once. */
-function machine(documentId: string): ReviewMachine {
+/** A review submitted (by default on Wednesday 1 April 2026, 10:00 CST) and accepted at intake at once. */
+function machine(documentId: string, submittedAt = '2026-04-01T02:00:00.000Z'): ReviewMachine {
   let n = 0;
   const m = ReviewMachine.submit(
     {
@@ -49,13 +56,13 @@ function machine(documentId: string): ReviewMachine {
       version: 1,
       articleNumbers: ['1'],
       urgent: false,
-      submittedAt: '2026-04-01T02:00:00.000Z',
+      submittedAt,
       policy: DEFAULT_POLICY,
       timeModel: {},
     },
     () => `${documentId}-c${++n}`,
   );
-  m.complete(m.state.tasks[0].id, reviewer, { decision: 'accept' }, '2026-04-01T02:00:00.000Z');
+  m.complete(m.state.tasks[0].id, reviewer, { decision: 'accept' }, submittedAt);
   return m;
 }
 
@@ -183,5 +190,27 @@ describe('recordTransition', () => {
     const genuine = signRequest(signingKeys, 'start', input.workflowId, {});
     await recordTransition({ ...input, vouch: { purpose: 'start' as const, request: genuine } });
     expect(await models.Event.countDocuments({ reviewId: input.workflowId })).toBe(input.events.length);
+  });
+
+  test('when the first reviews of an empty store are recorded at once, each is stored and the oldest month is kept', async () => {
+    await models.StoreMeta.deleteMany({});
+    // Twenty reviews from January to May 2026 (the 5th of each month, 10:00 CST), all recorded at once.
+    const inputs = Array.from({ length: 20 }, (_, i) => {
+      const month = String(5 - (i % 5)).padStart(2, '0');
+      return transition(machine(randomUUID(), `2026-${month}-05T02:00:00.000Z`), GENESIS_HASH);
+    });
+    const outcomes = await Promise.allSettled(inputs.map((input) => recordTransition(input)));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    expect(await firstReviewMonth(models)).toBe('2026-01');
+  });
+
+  test('when fifty months are noted at once, none is lost (an upsert race on this store loses some)', async () => {
+    for (let round = 0; round < 5; round++) {
+      await models.StoreMeta.deleteMany({});
+      const months = Array.from({ length: 50 }, (_, i) => `2026-${String((i % 9) + 1).padStart(2, '0')}`);
+      await Promise.all(months.map((m) => noteReviewMonth(models, m)));
+      expect(await firstReviewMonth(models)).toBe('2026-01');
+      expect((await models.StoreMeta.find({}).lean()).map((d) => d.month).sort()).toEqual([...new Set(months)].sort());
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { TaskDoc } from '../store/models';
+import { noteReviewMonth, type TaskDoc } from '../store/models';
 import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 let h: Harness;
@@ -556,7 +556,7 @@ describe('notifications', () => {
   test('when notifications exist, each caller sees those addressed to their region, role and organisation, newest first', async () => {
     const at = (minutes: number) => new Date(Date.UTC(2026, 0, 5, 8, minutes));
     // As the app writes them: filed under their month, in a store whose reviews go back to then.
-    await h.models.StoreMeta.updateOne({ _id: 'firstMonth' }, { $min: { month: '2026-01' } }, { upsert: true });
+    await noteReviewMonth(h.models, '2026-01');
     await h.models.Notification.insertMany([
       {
         _id: 'n1',

@@ -7,7 +7,7 @@ import type { Connection } from 'mongoose';
 import { computeStats } from '../api/stats';
 import type { Region, ReviewStatus } from '../domain/model';
 import { connectMongo } from '../runtime/connections';
-import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';
+import { createModels, ensureIndexes, monthOf, noteReviewMonth, type Models } from '../store/models';
 
 let mongo: Connection;
 let models: Models;
@@ -35,7 +35,7 @@ async function review(submittedAt: string, status: ReviewStatus, originRegion: R
     lastSeq: 5,
     month: monthOf(submittedAt),
   });
-  await models.StoreMeta.updateOne({ _id: 'firstMonth' }, { $min: { month: monthOf(submittedAt) } }, { upsert: true });
+  await noteReviewMonth(models, monthOf(submittedAt));
 }
 
 test('when some months have closed and some have not, the counts are whole and only finished months are kept', async () => {

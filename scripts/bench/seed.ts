@@ -52,6 +52,7 @@ import {
 import { chainEvents } from '../../runtime/log-chain';
 import {
   monthOf,
+  noteReviewMonth,
   versionId,
   type CommentDoc,
   type DocumentDoc,
@@ -719,8 +720,7 @@ export async function insertStoredReviews(models: Models, reviews: readonly Stor
       options,
     ),
   ]);
-  const oldest = reviews.map((r) => r.review.month).reduce((a, b) => (a < b ? a : b));
-  await models.StoreMeta.updateOne({ _id: 'firstMonth' }, { $min: { month: oldest } }, { upsert: true });
+  for (const month of new Set(reviews.map((r) => r.review.month))) await noteReviewMonth(models, month);
   // Counts kept for finished months (api/stats.ts) do not know of reviews filed there afterwards.
   await models.StatsMonth.deleteMany({});
 }
