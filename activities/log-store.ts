@@ -58,7 +58,11 @@ function duplicateKeyErrorsOnly(err: unknown): boolean {
 
 /** Stores new comments, dispositions and notifications (insert-if-absent and idempotent sets). */
 export async function writeSideRecords(models: Models, records: SideRecords): Promise<void> {
-  for (const { id, ...comment } of records.comments) await insertIfAbsent(models.Comment, { _id: id, ...comment });
+  // Inserts under distinct ids go at once; updates stay in order (one decision may answer a comment twice:
+  // the last answer stands, and FerretDB's updates of one document at once could interleave).
+  await Promise.all(
+    records.comments.map(({ id, ...comment }) => insertIfAbsent(models.Comment, { _id: id, ...comment })),
+  );
   for (const { commentId, ...disposition } of records.dispositions) {
     await models.Comment.updateOne({ _id: commentId }, { $set: { disposition } });
   }
@@ -67,14 +71,16 @@ export async function writeSideRecords(models: Models, records: SideRecords): Pr
     const set = Object.fromEntries(Object.entries(materials).map(([key, text]) => [`materials.${key}`, text]));
     await models.Version.updateOne({ _id: versionId(documentId, version) }, { $set: set });
   }
-  for (const { id, createdAt, ...notification } of records.notifications) {
-    await insertIfAbsent(models.Notification, {
-      _id: id,
-      ...notification,
-      createdAt: new Date(createdAt),
-      month: monthOf(createdAt),
-    });
-  }
+  await Promise.all(
+    records.notifications.map(({ id, createdAt, ...notification }) =>
+      insertIfAbsent(models.Notification, {
+        _id: id,
+        ...notification,
+        createdAt: new Date(createdAt),
+        month: monthOf(createdAt),
+      }),
+    ),
+  );
 }
 
 /** Moves the review and the given tasks forward to log position `lastSeq`; frees the document once closed. */
@@ -84,9 +90,12 @@ export async function writeProjection(
   tasks: readonly TaskRecord[],
 ): Promise<void> {
   const { lastSeq } = review;
-  for (const { id, ...task } of tasks) {
-    await moveForward(models.Task, id, lastSeq, { ...task, lastSeq, month: monthOf(task.createdAt) });
-  }
+  // Distinct tasks at once; the review last, so a reader who sees it moved finds its tasks moved too.
+  await Promise.all(
+    tasks.map(({ id, ...task }) =>
+      moveForward(models.Task, id, lastSeq, { ...task, lastSeq, month: monthOf(task.createdAt) }),
+    ),
+  );
   const { reviewId, submittedAt, earliestDueAt, ...rest } = review;
   const doc: Omit<ReviewDoc, '_id'> = {
     ...rest,

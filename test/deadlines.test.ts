@@ -91,7 +91,11 @@ test('when one consulted region answers and the other stays silent, the silent o
 
   const expired = await taskOf('hbReviewer', reviewId, 'consultation', 'expired');
   expect(expired.id).toBe(hebeiTask.id);
-  const state = await review(reviewId);
+  // The expiry is one transition: its tasks are stored just before the review, so wait for the review.
+  const state = await eventually(async () => {
+    const r = await review(reviewId);
+    return r.consultations.hebei.status === 'no_response' ? r : undefined;
+  }, 'the review to show the expiry');
   expect(state.consultations).toEqual({
     tianjin: expect.objectContaining({ status: 'responded', decision: 'concur' }),
     hebei: expect.objectContaining({ status: 'no_response' }),
