@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import {
   CONSULTATION_STATUSES,
+  DISPOSITION_STATUSES,
+  SEVERITIES,
   NOTIFICATION_TYPES,
   REGIONS,
   REVIEW_STATUSES,
@@ -42,6 +44,16 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** `{ items: [<name>], nextCursor }`: a page of a list (paging.ts). */
+export const pageOf = (name: string): Json => ({
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: { type: 'array', items: ref(name) },
+    nextCursor: { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last' },
+  },
+});
 const isoTime = { type: 'string', format: 'date-time' };
 const actorRef = {
   type: 'object',
@@ -205,6 +217,58 @@ const components: Json = {
       dueAt: isoTime,
       message: { type: 'string' },
       createdAt: isoTime,
+    },
+  },
+  Comment: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      reviewId: { type: 'string' },
+      taskId: { type: 'string' },
+      version: { type: 'integer' },
+      stage: { enum: STAGES },
+      article: { type: 'string' },
+      text: { type: 'string' },
+      severity: { enum: SEVERITIES },
+      basis: { type: 'string' },
+      author: actorRef,
+      disposition: {
+        type: 'object',
+        properties: { status: { enum: DISPOSITION_STATUSES }, reason: { type: 'string' }, at: isoTime },
+      },
+      createdAt: isoTime,
+    },
+  },
+  ReviewSummary: {
+    type: 'object',
+    properties: {
+      reviewId: { type: 'string' },
+      documentId: { type: 'string' },
+      originRegion: { enum: REGIONS },
+      org: { type: 'string' },
+      version: { type: 'integer' },
+      status: { enum: REVIEW_STATUSES },
+      stage: { enum: STAGES },
+      urgent: { type: 'boolean' },
+      registrationNumber: { type: 'string' },
+      opinionNumber: { type: 'string' },
+      submittedAt: isoTime,
+      closedAt: isoTime,
+      nextDueAt: { type: ['string', 'null'], format: 'date-time' },
+      overdue: { type: 'boolean' },
+    },
+  },
+  Event: {
+    type: 'object',
+    properties: {
+      seq: { type: 'integer' },
+      type: { type: 'string' },
+      at: isoTime,
+      actor: actorRef,
+      requestId: { type: 'string' },
+      data: { type: 'object' },
+      prevHash: { type: 'string' },
+      hash: { type: 'string' },
     },
   },
   Stats: {
