@@ -92,6 +92,7 @@ const components: Json = {
         items: { type: 'object', properties: { version: { type: 'integer' }, createdAt: isoTime } },
       },
       activeReviewId: { type: ['string', 'null'] },
+      reviewCount: { type: 'integer', description: 'how many reviews the document has had' },
       createdAt: isoTime,
       updatedAt: isoTime,
     },
