@@ -92,7 +92,8 @@ function consoleApp(dir: string): express.Router {
   const index = path.join(dir, 'index.html');
   router.use(
     '/assets',
-    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
+    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d' }),
+    (req, _res, next) => next(new ApiError('not_found', `no asset ${req.path}`)),
   );
   router.use(express.static(dir, { index: false, maxAge: 0 }));
   router.get(/.*/, (req, res, next) => {
