@@ -60,6 +60,8 @@ function ensureConsole({ force = false, quiet = false } = {}) {
     ],
     {
       cwd: root,
+      // A production build whatever the caller runs under (Jest sets NODE_ENV=test).
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: quiet ? 'pipe' : 'inherit',
       encoding: 'utf8',
     },

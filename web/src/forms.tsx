@@ -49,3 +49,11 @@ export function RefusalAlert({ refusal }: { refusal?: { message: string; unplace
     />
   );
 }
+
+/**
+ * A "must be chosen" rule that does not mark the field `aria-required`: Ant Design puts that on
+ * the radio group's and select's wrapper, where ARIA does not allow it.
+ */
+export const chosen = (message: string) => ({
+  validator: (_: unknown, value: unknown) => (value ? Promise.resolve() : Promise.reject(new Error(message))),
+});

@@ -20,7 +20,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, call, type Comment, type DocumentView, type Review, type Task } from '../api/client';
-import { RefusalAlert, showRefusal } from '../forms';
+import { chosen, RefusalAlert, showRefusal } from '../forms';
 import { cst, DISPOSITION, DOCUMENT_STATUS, errorText, KIND, SEVERITY, SEVERITY_COLOR } from '../labels';
 import { myDocuments, rememberDocument } from '../mine';
 import { ReviewSteps, VersionCompare } from '../review-parts';
@@ -196,7 +196,7 @@ export default function DocumentPage() {
                       <Form.Item
                         name={['dispositions', c.id!, 'status']}
                         label="采纳情况"
-                        rules={c.severity === 'advisory' ? [] : [{ required: true, message: '请选择采纳情况' }]}
+                        rules={c.severity === 'advisory' ? [] : [chosen('请选择采纳情况')]}
                       >
                         <Select
                           aria-label={`意见“${c.text}”的采纳情况`}

@@ -23,7 +23,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, type Comment, type Review, type Task, type VersionView } from '../api/client';
-import { RefusalAlert, showRefusal } from '../forms';
+import { chosen, RefusalAlert, showRefusal } from '../forms';
 import {
   CHECK_ITEM,
   CHECK_RESULT,
@@ -373,7 +373,7 @@ export default function TaskPage() {
                     </Button>
                   </Card>
                 )}
-                <Form.Item label="决定" name="decision" rules={[{ required: true, message: '请选择决定' }]}>
+                <Form.Item label="决定" name="decision" rules={[chosen('请选择决定')]}>
                   <Radio.Group
                     aria-label="决定"
                     options={(DECISIONS[kind] ?? []).map((d) => ({
