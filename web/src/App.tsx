@@ -22,9 +22,11 @@ import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate 
 import { api, loadSession, saveSession, whenUnauthenticated, type Notification, type Session } from './api/client';
 import { cst, REGION, ROLE } from './labels';
 import { hasRole, SessionContext } from './session';
-import { SignIn } from './pages/SignIn';
+// The work list is where reviewers and signers land: in the first bundle, with no chunk waterfall
+// before its request goes out. Everything else, the sign-in page too, loads when first opened.
+import WorkList from './pages/WorkList';
 
-const WorkList = lazy(() => import('./pages/WorkList'));
+const SignIn = lazy(() => import('./pages/SignIn'));
 const Drafting = lazy(() => import('./pages/Drafting'));
 const DocumentEditor = lazy(() => import('./pages/DocumentEditor'));
 const DocumentPage = lazy(() => import('./pages/DocumentPage'));
@@ -177,12 +179,14 @@ export function App() {
               <Shell {...context} />
             </SessionContext.Provider>
           ) : (
-            <SignIn
-              onSignedIn={(s) => {
-                saveSession(s);
-                setSession(s);
-              }}
-            />
+            <Suspense fallback={<Spin aria-label="加载中" />}>
+              <SignIn
+                onSignedIn={(s) => {
+                  saveSession(s);
+                  setSession(s);
+                }}
+              />
+            </Suspense>
           )}
         </BrowserRouter>
       </AntApp>

@@ -17,7 +17,7 @@ interface DemoUser {
   org?: string;
 }
 
-export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+export default function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const [demo, setDemo] = useState<DemoUser[] | undefined>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string>();
