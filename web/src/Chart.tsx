@@ -22,10 +22,12 @@ export function Bars({
   useEffect(() => {
     const chart = echarts.init(ref.current);
     chart.setOption({
+      // No entry animation: the figures are read, not watched (and screenshots show them whole).
+      animation: false,
       tooltip: {},
       legend: { top: 0 },
       grid: { left: 40, right: 16, top: 32, bottom: 24 },
-      xAxis: { type: 'category', data: categories },
+      xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, fontSize: 11 } },
       yAxis: { type: 'value', ...(max !== undefined ? { max } : {}) },
       series: series.map((s) => ({ type: 'bar', name: s.name, data: s.data })),
     });
