@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startHarness, TEST_SECRET, type Harness } from './harness';
+import { launchChromium } from './support/browser';
 
 let h: Harness;
 beforeAll(async () => {
@@ -117,4 +118,17 @@ describe('the console client types', () => {
     );
     await expect(run).resolves.toBeDefined();
   }, 60_000);
+});
+
+describe('the browser tests', () => {
+  test('without Chromium they fail, saying how to install it (never a silent skip)', async () => {
+    const saved = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    try {
+      await expect(launchChromium()).rejects.toThrow('apt-get update && apt-get install -y chromium');
+    } finally {
+      if (saved === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = saved;
+    }
+  });
 });
