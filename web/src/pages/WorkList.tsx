@@ -5,7 +5,7 @@
 import { Alert, Button, Card, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, call, type Task } from '../api/client';
+import { api, call, loadSession, type Task } from '../api/client';
 import { cst, cstDay, errorText, KIND, REGION, TASK_STATUS } from '../labels';
 import { calendarsReady, workingDaysLeft } from '../workdays';
 
@@ -14,6 +14,29 @@ type Filters = {
   kind?: Task['kind'];
   overdue?: 'true' | 'false';
 };
+
+const FIRST_PAGE = { status: 'open', limit: 20 } as const;
+let prefetched: Promise<{ items: Task[]; nextCursor?: string | null }> | undefined;
+
+/**
+ * Asks for the first page of open tasks before React has rendered anything, when the console opens
+ * on the work list: the request and the first render then overlap instead of following each other.
+ */
+export function prefetchWorkList(): void {
+  const session = loadSession();
+  if (!session || !['/', '/tasks'].includes(window.location.pathname)) return;
+  if (!session.roles.some((r) => r === 'reviewer' || r === 'signer')) return;
+  prefetched = call(api.GET('/v1/tasks', { params: { query: FIRST_PAGE } }));
+  prefetched.catch(() => undefined);
+}
+
+/** The prefetched first page, once, when `query` is the first page's. */
+function takePrefetched(query: Record<string, unknown>) {
+  const pending = prefetched;
+  prefetched = undefined;
+  const isFirstPage = Object.keys(query).length === 2 && query.status === 'open' && query.limit === 20;
+  return isFirstPage ? pending : undefined;
+}
 
 export default function WorkList() {
   const navigate = useNavigate();
@@ -31,7 +54,8 @@ export default function WorkList() {
     let current = true;
     setLoading(true);
     setError(undefined);
-    call(api.GET('/v1/tasks', { params: { query: { ...filters, limit: 20, ...(cursor ? { cursor } : {}) } } }))
+    const query = { ...filters, limit: 20, ...(cursor ? { cursor } : {}) };
+    (takePrefetched(query) ?? call(api.GET('/v1/tasks', { params: { query } })))
       .then((data) => {
         if (!current) return;
         setPage(data);
