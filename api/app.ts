@@ -97,7 +97,9 @@ function consoleApp(dir: string): express.Router {
   );
   router.use(express.static(dir, { index: false, maxAge: 0 }));
   router.get(/.*/, (req, res, next) => {
-    if (API_PATHS.test(req.path) || !req.accepts('html')) return next();
+    // Only a browser's navigation (it asks for text/html by name) gets the page; API clients that
+    // send no Accept header keep their JSON 404.
+    if (API_PATHS.test(req.path) || !(req.get('Accept') ?? '').includes('text/html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
