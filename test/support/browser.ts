@@ -87,7 +87,8 @@ export async function reloadUntilVisible(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await locator.first().waitFor({ state: 'visible', timeout: 1_500 });
+      // Generous per attempt: each reload re-renders the console, and the machine is shared.
+      await locator.first().waitFor({ state: 'visible', timeout: 3_000 });
       return;
     } catch {
       if (Date.now() > deadline) {
