@@ -341,7 +341,76 @@ function operation(spec: RouteSpec): Json {
   };
 }
 
+const DEV_ONLY =
+  'Development sign-in for the console: exists only while tokens are signed with the documented development ' +
+  'secret (`npm start` without AUTH_JWT_SECRET); 404 otherwise. No token needed.';
+const demoUser = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    sub: { type: 'string' },
+    name: { type: 'string' },
+    region: { enum: REGIONS },
+    roles: { type: 'array', items: { enum: ROLES } },
+    org: { type: 'string' },
+  },
+};
+
 const opsPaths: Json = {
+  '/v1/dev/users': {
+    get: {
+      operationId: 'devUsers',
+      summary: 'The demo people of the development sign-in',
+      description: DEV_ONLY,
+      tags: ['operations'],
+      security: [],
+      responses: {
+        200: {
+          description: '{ items: [demo person] }',
+          content: {
+            'application/json': {
+              schema: { type: 'object', properties: { items: { type: 'array', items: demoUser } } },
+            },
+          },
+        },
+        404: errorResponse(404),
+      },
+    },
+  },
+  '/v1/dev/token': {
+    post: {
+      operationId: 'devToken',
+      summary: 'A bearer token for one demo person',
+      description: DEV_ONLY,
+      tags: ['operations'],
+      security: [],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['user'],
+              additionalProperties: false,
+              properties: { user: { type: 'string', description: 'the key of a demo person' } },
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: '{ token, user }',
+          content: {
+            'application/json': {
+              schema: { type: 'object', properties: { token: { type: 'string' }, user: demoUser } },
+            },
+          },
+        },
+        400: errorResponse(400),
+        404: errorResponse(404),
+      },
+    },
+  },
   '/healthz': {
     get: {
       operationId: 'healthz',

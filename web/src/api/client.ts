@@ -119,15 +119,3 @@ export async function call<T>(
     body.error?.details,
   );
 }
-
-/** Plain JSON calls outside the contract's typed paths (the development sign-in). */
-export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json().catch(() => ({}))) as T & { error?: { code: string; message: string } };
-  if (!response.ok) throw new ApiFailure(response.status, json.error?.code ?? 'internal', json.error?.message ?? '');
-  return json;
-}

@@ -457,6 +457,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/dev/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The demo people of the development sign-in
+     * @description Development sign-in for the console: exists only while tokens are signed with the documented development secret (`npm start` without AUTH_JWT_SECRET); 404 otherwise. No token needed.
+     */
+    get: operations['devUsers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dev/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A bearer token for one demo person
+     * @description Development sign-in for the console: exists only while tokens are signed with the documented development secret (`npm start` without AUTH_JWT_SECRET); 404 otherwise. No token needed.
+     */
+    post: operations['devToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/healthz': {
     parameters: {
       query?: never;
@@ -3056,6 +3096,101 @@ export interface operations {
       };
       /** @description unavailable: a dependency is down; safe to retry */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  devUsers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items: [demo person] } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items?: {
+              key?: string;
+              sub?: string;
+              name?: string;
+              /** @enum {unknown} */
+              region?: 'beijing' | 'tianjin' | 'hebei';
+              roles?: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
+              org?: string;
+            }[];
+          };
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  devToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the key of a demo person */
+          user: string;
+        };
+      };
+    };
+    responses: {
+      /** @description { token, user } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            token?: string;
+            user?: {
+              key?: string;
+              sub?: string;
+              name?: string;
+              /** @enum {unknown} */
+              region?: 'beijing' | 'tianjin' | 'hebei';
+              roles?: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
+              org?: string;
+            };
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -5,7 +5,7 @@
  */
 import { Alert, Button, Card, Form, Input, List, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { ApiFailure, postJson, sessionFromToken, type Session } from '../api/client';
+import { api, ApiFailure, call, sessionFromToken, type Session } from '../api/client';
 import { errorText, REGION, ROLE } from '../labels';
 
 interface DemoUser {
@@ -22,18 +22,19 @@ export default function SignIn({ onSignedIn }: { onSignedIn: (session: Session) 
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string>();
   useEffect(() => {
-    void fetch('/v1/dev/users')
-      .then(async (r) => (r.ok ? ((await r.json()) as { items: DemoUser[] }).items : []))
-      .catch(() => [])
-      .then(setDemo);
+    // 404 outside development: then only the token form shows.
+    api
+      .GET('/v1/dev/users')
+      .then(({ data }) => setDemo((data?.items ?? []) as DemoUser[]))
+      .catch(() => setDemo([]));
   }, []);
 
   const signInAs = async (key: string) => {
     setBusy(key);
     setError(undefined);
     try {
-      const { token } = await postJson<{ token: string }>('/v1/dev/token', { user: key });
-      onSignedIn(sessionFromToken(token));
+      const { token } = await call(api.POST('/v1/dev/token', { body: { user: key } }));
+      onSignedIn(sessionFromToken(token!));
     } catch (err) {
       setError(errorText(err));
     } finally {
