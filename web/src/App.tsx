@@ -117,7 +117,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
   const home = items[0]?.key ?? '/tasks';
   const selected = items.map((i) => i.key).filter((k) => location.pathname === k);
   return (
-    <Layout style={{ minHeight: '100%' }}>
+    <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
         <div style={{ padding: 16, fontWeight: 600 }}>合法性审核平台</div>
         <nav aria-label="主菜单">
