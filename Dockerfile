@@ -15,8 +15,10 @@ COPY runtime ./runtime
 COPY api ./api
 COPY worker ./worker
 COPY scripts ./scripts
-# TypeScript to dist/, then the workflow bundle so that workers do not run webpack at start-up.
-RUN npm run build && npm run build:workflows -- dist/workflow-bundle.js
+COPY web ./web
+# TypeScript to dist/, then the workflow bundle so that workers do not run webpack at start-up, then
+# the console (web/dist), which the API serves at /.
+RUN npm run build && npm run build:workflows -- dist/workflow-bundle.js && npm run web:build
 
 FROM node:20-slim
 ENV NODE_ENV=production
@@ -24,6 +26,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
 EXPOSE 3000

@@ -12,7 +12,7 @@ const BUILTIN = `node:|(?:${nodeBuiltins})(?:/|$)`;
 const ALLOWED = String.raw`\.{1,2}/|@temporalio/(?:workflow|common)(?:/|$)`;
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'web/dist/', 'test-artifacts/'] },
 
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -64,6 +64,13 @@ export default tseslint.config(
         },
       ],
     },
+  },
+
+  {
+    // The console runs in the browser (web/tsconfig.json: DOM, JSX, bundler resolution).
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    settings: { 'import/resolver': { typescript: { project: 'web/tsconfig.json' }, node: true } },
   },
 
   {

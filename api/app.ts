@@ -2,6 +2,8 @@
  * The Express app, built from injected dependencies (config, models, one Temporal client). It does
  * not listen: `api/server.ts` does, and tests drive it with supertest.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -11,6 +13,7 @@ import { identify, requireActor, tokenVerifier } from './auth';
 import type { ApiDeps } from './deps';
 import { createApiMetrics, createLogger } from '../runtime/observability';
 import { codecEndpoint } from './codec-endpoint';
+import { devSignInRouter } from './dev-signin';
 import { ApiError, errorMiddleware, notFoundHandler } from './errors';
 import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
 import { countRequests, metricsEndpoint, registerStoreGauges, requestLog } from './metrics';
@@ -66,6 +69,43 @@ const noStore: express.RequestHandler = (_req, res, next) => {
   next();
 };
 
+/**
+ * Where the built console is: `web/dist` beside the sources (tsx, tests) or beside `dist/` (the
+ * compiled image). Undefined when it has not been built: the API then serves no console.
+ */
+export function consoleDir(): string | undefined {
+  return [path.resolve(__dirname, '../web/dist'), path.resolve(__dirname, '../../web/dist')].find((dir) =>
+    existsSync(path.join(dir, 'index.html')),
+  );
+}
+
+/** Paths that belong to the API, never to the console's client-side routes. */
+const API_PATHS = /^\/(?:v1|docs|openapi\.json|healthz|readyz|metrics|codec)(?:\/|$)/;
+
+/**
+ * The console (web/): its hashed assets cached for good, `index.html` never, and every other GET
+ * that asks for a page answered with `index.html` so that the console's own routes (e.g.
+ * `/tasks/…`) load on a reload.
+ */
+function consoleApp(dir: string): express.Router {
+  const router = express.Router();
+  const index = path.join(dir, 'index.html');
+  router.use(
+    '/assets',
+    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d' }),
+    (req, _res, next) => next(new ApiError('not_found', `no asset ${req.path}`)),
+  );
+  router.use(express.static(dir, { index: false, maxAge: 0 }));
+  router.get(/.*/, (req, res, next) => {
+    // Only a browser's navigation (it asks for text/html by name) gets the page; API clients that
+    // send no Accept header keep their JSON 404.
+    if (API_PATHS.test(req.path) || !(req.get('Accept') ?? '').includes('text/html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  return router;
+}
+
 export function createApp(deps: ApiDeps): express.Express {
   const { config } = deps;
   const logger = deps.logger ?? createLogger('silent');
@@ -100,6 +140,10 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/docs', swaggerUi.serveFiles(spec), swaggerUi.setup(spec, { customSiteTitle: 'Legality review API' }));
   if (deps.codec) app.use('/codec', codecEndpoint(deps.codec.codec, deps.codec.allowedOrigins));
 
+  // Development sign-in: before the bearer check, since it is how a token is obtained (404 unless
+  // the development secret is in use).
+  app.use('/v1/dev', noStore, devSignInRouter(config));
+
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: config.rateLimitPerMinute,
@@ -124,6 +168,9 @@ export function createApp(deps: ApiDeps): express.Express {
   const router = express.Router();
   mount(router, routes, config);
   app.use(router);
+
+  const webDir = deps.consoleDir === undefined ? consoleDir() : deps.consoleDir || undefined;
+  if (webDir) app.use(consoleApp(webDir));
 
   app.use(notFoundHandler);
   app.use(errorMiddleware);

@@ -26,6 +26,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** The Temporal worker's own metrics, when this process runs one: `/metrics` appends them. */
   workerMetricsUrl?: string;
+  /** The built console to serve at `/` (web/dist); found beside the sources when omitted; '' serves none. */
+  consoleDir?: string;
   /** The clock for deadlines and timestamps; tests may pin it. */
   now?: () => Date;
 }

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import {
   CONSULTATION_STATUSES,
+  DISPOSITION_STATUSES,
+  SEVERITIES,
   NOTIFICATION_TYPES,
   REGIONS,
   REVIEW_STATUSES,
@@ -42,6 +44,16 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** `{ items: [<name>], nextCursor }`: a page of a list (paging.ts). */
+export const pageOf = (name: string): Json => ({
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: { type: 'array', items: ref(name) },
+    nextCursor: { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last' },
+  },
+});
 const isoTime = { type: 'string', format: 'date-time' };
 const actorRef = {
   type: 'object',
@@ -80,6 +92,7 @@ const components: Json = {
         items: { type: 'object', properties: { version: { type: 'integer' }, createdAt: isoTime } },
       },
       activeReviewId: { type: ['string', 'null'] },
+      reviewCount: { type: 'integer', description: 'how many reviews the document has had' },
       createdAt: isoTime,
       updatedAt: isoTime,
     },
@@ -207,6 +220,58 @@ const components: Json = {
       createdAt: isoTime,
     },
   },
+  Comment: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      reviewId: { type: 'string' },
+      taskId: { type: 'string' },
+      version: { type: 'integer' },
+      stage: { enum: STAGES },
+      article: { type: 'string' },
+      text: { type: 'string' },
+      severity: { enum: SEVERITIES },
+      basis: { type: 'string' },
+      author: actorRef,
+      disposition: {
+        type: 'object',
+        properties: { status: { enum: DISPOSITION_STATUSES }, reason: { type: 'string' }, at: isoTime },
+      },
+      createdAt: isoTime,
+    },
+  },
+  ReviewSummary: {
+    type: 'object',
+    properties: {
+      reviewId: { type: 'string' },
+      documentId: { type: 'string' },
+      originRegion: { enum: REGIONS },
+      org: { type: 'string' },
+      version: { type: 'integer' },
+      status: { enum: REVIEW_STATUSES },
+      stage: { enum: STAGES },
+      urgent: { type: 'boolean' },
+      registrationNumber: { type: 'string' },
+      opinionNumber: { type: 'string' },
+      submittedAt: isoTime,
+      closedAt: isoTime,
+      nextDueAt: { type: ['string', 'null'], format: 'date-time' },
+      overdue: { type: 'boolean' },
+    },
+  },
+  Event: {
+    type: 'object',
+    properties: {
+      seq: { type: 'integer' },
+      type: { type: 'string' },
+      at: isoTime,
+      actor: actorRef,
+      requestId: { type: 'string' },
+      data: { type: 'object' },
+      prevHash: { type: 'string' },
+      hash: { type: 'string' },
+    },
+  },
   Stats: {
     type: 'object',
     description:
@@ -276,7 +341,76 @@ function operation(spec: RouteSpec): Json {
   };
 }
 
+const DEV_ONLY =
+  'Development sign-in for the console: exists only while tokens are signed with the documented development ' +
+  'secret (`npm start` without AUTH_JWT_SECRET); 404 otherwise. No token needed.';
+const demoUser = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    sub: { type: 'string' },
+    name: { type: 'string' },
+    region: { enum: REGIONS },
+    roles: { type: 'array', items: { enum: ROLES } },
+    org: { type: 'string' },
+  },
+};
+
 const opsPaths: Json = {
+  '/v1/dev/users': {
+    get: {
+      operationId: 'devUsers',
+      summary: 'The demo people of the development sign-in',
+      description: DEV_ONLY,
+      tags: ['operations'],
+      security: [],
+      responses: {
+        200: {
+          description: '{ items: [demo person] }',
+          content: {
+            'application/json': {
+              schema: { type: 'object', properties: { items: { type: 'array', items: demoUser } } },
+            },
+          },
+        },
+        404: errorResponse(404),
+      },
+    },
+  },
+  '/v1/dev/token': {
+    post: {
+      operationId: 'devToken',
+      summary: 'A bearer token for one demo person',
+      description: DEV_ONLY,
+      tags: ['operations'],
+      security: [],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['user'],
+              additionalProperties: false,
+              properties: { user: { type: 'string', description: 'the key of a demo person' } },
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: '{ token, user }',
+          content: {
+            'application/json': {
+              schema: { type: 'object', properties: { token: { type: 'string' }, user: demoUser } },
+            },
+          },
+        },
+        400: errorResponse(400),
+        404: errorResponse(404),
+      },
+    },
+  },
   '/healthz': {
     get: {
       operationId: 'healthz',

@@ -5,6 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { consoleDir } from '../api/app';
 import { ConfigError, loadConfig, type Config } from '../runtime/config';
 import { embeddedSecrets } from '../runtime/embedded-secrets';
 import { parsePayloadKeys } from '../runtime/payload-codec';
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
   if (stoppingSince !== undefined) return shutdown();
 
   const lines = [
+    `Console:           ${services.apiUrl.replace(/\/$/, '')}/${consoleDir() ? '' : ' (not built: run npm run web:build)'}`,
     `API:               ${services.apiUrl}`,
     `Temporal UI:       ${temporalUi ?? '(not started: TEMPORAL_ADDRESS is set)'}`,
     `Temporal frontend: ${temporalAddress} (namespace ${config.temporal.namespace})`,
@@ -140,7 +142,8 @@ async function main(): Promise<void> {
   ];
   if (env.AUTH_JWT_SECRET === undefined) {
     lines.push(
-      'Auth:              AUTH_JWT_SECRET is unset, using the documented development secret (never in production)',
+      'Auth:              AUTH_JWT_SECRET is unset, using the documented development secret (never in production);',
+      '                   the console offers a development sign-in with demo users',
     );
   }
   console.log(`\n${lines.join('\n')}\n\nCtrl-C stops everything.`);

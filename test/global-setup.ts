@@ -5,6 +5,7 @@
  *   TEST_MONGODB_URI       mongodb://host:port of the embedded store (FerretDB on PostgreSQL), without a database name
  *   TEST_WORKFLOW_BUNDLE   path of the workflow code, bundled once for every worker of the run
  */
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,10 +19,11 @@ export default async function globalSetup(): Promise<void> {
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'legality-review-test-'));
   // Run as root, PostgreSQL runs as the postgres user, which must be able to reach its directory.
   await chmod(tempDir, 0o755);
-  const [temporal, store, bundle] = await Promise.allSettled([
+  const [temporal, store, bundle, web] = await Promise.allSettled([
     startTemporalServer({ binaryPath: binaries.temporal }),
     startEmbeddedStore({ ferretdbPath: binaries.ferretdb, dataDir: path.join(tempDir, 'store'), durable: false }),
     bundleWorkflows(tempDir),
+    buildConsole(),
   ]);
   const handle: TestServersHandle = {
     async stop() {
@@ -32,16 +34,38 @@ export default async function globalSetup(): Promise<void> {
       await rm(tempDir, { recursive: true, force: true });
     },
   };
-  if (temporal.status === 'rejected' || store.status === 'rejected' || bundle.status === 'rejected') {
+  if (
+    temporal.status === 'rejected' ||
+    store.status === 'rejected' ||
+    bundle.status === 'rejected' ||
+    web.status === 'rejected'
+  ) {
     // Jest skips globalTeardown when globalSetup fails.
     await handle.stop();
-    const failed = [temporal, store, bundle].find((r) => r.status === 'rejected');
+    const failed = [temporal, store, bundle, web].find((r) => r.status === 'rejected');
     throw failed?.reason;
   }
   (globalThis as Record<string, unknown>)[HANDLE_KEY] = handle;
   process.env.TEST_TEMPORAL_ADDRESS = temporal.value.address;
   process.env.TEST_MONGODB_URI = store.value.uri;
   process.env.TEST_WORKFLOW_BUNDLE = bundle.value;
+}
+
+/**
+ * Builds the console (web/dist) when it is missing or older than its sources, as `npm start` does,
+ * so that the tests that load it in a browser see the code under test. In a child process: the
+ * build takes a while and the servers start meanwhile.
+ */
+function buildConsole(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [path.join(__dirname, '..', 'scripts', 'build-console.js')],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (err, _stdout, stderr) => (err ? reject(new Error(`the console build failed: ${stderr}`)) : resolve()),
+    );
+    child.stdin?.end();
+  });
 }
 
 /** Bundles `workflows/` once (webpack is slow) and writes the code where workers can load it. */

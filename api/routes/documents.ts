@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { diffChars } from 'diff';
 import { compareVersions } from '../../domain/compare';
-import type { Actor } from '../../domain/model';
+import { REVIEW_STATUSES, STAGES, type Actor } from '../../domain/model';
 import { reviewWorkflowId, type ReviewInput, type SubmittedReview } from '../../domain/messages';
 import {
   versionId,
@@ -17,6 +17,7 @@ import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../acces
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
+import { pageOf } from '../openapi';
 import { documentFor, latestVersion, versionsOf } from '../lookup';
 import {
   documentBodySchema,
@@ -129,7 +130,13 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'documents',
       summary: 'Add a revised text (owning drafter)',
       body: documentBodySchema,
-      responses: [{ status: 201, description: '{ id, version }' }],
+      responses: [
+        {
+          status: 201,
+          description: '{ id, version }',
+          schema: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
+        },
+      ],
       errors: [400, 403, 404, 409, 413],
       handler: async ({ actor, params, body, res }) => {
         const { doc } = await documentFor(deps, actor, params.id);
@@ -181,6 +188,34 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         {
           status: 200,
           description: '{ documentId, from, to, articles: [{ number, change, before?, after?, marked? }] }',
+          schema: {
+            type: 'object',
+            properties: {
+              documentId: { type: 'string' },
+              from: { type: 'integer' },
+              to: { type: 'integer' },
+              articles: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['number', 'change'],
+                  properties: {
+                    number: { type: 'string' },
+                    change: { enum: ['added', 'removed', 'changed', 'same'] },
+                    before: { type: 'string' },
+                    after: { type: 'string' },
+                    marked: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { change: { enum: ['same', 'removed', 'added'] }, text: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
         },
       ],
       errors: [404],
@@ -202,7 +237,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'documents',
       summary: 'The comments made on a document in the reviews the caller may see',
       query: listCommentsQuerySchema,
-      responses: [{ status: 200, description: '{ items: [comment] }' }],
+      responses: [{ status: 200, description: '{ items: [comment] }', schema: pageOf('Comment') }],
       errors: [400, 404],
       handler: async ({ actor, params, query, res }) => {
         const { doc, reviews } = await documentFor(deps, actor, params.id);
@@ -232,7 +267,22 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         'One active review per document: a second one while one is active is 409. Answers once the first task ' +
         'is stored: its id is `taskId` (an extension), ready to be acted on.',
       body: startReviewBodySchema,
-      responses: [{ status: 202, description: '{ reviewId, documentId, status, stage, taskId }' }],
+      responses: [
+        {
+          status: 202,
+          description: '{ reviewId, documentId, status, stage, taskId }',
+          schema: {
+            type: 'object',
+            properties: {
+              reviewId: { type: 'string' },
+              documentId: { type: 'string' },
+              status: { enum: REVIEW_STATUSES },
+              stage: { enum: STAGES },
+              taskId: { type: 'string' },
+            },
+          },
+        },
+      ],
       errors: [400, 403, 404, 409],
       handler: async ({ actor, params, body, requestId, res }) => {
         const { doc } = await documentFor(deps, actor, params.id);

@@ -7,6 +7,7 @@ import { isSupervisor, ownsAsDrafter } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
+import { pageOf } from '../openapi';
 import { firstMonth, reviewDetail, reviewFor } from '../lookup';
 import { allOf, decodeCursor, newestFirst } from '../paging';
 import {
@@ -31,7 +32,9 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'reviews',
       summary: 'List reviews (supervisor), newest first',
       query: listReviewsQuerySchema,
-      responses: [{ status: 200, description: '{ items: [review summary], nextCursor }' }],
+      responses: [
+        { status: 200, description: '{ items: [review summary], nextCursor }', schema: pageOf('ReviewSummary') },
+      ],
       errors: [400, 403],
       handler: async ({ actor, query, res }) => {
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -213,7 +216,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         'event without `hash`, keys sorted at every level, no whitespace; the first `prevHash` is 64 zeros. ' +
         '`after` is a `seq`; `nextCursor` is the `after` of the next page.',
       query: listEventsQuerySchema,
-      responses: [{ status: 200, description: '{ items: [event], nextCursor }' }],
+      responses: [{ status: 200, description: '{ items: [event], nextCursor }', schema: pageOf('Event') }],
       errors: [400, 404],
       handler: async ({ actor, params, query, res }) => {
         const review = await reviewFor(deps, actor, params.reviewId);

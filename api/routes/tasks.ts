@@ -1,5 +1,6 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
 import type { CompleteTaskRequest } from '../../domain/messages';
+import { REVIEW_STATUSES, STAGES } from '../../domain/model';
 import { versionId, type ReviewDoc, type TaskDoc, type VersionDoc } from '../../store/models';
 import { canActOn } from '../../domain/rules';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
@@ -7,6 +8,7 @@ import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 
 import { route, type RouteSpec } from '../http';
+import { pageOf } from '../openapi';
 import { firstMonth, latestVersion } from '../lookup';
 import { allOf, decodeCursor, newestFirst } from '../paging';
 import {
@@ -47,7 +49,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'tasks',
       summary: "The caller's actionable tasks (by region and role), or all for supervisors; newest first",
       query: listTasksQuerySchema,
-      responses: [{ status: 200, description: '{ items: [task], nextCursor }' }],
+      responses: [{ status: 200, description: '{ items: [task], nextCursor }', schema: pageOf('Task') }],
       errors: [400],
       handler: async ({ actor, query, res }) => {
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -98,7 +100,19 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         'repeating the request with the same key returns the first answer instead of a 409; the same key with a ' +
         'different body is 422 `idempotency_mismatch`. While a decision on the task is being recorded, another is 409.',
       body: completeTaskBodySchema,
-      responses: [{ status: 200, description: '{ task, review: { status, stage } }' }],
+      responses: [
+        {
+          status: 200,
+          description: '{ task, review: { status, stage } }',
+          schema: {
+            type: 'object',
+            properties: {
+              task: { $ref: '#/components/schemas/Task' },
+              review: { type: 'object', properties: { status: { enum: REVIEW_STATUSES }, stage: { enum: STAGES } } },
+            },
+          },
+        },
+      ],
       errors: [400, 403, 404, 409, 422],
       handler: async ({ actor, params, body, req, requestId, res }) => {
         const key = parseIdempotencyKey(req.get('Idempotency-Key'));
@@ -143,7 +157,9 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         '`overdue` reaches them when it has passed; an `escalation` reaches supervisors when a task is overdue, or ' +
         'when the whole review has passed its working-day limit.',
       query: listNotificationsQuerySchema,
-      responses: [{ status: 200, description: '{ items: [Notification], nextCursor }' }],
+      responses: [
+        { status: 200, description: '{ items: [Notification], nextCursor }', schema: pageOf('Notification') },
+      ],
       errors: [400],
       handler: async ({ actor, query, res }) => {
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);

@@ -1,0 +1,199 @@
+/**
+ * The console in a real browser against the real stack: a whole review driven through the UI only,
+ * from the drafter's draft to the supervisor opening the signed opinion, with a refused decision
+ * and a reviewer of another region on the way. Every screen passes an axe-core check (no serious
+ * or critical violations) and leaves a screenshot in test-artifacts/screenshots.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_USERS, type DemoUserKey } from '../api/dev-signin';
+import { DEVELOPMENT_JWT_SECRET } from '../runtime/config';
+import { startHarness, type Harness } from './harness';
+import { accessibilityProblems, launchChromium, listen, reloadUntilVisible, screenshot } from './support/browser';
+
+let h: Harness;
+let browser: Browser;
+let baseUrl: string;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  [h, browser] = await Promise.all([startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }), launchChromium()]);
+  ({ baseUrl, close } = await listen(h.app));
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await close?.();
+  await h?.stop();
+});
+
+/** Accessibility problems by screen; the journey goes on and they are reported together. */
+const problems: Record<string, string[]> = {};
+let shot = 0;
+let sawWorkList = false;
+async function look(page: Page, screen: string, { axe = true } = {}): Promise<void> {
+  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 });
+  shot += 1;
+  await screenshot(page, `journey-${String(shot).padStart(2, '0')}-${screen}`);
+  if (!axe) return;
+  const found = await accessibilityProblems(page);
+  if (found.length > 0) problems[screen] = found;
+}
+
+/** A browser of its own (its own storage) for `who`, signed in through the development page. */
+async function signIn(who: DemoUserKey): Promise<Page> {
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1440, height: 900 },
+  });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  if (who === 'drafter') await look(page, 'sign-in');
+  await page.getByRole('button', { name: `以${DEMO_USERS[who].name}身份登录` }).click();
+  await page.getByTestId('whoami').filter({ hasText: DEMO_USERS[who].name }).waitFor();
+  return page;
+}
+
+/** Opens the work list and the first row of `kind`, once the workflow has stored that task. */
+async function openTask(page: Page, kind: string): Promise<void> {
+  await page.goto(`${baseUrl}/tasks`);
+  const row = page
+    .getByTestId('task-row')
+    .filter({ has: page.locator('.ant-tag', { hasText: new RegExp(`^${kind}$`) }) });
+  await reloadUntilVisible(page, row, `a ${kind} task in the work list`);
+  if (!sawWorkList) {
+    sawWorkList = true;
+    await look(page, 'work-list');
+  }
+  await row.first().getByRole('link').click();
+  await page.getByRole('button', { name: '提交决定' }).waitFor();
+}
+
+async function decide(page: Page, decision: string, screen: string, axe = true): Promise<void> {
+  await page.getByLabel(decision, { exact: true }).check();
+  // A screen already checked with the same parts needs no second axe run (the machine is shared).
+  await look(page, screen, { axe });
+  await page.getByRole('button', { name: '提交决定' }).click();
+  await page.getByTestId('done').waitFor();
+}
+
+async function choose(page: Page, label: string, option: string): Promise<void> {
+  await page.getByRole('combobox', { name: label }).click();
+  await page
+    .locator('.ant-select-item-option')
+    .filter({ hasText: new RegExp(`^${option}$`) })
+    .click();
+}
+
+const TITLE = '北京市促进京津冀交通一体化若干措施';
+const COMMENT = '备案管理实为变相许可，应当删除或说明上位法依据';
+
+test('a review runs from draft to signed opinion through the console only', async () => {
+  // The drafter writes the draft, article by article, and submits it.
+  const drafter = await signIn('drafter');
+  await drafter.getByRole('menuitem', { name: '新建草案' }).click();
+  await drafter.getByLabel('标题').fill(TITLE);
+  await drafter.getByLabel('文件类型').fill('规范性文件');
+  await drafter.getByLabel('第1条内容').fill('为推进京津冀交通一体化，制定本措施。');
+  await drafter.getByRole('button', { name: '添加条文' }).click();
+  await drafter.getByLabel('第2条内容').fill('跨区域客运线路实行备案管理。');
+  await drafter.getByRole('button', { name: '添加条文' }).click();
+  await drafter.getByLabel('第3条内容').fill('本措施自发布之日起施行。');
+  await drafter.getByRole('textbox', { name: '制定依据1' }).fill('《中华人民共和国道路运输条例》');
+  await drafter.getByLabel('起草说明').fill('起草目的、必要性及主要措施');
+  await look(drafter, 'draft-editor');
+  await drafter.getByRole('button', { name: '保存草案' }).click();
+  await drafter.waitForURL(/\/documents\/(?!new$)[^/]+$/);
+  const documentUrl = drafter.url();
+  await drafter.getByRole('button', { name: '提交审核' }).click();
+  await drafter.getByTestId('document-status').filter({ hasText: '审核中' }).waitFor();
+  await look(drafter, 'document-submitted');
+  await drafter.getByRole('menuitem', { name: '我的文件' }).click();
+  await drafter.getByRole('link', { name: TITLE }).waitFor();
+  await look(drafter, 'my-documents');
+
+  // The Beijing review body accepts the file (受理).
+  const beijing = await signIn('reviewer-beijing');
+  await openTask(beijing, '受理');
+  await decide(beijing, '受理', 'intake');
+
+  // Origin review: a comment on article 2; approving without the checklist is refused with the
+  // API's message and the comment stays; then changes are requested.
+  await openTask(beijing, '本地审核');
+  const originTaskUrl = beijing.url();
+  await beijing.getByRole('button', { name: /^第2条/ }).click();
+  await beijing.getByLabel('意见内容').fill(COMMENT);
+  await beijing.getByLabel('法律依据').fill('《中华人民共和国行政许可法》第十七条');
+  await beijing.getByRole('button', { name: '添加意见' }).click();
+  await beijing.getByTestId('staged-comment').filter({ hasText: COMMENT }).waitFor();
+  await beijing.getByLabel('通过，进入协同征求意见', { exact: true }).check();
+  const refused = beijing.waitForResponse((r) => r.url().endsWith('/complete') && r.request().method() === 'POST');
+  await beijing.getByRole('button', { name: '提交决定' }).click();
+  const answer = await refused;
+  expect(answer.status()).toBe(400);
+  const apiMessage = ((await answer.json()) as { error: { message: string } }).error.message;
+  await beijing.getByTestId('refusal').filter({ hasText: apiMessage }).waitFor();
+  await look(beijing, 'refused-decision');
+  expect(await beijing.getByTestId('staged-comment').filter({ hasText: COMMENT }).count()).toBe(1);
+  await decide(beijing, '要求修改', 'origin-review');
+
+  // The drafter edits article 2 into a new version, answers the comment and resubmits.
+  await drafter.goto(documentUrl);
+  await reloadUntilVisible(drafter, drafter.getByTestId('revision'), 'the revision request');
+  await look(drafter, 'revision-request');
+  await drafter.getByRole('button', { name: '修改条文' }).click();
+  await drafter.getByLabel('第2条内容').fill('跨区域客运线路经营者应当向所在地交通运输主管部门报送运营信息。');
+  await drafter.getByRole('button', { name: '保存为新版本' }).click();
+  await drafter.waitForURL(/\/documents\/(?!new$)[^/]+$/);
+  await drafter.getByTestId('revision').waitFor();
+  await choose(drafter, `意见“${COMMENT}”的采纳情况`, '采纳');
+  await drafter.getByRole('button', { name: '重新提交审核' }).click();
+  await drafter.getByTestId('revision').waitFor({ state: 'detached' });
+
+  // Beijing sees what changed and approves the second version.
+  await openTask(beijing, '本地审核');
+  await beijing.getByTestId('diff').first().waitFor();
+  await beijing.getByRole('button', { name: '全部通过' }).click();
+  await decide(beijing, '通过，进入协同征求意见', 'origin-review-v2', false);
+
+  // Tianjin cannot open Beijing's task; it comments on its own consultation. Hebei concurs.
+  const tianjin = await signIn('reviewer-tianjin');
+  await tianjin.goto(originTaskUrl);
+  await tianjin.getByRole('alert').filter({ hasText: '未找到' }).waitFor();
+  await look(tianjin, 'other-region-refused');
+  await openTask(tianjin, '协同征求意见');
+  await tianjin.getByRole('button', { name: /^第2条/ }).click();
+  await tianjin.getByLabel('意见内容').fill('建议明确报送信息的范围，与天津市相关规定衔接');
+  await tianjin.getByRole('button', { name: '添加意见' }).click();
+  await decide(tianjin, '有意见但不反对', 'consultation');
+  const hebei = await signIn('reviewer-hebei');
+  await openTask(hebei, '协同征求意见');
+  await decide(hebei, '无异议', 'consultation-hebei', false);
+
+  // Consolidation: the consulted regions side by side; on to sign-off.
+  await openTask(beijing, '汇总');
+  await beijing.getByTestId('consultation-tianjin').filter({ hasText: '与天津市相关规定衔接' }).waitFor();
+  await beijing.getByLabel('审核意见').fill('天津市意见已研究，报送信息范围由实施细则明确。');
+  await decide(beijing, '汇总后报签发', 'consolidation');
+
+  // The signer signs.
+  const signer = await signIn('signer-beijing');
+  await openTask(signer, '签发');
+  await decide(signer, '签发', 'signoff');
+
+  // The supervisor sees the review closed and opens its opinion.
+  const supervisor = await signIn('supervisor');
+  await supervisor.getByRole('img', { name: '各地审核与逾期' }).waitFor();
+  const row = supervisor
+    .getByRole('row')
+    .filter({ has: supervisor.getByTestId('review-status').filter({ hasText: '已通过' }) });
+  await reloadUntilVisible(supervisor, row, 'the approved review on the dashboard');
+  await supervisor.getByRole('img', { name: '各地按期办结率与平均用时' }).waitFor();
+  await look(supervisor, 'dashboard');
+  await row.first().getByRole('link').click();
+  await supervisor.getByRole('button', { name: '查看合法性审核意见书' }).waitFor();
+  await look(supervisor, 'review-timeline');
+  await supervisor.getByRole('button', { name: '查看合法性审核意见书' }).click();
+  await supervisor.getByTestId('conclusion').filter({ hasText: '修改后合法' }).waitFor();
+  await look(supervisor, 'opinion');
+
+  expect(problems).toEqual({});
+}, 300_000);

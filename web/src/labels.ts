@@ -1,0 +1,161 @@
+/** Chinese labels for the API's codes, and dates in China Standard Time. */
+import { ApiFailure } from './api/client';
+
+export const REGION: Record<string, string> = { beijing: '北京', tianjin: '天津', hebei: '河北' };
+export const REGION_SHORT: Record<string, string> = { beijing: '京', tianjin: '津', hebei: '冀' };
+export const ROLE: Record<string, string> = {
+  drafter: '起草人',
+  reviewer: '审核员',
+  signer: '签发人',
+  supervisor: '监督员',
+};
+export const KIND: Record<string, string> = {
+  intake: '受理',
+  supplement: '补正材料',
+  origin_review: '本地审核',
+  revision: '修改',
+  consultation: '协同征求意见',
+  consolidation: '汇总',
+  signoff: '签发',
+  extension: '延期审批',
+};
+export const STAGE: Record<string, string> = {
+  intake: '受理',
+  origin_review: '本地审核',
+  revision: '修改中',
+  consultation: '协同征求意见',
+  consolidation: '汇总',
+  signoff: '签发',
+  closed: '已办结',
+};
+export const REVIEW_STATUS: Record<string, string> = {
+  in_review: '审核中',
+  approved: '已通过',
+  rejected: '不予通过',
+  withdrawn: '已撤回',
+  returned: '已退回',
+};
+export const TASK_STATUS: Record<string, string> = {
+  open: '待办',
+  completed: '已办',
+  expired: '已过期',
+  cancelled: '已取消',
+};
+export const DOCUMENT_STATUS: Record<string, string> = {
+  draft: '草稿',
+  in_review: '审核中',
+  approved: '已通过',
+  rejected: '不予通过',
+  withdrawn: '已撤回',
+  returned: '已退回',
+};
+export const SEVERITY: Record<string, string> = {
+  blocking: '违法（必须修改）',
+  amend: '应当修改',
+  advisory: '建议',
+};
+export const SEVERITY_COLOR: Record<string, string> = { blocking: 'red', amend: 'orange', advisory: 'blue' };
+export const CHECK_ITEM: [string, string][] = [
+  ['authority', '制定主体'],
+  ['competence', '权限'],
+  ['content', '内容'],
+  ['procedure', '程序'],
+  ['form', '形式'],
+  ['fair_competition', '公平竞争审查'],
+  ['regional_consistency', '与京津冀协同事项的一致性'],
+];
+export const CHECK_RESULT: Record<string, string> = { pass: '通过', fail: '不通过', not_applicable: '不适用' };
+export const DECISION: Record<string, string> = {
+  accept: '受理',
+  request_materials: '要求补正材料',
+  return: '退回',
+  supplement: '提交补正材料',
+  approve: '通过，进入协同征求意见',
+  request_changes: '要求修改',
+  reject: '不予通过',
+  resubmit: '重新提交',
+  concur: '无异议',
+  concur_with_comments: '有意见但不反对',
+  object: '有异议',
+  proceed: '汇总后报签发',
+  sign: '签发',
+  refuse: '不同意',
+};
+export const DISPOSITION: Record<string, string> = {
+  adopted: '采纳',
+  partly_adopted: '部分采纳',
+  not_adopted: '不采纳',
+};
+export const CONCLUSION: Record<string, string> = {
+  legal: '合法',
+  legal_after_revision: '修改后合法',
+  illegal: '不合法',
+  returned: '退回（未作合法性结论）',
+};
+export const CONSULTATION_STATUS: Record<string, string> = {
+  pending: '待答复',
+  responded: '已答复',
+  no_response: '逾期未答复（视为无异议）',
+};
+export const RETURN_GROUNDS: Record<string, string> = {
+  not_normative_document: '不属于行政规范性文件',
+  outside_remit: '不属于本机构审核范围',
+  not_ripe: '起草条件尚不成熟',
+  other: '其他',
+};
+export const MATERIAL: Record<string, string> = {
+  draftingExplanation: '起草说明',
+  legalBasisNote: '制定依据说明',
+  consultationRecord: '征求意见及采纳情况',
+  fairCompetitionConclusion: '公平竞争审查结论',
+  draftingUnitLegalOpinion: '起草单位合法性意见',
+  other: '其他材料',
+  attachment: '附件',
+};
+const ERROR_CODE: Record<string, string> = {
+  validation_failed: '提交的内容不符合要求',
+  unauthenticated: '登录已失效，请重新登录',
+  forbidden: '无权进行此操作',
+  not_found: '未找到，或无权查看',
+  conflict: '操作冲突：任务已办结或状态已变化',
+  payload_too_large: '内容过大',
+  rate_limited: '操作过于频繁，请稍后再试',
+  unavailable: '服务暂时不可用，请稍后重试',
+  internal: '服务器内部错误',
+  idempotency_mismatch: '重复提交的内容不一致',
+  network: '无法连接服务器',
+};
+
+/** A refusal, in Chinese, with the API's own message kept for the record. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiFailure) {
+    const label = ERROR_CODE[err.code] ?? '操作失败';
+    return err.message ? `${label}（${err.message}）` : label;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+const CST = 'Asia/Shanghai';
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: CST,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: CST, year: 'numeric', month: '2-digit', day: '2-digit' });
+const ymd = new Intl.DateTimeFormat('en-CA', { timeZone: CST, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** `2026/11/27 09:30` in China Standard Time. */
+export function cst(iso: string | null | undefined): string {
+  return iso ? dateTime.format(new Date(iso)) : '—';
+}
+export function cstDate(iso: string | null | undefined): string {
+  return iso ? dateOnly.format(new Date(iso)) : '—';
+}
+/** The CST calendar date `YYYY-MM-DD` of an instant. */
+export function cstDay(at: Date): string {
+  return ymd.format(at);
+}

@@ -1,0 +1,436 @@
+/**
+ * A task: the draft article by article, comments anchored to the selected article, the seven-item
+ * checklist, and only the decisions that fit the task's kind. Consolidation shows the consulted
+ * regions' answers side by side; sign-off previews the opinion. A refused decision keeps the form.
+ */
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  List,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, call, type Comment, type Review, type Task, type VersionView } from '../api/client';
+import { chosen, RefusalAlert, showRefusal } from '../forms';
+import {
+  CHECK_ITEM,
+  CHECK_RESULT,
+  CONSULTATION_STATUS,
+  cst,
+  DECISION,
+  errorText,
+  KIND,
+  MATERIAL,
+  REGION,
+  RETURN_GROUNDS,
+  SEVERITY,
+  SEVERITY_COLOR,
+  TASK_STATUS,
+} from '../labels';
+import { ReviewSteps, VersionCompare } from '../review-parts';
+
+const DECISIONS: Record<string, string[]> = {
+  intake: ['accept', 'request_materials', 'return'],
+  supplement: ['supplement'],
+  origin_review: ['approve', 'request_changes', 'reject', 'return'],
+  revision: ['resubmit'],
+  consultation: ['concur', 'concur_with_comments', 'object'],
+  consolidation: ['proceed', 'request_changes'],
+  signoff: ['sign', 'return'],
+  extension: ['approve', 'refuse'],
+};
+const WITH_COMMENTS = new Set(['origin_review', 'consultation', 'consolidation']);
+
+interface DecisionForm {
+  decision?: string;
+  opinion?: string;
+  comments: { article?: string; severity?: string; text: string; basis?: string }[];
+  checklist: { item: string; result?: string; note?: string }[];
+  missing?: string[];
+  grounds?: string;
+  materials?: Record<string, string>;
+}
+
+export default function TaskPage() {
+  const { taskId = '' } = useParams();
+  const [task, setTask] = useState<Task>();
+  const [review, setReview] = useState<Review>();
+  const [version, setVersion] = useState<VersionView>();
+  const [comments, setComments] = useState<Comment[]>([]);
+  const [error, setError] = useState<string>();
+  const [refusal, setRefusal] = useState<ReturnType<typeof showRefusal>>();
+  const [done, setDone] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [article, setArticle] = useState<string>();
+  const [draft, setDraft] = useState({ severity: 'amend', text: '', basis: '' });
+  const [form] = Form.useForm<DecisionForm>();
+
+  const load = useCallback(async () => {
+    try {
+      const t = await call(api.GET('/v1/tasks/{taskId}', { params: { path: { taskId } } }));
+      setTask(t);
+      const [r, v, c] = await Promise.all([
+        call(api.GET('/v1/reviews/{reviewId}', { params: { path: { reviewId: t.reviewId! } } })),
+        call(
+          api.GET('/v1/documents/{id}/versions/{version}', {
+            params: { path: { id: t.documentId!, version: String(t.version) } },
+          }),
+        ),
+        call(api.GET('/v1/documents/{id}/comments', { params: { path: { id: t.documentId! } } })),
+      ]);
+      setReview(r);
+      setVersion(v);
+      setComments(c.items);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }, [taskId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const decide = async (values: DecisionForm) => {
+    setBusy(true);
+    setRefusal(undefined);
+    const decision = values.decision;
+    const body: Record<string, unknown> = { decision };
+    if (values.opinion?.trim()) body.opinion = values.opinion;
+    if (values.comments?.length) body.comments = values.comments;
+    const checks = (values.checklist ?? []).filter((c) => c.result);
+    if (task?.kind === 'origin_review' && checks.length > 0) {
+      body.checklist = checks.map((c) => ({ item: c.item, result: c.result, ...(c.note ? { note: c.note } : {}) }));
+    }
+    if (values.missing?.length) body.missing = values.missing;
+    if (values.grounds) body.grounds = values.grounds;
+    if (decision === 'supplement') {
+      body.materials = Object.fromEntries(Object.entries(values.materials ?? {}).filter(([, v]) => v && v.trim()));
+    }
+    try {
+      const answer = await call(
+        api.POST('/v1/tasks/{taskId}/complete', {
+          params: { path: { taskId } },
+          body: body as never,
+        }),
+      );
+      setDone(`已办理：${DECISION[decision ?? ''] ?? decision}。审核现处于“${answer.review?.stage ?? ''}”阶段。`);
+      await load();
+    } catch (err) {
+      setRefusal(showRefusal(form, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (error) return <Alert type="error" showIcon role="alert" message={error} />;
+  if (!task || !review) return <Spin aria-label="加载中" />;
+
+  const kind = task.kind ?? 'intake';
+  const open = task.status === 'open';
+  const articles = version?.articles ?? [];
+  const others = comments.filter((c) => c.author?.region !== review.originRegion);
+  const byRegion = Object.keys(review.consultations ?? {});
+
+  const addComment = () => {
+    if (!draft.text.trim()) return;
+    const list = form.getFieldValue('comments') as DecisionForm['comments'] | undefined;
+    form.setFieldValue('comments', [
+      ...(list ?? []),
+      {
+        ...(article ? { article } : {}),
+        severity: draft.severity,
+        text: draft.text.trim(),
+        ...(draft.basis.trim() ? { basis: draft.basis.trim() } : {}),
+      },
+    ]);
+    setDraft({ severity: draft.severity, text: '', basis: '' });
+  };
+
+  return (
+    <>
+      <Card
+        title={
+          <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
+            {KIND[kind]}：{version?.title}
+          </Typography.Title>
+        }
+        extra={<Tag data-testid="task-status">{TASK_STATUS[task.status ?? '']}</Tag>}
+        style={{ marginBottom: 16 }}
+      >
+        <Descriptions size="small" column={3}>
+          <Descriptions.Item label="审核编号">{review.reviewId}</Descriptions.Item>
+          <Descriptions.Item label="送审版本">第 {task.version} 版</Descriptions.Item>
+          <Descriptions.Item label="办理期限">
+            <span className={task.overdue ? 'overdue' : undefined}>{task.dueAt ? cst(task.dueAt) : '不限'}</span>
+          </Descriptions.Item>
+        </Descriptions>
+        {done && <Alert type="success" showIcon message={done} data-testid="done" />}
+      </Card>
+      <ReviewSteps review={review} />
+      <Row gutter={16}>
+        <Col span={12}>
+          <Card title="草案条文（点击条文以针对该条提出意见）" size="small" style={{ marginBottom: 16 }}>
+            {articles.map((a) => (
+              <div
+                key={a.number}
+                role="button"
+                tabIndex={0}
+                aria-pressed={article === a.number}
+                className={`article-row${article === a.number ? ' selected' : ''}`}
+                onClick={() => setArticle(article === a.number ? undefined : a.number)}
+                onKeyDown={(e) => e.key === 'Enter' && setArticle(article === a.number ? undefined : a.number)}
+              >
+                <strong>第{a.number}条</strong> {a.text}
+                {comments
+                  .filter((c) => c.article === a.number && c.version === task.version)
+                  .map((c) => (
+                    <div key={c.id}>
+                      <Tag color={SEVERITY_COLOR[c.severity ?? 'advisory']}>
+                        {REGION[c.author?.region ?? '']}·{SEVERITY[c.severity ?? 'advisory']}
+                      </Tag>
+                      {c.text}
+                    </div>
+                  ))}
+              </div>
+            ))}
+            {version?.legalBasis && version.legalBasis.length > 0 && (
+              <p style={{ marginTop: 12 }}>制定依据：{version.legalBasis.join('；')}</p>
+            )}
+            {version?.materials &&
+              Object.entries(version.materials as Record<string, unknown>).map(([k, v]) => (
+                <p key={k}>
+                  {MATERIAL[k] ?? k}：{String(v)}
+                </p>
+              ))}
+          </Card>
+          {(task.version ?? 1) > 1 && <VersionCompare documentId={task.documentId!} latest={task.version!} />}
+        </Col>
+        <Col span={12}>
+          {kind === 'consolidation' && (
+            <Card title="各地协同意见" size="small" style={{ marginBottom: 16 }}>
+              <Row gutter={8}>
+                {byRegion.map((region) => {
+                  const answer = review.consultations?.[region];
+                  return (
+                    <Col span={12} key={region} data-testid={`consultation-${region}`}>
+                      <Typography.Title level={2} style={{ fontSize: 15 }}>
+                        {REGION[region]}：
+                        {DECISION[answer?.decision ?? ''] ?? CONSULTATION_STATUS[answer?.status ?? '']}
+                      </Typography.Title>
+                      <List
+                        size="small"
+                        locale={{ emptyText: '无意见' }}
+                        dataSource={others.filter((c) => c.author?.region === region)}
+                        renderItem={(c) => (
+                          <List.Item>
+                            {c.article ? `第${c.article}条：` : ''}
+                            {c.text}
+                          </List.Item>
+                        )}
+                      />
+                    </Col>
+                  );
+                })}
+              </Row>
+            </Card>
+          )}
+          {kind === 'signoff' && (
+            <Card title="审核意见书预览" size="small" style={{ marginBottom: 16 }}>
+              <p>
+                文件：{version?.title}（第 {task.version} 版）
+              </p>
+              <p>
+                协同意见：
+                {byRegion
+                  .map(
+                    (r) =>
+                      `${REGION[r]}${DECISION[review.consultations?.[r]?.decision ?? ''] ?? CONSULTATION_STATUS[review.consultations?.[r]?.status ?? '']}`,
+                  )
+                  .join('；')}
+              </p>
+              <p>
+                审核意见 {comments.length} 条，其中已采纳{' '}
+                {comments.filter((c) => c.disposition?.status === 'adopted').length} 条。
+              </p>
+              <p>已用 {review.deadlines?.workingDaysUsed ?? 0} 个工作日。签发后生成正式的合法性审核意见书。</p>
+            </Card>
+          )}
+          {open ? (
+            <Card title="办理" size="small">
+              <RefusalAlert refusal={refusal} />
+              <Form<DecisionForm>
+                form={form}
+                layout="vertical"
+                initialValues={{ comments: [], checklist: CHECK_ITEM.map(([item]) => ({ item })) }}
+                onFinish={(v) => void decide(v)}
+              >
+                {WITH_COMMENTS.has(kind) && (
+                  <Card
+                    size="small"
+                    type="inner"
+                    title={`提出意见${article ? `（第${article}条）` : '（总体）'}`}
+                    style={{ marginBottom: 12 }}
+                  >
+                    <Space direction="vertical" style={{ width: '100%' }}>
+                      <Select
+                        aria-label="意见性质"
+                        value={draft.severity}
+                        onChange={(severity) => setDraft({ ...draft, severity })}
+                        options={Object.entries(SEVERITY).map(([value, label]) => ({ value, label }))}
+                        style={{ width: 200 }}
+                      />
+                      <Input.TextArea
+                        aria-label="意见内容"
+                        rows={2}
+                        value={draft.text}
+                        onChange={(e) => setDraft({ ...draft, text: e.target.value })}
+                      />
+                      <Input
+                        aria-label="法律依据"
+                        placeholder="法律依据（可选）"
+                        value={draft.basis}
+                        onChange={(e) => setDraft({ ...draft, basis: e.target.value })}
+                      />
+                      <Button onClick={addComment}>添加意见</Button>
+                    </Space>
+                    <Form.List name="comments">
+                      {(fields, { remove }) => (
+                        <List
+                          size="small"
+                          dataSource={fields}
+                          locale={{ emptyText: '尚未添加意见' }}
+                          renderItem={(field) => {
+                            const c = form.getFieldValue(['comments', field.name]) as DecisionForm['comments'][number];
+                            return (
+                              <List.Item
+                                data-testid="staged-comment"
+                                actions={[
+                                  <Button key="x" size="small" onClick={() => remove(field.name)}>
+                                    删除
+                                  </Button>,
+                                ]}
+                              >
+                                <Form.Item name={[field.name, 'text']} noStyle>
+                                  <span>
+                                    {c?.article ? `第${c.article}条 · ` : ''}
+                                    <Tag color={SEVERITY_COLOR[c?.severity ?? 'advisory']}>
+                                      {SEVERITY[c?.severity ?? 'advisory']}
+                                    </Tag>
+                                    {c?.text}
+                                  </span>
+                                </Form.Item>
+                              </List.Item>
+                            );
+                          }}
+                        />
+                      )}
+                    </Form.List>
+                  </Card>
+                )}
+                {kind === 'origin_review' && (
+                  <Card size="small" type="inner" title="审核要点（七项）" style={{ marginBottom: 12 }}>
+                    <Form.List name="checklist">
+                      {(fields) =>
+                        fields.map((field, i) => (
+                          <Space key={field.key} align="start" style={{ display: 'flex' }}>
+                            <span style={{ display: 'inline-block', width: 170, paddingTop: 4 }}>
+                              {CHECK_ITEM[i][1]}
+                            </span>
+                            <Form.Item name={[field.name, 'result']} style={{ marginBottom: 8 }}>
+                              <Radio.Group
+                                aria-label={`${CHECK_ITEM[i][1]}审核结果`}
+                                options={Object.entries(CHECK_RESULT).map(([value, label]) => ({ value, label }))}
+                              />
+                            </Form.Item>
+                            <Form.Item name={[field.name, 'note']} style={{ marginBottom: 8 }}>
+                              <Input aria-label={`${CHECK_ITEM[i][1]}说明`} placeholder="说明" />
+                            </Form.Item>
+                          </Space>
+                        ))
+                      }
+                    </Form.List>
+                    <Button
+                      size="small"
+                      onClick={() =>
+                        form.setFieldValue(
+                          'checklist',
+                          CHECK_ITEM.map(([item]) => ({ item, result: 'pass' })),
+                        )
+                      }
+                    >
+                      全部通过
+                    </Button>
+                  </Card>
+                )}
+                <Form.Item label="决定" name="decision" rules={[chosen('请选择决定')]}>
+                  <Radio.Group
+                    aria-label="决定"
+                    options={(DECISIONS[kind] ?? []).map((d) => ({
+                      value: d,
+                      label: d === 'return' && kind === 'signoff' ? '退回重审' : DECISION[d],
+                    }))}
+                  />
+                </Form.Item>
+                {kind === 'intake' && (
+                  <>
+                    <Form.Item label="缺少的材料（要求补正时）" name="missing">
+                      <Select
+                        mode="multiple"
+                        aria-label="缺少的材料"
+                        options={Object.entries(MATERIAL).map(([value, label]) => ({ value, label }))}
+                      />
+                    </Form.Item>
+                  </>
+                )}
+                {(kind === 'intake' || kind === 'origin_review') && (
+                  <Form.Item label="退回理由（退回时）" name="grounds">
+                    <Select
+                      aria-label="退回理由"
+                      allowClear
+                      options={Object.entries(RETURN_GROUNDS).map(([value, label]) => ({ value, label }))}
+                    />
+                  </Form.Item>
+                )}
+                {kind === 'supplement' &&
+                  Object.entries(MATERIAL)
+                    .filter(([k]) => k !== 'attachment')
+                    .map(([k, label]) => (
+                      <Form.Item key={k} label={label} name={['materials', k]}>
+                        <Input.TextArea rows={2} />
+                      </Form.Item>
+                    ))}
+                {kind !== 'supplement' && (
+                  <Form.Item label="审核意见（不予通过、退回、异议、汇总时必填）" name="opinion">
+                    <Input.TextArea rows={3} aria-label="审核意见" />
+                  </Form.Item>
+                )}
+                <Button type="primary" htmlType="submit" loading={busy}>
+                  提交决定
+                </Button>
+              </Form>
+            </Card>
+          ) : (
+            <Card size="small">
+              <p>
+                该任务{TASK_STATUS[task.status ?? '']}
+                {task.decision ? `，决定：${DECISION[task.decision] ?? task.decision}` : ''}。
+              </p>
+              <Link to="/tasks">返回我的待办</Link>
+            </Card>
+          )}
+        </Col>
+      </Row>
+    </>
+  );
+}
