@@ -192,6 +192,9 @@ export const listTasksQuerySchema = z.strictObject({
 
 export const listNotificationsQuerySchema = z.strictObject({ limit, cursor });
 
+/** `GET /v1/documents` (extension): a drafting office's own documents. */
+export const listDocumentsQuerySchema = z.strictObject({ limit, cursor });
+
 export const listCommentsQuerySchema = z.strictObject({
   reviewId: text(LIMITS.id).optional().describe('extension'),
   version: z.coerce.number().int().min(1).optional().describe('extension'),

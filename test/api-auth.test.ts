@@ -446,6 +446,8 @@ describe('OpenAPI', () => {
   const extensions: [string, string][] = [
     ['get', '/v1/calendar/deadline'],
     ['get', '/v1/calendar/{year}'],
+    // A drafting office's own documents.
+    ['get', '/v1/documents'],
     // The console's development sign-in (404 unless the development secret is in use).
     ['get', '/v1/dev/users'],
     ['post', '/v1/dev/token'],

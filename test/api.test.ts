@@ -90,6 +90,37 @@ describe('documents', () => {
     });
   });
 
+  test("when a drafting office lists its documents, it sees its own, newest first and paged, with each one's status", async () => {
+    const mine: string[] = [];
+    for (let i = 0; i < 3; i++) mine.push(await createDocument({ ...draft, title: `列表测试 ${i}` }));
+    const reviewId = await startReview(mine[0]);
+    const theirs = (await post('otherOrg', '/v1/documents', draft).expect(201)).body.id as string;
+
+    const first = (await get('colleague', '/v1/documents?limit=2').expect(200)).body;
+    expect(first.items.map((d: { id: string }) => d.id)).toEqual([mine[2], mine[1]]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const seen: { id: string; status: string; activeReviewId: string | null }[] = [...first.items];
+    for (let cursor = first.nextCursor; cursor;) {
+      const page = (await get('colleague', `/v1/documents?limit=2&cursor=${enc(cursor)}`).expect(200)).body;
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    expect(seen.map((d) => d.id)).toEqual(expect.arrayContaining(mine));
+    expect(seen.map((d) => d.id)).not.toContain(theirs);
+    expect(new Set(seen.map((d) => d.id)).size).toBe(seen.length);
+    expect(seen.find((d) => d.id === mine[0])).toMatchObject({ status: 'in_review', activeReviewId: reviewId });
+    expect(seen.find((d) => d.id === mine[1])).toMatchObject({ status: 'draft', activeReviewId: null });
+
+    const other = (await get('otherOrg', '/v1/documents').expect(200)).body.items.map((d: { id: string }) => d.id);
+    expect(other).toContain(theirs);
+    expect(other).not.toContain(mine[0]);
+    // The same organisation's name in another region is another office.
+    const tianjin = (await get('sameOrgNameTianjin', '/v1/documents').expect(200)).body.items;
+    expect(tianjin.map((d: { id: string }) => d.id)).not.toContain(mine[0]);
+    await get('bjReviewer', '/v1/documents').expect(403);
+    await get('drafter', '/v1/documents?limit=500').expect(400);
+  });
+
   test('when a token claims a region or org in the body, it is refused as an unknown field', async () => {
     const res = await post('drafter', '/v1/documents', { ...draft, region: 'tianjin', org: 'x' }).expect(400);
     expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['org', 'region']);

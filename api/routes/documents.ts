@@ -11,6 +11,7 @@ import {
   type CommentDoc,
   type DocumentDoc,
   type ReviewClaimDoc,
+  type ReviewDoc,
   type VersionDoc,
 } from '../../store/models';
 import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../access';
@@ -23,9 +24,11 @@ import {
   documentBodySchema,
   emptyQuerySchema,
   listCommentsQuerySchema,
+  listDocumentsQuerySchema,
   startReviewBodySchema,
   type DocumentBody,
 } from '../schemas';
+import { decodeCursor, newestFirst } from '../paging';
 import { commentView, documentView, versionView } from '../views';
 import { startReview } from '../workflow-calls';
 import { attachmentView } from './attachments';
@@ -104,6 +107,41 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
           await models.Version.deleteOne({ _id: versionId(id, 1) }).catch(() => undefined);
           throw err;
         }
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/documents',
+      tag: 'documents',
+      summary: "Extension: the drafting office's own documents (the caller's region and org), newest first",
+      query: listDocumentsQuerySchema,
+      responses: [{ status: 200, description: '{ items: [document], nextCursor }', schema: pageOf('Document') }],
+      errors: [400, 403],
+      handler: async ({ actor, query, res }) => {
+        const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+        const org = draftingOrg(actor);
+        if (org === undefined)
+          throw ApiError.forbidden('only a drafter with an organisation (org claim) has documents');
+        // One office's documents are few by their filter, which the (region, org, createdAt) index serves.
+        const { page, nextCursor } = await newestFirst({
+          model: models.Document,
+          anyOf: [{ region: actor.region, org }],
+          where: {},
+          sortBy: { field: 'createdAt', isDate: true },
+          limit: query.limit,
+          cursor,
+        });
+        const items = await Promise.all(
+          page.map(async (doc) => {
+            const [versions, reviews] = await Promise.all([
+              versionsOf(deps, doc._id),
+              models.Review.find({ documentId: doc._id }, { status: 1 }).lean<Pick<ReviewDoc, '_id' | 'status'>[]>(),
+            ]);
+            return documentView(doc, versions, reviews);
+          }),
+        );
+        res.json({ items, nextCursor });
       },
     }),
 

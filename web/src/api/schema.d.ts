@@ -9,7 +9,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Extension: the drafting office's own documents (the caller's region and org), newest first */
+    get: operations['getV1Documents'];
     put?: never;
     /** Create a document (drafter); region and org come from the token */
     post: operations['postV1Documents'];
@@ -870,6 +871,88 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getV1Documents: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items: [document], nextCursor } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Document'][];
+            /** @description pass as `cursor` for the next page; null on the last */
+            nextCursor?: string | null;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   postV1Documents: {
     parameters: {
       query?: never;

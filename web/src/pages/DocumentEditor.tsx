@@ -9,8 +9,6 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { api, call } from '../api/client';
 import { RefusalAlert, showRefusal } from '../forms';
 import { MATERIAL } from '../labels';
-import { rememberDocument } from '../mine';
-import { useSession } from '../session';
 
 interface DraftForm {
   title: string;
@@ -34,7 +32,6 @@ const renumber = (articles: DraftForm['articles']) => articles.map((a, i) => ({ 
 
 export default function DocumentEditor() {
   const { id } = useParams();
-  const { session } = useSession();
   const navigate = useNavigate();
   const [form] = Form.useForm<DraftForm>();
   const [refusal, setRefusal] = useState<ReturnType<typeof showRefusal>>();
@@ -83,7 +80,6 @@ export default function DocumentEditor() {
         navigate(`/documents/${id}`);
       } else {
         const created = await call(api.POST('/v1/documents', { body }));
-        rememberDocument(session.sub, created.id!);
         navigate(`/documents/${created.id}`);
       }
     } catch (err) {

@@ -22,9 +22,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, call, type Comment, type DocumentView, type Review, type Task } from '../api/client';
 import { chosen, RefusalAlert, showRefusal } from '../forms';
 import { cst, DISPOSITION, DOCUMENT_STATUS, errorText, KIND, SEVERITY, SEVERITY_COLOR } from '../labels';
-import { myDocuments, rememberDocument } from '../mine';
 import { ReviewSteps, VersionCompare } from '../review-parts';
-import { useSession } from '../session';
 
 interface AnswerForm {
   dispositions: Record<string, { status?: string; reason?: string }>;
@@ -32,7 +30,6 @@ interface AnswerForm {
 
 export default function DocumentPage() {
   const { id = '' } = useParams();
-  const { session } = useSession();
   const navigate = useNavigate();
   const [doc, setDoc] = useState<DocumentView>();
   const [review, setReview] = useState<Review>();
@@ -47,10 +44,8 @@ export default function DocumentPage() {
     try {
       const d = await call(api.GET('/v1/documents/{id}', { params: { path: { id } } }));
       setDoc(d);
-      rememberDocument(session.sub, id);
-      const known = myDocuments(session.sub).find((m) => m.id === id)?.reviewIds ?? [];
-      const reviewId =
-        d.activeReviewId ?? known[known.length - 1] ?? (d.reviewCount ? `review:${id}:${d.reviewCount}` : undefined);
+      // The review under way, else the document's latest (review ids end in their number).
+      const reviewId = d.activeReviewId ?? (d.reviewCount ? `review:${id}:${d.reviewCount}` : undefined);
       if (reviewId) {
         const r = await call(api.GET('/v1/reviews/{reviewId}', { params: { path: { reviewId } } }));
         setReview(r);
@@ -64,7 +59,7 @@ export default function DocumentPage() {
     } catch (err) {
       setError(errorText(err));
     }
-  }, [id, session.sub]);
+  }, [id]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -93,8 +88,7 @@ export default function DocumentPage() {
 
   const submit = () =>
     act(async () => {
-      const started = await call(api.POST('/v1/documents/{id}/reviews', { params: { path: { id } }, body: {} }));
-      rememberDocument(session.sub, id, started.reviewId);
+      await call(api.POST('/v1/documents/{id}/reviews', { params: { path: { id } }, body: {} }));
     });
   const withdraw = () =>
     act(() =>

@@ -1,24 +1,34 @@
-/** The drafting office: my documents with their status, and opening one by its id. */
-import { Button, Card, Input, Space, Table, Tag, Typography } from 'antd';
+/** The drafting office: its documents with their status (newest first, paged), and opening one by its id. */
+import { Alert, Button, Card, Input, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, type DocumentView } from '../api/client';
-import { cst, DOCUMENT_STATUS } from '../labels';
-import { myDocuments } from '../mine';
-import { useSession } from '../session';
+import { api, call, type DocumentView } from '../api/client';
+import { cst, DOCUMENT_STATUS, errorText } from '../labels';
 
 export default function Drafting() {
-  const { session } = useSession();
   const navigate = useNavigate();
   const [docs, setDocs] = useState<DocumentView[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
   const [openId, setOpenId] = useState('');
   useEffect(() => {
-    void Promise.all(
-      myDocuments(session.sub).map(({ id }) =>
-        api.GET('/v1/documents/{id}', { params: { path: { id } } }).then(({ data }) => data),
-      ),
-    ).then((list) => setDocs(list.filter((d): d is DocumentView => d !== undefined)));
-  }, [session.sub]);
+    let current = true;
+    setLoading(true);
+    call(api.GET('/v1/documents', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } }))
+      .then((page) => {
+        if (!current) return;
+        // "More" appends the next page to what is shown.
+        setDocs((shown) => (cursor ? [...shown, ...page.items] : page.items));
+        setNextCursor(page.nextCursor ?? null);
+      })
+      .catch((err: unknown) => current && setError(errorText(err)))
+      .finally(() => current && setLoading(false));
+    return () => {
+      current = false;
+    };
+  }, [cursor]);
   return (
     <Card
       title={
@@ -43,10 +53,12 @@ export default function Drafting() {
           打开
         </Button>
       </Space>
+      {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 12 }} />}
       <Table<DocumentView>
         rowKey="id"
+        loading={loading}
         dataSource={docs}
-        pagination={{ pageSize: 20 }}
+        pagination={false}
         locale={{ emptyText: '暂无文件' }}
         columns={[
           { title: '标题', dataIndex: 'title', render: (t: string, d) => <Link to={`/documents/${d.id}`}>{t}</Link> },
@@ -59,6 +71,13 @@ export default function Drafting() {
           { title: '更新时间', dataIndex: 'updatedAt', render: (at: string) => cst(at) },
         ]}
       />
+      <Button
+        style={{ marginTop: 12 }}
+        disabled={!nextCursor || loading}
+        onClick={() => setCursor(nextCursor ?? undefined)}
+      >
+        更多
+      </Button>
     </Card>
   );
 }
