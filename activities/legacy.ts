@@ -60,33 +60,7 @@ export function legacyActivities(models: Models) {
     /** Mirrors one transition of a release-1 review. */
     async persistReview({ state, comments, dispositions, notifications = [] }: PersistReviewInput): Promise<void> {
       await writeSideRecords(models, { comments, dispositions, notifications, materials: [] });
-      const logged = await models.Review.findById(state.reviewId, { lastSeq: 1 }).lean();
-      const from = logged?.lastSeq ?? 0;
-      const prevHash =
-        from === 0
-          ? GENESIS_HASH
-          : ((await models.Event.findById(eventId(state.reviewId, from), { hash: 1 }).lean())?.hash ?? GENESIS_HASH);
-      const events = state.history
-        .slice(from)
-        .map(
-          ({ at, type, actor, ...data }, i) =>
-            ({ seq: from + i + 1, type, at, ...(actor && { actor }), data }) as unknown as NewEvent,
-        );
-      await appendEvents(models, state.reviewId, prevHash, events);
-      const { tasks, history, articleNumbers: _a, commentIndex: _c, stateVersion: _v, ...summary } = state;
-      await writeProjection(
-        models,
-        {
-          ...summary,
-          revisionLetters: [],
-          extensions: [],
-          warnings: [],
-          lastSeq: history.length,
-          earliestDueAt: earliestDueAt(state),
-          engine: 'legacy',
-        },
-        tasks,
-      );
+      await writeLegacyState(models, state);
     },
 
     /** The article numbers of a stored version; a missing version is a permanent failure. */
