@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { createApp } from '../api/app';
+import { launchChromium } from '../test/support/browser';
 import { signToken } from '../api/auth';
 import { DEMO_USERS } from '../api/dev-signin';
 import { makeReadiness } from '../api/server';
@@ -128,19 +128,7 @@ async function main(): Promise<void> {
   }
   console.log(`GET /v1/tasks?status=open&limit=20: ${apiTimes.map((t) => `${Math.round(t)} ms`).join(', ')}`);
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   stack.push(() => browser.close());
 
   const times: number[] = [];
