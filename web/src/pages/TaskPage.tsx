@@ -40,17 +40,9 @@ import {
   TASK_STATUS,
 } from '../labels';
 import { ReviewSteps, VersionCompare } from '../review-parts';
+// The decisions each task kind takes: the engine's own table, so the console offers exactly those.
+import { DECISIONS_BY_KIND } from '../../../domain/model';
 
-const DECISIONS: Record<string, string[]> = {
-  intake: ['accept', 'request_materials', 'return'],
-  supplement: ['supplement'],
-  origin_review: ['approve', 'request_changes', 'reject', 'return'],
-  revision: ['resubmit'],
-  consultation: ['concur', 'concur_with_comments', 'object'],
-  consolidation: ['proceed', 'request_changes'],
-  signoff: ['sign', 'return'],
-  extension: ['approve', 'refuse'],
-};
 const WITH_COMMENTS = new Set(['origin_review', 'consultation', 'consolidation']);
 
 interface DecisionForm {
@@ -376,7 +368,7 @@ export default function TaskPage() {
                 <Form.Item label="决定" name="decision" rules={[chosen('请选择决定')]}>
                   <Radio.Group
                     aria-label="决定"
-                    options={(DECISIONS[kind] ?? []).map((d) => ({
+                    options={((DECISIONS_BY_KIND as Record<string, readonly string[]>)[kind] ?? []).map((d) => ({
                       value: d,
                       label: d === 'return' && kind === 'signoff' ? '退回重审' : DECISION[d],
                     }))}
