@@ -60,6 +60,17 @@ const actorRef = {
   properties: { sub: { type: 'string' }, name: { type: 'string' }, region: { enum: REGIONS }, role: { enum: ROLES } },
 };
 
+/** What a review and its list summary both say first. */
+const reviewHead = {
+  reviewId: { type: 'string' },
+  documentId: { type: 'string' },
+  originRegion: { enum: REGIONS },
+  org: { type: 'string' },
+  version: { type: 'integer' },
+  status: { enum: REVIEW_STATUSES },
+  stage: { enum: STAGES },
+};
+
 const components: Json = {
   Error: {
     type: 'object',
@@ -138,13 +149,7 @@ const components: Json = {
   Review: {
     type: 'object',
     properties: {
-      reviewId: { type: 'string' },
-      documentId: { type: 'string' },
-      originRegion: { enum: REGIONS },
-      org: { type: 'string' },
-      version: { type: 'integer' },
-      status: { enum: REVIEW_STATUSES },
-      stage: { enum: STAGES },
+      ...reviewHead,
       outcome: { type: 'object' },
       openTasks: { type: 'array', items: ref('Task') },
       consultations: {
@@ -243,13 +248,7 @@ const components: Json = {
   ReviewSummary: {
     type: 'object',
     properties: {
-      reviewId: { type: 'string' },
-      documentId: { type: 'string' },
-      originRegion: { enum: REGIONS },
-      org: { type: 'string' },
-      version: { type: 'integer' },
-      status: { enum: REVIEW_STATUSES },
-      stage: { enum: STAGES },
+      ...reviewHead,
       urgent: { type: 'boolean' },
       registrationNumber: { type: 'string' },
       opinionNumber: { type: 'string' },
