@@ -22,8 +22,8 @@ export interface RouteContext<B, Q> {
 export interface ResponseDoc {
   status: number;
   description: string;
-  /** Name of a component schema in the spec, or an inline JSON schema. */
-  schema?: string | Record<string, unknown>;
+  /** What the answer looks like (api/responses.ts); without one, the spec says only "an object". */
+  schema?: z.ZodType;
   html?: boolean;
 }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { diffChars } from 'diff';
 import { compareVersions } from '../../domain/compare';
-import { REVIEW_STATUSES, STAGES, type Actor } from '../../domain/model';
+import type { Actor } from '../../domain/model';
 import { reviewWorkflowId, type ReviewInput, type SubmittedReview } from '../../domain/messages';
 import {
   versionId,
@@ -18,7 +18,6 @@ import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../acces
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
-import { pageOf } from '../openapi';
 import { documentFor, latestVersion, versionsOf } from '../lookup';
 import {
   documentBodySchema,
@@ -29,6 +28,15 @@ import {
   type DocumentBody,
 } from '../schemas';
 import { decodeCursor, newestFirst } from '../paging';
+import {
+  DocumentView,
+  CommentView,
+  ReviewStarted,
+  VersionAdded,
+  VersionComparison,
+  VersionView,
+  page,
+} from '../responses';
 import { commentView, documentView, versionView } from '../views';
 import { startReview } from '../workflow-calls';
 import { attachmentView } from './attachments';
@@ -82,7 +90,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'documents',
       summary: 'Create a document (drafter); region and org come from the token',
       body: documentBodySchema,
-      responses: [{ status: 201, description: 'the document', schema: 'Document' }],
+      responses: [{ status: 201, description: 'the document', schema: DocumentView }],
       errors: [400, 403, 413],
       handler: async ({ actor, body, res }) => {
         const org = draftingOrg(actor);
@@ -116,7 +124,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'documents',
       summary: "Extension: the drafting office's own documents (the caller's region and org), newest first",
       query: listDocumentsQuerySchema,
-      responses: [{ status: 200, description: '{ items: [document], nextCursor }', schema: pageOf('Document') }],
+      responses: [{ status: 200, description: '{ items: [document], nextCursor }', schema: page(DocumentView) }],
       errors: [400, 403],
       handler: async ({ actor, query, res }) => {
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -150,7 +158,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/v1/documents/:id',
       tag: 'documents',
       summary: 'Read a document',
-      responses: [{ status: 200, description: 'the document', schema: 'Document' }],
+      responses: [{ status: 200, description: 'the document', schema: DocumentView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
         const { doc, reviews } = await documentFor(deps, actor, params.id);
@@ -172,7 +180,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         {
           status: 201,
           description: '{ id, version }',
-          schema: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'integer' } } },
+          schema: VersionAdded,
         },
       ],
       errors: [400, 403, 404, 409, 413],
@@ -205,7 +213,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/v1/documents/:id/versions/:version',
       tag: 'documents',
       summary: 'Read one version of a document',
-      responses: [{ status: 200, description: 'the version', schema: 'Version' }],
+      responses: [{ status: 200, description: 'the version', schema: VersionView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
         const { doc } = await documentFor(deps, actor, params.id);
@@ -226,34 +234,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         {
           status: 200,
           description: '{ documentId, from, to, articles: [{ number, change, before?, after?, marked? }] }',
-          schema: {
-            type: 'object',
-            properties: {
-              documentId: { type: 'string' },
-              from: { type: 'integer' },
-              to: { type: 'integer' },
-              articles: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['number', 'change'],
-                  properties: {
-                    number: { type: 'string' },
-                    change: { enum: ['added', 'removed', 'changed', 'same'] },
-                    before: { type: 'string' },
-                    after: { type: 'string' },
-                    marked: {
-                      type: 'array',
-                      items: {
-                        type: 'object',
-                        properties: { change: { enum: ['same', 'removed', 'added'] }, text: { type: 'string' } },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
+          schema: VersionComparison,
         },
       ],
       errors: [404],
@@ -275,7 +256,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'documents',
       summary: 'The comments made on a document in the reviews the caller may see',
       query: listCommentsQuerySchema,
-      responses: [{ status: 200, description: '{ items: [comment] }', schema: pageOf('Comment') }],
+      responses: [{ status: 200, description: '{ items: [comment] }', schema: page(CommentView) }],
       errors: [400, 404],
       handler: async ({ actor, params, query, res }) => {
         const { doc, reviews } = await documentFor(deps, actor, params.id);
@@ -309,16 +290,7 @@ export function documentRoutes(deps: ApiDeps): RouteSpec[] {
         {
           status: 202,
           description: '{ reviewId, documentId, status, stage, taskId }',
-          schema: {
-            type: 'object',
-            properties: {
-              reviewId: { type: 'string' },
-              documentId: { type: 'string' },
-              status: { enum: REVIEW_STATUSES },
-              stage: { enum: STAGES },
-              taskId: { type: 'string' },
-            },
-          },
+          schema: ReviewStarted,
         },
       ],
       errors: [400, 403, 404, 409],

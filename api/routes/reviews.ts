@@ -7,9 +7,9 @@ import { isSupervisor, ownsAsDrafter } from '../access';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
-import { pageOf } from '../openapi';
 import { firstMonth, reviewDetail, reviewFor } from '../lookup';
 import { allOf, decodeCursor, newestFirst } from '../paging';
+import { EventView, OpinionView, ReviewSummaryView, ReviewView, page } from '../responses';
 import {
   emptyQuerySchema,
   extensionBodySchema,
@@ -33,7 +33,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       summary: 'List reviews (supervisor), newest first',
       query: listReviewsQuerySchema,
       responses: [
-        { status: 200, description: '{ items: [review summary], nextCursor }', schema: pageOf('ReviewSummary') },
+        { status: 200, description: '{ items: [review summary], nextCursor }', schema: page(ReviewSummaryView) },
       ],
       errors: [400, 403],
       handler: async ({ actor, query, res }) => {
@@ -73,7 +73,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/v1/reviews/:reviewId',
       tag: 'reviews',
       summary: 'The state of a review, with its deadlines and history',
-      responses: [{ status: 200, description: 'the review', schema: 'Review' }],
+      responses: [{ status: 200, description: 'the review', schema: ReviewView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
         const review = await reviewFor(deps, actor, params.reviewId);
@@ -150,7 +150,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         'Issued when the review is signed, rejected or returned, and frozen then: later reads serve that copy. ' +
         '`sha256` is the hex SHA-256 of the page served for Accept: text/html.',
       query: emptyQuerySchema,
-      responses: [{ status: 200, description: 'the opinion', schema: 'Opinion', html: true }],
+      responses: [{ status: 200, description: 'the opinion', schema: OpinionView, html: true }],
       errors: [404, 409],
       handler: async ({ actor, params, req, res }) => {
         const review = reviewFromDoc(await reviewFor(deps, actor, params.reviewId));
@@ -216,7 +216,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
         'event without `hash`, keys sorted at every level, no whitespace; the first `prevHash` is 64 zeros. ' +
         '`after` is a `seq`; `nextCursor` is the `after` of the next page.',
       query: listEventsQuerySchema,
-      responses: [{ status: 200, description: '{ items: [event], nextCursor }', schema: pageOf('Event') }],
+      responses: [{ status: 200, description: '{ items: [event], nextCursor }', schema: page(EventView) }],
       errors: [400, 404],
       handler: async ({ actor, params, query, res }) => {
         const review = await reviewFor(deps, actor, params.reviewId);

@@ -1,6 +1,5 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
 import type { CompleteTaskRequest } from '../../domain/messages';
-import { REVIEW_STATUSES, STAGES } from '../../domain/model';
 import { versionId, type ReviewDoc, type TaskDoc, type VersionDoc } from '../../store/models';
 import { canActOn } from '../../domain/rules';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
@@ -8,9 +7,9 @@ import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 
 import { route, type RouteSpec } from '../http';
-import { pageOf } from '../openapi';
 import { firstMonth, latestVersion } from '../lookup';
 import { allOf, decodeCursor, newestFirst } from '../paging';
+import { NotificationView, StatsView, TaskDecided, TaskView, page } from '../responses';
 import {
   completeTaskBodySchema,
   emptyQuerySchema,
@@ -49,7 +48,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'tasks',
       summary: "The caller's actionable tasks (by region and role), or all for supervisors; newest first",
       query: listTasksQuerySchema,
-      responses: [{ status: 200, description: '{ items: [task], nextCursor }', schema: pageOf('Task') }],
+      responses: [{ status: 200, description: '{ items: [task], nextCursor }', schema: page(TaskView) }],
       errors: [400],
       handler: async ({ actor, query, res }) => {
         const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -83,7 +82,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       path: '/v1/tasks/:taskId',
       tag: 'tasks',
       summary: 'Read a task',
-      responses: [{ status: 200, description: 'the task', schema: 'Task' }],
+      responses: [{ status: 200, description: 'the task', schema: TaskView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
         res.json(taskView(await visibleTask(actor, params.taskId), now()));
@@ -104,13 +103,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         {
           status: 200,
           description: '{ task, review: { status, stage } }',
-          schema: {
-            type: 'object',
-            properties: {
-              task: { $ref: '#/components/schemas/Task' },
-              review: { type: 'object', properties: { status: { enum: REVIEW_STATUSES }, stage: { enum: STAGES } } },
-            },
-          },
+          schema: TaskDecided,
         },
       ],
       errors: [400, 403, 404, 409, 422],
@@ -158,7 +151,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
         'when the whole review has passed its working-day limit.',
       query: listNotificationsQuerySchema,
       responses: [
-        { status: 200, description: '{ items: [Notification], nextCursor }', schema: pageOf('Notification') },
+        { status: 200, description: '{ items: [Notification], nextCursor }', schema: page(NotificationView) },
       ],
       errors: [400],
       handler: async ({ actor, query, res }) => {
@@ -182,7 +175,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       tag: 'supervision',
       summary: 'Counts of reviews by status, stage and origin region; open and overdue tasks by region (supervisor)',
       query: emptyQuerySchema,
-      responses: [{ status: 200, description: 'the counts', schema: 'Stats' }],
+      responses: [{ status: 200, description: 'the counts', schema: StatsView }],
       errors: [403],
       handler: async ({ actor, res }) => {
         if (!isSupervisor(actor)) throw ApiError.forbidden('only supervisors read statistics');

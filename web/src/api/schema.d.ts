@@ -572,7 +572,7 @@ export interface components {
   schemas: {
     Error: {
       error: {
-        /** @enum {unknown} */
+        /** @enum {string} */
         code:
           | 'validation_failed'
           | 'unauthenticated'
@@ -596,10 +596,10 @@ export interface components {
       title?: string;
       docType?: string;
       summary?: string;
-      /** @enum {unknown} */
+      /** @enum {string} */
       region?: 'beijing' | 'tianjin' | 'hebei';
       org?: string;
-      /** @enum {unknown} */
+      /** @enum {string} */
       status?: 'draft' | 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
       currentVersion?: number;
       versions?: {
@@ -633,7 +633,7 @@ export interface components {
       id?: string;
       reviewId?: string;
       documentId?: string;
-      /** @enum {unknown} */
+      /** @enum {string} */
       kind?:
         | 'intake'
         | 'supplement'
@@ -643,11 +643,11 @@ export interface components {
         | 'consolidation'
         | 'signoff'
         | 'extension';
-      /** @enum {unknown} */
+      /** @enum {string} */
       region?: 'beijing' | 'tianjin' | 'hebei';
-      /** @enum {unknown} */
+      /** @enum {string} */
       role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
-      /** @enum {unknown} */
+      /** @enum {string} */
       status?: 'open' | 'completed' | 'expired' | 'cancelled';
       version?: number;
       /** Format: date-time */
@@ -674,9 +674,9 @@ export interface components {
       completedBy?: {
         sub?: string;
         name?: string;
-        /** @enum {unknown} */
+        /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
-        /** @enum {unknown} */
+        /** @enum {string} */
         role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
       };
     };
@@ -684,19 +684,19 @@ export interface components {
     Review: {
       reviewId?: string;
       documentId?: string;
-      /** @enum {unknown} */
+      /** @enum {string} */
       originRegion?: 'beijing' | 'tianjin' | 'hebei';
       org?: string;
       version?: number;
-      /** @enum {unknown} */
+      /** @enum {string} */
       status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
-      /** @enum {unknown} */
+      /** @enum {string} */
       stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
       outcome?: Record<string, never>;
       openTasks?: components['schemas']['Task'][];
       consultations?: {
         [key: string]: {
-          /** @enum {unknown} */
+          /** @enum {string} */
           status?: 'pending' | 'responded' | 'no_response';
           decision?: string;
           /** Format: date-time */
@@ -713,7 +713,7 @@ export interface components {
         overdue?: boolean;
         tasks?: {
           taskId?: string;
-          /** @enum {unknown} */
+          /** @enum {string} */
           kind?:
             | 'intake'
             | 'supplement'
@@ -723,7 +723,7 @@ export interface components {
             | 'consolidation'
             | 'signoff'
             | 'extension';
-          /** @enum {unknown} */
+          /** @enum {string} */
           region?: 'beijing' | 'tianjin' | 'hebei';
           dueAt?: string | null;
           overdue?: boolean;
@@ -736,9 +736,9 @@ export interface components {
         actor?: {
           sub?: string;
           name?: string;
-          /** @enum {unknown} */
+          /** @enum {string} */
           region?: 'beijing' | 'tianjin' | 'hebei';
-          /** @enum {unknown} */
+          /** @enum {string} */
           role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
         };
       }[];
@@ -758,14 +758,14 @@ export interface components {
       checklist?: unknown[];
       comments?: unknown[];
       consultations?: unknown[];
-      /** @enum {unknown} */
+      /** @enum {string} */
       conclusion?: 'legal' | 'legal_after_revision' | 'illegal';
       decidedBy?: {
         sub?: string;
         name?: string;
-        /** @enum {unknown} */
+        /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
-        /** @enum {unknown} */
+        /** @enum {string} */
         role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
       };
       /** Format: date-time */
@@ -774,7 +774,7 @@ export interface components {
     };
     Notification: {
       id?: string;
-      /** @enum {unknown} */
+      /** @enum {string} */
       type?: 'reminder' | 'overdue' | 'escalation';
       reviewId?: string;
       /** @description absent when the whole review passed its limit */
@@ -790,23 +790,23 @@ export interface components {
       reviewId?: string;
       taskId?: string;
       version?: number;
-      /** @enum {unknown} */
+      /** @enum {string} */
       stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
       article?: string;
       text?: string;
-      /** @enum {unknown} */
+      /** @enum {string} */
       severity?: 'blocking' | 'amend' | 'advisory';
       basis?: string;
       author?: {
         sub?: string;
         name?: string;
-        /** @enum {unknown} */
+        /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
-        /** @enum {unknown} */
+        /** @enum {string} */
         role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
       };
       disposition?: {
-        /** @enum {unknown} */
+        /** @enum {string} */
         status?: 'adopted' | 'partly_adopted' | 'not_adopted';
         reason?: string;
         /** Format: date-time */
@@ -818,13 +818,13 @@ export interface components {
     ReviewSummary: {
       reviewId?: string;
       documentId?: string;
-      /** @enum {unknown} */
+      /** @enum {string} */
       originRegion?: 'beijing' | 'tianjin' | 'hebei';
       org?: string;
       version?: number;
-      /** @enum {unknown} */
+      /** @enum {string} */
       status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
-      /** @enum {unknown} */
+      /** @enum {string} */
       stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
       urgent?: boolean;
       registrationNumber?: string;
@@ -845,9 +845,9 @@ export interface components {
       actor?: {
         sub?: string;
         name?: string;
-        /** @enum {unknown} */
+        /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
-        /** @enum {unknown} */
+        /** @enum {string} */
         role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
       };
       requestId?: string;
@@ -1366,12 +1366,12 @@ export interface operations {
             to?: number;
             articles?: {
               number: string;
-              /** @enum {unknown} */
+              /** @enum {string} */
               change: 'added' | 'removed' | 'changed' | 'same';
               before?: string;
               after?: string;
               marked?: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 change?: 'same' | 'removed' | 'added';
                 text?: string;
               }[];
@@ -1538,9 +1538,9 @@ export interface operations {
           'application/json': {
             reviewId?: string;
             documentId?: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
-            /** @enum {unknown} */
+            /** @enum {string} */
             stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
             taskId?: string;
           };
@@ -2813,9 +2813,9 @@ export interface operations {
           'application/json': {
             task?: components['schemas']['Task'];
             review?: {
-              /** @enum {unknown} */
+              /** @enum {string} */
               status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
-              /** @enum {unknown} */
+              /** @enum {string} */
               stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
             };
           };
@@ -3208,7 +3208,7 @@ export interface operations {
               key?: string;
               sub?: string;
               name?: string;
-              /** @enum {unknown} */
+              /** @enum {string} */
               region?: 'beijing' | 'tianjin' | 'hebei';
               roles?: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
               org?: string;
@@ -3255,7 +3255,7 @@ export interface operations {
               key?: string;
               sub?: string;
               name?: string;
-              /** @enum {unknown} */
+              /** @enum {string} */
               region?: 'beijing' | 'tianjin' | 'hebei';
               roles?: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
               org?: string;

@@ -1,0 +1,331 @@
+/**
+ * What the API answers, defined once in zod. api/openapi.ts turns these into the response schemas
+ * of `/openapi.json` (and so into the console's generated client types), and
+ * test/openapi-responses.test.ts parses real answers with them, so the documented shape and the
+ * implementation cannot drift apart unnoticed.
+ *
+ * They describe answers, not inputs: objects are not strict (an answer may carry more than is
+ * documented) and, unless a field is promised, it may be absent (`.partial()`).
+ */
+import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  CONSULTATION_STATUSES,
+  DISPOSITION_STATUSES,
+  NOTIFICATION_TYPES,
+  REGIONS,
+  REVIEW_STATUSES,
+  ROLES,
+  SEVERITIES,
+  STAGES,
+  TASK_KINDS,
+  TASK_STATUSES,
+} from '../domain/model';
+import { DOCUMENT_STATUSES } from '../store/models';
+import { STATUS_BY_CODE, type ErrorCode } from './errors';
+
+// The registry names a schema as a component (`#/components/schemas/<name>`) through `.openapi(name)`.
+extendZodWithOpenApi(z);
+
+/** The named response schemas, in the order `components.schemas` lists them. */
+export const responseSchemas = new OpenAPIRegistry();
+
+const isoTime = z.iso.datetime({ offset: true });
+const integer = z.number().int();
+/** A JSON object whose fields this document does not list. */
+const someObject = z.object({});
+
+const actorRef = z
+  .object({ sub: z.string(), name: z.string(), region: z.enum(REGIONS), role: z.enum(ROLES) })
+  .partial();
+
+/** `{ items: [schema], nextCursor }`: a page of a list (paging.ts). */
+export function page<Item extends z.ZodType>(item: Item) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().optional().describe('pass as `cursor` for the next page; null on the last'),
+  });
+}
+
+export const ErrorBody = responseSchemas.register(
+  'Error',
+  z.object({
+    error: z.object({
+      code: z.enum(Object.keys(STATUS_BY_CODE) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      details: z.unknown().optional().describe('for validation_failed: [{ path, message }]'),
+    }),
+  }),
+);
+
+export const DocumentView = responseSchemas.register(
+  'Document',
+  z
+    .object({
+      id: z.string(),
+      title: z.string(),
+      docType: z.string(),
+      summary: z.string(),
+      region: z.enum(REGIONS),
+      org: z.string(),
+      status: z.enum(DOCUMENT_STATUSES),
+      currentVersion: integer,
+      versions: z.array(z.object({ version: integer, createdAt: isoTime }).partial()),
+      activeReviewId: z.string().nullable(),
+      reviewCount: integer.describe('how many reviews the document has had'),
+      createdAt: isoTime,
+      updatedAt: isoTime,
+    })
+    .partial(),
+);
+
+export const VersionView = responseSchemas.register(
+  'Version',
+  z
+    .object({
+      documentId: z.string(),
+      version: integer,
+      title: z.string(),
+      articles: z.array(z.object({ number: z.string(), text: z.string() }).partial()),
+      legalBasis: z.array(z.string()),
+      materials: someObject,
+      urgent: z.boolean(),
+      createdAt: isoTime,
+    })
+    .partial(),
+);
+
+export const TaskView = responseSchemas.register(
+  'Task',
+  z
+    .object({
+      id: z.string(),
+      reviewId: z.string(),
+      documentId: z.string(),
+      kind: z.enum(TASK_KINDS),
+      region: z.enum(REGIONS),
+      role: z.enum(ROLES),
+      status: z.enum(TASK_STATUSES),
+      version: integer,
+      dueAt: isoTime.nullable(),
+      overdue: z.boolean().describe('open and past its due date'),
+      remindAt: isoTime.describe('when the reminder goes out: one working day before dueAt'),
+      remindedAt: isoTime,
+      overdueAt: isoTime.describe('when the engine marked it overdue and escalated it'),
+      createdAt: isoTime,
+      completedAt: isoTime,
+      decision: z.string(),
+      completedBy: actorRef,
+    })
+    .partial(),
+);
+
+/** What a review and its list summary both say first. */
+const ReviewHead = z.object({
+  reviewId: z.string(),
+  documentId: z.string(),
+  originRegion: z.enum(REGIONS),
+  org: z.string(),
+  version: integer,
+  status: z.enum(REVIEW_STATUSES),
+  stage: z.enum(STAGES),
+});
+
+export const ReviewView = responseSchemas.register(
+  'Review',
+  ReviewHead.extend({
+    outcome: someObject,
+    openTasks: z.array(TaskView),
+    consultations: z.record(
+      z.string(),
+      z.object({ status: z.enum(CONSULTATION_STATUSES), decision: z.string(), respondedAt: isoTime }).partial(),
+    ),
+    deadlines: z
+      .object({
+        reviewDueAt: isoTime,
+        workingDaysUsed: integer,
+        workingDaysLeft: integer,
+        clockRunning: z.boolean(),
+        overdue: z.boolean().describe('extension: the review has passed its working-day limit'),
+        tasks: z.array(
+          z
+            .object({
+              taskId: z.string(),
+              kind: z.enum(TASK_KINDS),
+              region: z.enum(REGIONS),
+              dueAt: z.string().nullable(),
+              overdue: z.boolean(),
+            })
+            .partial(),
+        ),
+      })
+      .partial(),
+    history: z.array(z.object({ at: isoTime, type: z.string(), actor: actorRef }).partial()),
+    submittedAt: isoTime,
+    closedAt: isoTime,
+    urgent: z.boolean(),
+    revisions: integer,
+  })
+    .partial()
+    .describe(
+      'deadlines: while the clock is stopped (a revision is open) reviewDueAt is where the due date would be if it ' +
+        'resumed now; once closed, the figures are those at closing.',
+    ),
+);
+
+export const OpinionView = responseSchemas.register(
+  'Opinion',
+  z
+    .object({
+      reviewId: z.string(),
+      document: someObject,
+      version: someObject,
+      dates: someObject,
+      checklist: z.array(z.unknown()),
+      comments: z.array(z.unknown()),
+      consultations: z.array(z.unknown()),
+      // Not CONCLUSIONS: a returned review has no opinion.
+      conclusion: z.enum(['legal', 'legal_after_revision', 'illegal']),
+      decidedBy: actorRef,
+      decidedAt: isoTime,
+      opinion: z.string(),
+    })
+    .partial()
+    .describe(
+      '合法性审核意见书: document, version, dates, checklist, comments and their disposition, consultations, conclusion, signer',
+    ),
+);
+
+export const NotificationView = responseSchemas.register(
+  'Notification',
+  z
+    .object({
+      id: z.string(),
+      type: z.enum(NOTIFICATION_TYPES),
+      reviewId: z.string(),
+      taskId: z.string().describe('absent when the whole review passed its limit'),
+      dueAt: isoTime,
+      message: z.string(),
+      createdAt: isoTime,
+    })
+    .partial(),
+);
+
+export const CommentView = responseSchemas.register(
+  'Comment',
+  z
+    .object({
+      id: z.string(),
+      reviewId: z.string(),
+      taskId: z.string(),
+      version: integer,
+      stage: z.enum(STAGES),
+      article: z.string(),
+      text: z.string(),
+      severity: z.enum(SEVERITIES),
+      basis: z.string(),
+      author: actorRef,
+      disposition: z.object({ status: z.enum(DISPOSITION_STATUSES), reason: z.string(), at: isoTime }).partial(),
+      createdAt: isoTime,
+    })
+    .partial(),
+);
+
+export const ReviewSummaryView = responseSchemas.register(
+  'ReviewSummary',
+  ReviewHead.extend({
+    urgent: z.boolean(),
+    registrationNumber: z.string(),
+    opinionNumber: z.string(),
+    submittedAt: isoTime,
+    closedAt: isoTime,
+    nextDueAt: isoTime.nullable(),
+    overdue: z.boolean(),
+  }).partial(),
+);
+
+export const EventView = responseSchemas.register(
+  'Event',
+  z
+    .object({
+      seq: integer,
+      type: z.string(),
+      at: isoTime,
+      actor: actorRef,
+      requestId: z.string(),
+      data: someObject,
+      prevHash: z.string(),
+      hash: z.string(),
+    })
+    .partial(),
+);
+
+export const StatsView = responseSchemas.register(
+  'Stats',
+  z
+    .object({ at: isoTime, reviews: someObject, tasks: someObject })
+    .partial()
+    .describe(
+      'reviews: total, byStatus, byStage, byOriginRegion, overdue { total, byOriginRegion }; ' +
+        'tasks: open { total, byRegion }, overdue { total, byRegion, byKind }. Overdue means past the due date now.',
+    ),
+);
+
+// Answers of a single route, described where they are: not components.
+
+/** `POST /v1/documents/:id/versions`. */
+export const VersionAdded = z.object({ id: z.string(), version: integer }).partial();
+
+/** `GET /v1/documents/:id/versions/:a/compare/:b`. */
+export const VersionComparison = z
+  .object({
+    documentId: z.string(),
+    from: integer,
+    to: integer,
+    articles: z.array(
+      z.object({
+        number: z.string(),
+        change: z.enum(['added', 'removed', 'changed', 'same']),
+        before: z.string().optional(),
+        after: z.string().optional(),
+        marked: z
+          .array(z.object({ change: z.enum(['same', 'removed', 'added']), text: z.string() }).partial())
+          .optional(),
+      }),
+    ),
+  })
+  .partial();
+
+/** `POST /v1/documents/:id/reviews`. */
+export const ReviewStarted = z
+  .object({
+    reviewId: z.string(),
+    documentId: z.string(),
+    status: z.enum(REVIEW_STATUSES),
+    stage: z.enum(STAGES),
+    taskId: z.string(),
+  })
+  .partial();
+
+/** `POST /v1/tasks/:taskId/complete`. */
+export const TaskDecided = z
+  .object({
+    task: TaskView,
+    review: z.object({ status: z.enum(REVIEW_STATUSES), stage: z.enum(STAGES) }).partial(),
+  })
+  .partial();
+
+/** A person of the development sign-in (`/v1/dev/users`, `/v1/dev/token`). */
+const DemoUser = z
+  .object({
+    key: z.string(),
+    sub: z.string(),
+    name: z.string(),
+    region: z.enum(REGIONS),
+    roles: z.array(z.enum(ROLES)),
+    org: z.string(),
+  })
+  .partial();
+
+export const DemoUsers = z.object({ items: z.array(DemoUser) }).partial();
+export const DemoToken = z.object({ token: z.string(), user: DemoUser }).partial();
