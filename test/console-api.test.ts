@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { createApp } from '../api/app';
+import { DemoToken, DemoUsers } from '../api/responses';
 import { makeReadiness } from '../api/server';
 import { DEVELOPMENT_JWT_SECRET, signingKeysOf, type Config } from '../runtime/config';
 import { execFile } from 'node:child_process';
@@ -37,6 +38,8 @@ function appWithSecret(secret: string | undefined) {
 describe('development sign-in', () => {
   test('while the development secret is in use, the demo people are listed and a token minted for one works on /v1', async () => {
     const users = await request(h.app).get('/v1/dev/users').expect(200);
+    // As /openapi.json documents them (api/responses.ts).
+    expect(() => DemoUsers.parse(users.body)).not.toThrow();
     const keys = (users.body.items as { key: string; region: string; roles: string[] }[]).map((u) => u.key);
     expect(keys).toEqual(
       expect.arrayContaining([
@@ -51,6 +54,7 @@ describe('development sign-in', () => {
 
     const minted = await request(h.app).post('/v1/dev/token').send({ user: 'reviewer-tianjin' }).expect(200);
     expect(minted.headers['cache-control']).toBe('no-store');
+    expect(() => DemoToken.parse(minted.body)).not.toThrow();
     const tasks = await request(h.app)
       .get('/v1/tasks?status=open')
       .set('Authorization', `Bearer ${minted.body.token}`)
