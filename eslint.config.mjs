@@ -74,6 +74,12 @@ export default tseslint.config(
   },
 
   {
+    // Plain scripts the console's page loads as they are (web/public), before its bundle.
+    files: ['web/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+
+  {
     // supertest and Jest hand out `any` bodies and unbound mocks by design.
     files: ['test/**/*.ts'],
     rules: {

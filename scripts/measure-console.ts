@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../api/app';
+import { consoleDir, createApp } from '../api/app';
 import { launchChromium } from '../test/support/browser';
 import { signToken } from '../api/auth';
 import { DEMO_USERS } from '../api/dev-signin';
@@ -27,7 +27,7 @@ import { monthOf, type TaskDoc } from '../store/models';
 const { ensureConsole } = require('./build-console.js') as { ensureConsole: () => boolean };
 
 const TASKS = Number(process.env.MEASURE_TASKS ?? 10_000);
-const RUNS = 5;
+const RUNS = Number(process.env.MEASURE_RUNS ?? 5);
 const JS_BUDGET = 1024 * 1024;
 const RENDER_BUDGET_MS = 1000;
 
@@ -96,24 +96,31 @@ async function main(): Promise<void> {
   }
   console.log(`seeded ${TASKS} open tasks in ${Date.now() - seedStart} ms`);
 
-  const app = createApp({
-    config,
-    models: connections.models,
-    temporal: connections.client,
-    signingKeys: signingKeysOf(config),
-    readiness: makeReadiness(connections.mongo, connections.client),
-  });
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  stack.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(resolve);
-      }),
-  );
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // One API per console build compared (MEASURE_COMPARE=dirA,dirB: e.g. before and after a
+  // change), all over the same store; by default the build `npm start` serves.
+  const builds = process.env.MEASURE_COMPARE?.split(',') ?? [consoleDir() ?? ''];
+  const bases: string[] = [];
+  for (const dir of builds) {
+    const app = createApp({
+      config,
+      models: connections.models,
+      temporal: connections.client,
+      signingKeys: signingKeysOf(config),
+      readiness: makeReadiness(connections.mongo, connections.client),
+      consoleDir: dir,
+    });
+    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    stack.push(
+      () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(resolve);
+        }),
+    );
+    bases.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
   const reviewer = DEMO_USERS['reviewer-beijing'];
   const token = await signToken(reviewer, config.auth, 3600);
   const session = { ...reviewer, token, exp: Math.floor(Date.now() / 1000) + 3600 };
@@ -122,7 +129,9 @@ async function main(): Promise<void> {
   const apiTimes: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${base}/v1/tasks?status=open&limit=20`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`${bases[0]}/v1/tasks?status=open&limit=20`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     await res.json();
     apiTimes.push(performance.now() - t0);
   }
@@ -131,10 +140,8 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   stack.push(() => browser.close());
 
-  const times: number[] = [];
-  let firstLoadJs = 0;
-  const files: string[] = [];
-  for (let run = 0; run < RUNS; run++) {
+  /** One cold load of the work list: ms from navigation to 20 rows in the document; and the JS. */
+  async function coldLoad(base: string, countScripts: boolean): Promise<{ ms: number; files: string[] }> {
     // A new context each time: a cold cache, as a first visit.
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     // The session the sign-in page would store (the script runs in the page, where localStorage is).
@@ -147,54 +154,174 @@ async function main(): Promise<void> {
       }
     }).observe(document, { childList: true, subtree: true });`);
     const page = await context.newPage();
-    const scripts: Promise<void>[] = [];
-    let js = 0;
-    if (run === 0) {
+    const scripts: Promise<string>[] = [];
+    if (countScripts) {
       page.on('response', (response) => {
         if (response.request().resourceType() !== 'script') return;
-        scripts.push(
-          response.body().then((body) => {
-            js += gzipSync(body).length;
-            files.push(`${new URL(response.url()).pathname} ${(gzipSync(body).length / 1024).toFixed(1)} kB`);
-          }),
-        );
+        scripts.push(response.body().then((body) => `${new URL(response.url()).pathname} ${gzipSync(body).length}`));
       });
     }
+    const profiler = process.env.MEASURE_PROFILE ? await context.newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.send('Profiler.start');
+    }
+    if (process.env.MEASURE_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'v8'] });
     await page.goto(`${base}/tasks`);
     await page.getByTestId('task-row').nth(19).waitFor();
+    if (profiler) printProfile((await profiler.send('Profiler.stop')).profile);
+    if (process.env.MEASURE_TRACE) printTrace((await browser.stopTracing()).toString('utf8'));
     // From the navigation's start to the rows on screen, by the page's own clock.
-    times.push(await page.evaluate(() => (globalThis as unknown as { __rowsAt: number }).__rowsAt));
+    const ms = await page.evaluate(() => (globalThis as unknown as { __rowsAt: number }).__rowsAt);
     if (process.env.MEASURE_DEBUG) {
-      const entries = await page.evaluate(() =>
-        performance
+      const entries = await page.evaluate(() => [
+        ...performance
           .getEntries()
           .map(
             (e) =>
-              `${e.name.replace(/^https?:\/\/[^/]+/, '')} ${Math.round(e.startTime)}→${Math.round(e.startTime + e.duration)}`,
+              `${e.name.replace(/^https?:\/\/[^/]+/, '')} ${Math.round(e.startTime)}→${Math.round(e.startTime + e.duration)}` +
+              ('renderStart' in e
+                ? ` (render ${Math.round((e as unknown as { renderStart: number }).renderStart)}, style/layout ${Math.round((e as unknown as { styleAndLayoutStart: number }).styleAndLayoutStart)})`
+                : ''),
           ),
-      );
+        `style elements added at run time: ${(globalThis as unknown as { document: { querySelectorAll: (s: string) => unknown[] } }).document.querySelectorAll('style').length}`,
+      ]);
       console.log(entries.join('\n'));
     }
-    if (run === 0) {
-      await Promise.all(scripts);
-      firstLoadJs = js;
-    }
+    const files = await Promise.all(scripts);
     await context.close();
+    return { ms, files };
   }
 
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  console.log('\nfirst-load JavaScript (gzipped) for the work list:');
-  for (const f of files) console.log(`  ${f}`);
-  console.log(
-    `  total ${(firstLoadJs / 1024).toFixed(1)} kB  (budget ${JS_BUDGET / 1024} kB: ${firstLoadJs <= JS_BUDGET ? 'ok' : 'OVER'})`,
-  );
-  console.log(`\nwork list with ${TASKS} open tasks, navigation → first page of rows on screen (${RUNS} cold loads):`);
-  console.log(`  ${times.map((t) => `${Math.round(t)} ms`).join(', ')}`);
-  console.log(
-    `  median ${Math.round(median)} ms  (budget ${RENDER_BUDGET_MS} ms: ${median <= RENDER_BUDGET_MS ? 'ok' : 'OVER'})`,
-  );
-  if (firstLoadJs > JS_BUDGET || median > RENDER_BUDGET_MS) process.exitCode = 1;
+  // Interleaved: each round loads every build once, so a disturbance of the machine hits all alike.
+  const times: number[][] = builds.map(() => []);
+  const firstLoad: string[][] = builds.map(() => []);
+  for (let run = 0; run < RUNS; run++) {
+    for (let i = 0; i < builds.length; i++) {
+      const load = await coldLoad(bases[i], run === 0);
+      times[i].push(load.ms);
+      if (run === 0) firstLoad[i] = load.files;
+    }
+  }
+
+  let over = false;
+  const medians: number[] = [];
+  for (let i = 0; i < builds.length; i++) {
+    const bytes = firstLoad[i].reduce((sum, f) => sum + Number(f.split(' ')[1]), 0);
+    const median = [...times[i]].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+    medians.push(median);
+    over ||= bytes > JS_BUDGET || median > RENDER_BUDGET_MS;
+    console.log(`\nconsole build ${builds[i]}`);
+    console.log('  first-load JavaScript (gzipped) for the work list:');
+    for (const f of firstLoad[i]) {
+      const [file, size] = f.split(' ');
+      console.log(`    ${file} ${(Number(size) / 1024).toFixed(1)} kB`);
+    }
+    console.log(
+      `    total ${(bytes / 1024).toFixed(1)} kB  (budget ${JS_BUDGET / 1024} kB: ${bytes <= JS_BUDGET ? 'ok' : 'OVER'})`,
+    );
+    console.log(
+      `  work list with ${TASKS} open tasks, navigation → first page of rows on screen (${RUNS} cold loads):`,
+    );
+    console.log(`    ${times[i].map((t) => `${Math.round(t)} ms`).join(', ')}`);
+    console.log(
+      `    median ${Math.round(median)} ms  (budget ${RENDER_BUDGET_MS} ms: ${median <= RENDER_BUDGET_MS ? 'ok' : 'OVER'})`,
+    );
+  }
+  for (let i = 1; i < builds.length; i++) {
+    const ratios = times[i].map((t, run) => t / times[0][run]).sort((a, b) => a - b);
+    console.log(
+      `\n${builds[i]} / ${builds[0]}: median ${(medians[i] / medians[0]).toFixed(2)}, ` +
+        `per round ${ratios.map((r) => r.toFixed(2)).join(', ')}`,
+    );
+  }
+  if (over) process.exitCode = 1;
+}
+
+/** MEASURE_TRACE=1: the renderer main thread's time by kind of work (top-level trace events). */
+function printTrace(json: string): void {
+  type TraceEvent = {
+    name: string;
+    ph: string;
+    ts: number;
+    dur?: number;
+    tid: number;
+    pid: number;
+    args?: { name?: string };
+  };
+  const events = (JSON.parse(json) as { traceEvents: TraceEvent[] }).traceEvents;
+  // The page's renderer: of the renderer main threads, the busiest.
+  const threads = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const slicesOf = (t: TraceEvent) =>
+    events.filter((e) => e.pid === t.pid && e.tid === t.tid && e.ph === 'X' && e.dur).sort((a, b) => a.ts - b.ts);
+  const slices = threads.map(slicesOf).sort((a, b) => b.length - a.length)[0] ?? [];
+  if (!slices.length) return;
+  const start = slices[0]?.ts ?? 0;
+  // Each slice's time minus its children's: where the thread actually was.
+  const self = new Map<string, number>();
+  const stack: TraceEvent[] = [];
+  const childTime = new Map<TraceEvent, number>();
+  const close = (e: TraceEvent) => {
+    self.set(e.name, (self.get(e.name) ?? 0) + (e.dur! - (childTime.get(e) ?? 0)) / 1000);
+  };
+  for (const e of slices) {
+    while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur! <= e.ts) close(stack.pop()!);
+    const parent = stack[stack.length - 1];
+    if (parent) childTime.set(parent, (childTime.get(parent) ?? 0) + e.dur!);
+    stack.push(e);
+  }
+  while (stack.length) close(stack.pop()!);
+  const parse = slices.find((e) => e.name === 'ParseHTML')?.ts ?? start;
+  for (const e of slices) {
+    if (e.dur! >= 15_000) {
+      console.log(`    ${((e.ts - parse) / 1000).toFixed(0).padStart(6)} ms +${(e.dur! / 1000).toFixed(0)}  ${e.name}`);
+    }
+  }
+  const last = slices[slices.length - 1];
+  console.log(`  main thread, ${((last.ts + last.dur! - start) / 1000).toFixed(0)} ms traced:`);
+  for (const [name, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`    ${ms.toFixed(1).padStart(8)} ms  ${name}`);
+  }
+}
+
+/** MEASURE_PROFILE=1: where the page's main thread spent its time, by function (self time). */
+function printProfile(profile: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const frame = byId.get(samples[i])!.callFrame;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\//, '')}:${frame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+  }
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  for (const [key, ms] of top) console.log(`  ${ms.toFixed(1).padStart(8)} ms  ${key}`);
+  // Inclusive time: each sample counts once for every distinct function on its stack.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes as { id: number; children?: number[] }[]) {
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  const total = new Map<string, number>();
+  for (let i = 0; i < samples.length; i++) {
+    const seen = new Set<string>();
+    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+      const name = byId.get(id)!.callFrame.functionName;
+      if (name && !seen.has(name)) {
+        seen.add(name);
+        total.set(name, (total.get(name) ?? 0) + (deltas[i] ?? 0) / 1000);
+      }
+    }
+  }
+  console.log('  inclusive:');
+  for (const [name, ms] of [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 80)) {
+    console.log(`  ${ms.toFixed(1).padStart(8)} ms  ${name}`);
+  }
 }
 
 main()

@@ -57,7 +57,7 @@ async function openTask(page: Page, kind: string): Promise<void> {
   await page.goto(`${baseUrl}/tasks`);
   const row = page
     .getByTestId('task-row')
-    .filter({ has: page.locator('.ant-tag', { hasText: new RegExp(`^${kind}$`) }) });
+    .filter({ has: page.getByTestId('task-kind').filter({ hasText: new RegExp(`^${kind}$`) }) });
   await reloadUntilVisible(page, row, `a ${kind} task in the work list`);
   if (!sawWorkList) {
     sawWorkList = true;

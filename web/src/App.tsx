@@ -2,28 +2,16 @@
  * The console's shell: sign-in, then a left-hand menu with only what the person's roles may use,
  * a header with the notification bell, and the screens, each loaded when first opened.
  */
-import { BellOutlined } from '@ant-design/icons';
-import {
-  App as AntApp,
-  Badge,
-  Button,
-  ConfigProvider,
-  Layout,
-  List,
-  Menu,
-  Popover,
-  Space,
-  Spin,
-  Typography,
-} from 'antd';
+import { Button, ConfigProvider, Layout, Menu, Space, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { api, loadSession, saveSession, whenUnauthenticated, type Notification, type Session } from './api/client';
-import { cst, REGION, ROLE } from './labels';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { loadSession, saveSession, whenUnauthenticated, type Session } from './api/client';
+import { REGION, ROLE } from './labels';
 import { hasRole, SessionContext } from './session';
+import { THEME } from './theme';
 // The work list is where reviewers and signers land: in the first bundle, with no chunk waterfall
-// before its request goes out. Everything else, the sign-in page too, loads when first opened.
+// before its rows show. Everything else, the sign-in page too, loads when first opened.
 import WorkList from './pages/WorkList';
 
 const SignIn = lazy(() => import('./pages/SignIn'));
@@ -34,71 +22,8 @@ const TaskPage = lazy(() => import('./pages/TaskPage'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
 const ReviewPage = lazy(() => import('./pages/ReviewPage'));
 const OpinionPage = lazy(() => import('./pages/OpinionPage'));
-
-const SEEN_KEY = 'console.notificationsSeenAt';
-
-/**
- * Ant Design's default blue, red and greys fall short of WCAG AA contrast (4.5:1) for text; these
- * darker tokens meet it (the tags' colours are in console.css).
- */
-const THEME = {
-  token: {
-    colorPrimary: '#0958d9',
-    colorError: '#cf1322',
-    colorLink: '#0958d9',
-    colorTextSecondary: 'rgba(0, 0, 0, 0.7)',
-    colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
-    colorTextDescription: 'rgba(0, 0, 0, 0.62)',
-    colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',
-    colorTextDisabled: 'rgba(0, 0, 0, 0.56)',
-  },
-};
-
-function Bell() {
-  const [items, setItems] = useState<Notification[]>([]);
-  const [seenAt, setSeenAt] = useState(() => localStorage.getItem(SEEN_KEY) ?? '');
-  useEffect(() => {
-    let stop = false;
-    const load = () =>
-      void api.GET('/v1/notifications', { params: { query: { limit: 20 } } }).then(({ data }) => {
-        if (!stop && data) setItems(data.items);
-      });
-    load();
-    const timer = setInterval(load, 30_000);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-  }, []);
-  const unread = items.filter((n) => (n.createdAt ?? '') > seenAt).length;
-  const markRead = () => {
-    const latest = items[0]?.createdAt ?? new Date().toISOString();
-    localStorage.setItem(SEEN_KEY, latest);
-    setSeenAt(latest);
-  };
-  const content = (
-    <List
-      style={{ width: 360, maxHeight: 400, overflow: 'auto' }}
-      locale={{ emptyText: '暂无通知' }}
-      dataSource={items}
-      renderItem={(n) => (
-        <List.Item>
-          <List.Item.Meta
-            title={n.taskId ? <Link to={`/tasks/${n.taskId}`}>{n.message}</Link> : n.message}
-            description={cst(n.createdAt)}
-          />
-        </List.Item>
-      )}
-    />
-  );
-  return (
-    <Popover content={content} title="通知" trigger="click" onOpenChange={(open) => open || markRead()}>
-      <Badge count={unread} size="small">
-        <Button type="text" icon={<BellOutlined />} aria-label={`通知（${unread} 条未读）`} />
-      </Badge>
-    </Popover>
-  );
-}
+// The bell loads just after the screen: its popover is code the first paint does not need.
+const Bell = lazy(() => import('./Bell'));
 
 function Shell({ session, signOut }: { session: Session; signOut: () => void }) {
   const location = useLocation();
@@ -128,9 +53,11 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
         <Layout.Header
           style={{ background: '#fff', display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}
         >
-          <Typography.Text strong>京津冀行政规范性文件合法性审核协同平台</Typography.Text>
+          <strong>京津冀行政规范性文件合法性审核协同平台</strong>
           <Space>
-            <Bell />
+            <Suspense fallback={<span className="bell-placeholder" />}>
+              <Bell />
+            </Suspense>
             <span data-testid="whoami">
               {session.name ?? session.sub}（{REGION[session.region]}·{session.roles.map((r) => ROLE[r]).join('、')}）
             </span>
@@ -152,7 +79,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/dashboard" element={<Dashboard />} />
                 <Route path="/reviews/:reviewId" element={<ReviewPage />} />
                 <Route path="/reviews/:reviewId/opinion" element={<OpinionPage />} />
-                <Route path="*" element={<Typography.Text>页面不存在</Typography.Text>} />
+                <Route path="*" element={<p>页面不存在</p>} />
               </Routes>
             </Suspense>
           </main>
@@ -172,24 +99,22 @@ export function App() {
   const context = useMemo(() => (session ? { session, signOut } : undefined), [session, signOut]);
   return (
     <ConfigProvider locale={zhCN} theme={THEME}>
-      <AntApp>
-        <BrowserRouter>
-          {context ? (
-            <SessionContext.Provider value={context}>
-              <Shell {...context} />
-            </SessionContext.Provider>
-          ) : (
-            <Suspense fallback={<Spin aria-label="加载中" />}>
-              <SignIn
-                onSignedIn={(s) => {
-                  saveSession(s);
-                  setSession(s);
-                }}
-              />
-            </Suspense>
-          )}
-        </BrowserRouter>
-      </AntApp>
+      <BrowserRouter>
+        {context ? (
+          <SessionContext.Provider value={context}>
+            <Shell {...context} />
+          </SessionContext.Provider>
+        ) : (
+          <Suspense fallback={<Spin aria-label="加载中" />}>
+            <SignIn
+              onSignedIn={(s) => {
+                saveSession(s);
+                setSession(s);
+              }}
+            />
+          </Suspense>
+        )}
+      </BrowserRouter>
     </ConfigProvider>
   );
 }

@@ -2,40 +2,55 @@
  * 我的待办: the caller's tasks (the API decides which: their region and role), newest first, with
  * the due date and the working days left (overdue in red), filters and cursor paging.
  */
-import { Alert, Button, Card, Select, Space, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Space, Spin } from 'antd';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, call, loadSession, type Task } from '../api/client';
+import { api, call, type Task } from '../api/client';
 import { cst, cstDay, errorText, KIND, REGION, TASK_STATUS } from '../labels';
 import { calendarsReady, workingDaysLeft } from '../workdays';
 
-type Filters = {
+export type Filters = {
   status: 'open' | 'completed' | 'expired' | 'cancelled';
   kind?: Task['kind'];
   overdue?: 'true' | 'false';
 };
 
-const FIRST_PAGE = { status: 'open', limit: 20 } as const;
-let prefetched: Promise<{ items: Task[]; nextCursor?: string | null }> | undefined;
+const WorkListFilters = lazy(() => import('./WorkListFilters'));
 
-/**
- * Asks for the first page of open tasks before React has rendered anything, when the console opens
- * on the work list: the request and the first render then overlap instead of following each other.
- */
-export function prefetchWorkList(): void {
-  const session = loadSession();
-  if (!session || !['/', '/tasks'].includes(window.location.pathname)) return;
-  if (!session.roles.some((r) => r === 'reviewer' || r === 'signer')) return;
-  prefetched = call(api.GET('/v1/tasks', { params: { query: FIRST_PAGE } }));
-  prefetched.catch(() => undefined);
+type Page = { items: Task[]; nextCursor?: string | null };
+
+/** What web/public/work-list-prefetch.js leaves behind: its request, and the page once it is in. */
+interface Prefetch {
+  done: Promise<Page | undefined>;
+  settled: boolean;
+  page?: Page;
 }
 
-/** The prefetched first page, once, when `query` is the first page's. */
-function takePrefetched(query: Record<string, unknown>) {
-  const pending = prefetched;
-  prefetched = undefined;
-  const isFirstPage = Object.keys(query).length === 2 && query.status === 'open' && query.limit === 20;
-  return isFirstPage ? pending : undefined;
+/**
+ * The first page of open tasks (status=open, limit=20: the work list's opening query) that the
+ * page's prefetch asked for before this code loaded; taken once. The page itself when it is already
+ * in, so that the first render shows the rows; its promise while pending; undefined when there is
+ * none (or it failed: the list then asks itself, through the client, which handles a 401).
+ */
+function takePrefetchedFirstPage(): Page | Promise<Page | undefined> | undefined {
+  const holder = window as unknown as { __workListFirstPage?: Prefetch };
+  const prefetch = holder.__workListFirstPage;
+  holder.__workListFirstPage = undefined;
+  if (!prefetch) return undefined;
+  return prefetch.settled ? prefetch.page : prefetch.done;
+}
+
+const COLUMNS = ['任务', '文件', '地区', '到达时间', '办理期限', '剩余工作日', '状态'];
+
+/** Working days left of an open task with a due date; overdue ones in red. */
+function daysLeft(task: Task) {
+  if (!task.dueAt || task.status !== 'open') return '—';
+  const left = workingDaysLeft(task.dueAt);
+  return task.overdue ? (
+    <span className="overdue">已逾期{left < 0 ? ` ${-left} 个工作日` : ''}</span>
+  ) : (
+    `${left} 个工作日`
+  );
 }
 
 export default function WorkList() {
@@ -44,18 +59,26 @@ export default function WorkList() {
   // The cursors of the pages before this one; `cursor` is this page's.
   const [previous, setPrevious] = useState<(string | undefined)[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
-  const [page, setPage] = useState<{ items: Task[]; nextCursor?: string | null }>();
+  const [prefetched] = useState(takePrefetchedFirstPage);
+  const [page, setPage] = useState<Page | undefined>(prefetched instanceof Promise ? undefined : prefetched);
   const [titles, setTitles] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
   const [, setCalendarTick] = useState(0);
+  const opening = useRef(true);
 
   useEffect(() => {
     let current = true;
-    setLoading(true);
-    setError(undefined);
     const query = { ...filters, limit: 20, ...(cursor ? { cursor } : {}) };
-    (takePrefetched(query) ?? call(api.GET('/v1/tasks', { params: { query } })))
+    // The opening query is the prefetched one; every later one goes to the API.
+    const ready = opening.current ? prefetched : undefined;
+    opening.current = false;
+    if (!ready || ready instanceof Promise) {
+      setLoading(true);
+      setError(undefined);
+    }
+    Promise.resolve(ready)
+      .then((data) => data ?? call(api.GET('/v1/tasks', { params: { query } })))
       .then((data) => {
         if (!current) return;
         setPage(data);
@@ -91,93 +114,72 @@ export default function WorkList() {
     navigate(task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`);
 
   return (
-    <Card
-      title={
-        <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
-          我的待办
-        </Typography.Title>
-      }
-    >
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Select
-          aria-label="任务状态"
-          value={filters.status}
-          style={{ width: 120 }}
-          onChange={(status) => filter({ status })}
-          options={Object.entries(TASK_STATUS).map(([value, label]) => ({ value, label }))}
-        />
-        <Select
-          aria-label="任务类型"
-          allowClear
-          placeholder="全部类型"
-          value={filters.kind}
-          style={{ width: 160 }}
-          onChange={(kind) => filter({ kind })}
-          options={Object.entries(KIND).map(([value, label]) => ({ value, label }))}
-        />
-        <Select
-          aria-label="是否逾期"
-          allowClear
-          placeholder="逾期与否"
-          value={filters.overdue}
-          style={{ width: 120 }}
-          onChange={(overdue) => filter({ overdue })}
-          options={[
-            { value: 'true', label: '仅逾期' },
-            { value: 'false', label: '未逾期' },
-          ]}
-        />
-      </Space>
+    <section className="page-panel">
+      <h1 className="page-title">我的待办</h1>
+      {/* The filters load just after the rows: the select boxes are a third of the page's code. */}
+      <Suspense fallback={<div className="work-list-filters-placeholder" />}>
+        <WorkListFilters filters={filters} onChange={filter} />
+      </Suspense>
       {error && <Alert type="error" showIcon message={error} role="alert" style={{ marginBottom: 12 }} />}
-      <Table<Task>
-        rowKey="id"
-        size="middle"
-        loading={loading}
-        dataSource={page?.items ?? []}
-        pagination={false}
-        locale={{ emptyText: '暂无任务' }}
-        onRow={(task) => ({ onClick: () => open(task), style: { cursor: 'pointer' }, 'data-testid': 'task-row' })}
-        columns={[
-          { title: '任务', dataIndex: 'kind', render: (k: string) => <Tag color="blue">{KIND[k] ?? k}</Tag> },
-          {
-            title: '文件',
-            dataIndex: 'documentId',
-            render: (id: string, task) => (
-              <a
-                href={task.kind === 'revision' ? `/documents/${id}` : `/tasks/${task.id}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  open(task);
-                }}
-              >
-                {titles[id] ?? id}
-              </a>
-            ),
-          },
-          { title: '地区', dataIndex: 'region', render: (r: string) => REGION[r] ?? r },
-          { title: '到达时间', dataIndex: 'createdAt', render: (at: string) => cst(at) },
-          {
-            title: '办理期限',
-            dataIndex: 'dueAt',
-            render: (due: string | null, task) =>
-              due ? <span className={task.overdue ? 'overdue' : undefined}>{cst(due)}</span> : '不限',
-          },
-          {
-            title: '剩余工作日',
-            key: 'left',
-            render: (_: unknown, task) => {
-              if (!task.dueAt || task.status !== 'open') return '—';
-              const left = workingDaysLeft(task.dueAt);
-              return task.overdue ? (
-                <span className="overdue">已逾期{left < 0 ? ` ${-left} 个工作日` : ''}</span>
-              ) : (
-                `${left} 个工作日`
-              );
-            },
-          },
-          { title: '状态', dataIndex: 'status', render: (s: string) => TASK_STATUS[s] ?? s },
-        ]}
-      />
+      {/* A plain table and panel rather than antd's Table and Card: this is the page most people
+          land on, and those (with the filters, sorters, tabs and measurements they bring and this
+          page does not use) were most of its first load and render (npm run measure:console). */}
+      <Spin spinning={loading}>
+        <div className="work-list-scroll">
+          <table className="work-list">
+            <thead>
+              <tr>
+                {COLUMNS.map((title) => (
+                  <th key={title} scope="col">
+                    {title}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {(page?.items ?? []).map((task) => (
+                <tr key={task.id} data-testid="task-row" onClick={() => open(task)}>
+                  <td>
+                    <span className="kind-tag" data-testid="task-kind">
+                      {KIND[task.kind ?? ''] ?? task.kind}
+                    </span>
+                  </td>
+                  <td>
+                    <a
+                      href={task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        e.stopPropagation();
+                        open(task);
+                      }}
+                    >
+                      {titles[task.documentId ?? ''] ?? task.documentId}
+                    </a>
+                  </td>
+                  <td>{REGION[task.region ?? ''] ?? task.region}</td>
+                  <td>{cst(task.createdAt)}</td>
+                  <td>
+                    {task.dueAt ? (
+                      <span className={task.overdue ? 'overdue' : undefined}>{cst(task.dueAt)}</span>
+                    ) : (
+                      '不限'
+                    )}
+                  </td>
+                  <td>{daysLeft(task)}</td>
+                  <td>{TASK_STATUS[task.status ?? ''] ?? task.status}</td>
+                </tr>
+              ))}
+              {page && page.items.length === 0 && (
+                <tr>
+                  <td colSpan={COLUMNS.length} className="work-list-empty">
+                    暂无任务
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </Spin>
       <Space style={{ marginTop: 12 }}>
         <Button
           disabled={previous.length === 0}
@@ -198,6 +200,6 @@ export default function WorkList() {
           下一页
         </Button>
       </Space>
-    </Card>
+    </section>
   );
 }
