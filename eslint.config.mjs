@@ -74,8 +74,8 @@ export default tseslint.config(
   },
 
   {
-    // Plain scripts the console's page loads as they are (web/public), before its bundle.
-    files: ['web/public/**/*.js'],
+    // Plain scripts the console's build inlines into its page (web/build/*.js).
+    files: ['web/build/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
   },
 

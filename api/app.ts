@@ -2,7 +2,8 @@
  * The Express app, built from injected dependencies (config, models, one Temporal client). It does
  * not listen: `api/server.ts` does, and tests drive it with supertest.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
@@ -39,29 +40,41 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
 
 /**
  * Security headers on every response (helmet): a content security policy that the console, the
- * opinion page and /docs work under (scripts only from this origin; inline styles, which Ant Design
- * and Swagger UI inject), no framing, no MIME sniffing, no referrer across origins.
+ * opinion page and /docs work under (scripts only from this origin, plus the console page's own
+ * inline scripts by their hashes; inline styles, which Ant Design and Swagger UI inject), no
+ * framing, no MIME sniffing, no referrer across origins.
  */
-const securityHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      'default-src': ["'self'"],
-      'script-src': ["'self'"],
-      'style-src': ["'self'", "'unsafe-inline'"],
-      'img-src': ["'self'", 'data:'],
-      'font-src': ["'self'", 'data:'],
-      'connect-src': ["'self'"],
-      'object-src': ["'none'"],
-      'base-uri': ["'self'"],
-      'form-action': ["'self'"],
-      'frame-ancestors': ["'none'"],
+function securityHeaders(inlineScriptHashes: string[]): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'", ...inlineScriptHashes],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      },
     },
-  },
-  // Cross-origin isolation would stop the Temporal UI's browser calls to /codec; nothing here needs it.
-  crossOriginEmbedderPolicy: false,
-  crossOriginResourcePolicy: { policy: 'same-origin' },
-});
+    // Cross-origin isolation would stop the Temporal UI's browser calls to /codec; nothing here needs it.
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+}
+
+/** The CSP sources (`'sha256-…'`) of the inline scripts of the console's page (index.html). */
+export function inlineScriptHashes(consoleDirectory: string | undefined): string[] {
+  if (!consoleDirectory) return [];
+  const page = readFileSync(path.join(consoleDirectory, 'index.html'), 'utf8');
+  return [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    ([, body]) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`,
+  );
+}
 
 /** Authenticated answers are someone's data: never kept by a browser or a proxy. */
 const noStore: express.RequestHandler = (_req, res, next) => {
@@ -119,7 +132,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(requestIds);
   app.use(requestLog(logger));
   app.use(countRequests(metrics));
-  app.use(securityHeaders);
+  const webDir = deps.consoleDir === undefined ? consoleDir() : deps.consoleDir || undefined;
+  app.use(securityHeaders(inlineScriptHashes(webDir)));
 
   // Operations: no token, no rate limit (orchestrators poll these).
   app.get('/healthz', (_req, res) => {
@@ -169,7 +183,6 @@ export function createApp(deps: ApiDeps): express.Express {
   mount(router, routes, config);
   app.use(router);
 
-  const webDir = deps.consoleDir === undefined ? consoleDir() : deps.consoleDir || undefined;
   if (webDir) app.use(consoleApp(webDir));
 
   app.use(notFoundHandler);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the console (web/ → web/dist/) when its build is missing or stale: the build records a
-// hash of its inputs (web/src, web/build, web/public, the domain code it imports, index.html, the
+// hash of its inputs (web/src, web/build, the domain code it imports, index.html, the
 // Vite config, package-lock.json) and is redone when they change. Used by `npm start`, the test suite and `npm run web:build -- --force`.
 'use strict';
 
@@ -28,7 +28,6 @@ function inputsHash() {
   const inputs = [
     ...files(path.join(web, 'src')),
     ...files(path.join(web, 'build')),
-    ...files(path.join(web, 'public')),
     path.join(root, 'domain', 'model.ts'),
     path.join(web, 'index.html'),
     path.join(web, 'vite.config.ts'),

@@ -188,6 +188,13 @@ async function main(): Promise<void> {
         `style elements added at run time: ${(globalThis as unknown as { document: { querySelectorAll: (s: string) => unknown[] } }).document.querySelectorAll('style').length}`,
       ]);
       console.log(entries.join('\n'));
+      const nav = await page.evaluate(() => {
+        const n = performance.getEntriesByType('navigation' as never)[0] as unknown as Record<string, number>;
+        return ['requestStart', 'responseStart', 'responseEnd', 'domInteractive', 'domContentLoadedEventStart']
+          .map((k) => `${k} ${Math.round(n[k])}`)
+          .join(', ');
+      });
+      console.log(`navigation: ${nav}`);
     }
     const files = await Promise.all(scripts);
     await context.close();

@@ -1,7 +1,7 @@
 /**
  * `npm run web:types`: writes the console's API types (web/src/api/schema.d.ts) from the API's own
  * OpenAPI document, the one `GET /openapi.json` serves. `--check` writes nothing and fails when the
- * committed file differs (test/console-types.test.ts runs it that way, so a drift fails the tests).
+ * committed file differs (test/console-api.test.ts runs it that way, so a drift fails the tests).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -9,6 +9,7 @@ import { DemoToken, DemoUsers } from '../api/responses';
 import { makeReadiness } from '../api/server';
 import { DEVELOPMENT_JWT_SECRET, signingKeysOf, type Config } from '../runtime/config';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startHarness, TEST_SECRET, type Harness } from './harness';
@@ -97,6 +98,21 @@ describe('the console at /', () => {
     const js = await request(h.app).get(script!).expect(200);
     expect(js.headers['content-type']).toMatch(/javascript/);
     expect(js.headers['cache-control']).toContain('immutable');
+  });
+
+  test("the page's inline script (the work list's prefetch) is allowed by its hash, and no other inline script is", async () => {
+    const page = await request(h.app).get('/tasks').set('Accept', 'text/html').expect(200);
+    const inline = [...page.text.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) => body);
+    expect(inline).toHaveLength(1);
+    expect(inline[0]).toContain("fetch('/v1/tasks?status=open&limit=20'");
+    const policy = page.headers['content-security-policy'];
+    const scriptSrc = /script-src ([^;]*)/.exec(policy)?.[1].split(' ');
+    expect(scriptSrc).toEqual(["'self'", `'sha256-${createHash('sha256').update(inline[0]).digest('base64')}'`]);
+    // Ant Design's styles, computed by the build, load before the console's own stylesheet.
+    const sheets = [...page.text.matchAll(/<link rel="stylesheet"[^>]*href="([^"]+)"/g)].map(([, href]) => href);
+    expect(sheets[0]).toMatch(/^\/assets\/antd-[0-9a-f]+\.css$/);
+    const antd = await request(h.app).get(sheets[0]).expect(200);
+    expect(antd.text).toContain('data-ant-cssinjs-cache-path');
   });
 
   test('a client-side route loads the console; API paths keep their JSON errors', async () => {

@@ -26,6 +26,8 @@ afterAll(async () => {
 
 /** Accessibility problems by screen; the journey goes on and they are reported together. */
 const problems: Record<string, string[]> = {};
+/** What the browser refused under the content security policy (e.g. an inline script without its hash). */
+const policyRefusals: string[] = [];
 let shot = 0;
 let sawWorkList = false;
 async function look(page: Page, screen: string, { axe = true } = {}): Promise<void> {
@@ -45,6 +47,10 @@ async function signIn(who: DemoUserKey): Promise<Page> {
     viewport: { width: 1440, height: 900 },
   });
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+      policyRefusals.push(message.text());
+  });
   await page.goto(`${baseUrl}/`);
   if (who === 'drafter') await look(page, 'sign-in');
   await page.getByRole('button', { name: `以${DEMO_USERS[who].name}身份登录` }).click();
@@ -89,7 +95,7 @@ const COMMENT = '备案管理实为变相许可，应当删除或说明上位法
 test('a review runs from draft to signed opinion through the console only', async () => {
   // The drafter writes the draft, article by article, and submits it.
   const drafter = await signIn('drafter');
-  await drafter.getByRole('menuitem', { name: '新建草案' }).click();
+  await drafter.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '新建草案' }).click();
   await drafter.getByLabel('标题').fill(TITLE);
   await drafter.getByLabel('文件类型').fill('规范性文件');
   await drafter.getByLabel('第1条内容').fill('为推进京津冀交通一体化，制定本措施。');
@@ -106,7 +112,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.getByRole('button', { name: '提交审核' }).click();
   await drafter.getByTestId('document-status').filter({ hasText: '审核中' }).waitFor();
   await look(drafter, 'document-submitted');
-  await drafter.getByRole('menuitem', { name: '我的文件' }).click();
+  await drafter.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '我的文件' }).click();
   await drafter.getByRole('link', { name: TITLE }).waitFor();
   await look(drafter, 'my-documents');
 
@@ -196,4 +202,5 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await look(supervisor, 'opinion');
 
   expect(problems).toEqual({});
+  expect(policyRefusals).toEqual([]);
 }, 300_000);

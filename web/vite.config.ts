@@ -1,5 +1,6 @@
 /** The console's build: `web/` in, `web/dist/` out (served by the API at `/`). */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -31,16 +32,35 @@ function antdStylesheet(): Plugin {
     generateBundle() {
       this.emitFile({ type: 'asset', fileName, source: css });
     },
-    transformIndexHtml: () => [
-      { tag: 'link', attrs: { rel: 'stylesheet', href: `/${fileName}` }, injectTo: 'head-prepend' },
-    ],
+    // Where index.html marks it: before the console's own stylesheet, which may override it.
+    transformIndexHtml: (html) =>
+      html.replace('<!-- antd stylesheet -->', `<link rel="stylesheet" href="/${fileName}" />`),
+  };
+}
+
+/**
+ * Puts web/build/work-list-prefetch.js into index.html as an inline script: it asks for the work
+ * list's first page while the bundle is still on its way (the API's content security policy allows
+ * the page's inline scripts by their hashes).
+ */
+function inlineWorkListPrefetch(): Plugin {
+  return {
+    name: 'inline-work-list-prefetch',
+    transformIndexHtml: (html) => {
+      // Without its opening comment: the page carries the code, the file the explanation.
+      const code = readFileSync(path.join(__dirname, 'build', 'work-list-prefetch.js'), 'utf8').replace(
+        /^\/\*[\s\S]*?\*\/\s*/,
+        '',
+      );
+      return html.replace('<!-- work-list prefetch -->', `<script>${code.trim()}</script>`);
+    },
   };
 }
 
 export default defineConfig({
   root: __dirname,
   base: '/',
-  plugins: [react(), antdStylesheet()],
+  plugins: [react(), inlineWorkListPrefetch(), antdStylesheet()],
   build: {
     outDir: path.join(__dirname, 'dist'),
     emptyOutDir: true,

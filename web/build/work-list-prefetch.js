@@ -1,9 +1,11 @@
 /*
  * Asks for the first page of the work list while the console's code is still downloading, when the
  * console opens on the work list with a signed-in reviewer or signer: the request then overlaps the
- * download instead of following it. A plain script (not part of the bundle) so that it runs first;
- * the work list (web/src/pages/WorkList.tsx, `takePrefetchedFirstPage`) takes the answer, and asks
- * again itself when there is none or it is not a success. The session is what
+ * download instead of following it. Inlined into index.html by the build (vite.config.ts), so that
+ * it runs as the page is parsed, before any other request; the API allows it by its hash (the
+ * content security policy in api/app.ts). The work list (web/src/pages/WorkList.tsx,
+ * `takePrefetchedFirstPage`) takes the answer, and asks again itself when there is none or it is
+ * not a success. The session is what
  * web/src/api/client.ts keeps under 'console.session'.
  */
 (function () {
