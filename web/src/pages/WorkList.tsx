@@ -19,7 +19,10 @@ const WorkListFilters = lazy(() => import('./WorkListFilters'));
 
 type Page = { items: Task[]; nextCursor?: string | null };
 
-/** What web/build/work-list-prefetch.js (inlined into index.html) leaves behind: its request, and the page once it is in. */
+/**
+ * What web/build/work-list-prefetch.js (inlined into index.html) leaves behind: its request, and
+ * the page once it is in.
+ */
 interface Prefetch {
   done: Promise<Page | undefined>;
   settled: boolean;
