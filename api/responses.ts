@@ -266,7 +266,9 @@ export const StatsView = responseSchemas.register(
     .object({ at: isoTime, reviews: someObject, tasks: someObject })
     .partial()
     .describe(
-      'reviews: total, byStatus, byStage, byOriginRegion, overdue { total, byOriginRegion }; ' +
+      'reviews: total, byStatus, byStage, byOriginRegion, overdue { total, byOriginRegion }, ' +
+        'concluded { byOriginRegion: { <region>: { concluded, onTime, workingDaysUsed, onTimeRate, averageWorkingDays } } } ' +
+        '(approved or rejected reviews; on time: within the working-day limit, extensions included; rates null without any); ' +
         'tasks: open { total, byRegion }, overdue { total, byRegion, byKind }. Overdue means past the due date now.',
     ),
 );

@@ -3,19 +3,32 @@
  * Work in progress (reviews in review, open tasks) is a small set, counted as it stands. Closed
  * reviews never change again, so the counts of a month whose reviews have all closed are kept in
  * `statsMonths` once computed; only months with a review still in progress are counted afresh.
+ * Concluded reviews (approved or rejected) also give each origin region's on-time rate and working
+ * days used: within the review's working-day limit (extensions included) at its conclusion.
  */
+import { clockUsedMs, workingDayLength, type TimeModel } from '../domain/clock';
 import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS, type Region } from '../domain/model';
 import type { Models, ReviewDoc, TaskDoc } from '../store/models';
 import { firstReviewMonth, monthOf } from '../store/models';
 
 type Counts = Record<string, number>;
 
-/** The counts of one month's reviews: by status, by stage, by origin region. */
+/** How the concluded reviews of one origin region kept to their limit. */
+interface Timing {
+  concluded: number;
+  onTime: number;
+  workingDaysUsed: number;
+}
+
+/** The counts of one month's reviews: by status, by stage, by origin region, and their timing. */
 interface MonthCounts {
   byStatus: Counts;
   byStage: Counts;
   byOriginRegion: Counts;
+  timing: Partial<Record<Region, Timing>>;
 }
+
+type CountedReview = Pick<ReviewDoc, 'status' | 'stage' | 'originRegion' | 'clock' | 'closedAt'>;
 
 const add = (into: Counts, key: string, n = 1) => {
   into[key] = (into[key] ?? 0) + n;
@@ -28,26 +41,38 @@ function nextMonth(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-function countMonth(reviews: Pick<ReviewDoc, 'status' | 'stage' | 'originRegion'>[]): MonthCounts {
-  const counts: MonthCounts = { byStatus: {}, byStage: {}, byOriginRegion: {} };
+function countMonth(reviews: CountedReview[], model: TimeModel): MonthCounts {
+  const counts: MonthCounts = { byStatus: {}, byStage: {}, byOriginRegion: {}, timing: {} };
+  const dayMs = workingDayLength(model);
   for (const r of reviews) {
     add(counts.byStatus, r.status);
     add(counts.byStage, r.stage);
     add(counts.byOriginRegion, r.originRegion);
+    if ((r.status === 'approved' || r.status === 'rejected') && r.clock && r.closedAt) {
+      const usedMs = clockUsedMs(r.clock, new Date(r.closedAt), model);
+      const timing = (counts.timing[r.originRegion] ??= { concluded: 0, onTime: 0, workingDaysUsed: 0 });
+      timing.concluded += 1;
+      timing.workingDaysUsed += Math.floor(usedMs / dayMs);
+      if (usedMs <= r.clock.limitWorkingDays * dayMs) timing.onTime += 1;
+    }
   }
   return counts;
 }
 
-export async function computeStats(models: Models, at: Date) {
+export async function computeStats(models: Models, at: Date, model: TimeModel) {
   const first = await firstReviewMonth(models);
   const current = monthOf(at);
   const kept = new Map((await models.StatsMonth.find({}).lean()).map((m) => [m._id, m.counts]));
-  const reviews: MonthCounts = { byStatus: {}, byStage: {}, byOriginRegion: {} };
+  const reviews: MonthCounts = { byStatus: {}, byStage: {}, byOriginRegion: {}, timing: {} };
   for (let month = first ?? nextMonth(current); month <= current; month = nextMonth(month)) {
     let counts = kept.get(month);
-    if (!counts) {
-      const docs = await models.Review.find({ month }, { status: 1, stage: 1, originRegion: 1 }).lean<ReviewDoc[]>();
-      counts = countMonth(docs);
+    // Months kept before timing was counted are counted again (and kept with it).
+    if (!counts?.timing) {
+      const docs = await models.Review.find(
+        { month },
+        { status: 1, stage: 1, originRegion: 1, clock: 1, closedAt: 1 },
+      ).lean<CountedReview[]>();
+      counts = countMonth(docs, model);
       // A past month whose reviews have all closed will not change again.
       if (month < current && !docs.some((r) => r.status === 'in_review')) {
         await models.StatsMonth.updateOne({ _id: month }, { $set: { counts } }, { upsert: true });
@@ -59,6 +84,12 @@ export async function computeStats(models: Models, at: Date) {
       ['byOriginRegion', reviews.byOriginRegion],
     ] as const) {
       for (const [k, n] of Object.entries(counts[key])) add(into, k, n);
+    }
+    for (const [region, timing] of Object.entries(counts.timing ?? {}) as [Region, Timing][]) {
+      const into = (reviews.timing[region] ??= { concluded: 0, onTime: 0, workingDaysUsed: 0 });
+      into.concluded += timing.concluded;
+      into.onTime += timing.onTime;
+      into.workingDaysUsed += timing.workingDaysUsed;
     }
   }
 
@@ -86,6 +117,21 @@ export async function computeStats(models: Models, at: Date) {
       byStage: zeros(STAGES, reviews.byStage),
       byOriginRegion: zeros(REGIONS, reviews.byOriginRegion) as Record<Region, number>,
       overdue: { total: total(overdueReviews), byOriginRegion: zeros(REGIONS, overdueReviews) },
+      concluded: {
+        byOriginRegion: Object.fromEntries(
+          REGIONS.map((region) => {
+            const t = reviews.timing[region] ?? { concluded: 0, onTime: 0, workingDaysUsed: 0 };
+            return [
+              region,
+              {
+                ...t,
+                onTimeRate: t.concluded ? t.onTime / t.concluded : null,
+                averageWorkingDays: t.concluded ? t.workingDaysUsed / t.concluded : null,
+              },
+            ];
+          }),
+        ) as Record<Region, Timing & { onTimeRate: number | null; averageWorkingDays: number | null }>,
+      },
     },
     tasks: {
       open: { total: total(open), byRegion: zeros(REGIONS, open) },

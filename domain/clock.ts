@@ -279,8 +279,7 @@ export interface ClockView {
  */
 export function clockView(clock: ClockState, now: Date, model: TimeModel): ClockView {
   const dayMs = workingDayLength(model);
-  const runningMs = clock.runningSince ? workingMsBetween(new Date(clock.runningSince), now, model) : 0;
-  const usedMs = clock.usedMsBeforeRun + runningMs;
+  const usedMs = clockUsedMs(clock, now, model);
   const leftMs = Math.max(0, clock.limitWorkingDays * dayMs - usedMs);
   const reviewDueAt = clock.runningSince
     ? runDueAt(clock.runningSince, clock, model)
@@ -291,6 +290,12 @@ export function clockView(clock: ClockState, now: Date, model: TimeModel): Clock
     workingDaysLeft: Math.ceil(leftMs / dayMs),
     clockRunning: clock.runningSince !== undefined,
   };
+}
+
+/** The working time the review has used by `now`: the banked runs and the current one. */
+export function clockUsedMs(clock: ClockState, now: Date, model: TimeModel): number {
+  const runningMs = clock.runningSince ? workingMsBetween(new Date(clock.runningSince), now, model) : 0;
+  return clock.usedMsBeforeRun + runningMs;
 }
 
 /** When a run of the clock that started at `runningSince` reaches the review's limit. */

@@ -160,7 +160,13 @@ export interface RecordDoc {
 /** The review counts of a month whose reviews have all closed (api/stats.ts), kept once computed. */
 export interface StatsMonthDoc {
   _id: string;
-  counts: { byStatus: Record<string, number>; byStage: Record<string, number>; byOriginRegion: Record<string, number> };
+  counts: {
+    byStatus: Record<string, number>;
+    byStage: Record<string, number>;
+    byOriginRegion: Record<string, number>;
+    /** By origin region, the concluded reviews' timing; absent in months kept before it was counted. */
+    timing?: Record<string, { concluded: number; onTime: number; workingDaysUsed: number }>;
+  };
 }
 
 /**

@@ -179,7 +179,7 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [403],
       handler: async ({ actor, res }) => {
         if (!isSupervisor(actor)) throw ApiError.forbidden('only supervisors read statistics');
-        res.json(await computeStats(models, now()));
+        res.json(await computeStats(models, now(), deps.config.timeModel));
       },
     }),
   ];

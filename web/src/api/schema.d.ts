@@ -855,7 +855,7 @@ export interface components {
       prevHash?: string;
       hash?: string;
     };
-    /** @description reviews: total, byStatus, byStage, byOriginRegion, overdue { total, byOriginRegion }; tasks: open { total, byRegion }, overdue { total, byRegion, byKind }. Overdue means past the due date now. */
+    /** @description reviews: total, byStatus, byStage, byOriginRegion, overdue { total, byOriginRegion }, concluded { byOriginRegion: { <region>: { concluded, onTime, workingDaysUsed, onTimeRate, averageWorkingDays } } } (approved or rejected reviews; on time: within the working-day limit, extensions included; rates null without any); tasks: open { total, byRegion }, overdue { total, byRegion, byKind }. Overdue means past the due date now. */
     Stats: {
       /** Format: date-time */
       at?: string;
