@@ -267,18 +267,19 @@ function printTrace(json: string): void {
   const start = slices[0]?.ts ?? 0;
   // Each slice's time minus its children's: where the thread actually was.
   const self = new Map<string, number>();
-  const stack: TraceEvent[] = [];
+  const enclosing: TraceEvent[] = [];
   const childTime = new Map<TraceEvent, number>();
   const close = (e: TraceEvent) => {
     self.set(e.name, (self.get(e.name) ?? 0) + (e.dur! - (childTime.get(e) ?? 0)) / 1000);
   };
   for (const e of slices) {
-    while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur! <= e.ts) close(stack.pop()!);
-    const parent = stack[stack.length - 1];
+    while (enclosing.length && enclosing[enclosing.length - 1].ts + enclosing[enclosing.length - 1].dur! <= e.ts)
+      close(enclosing.pop()!);
+    const parent = enclosing[enclosing.length - 1];
     if (parent) childTime.set(parent, (childTime.get(parent) ?? 0) + e.dur!);
-    stack.push(e);
+    enclosing.push(e);
   }
-  while (stack.length) close(stack.pop()!);
+  while (enclosing.length) close(enclosing.pop()!);
   const parse = slices.find((e) => e.name === 'ParseHTML')?.ts ?? start;
   for (const e of slices) {
     if (e.dur! >= 15_000) {
