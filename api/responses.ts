@@ -10,6 +10,7 @@
 import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  CONCLUSIONS,
   CONSULTATION_STATUSES,
   DISPOSITION_STATUSES,
   NOTIFICATION_TYPES,
@@ -185,7 +186,7 @@ export const OpinionView = responseSchemas.register(
       comments: z.array(z.unknown()),
       consultations: z.array(z.unknown()),
       // Not CONCLUSIONS: a returned review has no opinion.
-      conclusion: z.enum(['legal', 'legal_after_revision', 'illegal']),
+      conclusion: z.enum(CONCLUSIONS),
       decidedBy: actorRef,
       decidedAt: isoTime,
       opinion: z.string(),

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { OpinionView } from '../api/responses';
 import {
   allPass,
   castOf,
@@ -190,6 +191,8 @@ describe('returns without a verdict (退回)', () => {
     });
     expect(opinion.checklist).toEqual([]);
     expect(opinion).not.toHaveProperty('registrationNumber'); // never accepted
+    // A returned review's opinion is what the contract documents (its conclusion included).
+    expect(OpinionView.safeParse(opinion).error).toBeUndefined();
     const page = await get('drafter', `/v1/reviews/${enc(reviewId)}/opinion`)
       .set('Accept', 'text/html')
       .expect(200);

@@ -759,7 +759,7 @@ export interface components {
       comments?: unknown[];
       consultations?: unknown[];
       /** @enum {string} */
-      conclusion?: 'legal' | 'legal_after_revision' | 'illegal';
+      conclusion?: 'legal' | 'legal_after_revision' | 'illegal' | 'returned';
       decidedBy?: {
         sub?: string;
         name?: string;
