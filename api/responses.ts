@@ -185,7 +185,6 @@ export const OpinionView = responseSchemas.register(
       checklist: z.array(z.unknown()),
       comments: z.array(z.unknown()),
       consultations: z.array(z.unknown()),
-      // Not CONCLUSIONS: a returned review has no opinion.
       conclusion: z.enum(CONCLUSIONS),
       decidedBy: actorRef,
       decidedAt: isoTime,
@@ -261,17 +260,36 @@ export const EventView = responseSchemas.register(
     .partial(),
 );
 
+/** A count per key (status, stage, region, kind). */
+const counts = z.record(z.string(), integer);
+/** How the concluded (approved or rejected) reviews of one origin region kept to their limit. */
+const Timing = z.object({
+  concluded: integer,
+  onTime: integer.describe('within the working-day limit at the conclusion, extensions included'),
+  workingDaysUsed: integer,
+  onTimeRate: z.number().nullable().describe('onTime / concluded; null without any'),
+  averageWorkingDays: z.number().nullable().describe('workingDaysUsed / concluded; null without any'),
+});
+
 export const StatsView = responseSchemas.register(
   'Stats',
   z
-    .object({ at: isoTime, reviews: someObject, tasks: someObject })
-    .partial()
-    .describe(
-      'reviews: total, byStatus, byStage, byOriginRegion, overdue { total, byOriginRegion }, ' +
-        'concluded { byOriginRegion: { <region>: { concluded, onTime, workingDaysUsed, onTimeRate, averageWorkingDays } } } ' +
-        '(approved or rejected reviews; on time: within the working-day limit, extensions included; rates null without any); ' +
-        'tasks: open { total, byRegion }, overdue { total, byRegion, byKind }. Overdue means past the due date now.',
-    ),
+    .object({
+      at: isoTime,
+      reviews: z.object({
+        total: integer,
+        byStatus: counts,
+        byStage: counts,
+        byOriginRegion: counts,
+        overdue: z.object({ total: integer, byOriginRegion: counts }),
+        concluded: z.object({ byOriginRegion: z.record(z.enum(REGIONS), Timing) }),
+      }),
+      tasks: z.object({
+        open: z.object({ total: integer, byRegion: counts }),
+        overdue: z.object({ total: integer, byRegion: counts, byKind: counts }),
+      }),
+    })
+    .describe('Overdue means past the due date now.'),
 );
 
 // Answers of a single route, described where they are: not components.

@@ -8,24 +8,19 @@
  */
 import { clockUsedMs, workingDayLength, type TimeModel } from '../domain/clock';
 import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS, type Region } from '../domain/model';
-import type { Models, ReviewDoc, TaskDoc } from '../store/models';
+import type { z } from 'zod';
+import type { Models, ReviewDoc, StatsTiming, TaskDoc } from '../store/models';
 import { firstReviewMonth, monthOf } from '../store/models';
+import type { StatsView } from './responses';
 
 type Counts = Record<string, number>;
-
-/** How the concluded reviews of one origin region kept to their limit. */
-interface Timing {
-  concluded: number;
-  onTime: number;
-  workingDaysUsed: number;
-}
 
 /** The counts of one month's reviews: by status, by stage, by origin region, and their timing. */
 interface MonthCounts {
   byStatus: Counts;
   byStage: Counts;
   byOriginRegion: Counts;
-  timing: Partial<Record<Region, Timing>>;
+  timing: Partial<Record<Region, StatsTiming>>;
 }
 
 type CountedReview = Pick<ReviewDoc, 'status' | 'stage' | 'originRegion' | 'clock' | 'closedAt'>;
@@ -35,6 +30,14 @@ const add = (into: Counts, key: string, n = 1) => {
 };
 const zeros = (keys: readonly string[], counts: Counts) => Object.fromEntries(keys.map((k) => [k, counts[k] ?? 0]));
 const total = (counts: Counts) => Object.values(counts).reduce((a, b) => a + b, 0);
+const noTiming = (): StatsTiming => ({ concluded: 0, onTime: 0, workingDaysUsed: 0 });
+
+function addTiming(into: MonthCounts['timing'], region: Region, t: StatsTiming): void {
+  const sum = (into[region] ??= noTiming());
+  sum.concluded += t.concluded;
+  sum.onTime += t.onTime;
+  sum.workingDaysUsed += t.workingDaysUsed;
+}
 
 function nextMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);
@@ -50,16 +53,18 @@ function countMonth(reviews: CountedReview[], model: TimeModel): MonthCounts {
     add(counts.byOriginRegion, r.originRegion);
     if ((r.status === 'approved' || r.status === 'rejected') && r.clock && r.closedAt) {
       const usedMs = clockUsedMs(r.clock, new Date(r.closedAt), model);
-      const timing = (counts.timing[r.originRegion] ??= { concluded: 0, onTime: 0, workingDaysUsed: 0 });
-      timing.concluded += 1;
-      timing.workingDaysUsed += Math.floor(usedMs / dayMs);
-      if (usedMs <= r.clock.limitWorkingDays * dayMs) timing.onTime += 1;
+      addTiming(counts.timing, r.originRegion, {
+        concluded: 1,
+        onTime: usedMs <= r.clock.limitWorkingDays * dayMs ? 1 : 0,
+        workingDaysUsed: Math.floor(usedMs / dayMs),
+      });
     }
   }
   return counts;
 }
 
-export async function computeStats(models: Models, at: Date, model: TimeModel) {
+/** The answer of `GET /v1/stats`, in the shape its documentation (api/responses.ts) promises. */
+export async function computeStats(models: Models, at: Date, model: TimeModel): Promise<z.output<typeof StatsView>> {
   const first = await firstReviewMonth(models);
   const current = monthOf(at);
   const kept = new Map((await models.StatsMonth.find({}).lean()).map((m) => [m._id, m.counts]));
@@ -85,11 +90,8 @@ export async function computeStats(models: Models, at: Date, model: TimeModel) {
     ] as const) {
       for (const [k, n] of Object.entries(counts[key])) add(into, k, n);
     }
-    for (const [region, timing] of Object.entries(counts.timing ?? {}) as [Region, Timing][]) {
-      const into = (reviews.timing[region] ??= { concluded: 0, onTime: 0, workingDaysUsed: 0 });
-      into.concluded += timing.concluded;
-      into.onTime += timing.onTime;
-      into.workingDaysUsed += timing.workingDaysUsed;
+    for (const [region, timing] of Object.entries(counts.timing ?? {}) as [Region, StatsTiming][]) {
+      addTiming(reviews.timing, region, timing);
     }
   }
 
@@ -115,12 +117,12 @@ export async function computeStats(models: Models, at: Date, model: TimeModel) {
       total: total(reviews.byStatus),
       byStatus: zeros(REVIEW_STATUSES, reviews.byStatus),
       byStage: zeros(STAGES, reviews.byStage),
-      byOriginRegion: zeros(REGIONS, reviews.byOriginRegion) as Record<Region, number>,
+      byOriginRegion: zeros(REGIONS, reviews.byOriginRegion),
       overdue: { total: total(overdueReviews), byOriginRegion: zeros(REGIONS, overdueReviews) },
       concluded: {
         byOriginRegion: Object.fromEntries(
           REGIONS.map((region) => {
-            const t = reviews.timing[region] ?? { concluded: 0, onTime: 0, workingDaysUsed: 0 };
+            const t = reviews.timing[region] ?? noTiming();
             return [
               region,
               {
@@ -130,7 +132,7 @@ export async function computeStats(models: Models, at: Date, model: TimeModel) {
               },
             ];
           }),
-        ) as Record<Region, Timing & { onTimeRate: number | null; averageWorkingDays: number | null }>,
+        ) as z.output<typeof StatsView>['reviews']['concluded']['byOriginRegion'],
       },
     },
     tasks: {

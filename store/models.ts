@@ -158,6 +158,13 @@ export interface RecordDoc {
 }
 
 /** The review counts of a month whose reviews have all closed (api/stats.ts), kept once computed. */
+/** How the concluded (approved or rejected) reviews of one origin region kept to their limit. */
+export interface StatsTiming {
+  concluded: number;
+  onTime: number;
+  workingDaysUsed: number;
+}
+
 export interface StatsMonthDoc {
   _id: string;
   counts: {
@@ -165,7 +172,7 @@ export interface StatsMonthDoc {
     byStage: Record<string, number>;
     byOriginRegion: Record<string, number>;
     /** By origin region, the concluded reviews' timing; absent in months kept before it was counted. */
-    timing?: Record<string, { concluded: number; onTime: number; workingDaysUsed: number }>;
+    timing?: Record<string, StatsTiming>;
   };
 }
 

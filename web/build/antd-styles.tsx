@@ -27,7 +27,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** The names the console imports from 'antd' (`import { Button, App as AntApp } from 'antd'`). */
-export function importedComponents(): string[] {
+function importedComponents(): string[] {
   const names = new Set<string>();
   for (const file of sourceFiles(SOURCES)) {
     for (const match of readFileSync(file, 'utf8').matchAll(/import\s*{([^}]*)}\s*from\s*'antd'/g)) {
@@ -68,10 +68,10 @@ const RENDER: Record<string, () => ReactNode> = {
   Popconfirm: () => h(antd.Popconfirm, { open: true, title: 'a' }, h('span')),
 };
 
-/** The stylesheet of `names` (default: what the console imports), with antd's map of it at the end. */
-export function antdStyles(names = importedComponents()): string {
+/** The stylesheet of what the console imports from antd, with antd's map of it at the end. */
+function antdStyles(): string {
   const cache = createCache();
-  const nodes = names.map((name) =>
+  const nodes = importedComponents().map((name) =>
     h(Fragment, { key: name }, RENDER[name] ? RENDER[name]() : component(name) ? h(component(name)) : null),
   );
   renderToString(

@@ -855,12 +855,79 @@ export interface components {
       prevHash?: string;
       hash?: string;
     };
-    /** @description reviews: total, byStatus, byStage, byOriginRegion, overdue { total, byOriginRegion }, concluded { byOriginRegion: { <region>: { concluded, onTime, workingDaysUsed, onTimeRate, averageWorkingDays } } } (approved or rejected reviews; on time: within the working-day limit, extensions included; rates null without any); tasks: open { total, byRegion }, overdue { total, byRegion, byKind }. Overdue means past the due date now. */
+    /** @description Overdue means past the due date now. */
     Stats: {
       /** Format: date-time */
-      at?: string;
-      reviews?: Record<string, never>;
-      tasks?: Record<string, never>;
+      at: string;
+      reviews: {
+        total: number;
+        byStatus: {
+          [key: string]: number;
+        };
+        byStage: {
+          [key: string]: number;
+        };
+        byOriginRegion: {
+          [key: string]: number;
+        };
+        overdue: {
+          total: number;
+          byOriginRegion: {
+            [key: string]: number;
+          };
+        };
+        concluded: {
+          byOriginRegion: {
+            beijing?: {
+              concluded: number;
+              /** @description within the working-day limit at the conclusion, extensions included */
+              onTime: number;
+              workingDaysUsed: number;
+              /** @description onTime / concluded; null without any */
+              onTimeRate: number | null;
+              /** @description workingDaysUsed / concluded; null without any */
+              averageWorkingDays: number | null;
+            };
+            tianjin?: {
+              concluded: number;
+              /** @description within the working-day limit at the conclusion, extensions included */
+              onTime: number;
+              workingDaysUsed: number;
+              /** @description onTime / concluded; null without any */
+              onTimeRate: number | null;
+              /** @description workingDaysUsed / concluded; null without any */
+              averageWorkingDays: number | null;
+            };
+            hebei?: {
+              concluded: number;
+              /** @description within the working-day limit at the conclusion, extensions included */
+              onTime: number;
+              workingDaysUsed: number;
+              /** @description onTime / concluded; null without any */
+              onTimeRate: number | null;
+              /** @description workingDaysUsed / concluded; null without any */
+              averageWorkingDays: number | null;
+            };
+          };
+        };
+      };
+      tasks: {
+        open: {
+          total: number;
+          byRegion: {
+            [key: string]: number;
+          };
+        };
+        overdue: {
+          total: number;
+          byRegion: {
+            [key: string]: number;
+          };
+          byKind: {
+            [key: string]: number;
+          };
+        };
+      };
     };
   };
   responses: never;

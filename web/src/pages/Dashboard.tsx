@@ -6,32 +6,11 @@
 import { Alert, Button, Card, Col, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, call, type ReviewSummary } from '../api/client';
+import { api, call, type ReviewSummary, type Stats } from '../api/client';
 import { Bars } from '../Chart';
 import { cst, errorText, REGION, REVIEW_STATUS, STAGE } from '../labels';
 
-interface Stats {
-  reviews: {
-    total: number;
-    byStatus: Record<string, number>;
-    byStage: Record<string, number>;
-    byOriginRegion: Record<string, number>;
-    overdue: { total: number; byOriginRegion: Record<string, number> };
-    /** Approved or rejected reviews, by origin region: within their working-day limit or not. */
-    concluded: {
-      byOriginRegion: Record<
-        string,
-        { concluded: number; onTimeRate: number | null; averageWorkingDays: number | null }
-      >;
-    };
-  };
-  tasks: {
-    open: { total: number; byRegion: Record<string, number> };
-    overdue: { total: number; byRegion: Record<string, number> };
-  };
-}
-
-const REGIONS = ['beijing', 'tianjin', 'hebei'];
+const REGIONS = ['beijing', 'tianjin', 'hebei'] as const;
 
 export default function Dashboard() {
   const [stats, setStats] = useState<Stats>();
@@ -42,7 +21,7 @@ export default function Dashboard() {
 
   useEffect(() => {
     call(api.GET('/v1/stats'))
-      .then((s) => setStats(s as unknown as Stats))
+      .then(setStats)
       .catch((err: unknown) => setError(errorText(err)));
   }, []);
 
@@ -72,7 +51,7 @@ export default function Dashboard() {
   );
   const timingSeries = useMemo(() => {
     if (!stats) return [];
-    const of = (r: string) => stats.reviews.concluded.byOriginRegion[r];
+    const of = (r: (typeof REGIONS)[number]) => stats.reviews.concluded.byOriginRegion[r];
     return [
       { name: '按期办结率（%）', data: REGIONS.map((r) => Math.round(100 * (of(r)?.onTimeRate ?? 0))) },
       {
