@@ -7,14 +7,18 @@
  *    `GET /v1/tasks?status=open` does, alternately through the patched path and through the path
  *    every find took before (the same query with its filter wrapped in `$and`, which the patch
  *    leaves to FerretDB's in-memory sort). Prints medians, spread and the ratio.
+ *    With BASELINE_FERRETDB=<path of another ferretdb binary> (e.g. one built with an earlier
+ *    version of the patch), also reads the same page from a second store run by that binary,
+ *    interleaved, and prints the ratio.
  * 2. Results: random collections of mixed types (strings, numbers, dates, booleans, null, missing,
- *    arrays, documents), sorted and limited both ways; every difference in the sort keys returned
- *    is printed and counted.
+ *    arrays, documents; strings, dates, ints and longs mixed in one field), sorted and limited
+ *    both ways; every difference in the sort keys returned is printed and counted.
  * Starts its own throw-away embedded store; nothing else is touched.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import { newestFirst } from '../api/paging';
 import { connectMongo } from '../runtime/connections';
 import { startEmbeddedStore } from '../runtime/embedded-store';
@@ -64,53 +68,68 @@ async function timed(read: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function measureSpeed(models: Models): Promise<void> {
-  const firstPage = (where: Record<string, unknown>) =>
-    newestFirst({
-      model: models.Task,
-      anyOf: [{ region: 'beijing', role: 'reviewer' }],
-      where,
-      sortBy: { field: 'createdAt', isDate: false },
-      limit: PAGE,
-      cursor: undefined,
-    });
-  const patched = () => firstPage({ status: 'open' });
+const firstPage = (models: Models, where: Record<string, unknown>) =>
+  newestFirst({
+    model: models.Task,
+    anyOf: [{ region: 'beijing', role: 'reviewer' }],
+    where,
+    sortBy: { field: 'createdAt', isDate: false },
+    limit: PAGE,
+    cursor: undefined,
+  });
+
+/** Times each read ROUNDS times, interleaved and rotating which goes first, so noise falls on all. */
+async function interleaved(reads: (() => Promise<unknown>)[]): Promise<number[][]> {
+  const times = reads.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < reads.length; i++) {
+      const which = (round + i) % reads.length;
+      times[which].push(await timed(reads[which]));
+    }
+  }
+  return times;
+}
+
+const ratioLine = (label: string, over: number[], under: number[]) => {
+  const ratios = over.map((o, i) => o / under[i]);
+  return `  ${label}: median ×${median(ratios).toFixed(2)} (×${Math.min(...ratios).toFixed(2)}–×${Math.max(...ratios).toFixed(2)})`;
+};
+
+async function measureSpeed(models: Models, baseline?: Models): Promise<void> {
+  const patched = () => firstPage(models, { status: 'open' });
   // `$and` keeps the filter from being pushed down exactly: FerretDB sorts every match itself.
-  const before = () => firstPage({ $and: [{ status: 'open' }] });
+  const before = () => firstPage(models, { $and: [{ status: 'open' }] });
   const [a, b] = [await patched(), await before()];
   if (JSON.stringify(a.page.map((t) => t._id)) !== JSON.stringify(b.page.map((t) => t._id)))
     throw new Error('the two paths returned different first pages');
+  const reads = [patched, before];
+  if (baseline) reads.push(() => firstPage(baseline, { status: 'open' }));
 
-  const fast: number[] = [];
-  const slow: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    // Interleaved, alternating which goes first, so that the machine's noise falls on both.
-    if (round % 2 === 0) {
-      fast.push(await timed(patched));
-      slow.push(await timed(before));
-    } else {
-      slow.push(await timed(before));
-      fast.push(await timed(patched));
-    }
-  }
-  const ratios = fast.map((f, i) => slow[i] / f);
+  const [fast, slow, other] = await interleaved(reads);
   console.log(`first page of ${PAGE} of ${OPEN_TASKS} open tasks (${ROUNDS} interleaved rounds):`);
   console.log(`  top-N pushed down:        median ${median(fast).toFixed(0)} ms (${spread(fast)})`);
   console.log(`  sorted in FerretDB:       median ${median(slow).toFixed(0)} ms (${spread(slow)})`);
-  console.log(
-    `  speed-up: median ×${median(ratios).toFixed(1)} (×${Math.min(...ratios).toFixed(1)}–×${Math.max(...ratios).toFixed(1)})`,
-  );
+  if (other) console.log(`  baseline binary, pushed:  median ${median(other).toFixed(0)} ms (${spread(other)})`);
+  console.log(ratioLine('speed-up (sorted in FerretDB / pushed down)', slow, fast));
+  if (other) console.log(ratioLine('this binary / baseline binary', fast, other));
 }
 
 async function checkResults(models: Models): Promise<number> {
+  const { Long } = mongoose.mongo;
   const mixed = models.Task.db.db!.collection('topNCheck');
   const values: unknown[] = [
     'b', 'a', 'B', 'é', 'z', '2026-11-27T08:00:00.000Z', '', 'ab', 'a b', '中文', '中',
     3, 2.5, -1, 2 ** 40, null, true, false, new Date(1000), new Date(5),
     ['a', 'z'], ['c'], [], { x: 1 }, { x: 'a' }, undefined,
+    Long.fromNumber(2 ** 40), Long.fromNumber(-5), Long.fromNumber(3),
   ]; // prettier-ignore
+  // Strings, dates, ints and longs: the types PostgreSQL orders itself, mixed in one field.
+  const orderable = values.filter(
+    (v) => typeof v === 'string' || v instanceof Date || v instanceof Long || (typeof v === 'number' && v === (v | 0)),
+  );
   const pools = [
     values,
+    orderable,
     values.filter((v) => typeof v === 'string'),
     values.filter((v) => v instanceof Date),
     values.filter((v) => typeof v === 'number' && Number.isInteger(v)),
@@ -122,7 +141,7 @@ async function checkResults(models: Models): Promise<number> {
   };
   let differences = 0;
   let queries = 0;
-  for (let round = 0; round < 60; round++) {
+  for (let round = 0; round < 100; round++) {
     await mixed.deleteMany({});
     const pool = pools[round % pools.length];
     const rows = Array.from({ length: 1 + random(60) }, (_, i) => {
@@ -160,23 +179,32 @@ async function checkResults(models: Models): Promise<number> {
   return differences;
 }
 
-async function main(): Promise<void> {
-  const { ferretdb } = await provision();
+/** A throw-away store run by the given ferretdb binary, seeded with the tasks. */
+async function seededStore(ferretdbPath: string, stack: (() => Promise<unknown>)[]): Promise<Models> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'measure-top-n-'));
   await chmod(dir, 0o755); // PostgreSQL runs as its own user when we are root
-  const store = await startEmbeddedStore({ ferretdbPath: ferretdb, dataDir: dir, durable: false });
+  stack.push(() => rm(dir, { recursive: true, force: true }));
+  const store = await startEmbeddedStore({ ferretdbPath, dataDir: dir, durable: false });
+  stack.push(() => store.stop());
+  const mongo = await connectMongo(`${store.uri}/measure`);
+  stack.push(() => mongo.close());
+  const models = createModels(mongo);
+  await ensureIndexes(models);
+  await seedTasks(models);
+  return models;
+}
+
+async function main(): Promise<void> {
+  const { ferretdb } = await provision();
+  const stack: (() => Promise<unknown>)[] = [];
   let differences = 0;
   try {
-    const mongo = await connectMongo(`${store.uri}/measure`);
-    const models = createModels(mongo);
-    await ensureIndexes(models);
-    await seedTasks(models);
-    await measureSpeed(models);
+    const models = await seededStore(ferretdb, stack);
+    const baseline = process.env.BASELINE_FERRETDB;
+    await measureSpeed(models, baseline ? await seededStore(baseline, stack) : undefined);
     differences = await checkResults(models);
-    await mongo.close();
   } finally {
-    await store.stop();
-    await rm(dir, { recursive: true, force: true });
+    for (const cleanUp of stack.reverse()) await cleanUp();
   }
   if (differences > 0) process.exitCode = 1;
 }
