@@ -28,6 +28,7 @@ const { ensureConsole } = require('./build-console.js') as { ensureConsole: () =
 
 const TASKS = Number(process.env.MEASURE_TASKS ?? 10_000);
 const RUNS = Number(process.env.MEASURE_RUNS ?? 5);
+const CPU_SLOWDOWN = Number(process.env.MEASURE_CPU_SLOWDOWN ?? 1);
 const JS_BUDGET = 1024 * 1024;
 const RENDER_BUDGET_MS = 1000;
 
@@ -161,6 +162,11 @@ async function main(): Promise<void> {
         scripts.push(response.body().then((body) => `${new URL(response.url()).pathname} ${gzipSync(body).length}`));
       });
     }
+    // MEASURE_CPU_SLOWDOWN=n: the page's CPU n times slower (Chromium's throttling), to estimate a
+    // slower machine than this one; the API and the store keep their speed.
+    if (CPU_SLOWDOWN > 1) {
+      await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+    }
     const profiler = process.env.MEASURE_PROFILE ? await context.newCDPSession(page) : undefined;
     if (profiler) {
       await profiler.send('Profiler.enable');
@@ -229,7 +235,8 @@ async function main(): Promise<void> {
       `    total ${(bytes / 1024).toFixed(1)} kB  (budget ${JS_BUDGET / 1024} kB: ${bytes <= JS_BUDGET ? 'ok' : 'OVER'})`,
     );
     console.log(
-      `  work list with ${TASKS} open tasks, navigation → first page of rows on screen (${RUNS} cold loads):`,
+      `  work list with ${TASKS} open tasks, navigation → first page of rows on screen (${RUNS} cold loads` +
+        `${CPU_SLOWDOWN > 1 ? `, the page's CPU slowed ×${CPU_SLOWDOWN}` : ''}):`,
     );
     console.log(`    ${times[i].map((t) => `${Math.round(t)} ms`).join(', ')}`);
     console.log(
