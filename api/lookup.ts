@@ -13,6 +13,7 @@ import {
   type ReviewDoc,
   type TaskDoc,
   type VersionDoc,
+  versionId,
 } from '../store/models';
 
 export type VersionSummary = Pick<VersionDoc, '_id' | 'version' | 'title' | 'docType' | 'summary' | 'createdAt'>;
@@ -40,6 +41,22 @@ export async function versionsOf(deps: ApiDeps, documentId: string): Promise<Ver
     { version: 1, title: 1, docType: 1, summary: 1, createdAt: 1 },
   ).lean<VersionSummary[]>();
   return versions.sort((a, b) => a.version - b.version);
+}
+
+/**
+ * The title of the version each task concerns, by version id, for the tasks a caller may see (a
+ * task's document is one its reviewers may see). One read by unique id per version, in parallel:
+ * a page holds at most 100 tasks.
+ */
+export async function versionTitles(
+  deps: ApiDeps,
+  tasks: Pick<TaskDoc, 'documentId' | 'version'>[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(tasks.map((t) => versionId(t.documentId, t.version)))];
+  const versions = await Promise.all(
+    ids.map((id) => deps.models.Version.findById(id, { title: 1 }).lean<Pick<VersionDoc, '_id' | 'title'>>()),
+  );
+  return new Map(versions.flatMap((v) => (v ? [[v._id, v.title] as const] : [])));
 }
 
 /** The newest version of a document: the one a review is submitted with. */

@@ -103,6 +103,9 @@ export const TaskView = responseSchemas.register(
       id: z.string(),
       reviewId: z.string(),
       documentId: z.string(),
+      documentTitle: z
+        .string()
+        .describe('extension: the title of the version the task concerns (in the task list and a read task)'),
       kind: z.enum(TASK_KINDS),
       region: z.enum(REGIONS),
       role: z.enum(ROLES),

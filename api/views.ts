@@ -17,6 +17,7 @@ import {
   type TaskDoc,
   type VersionDoc,
   taskFromDoc,
+  versionId,
 } from '../store/models';
 
 const iso = (d: Date | string | undefined | null): string | undefined =>
@@ -93,9 +94,11 @@ export function isOverdue(task: Pick<TaskRecord, 'status' | 'dueAt'>, now: Date)
   return task.status === 'open' && task.dueAt !== null && Date.parse(task.dueAt) < now.getTime();
 }
 
-export function taskView(doc: TaskDoc, now: Date) {
+/** A task as answered; with the title of the version it concerns where the caller looked it up. */
+export function taskView(doc: TaskDoc, now: Date, titles?: Map<string, string>) {
   const task = taskFromDoc(doc);
-  return { ...task, overdue: isOverdue(task, now) };
+  const documentTitle = titles?.get(versionId(doc.documentId, doc.version));
+  return { ...task, overdue: isOverdue(task, now), ...(documentTitle !== undefined && { documentTitle }) };
 }
 
 /** The review projection as the domain reads it: instants as ISO strings. */

@@ -21,7 +21,7 @@ import { openConnections } from '../runtime/connections';
 import { startEmbeddedStore } from '../runtime/embedded-store';
 import { createLogger, installTemporalRuntime } from '../runtime/observability';
 import { provision, startTemporalServer } from '../runtime/servers';
-import { monthOf, type TaskDoc } from '../store/models';
+import { monthOf, versionId, type TaskDoc, type VersionDoc } from '../store/models';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureConsole } = require('./build-console.js') as { ensureConsole: () => boolean };
@@ -94,8 +94,26 @@ async function main(): Promise<void> {
       });
     }
     await connections.models.Task.collection.insertMany(docs as never[], { ordered: false });
+    // The version each task concerns, whose title the work list shows.
+    const versions: VersionDoc[] = docs.map((task) => ({
+      _id: versionId(task.documentId, task.version),
+      documentId: task.documentId,
+      version: task.version,
+      title: `关于${task.documentId}的若干规定`,
+      docType: '规范性文件',
+      articles: [
+        { number: '1', text: '为规范相关工作，制定本规定。' },
+        { number: '2', text: '本规定自发布之日起施行。' },
+      ],
+      legalBasis: ['《中华人民共和国行政许可法》'],
+      materials: {},
+      urgent: false,
+      createdBy: { sub: 'drafter-measure' },
+      createdAt: new Date(task.createdAt),
+    }));
+    await connections.models.Version.collection.insertMany(versions as never[], { ordered: false });
   }
-  console.log(`seeded ${TASKS} open tasks in ${Date.now() - seedStart} ms`);
+  console.log(`seeded ${TASKS} open tasks, with their documents' versions, in ${Date.now() - seedStart} ms`);
 
   // One API per console build compared (MEASURE_COMPARE=dirA,dirB: e.g. before and after a
   // change), all over the same store; by default the build `npm start` serves.

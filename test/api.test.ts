@@ -453,7 +453,7 @@ describe('tasks', () => {
     expect((await get('bjReviewer', `/v1/tasks/${task._id}`).expect(200)).body.status).toBe('open');
   });
 
-  test('when the drafter resubmits without naming a version, the current version is used', async () => {
+  test('when the drafter resubmits without naming a version, the current version is used, and its task names its title', async () => {
     const id = await createDocument();
     const reviewId = await startReview(id);
     const task = await originTask(reviewId);
@@ -476,7 +476,12 @@ describe('tasks', () => {
       dispositions: [{ commentId: comment.id, status: 'adopted' }],
     }).expect(400);
     expect(stale.body.error.details.map((d: { path: string }) => d.path)).toContain('version');
-    await post('drafter', `/v1/documents/${id}/versions`, { ...draft, articles: [draft.articles[0]] }).expect(201);
+    const revisedTitle = `${draft.title}（修改稿）`;
+    await post('drafter', `/v1/documents/${id}/versions`, {
+      ...draft,
+      title: revisedTitle,
+      articles: [draft.articles[0]],
+    }).expect(201);
     const done = await post('drafter', `/v1/tasks/${revision._id}/complete`, {
       decision: 'resubmit',
       dispositions: [{ commentId: comment.id, status: 'adopted' }],
@@ -484,6 +489,16 @@ describe('tasks', () => {
     expect(done.body.review).toEqual({ status: 'in_review', stage: 'origin_review' });
     const review = (await get('drafter', `/v1/reviews/${enc(reviewId)}`).expect(200)).body;
     expect(review.version).toBe(2);
+
+    // Each task names the title of the version it concerns, in the work list and when read.
+    const second = await originTask(reviewId);
+    const listed = (await get('bjReviewer', `/v1/tasks?reviewId=${enc(reviewId)}&limit=100`).expect(200)).body
+      .items as { id: string; version: number; documentTitle: string }[];
+    const titleOf: Record<number, string> = { 1: draft.title, 2: revisedTitle };
+    expect(listed[0]).toMatchObject({ id: second._id, version: 2 });
+    expect(listed.map((t) => t.id)).toContain(task._id);
+    expect(listed.map((t) => t.documentTitle)).toEqual(listed.map((t) => titleOf[t.version]));
+    expect((await get('bjReviewer', `/v1/tasks/${second._id}`).expect(200)).body.documentTitle).toBe(revisedTitle);
   });
 
   test('when tasks are paged, the cursor walks them newest first without repeats', async () => {

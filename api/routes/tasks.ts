@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 
 import { route, type RouteSpec } from '../http';
-import { firstMonth, latestVersion } from '../lookup';
+import { firstMonth, latestVersion, versionTitles } from '../lookup';
 import { allOf, decodeCursor, newestFirst } from '../paging';
 import { NotificationView, StatsView, TaskDecided, TaskView, page } from '../responses';
 import {
@@ -73,7 +73,8 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           cursor,
           ...(!small && { byMonth: { now: at, firstMonth: await firstMonth(deps) } }),
         });
-        res.json({ items: page.map((doc) => taskView(doc, at)), nextCursor });
+        const titles = await versionTitles(deps, page);
+        res.json({ items: page.map((doc) => taskView(doc, at, titles)), nextCursor });
       },
     }),
 
@@ -85,7 +86,8 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the task', schema: TaskView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        res.json(taskView(await visibleTask(actor, params.taskId), now()));
+        const task = await visibleTask(actor, params.taskId);
+        res.json(taskView(task, now(), await versionTitles(deps, [task])));
       },
     }),
 

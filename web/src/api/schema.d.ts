@@ -633,6 +633,8 @@ export interface components {
       id?: string;
       reviewId?: string;
       documentId?: string;
+      /** @description extension: the title of the version the task concerns (in the task list and a read task) */
+      documentTitle?: string;
       /** @enum {string} */
       kind?:
         | 'intake'

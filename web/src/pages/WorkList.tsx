@@ -64,7 +64,6 @@ export default function WorkList() {
   const [cursor, setCursor] = useState<string | undefined>();
   const [prefetched] = useState(takePrefetchedFirstPage);
   const [page, setPage] = useState<Page | undefined>(prefetched instanceof Promise ? undefined : prefetched);
-  const [titles, setTitles] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
   const [, setCalendarTick] = useState(0);
@@ -85,20 +84,9 @@ export default function WorkList() {
       .then((data) => {
         if (!current) return;
         setPage(data);
-        // Holiday-exact counts, and the documents' titles, follow the first paint.
+        // Holiday-exact counts follow the first paint.
         const days = data.items.flatMap((t) => (t.dueAt ? [cstDay(new Date(t.dueAt))] : []));
         void calendarsReady(days).then(() => current && setCalendarTick((n) => n + 1));
-        const ids = [...new Set(data.items.map((t) => t.documentId ?? ''))].filter((id) => id && !titles[id]);
-        void Promise.all(
-          ids.map((id) =>
-            api
-              .GET('/v1/documents/{id}', { params: { path: { id } } })
-              .then(({ data: doc }): [string, string | undefined] => [id, doc?.title]),
-          ),
-        ).then((pairs) => {
-          const known = Object.fromEntries(pairs.filter((p): p is [string, string] => p[1] !== undefined));
-          if (current) setTitles((t) => ({ ...t, ...known }));
-        });
       })
       .catch((err: unknown) => current && setError(errorText(err)))
       .finally(() => current && setLoading(false));
@@ -156,7 +144,7 @@ export default function WorkList() {
                         open(task);
                       }}
                     >
-                      {titles[task.documentId ?? ''] ?? task.documentId}
+                      {task.documentTitle ?? task.documentId}
                     </a>
                   </td>
                   <td>{REGION[task.region ?? ''] ?? task.region}</td>
