@@ -10,11 +10,15 @@
 import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  CHECK_ITEMS,
+  CHECK_RESULTS,
   CONCLUSIONS,
   CONSULTATION_STATUSES,
   DISPOSITION_STATUSES,
+  EXTENSION_STATUSES,
   NOTIFICATION_TYPES,
   REGIONS,
+  RETURN_GROUNDS,
   REVIEW_STATUSES,
   ROLES,
   SEVERITIES,
@@ -22,6 +26,7 @@ import {
   TASK_KINDS,
   TASK_STATUSES,
 } from '../domain/model';
+import { EVENT_TYPES } from '../domain/review-log';
 import { DOCUMENT_STATUSES } from '../store/models';
 import { STATUS_BY_CODE, type ErrorCode } from './errors';
 
@@ -164,7 +169,23 @@ export const ReviewView = responseSchemas.register(
         ),
       })
       .partial(),
-    history: z.array(z.object({ at: isoTime, type: z.string(), actor: actorRef }).partial()),
+    history: z.array(
+      z
+        .object({
+          at: isoTime,
+          type: z.enum(EVENT_TYPES).describe('the event the step comes from (GET /v1/reviews/:id/events)'),
+          actor: actorRef,
+          taskId: z.string(),
+          kind: z.enum(TASK_KINDS),
+          region: z.enum(REGIONS),
+          decision: z.string(),
+          version: integer,
+          stage: z.enum(STAGES),
+          note: z.string(),
+        })
+        .partial()
+        .describe('extension: taskId, kind, region, decision, version, stage and note where the step has them'),
+    ),
     submittedAt: isoTime,
     closedAt: isoTime,
     urgent: z.boolean(),
@@ -177,25 +198,106 @@ export const ReviewView = responseSchemas.register(
     ),
 );
 
+const person = z.object({ sub: z.string(), name: z.string().optional() });
+
 export const OpinionView = responseSchemas.register(
   'Opinion',
   z
     .object({
       reviewId: z.string(),
-      document: someObject,
-      version: someObject,
-      dates: someObject,
-      checklist: z.array(z.unknown()),
-      comments: z.array(z.unknown()),
-      consultations: z.array(z.unknown()),
-      conclusion: z.enum(CONCLUSIONS),
-      decidedBy: actorRef,
-      decidedAt: isoTime,
+      title: z.string().describe('合法性审核意见书'),
+      number: z.string().optional().describe('审核意见书编号, e.g. 京司审〔2026〕17号'),
+      registrationNumber: z.string().optional(),
+      issuer: z.string().describe('the review body that issues it'),
+      addressee: z.string().describe('the drafting unit it is addressed to'),
+      caseOfficer: person.optional(),
+      signer: person.optional(),
+      issuedOn: z.string().describe('the date of issue in Chinese numerals (二〇二六年十一月二十七日)'),
+      document: z.object({
+        id: z.string(),
+        title: z.string(),
+        org: z.string(),
+        region: z.enum(REGIONS),
+        docType: z.string().optional(),
+      }),
+      version: z.object({ number: integer, title: z.string().optional() }),
+      status: z.enum(['approved', 'rejected', 'returned']),
+      dates: z.object({
+        receivedAt: isoTime,
+        materialsCompleteAt: isoTime.optional(),
+        closedAt: isoTime.optional(),
+        clock: z.object({ workingDaysUsed: z.number(), limitWorkingDays: integer }),
+        clockStops: z
+          .array(z.object({ stoppedAt: isoTime, resumedAt: isoTime.optional() }))
+          .describe('the periods the clock stood still while the drafter revised (计时中止)'),
+      }),
+      extensions: z.array(
+        z.object({
+          workingDays: integer,
+          reason: z.string(),
+          status: z.enum(EXTENSION_STATUSES),
+          decidedBy: person.optional(),
+          at: isoTime,
+        }),
+      ),
+      checklist: z.array(
+        z.object({
+          item: z.enum(CHECK_ITEMS),
+          result: z.enum(CHECK_RESULTS),
+          note: z.string().optional(),
+          label: z.string(),
+        }),
+      ),
+      comments: z.array(
+        z.object({
+          id: z.string(),
+          version: integer,
+          stage: z.string(),
+          article: z.string().optional(),
+          severity: z.enum(SEVERITIES),
+          basis: z.string().optional(),
+          text: z.string(),
+          author: z.object({ region: z.enum(REGIONS), role: z.string() }),
+          disposition: z
+            .object({ status: z.enum(DISPOSITION_STATUSES), reason: z.string().optional(), at: isoTime })
+            .optional(),
+        }),
+      ),
+      consultations: z.array(
+        z.object({
+          region: z.enum(REGIONS),
+          status: z.enum(CONSULTATION_STATUSES),
+          decision: z.string().optional(),
+          opinion: z.string().optional(),
+          respondedAt: isoTime.optional(),
+          note: z.string().optional(),
+        }),
+      ),
+      consolidation: z
+        .object({
+          opinion: z.string().optional(),
+          dispositions: z.array(
+            z.object({
+              region: z.enum(REGIONS),
+              commentId: z.string(),
+              status: z.enum(DISPOSITION_STATUSES),
+              reason: z.string().optional(),
+            }),
+          ),
+        })
+        .optional()
+        .describe("how the origin body dealt with the consulted regions' comments and objections (汇总)"),
+      conclusion: z.enum(CONCLUSIONS).optional(),
+      grounds: z.enum(RETURN_GROUNDS).optional().describe('for a return without a verdict: why'),
+      decidedBy: actorRef.optional(),
+      decidedAt: isoTime.optional(),
       opinion: z.string(),
+      revisions: integer.describe('how many times the drafter resubmitted a revised version'),
+      sha256: z.string().describe('hex SHA-256 of the frozen page served for Accept: text/html'),
     })
-    .partial()
     .describe(
-      '合法性审核意见书: document, version, dates, checklist, comments and their disposition, consultations, conclusion, signer',
+      '合法性审核意见书, frozen when the review closed: document, version, dates, checklist, comments and their ' +
+        'disposition, consultations, consolidation, conclusion, signer',
     ),
 );
 
@@ -252,7 +354,7 @@ export const EventView = responseSchemas.register(
   z
     .object({
       seq: integer,
-      type: z.string(),
+      type: z.enum(EVENT_TYPES),
       at: isoTime,
       actor: actorRef,
       requestId: z.string(),
@@ -338,6 +440,23 @@ export const TaskDecided = z
     review: z.object({ status: z.enum(REVIEW_STATUSES), stage: z.enum(STAGES) }).partial(),
   })
   .partial();
+
+/** `GET /v1/calendar/:year`: the national calendar the working-day clocks count on. */
+export const CalendarYear = z.object({
+  year: integer,
+  source: z.string().describe('the State Council notice the dates come from'),
+  provisional: z.string().optional(),
+  holidays: z.array(z.object({ from: z.iso.date(), to: z.iso.date() })),
+  workingWeekendDays: z.array(z.iso.date()).describe('调休: weekend days that are working days'),
+});
+
+/** `GET /v1/calendar/deadline`. */
+export const CalendarDeadline = z.object({
+  from: z.iso.date(),
+  days: integer,
+  dueDate: z.iso.date(),
+  dueAt: isoTime.describe('the instant the limit passes: the midnight (CST) after dueDate'),
+});
 
 /** A person of the development sign-in (`/v1/dev/users`, `/v1/dev/token`). */
 const DemoUser = z

@@ -126,6 +126,34 @@ export type NumberSeries = (typeof NUMBERED_EVENTS)[keyof typeof NUMBERED_EVENTS
 
 export type EventType = keyof EventData;
 
+/** Every event type, for the API's documentation and the console's labels. */
+export const EVENT_TYPES = [
+  'submitted',
+  'accepted',
+  'clock_started',
+  'clock_stopped',
+  'clock_resumed',
+  'task_opened',
+  'stage_changed',
+  'task_completed',
+  'resubmitted',
+  'revision_letter',
+  'extension_requested',
+  'limit_extended',
+  'consultation_expired',
+  'reminder_sent',
+  'task_overdue',
+  'escalated',
+  'review_overdue',
+  'approved',
+  'rejected',
+  'returned',
+  'withdrawn',
+] as const satisfies readonly EventType[];
+// A type added to EventData and not listed above fails to compile here.
+const everyEventTypeListed: Exclude<EventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;
+void everyEventTypeListed;
+
 /** One event before it is chained: the workflow emits these. */
 export type NewEvent = {
   [T in EventType]: { seq: number; type: T; at: string; actor?: ActorRef; requestId?: string; data: EventData[T] };

@@ -197,6 +197,12 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await row.first().getByRole('link').click();
   await supervisor.getByRole('button', { name: '查看合法性审核意见书' }).waitFor();
   await look(supervisor, 'review-timeline');
+  // Every step in Chinese, the clock stop of the revision among them: no event type or decision
+  // shows as the engine's identifier (e.g. stage_changed, request_changes).
+  const timeline = supervisor.getByTestId('review-timeline');
+  await timeline.getByText('计时中止').waitFor();
+  expect(await timeline.innerText()).not.toMatch(/[a-z]{2,}/);
+  expect(await supervisor.getByText('已办结，用时').count()).toBe(1);
   await supervisor.getByRole('button', { name: '查看合法性审核意见书' }).click();
   await supervisor.getByTestId('conclusion').filter({ hasText: '修改后合法' }).waitFor();
   await look(supervisor, 'opinion');

@@ -7,6 +7,8 @@
 import { zodToOpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  CalendarDeadline,
+  CalendarYear,
   CommentView,
   DocumentView,
   ErrorBody,
@@ -185,6 +187,13 @@ test('when a review runs from submission to signature, every answer matches the 
   expectConforms(DocumentView, (await get('drafter', `/v1/documents/${documentId}`).expect(200)).body, 'a document');
   expectPageOf(ReviewSummaryView, (await get('supervisor', '/v1/reviews').expect(200)).body, 'GET /v1/reviews');
   expectConforms(StatsView, (await get('supervisor', '/v1/stats').expect(200)).body, 'GET /v1/stats');
+  // The calendar every working-day figure above was counted on (the console counts on it too).
+  expectConforms(CalendarYear, (await get('drafter', '/v1/calendar/2026').expect(200)).body, 'GET /v1/calendar/:year');
+  expectConforms(
+    CalendarDeadline,
+    (await get('drafter', '/v1/calendar/deadline?from=2026-09-30&days=15').expect(200)).body,
+    'GET /v1/calendar/deadline',
+  );
 
   // Refusals: 400, 403, 404 and 409 in the one error format.
   const refusals = await Promise.all([

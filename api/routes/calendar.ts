@@ -6,6 +6,7 @@
 import { CalendarGapError, NATIONAL_CALENDAR, addWorkingDays, addWorkingDaysToDate } from '../../domain/clock';
 import { ApiError } from '../errors';
 import { route, type RouteSpec } from '../http';
+import { CalendarDeadline, CalendarYear } from '../responses';
 import { calendarDeadlineQuerySchema, emptyQuerySchema } from '../schemas';
 
 export function calendarRoutes(): RouteSpec[] {
@@ -19,7 +20,7 @@ export function calendarRoutes(): RouteSpec[] {
         'Counting starts the day after `from`; weekends and public holidays are skipped and 调休 working weekend ' +
         'days count. `dueAt` is the instant the limit passes: the midnight (CST) after `dueDate`.',
       query: calendarDeadlineQuerySchema,
-      responses: [{ status: 200, description: '{ from, days, dueDate, dueAt }' }],
+      responses: [{ status: 200, description: '{ from, days, dueDate, dueAt }', schema: CalendarDeadline }],
       errors: [400],
       handler: ({ query, res }) => {
         let dueDate: string;
@@ -43,7 +44,11 @@ export function calendarRoutes(): RouteSpec[] {
       summary: "Extension: a year's public holidays and 调休 working weekend days, with the notice they come from",
       query: emptyQuerySchema,
       responses: [
-        { status: 200, description: '{ year, source, provisional?, holidays: [{ from, to }], workingWeekendDays }' },
+        {
+          status: 200,
+          description: '{ year, source, provisional?, holidays: [{ from, to }], workingWeekendDays }',
+          schema: CalendarYear,
+        },
       ],
       errors: [400, 404],
       handler: ({ params, res }) => {

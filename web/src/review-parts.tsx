@@ -38,12 +38,19 @@ export function ReviewSteps({ review }: { review: Review }) {
         </Descriptions.Item>
         <Descriptions.Item label="审核期限">{cst(review.deadlines?.reviewDueAt)}</Descriptions.Item>
         <Descriptions.Item label="计时">
-          {review.deadlines?.clockRunning ? '计时中' : '计时中止'}，已用 {review.deadlines?.workingDaysUsed ?? 0}{' '}
-          个工作日，剩余{' '}
-          <span className={review.deadlines?.overdue ? 'overdue' : undefined}>
-            {review.deadlines?.workingDaysLeft ?? '—'}
-          </span>{' '}
-          个工作日
+          {review.status !== 'in_review' ? (
+            // Closed: the figures are those at closing (the clock no longer runs).
+            `已办结，用时 ${review.deadlines?.workingDaysUsed ?? 0} 个工作日`
+          ) : (
+            <>
+              {review.deadlines?.clockRunning ? '计时中' : stage === 'intake' ? '受理后开始计时' : '计时中止'}，已用{' '}
+              {review.deadlines?.workingDaysUsed ?? 0} 个工作日，剩余{' '}
+              <span className={review.deadlines?.overdue ? 'overdue' : undefined}>
+                {review.deadlines?.workingDaysLeft ?? '—'}
+              </span>{' '}
+              个工作日
+            </>
+          )}
         </Descriptions.Item>
       </Descriptions>
     </Card>

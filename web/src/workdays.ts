@@ -3,12 +3,10 @@
  * (`GET /v1/calendar/:year`: holidays and 调休 working weekend days), counted in CST.
  */
 import { api } from './api/client';
+import type { operations } from './api/schema';
 import { cstDay } from './labels';
 
-interface Schedule {
-  holidays: { from: string; to: string }[];
-  workingWeekendDays: string[];
-}
+type Schedule = operations['getV1CalendarByYear']['responses'][200]['content']['application/json'];
 
 const schedules = new Map<number, Promise<Schedule | undefined>>();
 
@@ -17,7 +15,7 @@ function scheduleOf(year: number): Promise<Schedule | undefined> {
   if (!pending) {
     pending = api
       .GET('/v1/calendar/{year}', { params: { path: { year: String(year) } } })
-      .then(({ data, response }) => (response.ok ? (data as unknown as Schedule) : undefined))
+      .then(({ data, response }) => (response.ok ? data : undefined))
       .catch(() => undefined);
     schedules.set(year, pending);
   }

@@ -13,6 +13,7 @@ export type DocumentView = Schemas['Document'];
 export type VersionView = Schemas['Version'];
 export type Comment = Schemas['Comment'];
 export type Notification = Schemas['Notification'];
+export type Opinion = Schemas['Opinion'];
 export type Stats = Schemas['Stats'];
 
 export interface Session {

@@ -734,7 +734,32 @@ export interface components {
       history?: {
         /** Format: date-time */
         at?: string;
-        type?: string;
+        /**
+         * @description the event the step comes from (GET /v1/reviews/:id/events)
+         * @enum {string}
+         */
+        type?:
+          | 'submitted'
+          | 'accepted'
+          | 'clock_started'
+          | 'clock_stopped'
+          | 'clock_resumed'
+          | 'task_opened'
+          | 'stage_changed'
+          | 'task_completed'
+          | 'resubmitted'
+          | 'revision_letter'
+          | 'extension_requested'
+          | 'limit_extended'
+          | 'consultation_expired'
+          | 'reminder_sent'
+          | 'task_overdue'
+          | 'escalated'
+          | 'review_overdue'
+          | 'approved'
+          | 'rejected'
+          | 'returned'
+          | 'withdrawn';
         actor?: {
           sub?: string;
           name?: string;
@@ -743,6 +768,24 @@ export interface components {
           /** @enum {string} */
           role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
         };
+        taskId?: string;
+        /** @enum {string} */
+        kind?:
+          | 'intake'
+          | 'supplement'
+          | 'origin_review'
+          | 'revision'
+          | 'consultation'
+          | 'consolidation'
+          | 'signoff'
+          | 'extension';
+        /** @enum {string} */
+        region?: 'beijing' | 'tianjin' | 'hebei';
+        decision?: string;
+        version?: number;
+        /** @enum {string} */
+        stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
+        note?: string;
       }[];
       /** Format: date-time */
       submittedAt?: string;
@@ -751,17 +794,134 @@ export interface components {
       urgent?: boolean;
       revisions?: number;
     };
-    /** @description 合法性审核意见书: document, version, dates, checklist, comments and their disposition, consultations, conclusion, signer */
+    /** @description 合法性审核意见书, frozen when the review closed: document, version, dates, checklist, comments and their disposition, consultations, consolidation, conclusion, signer */
     Opinion: {
-      reviewId?: string;
-      document?: Record<string, never>;
-      version?: Record<string, never>;
-      dates?: Record<string, never>;
-      checklist?: unknown[];
-      comments?: unknown[];
-      consultations?: unknown[];
+      reviewId: string;
+      /** @description 合法性审核意见书 */
+      title: string;
+      /** @description 审核意见书编号, e.g. 京司审〔2026〕17号 */
+      number?: string;
+      registrationNumber?: string;
+      /** @description the review body that issues it */
+      issuer: string;
+      /** @description the drafting unit it is addressed to */
+      addressee: string;
+      caseOfficer?: {
+        sub: string;
+        name?: string;
+      };
+      signer?: {
+        sub: string;
+        name?: string;
+      };
+      /** @description the date of issue in Chinese numerals (二〇二六年十一月二十七日) */
+      issuedOn: string;
+      document: {
+        id: string;
+        title: string;
+        org: string;
+        /** @enum {string} */
+        region: 'beijing' | 'tianjin' | 'hebei';
+        docType?: string;
+      };
+      version: {
+        number: number;
+        title?: string;
+      };
+      /** @enum {string} */
+      status: 'approved' | 'rejected' | 'returned';
+      dates: {
+        /** Format: date-time */
+        receivedAt: string;
+        /** Format: date-time */
+        materialsCompleteAt?: string;
+        /** Format: date-time */
+        closedAt?: string;
+        clock: {
+          workingDaysUsed: number;
+          limitWorkingDays: number;
+        };
+        /** @description the periods the clock stood still while the drafter revised (计时中止) */
+        clockStops: {
+          /** Format: date-time */
+          stoppedAt: string;
+          /** Format: date-time */
+          resumedAt?: string;
+        }[];
+      };
+      extensions: {
+        workingDays: number;
+        reason: string;
+        /** @enum {string} */
+        status: 'requested' | 'approved' | 'refused';
+        decidedBy?: {
+          sub: string;
+          name?: string;
+        };
+        /** Format: date-time */
+        at: string;
+      }[];
+      checklist: {
+        /** @enum {string} */
+        item:
+          'authority' | 'competence' | 'content' | 'procedure' | 'form' | 'fair_competition' | 'regional_consistency';
+        /** @enum {string} */
+        result: 'pass' | 'fail' | 'not_applicable';
+        note?: string;
+        label: string;
+      }[];
+      comments: {
+        id: string;
+        version: number;
+        stage: string;
+        article?: string;
+        /** @enum {string} */
+        severity: 'blocking' | 'amend' | 'advisory';
+        basis?: string;
+        text: string;
+        author: {
+          /** @enum {string} */
+          region: 'beijing' | 'tianjin' | 'hebei';
+          role: string;
+        };
+        disposition?: {
+          /** @enum {string} */
+          status: 'adopted' | 'partly_adopted' | 'not_adopted';
+          reason?: string;
+          /** Format: date-time */
+          at: string;
+        };
+      }[];
+      consultations: {
+        /** @enum {string} */
+        region: 'beijing' | 'tianjin' | 'hebei';
+        /** @enum {string} */
+        status: 'pending' | 'responded' | 'no_response';
+        decision?: string;
+        opinion?: string;
+        /** Format: date-time */
+        respondedAt?: string;
+        note?: string;
+      }[];
+      /** @description how the origin body dealt with the consulted regions' comments and objections (汇总) */
+      consolidation?: {
+        opinion?: string;
+        dispositions: {
+          /** @enum {string} */
+          region: 'beijing' | 'tianjin' | 'hebei';
+          commentId: string;
+          /** @enum {string} */
+          status: 'adopted' | 'partly_adopted' | 'not_adopted';
+          reason?: string;
+        }[];
+      };
       /** @enum {string} */
       conclusion?: 'legal' | 'legal_after_revision' | 'illegal' | 'returned';
+      /**
+       * @description for a return without a verdict: why
+       * @enum {string}
+       */
+      grounds?: 'not_normative_document' | 'outside_remit' | 'not_ripe' | 'other';
       decidedBy?: {
         sub?: string;
         name?: string;
@@ -772,7 +932,11 @@ export interface components {
       };
       /** Format: date-time */
       decidedAt?: string;
-      opinion?: string;
+      opinion: string;
+      /** @description how many times the drafter resubmitted a revised version */
+      revisions: number;
+      /** @description hex SHA-256 of the frozen page served for Accept: text/html */
+      sha256: string;
     };
     Notification: {
       id?: string;
@@ -841,7 +1005,29 @@ export interface components {
     };
     Event: {
       seq?: number;
-      type?: string;
+      /** @enum {string} */
+      type?:
+        | 'submitted'
+        | 'accepted'
+        | 'clock_started'
+        | 'clock_stopped'
+        | 'clock_resumed'
+        | 'task_opened'
+        | 'stage_changed'
+        | 'task_completed'
+        | 'resubmitted'
+        | 'revision_letter'
+        | 'extension_requested'
+        | 'limit_extended'
+        | 'consultation_expired'
+        | 'reminder_sent'
+        | 'task_overdue'
+        | 'escalated'
+        | 'review_overdue'
+        | 'approved'
+        | 'rejected'
+        | 'returned'
+        | 'withdrawn';
       /** Format: date-time */
       at?: string;
       actor?: {
@@ -3131,7 +3317,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': {
+            /** Format: date */
+            from: string;
+            days: number;
+            /** Format: date */
+            dueDate: string;
+            /**
+             * Format: date-time
+             * @description the instant the limit passes: the midnight (CST) after dueDate
+             */
+            dueAt: string;
+          };
         };
       };
       /** @description validation_failed: details list the failing fields */
@@ -3198,7 +3395,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': {
+            year: number;
+            /** @description the State Council notice the dates come from */
+            source: string;
+            provisional?: string;
+            holidays: {
+              /** Format: date */
+              from: string;
+              /** Format: date */
+              to: string;
+            }[];
+            /** @description 调休: weekend days that are working days */
+            workingWeekendDays: string[];
+          };
         };
       };
       /** @description validation_failed: details list the failing fields */

@@ -2,7 +2,7 @@
 import { Alert, Button, Spin, Table } from 'antd';
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { api, call } from '../api/client';
+import { api, call, type Opinion } from '../api/client';
 import {
   CONCLUSION,
   CONSULTATION_STATUS,
@@ -14,37 +14,6 @@ import {
   SEVERITY,
 } from '../labels';
 
-interface Opinion {
-  number?: string;
-  issuer?: string;
-  addressee?: string;
-  issuedOn?: string;
-  title?: string;
-  document: { title: string; org: string; docType?: string };
-  version: { number: number };
-  dates: {
-    receivedAt: string;
-    materialsCompleteAt: string;
-    closedAt?: string;
-    clock: { workingDaysUsed: number; limitWorkingDays: number };
-  };
-  checklist: { item: string; label: string; result: string; note?: string }[];
-  comments: {
-    id: string;
-    article?: string;
-    severity: string;
-    basis?: string;
-    text: string;
-    author: { region: string };
-    disposition?: { status: string; reason?: string };
-  }[];
-  consultations: { region: string; status: string; decision?: string; opinion?: string; note?: string }[];
-  conclusion?: string;
-  opinion: string;
-  signer?: { sub: string; name?: string };
-  sha256?: string;
-}
-
 const RESULT: Record<string, string> = { pass: '符合', fail: '不符合', not_applicable: '不适用' };
 
 export default function OpinionPage() {
@@ -53,7 +22,11 @@ export default function OpinionPage() {
   const [error, setError] = useState<string>();
   useEffect(() => {
     call(api.GET('/v1/reviews/{reviewId}/opinion', { params: { path: { reviewId } } }))
-      .then((o) => setOpinion(o as unknown as Opinion))
+      .then((o) => {
+        // The route also serves the printable page (for Accept: text/html); this asks for JSON.
+        if (typeof o === 'string') throw new Error('意见书数据格式不正确');
+        setOpinion(o);
+      })
       .catch((err: unknown) => setError(errorText(err)));
   }, [reviewId]);
   if (error) return <Alert type="error" showIcon role="alert" message={error} />;

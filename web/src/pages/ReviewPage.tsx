@@ -2,18 +2,32 @@
 import { Alert, Button, Card, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, call, type Review } from '../api/client';
-import { cst, errorText, KIND, REGION, ROLE } from '../labels';
+import { api, call, type Review, type Schemas } from '../api/client';
+import { cst, DECISION, errorText, KIND, REGION, ROLE, STAGE } from '../labels';
 import { ReviewSteps } from '../review-parts';
 
-const EVENT: Record<string, string> = {
+/** Every step the review log records (domain/review-log.ts), as the timeline names it. */
+const EVENT: Record<NonNullable<Schemas['Event']['type']>, string> = {
   submitted: '送审',
   accepted: '受理',
-  task_opened: '任务开始',
-  task_completed: '任务办结',
+  clock_started: '开始计时',
   clock_stopped: '计时中止',
   clock_resumed: '计时恢复',
-  closed: '办结',
+  task_opened: '任务开始',
+  stage_changed: '进入环节',
+  task_completed: '任务办结',
+  resubmitted: '重新送审',
+  revision_letter: '出具修改意见书',
+  extension_requested: '申请延期',
+  limit_extended: '延长期限',
+  consultation_expired: '征求意见逾期未复',
+  reminder_sent: '到期提醒',
+  task_overdue: '任务逾期',
+  escalated: '督办',
+  review_overdue: '审核超期',
+  approved: '审核通过',
+  rejected: '不予通过',
+  returned: '退回',
   withdrawn: '撤回',
 };
 
@@ -60,17 +74,18 @@ export default function ReviewPage() {
           ]}
         />
       </Card>
-      <Card title="审核经过" size="small">
+      <Card title="审核经过" size="small" data-testid="review-timeline">
         <Timeline
           items={(review.history ?? []).map((h) => {
-            const extra = h as { kind?: string; decision?: string };
             return {
               color: h.type?.includes('clock') ? 'gray' : 'blue',
               children: (
                 <span>
-                  {cst(h.at)} <Tag>{EVENT[h.type ?? ''] ?? h.type}</Tag>
-                  {extra.kind ? `${KIND[extra.kind] ?? extra.kind} ` : ''}
-                  {extra.decision ?? ''}
+                  {cst(h.at)} <Tag>{h.type ? EVENT[h.type] : ''}</Tag>
+                  {h.kind ? `${KIND[h.kind] ?? h.kind} ` : ''}
+                  {h.stage ? `${STAGE[h.stage] ?? h.stage} ` : ''}
+                  {h.type === 'resubmitted' && h.version ? `第 ${h.version} 版 ` : ''}
+                  {h.decision ? (DECISION[h.decision] ?? h.decision) : ''}
                   {h.actor ? `（${REGION[h.actor.region ?? ''] ?? ''}${ROLE[h.actor.role ?? ''] ?? ''}）` : ''}
                 </span>
               ),
