@@ -143,8 +143,38 @@ const ReviewHead = z.object({
 export const ReviewView = responseSchemas.register(
   'Review',
   ReviewHead.extend({
-    outcome: someObject,
+    drafter: actorRef,
+    outcome: z
+      .object({
+        conclusion: z.enum(CONCLUSIONS).optional(),
+        at: isoTime,
+        by: actorRef.optional(),
+        opinion: z.string().optional(),
+      })
+      .describe('how the review closed'),
+    acceptedAt: isoTime.describe('when intake found the materials complete and the clock started'),
+    registrationNumber: z.string().describe('受理编号, given at acceptance'),
+    opinionNumber: z.string().describe('审核意见书编号, given when the opinion is issued'),
+    extensions: z.array(
+      z.object({
+        taskId: z.string(),
+        workingDays: integer,
+        reason: z.string(),
+        status: z.enum(EXTENSION_STATUSES),
+        decidedBy: actorRef.optional(),
+        at: isoTime.describe('when decided, or requested while undecided'),
+        opinion: z.string().optional(),
+      }),
+    ),
+    revisionLetters: z
+      .array(z.object({ round: integer, number: z.string().optional(), at: isoTime }))
+      .describe('extension: the 修改意见书 issued, one per revision round'),
+    warnings: z.array(z.string()).describe('extension: e.g. a working-day calendar in use that is provisional'),
     openTasks: z.array(TaskView),
+    tasks: z.array(TaskView).describe('extension: every task of the review, open or not'),
+    checklist: z
+      .array(z.object({ item: z.enum(CHECK_ITEMS), result: z.enum(CHECK_RESULTS), note: z.string().optional() }))
+      .describe('extension: the checklist of the last origin-review decision'),
     consultations: z.record(
       z.string(),
       z.object({ status: z.enum(CONSULTATION_STATUSES), decision: z.string(), respondedAt: isoTime }).partial(),

@@ -21,13 +21,15 @@ export function Bars({
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const chart = echarts.init(ref.current);
+    // Many categories in a third of the page: slanted, so every label shows whole and apart.
+    const crowded = categories.length > 4;
     chart.setOption({
       // No entry animation: the figures are read, not watched (and screenshots show them whole).
       animation: false,
       tooltip: {},
       legend: { top: 0 },
-      grid: { left: 40, right: 16, top: 32, bottom: 24 },
-      xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, fontSize: 11 } },
+      grid: { left: 40, right: 16, top: 32, bottom: crowded ? 56 : 24 },
+      xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, fontSize: 11, rotate: crowded ? 35 : 0 } },
       yAxis: { type: 'value', ...(max !== undefined ? { max } : {}) },
       series: series.map((s) => ({ type: 'bar', name: s.name, data: s.data })),
     });

@@ -694,8 +694,81 @@ export interface components {
       status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
       /** @enum {string} */
       stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
-      outcome?: Record<string, never>;
+      drafter?: {
+        sub?: string;
+        name?: string;
+        /** @enum {string} */
+        region?: 'beijing' | 'tianjin' | 'hebei';
+        /** @enum {string} */
+        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+      };
+      /** @description how the review closed */
+      outcome?: {
+        /** @enum {string} */
+        conclusion?: 'legal' | 'legal_after_revision' | 'illegal' | 'returned';
+        /** Format: date-time */
+        at: string;
+        by?: {
+          sub?: string;
+          name?: string;
+          /** @enum {string} */
+          region?: 'beijing' | 'tianjin' | 'hebei';
+          /** @enum {string} */
+          role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+        };
+        opinion?: string;
+      };
+      /**
+       * Format: date-time
+       * @description when intake found the materials complete and the clock started
+       */
+      acceptedAt?: string;
+      /** @description 受理编号, given at acceptance */
+      registrationNumber?: string;
+      /** @description 审核意见书编号, given when the opinion is issued */
+      opinionNumber?: string;
+      extensions?: {
+        taskId: string;
+        workingDays: number;
+        reason: string;
+        /** @enum {string} */
+        status: 'requested' | 'approved' | 'refused';
+        decidedBy?: {
+          sub?: string;
+          name?: string;
+          /** @enum {string} */
+          region?: 'beijing' | 'tianjin' | 'hebei';
+          /** @enum {string} */
+          role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+        };
+        /**
+         * Format: date-time
+         * @description when decided, or requested while undecided
+         */
+        at: string;
+        opinion?: string;
+      }[];
+      /** @description extension: the 修改意见书 issued, one per revision round */
+      revisionLetters?: {
+        round: number;
+        number?: string;
+        /** Format: date-time */
+        at: string;
+      }[];
+      /** @description extension: e.g. a working-day calendar in use that is provisional */
+      warnings?: string[];
       openTasks?: components['schemas']['Task'][];
+      /** @description extension: every task of the review, open or not */
+      tasks?: components['schemas']['Task'][];
+      /** @description extension: the checklist of the last origin-review decision */
+      checklist?: {
+        /** @enum {string} */
+        item:
+          'authority' | 'competence' | 'content' | 'procedure' | 'form' | 'fair_competition' | 'regional_consistency';
+        /** @enum {string} */
+        result: 'pass' | 'fail' | 'not_applicable';
+        note?: string;
+      }[];
       consultations?: {
         [key: string]: {
           /** @enum {string} */

@@ -46,7 +46,7 @@ export default function ReviewPage() {
   return (
     <>
       <Typography.Title level={1} style={{ fontSize: 20 }}>
-        审核 {review.reviewId}
+        审核 {review.registrationNumber ?? review.reviewId}（{review.org}）
       </Typography.Title>
       <ReviewSteps review={review} />
       {closed && (
