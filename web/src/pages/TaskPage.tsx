@@ -161,7 +161,8 @@ export default function TaskPage() {
         style={{ marginBottom: 16 }}
       >
         <Descriptions size="small" column={3}>
-          <Descriptions.Item label="审核编号">{review.reviewId}</Descriptions.Item>
+          {/* The 受理编号 once intake has registered it; the engine's id before that. */}
+          <Descriptions.Item label="受理编号">{review.registrationNumber ?? review.reviewId}</Descriptions.Item>
           <Descriptions.Item label="送审版本">第 {task.version} 版</Descriptions.Item>
           <Descriptions.Item label="办理期限">
             <span className={task.overdue ? 'overdue' : undefined}>{task.dueAt ? cst(task.dueAt) : '不限'}</span>
