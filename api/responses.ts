@@ -27,6 +27,7 @@ import {
   TASK_STATUSES,
 } from '../domain/model';
 import { EVENT_TYPES } from '../domain/review-log';
+import type { Opinion } from '../domain/written-record';
 import { DOCUMENT_STATUSES } from '../store/models';
 import { STATUS_BY_CODE, type ErrorCode } from './errors';
 
@@ -330,6 +331,11 @@ export const OpinionView = responseSchemas.register(
         'disposition, consultations, consolidation, conclusion, signer',
     ),
 );
+
+/** Compiles only when `Actual` fits `Documented`: the API cannot build what the contract does not say. */
+export type Conforms<Actual extends Documented, Documented> = Actual;
+/** The opinion as served: what domain/written-record.ts builds, with the hash of its page. */
+export type IssuedOpinion = Conforms<Opinion & { sha256: string }, z.input<typeof OpinionView>>;
 
 export const NotificationView = responseSchemas.register(
   'Notification',

@@ -4,7 +4,9 @@
  */
 import { clockView } from '../domain/clock';
 import type { HistoryEntry, TaskRecord } from '../domain/model';
+import type { z } from 'zod';
 import type { VersionSummary } from './lookup';
+import type { Conforms, ReviewSummaryView, ReviewView, TaskView } from './responses';
 import type { ReviewProjection } from '../domain/projection';
 import type { Config } from '../runtime/config';
 import {
@@ -203,3 +205,8 @@ export function eventView(doc: EventDoc) {
   const { _id: _ignored, reviewId: _review, ...event } = doc;
   return event;
 }
+
+// What these views build fits what the contract documents (api/responses.ts): a drift fails to compile.
+export type TaskAnswer = Conforms<ReturnType<typeof taskView>, z.input<typeof TaskView>>;
+export type ReviewAnswer = Conforms<ReturnType<typeof reviewView>, z.input<typeof ReviewView>>;
+export type ReviewSummaryAnswer = Conforms<ReturnType<typeof reviewSummary>, z.input<typeof ReviewSummaryView>>;

@@ -2,6 +2,7 @@
  * The vocabulary of the legality review: regions, roles, stages, task kinds and the decisions each
  * kind accepts. Pure data shared by the API, the worker and the workflow (no I/O, no Node APIs).
  */
+import type { EventType } from './review-log';
 
 export const REGIONS = ['beijing', 'tianjin', 'hebei'] as const;
 export type Region = (typeof REGIONS)[number];
@@ -234,7 +235,7 @@ export interface ConsultationState {
 
 export interface HistoryEntry {
   at: string;
-  type: string;
+  type: EventType;
   actor?: ActorRef;
   taskId?: string;
   kind?: TaskKind;

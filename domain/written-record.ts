@@ -13,6 +13,7 @@ import {
   type Conclusion,
   type ConsultationStatus,
   type DispositionStatus,
+  type ExtensionStatus,
   type Region,
   type ReturnGrounds,
   type Severity,
@@ -137,7 +138,7 @@ export interface Opinion {
     /** The periods the clock stood still while the drafter revised (计时中止). */
     clockStops: { stoppedAt: string; resumedAt?: string }[];
   };
-  extensions: { workingDays: number; reason: string; status: string; decidedBy?: Person; at: string }[];
+  extensions: { workingDays: number; reason: string; status: ExtensionStatus; decidedBy?: Person; at: string }[];
   checklist: (CheckInput & { label: string })[];
   comments: OpinionComment[];
   consultations: {

@@ -349,7 +349,13 @@ export class ReviewMachine {
     this.openTask('origin_review', this.state.originRegion, at);
   }
 
-  private close(status: ReviewStatus, at: string, by: ActorRef, conclusion?: Conclusion, opinion?: string): void {
+  private close(
+    status: Exclude<ReviewStatus, 'in_review'>,
+    at: string,
+    by: ActorRef,
+    conclusion?: Conclusion,
+    opinion?: string,
+  ): void {
     for (const task of this.state.tasks) {
       if (task.status === 'open') {
         task.status = 'cancelled';
