@@ -40,7 +40,7 @@ export const responseSchemas = new OpenAPIRegistry();
 const isoTime = z.iso.datetime({ offset: true });
 const integer = z.number().int();
 /** A JSON object whose fields this document does not list. */
-const someObject = z.object({});
+const someObject = z.record(z.string(), z.unknown());
 
 const actorRef = z
   .object({ sub: z.string(), name: z.string(), region: z.enum(REGIONS), role: z.enum(ROLES) })
@@ -360,7 +360,7 @@ export const CommentView = responseSchemas.register(
       reviewId: z.string(),
       taskId: z.string(),
       version: integer,
-      stage: z.enum(STAGES),
+      stage: z.enum(TASK_KINDS).describe('the kind of task the comment was made in'),
       article: z.string(),
       text: z.string(),
       severity: z.enum(SEVERITIES),

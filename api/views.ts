@@ -6,13 +6,24 @@ import { clockView } from '../domain/clock';
 import type { HistoryEntry, TaskRecord } from '../domain/model';
 import type { z } from 'zod';
 import type { VersionSummary } from './lookup';
-import type { Conforms, ReviewSummaryView, ReviewView, TaskView } from './responses';
+import type {
+  CommentView,
+  Conforms,
+  DocumentView,
+  EventView,
+  NotificationView,
+  ReviewSummaryView,
+  ReviewView,
+  TaskView,
+  VersionView,
+} from './responses';
 import type { ReviewProjection } from '../domain/projection';
 import type { Config } from '../runtime/config';
 import {
   commentFromDoc,
   type CommentDoc,
   type DocumentDoc,
+  type DocumentStatus,
   type EventDoc,
   type NotificationDoc,
   type ReviewDoc,
@@ -36,6 +47,7 @@ export function documentView(
 ) {
   const latest = versions[versions.length - 1];
   const newestReview = [...reviews].sort((a, b) => reviewNumber(a._id) - reviewNumber(b._id)).pop();
+  const status: DocumentStatus = newestReview?.status ?? 'draft';
   return {
     id: doc._id,
     title: latest?.title,
@@ -43,7 +55,7 @@ export function documentView(
     summary: latest?.summary,
     region: doc.region,
     org: doc.org,
-    status: newestReview?.status ?? 'draft',
+    status,
     currentVersion: latest?.version,
     versions: versions.map((v) => ({ version: v.version, createdAt: iso(v.createdAt) })),
     activeReviewId: newestReview?.status === 'in_review' ? newestReview._id : null,
@@ -210,3 +222,8 @@ export function eventView(doc: EventDoc) {
 export type TaskAnswer = Conforms<ReturnType<typeof taskView>, z.input<typeof TaskView>>;
 export type ReviewAnswer = Conforms<ReturnType<typeof reviewView>, z.input<typeof ReviewView>>;
 export type ReviewSummaryAnswer = Conforms<ReturnType<typeof reviewSummary>, z.input<typeof ReviewSummaryView>>;
+export type DocumentAnswer = Conforms<ReturnType<typeof documentView>, z.input<typeof DocumentView>>;
+export type VersionAnswer = Conforms<ReturnType<typeof versionView>, z.input<typeof VersionView>>;
+export type CommentAnswer = Conforms<ReturnType<typeof commentView>, z.input<typeof CommentView>>;
+export type NotificationAnswer = Conforms<ReturnType<typeof notificationView>, z.input<typeof NotificationView>>;
+export type EventAnswer = Conforms<ReturnType<typeof eventView>, z.input<typeof EventView>>;

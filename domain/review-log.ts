@@ -96,7 +96,8 @@ export interface EventData {
 }
 
 /** How a review closed: the outcome, and the working time used when its clock stopped for good. */
-export interface Closing {
+// A type rather than an interface: an event's data is a plain record (api/responses.ts documents it so).
+export type Closing = {
   conclusion?: Conclusion;
   /** The closing opinion (a rejection's, a signer's) or the withdrawal's reason; also the history note. */
   opinion?: string;
@@ -108,7 +109,7 @@ export interface Closing {
   workingDaysUsed?: number;
   /** The opinion's number; assigned when the closing is recorded (not for a withdrawal). */
   number?: string;
-}
+};
 
 /**
  * The events that carry a number from a gap-free series (per region and year). The workflow emits

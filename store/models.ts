@@ -27,6 +27,7 @@ import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 
 export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 export interface Article {
   number: string;

@@ -624,7 +624,9 @@ export interface components {
         text?: string;
       }[];
       legalBasis?: string[];
-      materials?: Record<string, never>;
+      materials?: {
+        [key: string]: unknown;
+      };
       urgent?: boolean;
       /** Format: date-time */
       createdAt?: string;
@@ -1029,8 +1031,19 @@ export interface components {
       reviewId?: string;
       taskId?: string;
       version?: number;
-      /** @enum {string} */
-      stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
+      /**
+       * @description the kind of task the comment was made in
+       * @enum {string}
+       */
+      stage?:
+        | 'intake'
+        | 'supplement'
+        | 'origin_review'
+        | 'revision'
+        | 'consultation'
+        | 'consolidation'
+        | 'signoff'
+        | 'extension';
       article?: string;
       text?: string;
       /** @enum {string} */
@@ -1112,7 +1125,9 @@ export interface components {
         role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
       };
       requestId?: string;
-      data?: Record<string, never>;
+      data?: {
+        [key: string]: unknown;
+      };
       prevHash?: string;
       hash?: string;
     };

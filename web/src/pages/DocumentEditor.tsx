@@ -53,7 +53,10 @@ export default function DocumentEditor() {
         summary: doc.summary,
         articles: version.articles ?? [],
         legalBasis: version.legalBasis ?? [],
-        materials: version.materials ?? {},
+        // The texts the form edits (other materials are kept as given, and may be anything).
+        materials: Object.fromEntries(
+          Object.entries(version.materials ?? {}).filter((m): m is [string, string] => typeof m[1] === 'string'),
+        ),
       });
     })()
       .catch((err: unknown) => setRefusal(showRefusal(undefined, err)))

@@ -201,7 +201,7 @@ export default function TaskPage() {
               <p style={{ marginTop: 12 }}>制定依据：{version.legalBasis.join('；')}</p>
             )}
             {version?.materials &&
-              Object.entries(version.materials as Record<string, unknown>).map(([k, v]) => (
+              Object.entries(version.materials).map(([k, v]) => (
                 <p key={k}>
                   {MATERIAL[k] ?? k}：{String(v)}
                 </p>
