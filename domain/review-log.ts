@@ -95,8 +95,10 @@ export interface EventData {
   withdrawn: Closing;
 }
 
-/** How a review closed: the outcome, and the working time used when its clock stopped for good. */
-// A type rather than an interface: an event's data is a plain record (api/responses.ts documents it so).
+/**
+ * How a review closed: the outcome, and the working time used when its clock stopped for good.
+ * A type rather than an interface: an event's data is a plain record, as api/responses.ts documents it.
+ */
 export type Closing = {
   conclusion?: Conclusion;
   /** The closing opinion (a rejection's, a signer's) or the withdrawal's reason; also the history note. */
