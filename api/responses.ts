@@ -16,6 +16,7 @@ import {
   CONSULTATION_STATUSES,
   DISPOSITION_STATUSES,
   EXTENSION_STATUSES,
+  MATERIAL_KINDS,
   NOTIFICATION_TYPES,
   REGIONS,
   RETURN_GROUNDS,
@@ -45,6 +46,9 @@ const someObject = z.record(z.string(), z.unknown());
 const actorRef = z
   .object({ sub: z.string(), name: z.string(), region: z.enum(REGIONS), role: z.enum(ROLES) })
   .partial();
+
+/** A person as a record names them. */
+const person = z.object({ sub: z.string(), name: z.string().optional() });
 
 /** `{ items: [schema], nextCursor }`: a page of a list (paging.ts). */
 export function page<Item extends z.ZodType>(item: Item) {
@@ -80,6 +84,20 @@ export const DocumentView = responseSchemas.register(
       versions: z.array(z.object({ version: integer, createdAt: isoTime }).partial()),
       activeReviewId: z.string().nullable(),
       reviewCount: integer.describe('how many reviews the document has had'),
+      createdBy: person,
+      attachments: z
+        .array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            contentType: z.string(),
+            size: integer,
+            sha256: z.string(),
+            kind: z.enum(MATERIAL_KINDS),
+            uploadedAt: isoTime,
+          }),
+        )
+        .describe('read one document: its attached files (POST /v1/documents/:id/attachments)'),
       createdAt: isoTime,
       updatedAt: isoTime,
     })
@@ -93,10 +111,13 @@ export const VersionView = responseSchemas.register(
       documentId: z.string(),
       version: integer,
       title: z.string(),
+      docType: z.string(),
+      summary: z.string(),
       articles: z.array(z.object({ number: z.string(), text: z.string() }).partial()),
       legalBasis: z.array(z.string()),
       materials: someObject,
       urgent: z.boolean(),
+      createdBy: person,
       createdAt: isoTime,
     })
     .partial(),
@@ -115,6 +136,7 @@ export const TaskView = responseSchemas.register(
       kind: z.enum(TASK_KINDS),
       region: z.enum(REGIONS),
       role: z.enum(ROLES),
+      org: z.string().describe('revision and supplement tasks: the drafting organisation that owns the document'),
       status: z.enum(TASK_STATUSES),
       version: integer,
       dueAt: isoTime.nullable(),
@@ -228,8 +250,6 @@ export const ReviewView = responseSchemas.register(
         'resumed now; once closed, the figures are those at closing.',
     ),
 );
-
-const person = z.object({ sub: z.string(), name: z.string().optional() });
 
 export const OpinionView = responseSchemas.register(
   'Opinion',
@@ -358,6 +378,7 @@ export const CommentView = responseSchemas.register(
     .object({
       id: z.string(),
       reviewId: z.string(),
+      documentId: z.string(),
       taskId: z.string(),
       version: integer,
       stage: z.enum(TASK_KINDS).describe('the kind of task the comment was made in'),

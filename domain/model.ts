@@ -184,7 +184,7 @@ export interface TaskRecord {
   kind: TaskKind;
   region: Region;
   role: Role;
-  /** Only on `revision` tasks: the drafting organisation that owns the document. */
+  /** Only on the drafter's tasks (`supplement`, `revision`): the drafting organisation that owns the document. */
   org?: string;
   status: TaskStatus;
   version: number;

@@ -610,6 +610,29 @@ export interface components {
       activeReviewId?: string | null;
       /** @description how many reviews the document has had */
       reviewCount?: number;
+      createdBy?: {
+        sub: string;
+        name?: string;
+      };
+      /** @description read one document: its attached files (POST /v1/documents/:id/attachments) */
+      attachments?: {
+        id: string;
+        name: string;
+        contentType: string;
+        size: number;
+        sha256: string;
+        /** @enum {string} */
+        kind:
+          | 'draftingExplanation'
+          | 'legalBasisNote'
+          | 'consultationRecord'
+          | 'fairCompetitionConclusion'
+          | 'draftingUnitLegalOpinion'
+          | 'other'
+          | 'attachment';
+        /** Format: date-time */
+        uploadedAt: string;
+      }[];
       /** Format: date-time */
       createdAt?: string;
       /** Format: date-time */
@@ -619,6 +642,8 @@ export interface components {
       documentId?: string;
       version?: number;
       title?: string;
+      docType?: string;
+      summary?: string;
       articles?: {
         number?: string;
         text?: string;
@@ -628,6 +653,10 @@ export interface components {
         [key: string]: unknown;
       };
       urgent?: boolean;
+      createdBy?: {
+        sub: string;
+        name?: string;
+      };
       /** Format: date-time */
       createdAt?: string;
     };
@@ -651,6 +680,8 @@ export interface components {
       region?: 'beijing' | 'tianjin' | 'hebei';
       /** @enum {string} */
       role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+      /** @description revision and supplement tasks: the drafting organisation that owns the document */
+      org?: string;
       /** @enum {string} */
       status?: 'open' | 'completed' | 'expired' | 'cancelled';
       version?: number;
@@ -1029,6 +1060,7 @@ export interface components {
     Comment: {
       id?: string;
       reviewId?: string;
+      documentId?: string;
       taskId?: string;
       version?: number;
       /**
