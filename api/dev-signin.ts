@@ -30,8 +30,9 @@ export const DEMO_USERS = {
 
 export type DemoUserKey = keyof typeof DEMO_USERS;
 
-const tokenBodySchema = z.strictObject({
-  user: z.enum(Object.keys(DEMO_USERS) as [DemoUserKey, ...DemoUserKey[]]),
+/** `POST /v1/dev/token`: which demo person (also the body api/openapi.ts documents). */
+export const devTokenBodySchema = z.strictObject({
+  user: z.enum(Object.keys(DEMO_USERS) as [DemoUserKey, ...DemoUserKey[]]).describe('the key of a demo person'),
 });
 
 /** How long a development token lives: a working day, or less if AUTH_MAX_TOKEN_AGE is shorter. */
@@ -56,7 +57,7 @@ export function devSignInRouter(config: Config): express.Router {
     res.json({ items: Object.entries(DEMO_USERS).map(([key, claims]) => ({ key, ...claims })) });
   });
   router.post('/token', express.json({ limit: '1kb' }), async (req, res) => {
-    const { user } = parse(tokenBodySchema, req.body ?? {});
+    const { user } = parse(devTokenBodySchema, req.body ?? {});
     const lifetime = Math.min(DEV_TOKEN_SECONDS, Math.floor(config.auth.maxTokenAgeMs / 1000));
     const token = await signToken(DEMO_USERS[user], config.auth, lifetime);
     res.json({ token, user: { key: user, ...DEMO_USERS[user] } });

@@ -11,6 +11,7 @@ import {
   type ZodRequestBody,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { devTokenBodySchema } from './dev-signin';
 import { STATUS_BY_CODE, type ErrorCode } from './errors';
 import type { RouteSpec } from './http';
 import { DemoToken, DemoUsers, ErrorBody, responseSchemas } from './responses';
@@ -129,18 +130,8 @@ const opsOperations: RouteConfig[] = [
     description: DEV_ONLY,
     tags: ['operations'],
     security: [],
-    requestBody: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: {
-            type: 'object',
-            required: ['user'],
-            additionalProperties: false,
-            properties: { user: { type: 'string', description: 'the key of a demo person' } },
-          },
-        },
-      },
+    request: {
+      body: { required: true, content: { 'application/json': { schema: jsonSchema(devTokenBodySchema) } } },
     },
     responses: {
       200: { description: '{ token, user }', content: { 'application/json': { schema: DemoToken } } },

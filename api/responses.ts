@@ -30,6 +30,7 @@ import {
 import { EVENT_TYPES } from '../domain/review-log';
 import type { Opinion } from '../domain/written-record';
 import { DOCUMENT_STATUSES } from '../store/models';
+import { devTokenBodySchema } from './dev-signin';
 import { STATUS_BY_CODE, type ErrorCode } from './errors';
 
 // The registry names a schema as a component (`#/components/schemas/<name>`) through `.openapi(name)`.
@@ -516,16 +517,14 @@ export const CalendarDeadline = z.object({
 });
 
 /** A person of the development sign-in (`/v1/dev/users`, `/v1/dev/token`). */
-const DemoUser = z
-  .object({
-    key: z.string(),
-    sub: z.string(),
-    name: z.string(),
-    region: z.enum(REGIONS),
-    roles: z.array(z.enum(ROLES)),
-    org: z.string(),
-  })
-  .partial();
+const DemoUser = z.object({
+  key: devTokenBodySchema.shape.user,
+  sub: z.string(),
+  name: z.string(),
+  region: z.enum(REGIONS),
+  roles: z.array(z.enum(ROLES)),
+  org: z.string().optional(),
+});
 
 export const DemoUsers = z.object({ items: z.array(DemoUser) }).partial();
 export const DemoToken = z.object({ token: z.string(), user: DemoUser }).partial();

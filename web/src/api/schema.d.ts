@@ -3604,12 +3604,22 @@ export interface operations {
         content: {
           'application/json': {
             items?: {
-              key?: string;
-              sub?: string;
-              name?: string;
+              /**
+               * @description the key of a demo person
+               * @enum {string}
+               */
+              key:
+                | 'drafter'
+                | 'reviewer-beijing'
+                | 'reviewer-tianjin'
+                | 'reviewer-hebei'
+                | 'signer-beijing'
+                | 'supervisor';
+              sub: string;
+              name: string;
               /** @enum {string} */
-              region?: 'beijing' | 'tianjin' | 'hebei';
-              roles?: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
+              region: 'beijing' | 'tianjin' | 'hebei';
+              roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
               org?: string;
             }[];
           };
@@ -3636,8 +3646,12 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description the key of a demo person */
-          user: string;
+          /**
+           * @description the key of a demo person
+           * @enum {string}
+           */
+          user:
+            'drafter' | 'reviewer-beijing' | 'reviewer-tianjin' | 'reviewer-hebei' | 'signer-beijing' | 'supervisor';
         };
       };
     };
@@ -3651,12 +3665,22 @@ export interface operations {
           'application/json': {
             token?: string;
             user?: {
-              key?: string;
-              sub?: string;
-              name?: string;
+              /**
+               * @description the key of a demo person
+               * @enum {string}
+               */
+              key:
+                | 'drafter'
+                | 'reviewer-beijing'
+                | 'reviewer-tianjin'
+                | 'reviewer-hebei'
+                | 'signer-beijing'
+                | 'supervisor';
+              sub: string;
+              name: string;
               /** @enum {string} */
-              region?: 'beijing' | 'tianjin' | 'hebei';
-              roles?: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
+              region: 'beijing' | 'tianjin' | 'hebei';
+              roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
               org?: string;
             };
           };

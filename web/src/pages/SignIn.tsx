@@ -6,16 +6,10 @@
 import { Alert, Button, Card, Form, Input, List, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiFailure, call, sessionFromToken, type Session } from '../api/client';
+import type { operations } from '../api/schema';
 import { errorText, REGION, ROLE } from '../labels';
 
-interface DemoUser {
-  key: string;
-  sub: string;
-  name: string;
-  region: string;
-  roles: string[];
-  org?: string;
-}
+type DemoUser = NonNullable<operations['devUsers']['responses'][200]['content']['application/json']['items']>[number];
 
 export default function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const [demo, setDemo] = useState<DemoUser[] | undefined>();
@@ -25,11 +19,11 @@ export default function SignIn({ onSignedIn }: { onSignedIn: (session: Session) 
     // 404 outside development: then only the token form shows.
     api
       .GET('/v1/dev/users')
-      .then(({ data }) => setDemo((data?.items ?? []) as DemoUser[]))
+      .then(({ data }) => setDemo(data?.items ?? []))
       .catch(() => setDemo([]));
   }, []);
 
-  const signInAs = async (key: string) => {
+  const signInAs = async (key: DemoUser['key']) => {
     setBusy(key);
     setError(undefined);
     try {
