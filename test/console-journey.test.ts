@@ -135,8 +135,14 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await beijing.getByRole('button', { name: '提交决定' }).click();
   const answer = await refused;
   expect(answer.status()).toBe(400);
-  const apiMessage = ((await answer.json()) as { error: { message: string } }).error.message;
-  await beijing.getByTestId('refusal').filter({ hasText: apiMessage }).waitFor();
+  const { error: refusal } = (await answer.json()) as {
+    error: { message: string; details: { path: string; message: string }[] };
+  };
+  await beijing.getByTestId('refusal').filter({ hasText: refusal.message }).waitFor();
+  // The problem it names is shown beside the checklist, the field it names.
+  const checklistProblem = refusal.details.find((d) => d.path === 'checklist');
+  expect(checklistProblem).toBeDefined();
+  await beijing.locator('.ant-card', { hasText: '审核要点（七项）' }).getByText(checklistProblem!.message).waitFor();
   await look(beijing, 'refused-decision');
   expect(await beijing.getByTestId('staged-comment').filter({ hasText: COMMENT }).count()).toBe(1);
   await decide(beijing, '要求修改', 'origin-review');

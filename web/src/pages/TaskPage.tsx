@@ -334,24 +334,32 @@ export default function TaskPage() {
                 {kind === 'origin_review' && (
                   <Card size="small" type="inner" title="审核要点（七项）" style={{ marginBottom: 12 }}>
                     <Form.List name="checklist">
-                      {(fields) =>
-                        fields.map((field, i) => (
-                          <Space key={field.key} align="start" style={{ display: 'flex' }}>
-                            <span style={{ display: 'inline-block', width: 170, paddingTop: 4 }}>
-                              {CHECK_ITEM[i][1]}
-                            </span>
-                            <Form.Item name={[field.name, 'result']} style={{ marginBottom: 8 }}>
-                              <Radio.Group
-                                aria-label={`${CHECK_ITEM[i][1]}审核结果`}
-                                options={Object.entries(CHECK_RESULT).map(([value, label]) => ({ value, label }))}
-                              />
-                            </Form.Item>
-                            <Form.Item name={[field.name, 'note']} style={{ marginBottom: 8 }}>
-                              <Input aria-label={`${CHECK_ITEM[i][1]}说明`} placeholder="说明" />
-                            </Form.Item>
-                          </Space>
-                        ))
-                      }
+                      {(fields, _operations, { errors }) => (
+                        <>
+                          {fields.map((field, i) => (
+                            <Space key={field.key} align="start" style={{ display: 'flex' }}>
+                              <span style={{ display: 'inline-block', width: 170, paddingTop: 4 }}>
+                                {CHECK_ITEM[i][1]}
+                              </span>
+                              <Form.Item name={[field.name, 'result']} style={{ marginBottom: 8 }}>
+                                <Radio.Group
+                                  aria-label={`${CHECK_ITEM[i][1]}审核结果`}
+                                  options={Object.entries(CHECK_RESULT).map(([value, label]) => ({ value, label }))}
+                                />
+                              </Form.Item>
+                              <Form.Item name={[field.name, 'note']} style={{ marginBottom: 8 }}>
+                                <Input aria-label={`${CHECK_ITEM[i][1]}说明`} placeholder="说明" />
+                              </Form.Item>
+                            </Space>
+                          ))}
+                          {/* A refusal that names the whole checklist (e.g. items missing) shows here. */}
+                          {errors.length > 0 && (
+                            <div className="field-error">
+                              <Form.ErrorList errors={errors} />
+                            </div>
+                          )}
+                        </>
+                      )}
                     </Form.List>
                     <Button
                       size="small"
