@@ -10,7 +10,6 @@ import type { ReviewProjection } from '../domain/projection';
 import { sideRecords, type NewEvent } from '../domain/review-log';
 import { verifyRequest, type SigningKeys } from '../runtime/signing';
 import type { Models } from '../store/models';
-import { legacyActivities } from './legacy';
 import { appendEvents, writeProjection, writeSideRecords } from './log-store';
 import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
 import { freezeRecords } from '../store/records';
@@ -70,6 +69,5 @@ export function createActivities({
       return { lastHash, numbers };
     },
 
-    ...legacyActivities(models),
   };
 }

@@ -86,7 +86,7 @@ export async function writeSideRecords(models: Models, records: SideRecords): Pr
 /** Moves the review and the given tasks forward to log position `lastSeq`; frees the document once closed. */
 export async function writeProjection(
   models: Models,
-  review: ReviewProjection & { engine?: 'legacy' },
+  review: ReviewProjection,
   tasks: readonly TaskRecord[],
 ): Promise<void> {
   const { lastSeq } = review;

@@ -1,6 +1,6 @@
 /**
- * How stored records look on the wire. Internal fields (the raw clock, log positions, the legacy
- * marker) never leave the API.
+ * How stored records look on the wire. Internal fields (the raw clock, log positions) never
+ * leave the API.
  */
 import { clockView } from '../domain/clock';
 import type { HistoryEntry, TaskRecord } from '../domain/model';
@@ -117,7 +117,7 @@ export function taskView(doc: TaskDoc, now: Date, titles?: Map<string, string>) 
 
 /** The review projection as the domain reads it: instants as ISO strings. */
 export function reviewFromDoc(doc: ReviewDoc): ReviewProjection {
-  const { _id, submittedAt, earliestDueAt, month: _month, engine: _engine, ...rest } = doc;
+  const { _id, submittedAt, earliestDueAt, month: _month, ...rest } = doc;
   return {
     ...rest,
     // Release-1 reviews had none of these.

@@ -5,7 +5,6 @@
  * worker, a store that does not answer), the caller gets a 503 instead of a request that hangs.
  */
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
-import { legacyCompleteTaskUpdate, legacyWithdrawUpdate } from '../domain/legacy';
 import {
   DocumentIdAttribute,
   OriginRegionAttribute,
@@ -74,7 +73,7 @@ export function startReview(deps: ApiDeps, input: ReviewInput, requestId: string
  */
 export function decideTask(
   deps: ApiDeps,
-  review: Pick<ReviewDoc, '_id' | 'engine'>,
+  review: Pick<ReviewDoc, '_id'>,
   request: CompleteTaskRequest,
   requestId: string,
   idempotencyKey?: string,
@@ -82,27 +81,21 @@ export function decideTask(
   const handle = deps.temporal.workflow.getHandle(review._id);
   const updateId = idempotencyKey && `complete:${request.taskId}:${request.actor.sub}:${idempotencyKey}`;
   return awaitWorkflow(deps, () =>
-    review.engine === 'legacy'
-      ? handle.executeUpdate(legacyCompleteTaskUpdate, {
-          args: [{ taskId: request.taskId, actor: request.actor, input: request.input }],
-          ...(updateId && { updateId }),
-        })
-      : handle.executeUpdate(completeTaskUpdate, {
-          args: [signRequest(deps.signingKeys, 'completeTask', review._id, request, requestId)],
-          ...(updateId && { updateId }),
-        }),
+    handle.executeUpdate(completeTaskUpdate, {
+      args: [signRequest(deps.signingKeys, 'completeTask', review._id, request, requestId)],
+      ...(updateId && { updateId }),
+    }),
   );
 }
 
 /** Asks the review's workflow for more time; `idempotencyKey`, as for {@link decideTask}. */
 export function requestExtension(
   deps: ApiDeps,
-  review: Pick<ReviewDoc, '_id' | 'engine'>,
+  review: Pick<ReviewDoc, '_id'>,
   request: ExtensionRequest,
   requestId: string,
   idempotencyKey?: string,
 ): Promise<CompleteTaskResult> {
-  if (review.engine === 'legacy') throw ApiError.conflict('reviews of release 1 take no extensions');
   const updateId = idempotencyKey && `extension:${review._id}:${request.actor.sub}:${idempotencyKey}`;
   return awaitWorkflow(deps, () =>
     deps.temporal.workflow.getHandle(review._id).executeUpdate(requestExtensionUpdate, {
@@ -115,7 +108,7 @@ export function requestExtension(
 /** Withdraws the review; `idempotencyKey`, as for {@link decideTask}. */
 export function withdrawReview(
   deps: ApiDeps,
-  review: Pick<ReviewDoc, '_id' | 'engine'>,
+  review: Pick<ReviewDoc, '_id'>,
   actor: Actor,
   reason: string | undefined,
   requestId: string,
@@ -125,11 +118,9 @@ export function withdrawReview(
   const body = { actor, ...(reason && { reason }) };
   const updateId = idempotencyKey && `withdraw:${review._id}:${actor.sub}:${idempotencyKey}`;
   return awaitWorkflow(deps, () =>
-    review.engine === 'legacy'
-      ? handle.executeUpdate(legacyWithdrawUpdate, { args: [body], ...(updateId && { updateId }) })
-      : handle.executeUpdate(withdrawUpdate, {
-          args: [signRequest(deps.signingKeys, 'withdraw', review._id, body, requestId)],
-          ...(updateId && { updateId }),
-        }),
+    handle.executeUpdate(withdrawUpdate, {
+      args: [signRequest(deps.signingKeys, 'withdraw', review._id, body, requestId)],
+      ...(updateId && { updateId }),
+    }),
   );
 }

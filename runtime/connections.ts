@@ -5,7 +5,6 @@
 import type { Client, TLSConfig } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { createModels, ensureIndexes, type Models } from '../store/models';
-import { migrateRelease1Mirrors } from './migrate-release1';
 import type { PayloadKeys } from './payload-codec';
 import { connectClient, ensureSearchAttributes } from './temporal';
 
@@ -45,9 +44,6 @@ export async function openConnections(servers: {
   const mongo = await connectMongo(servers.mongodbUri);
   const models = createModels(mongo);
   await ensureIndexes(models);
-  const migrated = await migrateRelease1Mirrors(models);
-  if (migrated > 0)
-    process.emitWarning(`${migrated} reviews of release 1 rewritten as logs and projections`, 'StoreMigration');
   const client = await connectClient(
     servers.temporalAddress,
     servers.namespace,

@@ -11,7 +11,6 @@ import { embeddedSecrets } from '../runtime/embedded-secrets';
 import { parsePayloadKeys } from '../runtime/payload-codec';
 import { parseSigningKeys } from '../runtime/signing';
 import { startEmbeddedStore } from '../runtime/embedded-store';
-import { importRelease1Store } from '../runtime/import-release1-store';
 import { createLogger, installTemporalRuntime } from '../runtime/observability';
 import { freePort } from '../runtime/processes';
 import { provision, startTemporalServer } from '../runtime/servers';
@@ -119,8 +118,6 @@ async function main(): Promise<void> {
     });
     stack.push({ name: 'the store (FerretDB on PostgreSQL)', stop: () => store.stop() });
     mongodbUri = `${store.uri}/legality-review`;
-    const imported = await importRelease1Store(binaries!.ferretdb, dataDir, store.uri);
-    if (imported !== undefined) console.warn(`store: ${imported} documents imported from the release-1 store (SQLite)`);
   }
   if (stoppingSince !== undefined) return shutdown();
 

@@ -65,7 +65,7 @@ export interface VersionDoc {
 
 /**
  * A review as the API reads it: the projection of its log (`domain/projection.ts`), with the fields
- * that lists filter and sort on stored as dates. `engine: 'legacy'` marks a review of release 1.
+ * that lists filter and sort on stored as dates.
  */
 export type ReviewDoc = Omit<ReviewProjection, 'reviewId' | 'submittedAt' | 'earliestDueAt'> & {
   _id: string;
@@ -73,7 +73,6 @@ export type ReviewDoc = Omit<ReviewProjection, 'reviewId' | 'submittedAt' | 'ear
   earliestDueAt: Date | null;
   /** Of `submittedAt`, for paging. */
   month: string;
-  engine?: 'legacy';
 };
 
 /**
@@ -197,8 +196,7 @@ const documentSchema = new Schema<DocumentDoc>(
     org: { type: String, required: true },
     createdBy: { sub: String, name: String },
   },
-  // Release-1 documents also hold title, status and version fields, no longer read.
-  { timestamps: true, versionKey: false, strict: false },
+  { timestamps: true, versionKey: false },
 );
 documentSchema.index({ region: 1, org: 1, createdAt: -1 });
 
@@ -249,7 +247,6 @@ const reviewSchema = new Schema<ReviewDoc>(
     earliestDueAt: { type: Date, default: null },
     lastSeq: { type: Number, required: true },
     month: { type: String, required: true },
-    engine: String,
   },
   { versionKey: false, minimize: false },
 );

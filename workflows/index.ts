@@ -1,2 +1,1 @@
 export { legalityReview } from './review';
-export { reviewWorkflow } from './legacy/review';

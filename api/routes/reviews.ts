@@ -159,7 +159,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
             `the opinion exists once the review is approved, rejected or returned; it is ${review.status}`,
           );
         }
-        // Frozen when the review closed; a review of release 1 gets its copy frozen on first read.
+        // Frozen when the review closed (or, were that write cut short, on first read).
         const record =
           (await models.Record.findById(opinionRecordId(review.reviewId)).lean<RecordDoc>()) ??
           (await freezeOpinion(models, config.offices, review));

@@ -1,6 +1,6 @@
 /** Tasks (the caller's work list) and completing one, plus notifications and statistics. */
 import type { CompleteTaskRequest } from '../../domain/messages';
-import { versionId, type ReviewDoc, type TaskDoc, type VersionDoc } from '../../store/models';
+import { versionId, type TaskDoc, type VersionDoc } from '../../store/models';
 import { canActOn } from '../../domain/rules';
 import { canSeeTask, isSupervisor, notificationFilterFor, taskFilterFor } from '../access';
 import type { ApiDeps } from '../deps';
@@ -126,15 +126,11 @@ export function taskRoutes(deps: ApiDeps): RouteSpec[] {
           if (task.status !== 'open' && !joining) {
             throw ApiError.conflict(`task ${task._id} is ${task.status}, not open`);
           }
-          const review = await models.Review.findById(task.reviewId, { engine: 1 }).lean<
-            Pick<ReviewDoc, '_id' | 'engine'>
-          >();
-          if (!review) throw ApiError.notFound('task');
           const request: CompleteTaskRequest = { taskId: task._id, actor, input: { ...body } };
           if (body.decision === 'resubmit') await describeResubmission(task, request);
           const idempotent = key && `${actor.sub}:${key}`;
           const result = await oneDecisionAtATime(deps, { taskId: task._id, requestId, idempotent }, () =>
-            decideTask(deps, review, request, requestId, key),
+            decideTask(deps, { _id: task.reviewId }, request, requestId, key),
           );
           return { status: 200, body: result };
         });

@@ -19,17 +19,12 @@
  * Numbers are taken from a counter of the seeder ({@link SeedNumbers}) per series, in the order plans
  * are recorded, continuing from the highest number the store holds when `seedReviews` starts, so
  * every series is gap-free as the app would have left it had it recorded the plans in that order.
- *
- * The release-1 shapes (the mirror document with the whole state, history included) come from the
- * frozen release-1 machine driven through the same plans (release 1 had no intake: those steps are
- * skipped), for the store-cost comparison.
  */
 import { createHash } from 'node:crypto';
 import type { Claims } from '../../api/auth';
 import { completeTaskBodySchema, documentBodySchema, withdrawBodySchema, type DocumentBody } from '../../api/schemas';
 import { eventId } from '../../activities/log-store';
 import { DEFAULT_POLICY, type ReviewPolicy, type TimeModel } from '../../domain/clock';
-import type { LegacyReviewState } from '../../domain/legacy';
 import { reviewWorkflowId, type ReviewInput } from '../../domain/messages';
 import type { Actor, DecisionInput, Region, TaskKind, TaskRecord } from '../../domain/model';
 import {
@@ -40,7 +35,7 @@ import {
   type NumberFormats,
   type ReviewOffices,
 } from '../../domain/offices';
-import { earliestDueAt, reviewProjection, touchedTasks, type ReviewProjection } from '../../domain/projection';
+import { reviewProjection, touchedTasks, type ReviewProjection } from '../../domain/projection';
 import { GENESIS_HASH, NUMBERED_EVENTS, recordNumber, sideRecords, type NewEvent } from '../../domain/review-log';
 import {
   buildOpinion,
@@ -67,7 +62,6 @@ import {
   type VersionDoc,
 } from '../../store/models';
 import { letterRecordId, opinionRecordId } from '../../store/records';
-import { ReviewMachine as LegacyReviewMachine } from '../../workflows/legacy/review-machine';
 import { ReviewMachine } from '../../workflows/review-machine';
 import type { PlanStep, ReviewPlan } from './plans';
 
@@ -584,83 +578,6 @@ export function recordPlan(
     notifications: [...recorded.notifications.values()],
     numbers: recorded.numbers,
     records: [...recorded.records.values()],
-  };
-}
-
-/** A review as release 1 stored it: the mirror with the whole state, and every task. */
-export interface Release1Review {
-  review: {
-    _id: string;
-    documentId: string;
-    originRegion: Region;
-    org: string;
-    status: string;
-    stage: string;
-    submittedAt: Date;
-    earliestDueAt: Date | null;
-    stateVersion: number;
-    state: LegacyReviewState;
-  };
-  tasks: (Omit<TaskRecord, 'id'> & { _id: string; stateVersion: number })[];
-}
-
-/** Release 1's engine: its machine keeps the whole state and history and is mirrored whole. */
-class Release1Engine implements Engine {
-  readonly intake = false;
-  readonly machine: LegacyReviewMachine;
-
-  constructor(input: ReviewInput, newId: () => string) {
-    const { historyLimit: _limit, ...legacyInput } = input;
-    this.machine = new LegacyReviewMachine(legacyInput, newId);
-  }
-
-  openTask(kind: TaskKind, region: Region): TaskRecord | undefined {
-    return this.machine.state.tasks.find((t) => t.status === 'open' && t.kind === kind && t.region === region);
-  }
-
-  nextDeadline(): number | undefined {
-    return this.machine.state.status === 'in_review' ? this.machine.nextDeadline() : undefined;
-  }
-
-  fireDeadlines(at: string): void {
-    this.machine.fireDeadlines(at);
-  }
-
-  complete(
-    taskId: string,
-    actor: Actor,
-    input: DecisionInput,
-    at: string,
-    _requestId: string,
-    articles?: string[],
-  ): void {
-    this.machine.complete(taskId, actor, input, at, articles && { articleNumbers: articles });
-  }
-
-  withdraw(actor: Actor, at: string, reason: string | undefined): void {
-    this.machine.withdraw(actor, at, reason);
-  }
-}
-
-/** The first `stepCount` requests of `plan` as release 1 stored them. */
-export function release1Plan(plan: ReviewPlan, settings = DEFAULT_SEED_SETTINGS, stepCount?: number): Release1Review {
-  const { engine } = play(plan, settings, (input, _requestId, newId) => new Release1Engine(input, newId), stepCount);
-  const state = throughPayload((engine as Release1Engine).machine.state);
-  const due = earliestDueAt(state);
-  return {
-    review: {
-      _id: state.reviewId,
-      documentId: state.documentId,
-      originRegion: state.originRegion,
-      org: state.org,
-      status: state.status,
-      stage: state.stage,
-      submittedAt: new Date(state.submittedAt),
-      earliestDueAt: due === null ? null : new Date(due),
-      stateVersion: state.stateVersion,
-      state,
-    },
-    tasks: state.tasks.map(({ id, ...task }) => ({ _id: id, ...task, stateVersion: state.stateVersion })),
   };
 }
 

@@ -1,22 +1,19 @@
 /**
- * Part 3: what one store operation costs as a collection grows, on release 1's store (FerretDB on
- * SQLite, documents of release-1 shapes: a review mirror carrying the whole state and history) and
- * on today's (FerretDB on PostgreSQL with the index patch, the review log and its projections).
+ * Part 3: what one store operation costs as a collection grows, on the embedded store (FerretDB on
+ * PostgreSQL with the index patches, the review log and its projections).
  * The operations are the ones the app issues on each transition and read, one at a time from one
  * client, on collections filled with realistic reviews (some still in progress) to each size.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mongoose, { type mongo } from 'mongoose';
 import { startEmbeddedStore } from '../../runtime/embedded-store';
-import { freePort, spawnServer, waitUntilReady } from '../../runtime/processes';
 import type { ServerBinaries } from '../../runtime/servers';
 import { createModels, ensureIndexes } from '../../store/models';
 import { percentile } from './load';
 import { Random, planReview, type ReviewPlan } from './plans';
 import { fmt, printTable, section } from './report';
-import { DEFAULT_SEED_SETTINGS, SeedNumbers, recordPlan, release1Plan } from './seed';
+import { DEFAULT_SEED_SETTINGS, SeedNumbers, recordPlan } from './seed';
 
 type Doc = mongo.Document & { _id: string };
 const COLLECTIONS = ['reviews', 'tasks', 'events'] as const;
@@ -25,7 +22,7 @@ type CollectionName = (typeof COLLECTIONS)[number];
 /** How a store shapes its documents and which operations the app issues on it. */
 interface Shapes {
   title: string;
-  /** The collections it fills (release 1 had no log). */
+  /** The collections it fills. */
   collections: readonly CollectionName[];
   createIndexes(uri: string, db: mongo.Db): Promise<void>;
   /** The documents of a review that has reached `stepCount` requests of `plan`. */
@@ -94,51 +91,13 @@ const tasksOfReview: Op = {
       .toArray(),
 };
 
-const release1: Shapes = {
-  title: 'before: release 1 — FerretDB v1.24 on SQLite, release-1 documents (review mirror with the whole state)',
-  collections: ['reviews', 'tasks'],
-  async createIndexes(_uri, db) {
-    // Release 1's indexes (store/models.ts at 98c7ecb).
-    await db
-      .collection('reviews')
-      .createIndexes([
-        { key: { submittedAt: -1, _id: -1 } },
-        { key: { originRegion: 1, status: 1, stage: 1, submittedAt: -1 } },
-        { key: { documentId: 1 } },
-        { key: { earliestDueAt: 1 } },
-      ]);
-    await db
-      .collection('tasks')
-      .createIndexes([
-        { key: { region: 1, role: 1, status: 1, createdAt: -1 } },
-        { key: { status: 1, createdAt: -1 } },
-        { key: { reviewId: 1 } },
-        { key: { status: 1, dueAt: 1 } },
-      ]);
-  },
-  docsOf(plan, stepCount) {
-    const { review, tasks } = release1Plan(plan, undefined, stepCount);
-    return { reviews: [review], tasks, events: [] };
-  },
-  ops: [
-    {
-      name: 'review moveForward updateOne({_id, lastSeq|stateVersion: {$lt}})',
-      run: moveForward('reviews', 'stateVersion'),
-    },
-    { name: 'task moveForward', run: moveForward('tasks', 'stateVersion') },
-    tasksOfReview,
-    inbox,
-    findById,
-  ],
-};
-
 const storeCostNumbers = new SeedNumbers();
 
 /** Events appended by the measurements so far: their sequence numbers start past any real log's. */
 let appended = 100_000;
 
 const today: Shapes = {
-  title: 'after: today — FerretDB v1.24 on PostgreSQL (patched), the review log and its projections',
+  title: 'FerretDB v1.24 on PostgreSQL (patched), the review log and its projections',
   collections: COLLECTIONS,
   async createIndexes(uri) {
     const connection = await mongoose.createConnection(uri).asPromise();
@@ -294,50 +253,12 @@ function printResults(shapes: Shapes, sizes: number[], results: Map<string, Map<
   );
 }
 
-/** Release 1's embedded store: the same FerretDB binary on its SQLite backend, as release 1 ran it. */
-async function startRelease1Store(ferretdbPath: string, dir: string): Promise<{ uri: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const server = spawnServer(ferretdbPath, [
-    '--handler=sqlite',
-    `--sqlite-url=file:${dir}/`,
-    `--listen-addr=127.0.0.1:${port}`,
-    `--state-dir=${dir}`,
-    '--telemetry=disable',
-    '--debug-addr=-',
-    '--log-level=warn',
-  ]);
-  const uri = `mongodb://127.0.0.1:${port}`;
-  await waitUntilReady(
-    'the release-1 store',
-    server,
-    async () => {
-      const client = new mongoose.mongo.MongoClient(uri, { directConnection: true, serverSelectionTimeoutMS: 500 });
-      try {
-        await client.connect();
-        await client.db('admin').command({ ping: 1 });
-      } finally {
-        await client.close();
-      }
-    },
-    30_000,
-  );
-  return { uri, stop: () => server.stop() };
-}
-
 export async function storeCost(sizes: number[], dir: string, binaries: ServerBinaries): Promise<void> {
   section(
     `3. Store cost per operation against collection size (${sizes.map((s) => s.toLocaleString('en')).join(' / ')} documents)`,
   );
   const results: [Shapes, Map<string, Map<number, number[]>>][] = [];
   for (const [shapes, start] of [
-    [
-      release1,
-      async () => {
-        const sqliteDir = path.join(dir, 'cost-release1');
-        await mkdir(sqliteDir, { recursive: true });
-        return startRelease1Store(binaries.ferretdb, sqliteDir);
-      },
-    ],
     [today, () => startEmbeddedStore({ ferretdbPath: binaries.ferretdb, dataDir: path.join(dir, 'cost-store') })],
   ] as const) {
     console.log(`  ${shapes.title}`);
