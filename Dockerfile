@@ -1,6 +1,6 @@
 # One image for both components; docker-compose.yml picks the command:
-#   api     node dist/api/server.js
-#   worker  node dist/worker/main.js   (loads the prebuilt workflow bundle, WORKFLOW_BUNDLE_PATH)
+#   api     node dist/bin/api.js
+#   worker  node dist/bin/worker.js   (loads the prebuilt workflow bundle, WORKFLOW_BUNDLE_PATH)
 
 FROM node:20-slim AS build
 WORKDIR /app
@@ -11,7 +11,9 @@ COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
 COPY store ./store
-COPY runtime ./runtime
+COPY platform ./platform
+COPY features ./features
+COPY bin ./bin
 COPY api ./api
 COPY worker ./worker
 COPY scripts ./scripts

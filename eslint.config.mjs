@@ -11,6 +11,33 @@ const nodeBuiltins = [...new Set(builtinModules.map((name) => name.replace(/\/.*
 const BUILTIN = `node:|(?:${nodeBuiltins})(?:/|$)`;
 const ALLOWED = String.raw`\.{1,2}/|@temporalio/(?:workflow|common)(?:/|$)`;
 
+/** Each folder of the product and the folders it may import from (besides itself). */
+const LAYERS = {
+  bin: ['api', 'worker', 'features', 'activities', 'workflows', 'store', 'platform', 'domain'],
+  api: ['features', 'platform', 'domain', 'store'],
+  worker: ['activities', 'workflows', 'store', 'platform', 'domain'],
+  features: ['store', 'platform', 'domain'],
+  activities: ['store', 'platform', 'domain'],
+  workflows: ['domain', 'activities'],
+  store: ['domain'],
+  platform: ['store', 'domain'],
+  domain: [],
+};
+
+/** import/no-restricted-paths zones: every folder is barred from the folders it may not import. */
+function layerZones() {
+  const folders = Object.keys(LAYERS);
+  return folders.flatMap((target) =>
+    folders
+      .filter((from) => from !== target && !LAYERS[target].includes(from))
+      .map((from) => ({
+        target: `./${target}`,
+        from: `./${from}`,
+        message: `${target}/ may not import ${from}/: a lower layer never imports a higher one (eslint.config.mjs, LAYERS).`,
+      })),
+  );
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'web/dist/', 'test-artifacts/'] },
 
@@ -60,6 +87,73 @@ export default tseslint.config(
               message:
                 'Workflow code may import only relative modules, @temporalio/workflow and @temporalio/common; anything else belongs in an activity.',
             },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
+    // The layers, top to bottom: the processes (bin/) compose everything; the API (HTTP) and the
+    // worker (Temporal) sit on the application's use cases (features/) and on the activities; the
+    // use cases and the activities use the store; everything uses the platform and the domain. A
+    // folder may import only from itself and the folders below it (LAYERS); the rule resolves each
+    // import to its file, so type-only imports count too, except where the block after allows them.
+    files: ['**/*.ts'],
+    ignores: ['test/**', 'scripts/**', 'web/**'],
+    rules: { 'import/no-restricted-paths': ['error', { zones: layerZones() }] },
+  },
+
+  {
+    // HTTP routes parse, call one use case and render a view: no store, no Temporal client, no
+    // Mongoose, even as types. The rest of the API renders stored records (types only).
+    files: ['api/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['mongoose', '@temporalio/client', '@temporalio/worker'].map((name) => ({
+            name,
+            message: 'The API reaches the store and Temporal only through a use case (features/).',
+          })),
+          patterns: [
+            {
+              regex: String.raw`^(?:\.\./)+store(?:/|$)`,
+              allowTypeImports: true,
+              message: 'The API reads and writes the store only through a use case (features/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['api/routes/**/*.ts'],
+    rules: {
+      'import/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            ...layerZones(),
+            { target: './api/routes', from: './store', message: 'Routes call use cases; they do not touch the store.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The worker process loads no HTTP code.
+    files: ['worker/**/*.ts', 'bin/worker.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['express', 'helmet', 'swagger-ui-express'].map((name) => ({
+            name,
+            message: 'The worker process does not load the HTTP stack.',
+          })),
+          patterns: [
+            { regex: String.raw`^(?:\.\./)+(?:api|features)(?:/|$)`, message: 'The worker does not load the API.' },
           ],
         },
       ],

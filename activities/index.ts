@@ -8,7 +8,7 @@ import type { Signed, SignedPayload } from '../domain/messages';
 import type { TaskRecord } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import { sideRecords, type NewEvent } from '../domain/review-log';
-import { verifyRequest, type SigningKeys } from '../runtime/signing';
+import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { appendEvents, writeProjection, writeSideRecords } from './log-store';
 import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
@@ -68,6 +68,5 @@ export function createActivities({
       await freezeRecords(models, offices, review, events);
       return { lastHash, numbers };
     },
-
   };
 }

@@ -9,8 +9,9 @@ import type { Model, RootFilterQuery, UpdateQuery } from 'mongoose';
 import type { TaskRecord } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent, SideRecords } from '../domain/review-log';
-import { chainEvents } from '../runtime/log-chain';
-import { insertIfAbsent, monthOf, noteReviewMonth, versionId, type Models, type ReviewDoc } from '../store/models';
+import { chainEvents } from '../platform/log-chain';
+import { monthOf, noteReviewMonth, versionId, type Models, type ReviewDoc } from '../store/models';
+import { insertIfAbsent, isDuplicateKey } from '../store/mongo';
 
 export const eventId = (reviewId: string, seq: number): string => `${reviewId}#${seq}`;
 
@@ -33,8 +34,7 @@ export async function appendEvents(
       { ordered: false },
     );
   } catch (err) {
-    const duplicates = duplicateKeyErrorsOnly(err);
-    if (!duplicates) throw err;
+    if (!isDuplicateKey(err)) throw err;
     const stored = await models.Event.find({ reviewId }, { seq: 1, hash: 1 }).lean();
     const storedHash = new Map(stored.map((e) => [e.seq, e.hash]));
     const diverged = chained.find((e) => storedHash.get(e.seq) !== e.hash);
@@ -46,14 +46,6 @@ export async function appendEvents(
     }
   }
   return chained[chained.length - 1]?.hash ?? prevHash;
-}
-
-/** Whether `err` is a bulk insert whose every failure was a duplicate key. */
-function duplicateKeyErrorsOnly(err: unknown): boolean {
-  const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  if (list.length > 0) return list.every((e) => e.code === 11000);
-  return (err as { code?: unknown }).code === 11000;
 }
 
 /** Stores new comments, dispositions and notifications (insert-if-absent and idempotent sets). */

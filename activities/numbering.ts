@@ -11,6 +11,7 @@ import type { ReviewProjection } from '../domain/projection';
 import { NUMBERED_EVENTS, recordNumber, type NewEvent } from '../domain/review-log';
 import type { Models, NumberDoc } from '../store/models';
 import { eventId } from './log-store';
+import { isDuplicateKey } from '../store/mongo';
 
 /** How often to count again when another review took the number first. */
 const MAX_RACE = 200;
@@ -68,7 +69,7 @@ async function takeNumber(
       });
       return claim.format(n);
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       // Either this event was numbered meanwhile (a retry), or another review took n: look again.
     }
   }

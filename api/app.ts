@@ -12,17 +12,21 @@ import swaggerUi from 'swagger-ui-express';
 import type { Actor } from '../domain/model';
 import { identify, requireActor, tokenVerifier } from './auth';
 import type { ApiDeps } from './deps';
-import { createApiMetrics, createLogger } from '../runtime/observability';
+import { createApiMetrics, createLogger } from '../platform/observability';
 import { codecEndpoint } from './codec-endpoint';
 import { devSignInRouter } from './dev-signin';
-import { ApiError, errorMiddleware, notFoundHandler } from './errors';
+import { AppError } from '../features/errors';
+import { errorMiddleware, notFoundHandler } from './errors';
 import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
-import { countRequests, metricsEndpoint, registerStoreGauges, requestLog } from './metrics';
+import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requestLog } from './metrics';
+import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
+import { notificationRoutes } from './routes/notifications';
 import { reviewRoutes } from './routes/reviews';
+import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
 
 export type { ApiDeps } from './deps';
@@ -34,6 +38,8 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...attachmentRoutes(deps),
     ...reviewRoutes(deps),
     ...taskRoutes(deps),
+    ...notificationRoutes(deps),
+    ...supervisionRoutes(deps),
     ...calendarRoutes(),
   ];
 }
@@ -106,7 +112,7 @@ function consoleApp(dir: string): express.Router {
   router.use(
     '/assets',
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d' }),
-    (req, _res, next) => next(new ApiError('not_found', `no asset ${req.path}`)),
+    (req, _res, next) => next(new AppError('not_found', `no asset ${req.path}`)),
   );
   router.use(express.static(dir, { index: false, maxAge: 0 }));
   router.get(/.*/, (req, res, next) => {
@@ -120,11 +126,12 @@ function consoleApp(dir: string): express.Router {
 }
 
 export function createApp(deps: ApiDeps): express.Express {
-  const { config } = deps;
+  const { config } = deps.app;
   const logger = deps.logger ?? createLogger('silent');
   const metrics = deps.metrics ?? createApiMetrics();
-  registerStoreGauges(metrics, deps.models);
-  const routes = apiRoutes({ ...deps, metrics });
+  registerWorkGauges(metrics, (overdueOnly) => openTasksByRegion(deps.app, overdueOnly));
+  const application = { ...deps.app, onDecision: countDecision(metrics) };
+  const routes = apiRoutes({ ...deps, app: application, metrics });
   const spec = buildOpenApi(routes);
   const app = express();
 
@@ -141,7 +148,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   app.get('/readyz', async (_req, res) => {
     const ready = await deps.readiness().catch(() => ({ mongodb: false, temporal: false }));
-    if (!ready.mongodb || !ready.temporal) throw new ApiError('unavailable', 'not ready', ready);
+    if (!ready.mongodb || !ready.temporal) throw new AppError('unavailable', 'not ready', ready);
     res.json({ status: 'ready', ...ready });
   });
   app.get(
@@ -167,7 +174,7 @@ export function createApp(deps: ApiDeps): express.Express {
       const actor = res.locals.actor as Actor | undefined;
       return actor ? `sub:${actor.sub}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
     },
-    handler: (_req, _res, next) => next(new ApiError('rate_limited', 'too many requests; slow down')),
+    handler: (_req, _res, next) => next(new AppError('rate_limited', 'too many requests; slow down')),
   });
 
   app.use(

@@ -9,8 +9,8 @@ import type { RequestHandler } from 'express';
 import { SignJWT, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { REGIONS, ROLES, type Actor } from '../domain/model';
-import type { Config } from '../runtime/config';
-import { ApiError } from './errors';
+import type { Config } from '../platform/config';
+import { AppError } from '../features/errors';
 
 export const claimsSchema = z.object({
   sub: z.string().trim().min(1).max(200),
@@ -27,7 +27,7 @@ export type Claims = Omit<z.infer<typeof claimsSchema>, 'exp' | 'iat'>;
 /** The algorithms an identity provider's keys may sign with (AUTH_JWKS_URL). */
 const PROVIDER_ALGORITHMS = ['RS256', 'ES256'];
 
-const unauthenticated = (message: string) => new ApiError('unauthenticated', message);
+const unauthenticated = (message: string) => new AppError('unauthenticated', message);
 
 /** Builds the verifier for one configuration: it resolves with the caller or rejects with a 401. */
 export function tokenVerifier(auth: Config['auth']): (token: string) => Promise<Actor> {
@@ -60,17 +60,17 @@ export function tokenVerifier(auth: Config['auth']): (token: string) => Promise<
         throw unauthenticated(`tokens signed with ${alg ?? 'no algorithm'} are not accepted`);
       }
     } catch (err) {
-      if (err instanceof ApiError) throw err;
+      if (err instanceof AppError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw unauthenticated('the token has expired');
       // The provider's keys could not be fetched: not the caller's fault.
       if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
-        throw new ApiError('unavailable', 'the identity provider does not answer; retry shortly');
+        throw new AppError('unavailable', 'the identity provider does not answer; retry shortly');
       }
       throw unauthenticated('the token is not valid');
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) {
-      throw new ApiError(
+      throw new AppError(
         'unauthenticated',
         'the token claims are not valid',
         claims.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),

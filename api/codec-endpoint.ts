@@ -1,13 +1,13 @@
 /**
  * The remote codec endpoint the Temporal UI and CLI call to show encrypted payloads to an operator
- * who holds the keys (`POST /codec/decode`, `POST /codec/encode`, runtime/payload-codec.ts). It
+ * who holds the keys (`POST /codec/decode`, `POST /codec/encode`, platform/payload-codec.ts). It
  * answers only callers on this machine's loopback, and the browser only from the configured UI
  * origins: it hands out plaintext, so it must never be reachable from the network.
  */
 import express, { type RequestHandler } from 'express';
 import type { PayloadCodec } from '@temporalio/common';
-import { codecServer } from '../runtime/payload-codec';
-import { ApiError } from './errors';
+import { codecServer } from '../platform/payload-codec';
+import { AppError } from '../features/errors';
 
 /** Whether the request comes from this machine. */
 export function fromLoopback(req: express.Request): boolean {
@@ -16,7 +16,7 @@ export function fromLoopback(req: express.Request): boolean {
 }
 
 export const loopbackOnly: RequestHandler = (req, _res, next) => {
-  next(fromLoopback(req) ? undefined : new ApiError('forbidden', 'served to callers on this machine only'));
+  next(fromLoopback(req) ? undefined : new AppError('forbidden', 'served to callers on this machine only'));
 };
 
 export function codecEndpoint(codec: PayloadCodec, allowedOrigins: readonly string[]): express.Router {
@@ -38,7 +38,7 @@ export function codecEndpoint(codec: PayloadCodec, allowedOrigins: readonly stri
       try {
         res.json(await codecServer(codec, operation, req.body));
       } catch (err) {
-        throw new ApiError('validation_failed', `cannot ${operation}: ${(err as Error).message}`);
+        throw new AppError('validation_failed', `cannot ${operation}: ${(err as Error).message}`);
       }
     });
   }

@@ -1,20 +1,14 @@
-/** What the API is built from; `api/server.ts` and the tests supply real ones. */
-import type { Client } from '@temporalio/client';
+/** What the API is built from; the composition root (bin/) and the tests supply real ones. */
 import type { PayloadCodec } from '@temporalio/common';
-import type { Config } from '../runtime/config';
-import type { ApiMetrics, Logger } from '../runtime/observability';
-import type { SigningKeys } from '../runtime/signing';
-import type { Models } from '../store/models';
+import type { AppContext } from '../features/context';
+import type { Readiness } from '../platform/connections';
+import type { ApiMetrics, Logger } from '../platform/observability';
 
 export interface ApiDeps {
-  config: Config;
-  models: Models;
-  /** One Temporal client per process, never per request. */
-  temporal: Client;
-  /** What the API signs its requests to the review workflows with. */
-  signingKeys: SigningKeys;
+  /** The application: its use cases run in this context (features/). */
+  app: AppContext;
   /** Whether MongoDB and Temporal answer right now (for `/readyz`). */
-  readiness: () => Promise<{ mongodb: boolean; temporal: boolean }>;
+  readiness: Readiness;
   /**
    * Serve the remote codec endpoint at `/codec` (loopback only) so the Temporal UI can show the
    * encrypted payloads: `npm start` does; a production API does not (operators run their own).
@@ -28,6 +22,4 @@ export interface ApiDeps {
   workerMetricsUrl?: string;
   /** The built console to serve at `/` (web/dist); found beside the sources when omitted; '' serves none. */
   consoleDir?: string;
-  /** The clock for deadlines and timestamps; tests may pin it. */
-  now?: () => Date;
 }

@@ -6,10 +6,10 @@
  */
 import express from 'express';
 import { z } from 'zod';
-import type { Config } from '../runtime/config';
-import { DEVELOPMENT_JWT_SECRET } from '../runtime/config';
+import type { Config } from '../platform/config';
+import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
 import { signToken, type Claims } from './auth';
-import { ApiError } from './errors';
+import { AppError } from '../features/errors';
 import { parse } from './http';
 
 /** The demo people of the development sign-in page, by key. */
@@ -51,7 +51,7 @@ export function devSignInRouter(config: Config): express.Router {
   const router = express.Router();
   const enabled = developmentSignIn(config);
   router.use((_req, _res, next) => {
-    next(enabled ? undefined : ApiError.notFound('route'));
+    next(enabled ? undefined : AppError.notFound('route'));
   });
   router.get('/users', (_req, res) => {
     res.json({ items: Object.entries(DEMO_USERS).map(([key, claims]) => ({ key, ...claims })) });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { type z } from 'zod';
 import type { Actor } from '../domain/model';
-import { ApiError, zodProblems } from './errors';
+import { AppError, zodProblems } from '../features/errors';
 
 export interface RouteContext<B, Q> {
   req: Request;
@@ -57,7 +57,7 @@ export function route<B extends z.ZodType = z.ZodNever, Q extends z.ZodType = z.
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new ApiError(
+    throw new AppError(
       'validation_failed',
       `the request ${where ?? 'body'} is not valid`,
       zodProblems(result.error, where === 'query' ? 'query' : undefined),
@@ -83,7 +83,7 @@ export function mount(
       const timer = setTimeout(() => {
         if (!res.headersSent) {
           next(
-            new ApiError(
+            new AppError(
               'unavailable',
               'the request could not be answered in time; a dependency may be down: retry shortly',
             ),
@@ -145,6 +145,6 @@ export function findUnsafeKey(value: unknown): { path: string; message: string }
 /** Refuses any body with a key that MongoDB would read as an operator or a path. */
 export const rejectUnsafeKeys: RequestHandler = (req, _res, next) => {
   const problem = findUnsafeKey(req.body);
-  if (problem) return next(new ApiError('validation_failed', 'the request body has a forbidden field name', [problem]));
+  if (problem) return next(new AppError('validation_failed', 'the request body has a forbidden field name', [problem]));
   next();
 };

@@ -7,11 +7,9 @@
 import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { Gauge } from 'prom-client';
-import { REGIONS } from '../domain/model';
-import type { ApiMetrics, Logger } from '../runtime/observability';
-import type { Models, TaskDoc } from '../store/models';
+import type { ApiMetrics, Logger } from '../platform/observability';
 import { fromLoopback } from './codec-endpoint';
-import { ApiError } from './errors';
+import { AppError } from '../features/errors';
 
 export function requestLog(logger: Logger): RequestHandler {
   return pinoHttp({
@@ -45,15 +43,11 @@ export function countRequests(metrics: ApiMetrics): RequestHandler {
   };
 }
 
-/** Gauges read from the store when scraped: open work is a small set. */
-export function registerStoreGauges(metrics: ApiMetrics, models: Models): void {
-  const byRegion = async (overdueOnly: boolean) => {
-    const open = await models.Task.find({ status: 'open' }, { region: 1, dueAt: 1 }).lean<TaskDoc[]>();
-    const now = Date.now();
-    const counts = Object.fromEntries(REGIONS.map((r) => [r, 0]));
-    for (const t of open) if (!overdueOnly || (t.dueAt !== null && Date.parse(t.dueAt) < now)) counts[t.region]++;
-    return counts;
-  };
+/** Gauges of open and overdue tasks by region, counted when scraped. */
+export function registerWorkGauges(
+  metrics: ApiMetrics,
+  count: (overdueOnly: boolean) => Promise<Record<string, number>>,
+): void {
   for (const [name, help, overdueOnly] of [
     ['review_open_tasks', 'Open tasks, by region', false],
     ['review_overdue_tasks', 'Open tasks past their due date, by region', true],
@@ -64,10 +58,17 @@ export function registerStoreGauges(metrics: ApiMetrics, models: Models): void {
       labelNames: ['region'],
       registers: [metrics.registry],
       async collect() {
-        for (const [region, n] of Object.entries(await byRegion(overdueOnly))) this.set({ region }, n);
+        for (const [region, n] of Object.entries(await count(overdueOnly))) this.set({ region }, n);
       },
     });
   }
+}
+
+/** Counts each decision by task kind, decision and outcome (the answer's status). */
+export function countDecision(metrics: ApiMetrics) {
+  return ({ kind, decision, status }: { kind: string; decision: string; status: number }): void => {
+    metrics.decisions.inc({ kind, decision, outcome: String(status) });
+  };
 }
 
 /**
@@ -80,7 +81,7 @@ export function metricsEndpoint(
 ): RequestHandler {
   return async (req, res) => {
     if (!options.public && !fromLoopback(req))
-      throw new ApiError('forbidden', 'served to callers on this machine only');
+      throw new AppError('forbidden', 'served to callers on this machine only');
     let text = await metrics.registry.metrics();
     if (options.workerMetricsUrl) {
       const worker = await fetch(options.workerMetricsUrl, { signal: AbortSignal.timeout(2_000) })

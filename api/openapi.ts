@@ -12,7 +12,7 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { devTokenBodySchema } from './dev-signin';
-import { STATUS_BY_CODE, type ErrorCode } from './errors';
+import { STATUS_BY_CODE, type ErrorCode } from '../features/errors';
 import type { RouteSpec } from './http';
 import { DemoToken, DemoUsers, ErrorBody, responseSchemas } from './responses';
 

@@ -20,6 +20,7 @@ import {
   NOTIFICATION_TYPES,
   REGIONS,
   RETURN_GROUNDS,
+  DOCUMENT_STATUSES,
   REVIEW_STATUSES,
   ROLES,
   SEVERITIES,
@@ -29,9 +30,8 @@ import {
 } from '../domain/model';
 import { EVENT_TYPES } from '../domain/review-log';
 import type { Opinion } from '../domain/written-record';
-import { DOCUMENT_STATUSES } from '../store/models';
 import { devTokenBodySchema } from './dev-signin';
-import { STATUS_BY_CODE, type ErrorCode } from './errors';
+import { STATUS_BY_CODE, type ErrorCode } from '../features/errors';
 
 // The registry names a schema as a component (`#/components/schemas/<name>`) through `.openapi(name)`.
 extendZodWithOpenApi(z);

@@ -3,9 +3,11 @@
  * leave the API.
  */
 import { clockView } from '../domain/clock';
-import type { HistoryEntry, TaskRecord } from '../domain/model';
+import type { CommentRecord, DocumentStatus, HistoryEntry, TaskRecord } from '../domain/model';
 import type { z } from 'zod';
-import type { VersionSummary } from './lookup';
+import type { Stats } from '../features/supervision/stats';
+import type { VersionSummary } from '../features/documents/queries';
+import type { TitledTask } from '../features/tasks/use-cases';
 import type {
   CommentView,
   Conforms,
@@ -14,23 +16,20 @@ import type {
   NotificationView,
   ReviewSummaryView,
   ReviewView,
+  StatsView,
   TaskView,
   VersionView,
 } from './responses';
 import type { ReviewProjection } from '../domain/projection';
-import type { Config } from '../runtime/config';
-import {
-  commentFromDoc,
-  type CommentDoc,
-  type DocumentDoc,
-  type DocumentStatus,
-  type EventDoc,
-  type NotificationDoc,
-  type ReviewDoc,
-  type TaskDoc,
-  type VersionDoc,
-  taskFromDoc,
-  versionId,
+import type { Config } from '../platform/config';
+import type {
+  AttachmentDoc,
+  DocumentDoc,
+  EventDoc,
+  NotificationDoc,
+  RecordDoc,
+  ReviewDoc,
+  VersionDoc,
 } from '../store/models';
 
 const iso = (d: Date | string | undefined | null): string | undefined =>
@@ -87,8 +86,8 @@ export function versionView(v: VersionDoc) {
   };
 }
 
-export function commentView(doc: CommentDoc) {
-  return commentFromDoc(doc);
+export function commentView(comment: CommentRecord) {
+  return comment;
 }
 
 export function notificationView(n: NotificationDoc) {
@@ -108,26 +107,9 @@ export function isOverdue(task: Pick<TaskRecord, 'status' | 'dueAt'>, now: Date)
   return task.status === 'open' && task.dueAt !== null && Date.parse(task.dueAt) < now.getTime();
 }
 
-/** A task as answered; with the title of the version it concerns where the caller looked it up. */
-export function taskView(doc: TaskDoc, now: Date, titles?: Map<string, string>) {
-  const task = taskFromDoc(doc);
-  const documentTitle = titles?.get(versionId(doc.documentId, doc.version));
-  return { ...task, overdue: isOverdue(task, now), ...(documentTitle !== undefined && { documentTitle }) };
-}
-
-/** The review projection as the domain reads it: instants as ISO strings. */
-export function reviewFromDoc(doc: ReviewDoc): ReviewProjection {
-  const { _id, submittedAt, earliestDueAt, month: _month, ...rest } = doc;
-  return {
-    ...rest,
-    // Release-1 reviews had none of these.
-    revisionLetters: rest.revisionLetters ?? [],
-    extensions: rest.extensions ?? [],
-    warnings: rest.warnings ?? [],
-    reviewId: _id,
-    submittedAt: submittedAt.toISOString(),
-    earliestDueAt: earliestDueAt === null ? null : earliestDueAt.toISOString(),
-  };
+/** A task as answered, with the title of the version it concerns where the use case looked it up. */
+export function taskView(task: TitledTask, now: Date) {
+  return { ...task, overdue: isOverdue(task, now) };
 }
 
 export function reviewSummary(doc: ReviewDoc, now: Date) {
@@ -227,3 +209,21 @@ export type VersionAnswer = Conforms<ReturnType<typeof versionView>, z.input<typ
 export type CommentAnswer = Conforms<ReturnType<typeof commentView>, z.input<typeof CommentView>>;
 export type NotificationAnswer = Conforms<ReturnType<typeof notificationView>, z.input<typeof NotificationView>>;
 export type EventAnswer = Conforms<ReturnType<typeof eventView>, z.input<typeof EventView>>;
+export type StatsAnswer = Conforms<Stats, z.input<typeof StatsView>>;
+
+export function attachmentView(a: AttachmentDoc) {
+  return {
+    id: a._id,
+    name: a.name,
+    contentType: a.contentType,
+    size: a.size,
+    sha256: a.sha256,
+    kind: a.kind,
+    uploadedAt: a.uploadedAt.toISOString(),
+  };
+}
+
+/** A frozen record's JSON, with the hash of the page it was issued as. */
+export function recordAnswer(record: Pick<RecordDoc, 'json' | 'sha256' | 'html'>) {
+  return { ...(record.json as object), sha256: record.sha256 };
+}

@@ -34,6 +34,10 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number];
 
 export const REVIEW_STATUSES = ['in_review', 'approved', 'rejected', 'returned', 'withdrawn'] as const;
+
+/** A document's status: a draft until first submitted, then its newest review's. */
+export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /**

@@ -2,6 +2,7 @@
  * The business rules a decision must satisfy before the workflow records it. Pure: the workflow's
  * update validator calls it, so a refused decision leaves no trace in the review's history.
  */
+import { DEFAULT_POLICY } from './clock';
 import {
   CHECK_ITEMS,
   DECISIONS_BY_KIND,
@@ -38,14 +39,26 @@ export function canActOn(actor: Actor, task: Pick<TaskRecord, 'region' | 'role' 
   return task.role !== 'drafter' || (task.org !== undefined && actor.org === task.org);
 }
 
+/**
+ * The one answer to "may this person decide this task now": why not, or undefined when they may.
+ * The API asks it of the stored task to refuse early; the workflow's validator asks it of its own
+ * state, which is the final word.
+ */
+export function refusalToDecide(
+  actor: Actor,
+  task: Pick<TaskRecord, 'id' | 'region' | 'role' | 'org' | 'status'>,
+): Refusal | undefined {
+  if (!canActOn(actor, task)) return new Refusal('forbidden', `this task is for a ${task.role} of ${task.region}`);
+  if (task.status !== 'open') return new Refusal('conflict', `task ${task.id} is ${task.status}, not open`);
+  return undefined;
+}
+
 /** Throws a {@link Refusal} unless `input` is a decision `actor` may take on task `taskId` now. */
 export function checkDecision(state: ReviewState, taskId: string, actor: Actor, input: DecisionInput): TaskRecord {
   const task = state.tasks.find((t) => t.id === taskId);
   if (!task) throw new Refusal('not_found', `task ${taskId} is not part of review ${state.reviewId}`);
-  if (!canActOn(actor, task)) {
-    throw new Refusal('forbidden', `this task is for a ${task.role} of ${task.region}`);
-  }
-  if (task.status !== 'open') throw new Refusal('conflict', `task ${taskId} is ${task.status}, not open`);
+  const refusal = refusalToDecide(actor, task);
+  if (refusal) throw refusal;
 
   const allowed: readonly string[] = DECISIONS_BY_KIND[task.kind];
   if (!allowed.includes(input.decision)) {
@@ -131,6 +144,36 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
 
   if (problems.length > 0) throw new Refusal('validation_failed', 'the decision breaks the review rules', problems);
   return task;
+}
+
+/** Throws a {@link Refusal} unless `actor` may ask for `workingDays` more for the review now. */
+export function checkExtension(
+  state: ReviewState,
+  actor: Actor,
+  workingDays: number,
+  maxWorkingDays = DEFAULT_POLICY.maxExtensionWorkingDays ?? 15,
+): void {
+  if (!actor.roles.includes('reviewer') || actor.region !== state.originRegion) {
+    throw new Refusal('forbidden', `only a reviewer of ${state.originRegion} asks for more time for this review`);
+  }
+  if (state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${state.status}`);
+  if (!state.acceptedAt) throw new Refusal('conflict', 'the review has no clock until its materials are accepted');
+  if (state.extensions.some((x) => x.status === 'requested')) {
+    throw new Refusal('conflict', 'an extension is already waiting for a decision');
+  }
+  const granted = state.extensions.filter((x) => x.status !== 'refused').reduce((n, x) => n + x.workingDays, 0);
+  if (granted + workingDays > maxWorkingDays) {
+    throw new Refusal('validation_failed', `extensions may add at most ${maxWorkingDays} working days in all`, [
+      { path: 'workingDays', message: `at most ${maxWorkingDays - granted} more` },
+    ]);
+  }
+}
+
+/** Throws a {@link Refusal} unless `actor` may withdraw the review now: its drafting organisation, while in review. */
+export function checkWithdraw(state: Pick<ReviewState, 'originRegion' | 'org' | 'status'>, actor: Actor): void {
+  const ownsIt = actor.roles.includes('drafter') && actor.region === state.originRegion && actor.org === state.org;
+  if (!ownsIt) throw new Refusal('forbidden', 'only the drafting organisation can withdraw its review');
+  if (state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${state.status}`);
 }
 
 /** Kinds whose decisions carry no comments of their own. */

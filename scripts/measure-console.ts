@@ -15,12 +15,12 @@ import { consoleDir, createApp } from '../api/app';
 import { launchChromium } from '../test/support/browser';
 import { signToken } from '../api/auth';
 import { DEMO_USERS } from '../api/dev-signin';
-import { makeReadiness } from '../api/server';
-import { loadConfig, payloadKeysOf, signingKeysOf } from '../runtime/config';
-import { openConnections } from '../runtime/connections';
-import { startEmbeddedStore } from '../runtime/embedded-store';
-import { createLogger, installTemporalRuntime } from '../runtime/observability';
-import { provision, startTemporalServer } from '../runtime/servers';
+import { applicationOf } from '../bin/compose';
+import { loadConfig, payloadKeysOf } from '../platform/config';
+import { openConnections } from '../platform/connections';
+import { startEmbeddedStore } from '../platform/embedded-store';
+import { createLogger, installTemporalRuntime } from '../platform/observability';
+import { provision, startTemporalServer } from '../platform/servers';
 import { monthOf, versionId, type TaskDoc, type VersionDoc } from '../store/models';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -121,11 +121,8 @@ async function main(): Promise<void> {
   const bases: string[] = [];
   for (const dir of builds) {
     const app = createApp({
-      config,
-      models: connections.models,
-      temporal: connections.client,
-      signingKeys: signingKeysOf(config),
-      readiness: makeReadiness(connections.mongo, connections.client),
+      app: applicationOf(config, connections),
+      readiness: connections.readiness,
       consoleDir: dir,
     });
     const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {

@@ -19,10 +19,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { newestFirst } from '../api/paging';
-import { connectMongo } from '../runtime/connections';
-import { startEmbeddedStore } from '../runtime/embedded-store';
-import { provision } from '../runtime/servers';
+import { newestFirst } from '../features/paging';
+import { connectMongo } from '../platform/connections';
+import { startEmbeddedStore } from '../platform/embedded-store';
+import { provision } from '../platform/servers';
 import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';
 
 const OPEN_TASKS = Number(process.env.OPEN_TASKS ?? 10_000);

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { claimsSchema, signToken } from '../api/auth';
-import { ConfigError, loadConfig, parseDuration } from '../runtime/config';
+import { ConfigError, loadConfig, parseDuration } from '../platform/config';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

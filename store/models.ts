@@ -25,9 +25,7 @@ import {
 } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
-
-export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+import { insertIfAbsent } from './mongo';
 
 export interface Article {
   number: string;
@@ -468,23 +466,20 @@ export function taskFromDoc(doc: TaskDoc): TaskRecord {
   return { id: _id, ...rest };
 }
 
+/** A stored review as the projection of its log (domain/projection.ts). */
+export function reviewFromDoc(doc: ReviewDoc): ReviewProjection {
+  const { _id, submittedAt, earliestDueAt, month: _month, ...rest } = doc;
+  return {
+    ...rest,
+    reviewId: _id,
+    submittedAt: submittedAt.toISOString(),
+    earliestDueAt: earliestDueAt === null ? null : earliestDueAt.toISOString(),
+  };
+}
+
 export function commentFromDoc(doc: CommentDoc): CommentRecord {
   const { _id, ...rest } = doc;
   return { id: _id, ...rest };
-}
-
-/**
- * Inserts `doc` unless a document with its `_id` exists. (An upsert with `$setOnInsert` would do
- * on MongoDB, but FerretDB v1 drops its null fields, such as a revision task's `dueAt`.)
- */
-export async function insertIfAbsent<T extends { _id: string }>(model: Model<T>, doc: T): Promise<boolean> {
-  try {
-    await model.create(doc);
-    return true;
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 11000) throw err;
-    return false;
-  }
 }
 
 /** Notes that a review is filed under `month` (idempotent, safe under any concurrency). */

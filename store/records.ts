@@ -17,7 +17,6 @@ import {
 } from '../domain/written-record';
 import {
   commentFromDoc,
-  insertIfAbsent,
   versionId,
   type CommentDoc,
   type EventDoc,
@@ -25,6 +24,7 @@ import {
   type RecordDoc,
   type VersionDoc,
 } from './models';
+import { insertIfAbsent } from './mongo';
 
 export const opinionRecordId = (reviewId: string) => `${reviewId}:opinion`;
 export const letterRecordId = (reviewId: string, round: number) => `${reviewId}:revision-letter:${round}`;

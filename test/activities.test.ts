@@ -11,9 +11,9 @@ import { createActivities, type RecordTransitionInput } from '../activities';
 import { DEFAULT_POLICY } from '../domain/clock';
 import { reviewProjection, touchedTasks } from '../domain/projection';
 import { GENESIS_HASH } from '../domain/review-log';
-import { connectMongo } from '../runtime/connections';
-import { firstBrokenLink } from '../runtime/log-chain';
-import { parseSigningKeys, signRequest } from '../runtime/signing';
+import { connectMongo } from '../platform/connections';
+import { firstBrokenLink } from '../platform/log-chain';
+import { parseSigningKeys, signRequest } from '../platform/signing';
 import {
   createModels,
   ensureIndexes,

@@ -13,14 +13,14 @@ import request from 'supertest';
 import { createApp } from '../api/app';
 import { startApi } from '../api/server';
 import { signToken, tokenVerifier } from '../api/auth';
-import { ApiError, toApiError } from '../api/errors';
+import { AppError, toAppError } from '../features/errors';
 import { findUnsafeKey } from '../api/http';
-import { decodeCursor, encodeCursor } from '../api/paging';
+import { decodeCursor, encodeCursor } from '../features/paging';
 import { escapeHtml } from '../domain/written-record';
-import { documentBodySchema } from '../api/schemas';
+import { documentBodySchema } from '../features/documents/schemas';
 import { Refusal } from '../domain/rules';
-import { parseSigningKeys } from '../runtime/signing';
-import { loadConfig } from '../runtime/config';
+import { parseSigningKeys } from '../platform/signing';
+import { loadConfig } from '../platform/config';
 import type { Models } from '../store/models';
 
 const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
@@ -40,12 +40,13 @@ function appDeps(
 ) {
   const config = loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }, 'embedded');
   const signingKeys = parseSigningKeys('unit-1:unit-test-signing-key-at-least-32-bytes');
-  return { config, models: inert as Models, temporal: inert as Client, signingKeys, readiness };
+  const app = { config, models: inert as Models, temporal: inert as Client, signingKeys, now: () => new Date() };
+  return { app, readiness };
 }
 
 function appWith(...args: Parameters<typeof appDeps>) {
   const deps = appDeps(...args);
-  return { config: deps.config, app: createApp(deps) };
+  return { config: deps.app.config, app: createApp(deps) };
 }
 
 const drafter = { sub: 'd1', region: 'beijing' as const, roles: ['drafter' as const], org: '北京市交通委员会' };
@@ -126,7 +127,7 @@ describe('identity', () => {
   test('when issuer and audience are configured, a token without them is 401 and one with them passes', async () => {
     const auth = { ...config.auth, issuer: 'jjj', audience: 'review-api' };
     const verify = tokenVerifier(auth);
-    await expect(verify(good())).rejects.toThrow(ApiError);
+    await expect(verify(good())).rejects.toThrow(AppError);
     expect(await verify(await signToken(drafter, auth, 300))).toEqual(drafter);
   });
 
@@ -336,9 +337,9 @@ describe('error mapping', () => {
       message: 'the decision breaks the review rules',
       details: [problems],
     });
-    const mapped = toApiError(new WorkflowUpdateFailedError('update failed', failure));
+    const mapped = toAppError(new WorkflowUpdateFailedError('update failed', failure));
     expect(mapped).toMatchObject({ status: 400, code: 'validation_failed', details: problems });
-    const conflict = toApiError(
+    const conflict = toAppError(
       new WorkflowUpdateFailedError(
         'update failed',
         ApplicationFailure.create({ type: 'conflict', message: 'not open', details: [[]] }),
@@ -349,21 +350,21 @@ describe('error mapping', () => {
 
   test('when the update fails for another reason, it is unexpected (500)', () => {
     expect(
-      toApiError(
+      toAppError(
         new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type: 'Boom', message: 'x' })),
       ),
     ).toBeUndefined();
   });
 
   test('when a domain Refusal or a missing workflow arrives, they map to their statuses', () => {
-    expect(toApiError(new Refusal('forbidden', 'no'))?.status).toBe(403);
-    expect(toApiError(new WorkflowNotFoundError('gone', 'review:x:1', undefined))?.status).toBe(404);
+    expect(toAppError(new Refusal('forbidden', 'no'))?.status).toBe(403);
+    expect(toAppError(new WorkflowNotFoundError('gone', 'review:x:1', undefined))?.status).toBe(404);
   });
 
   test('when MongoDB cannot be reached, it is 503 unavailable', () => {
     const err = new Error('connect ECONNREFUSED');
     err.name = 'MongoServerSelectionError';
-    expect(toApiError(err)?.code).toBe('unavailable');
+    expect(toAppError(err)?.code).toBe('unavailable');
   });
 
   test('when an unexpected error reaches the middleware, the reply is 500 internal without a stack', async () => {
@@ -390,7 +391,7 @@ describe('helpers', () => {
   test('cursors round-trip and garbage is refused', () => {
     const c = { value: '2026-01-01T00:00:00.000Z', id: 'review:x:1' };
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
-    expect(() => decodeCursor('AAAA')).toThrow(ApiError);
+    expect(() => decodeCursor('AAAA')).toThrow(AppError);
   });
 
   test('escapeHtml neutralises markup', () => {

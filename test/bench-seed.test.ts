@@ -24,8 +24,8 @@ import { createApp } from '../api/app';
 import type { CompleteTaskRequest, ReviewInput, Signed, SubmittedReview, WithdrawRequest } from '../domain/messages';
 import { reviewProjection, touchedTasks } from '../domain/projection';
 import { GENESIS_HASH, type NewEvent } from '../domain/review-log';
-import { loadConfig, signingKeysOf, type Config } from '../runtime/config';
-import { connectMongo } from '../runtime/connections';
+import { loadConfig, signingKeysOf, type Config } from '../platform/config';
+import { connectMongo } from '../platform/connections';
 import { createModels, ensureIndexes, type Models } from '../store/models';
 import { ReviewMachine } from '../workflows/review-machine';
 import { JOURNEY_KINDS, planReview, type ReviewPlan } from '../scripts/bench/plans';
@@ -313,10 +313,7 @@ describe('benchmark seeding', () => {
       return () => ids.shift()!;
     });
     const app = createApp({
-      config,
-      models: recorded,
-      temporal: client,
-      signingKeys: signingKeysOf(config),
+      app: { config, models: recorded, temporal: client, signingKeys: signingKeysOf(config), now: () => new Date() },
       readiness: () => Promise.resolve({ mongodb: true, temporal: true }),
     });
 

@@ -11,8 +11,8 @@ import { temporal } from '@temporalio/proto';
 import { codecEndpoint } from '../api/codec-endpoint';
 import { errorMiddleware } from '../api/errors';
 import { CHECK_ITEMS } from '../domain/model';
-import { payloadKeysOf } from '../runtime/config';
-import { EncryptionCodec } from '../runtime/payload-codec';
+import { payloadKeysOf } from '../platform/config';
+import { EncryptionCodec } from '../platform/payload-codec';
 import { castOf, startHarness, type Claims, type Harness } from './harness';
 
 const CANARY = 'CANARY-金丝雀-7c1e';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { envSchema, loadConfig } from '../runtime/config';
+import { envSchema, loadConfig } from '../platform/config';
 
 interface ComposeService {
   environment?: Record<string, string | number | boolean | null> | string[];

@@ -1,5 +1,5 @@
 /** The configuration schema: defaults, overrides and errors that name the variable. */
-import { ConfigError, loadConfig, parseDuration } from '../runtime/config';
+import { ConfigError, loadConfig, parseDuration } from '../platform/config';
 
 describe('configuration', () => {
   test('when nothing is set, npm start gets the documented defaults and real time', () => {

@@ -6,8 +6,7 @@
 import request from 'supertest';
 import { createApp } from '../api/app';
 import { DemoToken, DemoUsers } from '../api/responses';
-import { makeReadiness } from '../api/server';
-import { DEVELOPMENT_JWT_SECRET, signingKeysOf, type Config } from '../runtime/config';
+import { DEVELOPMENT_JWT_SECRET, signingKeysOf, type Config } from '../platform/config';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -28,11 +27,8 @@ afterAll(async () => {
 function appWithSecret(secret: string | undefined) {
   const config: Config = { ...h.config, auth: { ...h.config.auth, secret } };
   return createApp({
-    config,
-    models: h.models,
-    temporal: h.client,
-    signingKeys: signingKeysOf(config),
-    readiness: makeReadiness(h.mongo, h.client),
+    app: { ...h.ctx, config, signingKeys: signingKeysOf(config) },
+    readiness: () => Promise.resolve({ mongodb: true, temporal: true }),
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_USERS, type DemoUserKey } from '../api/dev-signin';
-import { DEVELOPMENT_JWT_SECRET } from '../runtime/config';
+import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
 import { startHarness, type Harness } from './harness';
 import { accessibilityProblems, launchChromium, listen, reloadUntilVisible, screenshot } from './support/browser';
 

@@ -7,8 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../runtime/processes';
-import { provision, startTemporalServer, type TemporalServer } from '../runtime/servers';
+import { freePort } from '../platform/processes';
+import { provision, startTemporalServer, type TemporalServer } from '../platform/servers';
 import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 const DAY_MS = 1000;

@@ -18,9 +18,9 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { startEmbeddedStore, type EmbeddedStore } from '../runtime/embedded-store';
-import { freePort } from '../runtime/processes';
-import { provision, startTemporalServer, type TemporalServer } from '../runtime/servers';
+import { startEmbeddedStore, type EmbeddedStore } from '../platform/embedded-store';
+import { freePort } from '../platform/processes';
+import { provision, startTemporalServer, type TemporalServer } from '../platform/servers';
 import {
   TEST_PAYLOAD_KEYS,
   TEST_SIGNING_KEYS,
@@ -236,7 +236,7 @@ async function freezableRelay(target: string): Promise<{ uri: string; freeze(): 
 async function workerProcess(mongodbUri = h.config.mongodbUri!): Promise<ChildProcess> {
   const root = path.join(__dirname, '..');
   // One process (tsx as a loader, not as a wrapper), so that SIGKILL kills the worker itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/worker.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

@@ -10,8 +10,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { startEmbeddedStore } from '../runtime/embedded-store';
-import { provision, startTemporalServer } from '../runtime/servers';
+import { startEmbeddedStore } from '../platform/embedded-store';
+import { provision, startTemporalServer } from '../platform/servers';
 import { HANDLE_KEY, type TestServersHandle } from './global-teardown';
 
 export default async function globalSetup(): Promise<void> {

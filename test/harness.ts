@@ -13,16 +13,16 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { Connection } from 'mongoose';
 import { createApp } from '../api/app';
-import { makeReadiness } from '../api/server';
+import { applicationOf } from '../bin/compose';
+import type { AppContext } from '../features/context';
 import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/model';
-import { loadConfig, payloadKeysOf, signingKeysOf, type Config } from '../runtime/config';
-import { openConnections } from '../runtime/connections';
-import { temporalTls } from '../runtime/temporal';
-import { startWorker, type WorkerHandle } from '../runtime/services';
-import { reviewFromDoc } from '../api/views';
+import { loadConfig, type Config } from '../platform/config';
+import { connectTo } from '../platform/connections';
+import { startWorker, type WorkerHandle } from '../worker/worker';
 import { projectLog } from '../domain/projection';
 import {
   commentFromDoc,
+  reviewFromDoc,
   taskFromDoc,
   type CommentDoc,
   type EventDoc,
@@ -42,6 +42,8 @@ export interface Claims {
 
 export interface Harness {
   app: express.Express;
+  /** What the app's use cases run in. */
+  ctx: AppContext;
   models: Models;
   client: Client;
   config: Config;
@@ -92,26 +94,16 @@ export async function startHarness(
     },
     'component',
   );
-  const connections = await openConnections({
-    temporalAddress,
-    mongodbUri: config.mongodbUri as string,
-    namespace: config.temporal.namespace,
-    payloadKeys: payloadKeysOf(config),
-    temporalTls: await temporalTls(config.temporal.tls),
-  });
+  const connections = await connectTo(config, { temporalAddress, mongodbUri: config.mongodbUri! });
   const { mongo, models, client } = connections;
   const newWorker = () => startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
   const worker = await newWorker();
-  const app = createApp({
-    config,
-    models,
-    temporal: client,
-    signingKeys: signingKeysOf(config),
-    readiness: makeReadiness(mongo, client),
-  });
+  const ctx = applicationOf(config, connections);
+  const app = createApp({ app: ctx, readiness: connections.readiness });
 
   const harness: Harness = {
     app,
+    ctx,
     models,
     client,
     config,

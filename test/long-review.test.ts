@@ -16,9 +16,9 @@ import {
   type ReviewInput,
 } from '../domain/messages';
 import type { Actor, DecisionInput, TaskKind } from '../domain/model';
-import { signingKeysOf } from '../runtime/config';
-import { firstBrokenLink } from '../runtime/log-chain';
-import { signRequest } from '../runtime/signing';
+import { signingKeysOf } from '../platform/config';
+import { firstBrokenLink } from '../platform/log-chain';
+import { signRequest } from '../platform/signing';
 import type { EventDoc } from '../store/models';
 import { allPass, expectProjectionsRebuiltFromLog, startHarness, type Harness } from './harness';
 

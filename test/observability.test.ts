@@ -12,7 +12,7 @@ import { createApp } from '../api/app';
 import { errorMiddleware } from '../api/errors';
 import { requestIds } from '../api/http';
 import { metricsEndpoint, requestLog } from '../api/metrics';
-import { createApiMetrics, createLogger } from '../runtime/observability';
+import { createApiMetrics, createLogger } from '../platform/observability';
 import { castOf, startHarness, type Claims, type Harness } from './harness';
 
 const people: Record<string, Claims> = {
@@ -37,10 +37,7 @@ function appWithLog() {
   });
   const metrics = createApiMetrics();
   const app = createApp({
-    config: h.config,
-    models: h.models,
-    temporal: h.client,
-    signingKeys: h.config.signingKeys!,
+    app: h.ctx,
     readiness: () => Promise.resolve({ mongodb: true, temporal: true }),
     logger: createLogger('info', sink),
     metrics,

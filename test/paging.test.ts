@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { decodeCursor, newestFirst } from '../api/paging';
-import { connectMongo } from '../runtime/connections';
+import { decodeCursor, newestFirst } from '../features/paging';
+import { connectMongo } from '../platform/connections';
 import { createModels, ensureIndexes, monthOf, type Models, type TaskDoc } from '../store/models';
 
 let mongo: Connection;

@@ -1,6 +1,6 @@
 /** The payload codec: AES-256-GCM with the key id in the metadata, rotation without losing old payloads. */
 import { defaultPayloadConverter } from '@temporalio/common';
-import { EncryptionCodec, parsePayloadKeys } from '../runtime/payload-codec';
+import { EncryptionCodec, parsePayloadKeys } from '../platform/payload-codec';
 
 const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
 const k1 = parsePayloadKeys(`k1:${key(1)}`);

@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { encryptingDataConverter, parsePayloadKeys } from '../runtime/payload-codec';
+import { encryptingDataConverter, parsePayloadKeys } from '../platform/payload-codec';
 import { TEST_PAYLOAD_KEYS } from './harness';
 
 const dir = join(__dirname, 'fixtures', 'histories');

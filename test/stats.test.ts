@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { computeStats } from '../api/stats';
+import { computeStats } from '../features/supervision/stats';
 import type { TimeModel } from '../domain/clock';
 import type { Region, ReviewStatus } from '../domain/model';
-import { connectMongo } from '../runtime/connections';
+import { connectMongo } from '../platform/connections';
 import { createModels, ensureIndexes, monthOf, noteReviewMonth, type Models } from '../store/models';
 
 let mongo: Connection;

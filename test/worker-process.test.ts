@@ -8,9 +8,9 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { DEFAULT_POLICY } from '../domain/clock';
 import { REVIEW_WORKFLOW_TYPE, reviewWorkflowId, type ReviewInput } from '../domain/messages';
-import { openConnections, type Connections } from '../runtime/connections';
-import { parsePayloadKeys } from '../runtime/payload-codec';
-import { parseSigningKeys, signRequest } from '../runtime/signing';
+import { openConnections, type Connections } from '../platform/connections';
+import { parsePayloadKeys } from '../platform/payload-codec';
+import { parseSigningKeys, signRequest } from '../platform/signing';
 import { TEST_PAYLOAD_KEYS, TEST_SIGNING_KEYS, eventually } from './harness';
 
 let connections: Connections;
@@ -32,7 +32,7 @@ afterAll(async () => {
 
 test('when the worker process runs, it serves reviews until SIGTERM and then exits with 0', async () => {
   const root = path.join(__dirname, '..');
-  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'worker/main.ts'], {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/worker.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

@@ -15,8 +15,8 @@ import {
   type ReviewInput,
 } from '../domain/messages';
 import { CHECK_ITEMS, type Actor, type DecisionInput, type TaskKind } from '../domain/model';
-import { parseSigningKeys, signRequest } from '../runtime/signing';
-import { signingKeysOf } from '../runtime/config';
+import { parseSigningKeys, signRequest } from '../platform/signing';
+import { signingKeysOf } from '../platform/config';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { expectProjectionsRebuiltFromLog, maybeSaveHistory, startHarness, type Harness } from './harness';
 

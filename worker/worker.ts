@@ -1,10 +1,13 @@
 /**
- * Builds the Temporal worker that runs review workflows and their activities.
+ * The Temporal worker that runs the review workflows and their activities: what it is built from,
+ * and running one until it is stopped. The processes that run it are in bin/.
  */
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { encryptingDataConverter, type PayloadKeys } from '../runtime/payload-codec';
-import type { SigningKeys } from '../runtime/signing';
+import { payloadKeysOf, signingKeysOf, type Config } from '../platform/config';
+import { encryptingDataConverter, type PayloadKeys } from '../platform/payload-codec';
+import { temporalTls } from '../platform/temporal';
+import type { SigningKeys } from '../platform/signing';
 import type { NumberFormats, ReviewOffices } from '../domain/offices';
 import type { Models } from '../store/models';
 
@@ -44,4 +47,48 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     stickyQueueScheduleToStartTimeout: '3 seconds',
     ...workflows,
   });
+}
+
+export interface WorkerHandle {
+  worker: Worker;
+  /** Settles when the worker stops polling: after `stop()`, or a SIGINT/SIGTERM the SDK handles. */
+  finished: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a review worker polling in the background until `stop()`. */
+export async function startWorker(
+  config: Config,
+  address: string,
+  models: Models,
+  workflowBundlePath?: string,
+): Promise<WorkerHandle> {
+  const tls = await temporalTls(config.temporal.tls);
+  const connection = await NativeConnection.connect({ address, ...(tls && { tls }) });
+  const worker = await createReviewWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    models,
+    signingKeys: signingKeysOf(config),
+    payloadKeys: payloadKeysOf(config),
+    offices: config.offices,
+    numberFormats: config.numberFormats,
+    workflowBundlePath,
+  });
+  const running = worker.run();
+  let stopped: Promise<void> | undefined;
+  return {
+    worker,
+    finished: running,
+    /** Drains the worker and closes its connection; calling it again waits for the same stop. */
+    stop() {
+      stopped ??= (async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await connection.close();
+      })();
+      return stopped;
+    },
+  };
 }

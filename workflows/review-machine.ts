@@ -47,7 +47,7 @@ import {
   type LoggedNotification,
   type NewEvent,
 } from '../domain/review-log';
-import { Refusal, checkDecision } from '../domain/rules';
+import { Refusal, checkDecision, checkExtension, checkWithdraw } from '../domain/rules';
 
 const KIND_NAMES: Record<TaskKind, string> = {
   intake: 'intake',
@@ -77,9 +77,6 @@ export interface MachineSettings {
 }
 
 /** Facts about a resubmitted version, supplied (and signed) by the API. */
-/** Extensions may add this many working days in all unless the policy says otherwise. */
-const DEFAULT_MAX_EXTENSION = 15;
-
 export interface VersionFacts {
   articleNumbers: string[];
 }
@@ -269,24 +266,9 @@ export class ReviewMachine {
     return this.taskNow(taskId);
   }
 
-  /** Throws a {@link Refusal} unless `actor` may ask for `workingDays` more now. */
+  /** Throws a {@link Refusal} unless `actor` may ask for `workingDays` more now (domain/rules.ts). */
   checkExtension(actor: Actor, workingDays: number): void {
-    const { state } = this;
-    if (!actor.roles.includes('reviewer') || actor.region !== state.originRegion) {
-      throw new Refusal('forbidden', `only a reviewer of ${state.originRegion} asks for more time for this review`);
-    }
-    if (state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${state.status}`);
-    if (!state.acceptedAt) throw new Refusal('conflict', 'the review has no clock until its materials are accepted');
-    if (state.extensions.some((x) => x.status === 'requested')) {
-      throw new Refusal('conflict', 'an extension is already waiting for a decision');
-    }
-    const granted = state.extensions.filter((x) => x.status !== 'refused').reduce((n, x) => n + x.workingDays, 0);
-    const max = this.settings.policy.maxExtensionWorkingDays ?? DEFAULT_MAX_EXTENSION;
-    if (granted + workingDays > max) {
-      throw new Refusal('validation_failed', `extensions may add at most ${max} working days in all`, [
-        { path: 'workingDays', message: `at most ${max - granted} more` },
-      ]);
-    }
+    checkExtension(this.state, actor, workingDays, this.settings.policy.maxExtensionWorkingDays);
   }
 
   /** The origin reviewer asks for more time (延期); the head of the review body decides. */
@@ -299,12 +281,9 @@ export class ReviewMachine {
     return this.taskNow(taskId);
   }
 
-  /** Throws a {@link Refusal} unless `actor` may withdraw the review now. */
+  /** Throws a {@link Refusal} unless `actor` may withdraw the review now (domain/rules.ts). */
   checkWithdraw(actor: Actor): void {
-    const ownsIt =
-      actor.roles.includes('drafter') && actor.region === this.state.originRegion && actor.org === this.state.org;
-    if (!ownsIt) throw new Refusal('forbidden', 'only the drafting organisation can withdraw its review');
-    if (this.state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${this.state.status}`);
+    checkWithdraw(this.state, actor);
   }
 
   withdraw(actor: Actor, at: string, reason?: string): void {

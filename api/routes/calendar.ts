@@ -1,13 +1,9 @@
-/**
- * The national working-day calendar that every deadline is computed on: each year's data with the
- * notice it comes from, and the date arithmetic, so clients can show and check the same figures.
- * Always the real calendar, even when WORKING_DAY_DURATION compresses the engine's time.
- */
-import { CalendarGapError, NATIONAL_CALENDAR, addWorkingDays, addWorkingDaysToDate } from '../../domain/clock';
-import { ApiError } from '../errors';
+/** The national working-day calendar that every deadline is computed on. */
+import { calendarYear, deadline } from '../../features/calendar/use-cases';
+import { calendarDeadlineQuerySchema } from '../../features/calendar/schemas';
+import { emptyQuerySchema } from '../../features/schemas';
 import { route, type RouteSpec } from '../http';
 import { CalendarDeadline, CalendarYear } from '../responses';
-import { calendarDeadlineQuerySchema, emptyQuerySchema } from '../schemas';
 
 export function calendarRoutes(): RouteSpec[] {
   return [
@@ -23,17 +19,7 @@ export function calendarRoutes(): RouteSpec[] {
       responses: [{ status: 200, description: '{ from, days, dueDate, dueAt }', schema: CalendarDeadline }],
       errors: [400],
       handler: ({ query, res }) => {
-        let dueDate: string;
-        let dueAt: string;
-        try {
-          dueDate = addWorkingDaysToDate(query.from, query.days);
-          // The same instant the engine gives a task opened on `from` with this limit.
-          dueAt = addWorkingDays(new Date(`${query.from}T00:00:00+08:00`), query.days, {}).toISOString();
-        } catch (err) {
-          if (err instanceof CalendarGapError) throw ApiError.invalid('from', err.message);
-          throw err;
-        }
-        res.json({ from: query.from, days: query.days, dueDate, dueAt });
+        res.json(deadline(query));
         return Promise.resolve(); // pure computation: nothing to wait for
       },
     }),
@@ -52,16 +38,7 @@ export function calendarRoutes(): RouteSpec[] {
       ],
       errors: [400, 404],
       handler: ({ params, res }) => {
-        if (!/^\d{4}$/.test(params.year)) throw ApiError.invalid('year', 'must be a four-digit year');
-        const schedule = NATIONAL_CALENDAR.schedule(Number(params.year));
-        if (!schedule) throw ApiError.notFound(`the working-day calendar of ${params.year}`);
-        res.json({
-          year: schedule.year,
-          source: schedule.source,
-          ...(schedule.provisional && { provisional: schedule.provisional }),
-          holidays: schedule.holidays.map(([from, to]) => ({ from, to })),
-          workingWeekendDays: schedule.workingWeekendDays,
-        });
+        res.json(calendarYear(params.year));
         return Promise.resolve();
       },
     }),

@@ -1,30 +1,30 @@
-/** Reviews: their state, the supervisors' list, withdrawal, the opinion and the review log. */
-import { firstBrokenLink } from '../../runtime/log-chain';
+/** Reviews: their state, the supervisors' list, withdrawal, extensions, the opinion and the log. */
 import type { Request, Response } from 'express';
-import type { EventDoc, RecordDoc } from '../../store/models';
-import { freezeOpinion, letterRecordId, opinionRecordId } from '../../store/records';
-import { isSupervisor, ownsAsDrafter } from '../access';
-import type { ApiDeps } from '../deps';
-import { ApiError } from '../errors';
-import { route, type RouteSpec } from '../http';
-import { firstMonth, reviewDetail, reviewFor } from '../lookup';
-import { allOf, decodeCursor, newestFirst } from '../paging';
-import { EventView, OpinionView, ReviewSummaryView, ReviewView, page } from '../responses';
+import { parseIdempotencyKey } from '../../features/once';
 import {
-  emptyQuerySchema,
   extensionBodySchema,
   listEventsQuerySchema,
   listReviewsQuerySchema,
   withdrawBodySchema,
-} from '../schemas';
-import { eventView, reviewFromDoc, reviewSummary, reviewView } from '../views';
-import { onceForKey, parseIdempotencyKey } from '../once';
-import { requestExtension, withdrawReview } from '../workflow-calls';
+} from '../../features/reviews/schemas';
+import {
+  listReviews,
+  listRevisionLetters,
+  readEvents,
+  readOpinion,
+  readReview,
+  readRevisionLetter,
+  requestExtension,
+  verifyLog,
+  withdrawReview,
+} from '../../features/reviews/use-cases';
+import { emptyQuerySchema } from '../../features/schemas';
+import type { ApiDeps } from '../deps';
+import { route, type RouteSpec } from '../http';
+import { EventView, OpinionView, ReviewSummaryView, ReviewView, page } from '../responses';
+import { eventView, recordAnswer, reviewSummary, reviewView } from '../views';
 
-export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
-  const { models, config } = deps;
-  const now = deps.now ?? (() => new Date());
-
+export function reviewRoutes({ app }: ApiDeps): RouteSpec[] {
   return [
     route({
       method: 'get',
@@ -37,33 +37,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       ],
       errors: [400, 403],
       handler: async ({ actor, query, res }) => {
-        const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-        if (!isSupervisor(actor)) throw ApiError.forbidden('only supervisors list reviews');
-        const filter: Record<string, unknown> = {};
-        if (query.region) filter.originRegion = query.region;
-        if (query.status) filter.status = query.status;
-        if (query.stage) filter.stage = query.stage;
-        if (query.documentId) filter.documentId = query.documentId;
-        const at = now();
-        // Overdue from the due instant on: the projection's first due date, not the engine's marking.
-        // Only a review in progress has one.
-        const lateness =
-          query.overdue === true
-            ? { status: 'in_review', earliestDueAt: { $lt: at } }
-            : query.overdue === false
-              ? { $or: [{ earliestDueAt: null }, { earliestDueAt: { $gte: at } }] }
-              : {};
-        // Reviews in progress are a small set by their filter; the rest is read a month at a time.
-        const small = query.status === 'in_review' || query.overdue === true || query.documentId !== undefined;
-        const { page, nextCursor } = await newestFirst({
-          model: models.Review,
-          anyOf: [{}],
-          where: allOf(filter, lateness),
-          sortBy: { field: 'submittedAt', isDate: true },
-          limit: query.limit,
-          cursor,
-          ...(!small && { byMonth: { now: at, firstMonth: await firstMonth(deps) } }),
-        });
+        const { page, nextCursor, at } = await listReviews(app, actor, query);
         res.json({ items: page.map((doc) => reviewSummary(doc, at)), nextCursor });
       },
     }),
@@ -76,9 +50,8 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the review', schema: ReviewView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const review = await reviewFor(deps, actor, params.reviewId);
-        const { tasks, history } = await reviewDetail(deps, review._id);
-        res.json(reviewView(reviewFromDoc(review), tasks, history, now(), config));
+        const { review, tasks, history } = await readReview(app, actor, params.reviewId);
+        res.json(reviewView(review, tasks, history, app.now(), app.config));
       },
     }),
 
@@ -95,16 +68,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [400, 403, 404, 409, 422],
       handler: async ({ actor, params, body, req, requestId, res }) => {
         const key = parseIdempotencyKey(req.get('Idempotency-Key'));
-        // Who may withdraw, and when, is the workflow validator's rule (ReviewMachine.checkWithdraw);
-        // one who may see the review but never withdraw it is told so whatever its state.
-        const review = await reviewFor(deps, actor, params.reviewId);
-        if (!ownsAsDrafter(actor, { region: review.originRegion, org: review.org })) {
-          throw ApiError.forbidden('only the drafting organisation can withdraw its review');
-        }
-        const answer = await onceForKey(deps, { scope: `withdraw:${review._id}`, actor, key, body }, async () => {
-          const result = await withdrawReview(deps, review, actor, body.reason, requestId, key);
-          return { status: 200, body: { reviewId: review._id, status: result.status, stage: result.stage } };
-        });
+        const answer = await withdrawReview(app, actor, params.reviewId, body, requestId, key);
         res.status(answer.status).json(answer.body);
       },
     }),
@@ -123,19 +87,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       errors: [400, 403, 404, 409, 422],
       handler: async ({ actor, params, body, req, requestId, res }) => {
         const key = parseIdempotencyKey(req.get('Idempotency-Key'));
-        const review = await reviewFor(deps, actor, params.reviewId);
-        const answer = await onceForKey(deps, { scope: `extension:${review._id}`, actor, key, body }, async () => {
-          const { task, review: stage } = await requestExtension(deps, review, { actor, ...body }, requestId, key);
-          return {
-            status: 202,
-            body: {
-              reviewId: review._id,
-              taskId: task.id,
-              extension: { workingDays: body.workingDays, reason: body.reason, status: 'requested' },
-              review: stage,
-            },
-          };
-        });
+        const answer = await requestExtension(app, actor, params.reviewId, body, requestId, key);
         res.status(answer.status).json(answer.body);
       },
     }),
@@ -153,17 +105,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the opinion', schema: OpinionView, html: true }],
       errors: [404, 409],
       handler: async ({ actor, params, req, res }) => {
-        const review = reviewFromDoc(await reviewFor(deps, actor, params.reviewId));
-        if (review.status !== 'approved' && review.status !== 'rejected' && review.status !== 'returned') {
-          throw ApiError.conflict(
-            `the opinion exists once the review is approved, rejected or returned; it is ${review.status}`,
-          );
-        }
-        // Frozen when the review closed (or, were that write cut short, on first read).
-        const record =
-          (await models.Record.findById(opinionRecordId(review.reviewId)).lean<RecordDoc>()) ??
-          (await freezeOpinion(models, config.offices, review));
-        sendRecord(req, res, record);
+        sendRecord(req, res, await readOpinion(app, actor, params.reviewId));
       },
     }),
 
@@ -176,12 +118,9 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: '{ items: [{ round, number, issuedOn, sha256 }] }' }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const review = await reviewFor(deps, actor, params.reviewId);
-        const letters = await models.Record.find({ reviewId: review._id, kind: 'revision_letter' }).lean<RecordDoc[]>();
+        const letters = await listRevisionLetters(app, actor, params.reviewId);
         res.json({
-          items: letters
-            .sort((a, b) => (a.round ?? 0) - (b.round ?? 0))
-            .map(({ round, number, issuedOn, sha256 }) => ({ round, number, issuedOn, sha256 })),
+          items: letters.map(({ round, number, issuedOn, sha256 }) => ({ round, number, issuedOn, sha256 })),
         });
       },
     }),
@@ -195,14 +134,7 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the revision letter', html: true }],
       errors: [404],
       handler: async ({ actor, params, req, res }) => {
-        const review = await reviewFor(deps, actor, params.reviewId);
-        const round = /^[1-9]\d{0,3}$/.test(params.round) ? Number(params.round) : undefined;
-        const record =
-          round === undefined
-            ? null
-            : await models.Record.findById(letterRecordId(review._id, round)).lean<RecordDoc>();
-        if (!record) throw ApiError.notFound('revision letter');
-        sendRecord(req, res, record);
+        sendRecord(req, res, await readRevisionLetter(app, actor, params.reviewId, params.round));
       },
     }),
 
@@ -219,12 +151,8 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: '{ items: [event], nextCursor }', schema: page(EventView) }],
       errors: [400, 404],
       handler: async ({ actor, params, query, res }) => {
-        const review = await reviewFor(deps, actor, params.reviewId);
-        const events = await logOf(deps, review._id);
-        const page = events.filter((e) => e.seq > (query.after ?? 0)).slice(0, query.limit);
-        const last = page[page.length - 1];
-        const more = last !== undefined && events[events.length - 1].seq > last.seq;
-        res.json({ items: page.map(eventView), nextCursor: more ? String(last.seq) : null });
+        const { items, nextCursor } = await readEvents(app, actor, params.reviewId, query);
+        res.json({ items: items.map(eventView), nextCursor });
       },
     }),
 
@@ -237,27 +165,14 @@ export function reviewRoutes(deps: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: '{ ok, firstBrokenSeq?, events }' }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const review = await reviewFor(deps, actor, params.reviewId);
-        const events = await logOf(deps, review._id);
-        const firstBrokenSeq = firstBrokenLink(events);
-        res.json({
-          ok: firstBrokenSeq === undefined,
-          ...(firstBrokenSeq !== undefined && { firstBrokenSeq }),
-          events: events.length,
-        });
+        res.json(await verifyLog(app, actor, params.reviewId));
       },
     }),
   ];
 }
 
 /** A frozen record: its page as issued, or its JSON with the page's hash. */
-function sendRecord(req: Request, res: Response, record: RecordDoc): void {
+function sendRecord(req: Request, res: Response, record: Parameters<typeof recordAnswer>[0]): void {
   if (req.accepts(['json', 'html']) === 'html') res.type('html').send(record.html);
-  else res.json({ ...(record.json as object), sha256: record.sha256 });
-}
-
-/** The whole log of a review, in order. */
-async function logOf(deps: ApiDeps, reviewId: string): Promise<EventDoc[]> {
-  const events = await deps.models.Event.find({ reviewId }).lean<EventDoc[]>();
-  return events.sort((a, b) => a.seq - b.seq);
+  else res.json(recordAnswer(record));
 }

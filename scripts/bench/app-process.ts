@@ -8,9 +8,9 @@
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
-import { loadConfig } from '../../runtime/config';
-import { createLogger } from '../../runtime/observability';
-import { runServices } from '../../runtime/services';
+import { loadConfig } from '../../platform/config';
+import { createLogger } from '../../platform/observability';
+import { runServices } from '../../bin/compose';
 import { createBareActivities } from './bare-activities';
 import { BARE_TASK_QUEUE } from './bare-workflows';
 

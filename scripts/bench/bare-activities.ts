@@ -3,6 +3,7 @@
  * idempotent under retries like the app's (an insert keyed by workflow and step).
  */
 import type { mongo } from 'mongoose';
+import { isDuplicateKey } from '../../store/mongo';
 
 export const BARE_COLLECTION = 'benchSteps';
 
@@ -13,7 +14,7 @@ export function createBareActivities(db: mongo.Db) {
       try {
         await steps.insertOne({ _id: `${workflowId}#${step}`, workflowId, step, at: new Date() });
       } catch (err) {
-        if ((err as { code?: unknown }).code !== 11000) throw err; // a retry of a stored step
+        if (!isDuplicateKey(err)) throw err; // a retry of a stored step
       }
     },
   };

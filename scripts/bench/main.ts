@@ -23,9 +23,9 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import type { Claims } from '../../api/auth';
-import { DEVELOPMENT_JWT_SECRET } from '../../runtime/config';
-import { startEmbeddedStore } from '../../runtime/embedded-store';
-import { provision, startTemporalServer, type ServerBinaries } from '../../runtime/servers';
+import { DEVELOPMENT_JWT_SECRET } from '../../platform/config';
+import { startEmbeddedStore } from '../../platform/embedded-store';
+import { provision, startTemporalServer, type ServerBinaries } from '../../platform/servers';
 import { createModels } from '../../store/models';
 import type { AppProcessReady } from './app-process';
 import {

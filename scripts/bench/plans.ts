@@ -8,7 +8,8 @@
  * reminders and expiries fall where the engine would put them.
  */
 import type { Claims } from '../../api/auth';
-import type { CompleteTaskBody, DocumentBody } from '../../api/schemas';
+import type { DocumentBody } from '../../features/documents/schemas';
+import type { CompleteTaskBody } from '../../features/tasks/schemas';
 import { NATIONAL_SCHEDULES } from '../../domain/calendar-data';
 import { addWorkingDays, addWorkingDaysToDate, isWorkingDate } from '../../domain/clock';
 import {

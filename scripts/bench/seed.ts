@@ -22,7 +22,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Claims } from '../../api/auth';
-import { completeTaskBodySchema, documentBodySchema, withdrawBodySchema, type DocumentBody } from '../../api/schemas';
+import { documentBodySchema, type DocumentBody } from '../../features/documents/schemas';
+import { withdrawBodySchema } from '../../features/reviews/schemas';
+import { completeTaskBodySchema } from '../../features/tasks/schemas';
 import { eventId } from '../../activities/log-store';
 import { DEFAULT_POLICY, type ReviewPolicy, type TimeModel } from '../../domain/clock';
 import { reviewWorkflowId, type ReviewInput } from '../../domain/messages';
@@ -44,7 +46,7 @@ import {
   revisionLetterHtml,
   type RecordSources,
 } from '../../domain/written-record';
-import { chainEvents } from '../../runtime/log-chain';
+import { chainEvents } from '../../platform/log-chain';
 import {
   monthOf,
   noteReviewMonth,

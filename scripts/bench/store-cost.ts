@@ -7,8 +7,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mongoose, { type mongo } from 'mongoose';
-import { startEmbeddedStore } from '../../runtime/embedded-store';
-import type { ServerBinaries } from '../../runtime/servers';
+import { startEmbeddedStore } from '../../platform/embedded-store';
+import type { ServerBinaries } from '../../platform/servers';
 import { createModels, ensureIndexes } from '../../store/models';
 import { percentile } from './load';
 import { Random, planReview, type ReviewPlan } from './plans';

@@ -1,27 +1,19 @@
 /**
  * `npm run worker`: a review worker against external servers (TEMPORAL_ADDRESS, MONGODB_URI).
- * Stateless: run as many as the load needs. SIGINT/SIGTERM drain it and exit.
+ * Stateless: run as many as the load needs. SIGINT/SIGTERM drain it and exit. It loads no HTTP code.
  */
-import { ConfigError, loadConfig, payloadKeysOf } from '../runtime/config';
-import { openConnections } from '../runtime/connections';
-import { createLogger, installTemporalRuntime } from '../runtime/observability';
-import { startWorker } from '../runtime/services';
-import { temporalTls } from '../runtime/temporal';
-
-const logger = createLogger(process.env.LOG_LEVEL);
+import { ConfigError, loadConfig } from '../platform/config';
+import { connectTo } from '../platform/connections';
+import { createLogger, installTemporalRuntime } from '../platform/observability';
+import { startWorker } from '../worker/worker';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, 'worker');
+  const logger = createLogger(config.env.LOG_LEVEL);
   for (const warning of config.calendarWarnings) logger.warn(warning);
   installTemporalRuntime(logger, config.env.WORKER_METRICS_ADDRESS);
-  const address = config.temporal.address as string;
-  const connections = await openConnections({
-    temporalAddress: address,
-    mongodbUri: config.mongodbUri as string,
-    namespace: config.temporal.namespace,
-    payloadKeys: payloadKeysOf(config),
-    temporalTls: await temporalTls(config.temporal.tls),
-  });
+  const connections = await connectTo(config);
+  const address = config.temporal.address!;
   const worker = await startWorker(config, address, connections.models, config.env.WORKFLOW_BUNDLE_PATH);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -40,6 +32,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
-  else logger.fatal({ err }, 'worker failed');
+  else createLogger().fatal({ err }, 'worker failed');
   process.exit(1);
 });

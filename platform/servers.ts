@@ -1,7 +1,7 @@
 /**
  * The server binaries that `npm start` and the test suite run themselves, and the Temporal dev
  * server (Temporal CLI, SQLite). Binaries come from `scripts/provision.sh`; the store is started by
- * `runtime/embedded-store.ts`.
+ * `platform/embedded-store.ts`.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -20,7 +20,7 @@ const REDACTED = [
   '*.token',
 ];
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+export function createLogger(level = 'info', destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,

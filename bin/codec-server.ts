@@ -13,8 +13,8 @@ import path from 'node:path';
 import express from 'express';
 import { codecEndpoint } from '../api/codec-endpoint';
 import { errorMiddleware } from '../api/errors';
-import { embeddedSecrets } from '../runtime/embedded-secrets';
-import { EncryptionCodec, parsePayloadKeys } from '../runtime/payload-codec';
+import { embeddedSecrets } from '../platform/embedded-secrets';
+import { EncryptionCodec, parsePayloadKeys } from '../platform/payload-codec';
 
 async function main(): Promise<void> {
   const keys =

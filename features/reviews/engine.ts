@@ -1,6 +1,6 @@
 /**
  * The calls that change a review: starting one, deciding a task, withdrawing. Each request is signed
- * for the workflow it is addressed to (`runtime/signing.ts`), and each answer waits until the
+ * for the workflow it is addressed to (`platform/signing.ts`), and each answer waits until the
  * workflow has accepted and stored the change; when that takes longer than DECISION_TIMEOUT (no
  * worker, a store that does not answer), the caller gets a 503 instead of a request that hangs.
  */
@@ -21,22 +21,22 @@ import {
   type ReviewInput,
   type StageRef,
   type SubmittedReview,
-} from '../domain/messages';
-import type { Actor } from '../domain/model';
-import { signRequest } from '../runtime/signing';
-import type { ReviewDoc } from '../store/models';
-import type { ApiDeps } from './deps';
-import { ApiError } from './errors';
+} from '../../domain/messages';
+import type { Actor } from '../../domain/model';
+import { signRequest } from '../../platform/signing';
+import type { ReviewDoc } from '../../store/models';
+import type { AppContext } from '../context';
+import { AppError } from '../errors';
 
-export async function awaitWorkflow<R>(deps: ApiDeps, call: () => Promise<R>): Promise<R> {
-  const signal = AbortSignal.timeout(deps.config.decisionTimeoutMs);
+export async function awaitWorkflow<R>(ctx: AppContext, call: () => Promise<R>): Promise<R> {
+  const signal = AbortSignal.timeout(ctx.config.decisionTimeoutMs);
   try {
-    return await deps.temporal.withAbortSignal(signal, call);
+    return await ctx.temporal.withAbortSignal(signal, call);
   } catch (err) {
     // The review exists (the caller has just read it), so a workflow that is gone has closed.
-    if (err instanceof WorkflowNotFoundError) throw ApiError.conflict('the review is already closed');
+    if (err instanceof WorkflowNotFoundError) throw AppError.conflict('the review is already closed');
     if (signal.aborted) {
-      throw new ApiError(
+      throw new AppError(
         'unavailable',
         'the review engine did not confirm the request in time; it may still be recorded: check the task, or retry with the same Idempotency-Key',
       );
@@ -46,12 +46,12 @@ export async function awaitWorkflow<R>(deps: ApiDeps, call: () => Promise<R>): P
 }
 
 /** Starts the review workflow and answers once its first task is stored (update-with-start). */
-export function startReview(deps: ApiDeps, input: ReviewInput, requestId: string): Promise<SubmittedReview> {
-  const { config } = deps;
+export function startReview(ctx: AppContext, input: ReviewInput, requestId: string): Promise<SubmittedReview> {
+  const { config } = ctx;
   const start = new WithStartWorkflowOperation(REVIEW_WORKFLOW_TYPE, {
     workflowId: input.reviewId,
     taskQueue: config.temporal.taskQueue,
-    args: [signRequest(deps.signingKeys, 'start', input.reviewId, input, requestId)],
+    args: [signRequest(ctx.signingKeys, 'start', input.reviewId, input, requestId)],
     workflowIdConflictPolicy: 'FAIL',
     // A review id names one review for good: never a second run after the first has closed.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -62,8 +62,8 @@ export function startReview(deps: ApiDeps, input: ReviewInput, requestId: string
       { key: ReviewStatusAttribute, value: 'in_review' },
     ],
   });
-  return awaitWorkflow(deps, () =>
-    deps.temporal.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation: start }),
+  return awaitWorkflow(ctx, () =>
+    ctx.temporal.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation: start }),
   );
 }
 
@@ -72,17 +72,17 @@ export function startReview(deps: ApiDeps, input: ReviewInput, requestId: string
  * which Temporal deduplicates: a retried request gets the first outcome.
  */
 export function decideTask(
-  deps: ApiDeps,
+  ctx: AppContext,
   review: Pick<ReviewDoc, '_id'>,
   request: CompleteTaskRequest,
   requestId: string,
   idempotencyKey?: string,
 ): Promise<CompleteTaskResult> {
-  const handle = deps.temporal.workflow.getHandle(review._id);
+  const handle = ctx.temporal.workflow.getHandle(review._id);
   const updateId = idempotencyKey && `complete:${request.taskId}:${request.actor.sub}:${idempotencyKey}`;
-  return awaitWorkflow(deps, () =>
+  return awaitWorkflow(ctx, () =>
     handle.executeUpdate(completeTaskUpdate, {
-      args: [signRequest(deps.signingKeys, 'completeTask', review._id, request, requestId)],
+      args: [signRequest(ctx.signingKeys, 'completeTask', review._id, request, requestId)],
       ...(updateId && { updateId }),
     }),
   );
@@ -90,16 +90,16 @@ export function decideTask(
 
 /** Asks the review's workflow for more time; `idempotencyKey`, as for {@link decideTask}. */
 export function requestExtension(
-  deps: ApiDeps,
+  ctx: AppContext,
   review: Pick<ReviewDoc, '_id'>,
   request: ExtensionRequest,
   requestId: string,
   idempotencyKey?: string,
 ): Promise<CompleteTaskResult> {
   const updateId = idempotencyKey && `extension:${review._id}:${request.actor.sub}:${idempotencyKey}`;
-  return awaitWorkflow(deps, () =>
-    deps.temporal.workflow.getHandle(review._id).executeUpdate(requestExtensionUpdate, {
-      args: [signRequest(deps.signingKeys, 'requestExtension', review._id, request, requestId)],
+  return awaitWorkflow(ctx, () =>
+    ctx.temporal.workflow.getHandle(review._id).executeUpdate(requestExtensionUpdate, {
+      args: [signRequest(ctx.signingKeys, 'requestExtension', review._id, request, requestId)],
       ...(updateId && { updateId }),
     }),
   );
@@ -107,19 +107,19 @@ export function requestExtension(
 
 /** Withdraws the review; `idempotencyKey`, as for {@link decideTask}. */
 export function withdrawReview(
-  deps: ApiDeps,
+  ctx: AppContext,
   review: Pick<ReviewDoc, '_id'>,
   actor: Actor,
   reason: string | undefined,
   requestId: string,
   idempotencyKey?: string,
 ): Promise<StageRef> {
-  const handle = deps.temporal.workflow.getHandle(review._id);
+  const handle = ctx.temporal.workflow.getHandle(review._id);
   const body = { actor, ...(reason && { reason }) };
   const updateId = idempotencyKey && `withdraw:${review._id}:${actor.sub}:${idempotencyKey}`;
-  return awaitWorkflow(deps, () =>
+  return awaitWorkflow(ctx, () =>
     handle.executeUpdate(withdrawUpdate, {
-      args: [signRequest(deps.signingKeys, 'withdraw', review._id, body, requestId)],
+      args: [signRequest(ctx.signingKeys, 'withdraw', review._id, body, requestId)],
       ...(updateId && { updateId }),
     }),
   );

@@ -6,15 +6,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { consoleDir } from '../api/app';
-import { ConfigError, loadConfig, type Config } from '../runtime/config';
-import { embeddedSecrets } from '../runtime/embedded-secrets';
-import { parsePayloadKeys } from '../runtime/payload-codec';
-import { parseSigningKeys } from '../runtime/signing';
-import { startEmbeddedStore } from '../runtime/embedded-store';
-import { createLogger, installTemporalRuntime } from '../runtime/observability';
-import { freePort } from '../runtime/processes';
-import { provision, startTemporalServer } from '../runtime/servers';
-import { runServices } from '../runtime/services';
+import { ConfigError, loadConfig, type Config } from '../platform/config';
+import { embeddedSecrets } from '../platform/embedded-secrets';
+import { parsePayloadKeys } from '../platform/payload-codec';
+import { parseSigningKeys } from '../platform/signing';
+import { startEmbeddedStore } from '../platform/embedded-store';
+import { createLogger, installTemporalRuntime } from '../platform/observability';
+import { freePort } from '../platform/processes';
+import { provision, startTemporalServer } from '../platform/servers';
+import { runServices } from './compose';
 
 /** Things to stop, newest first. */
 const stack: { name: string; stop(): Promise<void> }[] = [];

@@ -11,8 +11,9 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../domain/model';
 import { canonicalJson } from '../domain/review-log';
-import type { ApiDeps } from './deps';
-import { ApiError } from './errors';
+import type { AppContext } from './context';
+import { AppError } from './errors';
+import { isDuplicateKey } from '../store/mongo';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 
@@ -20,7 +21,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 export function parseIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(header))
-    throw ApiError.invalid('Idempotency-Key', 'must be 1-128 letters, digits, -, _, . or :');
+    throw AppError.invalid('Idempotency-Key', 'must be 1-128 letters, digits, -, _, . or :');
   return header;
 }
 
@@ -38,11 +39,11 @@ export interface Answer {
  * what the first run has since done. An answer that says nothing final (503) is not stored.
  */
 export async function onceForKey(
-  deps: ApiDeps,
+  ctx: AppContext,
   request: { scope: string; actor: Actor; key: string | undefined; body: unknown },
   operation: (joining: boolean) => Promise<Answer>,
 ): Promise<Answer> {
-  const { models } = deps;
+  const { models } = ctx;
   if (request.key === undefined) return operation(false);
   const _id = `${request.scope}|${request.actor.sub}|${request.key}`;
   const bodyHash = createHash('sha256')
@@ -53,10 +54,10 @@ export async function onceForKey(
   try {
     await models.IdempotentRequest.create({ _id, bodyHash, createdAt: new Date() });
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     const earlier = await models.IdempotentRequest.findById(_id).lean();
     if (earlier && earlier.bodyHash !== bodyHash) {
-      throw new ApiError(
+      throw new AppError(
         'idempotency_mismatch',
         'this Idempotency-Key was used with a different request; use a new key for a new request',
       );
@@ -71,7 +72,7 @@ export async function onceForKey(
     // A joining run may fail where the first has already answered (its workflow has closed since).
     const first = joining ? await stored() : undefined;
     if (first) return first;
-    if (!(err instanceof ApiError) || err.status >= 500 || err.code === 'rate_limited') throw err;
+    if (!(err instanceof AppError) || err.status >= 500 || err.code === 'rate_limited') throw err;
     answer = { status: err.status, body: err.toBody() }; // a refusal is the answer: a retry gets it again
   }
   // The first answer stays the answer.
@@ -86,17 +87,17 @@ export async function onceForKey(
  * first.
  */
 export async function oneDecisionAtATime<T>(
-  deps: ApiDeps,
+  ctx: AppContext,
   lock: { taskId: string; requestId: string; idempotent?: string },
   send: () => Promise<T>,
 ): Promise<T> {
-  const { models, config } = deps;
+  const { models, config } = ctx;
   // This process's own decisions in flight answer a second one without asking the store.
   const local = inFlight.get(lock.taskId);
   if (local !== undefined && (lock.idempotent === undefined || local !== lock.idempotent)) {
-    throw ApiError.conflict('a decision on this task is being recorded; see the task for its outcome');
+    throw AppError.conflict('a decision on this task is being recorded; see the task for its outcome');
   }
-  const now = () => deps.now?.() ?? new Date();
+  const now = () => ctx.now();
   const take = () =>
     models.DecisionLock.create({
       _id: lock.taskId,
@@ -106,7 +107,7 @@ export async function oneDecisionAtATime<T>(
     }).then(
       () => true,
       (err: unknown) => {
-        if ((err as { code?: unknown }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
         return false;
       },
     );
@@ -115,10 +116,10 @@ export async function oneDecisionAtATime<T>(
     const other = await models.DecisionLock.findById(lock.taskId).lean();
     if (other && lock.idempotent !== undefined && other.idempotent === lock.idempotent) return send();
     const lapsed = !other || now().getTime() - new Date(other.at).getTime() > config.decisionTimeoutMs + 5_000;
-    if (!lapsed) throw ApiError.conflict('a decision on this task is being recorded; see the task for its outcome');
+    if (!lapsed) throw AppError.conflict('a decision on this task is being recorded; see the task for its outcome');
     if (other) await models.DecisionLock.deleteOne({ _id: lock.taskId, holder: other.holder });
     held = await take();
-    if (!held) throw ApiError.conflict('a decision on this task is being recorded; see the task for its outcome');
+    if (!held) throw AppError.conflict('a decision on this task is being recorded; see the task for its outcome');
   }
   inFlight.set(lock.taskId, lock.idempotent ?? lock.requestId);
   try {

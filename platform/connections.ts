@@ -5,8 +5,9 @@
 import type { Client, TLSConfig } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import { createModels, ensureIndexes, type Models } from '../store/models';
+import { payloadKeysOf, type Config } from './config';
 import type { PayloadKeys } from './payload-codec';
-import { connectClient, ensureSearchAttributes } from './temporal';
+import { connectClient, ensureSearchAttributes, temporalTls } from './temporal';
 
 /**
  * One Mongoose connection per process (tests: per suite). Every wait is bounded, so a store that
@@ -25,11 +26,33 @@ export async function connectMongo(uri: string): Promise<Connection> {
     .asPromise();
 }
 
+/** Whether MongoDB and Temporal answer right now (`/readyz`). */
+export type Readiness = () => Promise<{ mongodb: boolean; temporal: boolean }>;
+
+/** `/readyz`'s probe: a MongoDB ping and a Temporal system-info call, each with a short deadline. */
+export function makeReadiness(db: Connection, temporal: Client, timeoutMs = 2000): Readiness {
+  const within = <T>(p: Promise<T>) =>
+    Promise.race([
+      p.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+    ]).catch(() => false);
+  return async () => {
+    const [mongodb, temporalOk] = await Promise.all([
+      db.readyState === mongoose.ConnectionStates.connected && db.db
+        ? within(db.db.admin().ping())
+        : Promise.resolve(false),
+      within(temporal.withDeadline(Date.now() + timeoutMs, () => temporal.workflowService.getSystemInfo({}))),
+    ]);
+    return { mongodb, temporal: temporalOk };
+  };
+}
+
 export interface Connections {
   mongo: Connection;
   models: Models;
   /** One Temporal client per process, never per request. */
   client: Client;
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -38,7 +61,7 @@ export async function openConnections(servers: {
   mongodbUri: string;
   namespace: string;
   payloadKeys: PayloadKeys;
-  /** TLS to Temporal (runtime/temporal.ts `temporalTls`). */
+  /** TLS to Temporal (platform/temporal.ts `temporalTls`). */
   temporalTls?: TLSConfig;
 }): Promise<Connections> {
   const mongo = await connectMongo(servers.mongodbUri);
@@ -56,9 +79,26 @@ export async function openConnections(servers: {
     mongo,
     models,
     client,
+    readiness: makeReadiness(mongo, client),
     async close() {
       await client.connection.close();
       await mongo.close();
     },
   };
+}
+
+/** Opens a process's connections to the servers `config` names, or to the ones given. */
+export async function connectTo(
+  config: Config,
+  servers: { temporalAddress: string; mongodbUri: string } = {
+    temporalAddress: config.temporal.address!,
+    mongodbUri: config.mongodbUri!,
+  },
+): Promise<Connections> {
+  return openConnections({
+    ...servers,
+    namespace: config.temporal.namespace,
+    payloadKeys: payloadKeysOf(config),
+    temporalTls: await temporalTls(config.temporal.tls),
+  });
 }

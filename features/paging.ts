@@ -10,7 +10,7 @@
  */
 import type { Model } from 'mongoose';
 import { monthOf } from '../store/models';
-import { ApiError } from './errors';
+import { AppError } from './errors';
 
 export type Filter = Record<string, unknown>;
 
@@ -38,7 +38,7 @@ export function decodeCursor(text: string): Cursor {
   } catch {
     // fall through
   }
-  throw ApiError.invalid('query.cursor', 'the cursor is not valid');
+  throw AppError.invalid('query.cursor', 'the cursor is not valid');
 }
 
 /**
@@ -132,7 +132,7 @@ function afterCursor(field: string, cursor: Cursor, asDate: boolean): Filter {
   let value: Date | string = cursor.value;
   if (asDate) {
     value = new Date(cursor.value);
-    if (Number.isNaN(value.getTime())) throw ApiError.invalid('query.cursor', 'the cursor is not valid');
+    if (Number.isNaN(value.getTime())) throw AppError.invalid('query.cursor', 'the cursor is not valid');
   }
   return { $or: [{ [field]: { $lt: value } }, { [field]: value, _id: { $lt: cursor.id } }] };
 }

@@ -6,12 +6,10 @@
  * Concluded reviews (approved or rejected) also give each origin region's on-time rate and working
  * days used: within the review's working-day limit (extensions included) at its conclusion.
  */
-import { clockUsedMs, workingDayLength, type TimeModel } from '../domain/clock';
-import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS, type Region } from '../domain/model';
-import type { z } from 'zod';
-import type { Models, ReviewDoc, StatsTiming, TaskDoc } from '../store/models';
-import { firstReviewMonth, monthOf } from '../store/models';
-import type { StatsView } from './responses';
+import { clockUsedMs, workingDayLength, type TimeModel } from '../../domain/clock';
+import { REGIONS, REVIEW_STATUSES, STAGES, TASK_KINDS, type Region } from '../../domain/model';
+import type { Models, ReviewDoc, StatsTiming, TaskDoc } from '../../store/models';
+import { firstReviewMonth, monthOf } from '../../store/models';
 
 type Counts = Record<string, number>;
 
@@ -63,8 +61,13 @@ function countMonth(reviews: CountedReview[], model: TimeModel): MonthCounts {
   return counts;
 }
 
-/** The answer of `GET /v1/stats`, in the shape its documentation (api/responses.ts) promises. */
-export async function computeStats(models: Models, at: Date, model: TimeModel): Promise<z.output<typeof StatsView>> {
+/** How the concluded reviews of one origin region kept to their limit, with the rates derived. */
+export type ConcludedTiming = StatsTiming & { onTimeRate: number | null; averageWorkingDays: number | null };
+
+/** The supervisors' statistics (`GET /v1/stats`; api/views.ts checks them against the documented shape). */
+export type Stats = Awaited<ReturnType<typeof computeStats>>;
+
+export async function computeStats(models: Models, at: Date, model: TimeModel) {
   const first = await firstReviewMonth(models);
   const current = monthOf(at);
   const kept = new Map((await models.StatsMonth.find({}).lean()).map((m) => [m._id, m.counts]));
@@ -132,7 +135,7 @@ export async function computeStats(models: Models, at: Date, model: TimeModel): 
               },
             ];
           }),
-        ) as z.output<typeof StatsView>['reviews']['concluded']['byOriginRegion'],
+        ) as Record<Region, ConcludedTiming>,
       },
     },
     tasks: {

@@ -179,7 +179,7 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-/** Where the PEM files for TLS to Temporal are (runtime/temporal.ts reads them). */
+/** Where the PEM files for TLS to Temporal are (platform/temporal.ts reads them). */
 export interface TemporalTlsFiles {
   certPath?: string;
   keyPath?: string;

@@ -45,7 +45,7 @@ export async function temporalTls(files: TemporalTlsFiles | undefined): Promise<
  */
 const GRPC_RETRIES = defaultGrpcRetryOptions({ maxAttempts: 4, maxIntervalMs: () => 1_000 });
 
-/** A client whose payloads are encrypted (runtime/payload-codec.ts), over TLS when `tls` is given. */
+/** A client whose payloads are encrypted (platform/payload-codec.ts), over TLS when `tls` is given. */
 export async function connectClient(
   address: string,
   namespace: string,

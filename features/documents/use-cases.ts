@@ -1,0 +1,198 @@
+/**
+ * Documents: created and revised by their drafting office, read by whoever takes part in their
+ * reviews. A document is never updated in place: its title, current version and status are derived
+ * from its versions and reviews (api/views.ts), so no concurrent writer can lose another's change.
+ */
+import { randomUUID } from 'node:crypto';
+import { diffChars } from 'diff';
+import { compareVersions as compareArticles } from '../../domain/compare';
+import type { Actor, CommentRecord } from '../../domain/model';
+import { isDuplicateKey } from '../../store/mongo';
+import {
+  commentFromDoc,
+  versionId,
+  type AttachmentDoc,
+  type CommentDoc,
+  type DocumentDoc,
+  type ReviewDoc,
+  type VersionDoc,
+} from '../../store/models';
+import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../access';
+import type { AppContext } from '../context';
+import { AppError } from '../errors';
+import { decodeCursor, newestFirst } from '../paging';
+import { documentFor, latestVersion, versionOf, versionsOf, type VersionSummary } from './queries';
+import type { DocumentBody } from './schemas';
+
+/** A document with what its view is derived from. */
+export interface DocumentWithHistory {
+  doc: DocumentDoc;
+  versions: VersionSummary[];
+  reviews: Pick<ReviewDoc, '_id' | 'status'>[];
+}
+
+/** How many times a revision counts again after a concurrent one took its number. */
+const MAX_VERSION_RACE = 100;
+
+/** Who did something, as stored on documents, versions and reviews. */
+export function personOf(actor: Actor): { sub: string; name?: string } {
+  return { sub: actor.sub, ...(actor.name ? { name: actor.name } : {}) };
+}
+
+/** Version `version` of a document as stored, from a request body. */
+export function versionRecord(
+  documentId: string,
+  version: number,
+  body: DocumentBody,
+  actor: Actor,
+  at: Date,
+): VersionDoc {
+  return {
+    _id: versionId(documentId, version),
+    documentId,
+    version,
+    title: body.title,
+    ...(body.docType !== undefined ? { docType: body.docType } : {}),
+    ...(body.summary !== undefined ? { summary: body.summary } : {}),
+    articles: body.articles,
+    legalBasis: body.legalBasis,
+    materials: body.materials,
+    urgent: body.urgent ?? false,
+    createdBy: personOf(actor),
+    createdAt: at,
+  };
+}
+
+/** Refuses anyone but a drafter of the document's organisation. */
+export function requireOwner(actor: Actor, doc: Pick<DocumentDoc, 'region' | 'org'>, what: string): void {
+  if (!ownsAsDrafter(actor, doc)) throw AppError.forbidden(`only a drafter of ${doc.org} may ${what}`);
+}
+
+/** `POST /v1/documents`: a drafter registers a draft (version 1) for their own region and organisation. */
+export async function createDocument(ctx: AppContext, actor: Actor, body: DocumentBody): Promise<DocumentWithHistory> {
+  const { models } = ctx;
+  const org = draftingOrg(actor);
+  if (org === undefined)
+    throw AppError.forbidden('only a drafter with an organisation (org claim) may create documents');
+  const id = randomUUID();
+  // The version goes in first, so a document never announces a version that is not there.
+  const version = await models.Version.create(versionRecord(id, 1, body, actor, ctx.now()));
+  try {
+    const created = await models.Document.create({ _id: id, region: actor.region, org, createdBy: personOf(actor) });
+    return { doc: created.toObject(), versions: [version.toObject()], reviews: [] };
+  } catch (err) {
+    await models.Version.deleteOne({ _id: versionId(id, 1) }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** `GET /v1/documents`: a drafting office's own documents, newest first. */
+export async function listOwnDocuments(
+  ctx: AppContext,
+  actor: Actor,
+  query: { limit: number; cursor?: string },
+): Promise<{ items: DocumentWithHistory[]; nextCursor: string | null }> {
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const org = draftingOrg(actor);
+  if (org === undefined) throw AppError.forbidden('only a drafter with an organisation (org claim) has documents');
+  // One office's documents are few by their filter, which the (region, org, createdAt) index serves.
+  const { page, nextCursor } = await newestFirst({
+    model: ctx.models.Document,
+    anyOf: [{ region: actor.region, org }],
+    where: {},
+    sortBy: { field: 'createdAt', isDate: true },
+    limit: query.limit,
+    cursor,
+  });
+  const items = await Promise.all(
+    page.map(async (doc) => {
+      const [versions, reviews] = await Promise.all([
+        versionsOf(ctx, doc._id),
+        ctx.models.Review.find({ documentId: doc._id }, { status: 1 }).lean<Pick<ReviewDoc, '_id' | 'status'>[]>(),
+      ]);
+      return { doc, versions, reviews };
+    }),
+  );
+  return { items, nextCursor };
+}
+
+/** `GET /v1/documents/:id`: the document, its versions, reviews and attachments. */
+export async function readDocument(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<DocumentWithHistory & { attachments: AttachmentDoc[] }> {
+  const { doc, reviews } = await documentFor(ctx, actor, id);
+  const [versions, attachments] = await Promise.all([
+    versionsOf(ctx, doc._id),
+    ctx.models.Attachment.find({ documentId: doc._id }).lean<AttachmentDoc[]>(),
+  ]);
+  return { doc, versions, reviews, attachments };
+}
+
+/**
+ * `POST /v1/documents/:id/versions`: a revised text. Number n+1 is taken by inserting version n+1
+ * under its unique key: of concurrent revisions each gets its own number, none lost or written twice.
+ */
+export async function addVersion(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  body: DocumentBody,
+): Promise<{ documentId: string; version: number; createdAt: Date }> {
+  const { doc } = await documentFor(ctx, actor, id);
+  requireOwner(actor, doc, 'revise this document');
+  for (let attempt = 0; attempt < MAX_VERSION_RACE; attempt++) {
+    const next = (await latestVersion(ctx, doc._id)).version + 1;
+    const at = ctx.now();
+    try {
+      await ctx.models.Version.create(versionRecord(doc._id, next, body, actor, at));
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      continue; // another revision took that number: count again
+    }
+    return { documentId: doc._id, version: next, createdAt: at };
+  }
+  throw AppError.conflict('the document changed concurrently; retry');
+}
+
+/** `GET /v1/documents/:id/versions/:version`. */
+export async function readVersion(ctx: AppContext, actor: Actor, id: string, version: string): Promise<VersionDoc> {
+  const { doc } = await documentFor(ctx, actor, id);
+  return versionOf(ctx, doc._id, version);
+}
+
+/** `GET /v1/documents/:id/versions/:a/compare/:b`: what changed, article by article. */
+export async function compareVersions(ctx: AppContext, actor: Actor, id: string, a: string, b: string) {
+  const { doc } = await documentFor(ctx, actor, id);
+  const [from, to] = await Promise.all([a, b].map((n) => versionOf(ctx, doc._id, n)));
+  return {
+    documentId: doc._id,
+    from: from.version,
+    to: to.version,
+    articles: compareArticles(from.articles, to.articles, diffChars),
+  };
+}
+
+/** `GET /v1/documents/:id/comments`: the comments of the reviews the caller may see. */
+export async function listComments(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  query: { reviewId?: string; version?: number },
+): Promise<CommentRecord[]> {
+  const { doc, reviews } = await documentFor(ctx, actor, id);
+  const filter: Record<string, unknown> = { documentId: doc._id };
+  // A consulted region sees only the comments of the reviews it takes part in.
+  let reviewIds: string[] | undefined;
+  if (!isSupervisor(actor) && !ownsAsDrafter(actor, doc))
+    reviewIds = reviews.filter((r) => canSeeReview(actor, r)).map((r) => r._id);
+  if (query.reviewId !== undefined) reviewIds = (reviewIds ?? [query.reviewId]).filter((r) => r === query.reviewId);
+  if (reviewIds !== undefined) filter.reviewId = { $in: reviewIds };
+  if (query.version !== undefined) filter.version = query.version;
+  const comments = await ctx.models.Comment.find(filter)
+    .sort({ createdAt: 1, _id: 1 })
+    .limit(5000)
+    .lean<CommentDoc[]>();
+  return comments.map(commentFromDoc);
+}

@@ -1,0 +1,188 @@
+/**
+ * The application's one error type, and the one place that tells what any failure means for the
+ * caller (zod, body parsing, domain refusals, Temporal, MongoDB): a contract code, or undefined for
+ * the unexpected. The API's error middleware (api/errors.ts) turns the result into the answer.
+ */
+import {
+  ApplicationFailure,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import { z } from 'zod';
+import { Refusal, type FieldProblem, type RefusalCode } from '../domain/rules';
+import { isDuplicateKey } from '../store/mongo';
+
+export type ErrorCode =
+  | RefusalCode
+  | 'unauthenticated'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'idempotency_mismatch'
+  | 'request_header_fields_too_large'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_mismatch: 422,
+  rate_limited: 429,
+  request_header_fields_too_large: 431,
+  internal: 500,
+  unavailable: 503,
+};
+
+const REFUSAL_CODES: readonly string[] = [
+  'validation_failed',
+  'forbidden',
+  'not_found',
+  'conflict',
+] satisfies RefusalCode[];
+
+/** An error whose message is safe to show to the caller. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = STATUS_BY_CODE[code];
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError('not_found', `${what} not found`);
+  }
+
+  static forbidden(message: string): AppError {
+    return new AppError('forbidden', message);
+  }
+
+  static conflict(message: string): AppError {
+    return new AppError('conflict', message);
+  }
+
+  static invalid(path: string, message: string): AppError {
+    return new AppError('validation_failed', message, [{ path, message }]);
+  }
+
+  /** The contract's error body. */
+  toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    return {
+      error: { code: this.code, message: this.message, ...(this.details !== undefined && { details: this.details }) },
+    };
+  }
+}
+
+/** One entry per failing field; an unknown key is reported at its own path. */
+export function zodProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const join = (path: PropertyKey[]) => [...(prefix ? [prefix] : []), ...path.map(String)].join('.');
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ path: join([...issue.path, key]), message: 'unknown field' });
+    } else {
+      problems.push({ path: join(issue.path) || '(body)', message: issue.message });
+    }
+  }
+  return problems;
+}
+
+/** The store's errors that mean "not reachable right now" (the driver's and Mongoose's names). */
+const MONGO_UNAVAILABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+  'PoolClearedError',
+  'MongoWaitQueueTimeoutError',
+  'MongoOperationTimeoutError',
+  'MongoServerClosedError',
+  'MongoClientClosedError',
+]);
+// gRPC status codes that mean "the server is not there right now": UNAVAILABLE, DEADLINE_EXCEEDED.
+const GRPC_UNAVAILABLE = new Set([14, 4]);
+// RESOURCE_EXHAUSTED: Temporal's limits, e.g. ten Updates in flight per workflow.
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  const cause = (err as { cause?: unknown })?.cause;
+  return isGrpcServiceError(cause) ? cause.code : undefined;
+}
+
+function isUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (MONGO_UNAVAILABLE.has(err.name)) return true;
+  // A store error labelled as transient by the driver.
+  const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
+  if (labels?.has('ResetPool') || labels?.has('RetryableWriteError')) return true;
+  if (err.name === 'MongooseError' && /buffering timed out|not connected|client must be connected/i.test(err.message))
+    return true;
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const cause = (err as { cause?: unknown }).cause;
+  if (err instanceof ServiceError) return isGrpcServiceError(cause) ? GRPC_UNAVAILABLE.has(cause.code) : true;
+  if (isGrpcServiceError(err)) return GRPC_UNAVAILABLE.has(err.code);
+  return false;
+}
+
+/** Maps any thrown value to an {@link AppError}, or `undefined` when it is unexpected (a 500). */
+export function toAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (err instanceof z.ZodError) return new AppError('validation_failed', 'the request is not valid', zodProblems(err));
+  if (err instanceof Refusal) return new AppError(err.code, err.message, err.details);
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.type && REFUSAL_CODES.includes(cause.type)) {
+      // The workflow puts the field problems in details[0]; an empty list means "no field in particular".
+      const first: unknown = Array.isArray(cause.details) ? cause.details[0] : undefined;
+      const details = Array.isArray(first) && first.length === 0 ? undefined : (first ?? undefined);
+      return new AppError(cause.type as RefusalCode, cause.message, details);
+    }
+    return undefined;
+  }
+  if (err instanceof WorkflowNotFoundError) return AppError.notFound('review');
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return AppError.conflict('a review with this id is already running');
+  if (grpcCode(err) === GRPC_RESOURCE_EXHAUSTED) {
+    return new AppError('rate_limited', 'the review engine is busy with this review; retry in a moment');
+  }
+  if (isUnavailable(err)) return new AppError('unavailable', 'a dependency is unavailable; retry shortly');
+  if (err instanceof Error && isDuplicateKey(err)) return AppError.conflict('the resource already exists');
+  // body-parser's errors carry `type`, `status` and `expose`; the router's a `status`.
+  const http = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown; code?: unknown };
+  if (http?.type === 'entity.too.large') return new AppError('payload_too_large', 'the request body is too large');
+  if (http?.type === 'entity.parse.failed')
+    return new AppError('validation_failed', 'the request body is not valid JSON', [
+      { path: '(body)', message: 'malformed JSON' },
+    ]);
+  if (http?.status === 415) return new AppError('unsupported_media_type', String(http.message));
+  if (err instanceof URIError || (typeof http?.message === 'string' && /^Failed to decode param/.test(http.message)))
+    return new AppError('validation_failed', 'the request path is not valid URL encoding', [
+      { path: '(path)', message: 'malformed percent-encoding' },
+    ]);
+  // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, ERR_…): a body whose Content-Encoding it does not match.
+  if (typeof http?.code === 'string' && /^(Z_|ERR_(BROTLI|ZLIB))/.test(http.code))
+    return new AppError('validation_failed', 'the request body could not be decompressed', [
+      { path: '(body)', message: 'does not match its Content-Encoding' },
+    ]);
+  if (typeof http?.status === 'number' && http.status >= 400 && http.status < 500 && http.expose === true)
+    return new AppError('validation_failed', String(http.message));
+  return undefined;
+}

@@ -1,0 +1,80 @@
+/** The request schemas of tasks: the work list and decisions. */
+import { z } from 'zod';
+import {
+  CHECK_ITEMS,
+  CHECK_RESULTS,
+  DECISIONS,
+  DISPOSITION_STATUSES,
+  MATERIAL_KINDS,
+  REGIONS,
+  RETURN_GROUNDS,
+  SEVERITIES,
+  TASK_KINDS,
+  TASK_STATUSES,
+  type Decision,
+} from '../../domain/model';
+import { materialTexts } from '../documents/schemas';
+import { LIMITS, bool, cursor, limit, text } from '../schemas';
+
+/** `supplement`: materials added at intake (补正), merged into the version under review. */
+const suppliedMaterialsSchema = z.strictObject({
+  draftingExplanation: text(LIMITS.draftingExplanation).optional(),
+  ...materialTexts,
+});
+
+export const commentSchema = z.strictObject({
+  article: text(LIMITS.articleNumber).optional().describe('an article number of the reviewed version'),
+  text: text(LIMITS.commentText),
+  severity: z.enum(SEVERITIES).optional().describe('default advisory'),
+  basis: text(LIMITS.basis).optional().describe('the law relied on'),
+});
+
+export const checkSchema = z.strictObject({
+  item: z.enum(CHECK_ITEMS),
+  result: z.enum(CHECK_RESULTS),
+  note: z.string().trim().max(LIMITS.note).optional().describe('required unless pass'),
+});
+
+export const dispositionSchema = z.strictObject({
+  commentId: text(LIMITS.id),
+  status: z.enum(DISPOSITION_STATUSES),
+  reason: z.string().trim().max(LIMITS.reason).optional().describe('required unless adopted'),
+});
+
+export const completeTaskBodySchema = z.strictObject({
+  decision: z.enum(DECISIONS as [Decision, ...Decision[]]),
+  opinion: z.string().trim().max(LIMITS.opinion).optional(),
+  comments: z.array(commentSchema).max(LIMITS.comments).optional(),
+  checklist: z
+    .array(checkSchema)
+    .max(CHECK_ITEMS.length * 2)
+    .optional(),
+  dispositions: z.array(dispositionSchema).max(LIMITS.dispositions).optional(),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("extension, for resubmit: the revised version (default: the document's current version)"),
+  missing: z
+    .array(z.enum(MATERIAL_KINDS))
+    .min(1)
+    .max(MATERIAL_KINDS.length)
+    .optional()
+    .describe('request_materials: what is missing'),
+  grounds: z.enum(RETURN_GROUNDS).optional().describe('return at intake or origin review: why, without a verdict'),
+  materials: suppliedMaterialsSchema.optional().describe('supplement: the materials added'),
+});
+export type CompleteTaskBody = z.output<typeof completeTaskBodySchema>;
+
+export const listTasksQuerySchema = z.strictObject({
+  status: z.enum(TASK_STATUSES).optional(),
+  kind: z.enum(TASK_KINDS).optional(),
+  region: z.enum(REGIONS).optional().describe('extension, for supervisors'),
+  reviewId: text(LIMITS.id).optional().describe('extension'),
+  overdue: bool
+    .optional()
+    .describe('extension. true: only open tasks past their due date; false: only tasks that are not'),
+  limit,
+  cursor,
+});

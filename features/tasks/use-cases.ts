@@ -1,0 +1,143 @@
+/**
+ * Tasks: the caller's work list, one task, and deciding one. A decision is answered only once the
+ * review's workflow has accepted it and it is stored.
+ */
+import type { CompleteTaskRequest } from '../../domain/messages';
+import type { Actor, TaskRecord } from '../../domain/model';
+import { refusalToDecide } from '../../domain/rules';
+import { taskFromDoc, versionId, type TaskDoc } from '../../store/models';
+import { canSeeTask, taskFilterFor } from '../access';
+import type { AppContext } from '../context';
+import { latestVersion, versionOf, versionTitles } from '../documents/queries';
+import { AppError, STATUS_BY_CODE, toAppError } from '../errors';
+import { onceForKey, oneDecisionAtATime, type Answer } from '../once';
+import { allOf, decodeCursor, newestFirst } from '../paging';
+import { decideTask as sendDecision } from '../reviews/engine';
+import { firstMonth } from '../reviews/queries';
+import type { CompleteTaskBody } from './schemas';
+
+/** A task with the title of the version it concerns, so that one request fills a work list. */
+export type TitledTask = TaskRecord & { documentTitle?: string };
+
+/** A page of tasks, as of `at`. */
+export interface TaskPage {
+  items: TitledTask[];
+  nextCursor: string | null;
+  at: Date;
+}
+
+/** `GET /v1/tasks`: the tasks the caller may act on (supervisors: all), newest first. */
+export async function listTasks(
+  ctx: AppContext,
+  actor: Actor,
+  query: {
+    status?: string;
+    kind?: string;
+    region?: string;
+    reviewId?: string;
+    overdue?: boolean;
+    limit: number;
+    cursor?: string;
+  },
+): Promise<TaskPage> {
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const filter: Record<string, unknown> = {};
+  if (query.status) filter.status = query.status;
+  if (query.kind) filter.kind = query.kind;
+  if (query.region) filter.region = query.region;
+  if (query.reviewId) filter.reviewId = query.reviewId;
+  const at = ctx.now();
+  const nowIso = at.toISOString();
+  const late = { status: 'open', dueAt: { $lt: nowIso } };
+  const notLate = { $or: [{ status: { $ne: 'open' } }, { dueAt: null }, { dueAt: { $gte: nowIso } }] };
+  const lateness = query.overdue === undefined ? {} : query.overdue ? late : notLate;
+  // Open work is a small set by its filter; everything else is read a month at a time.
+  const small = query.status === 'open' || query.overdue === true || query.reviewId !== undefined;
+  const { page, nextCursor } = await newestFirst({
+    model: ctx.models.Task,
+    anyOf: taskFilterFor(actor),
+    where: allOf(filter, lateness),
+    sortBy: { field: 'createdAt', isDate: false },
+    limit: query.limit,
+    cursor,
+    ...(!small && { byMonth: { now: at, firstMonth: await firstMonth(ctx) } }),
+  });
+  return { items: await withTitles(ctx, page), nextCursor, at };
+}
+
+/** The tasks with their versions' titles (one read by unique id per version). */
+async function withTitles(ctx: AppContext, tasks: TaskDoc[]): Promise<TitledTask[]> {
+  const titles = await versionTitles(ctx, tasks);
+  return tasks.map((doc) => {
+    const documentTitle = titles.get(versionId(doc.documentId, doc.version));
+    return { ...taskFromDoc(doc), ...(documentTitle !== undefined && { documentTitle }) };
+  });
+}
+
+/** A task the caller may see; 404 otherwise (guessed ids reveal nothing). */
+async function visibleTask(ctx: AppContext, actor: Actor, id: string): Promise<TaskDoc> {
+  const task = await ctx.models.Task.findById(id).lean<TaskDoc>();
+  if (!task || !canSeeTask(actor, task)) throw AppError.notFound('task');
+  return task;
+}
+
+/** `GET /v1/tasks/:taskId`. */
+export async function readTask(ctx: AppContext, actor: Actor, id: string): Promise<{ task: TitledTask; at: Date }> {
+  const [task] = await withTitles(ctx, [await visibleTask(ctx, actor, id)]);
+  return { task, at: ctx.now() };
+}
+
+/**
+ * `POST /v1/tasks/:taskId/complete`: decides a task. Visibility is checked here (404); whether
+ * this caller may take this decision now is `refusalToDecide` (domain/rules.ts), asked here of the
+ * stored task to refuse at once, and by the workflow's validator of its own state, which decides.
+ * With an `Idempotency-Key`, a retry gets the first answer.
+ */
+export async function decideTask(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  body: CompleteTaskBody,
+  requestId: string,
+  idempotencyKey: string | undefined,
+): Promise<Answer> {
+  const task = await visibleTask(ctx, actor, id);
+  let status = 500;
+  try {
+    const refused = refusalToDecide(actor, { ...task, id: task._id });
+    const refusal = refused && new AppError(refused.code, refused.message, refused.details);
+    // Seen but not theirs to decide (a supervisor's view): 403, whatever state the task is in.
+    if (refusal?.code === 'forbidden') throw refusal;
+    const answer = await onceForKey(
+      ctx,
+      { scope: `complete:${task._id}`, actor, key: idempotencyKey, body },
+      async (joining) => {
+        // Already decided, expired or cancelled: no need to ask the workflow, unless this is a
+        // retry joining the decision that closed it.
+        if (refusal && !joining) throw refusal;
+        const request: CompleteTaskRequest = { taskId: task._id, actor, input: { ...body } };
+        if (body.decision === 'resubmit') await describeResubmission(ctx, task, request);
+        const idempotent = idempotencyKey && `${actor.sub}:${idempotencyKey}`;
+        const result = await oneDecisionAtATime(ctx, { taskId: task._id, requestId, idempotent }, () =>
+          sendDecision(ctx, { _id: task.reviewId }, request, requestId, idempotencyKey),
+        );
+        return { status: 200, body: result };
+      },
+    );
+    status = answer.status;
+    return answer;
+  } catch (err) {
+    status = STATUS_BY_CODE[toAppError(err)?.code ?? 'internal'];
+    throw err;
+  } finally {
+    ctx.onDecision?.({ kind: task.kind, decision: body.decision, status });
+  }
+}
+
+/** The version a resubmission names (the current one by default) and its articles, for the workflow. */
+async function describeResubmission(ctx: AppContext, task: TaskDoc, request: CompleteTaskRequest): Promise<void> {
+  request.input.version ??= (await latestVersion(ctx, task.documentId)).version;
+  // An unknown version is refused by the workflow, which names the field.
+  const version = await versionOf(ctx, task.documentId, request.input.version).catch(() => undefined);
+  if (version) request.articleNumbers = version.articles.map((a) => a.number);
+}

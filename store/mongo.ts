@@ -1,0 +1,33 @@
+/**
+ * The two store primitives that everything "exactly once" rests on, on MongoDB and FerretDB alike:
+ * an insert under a unique key, and recognising the refusal of a second one.
+ */
+import type { Model } from 'mongoose';
+
+/** MongoDB's duplicate key error. */
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Whether `err` is the store refusing an insert because the key is taken; for a bulk insert,
+ * whether every write it refused was refused for that reason.
+ */
+export function isDuplicateKey(err: unknown): boolean {
+  const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } } | null)?.writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length > 0) return list.every((e) => e.code === DUPLICATE_KEY);
+  return (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
+}
+
+/**
+ * Inserts `doc` unless a document with its `_id` exists. (An upsert with `$setOnInsert` would do
+ * on MongoDB, but FerretDB v1 drops its null fields, such as a revision task's `dueAt`.)
+ */
+export async function insertIfAbsent<T extends { _id: string }>(model: Model<T>, doc: T): Promise<boolean> {
+  try {
+    await model.create(doc);
+    return true;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return false;
+  }
+}
