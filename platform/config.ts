@@ -10,7 +10,7 @@ import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type Revie
 import { parsePayloadKeys, type PayloadKeys } from './payload-codec';
 import { parseSigningKeys, type SigningKeys } from './signing';
 
-/** Published in the README: `npm start` signs and checks tokens with it when AUTH_JWT_SECRET is unset. */
+/** Published in docs/operations.md: `npm start` signs and checks tokens with it when AUTH_JWT_SECRET is unset. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;

@@ -9,7 +9,7 @@
  *   within seconds;
  * - 100 conflicting decisions at once: one 200, every other a 409 (or a 429 with Retry-After),
  *   all within a few seconds.
- * The figures are printed for the record (README "Availability"); the bounds are what is asserted.
+ * The figures are printed for the record (docs/operations.md, "Budgets"); the bounds are what is asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

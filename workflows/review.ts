@@ -43,7 +43,7 @@ import { Refusal, checkDecision } from '../domain/rules';
 import { ReviewMachine, type MachineSettings } from './review-machine';
 
 const { recordTransition } = proxyActivities<ReturnType<typeof createActivities>>({
-  // Recording takes tens of milliseconds (README "Availability"); an attempt on a worker that died
+  // Recording takes tens of milliseconds (docs/operations.md, "Budgets"); an attempt on a worker that died
   // is retried after this, on another worker.
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
