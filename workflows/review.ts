@@ -183,8 +183,11 @@ export async function legalityReview(
   );
 
   if (!recorded) {
-    // The first transition (submitted, clock started, first task open), vouched for by the API's start.
-    await record(machine, { purpose: 'start', request: start as Signed<ReviewInput> });
+    // The first transition (submitted, first task open), vouched for by the API's start. It takes its
+    // turn in the queue like every later one: a decision that arrives while it is being recorded (a
+    // worker that died after recording it can hand both to the next workflow task) is planned on
+    // the hash it produces, never on the genesis hash.
+    await inTurn(() => record(machine, { purpose: 'start', request: start as Signed<ReviewInput> }));
     recorded = true;
   }
 
