@@ -19,8 +19,8 @@ const LAYERS = {
   features: ['store', 'platform', 'domain'],
   activities: ['store', 'platform', 'domain'],
   workflows: ['domain', 'activities'],
-  store: ['domain'],
-  platform: ['store', 'domain'],
+  store: ['platform', 'domain'],
+  platform: ['domain'],
   domain: [],
 };
 

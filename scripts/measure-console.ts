@@ -17,7 +17,7 @@ import { signToken } from '../api/auth';
 import { DEMO_USERS } from '../api/dev-signin';
 import { applicationOf } from '../bin/compose';
 import { loadConfig, payloadKeysOf } from '../platform/config';
-import { openConnections } from '../platform/connections';
+import { openConnections } from '../bin/connections';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { createLogger, installTemporalRuntime } from '../platform/observability';
 import { provision, startTemporalServer } from '../platform/servers';

@@ -25,7 +25,7 @@ import type { CompleteTaskRequest, ReviewInput, Signed, SubmittedReview, Withdra
 import { reviewProjection, touchedTasks } from '../domain/projection';
 import { GENESIS_HASH, type NewEvent } from '../domain/review-log';
 import { loadConfig, signingKeysOf, type Config } from '../platform/config';
-import { connectMongo } from '../platform/connections';
+import { connectMongo } from '../bin/connections';
 import { createModels, ensureIndexes, type Models } from '../store/models';
 import { ReviewMachine } from '../workflows/review-machine';
 import { JOURNEY_KINDS, planReview, type ReviewPlan } from '../scripts/bench/plans';

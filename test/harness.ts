@@ -17,7 +17,7 @@ import { applicationOf } from '../bin/compose';
 import type { AppContext } from '../features/context';
 import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/model';
 import { loadConfig, type Config } from '../platform/config';
-import { connectTo } from '../platform/connections';
+import { connectTo } from '../bin/connections';
 import { startWorker, type WorkerHandle } from '../worker/worker';
 import { projectLog } from '../domain/projection';
 import {

@@ -25,6 +25,7 @@ import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
   completeTaskUpdate,
+  decidingQuery,
   requestExtensionUpdate,
   reviewStateQuery,
   submittedUpdate,
@@ -114,6 +115,7 @@ export async function legalityReview(
     });
 
   setHandler(reviewStateQuery, () => machine.state);
+  setHandler(decidingQuery, () => [...deciding]);
 
   setHandler(submittedUpdate, async () => {
     await condition(() => recorded);
