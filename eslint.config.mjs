@@ -67,6 +67,25 @@ export default tseslint.config(
   },
 
   {
+    // The written record's pages render what domain/ builds: pure code, no I/O, so a page can only
+    // say what the record says. Relative imports of records/ itself and of domain/ only.
+    files: ['records/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^(?!\./|\.\./domain/)`,
+              message: 'records/ renders the record from domain/ only: no I/O, no other packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
     // The console runs in the browser (web/tsconfig.json: DOM, JSX, bundler resolution).
     files: ['web/**/*.ts', 'web/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },

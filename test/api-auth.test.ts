@@ -16,7 +16,7 @@ import { signToken, tokenVerifier } from '../api/auth';
 import { ApiError, toApiError } from '../api/errors';
 import { findUnsafeKey } from '../api/http';
 import { decodeCursor, encodeCursor } from '../api/paging';
-import { escapeHtml } from '../domain/written-record';
+import { escapeHtml } from '../records/pages';
 import { documentBodySchema } from '../api/schemas';
 import { Refusal } from '../domain/rules';
 import { parseSigningKeys } from '../runtime/signing';

@@ -42,13 +42,8 @@ import {
 } from '../../domain/offices';
 import { earliestDueAt, reviewProjection, touchedTasks, type ReviewProjection } from '../../domain/projection';
 import { GENESIS_HASH, NUMBERED_EVENTS, recordNumber, sideRecords, type NewEvent } from '../../domain/review-log';
-import {
-  buildOpinion,
-  buildRevisionLetter,
-  opinionHtml,
-  revisionLetterHtml,
-  type RecordSources,
-} from '../../domain/written-record';
+import { buildOpinion, buildRevisionLetter, type RecordSources } from '../../domain/written-record';
+import { opinionHtml, revisionLetterHtml } from '../../records/pages';
 import { chainEvents } from '../../runtime/log-chain';
 import {
   monthOf,
