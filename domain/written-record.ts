@@ -13,6 +13,7 @@ import {
   type ConsultationStatus,
   type DispositionStatus,
   type ExtensionStatus,
+  type MaterialKey,
   type Region,
   type ReturnGrounds,
   type Severity,
@@ -38,8 +39,13 @@ export interface RecordSources {
   review: ReviewProjection;
   /** The review's whole log, in order. */
   events: readonly NewEvent[];
-  /** The version reviewed (its title and type, as they were then). */
-  version: { title: string; docType?: string } | null;
+  /** The version reviewed, as it was then: its title, type, legal basis and materials. */
+  version: {
+    title: string;
+    docType?: string;
+    legalBasis?: readonly string[];
+    materials?: Partial<Record<MaterialKey, unknown>>;
+  } | null;
   /** Every comment of the review, with the drafter's dispositions. */
   comments: readonly CommentRecord[];
   offices: ReviewOffices;
@@ -75,9 +81,18 @@ export interface Opinion {
   addressee: string;
   caseOfficer?: Person;
   signer?: Person;
-  /** The date of issue in official form (二〇二六年十一月二十七日). */
+  /** The date of issue as GB/T 9704-2012 writes it (2026年11月27日). */
   issuedOn: string;
+  /** The telephone of the issuing body for the case (附注, beside the case officer), where configured. */
+  contactPhone?: string;
+  /** 抄送: the review bodies of the regions consulted. */
+  copyTo: string[];
   document: { id: string; title: string; org: string; region: Region; docType?: string };
+  /** 审核依据: the laws and rules the document names as its basis (制定依据), and the drafter's note on them. */
+  legalBasis: string[];
+  legalBasisNote?: string;
+  /** The drafting unit's fair-competition review conclusion (公平竞争审查结论), from its materials. */
+  fairCompetitionConclusion?: string;
   version: { number: number; title?: string };
   status: 'approved' | 'rejected' | 'returned';
   dates: {
@@ -93,6 +108,8 @@ export interface Opinion {
   comments: OpinionComment[];
   consultations: {
     region: Region;
+    /** The region's review body. */
+    reviewBody: string;
     status: ConsultationStatus;
     decision?: string;
     opinion?: string;
@@ -121,8 +138,12 @@ export interface RevisionLetter {
   issuer: string;
   addressee: string;
   caseOfficer?: Person;
+  /** As the opinion's: 2026年11月27日. */
   issuedOn: string;
+  contactPhone?: string;
   document: { id: string; title: string; org: string; region: Region };
+  legalBasis: string[];
+  legalBasisNote?: string;
   version: number;
   /** Where the request came from: the origin review, or the consolidation of the regions' views. */
   stage: string;
@@ -131,20 +152,56 @@ export interface RevisionLetter {
   requestedAt: string;
 }
 
-const CHINESE_DIGITS = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-/** 1–31 as written in dates: 十, 十一, 二十, 二十七, 三十一. */
-function chineseNumber(n: number): string {
-  if (n < 10) return CHINESE_DIGITS[n];
-  const tens = Math.floor(n / 10);
-  return `${tens === 1 ? '' : CHINESE_DIGITS[tens]}十${n % 10 === 0 ? '' : CHINESE_DIGITS[n % 10]}`;
-}
-
-/** The date (CST) of an instant in official form: 二〇二六年十一月二十七日. */
+/**
+ * The date (CST) of an instant as GB/T 9704-2012 writes dates: Arabic numerals, the full year, no
+ * padding (2026年11月27日).
+ */
 export function officialDate(iso: string): string {
   const d = new Date(Date.parse(iso) + 8 * 3_600_000);
-  const year = [...String(d.getUTCFullYear())].map((c) => CHINESE_DIGITS[Number(c)]).join('');
-  return `${year}年${chineseNumber(d.getUTCMonth() + 1)}月${chineseNumber(d.getUTCDate())}日`;
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+}
+
+/**
+ * Article numbers in their natural order: the digit runs compare as numbers (2 before 10, 3 before
+ * 3-1), the rest as text.
+ */
+export function compareArticleNumbers(a: string, b: string): number {
+  const x = a.split(/(\d+)/);
+  const y = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    // split() with a capturing group puts the digit runs at the odd positions.
+    if (i % 2 === 1) return Number(x[i]) - Number(y[i]) || x[i].length - y[i].length;
+    return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * The order comments are printed in: general comments (no article) first, then by article number,
+ * then as they were made (time, then id): the same order every time the record is built.
+ */
+export function inArticleOrder(a: CommentRecord, b: CommentRecord): number {
+  if (a.article !== b.article) {
+    if (a.article === undefined) return -1;
+    if (b.article === undefined) return 1;
+    const byArticle = compareArticleNumbers(a.article, b.article);
+    if (byArticle !== 0) return byArticle;
+  }
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A material of the version as text, if it has one. */
+function material(version: RecordSources['version'], key: MaterialKey): string | undefined {
+  const value = version?.materials?.[key];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** What the record says of the document's legal basis (审核依据). */
+function legalBasisOf(version: RecordSources['version']) {
+  const note = material(version, 'legalBasisNote');
+  return { legalBasis: [...(version?.legalBasis ?? [])], ...(note && { legalBasisNote: note }) };
 }
 
 const person = (a: ActorRef | undefined): Person | undefined =>
@@ -211,6 +268,7 @@ export function buildOpinion({ review, events, version, comments, offices }: Rec
   const consolidation = lastDecision(events, ['consolidation']);
   const authorOf = new Map(comments.map((c) => [c.id, c.author.region]));
   const closingData = closing?.data as { workingDaysUsed?: number; grounds?: ReturnGrounds } | undefined;
+  const fairCompetition = material(version, 'fairCompetitionConclusion');
   return {
     reviewId: review.reviewId,
     title: '合法性审核意见书',
@@ -221,6 +279,8 @@ export function buildOpinion({ review, events, version, comments, offices }: Rec
     ...(officer?.actor && { caseOfficer: person(officer.actor) }),
     ...(review.outcome?.by && { signer: person(review.outcome.by) }),
     issuedOn: officialDate(closedAt),
+    ...(offices[review.originRegion].phone && { contactPhone: offices[review.originRegion].phone }),
+    copyTo: REGIONS.filter((region) => review.consultations[region]).map((region) => offices[region].name),
     document: {
       id: review.documentId,
       title: version?.title ?? '',
@@ -228,6 +288,8 @@ export function buildOpinion({ review, events, version, comments, offices }: Rec
       region: review.originRegion,
       ...(version?.docType ? { docType: version.docType } : {}),
     },
+    ...legalBasisOf(version),
+    ...(fairCompetition && { fairCompetitionConclusion: fairCompetition }),
     version: { number: review.version, ...(version?.title ? { title: version.title } : {}) },
     status,
     dates: {
@@ -248,13 +310,14 @@ export function buildOpinion({ review, events, version, comments, offices }: Rec
       at: x.decidedAt ?? x.at,
     })),
     checklist: (review.checklist ?? []).map((c) => ({ ...c, label: CHECK_ZH[c.item] ?? c.item })),
-    comments: comments.map(opinionComment),
+    comments: [...comments].sort(inArticleOrder).map(opinionComment),
     consultations: REGIONS.flatMap((region) => {
       const c = review.consultations[region];
       if (!c) return [];
       return [
         {
           region,
+          reviewBody: offices[region].name,
           status: c.status,
           ...(c.decision ? { decision: c.decision } : {}),
           ...(c.opinion ? { opinion: c.opinion } : {}),
@@ -314,11 +377,16 @@ export function buildRevisionLetter(
     addressee: review.org,
     ...(request?.actor && { caseOfficer: person(request.actor) }),
     issuedOn: officialDate(letter.at),
+    ...(offices[review.originRegion].phone && { contactPhone: offices[review.originRegion].phone }),
     document: { id: review.documentId, title: version?.title ?? '', org: review.org, region: review.originRegion },
+    ...legalBasisOf(version),
     version: review.version,
     stage: request?.data.kind ?? 'origin_review',
     ...(request?.data.opinion !== undefined && { opinion: request.data.opinion }),
-    comments: comments.filter((c) => asked.has(c.id) || consulted(c)).map(opinionComment),
+    comments: comments
+      .filter((c) => asked.has(c.id) || consulted(c))
+      .sort(inArticleOrder)
+      .map(opinionComment),
     requestedAt: letter.at,
   };
 }

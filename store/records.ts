@@ -28,7 +28,12 @@ export const letterRecordId = (reviewId: string, round: number) => `${reviewId}:
 async function sources(models: Models, offices: ReviewOffices, review: ReviewProjection): Promise<RecordSources> {
   const [events, version, comments] = await Promise.all([
     models.Event.find({ reviewId: review.reviewId }).lean<EventDoc[]>(),
-    models.Version.findById(versionId(review.documentId, review.version), { title: 1, docType: 1 }).lean<VersionDoc>(),
+    models.Version.findById(versionId(review.documentId, review.version), {
+      title: 1,
+      docType: 1,
+      legalBasis: 1,
+      materials: 1,
+    }).lean<VersionDoc>(),
     models.Comment.find({ reviewId: review.reviewId }).lean<CommentDoc[]>(),
   ]);
   return {

@@ -522,14 +522,19 @@ class RecordingEngine implements Engine {
     }
   }
 
-  /** What `store/records.ts` reads: the log, the version's title and type, the comments in order. */
+  /** What `store/records.ts` reads: the log, the version's title, type, legal basis and materials, the comments. */
   private sources(review: ReviewProjection): RecordSources {
     const version = this.docs.find(review.version);
     return {
       review,
       events: [...this.events],
       version: version
-        ? { title: version.title, ...(version.docType !== undefined && { docType: version.docType }) }
+        ? {
+            title: version.title,
+            ...(version.docType !== undefined && { docType: version.docType }),
+            legalBasis: version.legalBasis,
+            materials: version.materials,
+          }
         : null,
       comments: [...this.comments.values()]
         .map(({ _id, ...c }) => structuredClone({ id: _id, ...c }))

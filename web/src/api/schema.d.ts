@@ -920,8 +920,12 @@ export interface components {
         sub: string;
         name?: string;
       };
-      /** @description the date of issue in Chinese numerals (二〇二六年十一月二十七日) */
+      /** @description the date of issue as GB/T 9704-2012 writes it (2026年11月27日); opinions issued before release 3 keep the Chinese numerals they were issued with (二〇二六年十一月二十七日) */
       issuedOn: string;
+      /** @description extension: the issuing body's telephone for the case (附注), where configured */
+      contactPhone?: string;
+      /** @description extension: 抄送, the review bodies of the regions consulted (absent before release 3) */
+      copyTo?: string[];
       document: {
         id: string;
         title: string;
@@ -930,6 +934,12 @@ export interface components {
         region: 'beijing' | 'tianjin' | 'hebei';
         docType?: string;
       };
+      /** @description extension: 审核依据, the document's legal basis as the version names it (absent before release 3) */
+      legalBasis?: string[];
+      /** @description extension: the drafting unit's note on its legal basis */
+      legalBasisNote?: string;
+      /** @description extension: the drafting unit's fair-competition review conclusion (公平竞争审查结论), from its materials */
+      fairCompetitionConclusion?: string;
       version: {
         number: number;
         title?: string;
@@ -1001,6 +1011,8 @@ export interface components {
       consultations: {
         /** @enum {string} */
         region: 'beijing' | 'tianjin' | 'hebei';
+        /** @description extension: the region's review body (absent before release 3) */
+        reviewBody?: string;
         /** @enum {string} */
         status: 'pending' | 'responded' | 'no_response';
         decision?: string;
