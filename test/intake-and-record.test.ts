@@ -136,7 +136,8 @@ function cstOfficialDate(iso: string): string {
 function expectOfficialLayout(html: string, issuedOn: string): void {
   expect(html).not.toMatch(/二〇|〇[一二三四五六七八九〇]{3}年/);
   expect(html).toMatch(/@page \{\s*size: A4;\s*margin: 37mm 26mm 35mm 28mm;/);
-  expect(html).not.toContain('签发人');
+  expect(/<header>[\s\S]*?<\/header>/.exec(html)![0]).not.toContain('签发人');
+  expect(html).not.toContain('签发人：');
   expect(html).toMatch(
     new RegExp(
       `<div class="signature">\\s*<p class="issuer-name">[^<]+</p>\\s*<p class="date">${issuedOn}</p>\\s*` +

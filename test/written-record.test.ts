@@ -236,7 +236,8 @@ describe('the opinion', () => {
     expect(html).toMatch(
       /<p class="issuer-mark">北京市司法局<\/p>\s*<p class="doc-number">京司审〔2026〕17号<\/p>\s*<hr class="red-rule">/,
     );
-    expect(html).not.toContain('签发人');
+    expect(/<header>[\s\S]*?<\/header>/.exec(html)![0]).not.toContain('签发人');
+    expect(html).not.toContain('签发人：');
     expect(cssRule('.issuer-mark').color).toBe(cssRule('.red-rule')['border-top'].split(' ').pop());
   });
 
