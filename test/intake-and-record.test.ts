@@ -533,6 +533,36 @@ describe('numbers and the frozen record', () => {
   });
 });
 
+describe('records issued before release 3', () => {
+  test('when an opinion was frozen with a Chinese-numeral date, it is served as frozen, never rendered again', async () => {
+    const { reviewId } = await submit();
+    await accept('bjReviewer', reviewId);
+    await toSignoff(reviewId);
+    await decide('bjSigner', reviewId, 'signoff', { decision: 'sign' });
+    const path = `/v1/reviews/${enc(reviewId)}/opinion`;
+    const current = (await get('drafter', path).expect(200)).body;
+    // The copy release 2 would have frozen: its date in Chinese numerals, its own page and hash.
+    const { sha256: _, ...json } = current;
+    const html =
+      '<!doctype html>\n<html lang="zh-CN"><body><p>北京市司法局</p><p>二〇二六年十一月二十七日</p></body></html>\n';
+    await h.models.Record.updateOne(
+      { _id: `${reviewId}:opinion` },
+      {
+        $set: {
+          html,
+          sha256: sha256(html),
+          issuedOn: '二〇二六年十一月二十七日',
+          json: { ...json, issuedOn: '二〇二六年十一月二十七日' },
+        },
+      },
+    );
+    const served = await servedPage('drafter', path);
+    expect(served.bytes.toString('utf8')).toBe(html);
+    const issued = (await get('drafter', path).expect(200)).body;
+    expect(issued).toMatchObject({ issuedOn: '二〇二六年十一月二十七日', sha256: sha256(html) });
+  });
+});
+
 describe('version comparison', () => {
   test('when two versions are compared, each article is added, removed, changed (with its text marked) or the same', async () => {
     const documentId = (await post('drafter', '/v1/documents', draft).expect(201)).body.id as string;
