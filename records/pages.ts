@@ -82,7 +82,7 @@ function opening(o: Opinion): string {
 }
 
 /** 审核经过: the clock, its stops while the drafter revised, extensions, and who signed. */
-function process(o: Opinion): string {
+function reviewCourse(o: Opinion): string {
   const lines: string[] = [];
   const { clock } = o.dates;
   lines.push(
@@ -131,7 +131,7 @@ function consultationSection(o: Opinion): string {
       if (c.status === 'no_response') return paragraph(`${body}：${NO_RESPONSE_NOTE_ZH}`);
       const decision = c.decision ? (DECISION_ZH[c.decision] ?? c.decision) : CONSULTATION_ZH[c.status];
       const answered = c.respondedAt ? `（${on(c.respondedAt)}答复）` : '';
-      return paragraph(`${body}：${e(decision)}${answered}。${c.opinion ? `${e(c.opinion)}` : ''}`);
+      return paragraph(`${body}：${e(decision)}${answered}。${e(c.opinion ?? '')}`);
     })
     .join('\n');
 }
@@ -148,9 +148,8 @@ function consolidationSection(o: Opinion): string {
   const lines = o.consolidation.opinion ? [paragraph(e(o.consolidation.opinion))] : [];
   for (const d of o.consolidation.dispositions) {
     const comment = o.comments.find((c) => c.id === d.commentId);
-    const about = comment
-      ? `${comment.article ? `${articleLabel(comment.article)}` : ''}“${comment.text}”`
-      : d.commentId;
+    // Every disposition names a comment of this review; the id is never printed.
+    const about = comment ? `${comment.article ? articleLabel(comment.article) : ''}“${comment.text}”` : '该条';
     lines.push(
       paragraph(
         `对${e(bodyOf(d.region))}关于${e(about)}的意见：${e(DISPOSITION_ZH[d.status])}${d.reason ? `，理由：${e(d.reason)}` : ''}。`,
@@ -169,7 +168,7 @@ function conclusionText(o: Opinion): string {
 
 export function opinionHtml(o: Opinion): string {
   const sections: [string, string][] = [
-    ['审核经过', process(o)],
+    ['审核经过', reviewCourse(o)],
     ['审核事项', checklistSection(o)],
     ['逐条审核意见及处理情况', commentParagraphs(o.comments, true)],
     ['协同征求意见情况', consultationSection(o)],
