@@ -8,13 +8,8 @@ import { createHash } from 'node:crypto';
 import type { ReviewOffices } from '../domain/offices';
 import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent } from '../domain/review-log';
-import {
-  buildOpinion,
-  buildRevisionLetter,
-  opinionHtml,
-  revisionLetterHtml,
-  type RecordSources,
-} from '../domain/written-record';
+import { buildOpinion, buildRevisionLetter, type RecordSources } from '../domain/written-record';
+import { opinionHtml, revisionLetterHtml } from '../records/pages';
 import {
   commentFromDoc,
   versionId,
@@ -33,7 +28,12 @@ export const letterRecordId = (reviewId: string, round: number) => `${reviewId}:
 async function sources(models: Models, offices: ReviewOffices, review: ReviewProjection): Promise<RecordSources> {
   const [events, version, comments] = await Promise.all([
     models.Event.find({ reviewId: review.reviewId }).lean<EventDoc[]>(),
-    models.Version.findById(versionId(review.documentId, review.version), { title: 1, docType: 1 }).lean<VersionDoc>(),
+    models.Version.findById(versionId(review.documentId, review.version), {
+      title: 1,
+      docType: 1,
+      legalBasis: 1,
+      materials: 1,
+    }).lean<VersionDoc>(),
     models.Comment.find({ reviewId: review.reviewId }).lean<CommentDoc[]>(),
   ]);
   return {

@@ -16,7 +16,7 @@ import { signToken, tokenVerifier } from '../api/auth';
 import { AppError, toAppError } from '../features/errors';
 import { findUnsafeKey } from '../api/http';
 import { decodeCursor, encodeCursor } from '../features/paging';
-import { escapeHtml } from '../domain/written-record';
+import { escapeHtml } from '../records/pages';
 import { documentBodySchema } from '../features/documents/schemas';
 import { Refusal } from '../domain/rules';
 import { parseSigningKeys } from '../platform/signing';

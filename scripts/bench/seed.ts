@@ -39,13 +39,8 @@ import {
 } from '../../domain/offices';
 import { reviewProjection, touchedTasks, type ReviewProjection } from '../../domain/projection';
 import { GENESIS_HASH, NUMBERED_EVENTS, recordNumber, sideRecords, type NewEvent } from '../../domain/review-log';
-import {
-  buildOpinion,
-  buildRevisionLetter,
-  opinionHtml,
-  revisionLetterHtml,
-  type RecordSources,
-} from '../../domain/written-record';
+import { buildOpinion, buildRevisionLetter, type RecordSources } from '../../domain/written-record';
+import { opinionHtml, revisionLetterHtml } from '../../records/pages';
 import { chainEvents } from '../../platform/log-chain';
 import {
   monthOf,
@@ -523,14 +518,19 @@ class RecordingEngine implements Engine {
     }
   }
 
-  /** What `store/records.ts` reads: the log, the version's title and type, the comments in order. */
+  /** What `store/records.ts` reads: the log, the version's title, type, legal basis and materials, the comments. */
   private sources(review: ReviewProjection): RecordSources {
     const version = this.docs.find(review.version);
     return {
       review,
       events: [...this.events],
       version: version
-        ? { title: version.title, ...(version.docType !== undefined && { docType: version.docType }) }
+        ? {
+            title: version.title,
+            ...(version.docType !== undefined && { docType: version.docType }),
+            legalBasis: version.legalBasis,
+            materials: version.materials,
+          }
         : null,
       comments: [...this.comments.values()]
         .map(({ _id, ...c }) => structuredClone({ id: _id, ...c }))
