@@ -99,7 +99,7 @@ function withNearTerms(compiled: CompiledRule, scan: ArticleScan, hit: Range): R
     let bestGap = Infinity;
     for (const m of scan.findIn(near.term, sentence)) {
       const gap = gapOn(near.side, hit, m);
-      if (gap <= near.within && gap < bestGap) [best, bestGap] = [m, gap];
+      if (gap !== undefined && gap <= near.within && gap < bestGap) [best, bestGap] = [m, gap];
     }
     if (!best) return undefined;
     range = { start: Math.min(range.start, best.start), end: Math.max(range.end, best.end) };
@@ -118,22 +118,26 @@ function cancelled(compiled: CompiledRule, scan: ArticleScan, hit: Range, range:
             end: segments.clauseAt(Math.max(range.end - 1, range.start)).end,
           }
         : segments.sentenceAt(range.start);
-    const present = scan.findIn(exception.term, scope).some((m) => gapOn(exception.side, hit, m) <= exception.within);
+    const present = scan
+      .findIn(exception.term, scope)
+      .some((m) => within(gapOn(exception.side, hit, m), exception.within));
     return present && !(exception.but && scan.findIn(exception.but, scope).length > 0);
   });
 }
 
 /**
- * How far `other` stands from `anchor` (0 when they overlap). On a side, `other` must begin before
- * the anchor begins ('before') or end after it ends ('after'); otherwise Infinity.
+ * How far `other` stands from `anchor` (0 when they overlap), or undefined when it stands on the
+ * wrong side: 'before' needs it to begin before the anchor begins, 'after' to end after it ends.
  */
-function gapOn(side: Side, anchor: Range, other: Range): number {
-  if (side === 'before' && other.start >= anchor.start) return Infinity;
-  if (side === 'after' && other.end <= anchor.end) return Infinity;
+function gapOn(side: Side, anchor: Range, other: Range): number | undefined {
+  if (side === 'before' && other.start >= anchor.start) return undefined;
+  if (side === 'after' && other.end <= anchor.end) return undefined;
   if (other.end <= anchor.start) return anchor.start - other.end;
   if (other.start >= anchor.end) return other.start - anchor.end;
   return 0;
 }
+
+const within = (gap: number | undefined, limit: number) => gap !== undefined && gap <= limit;
 
 const overlaps = (a: Range, b: Range) => a.start < b.end && b.start < a.end;
 
@@ -252,8 +256,9 @@ function formatDate(date: string): string {
 }
 
 /**
- * One flag per category per place: a later rule's match that overlaps an earlier one of the same
- * category is dropped (an empty match repeats another only when it says the same thing).
+ * One flag per category per place and source: a later rule's match that overlaps an earlier one of
+ * the same category and source is dropped (an empty match repeats another only when it says the
+ * same thing). A guideline's flag stays beside a built-in one: it carries the regions' own basis.
  */
 function withoutRepeats(found: Found[]): Found[] {
   const kept: Found[] = [];
@@ -262,6 +267,7 @@ function withoutRepeats(found: Found[]): Found[] {
       (k) =>
         k.index === f.index &&
         k.rule.category === f.rule.category &&
+        k.rule.source === f.rule.source &&
         (overlaps(k.range, f.range) ||
           (k.range.start === f.range.start && k.range.end === f.range.end && explanationOf(k) === explanationOf(f))),
     );

@@ -11,3 +11,4 @@ export { RuleCompileError } from './compile';
 export { BUILTIN_RULES, builtinRuleSet, describeRules, ruleSet, type RuleSet } from './rule-set';
 export { LAWS, LawLibrary, normalizeTitle } from './laws';
 export * from './types';
+export { EXAMPLES_CHECKED_ON, raises, ruleProblems, type RuleProblem } from './validate';
