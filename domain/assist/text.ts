@@ -3,8 +3,8 @@
  * and "in the same clause". A sentence ends at 。！？； (items of a list end with ；) or a line
  * break; a clause also ends at a comma or a colon. 、 joins list words (查封、扣押) and ends nothing.
  */
-const SENTENCE_END = new Set(['。', '！', '？', '；', '!', '?', ';', '\n', '\r']);
-const CLAUSE_END = new Set([...SENTENCE_END, '，', ',', '：', ':']);
+const SENTENCE_END = /[。！？；!?;\n\r]/g;
+const CLAUSE_END = /[。！？；!?;\n\r，,：:]/g;
 
 /** Characters a gap inside one sentence / one clause may cover (for the `{gap:N}` shorthands). */
 export const IN_SENTENCE = '[^。！？；!?;\\n\\r]';
@@ -15,23 +15,20 @@ export interface Range {
   end: number;
 }
 
-/** The article's ranges, with lookups by offset. */
+/** The article's ranges, with lookups by offset; each kind is found on first use. */
 export class Segments {
-  private readonly sentenceEnds: number[];
-  private readonly clauseEnds: number[];
+  private sentenceEnds?: number[];
+  private clauseEnds?: number[];
 
-  constructor(readonly text: string) {
-    this.sentenceEnds = ends(text, SENTENCE_END);
-    this.clauseEnds = ends(text, CLAUSE_END);
-  }
+  constructor(readonly text: string) {}
 
   /** The sentence holding offset `at` (its terminator included). */
   sentenceAt(at: number): Range {
-    return rangeAt(this.sentenceEnds, at);
+    return rangeAt((this.sentenceEnds ??= ends(this.text, SENTENCE_END)), at);
   }
 
   clauseAt(at: number): Range {
-    return rangeAt(this.clauseEnds, at);
+    return rangeAt((this.clauseEnds ??= ends(this.text, CLAUSE_END)), at);
   }
 
   /** Whether [start, end) lies inside one sentence. */
@@ -41,9 +38,10 @@ export class Segments {
 }
 
 /** The exclusive end of every range: just after each terminator, and the text's end. */
-function ends(text: string, terminators: Set<string>): number[] {
+function ends(text: string, terminators: RegExp): number[] {
   const result: number[] = [];
-  for (let i = 0; i < text.length; i++) if (terminators.has(text[i])) result.push(i + 1);
+  terminators.lastIndex = 0;
+  for (let m = terminators.exec(text); m; m = terminators.exec(text)) result.push(m.index + 1);
   if (result[result.length - 1] !== text.length) result.push(text.length);
   return result;
 }
