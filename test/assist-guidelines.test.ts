@@ -11,7 +11,7 @@ import {
   ruleSet,
   type GuidelineRules,
 } from '../domain/assist';
-import { guidelineRuleSchema, guidelineRulesSchema } from '../features/assist/schemas';
+import { assistCheckRequestSchema, guidelineRuleSchema, guidelineRulesSchema } from '../features/assist/schemas';
 
 const residenceRule = {
   id: 'transport-subsidy-residence',
@@ -126,5 +126,20 @@ describe('joining the set', () => {
     };
     expect(() => ruleSet(BUILTIN_RULES, [broken])).toThrow(RuleCompileError);
     expect(() => ruleSet(BUILTIN_RULES, [broken])).toThrow(/gl-2027-1\/transport-subsidy-residence/);
+  });
+});
+
+describe('the check request at the edge', () => {
+  test('when it carries articles and a legal basis, it is accepted as given', () => {
+    const body = {
+      articles: [{ number: '1', text: '本办法自发布之日起施行。' }],
+      legalBasis: ['《中华人民共和国行政许可法》'],
+    };
+    expect(assistCheckRequestSchema.parse(body)).toEqual(body);
+  });
+
+  test('when it carries an unknown field or a $-key, it is refused', () => {
+    expect(assistCheckRequestSchema.safeParse({ articles: [], extra: 1 }).success).toBe(false);
+    expect(assistCheckRequestSchema.safeParse({ articles: [{ number: '1', text: 'x', $gt: 1 }] }).success).toBe(false);
   });
 });

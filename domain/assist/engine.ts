@@ -294,7 +294,7 @@ function toFlags(found: Found[], input: CheckInput): Flag[] {
         severity: rule.severity,
         match: { start: range.start, end: range.end, text: text.slice(range.start, range.end) },
         explanation: f.explanation ?? rule.explanation,
-        basis: f.repealedBy ? [...rule.basis, f.repealedBy] : rule.basis,
+        basis: [...rule.basis, ...(f.repealedBy ? [f.repealedBy] : [])].map((b) => ({ ...b })),
         ...(f.legalBasisEntry !== undefined && { legalBasisEntry: f.legalBasisEntry }),
       };
     });
