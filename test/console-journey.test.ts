@@ -280,3 +280,21 @@ test('a review runs from draft to signed opinion through the console only', asyn
   expect(problems).toEqual({});
   expect(policyRefusals).toEqual([]);
 }, 300_000);
+
+test('Chinese text is drawn with its glyphs, not empty boxes (the screenshots can be read)', async () => {
+  const page = await browser.newPage();
+  try {
+    // Without a Chinese font every character is drawn as the same box as an unassigned code point.
+    const drawings = await page.evaluate(`['审', '核', '\\u0378'].map((text) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 64;
+      const context = canvas.getContext('2d');
+      context.font = '48px sans-serif';
+      context.fillText(text, 4, 52);
+      return canvas.toDataURL();
+    })`);
+    expect(new Set(drawings as string[]).size).toBe(3);
+  } finally {
+    await page.close();
+  }
+});
