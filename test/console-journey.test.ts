@@ -19,13 +19,23 @@ let browser: Browser;
 let baseUrl: string;
 let close: () => Promise<void>;
 beforeAll(async () => {
-  [h, browser] = await Promise.all([startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }), launchChromium()]);
+  // Both settle before a failure is thrown, so that afterAll stops what did start: a harness
+  // still starting when the run ends keeps connections open and jest from exiting.
+  const [harness, launched] = await Promise.allSettled([
+    startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }),
+    launchChromium(),
+  ]);
+  if (harness.status === 'fulfilled') h = harness.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (harness.status === 'rejected') throw harness.reason;
+  if (launched.status === 'rejected') throw launched.reason;
   ({ baseUrl, close } = await listen(h.app));
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await close?.();
-  await h?.stop();
+  // Each is stopped even when another fails to stop.
+  const stopped = await Promise.allSettled([browser?.close(), close?.(), h?.stop()]);
+  const failed = stopped.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 });
 
 /** Accessibility problems by screen; the journey goes on and they are reported together. */
