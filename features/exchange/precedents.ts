@@ -1,0 +1,366 @@
+/**
+ * The precedent library, store side: every comment of every closed review of the three regions,
+ * searchable by Chinese text with filters (API.md, "Exchange and shared guidelines").
+ *
+ * Writing: when a review closes, {@link indexClosedReview} stores its comments, with what search
+ * shows of them and their analysed words, as one insert under the review's id and the next number
+ * of a gap-free sequence (store/precedents.ts). Retried or run twice at once, it stores nothing
+ * twice.
+ *
+ * Reading: each process holds the library in memory ({@link PrecedentSearcher}, one per process):
+ * an inverted index that answers a query in a few milliseconds, where the embedded store would
+ * spend about 0.2 ms on every document a query returned. Before answering, it reads what was
+ * indexed since it last looked (one lookup by number when nothing was), so every process sees a
+ * review once its indexing has returned. Loading 50,000 comments at start takes a few seconds;
+ * {@link PrecedentSearcher.refresh} at start-up does it before the first request.
+ *
+ * No Express, no Temporal, no caller: who may search (reviewers, signers, supervisors) is the
+ * route's business; the library itself is the same for everyone, all three regions included.
+ */
+import { z } from 'zod';
+import { CHECK_ITEMS, REGIONS, SEVERITIES, type CheckItem } from '../../domain/model';
+import { ANALYSER_VERSION } from '../../domain/search/analyse';
+import { checklistItemOf } from '../../domain/search/checklist';
+import {
+  MAX_PAGE,
+  PRECEDENT_CONCLUSIONS,
+  PrecedentLibrary,
+  precedentWords,
+  type Precedent,
+  type PrecedentConclusion,
+  type PrecedentHit,
+  type PrecedentPosition,
+  type RankingSettings,
+} from '../../domain/search/library';
+import { versionId, type CommentDoc, type Models, type ReviewDoc, type VersionDoc } from '../../store/models';
+import { blockOf, type PrecedentModels, type PrecedentReviewDoc, type StoredPrecedent } from '../../store/precedents';
+
+/** The collections indexing reads from, and the library's own. */
+export type PrecedentStore = Pick<Models, 'Review' | 'Comment' | 'Version'> & PrecedentModels;
+
+export const CLOSED_STATUSES = ['approved', 'rejected', 'returned', 'withdrawn'] as const;
+
+/** A comment as the library receives it: one may name its checklist item (e.g. made from a flag). */
+type CommentInput = Omit<CommentDoc, 'stage'> & { checklistItem?: CheckItem };
+
+/** What a closed review's precedents are made from. */
+export type ClosedReview = Pick<
+  ReviewDoc,
+  '_id' | 'documentId' | 'originRegion' | 'status' | 'outcome' | 'opinionNumber' | 'closedAt' | 'version'
+>;
+
+/**
+ * The precedents of a closed review: each of its comments, with the article it was made on (in
+ * the version it was made on) and the document's title (of the last version reviewed).
+ */
+export function precedentsOfReview(
+  review: ClosedReview,
+  comments: readonly CommentInput[],
+  versions: readonly Pick<VersionDoc, 'version' | 'title' | 'articles'>[],
+): Precedent[] {
+  const byNumber = new Map(versions.map((v) => [v.version, v]));
+  const last = byNumber.get(review.version) ?? [...versions].sort((a, b) => b.version - a.version)[0];
+  const documentTitle = last?.title ?? '';
+  const conclusion = conclusionOf(review);
+  return comments
+    .filter((c) => c.reviewId === review._id)
+    .map((c): Precedent => {
+      const articleText =
+        c.article === undefined
+          ? undefined
+          : byNumber.get(c.version)?.articles.find((a) => a.number === c.article)?.text;
+      return {
+        commentId: c._id,
+        reviewId: review._id,
+        region: c.author.region,
+        originRegion: review.originRegion,
+        documentTitle,
+        ...(c.article !== undefined && { article: c.article }),
+        ...(articleText !== undefined && { articleText }),
+        text: c.text,
+        severity: c.severity,
+        ...(c.basis && { basis: c.basis }),
+        ...(c.disposition && { disposition: c.disposition }),
+        conclusion,
+        ...(review.opinionNumber && { opinionNumber: review.opinionNumber }),
+        closedAt: review.closedAt ?? '',
+        checklistItem: checklistItemOf(c),
+      };
+    });
+}
+
+/** A review closes with a conclusion, except a withdrawal; older records may lack it. */
+function conclusionOf(review: ClosedReview): PrecedentConclusion {
+  if (review.outcome?.conclusion) return review.outcome.conclusion;
+  const byStatus: Record<string, PrecedentConclusion> = {
+    approved: 'legal',
+    rejected: 'illegal',
+    returned: 'returned',
+    withdrawn: 'withdrawn',
+  };
+  return byStatus[review.status] ?? 'withdrawn';
+}
+
+export type IndexOutcome = 'indexed' | 'already_indexed' | 'not_closed' | 'not_found';
+
+/**
+ * Puts a closed review's comments into the library. Idempotent: a retry, or two calls at once,
+ * index it once. Call it after the review's closing is stored (its comments and dispositions are
+ * final then); a review still under review is left out.
+ */
+export async function indexClosedReview(models: PrecedentStore, reviewId: string): Promise<IndexOutcome> {
+  if (await models.Precedent.exists({ _id: reviewId })) return 'already_indexed';
+  const review = await models.Review.findById(reviewId).lean<ReviewDoc>();
+  if (!review) return 'not_found';
+  if (!isClosed(review)) return 'not_closed';
+  // By document: the comments' index is (documentId, createdAt); a document has few reviews.
+  const comments = (await models.Comment.find({ documentId: review.documentId }).lean<CommentDoc[]>()).filter(
+    (c) => c.reviewId === reviewId,
+  );
+  const numbers = [...new Set([review.version, ...comments.map((c) => c.version)])];
+  // One read by id per version: FerretDB would scan the collection for an `$in`.
+  const versions = (
+    await Promise.all(numbers.map((n) => models.Version.findById(versionId(review.documentId, n)).lean<VersionDoc>()))
+  ).filter((v): v is VersionDoc => v !== null);
+  return storePrecedents(models, review, precedentsOfReview(review, comments, versions));
+}
+
+const isClosed = (review: Pick<ReviewDoc, 'status'>) => (CLOSED_STATUSES as readonly string[]).includes(review.status);
+
+/** How often to take the next number again when other reviews took it first. */
+const MAX_RACE = 200;
+
+/**
+ * Stores already-built precedents of a closed review (the bulk path of {@link indexClosedReview},
+ * for callers that hold the review, its comments and versions). Idempotent in the same way.
+ */
+export async function storePrecedents(
+  models: PrecedentModels,
+  review: ClosedReview,
+  precedents: readonly Precedent[],
+): Promise<IndexOutcome> {
+  if (!isClosed(review)) return 'not_closed';
+  const [first] = precedents;
+  const stored = precedents.map(toStored);
+  for (let attempt = 0; attempt < MAX_RACE; attempt++) {
+    const [last] = await models.Precedent.find({}, { seq: 1 }).sort({ seq: -1 }).limit(1).lean<PrecedentReviewDoc[]>();
+    const seq = (last?.seq ?? 0) + 1;
+    try {
+      await models.Precedent.create({
+        _id: review._id,
+        seq,
+        block: blockOf(seq),
+        analyser: ANALYSER_VERSION,
+        documentId: review.documentId,
+        originRegion: review.originRegion,
+        documentTitle: first?.documentTitle ?? '',
+        conclusion: conclusionOf(review),
+        ...(review.opinionNumber && { opinionNumber: review.opinionNumber }),
+        closedAt: review.closedAt ?? '',
+        indexedAt: new Date(),
+        precedents: stored,
+      });
+      return 'indexed';
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 11000) throw err;
+      // Either this review was indexed meanwhile (a retry), or another review took the number.
+      if (await models.Precedent.exists({ _id: review._id })) return 'already_indexed';
+    }
+  }
+  throw new Error(`could not index ${review._id}: too many reviews indexed at once`);
+}
+
+function toStored(p: Precedent): StoredPrecedent {
+  const words = precedentWords(p);
+  return {
+    commentId: p.commentId,
+    region: p.region,
+    ...(p.article !== undefined && { article: p.article }),
+    ...(p.articleText !== undefined && { articleText: p.articleText }),
+    text: p.text,
+    severity: p.severity,
+    ...(p.basis !== undefined && { basis: p.basis }),
+    ...(p.disposition && { disposition: p.disposition }),
+    checklistItem: p.checklistItem,
+    words: words.text.join(' '),
+    contextWords: words.context.join(' '),
+  };
+}
+
+/**
+ * Indexes every closed review that is not in the library yet (a store that had reviews before
+ * the library existed, or after a failed indexing). Reads reviews by status, which is indexed.
+ */
+export async function indexAllClosedReviews(models: PrecedentStore): Promise<number> {
+  let indexed = 0;
+  for (const status of CLOSED_STATUSES) {
+    const reviews = await models.Review.find({ status }, { _id: 1 }).lean<Pick<ReviewDoc, '_id'>[]>();
+    for (const { _id } of reviews) if ((await indexClosedReview(models, _id)) === 'indexed') indexed++;
+  }
+  return indexed;
+}
+
+/** The query of `GET /v1/precedents`, validated at the edge (unknown keys refused). */
+const calendarDateOrInstant = z
+  .string()
+  .max(40)
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be a date YYYY-MM-DD');
+export const precedentQuerySchema = z.strictObject({
+  q: z.string().trim().max(200).optional().describe('Chinese text; best matches first'),
+  region: z.enum(REGIONS).optional().describe('the region whose reviewer made the comment'),
+  severity: z.enum(SEVERITIES).optional(),
+  checklistItem: z.enum(CHECK_ITEMS).optional(),
+  conclusion: z.enum(PRECEDENT_CONCLUSIONS).optional(),
+  from: calendarDateOrInstant.optional().describe('closed on or after (a CST date, or an instant)'),
+  to: calendarDateOrInstant.optional().describe('closed on or before (a CST date, or an instant)'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
+  cursor: z.string().max(500).optional().describe('opaque: the nextCursor of the previous page'),
+});
+export type PrecedentQuery = z.input<typeof precedentQuerySchema>;
+
+/** A precedent as `GET /v1/precedents` answers it. */
+export type PrecedentItem = PrecedentHit;
+
+export interface PrecedentPage {
+  items: PrecedentItem[];
+  nextCursor: string | null;
+}
+
+/** A cursor that is not one this library handed out (the route answers 400 on `query.cursor`). */
+export class InvalidPrecedentCursor extends Error {
+  readonly field = 'query.cursor';
+  constructor() {
+    super('the cursor is not valid');
+  }
+}
+
+export function encodePrecedentCursor(p: PrecedentPosition): string {
+  return Buffer.from(JSON.stringify([p.score, p.closedAt, p.commentId]), 'utf8').toString('base64url');
+}
+
+export function decodePrecedentCursor(text: string): PrecedentPosition {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 3 &&
+      typeof parsed[0] === 'number' &&
+      typeof parsed[1] === 'number' &&
+      typeof parsed[2] === 'string'
+    ) {
+      return { score: parsed[0], closedAt: parsed[1], commentId: parsed[2] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidPrecedentCursor();
+}
+
+/** How many blocks a catch-up reads at once. */
+const PARALLEL_BLOCKS = 4;
+
+/**
+ * One process's copy of the library: loads it, follows what is indexed after, and answers
+ * searches. Create one per process (it holds ~1 kB per comment) and share it.
+ */
+export class PrecedentSearcher {
+  readonly library: PrecedentLibrary;
+  private seen = 0;
+  private pulling: Promise<void> | undefined;
+
+  constructor(
+    private readonly models: PrecedentModels,
+    settings?: RankingSettings,
+  ) {
+    this.library = new PrecedentLibrary(settings);
+  }
+
+  /** The number of the last review read into memory. */
+  get position(): number {
+    return this.seen;
+  }
+
+  /** Reads what was indexed since the last look (all of it, the first time). Calls at once share one read. */
+  refresh(): Promise<void> {
+    this.pulling ??= this.pull().finally(() => (this.pulling = undefined));
+    return this.pulling;
+  }
+
+  private async pull(): Promise<void> {
+    const { Precedent } = this.models;
+    // Cheap when nothing is new: one lookup by number.
+    while (await Precedent.exists({ seq: this.seen + 1 })) {
+      const [last] = await Precedent.find({}, { seq: 1 }).sort({ seq: -1 }).limit(1).lean<PrecedentReviewDoc[]>();
+      const blocks: number[] = [];
+      for (let b = blockOf(this.seen + 1); b <= blockOf(last?.seq ?? 0); b++) blocks.push(b);
+      for (let i = 0; i < blocks.length; i += PARALLEL_BLOCKS) {
+        const read = await Promise.all(
+          blocks.slice(i, i + PARALLEL_BLOCKS).map((block) => Precedent.find({ block }).lean<PrecedentReviewDoc[]>()),
+        );
+        for (const doc of read.flat().sort((a, b) => a.seq - b.seq)) {
+          if (doc.seq <= this.seen) continue;
+          // Numbers are taken in order, each after the one before was stored, so a gap is only
+          // ever a read racing a write: stop at it and look again next time.
+          if (doc.seq !== this.seen + 1) return;
+          this.add(doc);
+        }
+      }
+    }
+  }
+
+  private add(doc: PrecedentReviewDoc): void {
+    const analysedNow = doc.analyser === ANALYSER_VERSION;
+    for (const s of doc.precedents) {
+      const precedent: Precedent = {
+        commentId: s.commentId,
+        reviewId: doc._id,
+        region: s.region,
+        originRegion: doc.originRegion,
+        documentTitle: doc.documentTitle,
+        ...(s.article !== undefined && { article: s.article }),
+        ...(s.articleText !== undefined && { articleText: s.articleText }),
+        text: s.text,
+        severity: s.severity,
+        ...(s.basis !== undefined && { basis: s.basis }),
+        ...(s.disposition?.status && { disposition: s.disposition }),
+        conclusion: doc.conclusion,
+        ...(doc.opinionNumber !== undefined && { opinionNumber: doc.opinionNumber }),
+        closedAt: doc.closedAt,
+        checklistItem: s.checklistItem,
+      };
+      // Words made by an older analyser are made again (slower, but right).
+      this.library.add(
+        precedent,
+        analysedNow ? { text: splitWords(s.words), context: splitWords(s.contextWords) } : undefined,
+      );
+    }
+    this.seen = doc.seq;
+  }
+}
+
+const splitWords = (packed: string) => (packed === '' ? [] : packed.split(' '));
+
+/**
+ * `GET /v1/precedents`: comments of closed reviews of all three regions, most relevant first
+ * (newest first without `q`), a page at a time. Throws {@link InvalidPrecedentCursor}.
+ */
+export async function searchPrecedents(searcher: PrecedentSearcher, query: PrecedentQuery): Promise<PrecedentPage> {
+  const parsed = precedentQuerySchema.parse(query);
+  const after = parsed.cursor === undefined ? undefined : decodePrecedentCursor(parsed.cursor);
+  await searcher.refresh();
+  const { items, next } = searcher.library.search({ ...parsed, after });
+  return { items, nextCursor: next && encodePrecedentCursor(next) };
+}
+
+/**
+ * `GET /v1/tasks/:taskId/precedents?article=`: the past comments most like an article's text
+ * (the task's own review, not closed, is never among them).
+ */
+export async function similarForArticle(
+  searcher: PrecedentSearcher,
+  articleText: string,
+  limit = 5,
+): Promise<PrecedentItem[]> {
+  await searcher.refresh();
+  return searcher.library.similar(articleText, limit);
+}

@@ -1,0 +1,113 @@
+/**
+ * The precedent library's collection (`precedents`): one document per closed review, holding what
+ * search shows and filters on for each of its comments, and the words each was analysed into
+ * (features/exchange/precedents.ts writes and reads it; domain/search/ does the rest).
+ *
+ * Why one document per review and not per comment: a review's comments enter the library
+ * together, by one insert under the review's id, so a retried or concurrent indexing stores nothing
+ * twice and no reader sees half a review. Each document also takes the next number of a gap-free
+ * sequence (`seq`), so a process that holds the library in memory catches up by reading what came
+ * after the last number it saw, by equality only: FerretDB v1 serves equality from an index but
+ * scans the whole collection for a range, an `$in` or a count (50,000 comments: ~11 s).
+ *
+ * Size: about 1.3 kB per comment (its text, its article's text, the words of both); 50,000
+ * comments in ~10,000 reviews take ~65 MB. Indexes:
+ * - `_id` (the review id): idempotent writes;
+ * - `{ seq: 1 }`, unique: two reviews indexed at once cannot take the same number;
+ * - `{ block: 1, seq: 1 }`: reading the library a block of {@link PRECEDENT_BLOCK} reviews at a
+ *   time, and looking a number up (on FerretDB a unique index is a btree, which its equality
+ *   filters cannot use; this one is GIN and serves both fields; on MongoDB the unique index serves
+ *   `seq`).
+ * Filters (region, severity, checklist item, conclusion, period) are applied in memory, on the
+ * postings of the query's terms: a store index could not intersect with the text match anyway.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import { CHECK_ITEMS, DISPOSITION_STATUSES, REGIONS, SEVERITIES } from '../domain/model';
+import type { CheckItem, Disposition, Region, Severity } from '../domain/model';
+import { PRECEDENT_CONCLUSIONS, type PrecedentConclusion } from '../domain/search/library';
+
+/** Reviews per block of the sequence: a catch-up read returns at most this many documents. */
+export const PRECEDENT_BLOCK = 64;
+
+export const blockOf = (seq: number): number => Math.floor(seq / PRECEDENT_BLOCK);
+
+/** One comment of the review, as the library shows it, with its analysed words. */
+export interface StoredPrecedent {
+  commentId: string;
+  region: Region;
+  article?: string;
+  articleText?: string;
+  text: string;
+  severity: Severity;
+  basis?: string;
+  disposition?: Disposition;
+  checklistItem: CheckItem;
+  /** ICU words of the text and basis, space-separated (segmenting again on load would take seconds). */
+  words: string;
+  /** ICU words of the article's text and the title, space-separated. */
+  contextWords: string;
+}
+
+export interface PrecedentReviewDoc {
+  /** The review's id. */
+  _id: string;
+  /** Gap-free position in the library: 1, 2, 3, … in the order reviews were indexed. */
+  seq: number;
+  block: number;
+  /** The analyser version (domain/search/analyse.ts) the words were made with. */
+  analyser: number;
+  documentId: string;
+  originRegion: Region;
+  documentTitle: string;
+  conclusion: PrecedentConclusion;
+  opinionNumber?: string;
+  closedAt: string;
+  indexedAt: Date;
+  precedents: StoredPrecedent[];
+}
+
+const storedPrecedentSchema = new Schema<StoredPrecedent>(
+  {
+    commentId: { type: String, required: true },
+    region: { type: String, enum: REGIONS, required: true },
+    article: String,
+    articleText: String,
+    text: { type: String, required: true },
+    severity: { type: String, enum: SEVERITIES, required: true },
+    basis: String,
+    disposition: { _id: false, status: { type: String, enum: DISPOSITION_STATUSES }, reason: String, at: String },
+    checklistItem: { type: String, enum: CHECK_ITEMS, required: true },
+    words: { type: String, default: '' },
+    contextWords: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
+const precedentReviewSchema = new Schema<PrecedentReviewDoc>(
+  {
+    _id: String,
+    seq: { type: Number, required: true },
+    block: { type: Number, required: true },
+    analyser: { type: Number, required: true },
+    documentId: { type: String, required: true },
+    originRegion: { type: String, enum: REGIONS, required: true },
+    documentTitle: { type: String, required: true },
+    conclusion: { type: String, enum: PRECEDENT_CONCLUSIONS, required: true },
+    opinionNumber: String,
+    closedAt: { type: String, required: true },
+    indexedAt: { type: Date, required: true },
+    precedents: { type: [storedPrecedentSchema], default: [] },
+  },
+  { versionKey: false },
+);
+precedentReviewSchema.index({ seq: 1 }, { unique: true });
+precedentReviewSchema.index({ block: 1, seq: 1 });
+
+export interface PrecedentModels {
+  Precedent: Model<PrecedentReviewDoc>;
+}
+
+/** Binds the model to a connection; `Precedent.createIndexes()` makes its indexes (idempotent). */
+export function createPrecedentModels(connection: Connection): PrecedentModels {
+  return { Precedent: connection.model('Precedent', precedentReviewSchema, 'precedents') };
+}
