@@ -1,17 +1,25 @@
 /**
  * The precedent library's collection (`precedents`): one document per closed review, holding what
  * search shows and filters on for each of its comments, and the words each was analysed into
- * (features/exchange/precedents.ts writes and reads it; domain/search/ does the rest).
+ * (features/exchange/precedents.ts writes and reads it; domain/search/ does the rest). It is an
+ * index, derived from reviews, comments and versions, and can be rebuilt from them at any time.
  *
  * Why one document per review and not per comment: a review's comments enter the library
  * together, by one insert under the review's id, so a retried or concurrent indexing stores nothing
  * twice and no reader sees half a review. Each document also takes the next number of a gap-free
  * sequence (`seq`), so a process that holds the library in memory catches up by reading what came
  * after the last number it saw, by equality only: FerretDB v1 serves equality from an index but
- * scans the whole collection for a range, an `$in` or a count (50,000 comments: ~11 s).
+ * scans the whole collection for a range, an `$in`, a sort without a filter or a count (50,000
+ * comments: seconds).
  *
- * Size: about 1.3 kB per comment (its text, its article's text, the words of both); 50,000
- * comments in ~10,000 reviews take ~65 MB. Indexes:
+ * Why the comments are one JSON string (`payload`) and not an array of subdocuments: FerretDB
+ * converts every nested value between PostgreSQL's jsonb and BSON one by one; reading 64 reviews'
+ * comments as subdocuments took ~45–70 ms, as a string ~15 ms (measured on this machine), which
+ * is what loading the library costs at a process's start. Nothing queries inside them; the
+ * review's own fields stay plain fields.
+ *
+ * Size: about 1.9 kB per review of 3–4 comments (their text, their articles' text, the words of
+ * both); 50,000 comments take ~30 MB. Indexes:
  * - `_id` (the review id): idempotent writes;
  * - `{ seq: 1 }`, unique: two reviews indexed at once cannot take the same number;
  * - `{ block: 1, seq: 1 }`: reading the library a block of {@link PRECEDENT_BLOCK} reviews at a
@@ -22,7 +30,7 @@
  * postings of the query's terms: a store index could not intersect with the text match anyway.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
-import { CHECK_ITEMS, DISPOSITION_STATUSES, REGIONS, SEVERITIES } from '../domain/model';
+import { REGIONS } from '../domain/model';
 import type { CheckItem, Disposition, Region, Severity } from '../domain/model';
 import { PRECEDENT_CONCLUSIONS, type PrecedentConclusion } from '../domain/search/library';
 
@@ -63,25 +71,11 @@ export interface PrecedentReviewDoc {
   opinionNumber?: string;
   closedAt: string;
   indexedAt: Date;
-  precedents: StoredPrecedent[];
+  /** How many comments `payload` holds. */
+  comments: number;
+  /** JSON of the review's comments, a {@link StoredPrecedent} each. */
+  payload: string;
 }
-
-const storedPrecedentSchema = new Schema<StoredPrecedent>(
-  {
-    commentId: { type: String, required: true },
-    region: { type: String, enum: REGIONS, required: true },
-    article: String,
-    articleText: String,
-    text: { type: String, required: true },
-    severity: { type: String, enum: SEVERITIES, required: true },
-    basis: String,
-    disposition: { _id: false, status: { type: String, enum: DISPOSITION_STATUSES }, reason: String, at: String },
-    checklistItem: { type: String, enum: CHECK_ITEMS, required: true },
-    words: { type: String, default: '' },
-    contextWords: { type: String, default: '' },
-  },
-  { _id: false },
-);
 
 const precedentReviewSchema = new Schema<PrecedentReviewDoc>(
   {
@@ -96,7 +90,8 @@ const precedentReviewSchema = new Schema<PrecedentReviewDoc>(
     opinionNumber: String,
     closedAt: { type: String, required: true },
     indexedAt: { type: Date, required: true },
-    precedents: { type: [storedPrecedentSchema], default: [] },
+    comments: { type: Number, required: true },
+    payload: { type: String, required: true },
   },
   { versionKey: false },
 );

@@ -14,7 +14,7 @@
  */
 import { CHECK_ITEMS, CONCLUSIONS, REGIONS, SEVERITIES } from '../model';
 import type { CheckItem, Disposition, Region, Severity } from '../model';
-import { analyseQuery, bigramsOf, normalise, wordsOf } from './analyse';
+import { analyseQuery, bigramsOf, bigramsOfNormalised, normalise, wordsOf } from './analyse';
 
 /** How a review closed, as a precedent shows it: its legality conclusion, or `withdrawn`. */
 export const PRECEDENT_CONCLUSIONS = [...CONCLUSIONS, 'withdrawn'] as const;
@@ -154,22 +154,19 @@ class TermIndex {
   textTotal = 0;
   contextTotal = 0;
 
+  /** Reused by every add, so that loading the library makes no garbage per comment. */
+  private readonly counts = new Map<string, number>();
+
   add(doc: number, text: readonly string[], context: readonly string[]): void {
-    const counts = new Map<string, [number, number]>();
-    for (const term of text) {
-      const c = counts.get(term);
-      if (c) c[0]++;
-      else counts.set(term, [1, 0]);
-    }
-    for (const term of context) {
-      const c = counts.get(term);
-      if (c) c[1]++;
-      else counts.set(term, [0, 1]);
-    }
-    for (const [term, [t, c]] of counts) {
+    // Both counts in one number (text + context × 2^16): no small array per term.
+    const counts = this.counts;
+    counts.clear();
+    for (const term of text) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const term of context) counts.set(term, (counts.get(term) ?? 0) + 0x10000);
+    for (const [term, both] of counts) {
       let p = this.postings.get(term);
       if (!p) this.postings.set(term, (p = new Postings()));
-      p.push(doc, t, c);
+      p.push(doc, both & 0xffff, both >>> 16);
     }
     this.textLength[doc] = text.length;
     this.contextLength[doc] = context.length;
@@ -209,6 +206,11 @@ class TermIndex {
         scores[d] += (w * tf) / (k1 + tf);
       }
     }
+  }
+
+  /** The share of all documents that hold a term. */
+  share(term: string): number {
+    return (this.postings.get(term)?.length ?? 0) / (this.textLength.length || 1);
   }
 
   /** Inverse document frequency of a term, for choosing a long text's most telling terms. */
@@ -305,10 +307,13 @@ export class PrecedentLibrary {
     const doc = this.precedents.length;
     this.precedents.push(precedent);
     this.byId.set(precedent.commentId, doc);
-    this.normalisedText.push(normalise(textField(precedent)));
+    const text = normalise(textField(precedent));
+    this.normalisedText.push(text);
     const { terms } = this.settings;
     if (terms !== 'bigrams') this.words.add(doc, words.text, words.context);
-    if (terms !== 'words') this.bigrams.add(doc, bigramsOf(textField(precedent)), bigramsOf(contextField(precedent)));
+    if (terms !== 'words') {
+      this.bigrams.add(doc, bigramsOfNormalised(text), bigramsOfNormalised(normalise(contextField(precedent))));
+    }
     this.region.push(REGION_CODE.get(precedent.region) ?? -1);
     this.severity.push(SEVERITY_CODE.get(precedent.severity) ?? -1);
     this.checklistItem.push(CHECK_CODE.get(precedent.checklistItem) ?? -1);
@@ -347,26 +352,30 @@ export class PrecedentLibrary {
 
   /**
    * The past comments most like an article of a draft: the article's most telling terms (at most
-   * `maxTerms` of each kind, by tf·idf) matched against what was commented on and what was said,
-   * the article commented on counting as much as the comment (they compare like with like).
+   * `maxTerms` of each kind, by tf·idf, leaving out those in more than `maxShare` of all comments,
+   * such as 规定 or 企业) matched against what was commented on and what was said, the article
+   * commented on counting as much as the comment (they compare like with like). The defaults are
+   * what `npm run measure:precedents` chose: precision as good or better, and a 30-article panel
+   * over 50,000 comments several times faster than with every term.
    */
   similar(
     articleText: string,
     limit = 5,
-    options: { maxTerms?: number; excludeReviewId?: string } = {},
+    options: { maxTerms?: number; maxShare?: number; excludeReviewId?: string } = {},
   ): PrecedentHit[] {
-    const maxTerms = options.maxTerms ?? 24;
+    const maxTerms = options.maxTerms ?? 16;
+    const maxShare = options.maxShare ?? 0.05;
     const weights = { text: 1, context: 1 };
     const n = this.precedents.length;
     const scores = new Float64Array(n);
     const touched = new Touched(n);
     const { terms, bigramWeight } = this.settings;
     if (terms !== 'bigrams') {
-      const t = telling(wordsOf(articleText), (x) => this.words.idf(x), maxTerms);
+      const t = telling(wordsOf(articleText), this.words, maxTerms, maxShare);
       this.words.score(t, this.settings, weights, 1, scores, touched);
     }
     if (terms !== 'words') {
-      const t = telling(bigramsOf(articleText), (x) => this.bigrams.idf(x), maxTerms);
+      const t = telling(bigramsOf(articleText), this.bigrams, maxTerms, maxShare);
       this.bigrams.score(t, this.settings, weights, terms === 'bigrams' ? 1 : bigramWeight, scores, touched);
     }
     let docs = touched.docs;
@@ -432,11 +441,17 @@ export class PrecedentLibrary {
 
 const roundScore = (x: number) => Math.round(x * SCORE_SCALE) / SCORE_SCALE;
 
-/** The `max` terms of a text with the highest tf·idf, each weighted by its frequency in the text. */
-function telling(terms: readonly string[], idf: (t: string) => number, max: number): Map<string, number> {
+/**
+ * The `max` terms of a text with the highest tf·idf, each weighted by its frequency in the text,
+ * leaving out terms found in more than `maxShare` of all documents.
+ */
+function telling(terms: readonly string[], index: TermIndex, max: number, maxShare: number): Map<string, number> {
   const tf = new Map<string, number>();
   for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-  const ranked = [...tf].map(([t, n]) => ({ t, n, w: n * idf(t) })).filter((x) => x.w > 0);
+  const ranked = [...tf]
+    .filter(([t]) => index.share(t) <= maxShare)
+    .map(([t, n]) => ({ t, n, w: n * index.idf(t) }))
+    .filter((x) => x.w > 0);
   ranked.sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : 1));
   return new Map(ranked.slice(0, max).map(({ t, n }) => [t, n]));
 }

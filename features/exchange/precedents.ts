@@ -33,7 +33,13 @@ import {
   type RankingSettings,
 } from '../../domain/search/library';
 import { versionId, type CommentDoc, type Models, type ReviewDoc, type VersionDoc } from '../../store/models';
-import { blockOf, type PrecedentModels, type PrecedentReviewDoc, type StoredPrecedent } from '../../store/precedents';
+import {
+  blockOf,
+  PRECEDENT_BLOCK,
+  type PrecedentModels,
+  type PrecedentReviewDoc,
+  type StoredPrecedent,
+} from '../../store/precedents';
 
 /** The collections indexing reads from, and the library's own. */
 export type PrecedentStore = Pick<Models, 'Review' | 'Comment' | 'Version'> & PrecedentModels;
@@ -131,6 +137,37 @@ const isClosed = (review: Pick<ReviewDoc, 'status'>) => (CLOSED_STATUSES as read
 const MAX_RACE = 200;
 
 /**
+ * The last number each process saw taken, per collection: a hint where to start looking for the
+ * next free one (right or stale, the lookups below find the true one).
+ */
+const lastSeen = new WeakMap<object, number>();
+
+/**
+ * The last number taken. Numbers are dense from 1, so it is the last n for which one exists: from
+ * the hint, double the step while numbers exist, then halve the gap (a few lookups by equality;
+ * FerretDB would scan the collection to sort it).
+ */
+async function lastNumber(models: PrecedentModels): Promise<number> {
+  const taken = async (seq: number) => (await models.Precedent.exists({ seq })) !== null;
+  let low = lastSeen.get(models.Precedent) ?? 0;
+  if (low > 0 && !(await taken(low))) low = 0;
+  let step = 1;
+  let high = low + 1;
+  while (await taken(high)) {
+    low = high;
+    step *= 2;
+    high = low + step;
+  }
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (await taken(middle)) low = middle;
+    else high = middle;
+  }
+  lastSeen.set(models.Precedent, low);
+  return low;
+}
+
+/**
  * Stores already-built precedents of a closed review (the bulk path of {@link indexClosedReview},
  * for callers that hold the review, its comments and versions). Idempotent in the same way.
  */
@@ -140,11 +177,9 @@ export async function storePrecedents(
   precedents: readonly Precedent[],
 ): Promise<IndexOutcome> {
   if (!isClosed(review)) return 'not_closed';
-  const [first] = precedents;
-  const stored = precedents.map(toStored);
+  const payload = JSON.stringify(precedents.map(toStored));
   for (let attempt = 0; attempt < MAX_RACE; attempt++) {
-    const [last] = await models.Precedent.find({}, { seq: 1 }).sort({ seq: -1 }).limit(1).lean<PrecedentReviewDoc[]>();
-    const seq = (last?.seq ?? 0) + 1;
+    const seq = (await lastNumber(models)) + 1;
     try {
       await models.Precedent.create({
         _id: review._id,
@@ -153,13 +188,15 @@ export async function storePrecedents(
         analyser: ANALYSER_VERSION,
         documentId: review.documentId,
         originRegion: review.originRegion,
-        documentTitle: first?.documentTitle ?? '',
+        documentTitle: precedents[0]?.documentTitle ?? '',
         conclusion: conclusionOf(review),
         ...(review.opinionNumber && { opinionNumber: review.opinionNumber }),
         closedAt: review.closedAt ?? '',
         indexedAt: new Date(),
-        precedents: stored,
+        comments: precedents.length,
+        payload,
       });
+      lastSeen.set(models.Precedent, seq);
       return 'indexed';
     } catch (err) {
       if ((err as { code?: unknown }).code !== 11000) throw err;
@@ -256,6 +293,8 @@ export function decodePrecedentCursor(text: string): PrecedentPosition {
   throw new InvalidPrecedentCursor();
 }
 
+/** How many reviews a catch-up reads one by one before it reads whole blocks. */
+const READ_ONE_BY_ONE = 8;
 /** How many blocks a catch-up reads at once. */
 const PARALLEL_BLOCKS = 4;
 
@@ -286,31 +325,55 @@ export class PrecedentSearcher {
     return this.pulling;
   }
 
+  /**
+   * Numbers are taken in order, each once the one before is stored, so what follows the last
+   * number seen is read by equality: the next few one by one (a review closed since: one lookup
+   * each), then, if there are more (a process starting), whole blocks, a few at once.
+   */
   private async pull(): Promise<void> {
     const { Precedent } = this.models;
     // Cheap when nothing is new: one lookup by number.
-    while (await Precedent.exists({ seq: this.seen + 1 })) {
-      const [last] = await Precedent.find({}, { seq: 1 }).sort({ seq: -1 }).limit(1).lean<PrecedentReviewDoc[]>();
-      const blocks: number[] = [];
-      for (let b = blockOf(this.seen + 1); b <= blockOf(last?.seq ?? 0); b++) blocks.push(b);
-      for (let i = 0; i < blocks.length; i += PARALLEL_BLOCKS) {
-        const read = await Promise.all(
-          blocks.slice(i, i + PARALLEL_BLOCKS).map((block) => Precedent.find({ block }).lean<PrecedentReviewDoc[]>()),
-        );
-        for (const doc of read.flat().sort((a, b) => a.seq - b.seq)) {
-          if (doc.seq <= this.seen) continue;
-          // Numbers are taken in order, each after the one before was stored, so a gap is only
-          // ever a read racing a write: stop at it and look again next time.
-          if (doc.seq !== this.seen + 1) return;
-          this.add(doc);
-        }
+    if (!(await Precedent.exists({ seq: this.seen + 1 }))) return;
+    const next = Array.from({ length: READ_ONE_BY_ONE }, (_, i) => this.seen + 1 + i);
+    const docs = await Promise.all(next.map((seq) => Precedent.findOne({ seq }).lean<PrecedentReviewDoc>()));
+    if (!this.addInOrder(docs.filter((d): d is PrecedentReviewDoc => d !== null))) return;
+    if (docs.some((d) => d === null)) return;
+    // Blocks, a few at once; the next few are read while these are added (parsing and indexing
+    // take about as long as reading).
+    const readBlocks = (first: number) =>
+      Promise.all(
+        Array.from({ length: PARALLEL_BLOCKS }, (_, i) =>
+          Precedent.find({ block: first + i }).lean<PrecedentReviewDoc[]>(),
+        ),
+      );
+    let first = blockOf(this.seen + 1);
+    let reading = readBlocks(first);
+    for (;;) {
+      const read = await reading;
+      const end = (first + PARALLEL_BLOCKS) * PRECEDENT_BLOCK - 1;
+      // More may follow only if the last block read is whole.
+      const more = read[PARALLEL_BLOCKS - 1].some((d) => d.seq === end);
+      if (more) reading = readBlocks((first += PARALLEL_BLOCKS));
+      if (!this.addInOrder(read.flat()) || !more) {
+        if (more) reading.catch(() => undefined); // abandoned: the next refresh reads it again
+        return;
       }
     }
   }
 
+  /** Adds the documents that continue the sequence; false at a gap (a read racing a write). */
+  private addInOrder(docs: PrecedentReviewDoc[]): boolean {
+    for (const doc of docs.sort((a, b) => a.seq - b.seq)) {
+      if (doc.seq <= this.seen) continue;
+      if (doc.seq !== this.seen + 1) return false;
+      this.add(doc);
+    }
+    return true;
+  }
+
   private add(doc: PrecedentReviewDoc): void {
     const analysedNow = doc.analyser === ANALYSER_VERSION;
-    for (const s of doc.precedents) {
+    for (const s of JSON.parse(doc.payload) as StoredPrecedent[]) {
       const precedent: Precedent = {
         commentId: s.commentId,
         reviewId: doc._id,
@@ -322,7 +385,7 @@ export class PrecedentSearcher {
         text: s.text,
         severity: s.severity,
         ...(s.basis !== undefined && { basis: s.basis }),
-        ...(s.disposition?.status && { disposition: s.disposition }),
+        ...(s.disposition && { disposition: s.disposition }),
         conclusion: doc.conclusion,
         ...(doc.opinionNumber !== undefined && { opinionNumber: doc.opinionNumber }),
         closedAt: doc.closedAt,
@@ -363,4 +426,17 @@ export async function similarForArticle(
 ): Promise<PrecedentItem[]> {
   await searcher.refresh();
   return searcher.library.similar(articleText, limit);
+}
+
+/**
+ * The precedents panel of a task page: the past comments most like each article of the version
+ * under review, `limit` per article, with one look at the store for them all.
+ */
+export async function similarForArticles(
+  searcher: PrecedentSearcher,
+  articles: readonly { number: string; text: string }[],
+  limit = 5,
+): Promise<{ article: string; precedents: PrecedentItem[] }[]> {
+  await searcher.refresh();
+  return articles.map((a) => ({ article: a.number, precedents: searcher.library.similar(a.text, limit) }));
 }
