@@ -115,6 +115,8 @@ export const DEFAULT_RANKING: RankingSettings = {
 };
 
 export const MAX_PAGE = 100;
+/** Below this many comments, a term's share of them says little: similarity keeps every term. */
+const MIN_FOR_SHARE = 1000;
 const DEFAULT_PAGE = 20;
 /** Scores are rounded so that a position written into a cursor compares exactly. */
 const SCORE_SCALE = 1e6;
@@ -353,7 +355,7 @@ export class PrecedentLibrary {
   /**
    * The past comments most like an article of a draft: the article's most telling terms (at most
    * `maxTerms` of each kind, by tf·idf, leaving out those in more than `maxShare` of all comments,
-   * such as 规定 or 企业) matched against what was commented on and what was said, the article
+   * such as 规定 or 企业, once the library is big enough for a share to say that) matched against what was commented on and what was said, the article
    * commented on counting as much as the comment (they compare like with like). The defaults are
    * what `npm run measure:precedents` chose: precision as good or better, and a 30-article panel
    * over 50,000 comments several times faster than with every term.
@@ -364,7 +366,7 @@ export class PrecedentLibrary {
     options: { maxTerms?: number; maxShare?: number; excludeReviewId?: string } = {},
   ): PrecedentHit[] {
     const maxTerms = options.maxTerms ?? 16;
-    const maxShare = options.maxShare ?? 0.05;
+    const maxShare = this.precedents.length >= MIN_FOR_SHARE ? (options.maxShare ?? 0.05) : 1;
     const weights = { text: 1, context: 1 };
     const n = this.precedents.length;
     const scores = new Float64Array(n);
