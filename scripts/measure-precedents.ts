@@ -15,7 +15,8 @@
  * 50,000 comments of closed reviews (SPEED_COMMENTS) through reviews, versions and comments,
  * indexes them with indexClosedReview, loads a PrecedentSearcher, and times searchPrecedents
  * (p50/p99 over a mix of queries with and without filters, interleaved) and the precedents panel
- * of a 30-article draft (5 similar comments per article).
+ * of a 30-article draft (5 similar comments per article). Also: how long a process takes to load
+ * the library, from packed blocks and review by review, and where a search's time goes.
  *
  * Options: --verbose (a line per query), --speed, SPEED_COMMENTS=n, SPEED_ROUNDS=n.
  */
@@ -397,14 +398,29 @@ async function measureSpeed(): Promise<void> {
     const stats = (await mongo.db!.command({ collStats: 'precedents' })) as { size?: number };
     if (stats.size) console.log(`precedents collection, as the store reports it: ${(stats.size / 1e6).toFixed(1)} MB`);
 
-    const heapBefore = process.memoryUsage().heapUsed;
-    started = performance.now();
-    const searcher = new PrecedentSearcher(models);
-    await searcher.refresh();
-    console.log(
-      `a new process's first load: ${searcher.library.size} comments in ${((performance.now() - started) / 1000).toFixed(1)} s, ` +
-        `heap +${((process.memoryUsage().heapUsed - heapBefore) / 1e6).toFixed(0)} MB`,
-    );
+    const memory = () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { heapUsed, arrayBuffers } = process.memoryUsage();
+      return heapUsed + arrayBuffers;
+    };
+    const gcExposed = typeof (globalThis as { gc?: unknown }).gc === 'function';
+    // A process starting: once from the packed blocks the indexing wrote, once review by review
+    // (as before packing; that read packs them again).
+    let searcher = new PrecedentSearcher(models);
+    for (const how of ['from packed blocks', 'review by review']) {
+      if (how === 'review by review') await models.PrecedentBlock.deleteMany({});
+      const before = memory();
+      started = performance.now();
+      searcher = new PrecedentSearcher(models);
+      await searcher.refresh();
+      const seconds = (performance.now() - started) / 1000;
+      const grown = memory() - before;
+      console.log(
+        `a new process's first load, ${how}: ${searcher.library.size} comments in ${seconds.toFixed(1)} s` +
+          (gcExposed ? `, memory (heap and typed arrays) +${(grown / 1e6).toFixed(0)} MB` : ''),
+      );
+    }
+    if (!gcExposed) console.log('  (NODE_OPTIONS=--expose-gc to see the memory it takes)');
 
     const queries = speedQueries();
     const times: number[] = [];
@@ -434,6 +450,25 @@ async function measureSpeed(): Promise<void> {
         const t = xs as number[];
         return [name as string, String(t.length), ms(percentile(t, 50)), ms(percentile(t, 99)), ms(Math.max(...t))];
       }),
+    ]);
+
+    // Where a search's time goes: the look at the store for anything new, and the ranking in memory.
+    const probe: number[] = [];
+    const inMemory: number[] = [];
+    for (let round = 0; round < SPEED_ROUNDS; round++) {
+      for (const query of queries) {
+        let t = performance.now();
+        await searcher.refresh();
+        probe.push(performance.now() - t);
+        t = performance.now();
+        searcher.library.search({ ...query, limit: 20 });
+        inMemory.push(performance.now() - t);
+      }
+    }
+    printTable([
+      ['of which', 'p50', 'p99'],
+      ['look for new reviews', ms(percentile(probe, 50)), ms(percentile(probe, 99))],
+      ['rank in memory', ms(percentile(inMemory, 50)), ms(percentile(inMemory, 99))],
     ]);
 
     // The panel of a 30-article draft: 5 similar comments for each article, asked article by

@@ -23,7 +23,8 @@ import { generateReviews, storeDocs, type SeedReview } from './fixtures/preceden
 
 let mongo: Connection;
 let models: PrecedentStore;
-const seeds = generateReviews(11, 120);
+/** About 80 closed reviews: more than one block of the sequence (63 numbers, then 64 each). */
+const seeds = generateReviews(11, 300);
 const docs = seeds.map(storeDocs);
 
 /** A closed review of Tianjin's draft, with one comment whose words nothing else uses. */
@@ -119,6 +120,9 @@ describe('indexing closed reviews', () => {
     expect(added).toBe(seeds.length - 32 + 1);
     expect(await indexAllClosedReviews(models)).toBe(0);
     expect(await numbers()).toEqual(Array.from({ length: seeds.length + 1 }, (_, i) => i + 1));
+    // The block it completed (numbers 1–63) was packed into one document; the next is not complete.
+    expect(await models.PrecedentBlock.exists({ _id: 'block:0' })).not.toBeNull();
+    expect(await models.PrecedentBlock.exists({ _id: 'block:1' })).toBeNull();
   });
 });
 
@@ -196,17 +200,20 @@ describe('searching', () => {
   });
 
   test('when pages are read with their cursors, they are the one ranking, each hit once', async () => {
-    const whole = (await searchPrecedents(searcher, { q: '补贴 本地企业', limit: 100 })).items.map((x) => x.commentId);
-    expect(whole.length).toBeGreaterThan(10);
-    const paged: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await searchPrecedents(searcher, { q: '补贴 本地企业', limit: 7, ...(cursor && { cursor }) });
-      paged.push(...page.items.map((x) => x.commentId));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && paged.length < whole.length);
-    expect(paged).toEqual(whole.slice(0, paged.length));
-    expect(paged.length).toBe(whole.length);
+    const allPages = async (limit: number) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await searchPrecedents(searcher, { q: '补贴 本地企业', limit, ...(cursor && { cursor }) });
+        ids.push(...page.items.map((x) => x.commentId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    const [small, large] = [await allPages(7), await allPages(100)];
+    expect(large.length).toBeGreaterThan(100);
+    expect(small).toEqual(large);
+    expect(new Set(small).size).toBe(small.length);
   });
 
   test('when a cursor was not handed out by the library, or the query has unknown or $ keys, it is refused', async () => {
@@ -234,11 +241,15 @@ describe('searching', () => {
     expect(searcher.position).toBe(seeds.length + 2);
   });
 
-  test('when another process starts a searcher, it answers the same', async () => {
-    const other = new PrecedentSearcher(models);
-    const query = { q: '指定供应商', limit: 20 };
-    const [a, b] = [await searchPrecedents(searcher, query), await searchPrecedents(other, query)];
-    expect(b.items.map((x) => x.commentId)).toEqual(a.items.map((x) => x.commentId));
+  test('when another process starts a searcher, from packed blocks or review by review, it answers the same', async () => {
+    const queries = [{ q: '指定供应商' }, { q: '补贴', region: 'hebei' as const }, { severity: 'blocking' as const }];
+    const answers = async (s: PrecedentSearcher) =>
+      Promise.all(queries.map(async (q) => (await searchPrecedents(s, { ...q, limit: 100 })).items));
+    const mine = await answers(searcher);
+    expect(await answers(new PrecedentSearcher(models))).toEqual(mine); // block 0 read packed
+    await models.PrecedentBlock.deleteMany({});
+    expect(await answers(new PrecedentSearcher(models))).toEqual(mine); // read review by review, and packed again
+    expect(await models.PrecedentBlock.exists({ _id: 'block:0' })).not.toBeNull();
   });
 
   test('when an article resembles past ones, the panel shows the comments made on them, five at most', async () => {

@@ -34,8 +34,12 @@ import {
 } from '../../domain/search/library';
 import { versionId, type CommentDoc, type Models, type ReviewDoc, type VersionDoc } from '../../store/models';
 import {
+  blockDocId,
   blockOf,
+  blockSize,
   PRECEDENT_BLOCK,
+  type PackedReview,
+  type PrecedentBlockDoc,
   type PrecedentModels,
   type PrecedentReviewDoc,
   type StoredPrecedent,
@@ -197,6 +201,7 @@ export async function storePrecedents(
         payload,
       });
       lastSeen.set(models.Precedent, seq);
+      if (seq === (blockOf(seq) + 1) * PRECEDENT_BLOCK - 1) await packCompletedBlock(models, blockOf(seq));
       return 'indexed';
     } catch (err) {
       if ((err as { code?: unknown }).code !== 11000) throw err;
@@ -205,6 +210,19 @@ export async function storePrecedents(
     }
   }
   throw new Error(`could not index ${review._id}: too many reviews indexed at once`);
+}
+
+/**
+ * Packs the block this review completed. The review is indexed whatever happens here: a block
+ * that could not be packed now is packed by the first process that reads it.
+ */
+async function packCompletedBlock(models: PrecedentModels, block: number): Promise<void> {
+  try {
+    const reviews = (await models.Precedent.find({ block }).lean<PrecedentReviewDoc[]>()).map(unpacked);
+    if (reviews.length === blockSize(block)) await storeBlock(models, block, reviews);
+  } catch {
+    // See above: packing is an optimisation of reading, never needed for correctness.
+  }
 }
 
 function toStored(p: Precedent): StoredPrecedent {
@@ -328,7 +346,8 @@ export class PrecedentSearcher {
   /**
    * Numbers are taken in order, each once the one before is stored, so what follows the last
    * number seen is read by equality: the next few one by one (a review closed since: one lookup
-   * each), then, if there are more (a process starting), whole blocks, a few at once.
+   * each), then, if there are more (a process starting), whole blocks, a few at once, packed
+   * where they are complete.
    */
   private async pull(): Promise<void> {
     const { Precedent } = this.models;
@@ -336,23 +355,18 @@ export class PrecedentSearcher {
     if (!(await Precedent.exists({ seq: this.seen + 1 }))) return;
     const next = Array.from({ length: READ_ONE_BY_ONE }, (_, i) => this.seen + 1 + i);
     const docs = await Promise.all(next.map((seq) => Precedent.findOne({ seq }).lean<PrecedentReviewDoc>()));
-    if (!this.addInOrder(docs.filter((d): d is PrecedentReviewDoc => d !== null))) return;
-    if (docs.some((d) => d === null)) return;
-    // Blocks, a few at once; the next few are read while these are added (parsing and indexing
-    // take about as long as reading).
+    const found = docs.filter((d): d is PrecedentReviewDoc => d !== null).map(unpacked);
+    if (!this.addInOrder(found) || found.length < READ_ONE_BY_ONE) return;
+    // The next blocks are read while these are added (parsing and indexing take about as long).
     const readBlocks = (first: number) =>
-      Promise.all(
-        Array.from({ length: PARALLEL_BLOCKS }, (_, i) =>
-          Precedent.find({ block: first + i }).lean<PrecedentReviewDoc[]>(),
-        ),
-      );
+      Promise.all(Array.from({ length: PARALLEL_BLOCKS }, (_, i) => readBlock(this.models, first + i)));
     let first = blockOf(this.seen + 1);
     let reading = readBlocks(first);
     for (;;) {
       const read = await reading;
       const end = (first + PARALLEL_BLOCKS) * PRECEDENT_BLOCK - 1;
       // More may follow only if the last block read is whole.
-      const more = read[PARALLEL_BLOCKS - 1].some((d) => d.seq === end);
+      const more = read[PARALLEL_BLOCKS - 1].some((r) => r.seq === end);
       if (more) reading = readBlocks((first += PARALLEL_BLOCKS));
       if (!this.addInOrder(read.flat()) || !more) {
         if (more) reading.catch(() => undefined); // abandoned: the next refresh reads it again
@@ -361,34 +375,34 @@ export class PrecedentSearcher {
     }
   }
 
-  /** Adds the documents that continue the sequence; false at a gap (a read racing a write). */
-  private addInOrder(docs: PrecedentReviewDoc[]): boolean {
-    for (const doc of docs.sort((a, b) => a.seq - b.seq)) {
-      if (doc.seq <= this.seen) continue;
-      if (doc.seq !== this.seen + 1) return false;
-      this.add(doc);
+  /** Adds the reviews that continue the sequence; false at a gap (a read racing a write). */
+  private addInOrder(reviews: PackedReview[]): boolean {
+    for (const review of reviews.sort((a, b) => a.seq - b.seq)) {
+      if (review.seq <= this.seen) continue;
+      if (review.seq !== this.seen + 1) return false;
+      this.add(review);
     }
     return true;
   }
 
-  private add(doc: PrecedentReviewDoc): void {
-    const analysedNow = doc.analyser === ANALYSER_VERSION;
-    for (const s of JSON.parse(doc.payload) as StoredPrecedent[]) {
+  private add(review: PackedReview): void {
+    const analysedNow = review.analyser === ANALYSER_VERSION;
+    for (const s of review.precedents) {
       const precedent: Precedent = {
         commentId: s.commentId,
-        reviewId: doc._id,
+        reviewId: review._id,
         region: s.region,
-        originRegion: doc.originRegion,
-        documentTitle: doc.documentTitle,
+        originRegion: review.originRegion,
+        documentTitle: review.documentTitle,
         ...(s.article !== undefined && { article: s.article }),
         ...(s.articleText !== undefined && { articleText: s.articleText }),
         text: s.text,
         severity: s.severity,
         ...(s.basis !== undefined && { basis: s.basis }),
         ...(s.disposition && { disposition: s.disposition }),
-        conclusion: doc.conclusion,
-        ...(doc.opinionNumber !== undefined && { opinionNumber: doc.opinionNumber }),
-        closedAt: doc.closedAt,
+        conclusion: review.conclusion,
+        ...(review.opinionNumber !== undefined && { opinionNumber: review.opinionNumber }),
+        closedAt: review.closedAt,
         checklistItem: s.checklistItem,
       };
       // Words made by an older analyser are made again (slower, but right).
@@ -397,7 +411,35 @@ export class PrecedentSearcher {
         analysedNow ? { text: splitWords(s.words), context: splitWords(s.contextWords) } : undefined,
       );
     }
-    this.seen = doc.seq;
+    this.seen = review.seq;
+  }
+}
+
+/** A review's document with its comments parsed. */
+function unpacked(doc: PrecedentReviewDoc): PackedReview {
+  const { block: _block, indexedAt: _at, payload, ...rest } = doc;
+  return { ...rest, precedents: JSON.parse(payload) as StoredPrecedent[] };
+}
+
+/** The reviews of a block: packed if it was packed, else one document each (and packed if whole). */
+async function readBlock(models: PrecedentModels, block: number): Promise<PackedReview[]> {
+  const packed = await models.PrecedentBlock.findById(blockDocId(block)).lean<PrecedentBlockDoc>();
+  if (packed) return JSON.parse(packed.payload) as PackedReview[];
+  const reviews = (await models.Precedent.find({ block }).lean<PrecedentReviewDoc[]>()).map(unpacked);
+  if (reviews.length === blockSize(block)) await storeBlock(models, block, reviews);
+  return reviews;
+}
+
+/**
+ * Packs a complete block into one document (store/precedents.ts, PrecedentBlockDoc). Anyone may:
+ * the content is the same whoever writes it, and a second insert fails harmlessly.
+ */
+async function storeBlock(models: PrecedentModels, block: number, reviews: PackedReview[]): Promise<void> {
+  const payload = JSON.stringify([...reviews].sort((a, b) => a.seq - b.seq));
+  try {
+    await models.PrecedentBlock.create({ _id: blockDocId(block), block, payload });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 11000) throw err;
   }
 }
 
