@@ -2,7 +2,15 @@
  * Chinese text analysis of the precedent library (domain/search/analyse.ts) and the checklist item
  * read from a comment (domain/search/checklist.ts). Pure code: no servers.
  */
-import { analyseQuery, bigramsOf, normalise, wordsOf } from '../domain/search/analyse';
+import {
+  analyseQuery,
+  bigramKey,
+  bigramKeysOfNormalised,
+  bigramsOf,
+  bigramsOfNormalised,
+  normalise,
+  wordsOf,
+} from '../domain/search/analyse';
 import { checklistItemOf } from '../domain/search/checklist';
 
 describe('normalising text', () => {
@@ -43,6 +51,13 @@ describe('words and bigrams', () => {
   test('when a name is unknown to the dictionary, ICU cuts it into characters but its bigrams keep it whole', () => {
     expect(wordsOf('通武廊')).toEqual(['通', '武', '廊']);
     expect(bigramsOf('通武廊地区')).toEqual(['通武', '武廊', '廊地', '地区']);
+  });
+
+  test('when bigrams are keyed as numbers, the keys are those of the bigrams, astral characters included', () => {
+    const text = normalise('外地的企业𠀀审查，ETC补贴');
+    expect(bigramKeysOfNormalised(text)).toEqual(bigramsOfNormalised(text).map(bigramKey));
+    expect(bigramsOfNormalised(text)).toContain('业𠀀');
+    expect(new Set(bigramsOfNormalised(text).map(bigramKey)).size).toBe(bigramsOfNormalised(text).length);
   });
 
   test('when text has punctuation, Latin or function characters, bigrams stay within runs of Han characters and skip 的', () => {

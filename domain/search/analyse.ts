@@ -104,6 +104,36 @@ export function bigramsOfNormalised(normalised: string): string[] {
   return bigrams;
 }
 
+/**
+ * A bigram as a number (its two code points), which is how the library keys its bigrams: loading
+ * 50,000 comments makes millions of them, and numbers cost no string to build or hash.
+ */
+export function bigramKey(bigram: string): number {
+  const first = bigram.codePointAt(0)!;
+  return first * 0x110000 + bigram.codePointAt(first > 0xffff ? 2 : 1)!;
+}
+
+const STOP_CODES = new Set([...STOP_CHARS].map((c) => c.codePointAt(0)!));
+
+/** {@link bigramsOfNormalised} as keys ({@link bigramKey}), without making the strings. */
+export function bigramKeysOfNormalised(normalised: string): number[] {
+  const keys: number[] = [];
+  for (const [run] of normalised.matchAll(HAN_RUN)) {
+    let previous = -1;
+    for (let i = 0; i < run.length;) {
+      const code = run.codePointAt(i)!;
+      i += code > 0xffff ? 2 : 1;
+      if (STOP_CODES.has(code)) {
+        previous = -1;
+        continue;
+      }
+      if (previous >= 0) keys.push(previous * 0x110000 + code);
+      previous = code;
+    }
+  }
+  return keys;
+}
+
 /** A query as the library matches it. */
 export interface AnalysedQuery {
   words: string[];

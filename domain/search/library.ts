@@ -14,7 +14,7 @@
  */
 import { CHECK_ITEMS, CONCLUSIONS, REGIONS, SEVERITIES } from '../model';
 import type { CheckItem, Disposition, Region, Severity } from '../model';
-import { analyseQuery, bigramsOf, bigramsOfNormalised, normalise, wordsOf } from './analyse';
+import { analyseQuery, bigramKey, bigramKeysOfNormalised, bigramsOf, normalise, wordsOf } from './analyse';
 
 /** How a review closed, as a precedent shows it: its legality conclusion, or `withdrawn`. */
 export const PRECEDENT_CONCLUSIONS = [...CONCLUSIONS, 'withdrawn'] as const;
@@ -130,7 +130,15 @@ class Postings {
   tfContext = new Uint16Array(4);
   length = 0;
 
-  push(doc: number, tfText: number, tfContext: number): void {
+  /** Counts one occurrence of the term in `doc`'s text (field 0) or context (field 1). */
+  count(doc: number, field: 0 | 1): void {
+    const last = this.length - 1;
+    if (last < 0 || this.docs[last] !== doc) this.push(doc, 0, 0);
+    const counts = field === 0 ? this.tfText : this.tfContext;
+    if (counts[this.length - 1] < 0xffff) counts[this.length - 1]++;
+  }
+
+  private push(doc: number, tfText: number, tfContext: number): void {
     if (this.length === this.docs.length) {
       const grow = <T extends Int32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
         const b = make(a.length * 2);
@@ -148,28 +156,25 @@ class Postings {
   }
 }
 
-/** One kind of term (words or bigrams): its postings and each document's field lengths. */
-class TermIndex {
-  readonly postings = new Map<string, Postings>();
+/**
+ * One kind of term (words, keyed by themselves, or bigrams, keyed by {@link bigramKey}): its
+ * postings and each document's field lengths.
+ */
+class TermIndex<K extends string | number> {
+  readonly postings = new Map<K, Postings>();
   readonly textLength: number[] = [];
   readonly contextLength: number[] = [];
   textTotal = 0;
   contextTotal = 0;
 
-  /** Reused by every add, so that loading the library makes no garbage per comment. */
-  private readonly counts = new Map<string, number>();
-
-  add(doc: number, text: readonly string[], context: readonly string[]): void {
-    // Both counts in one number (text + context × 2^16): no small array per term.
-    const counts = this.counts;
-    counts.clear();
-    for (const term of text) counts.set(term, (counts.get(term) ?? 0) + 1);
-    for (const term of context) counts.set(term, (counts.get(term) ?? 0) + 0x10000);
-    for (const [term, both] of counts) {
-      let p = this.postings.get(term);
-      if (!p) this.postings.set(term, (p = new Postings()));
-      p.push(doc, both & 0xffff, both >>> 16);
-    }
+  /**
+   * Documents come in increasing order, so a term's postings end with the document being added
+   * once it was seen in it: a repeat increments the count there (one map lookup per occurrence,
+   * no per-document counting).
+   */
+  add(doc: number, text: readonly K[], context: readonly K[]): void {
+    for (const term of text) this.postingsOf(term).count(doc, 0);
+    for (const term of context) this.postingsOf(term).count(doc, 1);
     this.textLength[doc] = text.length;
     this.contextLength[doc] = context.length;
     this.textTotal += text.length;
@@ -181,7 +186,7 @@ class TermIndex {
    * `scores`, and notes every document it touches in `touched`.
    */
   score(
-    terms: ReadonlyMap<string, number>,
+    terms: ReadonlyMap<K, number>,
     settings: RankingSettings,
     fieldWeights: { text: number; context: number },
     weight: number,
@@ -211,12 +216,18 @@ class TermIndex {
   }
 
   /** The share of all documents that hold a term. */
-  share(term: string): number {
+  share(term: K): number {
     return (this.postings.get(term)?.length ?? 0) / (this.textLength.length || 1);
   }
 
+  private postingsOf(term: K): Postings {
+    let p = this.postings.get(term);
+    if (!p) this.postings.set(term, (p = new Postings()));
+    return p;
+  }
+
   /** Inverse document frequency of a term, for choosing a long text's most telling terms. */
-  idf(term: string): number {
+  idf(term: K): number {
     const n = this.textLength.length;
     const df = this.postings.get(term)?.length ?? 0;
     return df === 0 ? 0 : Math.log(1 + (n - df + 0.5) / (df + 0.5));
@@ -275,8 +286,8 @@ export class PrecedentLibrary {
   private readonly precedents: Precedent[] = [];
   private readonly normalisedText: string[] = [];
   private readonly byId = new Map<string, number>();
-  private readonly words = new TermIndex();
-  private readonly bigrams = new TermIndex();
+  private readonly words = new TermIndex<string>();
+  private readonly bigrams = new TermIndex<number>();
   // Filter fields as small codes, so a filter is a comparison of numbers.
   private region: number[] = [];
   private severity: number[] = [];
@@ -296,7 +307,7 @@ export class PrecedentLibrary {
 
   /** How big the index is: distinct terms and postings of each kind. */
   stats(): Record<'words' | 'bigrams', { terms: number; postings: number }> {
-    const count = (index: TermIndex) => ({
+    const count = (index: TermIndex<string> | TermIndex<number>) => ({
       terms: index.postings.size,
       postings: [...index.postings.values()].reduce((n, p) => n + p.length, 0),
     });
@@ -314,7 +325,7 @@ export class PrecedentLibrary {
     const { terms } = this.settings;
     if (terms !== 'bigrams') this.words.add(doc, words.text, words.context);
     if (terms !== 'words') {
-      this.bigrams.add(doc, bigramsOfNormalised(text), bigramsOfNormalised(normalise(contextField(precedent))));
+      this.bigrams.add(doc, bigramKeysOfNormalised(text), bigramKeysOfNormalised(normalise(contextField(precedent))));
     }
     this.region.push(REGION_CODE.get(precedent.region) ?? -1);
     this.severity.push(SEVERITY_CODE.get(precedent.severity) ?? -1);
@@ -377,7 +388,7 @@ export class PrecedentLibrary {
       this.words.score(t, this.settings, weights, 1, scores, touched);
     }
     if (terms !== 'words') {
-      const t = telling(bigramsOf(articleText), this.bigrams, maxTerms, maxShare);
+      const t = telling(bigramsOf(articleText).map(bigramKey), this.bigrams, maxTerms, maxShare);
       this.bigrams.score(t, this.settings, weights, terms === 'bigrams' ? 1 : bigramWeight, scores, touched);
     }
     let docs = touched.docs;
@@ -394,11 +405,11 @@ export class PrecedentLibrary {
     const analysed = analyseQuery(q);
     const { terms, bigramWeight, contextWeight, phraseBonus } = this.settings;
     const weights = { text: 1, context: contextWeight };
-    const once = (xs: string[]) => new Map(xs.map((x) => [x, 1]));
+    const once = <K>(xs: K[]) => new Map(xs.map((x) => [x, 1]));
     if (terms !== 'bigrams') this.words.score(once(analysed.words), this.settings, weights, 1, scores, touched);
     if (terms !== 'words') {
       const weight = terms === 'bigrams' ? 1 : bigramWeight;
-      this.bigrams.score(once(analysed.bigrams), this.settings, weights, weight, scores, touched);
+      this.bigrams.score(once(analysed.bigrams.map(bigramKey)), this.settings, weights, weight, scores, touched);
     }
     if (phraseBonus > 0 && analysed.phrases.length > 0) {
       for (const d of touched.docs) {
@@ -447,8 +458,13 @@ const roundScore = (x: number) => Math.round(x * SCORE_SCALE) / SCORE_SCALE;
  * The `max` terms of a text with the highest tf·idf, each weighted by its frequency in the text,
  * leaving out terms found in more than `maxShare` of all documents.
  */
-function telling(terms: readonly string[], index: TermIndex, max: number, maxShare: number): Map<string, number> {
-  const tf = new Map<string, number>();
+function telling<K extends string | number>(
+  terms: readonly K[],
+  index: TermIndex<K>,
+  max: number,
+  maxShare: number,
+): Map<K, number> {
+  const tf = new Map<K, number>();
   for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
   const ranked = [...tf]
     .filter(([t]) => index.share(t) <= maxShare)
