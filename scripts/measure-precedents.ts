@@ -411,12 +411,15 @@ async function measureSpeed(): Promise<void> {
       if (how === 'review by review') await models.PrecedentBlock.deleteMany({});
       const before = memory();
       started = performance.now();
+      const cpu = process.cpuUsage();
       searcher = new PrecedentSearcher(models);
       await searcher.refresh();
       const seconds = (performance.now() - started) / 1000;
+      const { user, system } = process.cpuUsage(cpu);
       const grown = memory() - before;
       console.log(
-        `a new process's first load, ${how}: ${searcher.library.size} comments in ${seconds.toFixed(1)} s` +
+        `a new process's first load, ${how}: ${searcher.library.size} comments in ${seconds.toFixed(1)} s ` +
+          `(this process's CPU ${((user + system) / 1e6).toFixed(1)} s)` +
           (gcExposed ? `, memory (heap and typed arrays) +${(grown / 1e6).toFixed(0)} MB` : ''),
       );
     }
