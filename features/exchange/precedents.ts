@@ -11,8 +11,9 @@
  * an inverted index that answers a query in a few milliseconds, where the embedded store would
  * spend about 0.2 ms on every document a query returned. Before answering, it reads what was
  * indexed since it last looked (one lookup by number when nothing was), so every process sees a
- * review once its indexing has returned. Loading 50,000 comments at start takes a few seconds;
- * {@link PrecedentSearcher.refresh} at start-up does it before the first request.
+ * review once its indexing has returned. Loading 50,000 comments takes about 4 s of CPU (13 s on
+ * this shared 2-core machine): call {@link PrecedentSearcher.refresh} at start-up, without
+ * waiting, so the first request finds it loaded or loading.
  *
  * No Express, no Temporal, no caller: who may search (reviewers, signers, supervisors) is the
  * route's business; the library itself is the same for everyone, all three regions included.
@@ -259,7 +260,12 @@ export async function indexAllClosedReviews(models: PrecedentStore): Promise<num
 const calendarDateOrInstant = z
   .string()
   .max(40)
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be a date YYYY-MM-DD');
+  .refine((v) => {
+    if (!/^\d{4}-\d{2}-\d{2}(T.+)?$/.test(v)) return false;
+    const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+    // V8 rolls 30 February over to March: a date must read back the same.
+    return !Number.isNaN(ms) && (v.length > 10 || new Date(ms).toISOString().startsWith(v));
+  }, 'must be a date YYYY-MM-DD or an ISO 8601 instant');
 export const precedentQuerySchema = z.strictObject({
   q: z.string().trim().max(200).optional().describe('Chinese text; best matches first'),
   region: z.enum(REGIONS).optional().describe('the region whose reviewer made the comment'),
@@ -426,9 +432,12 @@ async function readBlock(models: PrecedentModels, block: number): Promise<Packed
   const packed = await models.PrecedentBlock.findById(blockDocId(block)).lean<PrecedentBlockDoc>();
   if (packed) return JSON.parse(packed.payload) as PackedReview[];
   const reviews = (await models.Precedent.find({ block }).lean<PrecedentReviewDoc[]>()).map(unpacked);
-  if (reviews.length === blockSize(block)) await storeBlock(models, block, reviews);
+  // Packing only makes later reads faster: a failure to pack must not fail this read.
+  if (reviews.length === blockSize(block)) await storeBlock(models, block, reviews).catch(() => undefined);
   return reviews;
 }
+
+const MAX_PACKED_CHARACTERS = 4_000_000;
 
 /**
  * Packs a complete block into one document (store/precedents.ts, PrecedentBlockDoc). Anyone may:
@@ -436,6 +445,9 @@ async function readBlock(models: PrecedentModels, block: number): Promise<Packed
  */
 async function storeBlock(models: PrecedentModels, block: number, reviews: PackedReview[]): Promise<void> {
   const payload = JSON.stringify([...reviews].sort((a, b) => a.seq - b.seq));
+  // Well under a document's 16 MB even if every character took three bytes; a bigger block
+  // (reviews with hundreds of long comments) stays unpacked and is read review by review.
+  if (payload.length > MAX_PACKED_CHARACTERS) return;
   try {
     await models.PrecedentBlock.create({ _id: blockDocId(block), block, payload });
   } catch (err) {
