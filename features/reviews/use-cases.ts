@@ -21,6 +21,7 @@ import {
   type VersionDoc,
   reviewFromDoc,
 } from '../../store/models';
+import { liveRecordingStore } from '../../store/recording-store';
 import { freezeOpinion, letterRecordId, opinionRecordId } from '../../store/records';
 import { isSupervisor } from '../access';
 import type { AppContext } from '../context';
@@ -238,7 +239,11 @@ export async function readOpinion(ctx: AppContext, actor: Actor, reviewId: strin
   // Frozen when the review closed (or, were that write cut short, on first read).
   return (
     (await ctx.models.Record.findById(opinionRecordId(review._id)).lean<RecordDoc>()) ??
-    (await freezeOpinion(ctx.models, ctx.config.offices, reviewFromDoc(review)))
+    (await freezeOpinion(
+      liveRecordingStore(ctx.models),
+      { offices: ctx.config.offices, now: () => ctx.now() },
+      reviewFromDoc(review),
+    ))
   );
 }
 
