@@ -59,19 +59,7 @@ export async function submitReview(
   }
 
   const reviewId = await claimDocument(ctx, doc);
-  const input: ReviewInput = {
-    reviewId,
-    documentId: doc._id,
-    originRegion: doc.region,
-    org: doc.org,
-    drafter: personOf(actor),
-    version: current,
-    articleNumbers: version.articles.map((a) => a.number),
-    urgent: body.urgent ?? version.urgent ?? false,
-    submittedAt: ctx.now().toISOString(),
-    policy: config.policy,
-    timeModel: config.timeModel,
-  };
+  const input = reviewInput({ reviewId, doc, version, drafter: actor, urgent: body.urgent, at: ctx.now(), config });
   try {
     return { documentId: doc._id, ...(await startReview(ctx, input, requestId)) };
   } catch (err) {
@@ -81,6 +69,45 @@ export async function submitReview(
     }
     throw err;
   }
+}
+
+/** What a review's workflow starts from: `version` of `doc`, submitted by `drafter` at `at`. */
+export function reviewInput({
+  reviewId,
+  doc,
+  version,
+  drafter,
+  urgent,
+  at,
+  config,
+}: {
+  reviewId: string;
+  doc: Pick<DocumentDoc, '_id' | 'region' | 'org'>;
+  version: Pick<VersionDoc, 'version' | 'articles' | 'urgent'>;
+  drafter: Actor;
+  /** As the submission asks; the version's own flag otherwise. */
+  urgent: boolean | undefined;
+  at: Date;
+  config: Pick<AppContext['config'], 'policy' | 'timeModel'>;
+}): ReviewInput {
+  return {
+    reviewId,
+    documentId: doc._id,
+    originRegion: doc.region,
+    org: doc.org,
+    drafter: personOf(drafter),
+    version: version.version,
+    articleNumbers: version.articles.map((a) => a.number),
+    urgent: urgent ?? version.urgent ?? false,
+    submittedAt: at.toISOString(),
+    policy: config.policy,
+    timeModel: config.timeModel,
+  };
+}
+
+/** The claim by which review `reviewId` holds its document from `at` on. */
+export function claimRecord(documentId: string, reviewId: string, at: Date): ReviewClaimDoc {
+  return { _id: documentId, reviewId, claimedAt: at };
 }
 
 /**
@@ -96,7 +123,7 @@ async function claimDocument(ctx: AppContext, doc: DocumentDoc): Promise<string>
     const previous = await models.Review.countDocuments({ documentId: doc._id });
     const reviewId = reviewWorkflowId(doc._id, previous + 1);
     try {
-      await models.ReviewClaim.create({ _id: doc._id, reviewId, claimedAt: ctx.now() });
+      await models.ReviewClaim.create(claimRecord(doc._id, reviewId, ctx.now()));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const claim = await models.ReviewClaim.findById(doc._id).lean<ReviewClaimDoc>();
