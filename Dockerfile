@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY domain ./domain
+COPY records ./records
 COPY workflows ./workflows
 COPY activities ./activities
 COPY store ./store

@@ -13,14 +13,15 @@ const ALLOWED = String.raw`\.{1,2}/|@temporalio/(?:workflow|common)(?:/|$)`;
 
 /** Each folder of the product and the folders it may import from (besides itself). */
 const LAYERS = {
-  bin: ['api', 'worker', 'features', 'activities', 'workflows', 'store', 'platform', 'domain'],
-  api: ['features', 'platform', 'domain', 'store'],
+  bin: ['api', 'worker', 'features', 'activities', 'workflows', 'store', 'records', 'platform', 'domain'],
+  api: ['features', 'records', 'platform', 'domain', 'store'],
   worker: ['activities', 'workflows', 'store', 'platform', 'domain'],
-  features: ['store', 'platform', 'domain'],
-  activities: ['store', 'platform', 'domain'],
+  features: ['store', 'records', 'platform', 'domain'],
+  activities: ['store', 'records', 'platform', 'domain'],
   workflows: ['domain', 'activities'],
-  store: ['domain'],
-  platform: ['store', 'domain'],
+  store: ['records', 'platform', 'domain'],
+  records: ['domain'],
+  platform: ['domain'],
   domain: [],
 };
 
@@ -154,6 +155,25 @@ export default tseslint.config(
           })),
           patterns: [
             { regex: String.raw`^(?:\.\./)+(?:api|features)(?:/|$)`, message: 'The worker does not load the API.' },
+          ],
+        },
+      ],
+    },
+  },
+
+  {
+    // The written record's pages render what domain/ builds: pure code, no I/O, so a page can only
+    // say what the record says. Relative imports of records/ itself and of domain/ only.
+    files: ['records/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^(?!\./|\.\./domain/)`,
+              message: 'records/ renders the record from domain/ only: no I/O, no other packages.',
+            },
           ],
         },
       ],

@@ -1,8 +1,10 @@
 /** What the API is built from; the composition root (bin/) and the tests supply real ones. */
 import type { PayloadCodec } from '@temporalio/common';
 import type { AppContext } from '../features/context';
-import type { Readiness } from '../platform/connections';
 import type { ApiMetrics, Logger } from '../platform/observability';
+
+/** Whether MongoDB (reads and writes) and Temporal answer right now (`/readyz`). */
+export type Readiness = () => Promise<{ mongodb: boolean; temporal: boolean }>;
 
 export interface ApiDeps {
   /** The application: its use cases run in this context (features/). */

@@ -4,10 +4,11 @@
  * (features/errors.ts); operational messages are shown, anything unexpected is logged and hidden
  * behind `internal`.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError, toAppError } from '../features/errors';
 
-export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+/** Answers `err` in the contract's format (the error middleware, and a request out of budget). */
+export function answerError(err: unknown, req: Request, res: Response): void {
   const mapped = toAppError(err);
   // The request's own logger (with its id) when the request log runs, else nothing to log to.
   const log = (req as { log?: { error(o: object, m: string): void; warn(o: object, m: string): void } }).log;
@@ -19,6 +20,10 @@ export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, _ne
   if (error.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
   if (error.code === 'unavailable' || error.code === 'rate_limited') res.setHeader('Retry-After', '1');
   res.status(error.status).json(error.toBody());
+}
+
+export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  answerError(err, req, res);
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

@@ -7,6 +7,8 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { type z } from 'zod';
 import type { Actor } from '../domain/model';
 import { AppError, zodProblems } from '../features/errors';
+import { withinBudget } from '../platform/budget';
+import { answerError } from './errors';
 
 export interface RouteContext<B, Q> {
   req: Request;
@@ -69,8 +71,9 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where?: st
 /**
  * Mounts the route table on `router`; each handler sees only parsed, validated input, and is
  * answered within its budget whatever the store and Temporal do: a request that changes a review
- * gets `decisionTimeoutMs`, any other `readTimeoutMs`; past it the caller gets 503 with
- * Retry-After (and the handler's late answer is dropped).
+ * gets `decisionTimeoutMs`, any other `readTimeoutMs`. Past it the caller gets 503 with Retry-After,
+ * the work is told to stop (its store queries and Temporal calls read the budget: platform/budget.ts),
+ * and nothing more is written to the response: its socket carries the caller's next request.
  */
 export function mount(
   router: Router,
@@ -79,30 +82,59 @@ export function mount(
 ): void {
   for (const spec of routes) {
     const budgetMs = spec.budgetMs ?? (spec.method === 'get' ? budgets.readTimeoutMs : budgets.decisionTimeoutMs);
-    const withinBudget: RequestHandler = (_req, res, next) => {
+    const handler: RequestHandler = (req, res, next) => {
+      const stop = new AbortController();
       const timer = setTimeout(() => {
-        if (!res.headersSent) {
-          next(
-            new AppError(
-              'unavailable',
-              'the request could not be answered in time; a dependency may be down: retry shortly',
-            ),
-          );
-        }
+        if (res.headersSent) return; // already answering (a download under way): let it finish
+        stop.abort();
+        answerError(
+          new AppError(
+            'unavailable',
+            'the request could not be answered in time; a dependency may be down: retry shortly',
+          ),
+          req,
+          res,
+        );
+        sealAfterAnswer(res);
       }, budgetMs);
-      res.once('finish', () => clearTimeout(timer));
       res.once('close', () => clearTimeout(timer));
-      next();
+      const work = async () => {
+        const actor = res.locals.actor as Actor;
+        const query = spec.query
+          ? parse(spec.query, { ...(req.query as Record<string, unknown>) }, 'query')
+          : undefined;
+        const body = spec.body ? parse(spec.body, req.body ?? {}) : undefined;
+        const requestId = res.locals.requestId as string;
+        await spec.handler({ req, res, actor, requestId, params: req.params as Record<string, string>, body, query });
+      };
+      withinBudget({ deadline: Date.now() + budgetMs, signal: stop.signal }, work)
+        .catch((err: unknown) => {
+          // Answered already (the budget ran out): the late failure is the stopped work's, not the caller's.
+          if (!stop.signal.aborted) next(err);
+        })
+        .finally(() => clearTimeout(timer));
     };
-    const handler: RequestHandler = async (req, res) => {
-      const actor = res.locals.actor as Actor;
-      const query = spec.query ? parse(spec.query, { ...(req.query as Record<string, unknown>) }, 'query') : undefined;
-      const body = spec.body ? parse(spec.body, req.body ?? {}) : undefined;
-      const requestId = res.locals.requestId as string;
-      await spec.handler({ req, res, actor, requestId, params: req.params as Record<string, string>, body, query });
-    };
-    router[spec.method](spec.path, withinBudget, handler);
+    router[spec.method](spec.path, handler);
   }
+}
+
+/**
+ * After a 503 for a request out of budget, the work behind it may still try to answer: whatever it
+ * writes is dropped, so the connection is neither written to twice nor destroyed.
+ */
+function sealAfterAnswer(res: Response): void {
+  const ignore = () => res;
+  Object.assign(res, {
+    status: ignore,
+    setHeader: ignore,
+    writeHead: ignore,
+    json: ignore,
+    send: ignore,
+    type: ignore,
+    location: ignore,
+    write: () => true,
+    end: ignore,
+  });
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

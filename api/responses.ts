@@ -264,7 +264,20 @@ export const OpinionView = responseSchemas.register(
       addressee: z.string().describe('the drafting unit it is addressed to'),
       caseOfficer: person.optional(),
       signer: person.optional(),
-      issuedOn: z.string().describe('the date of issue in Chinese numerals (二〇二六年十一月二十七日)'),
+      issuedOn: z
+        .string()
+        .describe(
+          'the date of issue as GB/T 9704-2012 writes it (2026年11月27日); opinions issued before release 3 keep the ' +
+            'Chinese numerals they were issued with (二〇二六年十一月二十七日)',
+        ),
+      contactPhone: z
+        .string()
+        .optional()
+        .describe("extension: the issuing body's telephone for the case (附注), where configured"),
+      copyTo: z
+        .array(z.string())
+        .optional()
+        .describe('extension: 抄送, the review bodies of the regions consulted (absent before release 3)'),
       document: z.object({
         id: z.string(),
         title: z.string(),
@@ -272,6 +285,17 @@ export const OpinionView = responseSchemas.register(
         region: z.enum(REGIONS),
         docType: z.string().optional(),
       }),
+      legalBasis: z
+        .array(z.string())
+        .optional()
+        .describe("extension: 审核依据, the document's legal basis as the version names it (absent before release 3)"),
+      legalBasisNote: z.string().optional().describe("extension: the drafting unit's note on its legal basis"),
+      fairCompetitionConclusion: z
+        .string()
+        .optional()
+        .describe(
+          "extension: the drafting unit's fair-competition review conclusion (公平竞争审查结论), from its materials",
+        ),
       version: z.object({ number: integer, title: z.string().optional() }),
       status: z.enum(['approved', 'rejected', 'returned']),
       dates: z.object({
@@ -318,6 +342,7 @@ export const OpinionView = responseSchemas.register(
       consultations: z.array(
         z.object({
           region: z.enum(REGIONS),
+          reviewBody: z.string().optional().describe("extension: the region's review body (absent before release 3)"),
           status: z.enum(CONSULTATION_STATUSES),
           decision: z.string().optional(),
           opinion: z.string().optional(),

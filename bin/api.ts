@@ -3,7 +3,7 @@
  * MONGODB_URI). Stateless: run as many as the load needs. SIGINT/SIGTERM close it cleanly.
  */
 import { ConfigError, loadConfig } from '../platform/config';
-import { connectTo } from '../platform/connections';
+import { connectTo } from './connections';
 import { createLogger } from '../platform/observability';
 import { serveApi } from './compose';
 

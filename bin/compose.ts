@@ -6,7 +6,7 @@
 import { startApi, type RunningApi } from '../api/server';
 import type { AppContext } from '../features/context';
 import { payloadKeysOf, signingKeysOf, type Config } from '../platform/config';
-import { connectTo, type Connections } from '../platform/connections';
+import { connectTo, type Connections } from './connections';
 import { createApiMetrics, type Logger } from '../platform/observability';
 import { EncryptionCodec } from '../platform/payload-codec';
 import { startWorker } from '../worker/worker';

@@ -3,7 +3,7 @@
  * Stateless: run as many as the load needs. SIGINT/SIGTERM drain it and exit. It loads no HTTP code.
  */
 import { ConfigError, loadConfig } from '../platform/config';
-import { connectTo } from '../platform/connections';
+import { connectTo } from './connections';
 import { createLogger, installTemporalRuntime } from '../platform/observability';
 import { startWorker } from '../worker/worker';
 

@@ -131,6 +131,9 @@ export const requestExtensionUpdate = defineUpdate<CompleteTaskResult, [Signed<E
 /** A query: reads the live state, never changes it. */
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');
 
+/** A query: the tasks whose decision the workflow is recording right now (stale API locks are told by it). */
+export const decidingQuery = defineQuery<string[]>('deciding');
+
 export const OriginRegionAttribute = defineSearchAttributeKey('OriginRegion', 'KEYWORD');
 export const ReviewStageAttribute = defineSearchAttributeKey('ReviewStage', 'KEYWORD');
 export const ReviewStatusAttribute = defineSearchAttributeKey('ReviewStatus', 'KEYWORD');

@@ -1,6 +1,7 @@
 /**
  * The review bodies of the three regions, as the written record names them, and how their numbers
- * are written (e.g. 京司审〔2026〕17号). Deployments may configure both (REVIEW_OFFICES, NUMBER_FORMATS).
+ * are written (e.g. 京司审〔2026〕17号). Deployments may configure both (REVIEW_OFFICES, NUMBER_FORMATS);
+ * the defaults carry no telephone numbers (a deployment sets its own).
  */
 import type { Region } from './model';
 import type { NumberSeries } from './review-log';
@@ -10,6 +11,11 @@ export interface ReviewOffice {
   name: string;
   /** The one-character abbreviation numbers start with, e.g. 京. */
   abbreviation: string;
+  /**
+   * The telephone a drafting unit calls about a case (printed in the record's 附注 beside the case
+   * officer); unset: the note names the officer only.
+   */
+  phone?: string;
 }
 
 export type ReviewOffices = Record<Region, ReviewOffice>;

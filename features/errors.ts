@@ -116,6 +116,49 @@ const MONGO_UNAVAILABLE = new Set([
   'MongoServerClosedError',
   'MongoClientClosedError',
 ]);
+/**
+ * MongoDB server error codes that mean "not now" rather than "not this": a primary stepping down or
+ * an election under way, a node shutting down or out of reach, an operation out of time.
+ */
+const MONGO_UNAVAILABLE_CODES = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  50, // MaxTimeMSExpired
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  262, // ExceededTimeLimit
+  9001, // SocketException
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/**
+ * FerretDB passes PostgreSQL's failures on as a server error whose message carries the SQLSTATE
+ * (code 1, "… (SQLSTATE 53100)"), or pgx's connection error when PostgreSQL is not there. Classes
+ * 08 (connection), 53 (insufficient resources: disk full, out of memory, too many connections),
+ * 57 (operator intervention: shutdown, cannot connect now, a query cancelled) and 58 (system error) mean the store cannot serve right now.
+ */
+const POSTGRES_UNAVAILABLE =
+  /SQLSTATE (?:08|53|57|58)[0-9A-Z]{3}|failed to connect to|connection refused|connect: no such file|conn closed|unexpected EOF/i;
+
+/** Whether a store error means its server, or the database behind it, cannot serve right now. */
+export function isStoreUnavailable(err: Error): boolean {
+  if (MONGO_UNAVAILABLE.has(err.name)) return true;
+  // A store error labelled as transient by the driver.
+  const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
+  if (labels?.has('ResetPool') || labels?.has('RetryableWriteError')) return true;
+  if (err.name === 'MongooseError' && /buffering timed out|not connected|client must be connected/i.test(err.message))
+    return true;
+  if (err.name !== 'MongoServerError' && err.name !== 'MongoBulkWriteError' && err.name !== 'MongoWriteConcernError')
+    return false;
+  const code = (err as { code?: unknown }).code;
+  return (typeof code === 'number' && MONGO_UNAVAILABLE_CODES.has(code)) || POSTGRES_UNAVAILABLE.test(err.message);
+}
+
 // gRPC status codes that mean "the server is not there right now": UNAVAILABLE, DEADLINE_EXCEEDED.
 const GRPC_UNAVAILABLE = new Set([14, 4]);
 // RESOURCE_EXHAUSTED: Temporal's limits, e.g. ten Updates in flight per workflow.
@@ -129,12 +172,7 @@ function grpcCode(err: unknown): number | undefined {
 
 function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  if (MONGO_UNAVAILABLE.has(err.name)) return true;
-  // A store error labelled as transient by the driver.
-  const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
-  if (labels?.has('ResetPool') || labels?.has('RetryableWriteError')) return true;
-  if (err.name === 'MongooseError' && /buffering timed out|not connected|client must be connected/i.test(err.message))
-    return true;
+  if (isStoreUnavailable(err)) return true;
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   const cause = (err as { cause?: unknown }).cause;
   if (err instanceof ServiceError) return isGrpcServiceError(cause) ? GRPC_UNAVAILABLE.has(cause.code) : true;

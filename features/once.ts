@@ -80,15 +80,20 @@ export async function onceForKey(
   return (await stored()) ?? answer;
 }
 
+/** How old a lock must be before its holder is asked about: a live request sends within milliseconds. */
+const LOCK_SETTLE_MS = 2_000;
+
 /**
  * Runs `send` while holding the task's decision lock. Another decision on the task meanwhile is
- * 409 at once; a lock left behind by a crashed API process lapses once the decision it guarded
- * would have timed out. A retry of the same keyed request goes through: Temporal joins it to the
- * first.
+ * 409 at once. A lock left behind by a request that died (its API process killed) is cleared as
+ * soon as `stillRecording` says the workflow is not recording a decision on the task, and lapses in
+ * any case once the decision it guarded would have timed out; clearing one wrongly costs nothing but
+ * an Update that the workflow refuses. A retry of the same keyed request goes through: Temporal
+ * joins it to the first.
  */
 export async function oneDecisionAtATime<T>(
   ctx: AppContext,
-  lock: { taskId: string; requestId: string; idempotent?: string },
+  lock: { taskId: string; requestId: string; idempotent?: string; stillRecording: () => Promise<boolean> },
   send: () => Promise<T>,
 ): Promise<T> {
   const { models, config } = ctx;
@@ -115,7 +120,8 @@ export async function oneDecisionAtATime<T>(
   if (!held) {
     const other = await models.DecisionLock.findById(lock.taskId).lean();
     if (other && lock.idempotent !== undefined && other.idempotent === lock.idempotent) return send();
-    const lapsed = !other || now().getTime() - new Date(other.at).getTime() > config.decisionTimeoutMs + 5_000;
+    const age = other ? now().getTime() - new Date(other.at).getTime() : Infinity;
+    const lapsed = age > config.decisionTimeoutMs + 5_000 || (age > LOCK_SETTLE_MS && !(await lock.stillRecording()));
     if (!lapsed) throw AppError.conflict('a decision on this task is being recorded; see the task for its outcome');
     if (other) await models.DecisionLock.deleteOne({ _id: lock.taskId, holder: other.holder });
     held = await take();

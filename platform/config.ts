@@ -10,7 +10,7 @@ import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type Revie
 import { parsePayloadKeys, type PayloadKeys } from './payload-codec';
 import { parseSigningKeys, type SigningKeys } from './signing';
 
-/** Published in the README: `npm start` signs and checks tokens with it when AUTH_JWT_SECRET is unset. */
+/** Published in docs/operations.md: `npm start` signs and checks tokens with it when AUTH_JWT_SECRET is unset. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
@@ -40,6 +40,11 @@ function duration(fallback: string) {
 }
 
 const numberTemplate = z.string().refine((v) => v.includes('{n}'), 'must contain {n}');
+const reviewOffice = z.strictObject({
+  name: z.string().min(1),
+  abbreviation: z.string().min(1),
+  phone: z.string().min(1).optional(),
+});
 
 /** A JSON value in a variable, checked with `schema`. */
 function jsonOf<S extends z.ZodType>(schema: S) {
@@ -134,15 +139,12 @@ export const envSchema = z.object({
   URGENT_REVIEW_WORKING_DAYS: workingDays.optional(),
   MAX_EXTENSION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.maxExtensionWorkingDays ?? 15),
   /**
-   * JSON: the review body of each region as the record names it, e.g.
-   * {"beijing":{"name":"北京市司法局","abbreviation":"京"},…}; unset: the three justice bureaus.
+   * JSON: the review body of each region as the record names it, with the telephone its records
+   * give for contact (optional), e.g. {"beijing":{"name":"北京市司法局","abbreviation":"京","phone":"…"},…};
+   * unset: the three justice bureaus, without telephones.
    */
   REVIEW_OFFICES: jsonOf(
-    z.strictObject(
-      Object.fromEntries(
-        REGIONS.map((r) => [r, z.strictObject({ name: z.string().min(1), abbreviation: z.string().min(1) })]),
-      ) as Record<Region, z.ZodObject<{ name: z.ZodString; abbreviation: z.ZodString }>>,
-    ),
+    z.strictObject(Object.fromEntries(REGIONS.map((r) => [r, reviewOffice])) as Record<Region, typeof reviewOffice>),
   ),
   /** JSON: the form of each number series, e.g. {"opinion":"{abbr}司审〔{year}〕{n}号",…}. */
   NUMBER_FORMATS: jsonOf(

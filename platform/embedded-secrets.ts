@@ -1,7 +1,7 @@
 /**
  * The secrets `npm start` generates on first use and keeps under DATA_DIR (`secrets.json`, 0600),
  * so that a restart can still check the signatures and read the payloads it made before. Real
- * deployments set them through the environment instead (README, "Keys").
+ * deployments set them through the environment instead (docs/security.md).
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';

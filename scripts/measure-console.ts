@@ -17,7 +17,7 @@ import { signToken } from '../api/auth';
 import { DEMO_USERS } from '../api/dev-signin';
 import { applicationOf } from '../bin/compose';
 import { loadConfig, payloadKeysOf } from '../platform/config';
-import { openConnections } from '../platform/connections';
+import { openConnections } from '../bin/connections';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { createLogger, installTemporalRuntime } from '../platform/observability';
 import { provision, startTemporalServer } from '../platform/servers';
@@ -217,6 +217,8 @@ async function main(): Promise<void> {
       });
       console.log(`navigation: ${nav}`);
     }
+    // Every script the page asks for is in before the page closes (a body read after would fail).
+    if (countScripts) await page.waitForLoadState('networkidle');
     const files = await Promise.all(scripts);
     await context.close();
     return { ms, files };

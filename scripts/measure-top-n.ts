@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { newestFirst } from '../features/paging';
-import { connectMongo } from '../platform/connections';
+import { connectMongo } from '../bin/connections';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
 import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';

@@ -163,7 +163,12 @@ export class BulkRecordingStore implements RecordingStore {
     if (!version) return Promise.reject(notHeld('version', versionId));
     return Promise.resolve({
       events: [...(this.events.get(reviewId)?.values() ?? [])],
-      version: { title: version.title, ...(version.docType !== undefined && { docType: version.docType }) },
+      version: {
+        title: version.title,
+        ...(version.docType !== undefined && { docType: version.docType }),
+        legalBasis: version.legalBasis,
+        materials: version.materials,
+      },
       comments: [...(this.comments.get(reviewId)?.values() ?? [])],
     });
   }

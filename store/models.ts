@@ -25,6 +25,7 @@ import {
 } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
+import { budgetLeftMs } from '../platform/budget';
 import { insertIfAbsent } from './mongo';
 
 export interface Article {
@@ -87,6 +88,8 @@ export interface ReviewClaimDoc {
   _id: string;
   reviewId: string;
   claimedAt: Date;
+  /** The submission's caller and Idempotency-Key, when it sent one: its retries join this review. */
+  idempotent?: string;
 }
 
 export type CommentDoc = Omit<CommentRecord, 'id'> & { _id: string };
@@ -405,6 +408,7 @@ const reviewClaimSchema = new Schema<ReviewClaimDoc>(
     _id: String,
     reviewId: { type: String, required: true },
     claimedAt: { type: Date, required: true },
+    idempotent: String,
   },
   { versionKey: false },
 );
@@ -425,6 +429,42 @@ export interface Models {
   Attachment: Model<AttachmentDoc>;
   Record: Model<RecordDoc>;
   DecisionLock: Model<DecisionLockDoc>;
+}
+
+/**
+ * A read made on behalf of a request gets the time the request has left as its server-side limit
+ * (maxTimeMS): once the caller has been answered 503 the store stops the query instead of running
+ * it on for nobody.
+ */
+function readsWithinBudget(schema: Schema): void {
+  schema.pre(['find', 'findOne', 'countDocuments', 'distinct'], function () {
+    const left = budgetLeftMs();
+    if (left !== undefined && this.getOptions().maxTimeMS === undefined) this.maxTimeMS(left);
+  });
+  schema.pre('aggregate', function () {
+    const left = budgetLeftMs();
+    if (left !== undefined && this.options.maxTimeMS === undefined) this.option({ maxTimeMS: left });
+  });
+}
+
+for (const schema of [
+  documentSchema,
+  versionSchema,
+  reviewSchema,
+  taskSchema,
+  commentSchema,
+  notificationSchema,
+  eventSchema,
+  storeMetaSchema,
+  attachmentSchema,
+  numberSchema,
+  recordSchema,
+  idempotentRequestSchema,
+  decisionLockSchema,
+  statsMonthSchema,
+  reviewClaimSchema,
+]) {
+  readsWithinBudget(schema as Schema);
 }
 
 /** Binds the models to one connection (tests give each suite its own database). */

@@ -8,6 +8,7 @@
 import type { Model, RootFilterQuery, UpdateQuery } from 'mongoose';
 import type { Disposition } from '../domain/model';
 import type { SideRecords } from '../domain/review-log';
+import type { RecordSources } from '../domain/written-record';
 import {
   noteReviewMonth,
   type CommentDoc,
@@ -32,7 +33,7 @@ export interface NumberClaim {
 /** What a frozen record is built from, as the store holds it. */
 export interface StoredRecordSources {
   events: EventDoc[];
-  version: { title: string; docType?: string } | null;
+  version: RecordSources['version'];
   comments: CommentDoc[];
 }
 
@@ -64,7 +65,7 @@ export interface RecordingStore {
   noteReviewMonth(month: string): Promise<void>;
   /** Frees the document for a new review, if `reviewId` still holds it. */
   releaseClaim(documentId: string, reviewId: string): Promise<void>;
-  /** The review's events, its comments, and the title and type of the version. */
+  /** The review's events, its comments, and the version's title, type, legal basis and materials. */
   recordSources(reviewId: string, versionId: string): Promise<StoredRecordSources>;
   /** Insert-if-absent; answers the copy that stands (this one, or one frozen before). */
   insertRecord(record: RecordDoc): Promise<RecordDoc>;
@@ -126,7 +127,9 @@ export function liveRecordingStore(models: Models): RecordingStore {
     async recordSources(reviewId, versionId) {
       const [events, version, comments] = await Promise.all([
         models.Event.find({ reviewId }).lean<EventDoc[]>(),
-        models.Version.findById(versionId, { title: 1, docType: 1 }).lean<{ title: string; docType?: string }>(),
+        models.Version.findById(versionId, { title: 1, docType: 1, legalBasis: 1, materials: 1 }).lean<
+          StoredRecordSources['version']
+        >(),
         models.Comment.find({ reviewId }).lean<CommentDoc[]>(),
       ]);
       return { events, version, comments };

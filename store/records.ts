@@ -8,13 +8,8 @@ import { createHash } from 'node:crypto';
 import type { ReviewOffices } from '../domain/offices';
 import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent } from '../domain/review-log';
-import {
-  buildOpinion,
-  buildRevisionLetter,
-  opinionHtml,
-  revisionLetterHtml,
-  type RecordSources,
-} from '../domain/written-record';
+import { buildOpinion, buildRevisionLetter, type RecordSources } from '../domain/written-record';
+import { opinionHtml, revisionLetterHtml } from '../records/pages';
 import { commentFromDoc, versionId, type RecordDoc } from './models';
 import type { RecordingStore } from './recording-store';
 

@@ -11,7 +11,7 @@ import { createActivities, type RecordTransitionInput } from '../activities';
 import { DEFAULT_POLICY } from '../domain/clock';
 import { reviewProjection, touchedTasks } from '../domain/projection';
 import { GENESIS_HASH } from '../domain/review-log';
-import { connectMongo } from '../platform/connections';
+import { connectMongo } from '../bin/connections';
 import { firstBrokenLink } from '../platform/log-chain';
 import { parseSigningKeys, signRequest } from '../platform/signing';
 import {

@@ -16,7 +16,7 @@ import { signToken, tokenVerifier } from '../api/auth';
 import { AppError, toAppError } from '../features/errors';
 import { findUnsafeKey } from '../api/http';
 import { decodeCursor, encodeCursor } from '../features/paging';
-import { escapeHtml } from '../domain/written-record';
+import { escapeHtml } from '../records/pages';
 import { documentBodySchema } from '../features/documents/schemas';
 import { Refusal } from '../domain/rules';
 import { parseSigningKeys } from '../platform/signing';
@@ -365,6 +365,36 @@ describe('error mapping', () => {
     const err = new Error('connect ECONNREFUSED');
     err.name = 'MongoServerSelectionError';
     expect(toAppError(err)?.code).toBe('unavailable');
+  });
+
+  test.each([
+    [
+      'PostgreSQL behind FerretDB has a full disk',
+      1,
+      'ERROR: could not extend file "base/16384/16385": No space left on device (SQLSTATE 53100)',
+    ],
+    [
+      'PostgreSQL behind FerretDB is shutting down',
+      1,
+      'terminating connection due to administrator command (SQLSTATE 57P01)',
+    ],
+    [
+      'PostgreSQL behind FerretDB is gone',
+      1,
+      'failed to connect to `host=127.0.0.1 user=postgres database=postgres`: dial error',
+    ],
+    ['the MongoDB primary steps down', 189, 'PrimarySteppedDown'],
+    ['the node is no longer the primary', 10107, 'not primary'],
+  ])('when %s, the store error answers 503', (_what, code, message) => {
+    const err = Object.assign(new Error(message), { name: 'MongoServerError', code });
+    expect(toAppError(err)?.code).toBe('unavailable');
+  });
+
+  test('when the store refuses a write for what it is (a duplicate key, a bad document), it is not a 503', () => {
+    const duplicate = Object.assign(new Error('E11000 duplicate key'), { name: 'MongoServerError', code: 11000 });
+    expect(toAppError(duplicate)?.code).toBe('conflict');
+    const invalid = Object.assign(new Error('invalid key (SQLSTATE 22023)'), { name: 'MongoServerError', code: 1 });
+    expect(toAppError(invalid)).toBeUndefined();
   });
 
   test('when an unexpected error reaches the middleware, the reply is 500 internal without a stack', async () => {

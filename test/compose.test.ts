@@ -1,5 +1,5 @@
 /**
- * docker-compose.yml configures the api and worker only through runtime/config.ts: every variable it
+ * docker-compose.yml configures the api and worker only through platform/config.ts: every variable it
  * sets is one the schema knows, and each component gets what its start-up mode requires.
  */
 import { readFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ const knownVariables = Object.keys(envSchema.shape);
 
 describe('docker-compose.yml', () => {
   it.each(['api', 'worker'])(
-    'when the %s service is configured, it sets only variables of runtime/config.ts',
+    'when the %s service is configured, it sets only variables of platform/config.ts',
     (service) => {
       const names = Object.keys(environmentOf(service));
 

@@ -148,3 +148,18 @@ test('when a keyed withdrawal is retried, the retry gets the first answer; a new
   await post('drafter', path, { reason: '另一个理由' }).set('Idempotency-Key', 'withdraw-1').expect(422);
   expect(await h.models.Event.countDocuments({ reviewId, type: 'withdrawn' })).toBe(1);
 });
+
+test('when a decision lock was left by a request that died, a colleague is not refused for it; a live lock still refuses', async () => {
+  const { reviewId } = await submitted();
+  const origin = await task('reviewer', reviewId, 'origin_review');
+  const complete = () => post('reviewer', `/v1/tasks/${encodeURIComponent(origin.id)}/complete`, approve);
+  // A lock just taken by another request: the decision is on its way.
+  await h.models.DecisionLock.create({ _id: origin.id, holder: 'live-request', at: new Date() });
+  expect((await complete()).status).toBe(409);
+  // The same lock, older than a live request holds one before sending, with nothing being recorded:
+  // its request died (a killed API process), so it is cleared at once.
+  await h.models.DecisionLock.updateOne({ _id: origin.id }, { $set: { at: new Date(Date.now() - 5_000) } });
+  const res = await complete();
+  expect({ status: res.status, stage: res.body.review?.stage }).toEqual({ status: 200, stage: 'consultation' });
+  expect(await h.models.DecisionLock.countDocuments({ _id: origin.id })).toBe(0);
+});

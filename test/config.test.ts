@@ -26,6 +26,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ WORKING_DAY_DURATION: 'fast' }, 'embedded')).toThrow(ConfigError);
   });
 
+  test('when REVIEW_OFFICES gives an office a telephone, the record has it; by default no office has one', () => {
+    expect(Object.values(loadConfig({}, 'embedded').offices).map((o) => o.phone)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const offices = {
+      beijing: { name: '北京市司法局', abbreviation: '京', phone: '010-00000000' },
+      tianjin: { name: '天津市司法局', abbreviation: '津' },
+      hebei: { name: '河北省司法厅', abbreviation: '冀' },
+    };
+    expect(loadConfig({ REVIEW_OFFICES: JSON.stringify(offices) }, 'embedded').offices).toEqual(offices);
+    const blank = { ...offices, tianjin: { ...offices.tianjin, phone: '' } };
+    expect(() => loadConfig({ REVIEW_OFFICES: JSON.stringify(blank) }, 'embedded')).toThrow(/REVIEW_OFFICES/);
+  });
+
   test('when the API runs as a component, the servers and a real secret are required', () => {
     expect(() => loadConfig({}, 'component')).toThrow(
       /TEMPORAL_ADDRESS: required[\s\S]*MONGODB_URI: required[\s\S]*AUTH_JWT_SECRET: required[\s\S]*REQUEST_SIGNING_KEYS: required[\s\S]*TEMPORAL_PAYLOAD_KEYS: required/,

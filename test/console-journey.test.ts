@@ -1,12 +1,16 @@
 /**
  * The console in a real browser against the real stack: a whole review driven through the UI only,
  * from the drafter's draft to the supervisor opening the signed opinion, with a refused decision
- * and a reviewer of another region on the way. Every screen passes an axe-core check (no serious
+ * and a reviewer of another region on the way. The revision letter and the opinion are shown as
+ * frozen: the bytes in the frame hash to the SHA-256 recorded when they were issued. Every screen passes an axe-core check (no serious
  * or critical violations) and leaves a screenshot in test-artifacts/screenshots.
  */
+import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_USERS, type DemoUserKey } from '../api/dev-signin';
 import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
+import type { RecordDoc } from '../store/models';
+import { letterRecordId, opinionRecordId } from '../store/records';
 import { startHarness, type Harness } from './harness';
 import { accessibilityProblems, launchChromium, listen, reloadUntilVisible, screenshot } from './support/browser';
 
@@ -15,13 +19,23 @@ let browser: Browser;
 let baseUrl: string;
 let close: () => Promise<void>;
 beforeAll(async () => {
-  [h, browser] = await Promise.all([startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }), launchChromium()]);
+  // Both settle before a failure is thrown, so that afterAll stops what did start: a harness
+  // still starting when the run ends keeps connections open and jest from exiting.
+  const [harness, launched] = await Promise.allSettled([
+    startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }),
+    launchChromium(),
+  ]);
+  if (harness.status === 'fulfilled') h = harness.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (harness.status === 'rejected') throw harness.reason;
+  if (launched.status === 'rejected') throw launched.reason;
   ({ baseUrl, close } = await listen(h.app));
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await close?.();
-  await h?.stop();
+  // Each is stopped even when another fails to stop.
+  const stopped = await Promise.allSettled([browser?.close(), close?.(), h?.stop()]);
+  const failed = stopped.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 });
 
 /** Accessibility problems by screen; the journey goes on and they are reported together. */
@@ -89,6 +103,43 @@ async function choose(page: Page, label: string, option: string): Promise<void> 
     .click();
 }
 
+/** The review id in a console address such as /reviews/<id>/opinion. */
+function reviewIdIn(url: string): string {
+  const match = /\/reviews\/([^/]+)\//.exec(new URL(url).pathname);
+  if (!match) throw new Error(`no review in ${url}`);
+  return decodeURIComponent(match[1]);
+}
+
+type Box = { x: number; y: number; width: number; height: number } | null;
+const overlaps = (a: Box, b: Box) =>
+  a !== null &&
+  b !== null &&
+  a.x < b.x + b.width &&
+  b.x < a.x + a.width &&
+  a.y < b.y + b.height &&
+  b.y < a.y + a.height;
+
+/**
+ * The screen shows the frozen record itself: the frame holds exactly the page stored when it was
+ * frozen, whose SHA-256 is the one recorded, and the screen's own hash (Web Crypto) agrees.
+ */
+async function expectFrozenPageShown(page: Page, recordId: string): Promise<void> {
+  const frame = page.getByTestId('record-frame');
+  await frame.waitFor();
+  const shown = await frame.getAttribute('srcdoc');
+  const record = await h.models.Record.findById(recordId).lean<RecordDoc>();
+  expect(record).not.toBeNull();
+  expect(
+    createHash('sha256')
+      .update(shown ?? '', 'utf8')
+      .digest('hex'),
+  ).toBe(record!.sha256);
+  expect(shown).toBe(record!.html);
+  await page.getByTestId('hash-verdict').filter({ hasText: '与登记的校验值一致' }).waitFor();
+  expect(await page.getByTestId('computed-sha256').innerText()).toBe(record!.sha256);
+  expect(await page.getByTestId('recorded-sha256').innerText()).toBe(record!.sha256);
+}
+
 const TITLE = '北京市促进京津冀交通一体化若干措施';
 const COMMENT = '备案管理实为变相许可，应当删除或说明上位法依据';
 
@@ -151,6 +202,16 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.goto(documentUrl);
   await reloadUntilVisible(drafter, drafter.getByTestId('revision'), 'the revision request');
   await look(drafter, 'revision-request');
+  // The 修改意见书 of the round, as issued: the frozen page itself.
+  await drafter
+    .getByTestId('record-links')
+    .getByRole('link', { name: /^修改意见书/ })
+    .click();
+  await expectFrozenPageShown(drafter, letterRecordId(reviewIdIn(drafter.url()), 1));
+  await drafter.frameLocator('[data-testid="record-frame"]').locator('.comment').filter({ hasText: COMMENT }).waitFor();
+  await look(drafter, 'revision-letter');
+  await drafter.goto(documentUrl);
+  await drafter.getByTestId('revision').waitFor();
   await drafter.getByRole('button', { name: '修改条文' }).click();
   await drafter.getByLabel('第2条内容').fill('跨区域客运线路经营者应当向所在地交通运输主管部门报送运营信息。');
   await drafter.getByRole('button', { name: '保存为新版本' }).click();
@@ -210,9 +271,40 @@ test('a review runs from draft to signed opinion through the console only', asyn
   expect(await timeline.innerText()).not.toMatch(/[a-z]{2,}/);
   expect(await supervisor.getByText('已办结，用时').count()).toBe(1);
   await supervisor.getByRole('button', { name: '查看合法性审核意见书' }).click();
-  await supervisor.getByTestId('conclusion').filter({ hasText: '修改后合法' }).waitFor();
+  await expectFrozenPageShown(supervisor, opinionRecordId(reviewIdIn(supervisor.url())));
+  const record = supervisor.frameLocator('[data-testid="record-frame"]');
+  await record.locator('.conclusion').filter({ hasText: '修改后合法' }).waitFor();
+  // As the browser lays the page out, the seal is pressed over the issuer's name and the date.
+  const [seal, issuer, date] = await Promise.all(
+    ['.seal', '.issuer-name', '.date'].map((selector) => record.locator(selector).boundingBox()),
+  );
+  expect(overlaps(seal, issuer) && overlaps(seal, date)).toBe(true);
   await look(supervisor, 'opinion');
+  // 打印 prints the frame (its own page settings), not the console around it.
+  await supervisor.evaluate(
+    `document.querySelector('[data-testid="record-frame"]').contentWindow.print = () => { window.printedFrame = true; }`,
+  );
+  await supervisor.getByRole('button', { name: '打印 / 另存为 PDF' }).click();
+  expect(await supervisor.evaluate('window.printedFrame === true')).toBe(true);
 
   expect(problems).toEqual({});
   expect(policyRefusals).toEqual([]);
 }, 300_000);
+
+test('Chinese text is drawn with its glyphs, not empty boxes (the screenshots can be read)', async () => {
+  const page = await browser.newPage();
+  try {
+    // Without a Chinese font every character is drawn as the same box as an unassigned code point.
+    const drawings = await page.evaluate(`['审', '核', '\\u0378'].map((text) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 64;
+      const context = canvas.getContext('2d');
+      context.font = '48px sans-serif';
+      context.fillText(text, 4, 52);
+      return canvas.toDataURL();
+    })`);
+    expect(new Set(drawings as string[]).size).toBe(3);
+  } finally {
+    await page.close();
+  }
+});

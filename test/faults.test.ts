@@ -9,11 +9,12 @@
  *   within seconds;
  * - 100 conflicting decisions at once: one 200, every other a 409 (or a 429 with Retry-After),
  *   all within a few seconds.
- * The figures are printed for the record (README "Availability"); the bounds are what is asserted.
+ * The figures are printed for the record (docs/operations.md, "Budgets"); the bounds are what is asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request as httpRequest, type Server } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,6 +154,54 @@ test('when the store freezes, every request answers 503 with Retry-After within 
   expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
 }, 90_000);
 
+test('when a keep-alive client retries after 503s while the store is frozen, no connection is reset', async () => {
+  const api = await new Promise<Server>((resolve) => {
+    const listening = h.app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  // One socket for every request: a response written after its 503, or a socket destroyed by a
+  // late failure, would break the next request on it.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { port } = api.address() as AddressInfo;
+  const token = h.token(people.reviewer);
+  const once = () =>
+    new Promise<number | string>((resolve) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/tasks?status=open',
+          agent,
+          headers: { Authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+      req.end();
+    });
+  const outcomes: (number | string)[] = [];
+  try {
+    store.signal('SIGSTOP');
+    const thawAt = performance.now() + 3 * READ_TIMEOUT_MS;
+    while (performance.now() < thawAt) outcomes.push(await once());
+    store.signal('SIGCONT');
+    // The requests stuck in the store now finish, late; the client carries on on the same socket.
+    const until = performance.now() + 3 * READ_TIMEOUT_MS;
+    while (performance.now() < until) outcomes.push(await once());
+  } finally {
+    store.signal('SIGCONT');
+    agent.destroy();
+    await new Promise((resolve) => api.close(resolve));
+  }
+  const counts = outcomes.reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
+  console.log(`keep-alive client across a frozen store, one socket: ${JSON.stringify(counts)}`);
+  expect(outcomes.filter((o) => typeof o === 'string')).toEqual([]);
+  expect(outcomes).toContain(503);
+  expect(outcomes[outcomes.length - 1]).toBe(200);
+}, 60_000);
+
 test('when Temporal is down, decisions and submissions answer 503 within DECISION_TIMEOUT, reads go on, and a keyed retry gets its answer', async () => {
   const reviewId = await submitted();
   const origin = await task('reviewer', reviewId, 'origin_review');
@@ -162,12 +211,13 @@ test('when Temporal is down, decisions and submissions answer 503 within DECISIO
       decision: 'approve',
       checklist: allPass,
     }).set('Idempotency-Key', 'temporal-down');
+  const submit = () => post('drafter', `/v1/documents/${documentId}/reviews`).set('Idempotency-Key', 'submit-down');
   await h.worker.stop();
   await server.stop();
   try {
     for (const [name, call] of [
       ['decision', decide],
-      ['submission', () => post('drafter', `/v1/documents/${documentId}/reviews`)],
+      ['submission', submit],
     ] as const) {
       const { value: res, ms } = await timed(call);
       console.log(
@@ -187,6 +237,7 @@ test('when Temporal is down, decisions and submissions answer 503 within DECISIO
     server = await startServer();
     await h.replaceWorker();
   }
+  const faultEnded = performance.now();
   const answered = await eventually(
     async () => {
       const res = await decide();
@@ -195,7 +246,19 @@ test('when Temporal is down, decisions and submissions answer 503 within DECISIO
     'the keyed decision to be answered after the restart',
     60_000,
   );
+  console.log(`Temporal back: a decision completed ${Math.round(performance.now() - faultEnded)} ms after the restart`);
   expect(answered.body.task.status).toBe('completed');
+  // The submission that answered 503, retried with its key, gets its review, and its retries the same answer.
+  const resubmitted = await eventually(
+    async () => {
+      const res = await submit();
+      return res.status === 202 ? res : undefined;
+    },
+    'the keyed submission to be answered after the restart',
+    60_000,
+  );
+  expect(resubmitted.body).toMatchObject({ documentId, reviewId: `review:${documentId}:1`, stage: 'intake' });
+  expect((await submit()).body).toEqual(resubmitted.body);
   expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
 }, 120_000);
 

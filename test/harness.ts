@@ -17,7 +17,7 @@ import { applicationOf } from '../bin/compose';
 import type { AppContext } from '../features/context';
 import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/model';
 import { loadConfig, type Config } from '../platform/config';
-import { connectTo } from '../platform/connections';
+import { connectTo } from '../bin/connections';
 import { startWorker, type WorkerHandle } from '../worker/worker';
 import { projectLog } from '../domain/projection';
 import {
@@ -97,7 +97,11 @@ export async function startHarness(
   const connections = await connectTo(config, { temporalAddress, mongodbUri: config.mongodbUri! });
   const { mongo, models, client } = connections;
   const newWorker = () => startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
-  const worker = await newWorker();
+  // Closed when the worker cannot start: open connections would keep jest from exiting.
+  const worker = await newWorker().catch(async (err: unknown) => {
+    await connections.close().catch(() => undefined);
+    throw err;
+  });
   const ctx = applicationOf(config, connections);
   const app = createApp({ app: ctx, readiness: connections.readiness });
 

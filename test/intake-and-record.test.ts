@@ -19,8 +19,16 @@ import {
 } from './harness';
 
 let h: Harness;
+/** The Beijing review body with a telephone, as a deployment configures it (REVIEW_OFFICES). */
+const BEIJING_PHONE = '010-00000000';
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({
+    REVIEW_OFFICES: JSON.stringify({
+      beijing: { name: '北京市司法局', abbreviation: '京', phone: BEIJING_PHONE },
+      tianjin: { name: '天津市司法局', abbreviation: '津' },
+      hebei: { name: '河北省司法厅', abbreviation: '冀' },
+    }),
+  });
 });
 afterAll(async () => {
   await h?.stop();
@@ -97,6 +105,48 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** The page of a record exactly as served (its bytes, not a decoding of them), with its content type. */
+async function servedPage(who: Person, path: string): Promise<{ bytes: Buffer; type: string }> {
+  const res = await get(who, path)
+    .set('Accept', 'text/html')
+    .buffer(true)
+    .parse((stream, done) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => done(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  return { bytes: res.body as Buffer, type: res.headers['content-type'] };
+}
+
+/** The articles of the comments a page lists, in the order it lists them ('' for a general comment). */
+const commentArticles = (html: string) =>
+  [...html.matchAll(/<p class="comment"(?: data-article="([^"]*)")?>/g)].map((m) => m[1] ?? '');
+
+/** The CST date of an instant as GB/T 9704-2012 writes it, computed here independently of the engine. */
+function cstOfficialDate(iso: string): string {
+  const [year, month, day] = cstDate(iso).split('-').map(Number);
+  return `${year}年${month}月${day}日`;
+}
+
+/**
+ * The points of GB/T 9704-2012 every page of the record carries: no date in Chinese numerals, the
+ * date of issue under the issuer's name with the seal pressed over both, 附注 after it, 版记 last.
+ */
+function expectOfficialLayout(html: string, issuedOn: string): void {
+  expect(html).not.toMatch(/二〇|〇[一二三四五六七八九〇]{3}年/);
+  expect(html).toMatch(/@page \{\s*size: A4;\s*margin: 37mm 26mm 35mm 28mm;/);
+  expect(/<header>[\s\S]*?<\/header>/.exec(html)![0]).not.toContain('签发人');
+  expect(html).not.toContain('签发人：');
+  expect(html).toMatch(
+    new RegExp(
+      `<div class="signature">\\s*<p class="issuer-name">[^<]+</p>\\s*<p class="date">${issuedOn}</p>\\s*` +
+        '<div class="seal" role="img" aria-label="印章"></div>\\s*</div>\\s*<p class="note">（承办人：[^<]+）</p>',
+    ),
+  );
+  expect(html).toMatch(/<footer class="colophon">[\s\S]*印发<\/span><\/p>\s*<\/footer>\s*<\/div>\s*<\/body>/);
+}
+
 describe('intake (受理, 补正)', () => {
   test('when materials are missing, the drafting office supplies them, and the clock starts at acceptance, not submission', async () => {
     const { documentId, reviewId } = await submit();
@@ -146,6 +196,15 @@ describe('intake (受理, 补正)', () => {
     const opinion = (await get('drafter', `/v1/reviews/${enc(reviewId)}/opinion`).expect(200)).body;
     expect(opinion.dates).toMatchObject({ receivedAt: review.submittedAt, materialsCompleteAt: review.acceptedAt });
     expect(opinion.registrationNumber).toBe(review.registrationNumber);
+    // The materials supplied at intake are the version's: the opinion states the drafter's
+    // fair-competition conclusion beside the checklist's item.
+    expect(opinion.fairCompetitionConclusion).toBe('不涉及市场准入');
+    const page = await get('drafter', `/v1/reviews/${enc(reviewId)}/opinion`)
+      .set('Accept', 'text/html')
+      .expect(200);
+    expect(page.text).toContain(
+      '公平竞争审查：</span>符合。<span class="fair-competition">起草单位的公平竞争审查结论：不涉及市场准入。</span>',
+    );
     await expectProjectionsRebuiltFromLog(h, reviewId);
     await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'log--supplement-then-accepted-and-signed');
   });
@@ -329,17 +388,28 @@ describe('numbers and the frozen record', () => {
       addressee: people.drafter.org,
       caseOfficer: { sub: 'bj-reviewer', name: '李审' },
       signer: { sub: 'bj-signer', name: '王签' },
-      issuedOn: expect.stringMatching(
-        /^[〇一二三四五六七八九]{4}年[一二三四五六七八九十]+月[一二三四五六七八九十]+日$/,
-      ),
+      // GB/T 9704-2012: Arabic numerals, the full year, no padding (API.md, release 3's correction).
+      issuedOn: expect.stringMatching(/^20\d{2}年[1-9]\d?月[1-9]\d?日$/),
       conclusion: 'legal',
       consolidation: {
         opinion: '河北意见属建议性质，已转起草单位参考',
         dispositions: [expect.objectContaining({ region: 'hebei', status: 'not_adopted', reason: '已由上位法明确' })],
       },
     });
-    expect(page.text).toContain(issued.issuedOn);
-    expect(page.text).toContain('（印章）');
+    expect(cstOfficialDate(issued.dates.closedAt)).toBe(issued.issuedOn);
+    expectOfficialLayout(page.text, issued.issuedOn);
+    expect(page.text).toContain(`<p class="doc-number">${issued.number}</p>`);
+    expect(page.text).toContain('<p class="note">（承办人：李审，联系电话：010-00000000）</p>');
+    expect(page.text).toContain('<p class="copy-to">抄送：天津市司法局，河北省司法厅。</p>');
+    expect(page.text).toContain(
+      `<p class="printed-by"><span>${issued.issuer}</span><span>${issued.issuedOn}印发</span></p>`,
+    );
+    // 审核依据: the legal basis of the version reviewed, as the drafter gave it.
+    expect(issued.legalBasis).toEqual(draft.legalBasis);
+    expect(page.text).toMatch(
+      /<h2>一、审核依据<\/h2>\s*<p>该文件列明的制定依据为：<\/p>\s*<p>1\.《网络预约出租汽车经营服务管理暂行办法》<\/p>/,
+    );
+    expect(page.text).toContain('<h2>六、汇总意见</h2>\n<p>河北意见属建议性质，已转起草单位参考</p>');
 
     await post('drafter', `/v1/documents/${documentId}/versions`, { ...draft, title: '修改后的标题' }).expect(201);
     expect((await get('drafter', path).expect(200)).body).toEqual(issued);
@@ -380,6 +450,11 @@ describe('numbers and the frozen record', () => {
     expect(sha256(page.text)).toBe(listed[0].sha256);
     expect(page.text).toContain('修改意见书');
     expect(page.text).toContain('经营许可的实施机关应当明确');
+    expect(letter.issuedOn).toBe(listed[0].issuedOn);
+    expect(letter.issuedOn).toBe(cstOfficialDate(letter.requestedAt));
+    expectOfficialLayout(page.text, letter.issuedOn);
+    expect(page.text).toContain('<p class="comment" data-article="2"><span class="kai">（一）第二条。</span>');
+    expect(page.text).not.toContain('抄送'); // a letter goes to the drafting unit alone
     await get('drafter', `/v1/reviews/${enc(reviewId)}/revision-letters/2`).expect(404);
     await get('otherOrg', `/v1/reviews/${enc(reviewId)}/revision-letters`).expect(404);
 
@@ -398,6 +473,93 @@ describe('numbers and the frozen record', () => {
     });
     const again = await get('drafter', `/v1/reviews/${enc(reviewId)}/revision-letters/1`).set('Accept', 'text/html');
     expect(again.text).toBe(page.text);
+  });
+
+  test('when one decision comments on several articles, the letter and the opinion list them in article order, and the JSON sha256 is that of the served bytes', async () => {
+    const { documentId, reviewId } = await submit();
+    await accept('bjReviewer', reviewId);
+    await decide('bjReviewer', reviewId, 'origin_review', {
+      decision: 'request_changes',
+      opinion: '请按以下意见修改',
+      comments: [
+        { article: '3', text: '施行日期应当明确', severity: 'advisory' },
+        { article: '1', text: '立法目的表述过宽', severity: 'amend' },
+        { text: '全文用语应当统一', severity: 'advisory' },
+        { article: '2', text: '许可条件应当列明', severity: 'advisory' },
+        { article: '1', text: '应当写明制定依据', severity: 'advisory' },
+      ],
+    });
+    // Made in one decision, the comments share their time: ties go by id, never by read order.
+    const stored = await h.models.Comment.find({ reviewId }).lean();
+    const byId = (article: string) =>
+      stored
+        .filter((c) => c.article === article)
+        .map((c) => c._id)
+        .sort();
+    const expectedOrder = [stored.find((c) => c.article === undefined)!._id, ...byId('1'), ...byId('2'), ...byId('3')];
+    const letterPath = `/v1/reviews/${enc(reviewId)}/revision-letters/1`;
+    const letter = (await get('drafter', letterPath).expect(200)).body;
+    expect(letter.comments.map((c: { id: string }) => c.id)).toEqual(expectedOrder);
+    const letterPage = await servedPage('drafter', letterPath);
+    const listed = (await get('drafter', `/v1/reviews/${enc(reviewId)}/revision-letters`).expect(200)).body.items;
+    expect(createHash('sha256').update(letterPage.bytes).digest('hex')).toBe(listed[0].sha256);
+    expect(commentArticles(letterPage.bytes.toString('utf8'))).toEqual(['', '1', '1', '2', '3']);
+
+    await post('drafter', `/v1/documents/${documentId}/versions`, draft).expect(201);
+    const amended = letter.comments.find((c: { severity: string }) => c.severity === 'amend');
+    await decide('drafter', reviewId, 'revision', {
+      decision: 'resubmit',
+      dispositions: [{ commentId: amended.id, status: 'adopted' }],
+    });
+    await toSignoff(reviewId); // Hebei comments on article 2 in consultation, after the others
+    await decide('bjSigner', reviewId, 'signoff', { decision: 'sign' });
+
+    const opinionPath = `/v1/reviews/${enc(reviewId)}/opinion`;
+    const opinion = (await get('drafter', opinionPath).expect(200)).body;
+    const hebei = await commentId(reviewId, 'hebei');
+    expect(opinion.comments.map((c: { id: string }) => c.id)).toEqual([
+      ...expectedOrder.slice(0, 4),
+      hebei,
+      expectedOrder[4],
+    ]);
+    const page = await servedPage('drafter', opinionPath);
+    expect(page.type).toBe('text/html; charset=utf-8');
+    expect(createHash('sha256').update(page.bytes).digest('hex')).toBe(opinion.sha256);
+    const html = page.bytes.toString('utf8');
+    expect(commentArticles(html)).toEqual(['', '1', '1', '2', '2', '3']);
+    expectOfficialLayout(html, opinion.issuedOn);
+    // Every read serves the same bytes.
+    expect((await servedPage('drafter', opinionPath)).bytes.equals(page.bytes)).toBe(true);
+  });
+});
+
+describe('records issued before release 3', () => {
+  test('when an opinion was frozen with a Chinese-numeral date, it is served as frozen, never rendered again', async () => {
+    const { reviewId } = await submit();
+    await accept('bjReviewer', reviewId);
+    await toSignoff(reviewId);
+    await decide('bjSigner', reviewId, 'signoff', { decision: 'sign' });
+    const path = `/v1/reviews/${enc(reviewId)}/opinion`;
+    const current = (await get('drafter', path).expect(200)).body;
+    // The copy release 2 would have frozen: its date in Chinese numerals, its own page and hash.
+    const { sha256: _, ...json } = current;
+    const html =
+      '<!doctype html>\n<html lang="zh-CN"><body><p>北京市司法局</p><p>二〇二六年十一月二十七日</p></body></html>\n';
+    await h.models.Record.updateOne(
+      { _id: `${reviewId}:opinion` },
+      {
+        $set: {
+          html,
+          sha256: sha256(html),
+          issuedOn: '二〇二六年十一月二十七日',
+          json: { ...json, issuedOn: '二〇二六年十一月二十七日' },
+        },
+      },
+    );
+    const served = await servedPage('drafter', path);
+    expect(served.bytes.toString('utf8')).toBe(html);
+    const issued = (await get('drafter', path).expect(200)).body;
+    expect(issued).toMatchObject({ issuedOn: '二〇二六年十一月二十七日', sha256: sha256(html) });
   });
 });
 

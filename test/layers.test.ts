@@ -55,7 +55,7 @@ const refused = [
     "import { decideTask as x } from '../features/tasks/use-cases';",
     ['import/no-restricted-paths'],
   ],
-  ['store/probe.ts', "import { loadConfig as x } from '../platform/config';", ['import/no-restricted-paths']],
+  ['platform/probe.ts', "import { createModels as x } from '../store/models';", ['import/no-restricted-paths']],
   ['domain/probe.ts', "import { createModels as x } from '../store/models';", ['import/no-restricted-paths']],
 ] as const;
 

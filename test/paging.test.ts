@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { decodeCursor, newestFirst } from '../features/paging';
-import { connectMongo } from '../platform/connections';
+import { connectMongo } from '../bin/connections';
 import { createModels, ensureIndexes, monthOf, type Models, type TaskDoc } from '../store/models';
 
 let mongo: Connection;

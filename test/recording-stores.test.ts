@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { connectMongo } from '../platform/connections';
+import { connectMongo } from '../bin/connections';
 import { BulkRecordingStore } from '../store/bulk-recording-store';
 import { createModels, ensureIndexes, type Models, type NumberDoc } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';

@@ -7,7 +7,7 @@ import type { Connection } from 'mongoose';
 import { computeStats } from '../features/supervision/stats';
 import type { TimeModel } from '../domain/clock';
 import type { Region, ReviewStatus } from '../domain/model';
-import { connectMongo } from '../platform/connections';
+import { connectMongo } from '../bin/connections';
 import { createModels, ensureIndexes, monthOf, noteReviewMonth, type Models } from '../store/models';
 
 let mongo: Connection;

@@ -1,5 +1,5 @@
 /**
- * Mutual TLS to Temporal, as production runs it (README "Temporal in production"): the API's client
+ * Mutual TLS to Temporal, as production runs it (docs/security.md, "Temporal in production"): the API's client
  * and the worker connect with the certificate and key TEMPORAL_TLS_* name and check the server's
  * certificate against TEMPORAL_TLS_CA; a caller without a certificate of that CA is refused.
  *

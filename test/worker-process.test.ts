@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { DEFAULT_POLICY } from '../domain/clock';
 import { REVIEW_WORKFLOW_TYPE, reviewWorkflowId, type ReviewInput } from '../domain/messages';
-import { openConnections, type Connections } from '../platform/connections';
+import { openConnections, type Connections } from '../bin/connections';
 import { parsePayloadKeys } from '../platform/payload-codec';
 import { parseSigningKeys, signRequest } from '../platform/signing';
 import { TEST_PAYLOAD_KEYS, TEST_SIGNING_KEYS, eventually } from './harness';

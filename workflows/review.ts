@@ -25,6 +25,7 @@ import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
   completeTaskUpdate,
+  decidingQuery,
   requestExtensionUpdate,
   reviewStateQuery,
   submittedUpdate,
@@ -43,7 +44,7 @@ import { ReviewMachine, type MachineSettings } from './review-machine';
 import { plannedRecording, takeNumbers } from './transition';
 
 const { recordTransition } = proxyActivities<ReturnType<typeof createActivities>>({
-  // Recording takes tens of milliseconds (README "Availability"); an attempt on a worker that died
+  // Recording takes tens of milliseconds (docs/operations.md, "Budgets"); an attempt on a worker that died
   // is retried after this, on another worker.
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
@@ -102,6 +103,7 @@ export async function legalityReview(
     });
 
   setHandler(reviewStateQuery, () => machine.state);
+  setHandler(decidingQuery, () => [...deciding]);
 
   setHandler(submittedUpdate, async () => {
     await condition(() => recorded);
@@ -171,8 +173,11 @@ export async function legalityReview(
   );
 
   if (!recorded) {
-    // The first transition (submitted, clock started, first task open), vouched for by the API's start.
-    await record(machine, { purpose: 'start', request: start as Signed<ReviewInput> });
+    // The first transition (submitted, first task open), vouched for by the API's start. It takes its
+    // turn in the queue like every later one: a decision that arrives while it is being recorded (a
+    // worker that died after recording it can hand both to the next workflow task) is planned on
+    // the hash it produces, never on the genesis hash.
+    await inTurn(() => record(machine, { purpose: 'start', request: start as Signed<ReviewInput> }));
     recorded = true;
   }
 

@@ -2,6 +2,7 @@
 import { MATERIAL_KINDS } from '../../domain/model';
 import { MAX_ATTACHMENT_BYTES, openAttachment, uploadAttachment } from '../../features/documents/attachments';
 import { emptyQuerySchema } from '../../features/schemas';
+import { budgetSignal } from '../../platform/budget';
 import type { ApiDeps } from '../deps';
 import { route, type RouteSpec } from '../http';
 import { attachmentView } from '../views';
@@ -48,6 +49,7 @@ export function attachmentRoutes({ app }: ApiDeps): RouteSpec[] {
       errors: [404],
       handler: async ({ actor, params, res }) => {
         const { attachment, content } = await openAttachment(app, actor, params.id, params.attachmentId);
+        if (budgetSignal()?.aborted) return; // answered 503 meanwhile: send nothing
         res.setHeader('Content-Type', attachment.contentType);
         res.setHeader('Content-Length', String(attachment.size));
         res.setHeader('ETag', `"${attachment.sha256}"`);

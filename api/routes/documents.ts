@@ -13,6 +13,7 @@ import {
   listCommentsQuerySchema,
   listDocumentsQuerySchema,
 } from '../../features/documents/schemas';
+import { parseIdempotencyKey } from '../../features/once';
 import { submitReview } from '../../features/reviews/use-cases';
 import { startReviewBodySchema } from '../../features/reviews/schemas';
 import { emptyQuerySchema } from '../../features/schemas';
@@ -146,18 +147,20 @@ export function documentRoutes({ app }: ApiDeps): RouteSpec[] {
       summary: 'Submit the current version for legality review (owning drafter)',
       description:
         'One active review per document: a second one while one is active is 409. Answers once the first task ' +
-        'is stored: its id is `taskId` (an extension), ready to be acted on.',
+        'is stored: its id is `taskId` (an extension), ready to be acted on. An optional `Idempotency-Key` makes a ' +
+        'retry (after a 503, say) get the first answer instead of a 409.',
       body: startReviewBodySchema,
       responses: [
         { status: 202, description: '{ reviewId, documentId, status, stage, taskId }', schema: ReviewStarted },
       ],
-      errors: [400, 403, 404, 409],
-      handler: async ({ actor, params, body, requestId, res }) => {
-        const submitted = await submitReview(app, actor, params.id, body, requestId);
-        res
-          .status(202)
-          .location(`/v1/reviews/${encodeURIComponent(submitted.reviewId)}`)
-          .json(submitted);
+      errors: [400, 403, 404, 409, 422],
+      handler: async ({ actor, params, body, req, requestId, res }) => {
+        const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+        const answer = await submitReview(app, actor, params.id, body, requestId, key);
+        const started = answer.body as { reviewId?: string };
+        if (answer.status === 202 && started.reviewId)
+          res.location(`/v1/reviews/${encodeURIComponent(started.reviewId)}`);
+        res.status(answer.status).json(answer.body);
       },
     }),
   ];

@@ -12,6 +12,7 @@ import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
   completeTaskUpdate,
+  decidingQuery,
   requestExtensionUpdate,
   submittedUpdate,
   withdrawUpdate,
@@ -23,13 +24,17 @@ import {
   type SubmittedReview,
 } from '../../domain/messages';
 import type { Actor } from '../../domain/model';
+import { budgetSignal } from '../../platform/budget';
 import { signRequest } from '../../platform/signing';
 import type { ReviewDoc } from '../../store/models';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 
 export async function awaitWorkflow<R>(ctx: AppContext, call: () => Promise<R>): Promise<R> {
-  const signal = AbortSignal.timeout(ctx.config.decisionTimeoutMs);
+  // The request's own budget when there is one (its caller may already have been answered 503).
+  const request = budgetSignal();
+  const timeout = AbortSignal.timeout(ctx.config.decisionTimeoutMs);
+  const signal = request ? AbortSignal.any([request, timeout]) : timeout;
   try {
     return await ctx.temporal.withAbortSignal(signal, call);
   } catch (err) {
@@ -45,14 +50,23 @@ export async function awaitWorkflow<R>(ctx: AppContext, call: () => Promise<R>):
   }
 }
 
-/** Starts the review workflow and answers once its first task is stored (update-with-start). */
-export function startReview(ctx: AppContext, input: ReviewInput, requestId: string): Promise<SubmittedReview> {
+/**
+ * Starts the review workflow and answers once its first task is stored (update-with-start).
+ * `idempotent` (the caller and its Idempotency-Key) joins a retry to the review its first attempt
+ * started: the same workflow, and an Update with a fixed id, whose first outcome Temporal returns.
+ */
+export function startReview(
+  ctx: AppContext,
+  input: ReviewInput,
+  requestId: string,
+  idempotent?: string,
+): Promise<SubmittedReview> {
   const { config } = ctx;
   const start = new WithStartWorkflowOperation(REVIEW_WORKFLOW_TYPE, {
     workflowId: input.reviewId,
     taskQueue: config.temporal.taskQueue,
     args: [signRequest(ctx.signingKeys, 'start', input.reviewId, input, requestId)],
-    workflowIdConflictPolicy: 'FAIL',
+    workflowIdConflictPolicy: idempotent ? 'USE_EXISTING' : 'FAIL',
     // A review id names one review for good: never a second run after the first has closed.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [
@@ -63,7 +77,10 @@ export function startReview(ctx: AppContext, input: ReviewInput, requestId: stri
     ],
   });
   return awaitWorkflow(ctx, () =>
-    ctx.temporal.workflow.executeUpdateWithStart(submittedUpdate, { startWorkflowOperation: start }),
+    ctx.temporal.workflow.executeUpdateWithStart(submittedUpdate, {
+      startWorkflowOperation: start,
+      ...(idempotent && { updateId: `submit:${idempotent}` }),
+    }),
   );
 }
 
@@ -86,6 +103,22 @@ export function decideTask(
       ...(updateId && { updateId }),
     }),
   );
+}
+
+/**
+ * Whether the review's workflow is recording a decision on `taskId` right now (a query: it changes
+ * nothing). Answers false for a workflow that has closed.
+ */
+export async function isRecordingDecision(ctx: AppContext, reviewId: string, taskId: string): Promise<boolean> {
+  try {
+    const deciding = await ctx.temporal.withDeadline(Date.now() + ctx.config.readTimeoutMs, () =>
+      ctx.temporal.workflow.getHandle(reviewId).query(decidingQuery),
+    );
+    return deciding.includes(taskId);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }
 
 /** Asks the review's workflow for more time; `idempotencyKey`, as for {@link decideTask}. */

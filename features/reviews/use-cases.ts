@@ -34,8 +34,8 @@ import { requestExtension as askForExtension, startReview, withdrawReview as sen
 import { firstMonth, logOf, reviewDetail, reviewFor } from './queries';
 
 /**
- * `POST /v1/documents/:id/reviews`: the owning drafter submits the current version. Answers once
- * the review's first task is stored.
+ * `POST /v1/documents/:id/reviews`: the owning drafter submits the current version. Answers (202,
+ * the review started) once the review's first task is stored.
  */
 export async function submitReview(
   ctx: AppContext,
@@ -43,10 +43,26 @@ export async function submitReview(
   documentId: string,
   body: { urgent?: boolean },
   requestId: string,
-): Promise<SubmittedReview & { documentId: string }> {
-  const { models, config } = ctx;
+  idempotencyKey?: string,
+): Promise<Answer> {
   const { doc } = await documentFor(ctx, actor, documentId);
   requireOwner(actor, doc, 'submit this document for review');
+  // A retry with the same key (say, after a 503) gets the first answer, not "already active".
+  return onceForKey(ctx, { scope: `submit:${doc._id}`, actor, key: idempotencyKey, body }, async () => ({
+    status: 202,
+    body: await startReviewOf(ctx, actor, doc, body, requestId, idempotencyKey && `${actor.sub}:${idempotencyKey}`),
+  }));
+}
+
+async function startReviewOf(
+  ctx: AppContext,
+  actor: Actor,
+  doc: DocumentDoc,
+  body: { urgent?: boolean },
+  requestId: string,
+  idempotent: string | undefined,
+): Promise<SubmittedReview & { documentId: string }> {
+  const { models, config } = ctx;
   const { version: current } = await latestVersion(ctx, doc._id);
   const version = await models.Version.findById(versionId(doc._id, current)).lean<VersionDoc>();
   if (!version) throw AppError.notFound('document');
@@ -58,10 +74,10 @@ export async function submitReview(
     );
   }
 
-  const reviewId = await claimDocument(ctx, doc);
+  const reviewId = await claimDocument(ctx, doc, idempotent);
   const input = reviewInput({ reviewId, doc, version, drafter: actor, urgent: body.urgent, at: ctx.now(), config });
   try {
-    return { documentId: doc._id, ...(await startReview(ctx, input, requestId)) };
+    return { documentId: doc._id, ...(await startReview(ctx, input, requestId, idempotent)) };
   } catch (err) {
     // Give the document back, but only our own claim and only if the review did not start.
     if (!(err instanceof AppError && err.code === 'unavailable')) {
@@ -105,9 +121,12 @@ export function reviewInput({
   };
 }
 
-/** The claim by which review `reviewId` holds its document from `at` on. */
-export function claimRecord(documentId: string, reviewId: string, at: Date): ReviewClaimDoc {
-  return { _id: documentId, reviewId, claimedAt: at };
+/**
+ * The claim by which review `reviewId` holds its document from `at` on; `idempotent`, the
+ * submission's caller and Idempotency-Key when it sent one.
+ */
+export function claimRecord(documentId: string, reviewId: string, at: Date, idempotent?: string): ReviewClaimDoc {
+  return { _id: documentId, reviewId, claimedAt: at, ...(idempotent && { idempotent }) };
 }
 
 /**
@@ -115,18 +134,20 @@ export function claimRecord(documentId: string, reviewId: string, at: Date): Rev
  * by the document id, which the store accepts once: of concurrent submissions exactly one wins and
  * the others get 409, on MongoDB and on the embedded store alike. A claim left by a review that
  * has since closed, or by a submission that crashed before starting its workflow, is released first.
+ * A retry of the submission that made the claim (same caller and Idempotency-Key) gets its review.
  */
-async function claimDocument(ctx: AppContext, doc: DocumentDoc): Promise<string> {
+async function claimDocument(ctx: AppContext, doc: DocumentDoc, idempotent: string | undefined): Promise<string> {
   const { models } = ctx;
   for (let attempt = 0; attempt < 2; attempt++) {
     // The claim holder alone starts a review, so counting the reviews stored gives the next number.
     const previous = await models.Review.countDocuments({ documentId: doc._id });
     const reviewId = reviewWorkflowId(doc._id, previous + 1);
     try {
-      await models.ReviewClaim.create(claimRecord(doc._id, reviewId, ctx.now()));
+      await models.ReviewClaim.create(claimRecord(doc._id, reviewId, ctx.now(), idempotent));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const claim = await models.ReviewClaim.findById(doc._id).lean<ReviewClaimDoc>();
+      if (claim && idempotent !== undefined && claim.idempotent === idempotent) return claim.reviewId;
       if (claim && !(await isStaleClaim(ctx, claim))) {
         throw AppError.conflict(`review ${claim.reviewId} is already active for this document`);
       }

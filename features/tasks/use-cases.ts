@@ -12,7 +12,7 @@ import { latestVersion, versionOf, versionTitles } from '../documents/queries';
 import { AppError, STATUS_BY_CODE, toAppError } from '../errors';
 import { onceForKey, oneDecisionAtATime, type Answer } from '../once';
 import { allOf, decodeCursor, newestFirst } from '../paging';
-import { decideTask as sendDecision } from '../reviews/engine';
+import { isRecordingDecision, decideTask as sendDecision } from '../reviews/engine';
 import { firstMonth } from '../reviews/queries';
 import type { CompleteTaskBody } from './schemas';
 
@@ -118,7 +118,8 @@ export async function decideTask(
         const request: CompleteTaskRequest = { taskId: task._id, actor, input: { ...body } };
         if (body.decision === 'resubmit') await describeResubmission(ctx, task, request);
         const idempotent = idempotencyKey && `${actor.sub}:${idempotencyKey}`;
-        const result = await oneDecisionAtATime(ctx, { taskId: task._id, requestId, idempotent }, () =>
+        const stillRecording = () => isRecordingDecision(ctx, task.reviewId, task._id);
+        const result = await oneDecisionAtATime(ctx, { taskId: task._id, requestId, idempotent, stillRecording }, () =>
           sendDecision(ctx, { _id: task.reviewId }, request, requestId, idempotencyKey),
         );
         return { status: 200, body: result };

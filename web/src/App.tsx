@@ -22,6 +22,7 @@ const TaskPage = lazy(() => import('./pages/TaskPage'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
 const ReviewPage = lazy(() => import('./pages/ReviewPage'));
 const OpinionPage = lazy(() => import('./pages/OpinionPage'));
+const RevisionLetterPage = lazy(() => import('./pages/RevisionLetterPage'));
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
 
@@ -86,6 +87,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/dashboard" element={<Dashboard />} />
                 <Route path="/reviews/:reviewId" element={<ReviewPage />} />
                 <Route path="/reviews/:reviewId/opinion" element={<OpinionPage />} />
+                <Route path="/reviews/:reviewId/revision-letters/:round" element={<RevisionLetterPage />} />
                 <Route path="*" element={<p>页面不存在</p>} />
               </Routes>
             </Suspense>

@@ -119,7 +119,7 @@ export interface paths {
     put?: never;
     /**
      * Submit the current version for legality review (owning drafter)
-     * @description One active review per document: a second one while one is active is 409. Answers once the first task is stored: its id is `taskId` (an extension), ready to be acted on.
+     * @description One active review per document: a second one while one is active is 409. Answers once the first task is stored: its id is `taskId` (an extension), ready to be acted on. An optional `Idempotency-Key` makes a retry (after a 503, say) get the first answer instead of a 409.
      */
     post: operations['postV1DocumentsByIdReviews'];
     delete?: never;
@@ -920,8 +920,12 @@ export interface components {
         sub: string;
         name?: string;
       };
-      /** @description the date of issue in Chinese numerals (二〇二六年十一月二十七日) */
+      /** @description the date of issue as GB/T 9704-2012 writes it (2026年11月27日); opinions issued before release 3 keep the Chinese numerals they were issued with (二〇二六年十一月二十七日) */
       issuedOn: string;
+      /** @description extension: the issuing body's telephone for the case (附注), where configured */
+      contactPhone?: string;
+      /** @description extension: 抄送, the review bodies of the regions consulted (absent before release 3) */
+      copyTo?: string[];
       document: {
         id: string;
         title: string;
@@ -930,6 +934,12 @@ export interface components {
         region: 'beijing' | 'tianjin' | 'hebei';
         docType?: string;
       };
+      /** @description extension: 审核依据, the document's legal basis as the version names it (absent before release 3) */
+      legalBasis?: string[];
+      /** @description extension: the drafting unit's note on its legal basis */
+      legalBasisNote?: string;
+      /** @description extension: the drafting unit's fair-competition review conclusion (公平竞争审查结论), from its materials */
+      fairCompetitionConclusion?: string;
       version: {
         number: number;
         title?: string;
@@ -1001,6 +1011,8 @@ export interface components {
       consultations: {
         /** @enum {string} */
         region: 'beijing' | 'tianjin' | 'hebei';
+        /** @description extension: the region's review body (absent before release 3) */
+        reviewBody?: string;
         /** @enum {string} */
         status: 'pending' | 'responded' | 'no_response';
         decision?: string;
@@ -1959,6 +1971,15 @@ export interface operations {
       };
       /** @description conflict: task not open any more, a review already active, stale version */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_mismatch */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -22,6 +22,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, call, type Comment, type DocumentView, type Review, type Task } from '../api/client';
 import { chosen, RefusalAlert, showRefusal } from '../forms';
 import { cst, DISPOSITION, DOCUMENT_STATUS, errorText, KIND, SEVERITY, SEVERITY_COLOR } from '../labels';
+import { RecordLinks } from '../frozen-record';
 import { ReviewSteps, VersionCompare } from '../review-parts';
 
 interface AnswerForm {
@@ -153,6 +154,7 @@ export default function DocumentPage() {
         <RefusalAlert refusal={refusal} />
       </Card>
       {review && <ReviewSteps review={review} />}
+      {review && <RecordLinks review={review} withOpinion />}
       {supplement && (
         <Alert
           type="warning"

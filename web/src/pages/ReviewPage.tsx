@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, type Review, type Schemas } from '../api/client';
 import { cst, DECISION, errorText, KIND, REGION, ROLE, STAGE } from '../labels';
+import { hasOpinion, RecordLinks } from '../frozen-record';
 import { ReviewSteps } from '../review-parts';
 
 /** Every step the review log records (domain/review-log.ts), as the timeline names it. */
@@ -42,7 +43,7 @@ export default function ReviewPage() {
   }, [reviewId]);
   if (error) return <Alert type="error" showIcon role="alert" message={error} />;
   if (!review) return <Spin aria-label="加载中" />;
-  const closed = review.status === 'approved' || review.status === 'rejected' || review.status === 'returned';
+  const closed = hasOpinion(review);
   return (
     <>
       <Typography.Title level={1} style={{ fontSize: 20 }}>
@@ -56,6 +57,7 @@ export default function ReviewPage() {
           </Button>
         </Link>
       )}
+      <RecordLinks review={review} />
       <Card title="期限" size="small" style={{ marginBottom: 16 }}>
         <Table
           rowKey="taskId"

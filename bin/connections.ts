@@ -1,13 +1,15 @@
 /**
- * The connections every process opens at start-up (API, worker, `npm start`, tests), and the
- * idempotent preparation both stores need: MongoDB indexes and Temporal search attributes.
+ * The connections every process opens at start-up (API, worker, `npm start`, tests), the
+ * idempotent preparation both stores need (MongoDB indexes, Temporal search attributes), and the
+ * readiness probe over them.
  */
 import type { Client, TLSConfig } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
+import type { Readiness } from '../api/deps';
 import { createModels, ensureIndexes, type Models } from '../store/models';
-import { payloadKeysOf, type Config } from './config';
-import type { PayloadKeys } from './payload-codec';
-import { connectClient, ensureSearchAttributes, temporalTls } from './temporal';
+import { payloadKeysOf, type Config } from '../platform/config';
+import type { PayloadKeys } from '../platform/payload-codec';
+import { connectClient, ensureSearchAttributes, temporalTls } from '../platform/temporal';
 
 /**
  * One Mongoose connection per process (tests: per suite). Every wait is bounded, so a store that
@@ -26,10 +28,10 @@ export async function connectMongo(uri: string): Promise<Connection> {
     .asPromise();
 }
 
-/** Whether MongoDB and Temporal answer right now (`/readyz`). */
-export type Readiness = () => Promise<{ mongodb: boolean; temporal: boolean }>;
-
-/** `/readyz`'s probe: a MongoDB ping and a Temporal system-info call, each with a short deadline. */
+/**
+ * `/readyz`'s probe, each part with a short deadline: the store answers and takes a write (a store
+ * that answers reads but cannot write, e.g. on a full disk, is not ready), and Temporal answers.
+ */
 export function makeReadiness(db: Connection, temporal: Client, timeoutMs = 2000): Readiness {
   const within = <T>(p: Promise<T>) =>
     Promise.race([
@@ -39,7 +41,11 @@ export function makeReadiness(db: Connection, temporal: Client, timeoutMs = 2000
   return async () => {
     const [mongodb, temporalOk] = await Promise.all([
       db.readyState === mongoose.ConnectionStates.connected && db.db
-        ? within(db.db.admin().ping())
+        ? within(
+            db.db
+              .collection<{ _id: string; at: Date }>('readiness')
+              .updateOne({ _id: 'probe' }, { $set: { at: new Date() } }, { upsert: true }),
+          )
         : Promise.resolve(false),
       within(temporal.withDeadline(Date.now() + timeoutMs, () => temporal.workflowService.getSystemInfo({}))),
     ]);
@@ -65,26 +71,30 @@ export async function openConnections(servers: {
   temporalTls?: TLSConfig;
 }): Promise<Connections> {
   const mongo = await connectMongo(servers.mongodbUri);
-  const models = createModels(mongo);
-  await ensureIndexes(models);
-  const client = await connectClient(
-    servers.temporalAddress,
-    servers.namespace,
-    servers.payloadKeys,
-    servers.temporalTls,
-  );
-  // Starting a review sets these search attributes; a fresh namespace does not know them yet.
-  await ensureSearchAttributes(client, servers.namespace);
-  return {
-    mongo,
-    models,
-    client,
-    readiness: makeReadiness(mongo, client),
-    async close() {
-      await client.connection.close();
-      await mongo.close();
-    },
-  };
+  let client: Client | undefined;
+  try {
+    const models = createModels(mongo);
+    await ensureIndexes(models);
+    client = await connectClient(servers.temporalAddress, servers.namespace, servers.payloadKeys, servers.temporalTls);
+    // Starting a review sets these search attributes; a fresh namespace does not know them yet.
+    await ensureSearchAttributes(client, servers.namespace);
+    const connected = client;
+    return {
+      mongo,
+      models,
+      client: connected,
+      readiness: makeReadiness(mongo, connected),
+      async close() {
+        await connected.connection.close();
+        await mongo.close();
+      },
+    };
+  } catch (err) {
+    // What opened is closed: an open connection would keep the process from exiting.
+    await client?.connection.close().catch(() => undefined);
+    await mongo.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Opens a process's connections to the servers `config` names, or to the ones given. */
