@@ -1,37 +1,24 @@
 /**
  * Every side effect of the review workflows. `recordTransition` stores one transition of a review:
- * it checks the API's signature on the request that caused it, appends the new events to the log,
- * and updates the projections that changed. Idempotent by construction (see `log-store.ts`).
+ * it checks the API's signature on the request that caused it, then records it on MongoDB
+ * (recording.ts: appends the new events to the log, updates the projections that changed).
+ * Idempotent by construction (see `log-store.ts`).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Signed, SignedPayload } from '../domain/messages';
-import type { TaskRecord } from '../domain/model';
-import type { ReviewProjection } from '../domain/projection';
-import { sideRecords, type NewEvent } from '../domain/review-log';
+import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
-import { appendEvents, writeProjection, writeSideRecords } from './log-store';
-import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
-import { freezeRecords } from '../store/records';
-import { assignNumbers } from './numbering';
+import { liveRecordingStore } from '../store/recording-store';
+import * as recording from './recording';
+import type { RecordTransitionResult, TransitionRecord } from './recording';
 
-export interface RecordTransitionInput {
+export type { RecordTransitionResult } from './recording';
+
+export interface RecordTransitionInput extends TransitionRecord {
   workflowId: string;
-  /** The transition's events, in order, continuing the log after `prevHash`. */
-  events: NewEvent[];
-  prevHash: string;
-  /** The review as it stands after the transition. */
-  review: ReviewProjection;
-  /** The tasks the transition changed, as they stand after it. */
-  tasks: TaskRecord[];
   /** The request that caused the transition, as the API signed it (none for deadlines). */
   vouch?: { purpose: SignedPayload<unknown>['purpose']; request: Signed<unknown> };
-}
-
-export interface RecordTransitionResult {
-  lastHash: string;
-  /** The numbers given to the transition's numbered events. */
-  numbers: { seq: number; number: string }[];
 }
 
 export function createActivities({
@@ -45,12 +32,13 @@ export function createActivities({
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
 }) {
+  const store = liveRecordingStore(models);
+  const settings: recording.RecordingSettings = { formats: numberFormats, offices, now: () => new Date() };
   return {
     /**
-     * Stores one transition: checks the signature, gives the numbered events their numbers, appends
-     * the events, writes the records they carry and the projections, and freezes the written record
-     * a closing or a revision request produces. Returns the log's last hash for the next transition
-     * to chain on, and the numbers assigned, for the workflow to take into its state.
+     * Stores one transition: checks the signature, then records it (recording.ts). Returns the
+     * log's last hash for the next transition to chain on, and the numbers assigned, for the
+     * workflow to take into its state.
      */
     async recordTransition(input: RecordTransitionInput): Promise<RecordTransitionResult> {
       const { vouch } = input;
@@ -60,13 +48,7 @@ export function createActivities({
           'forbidden',
         );
       }
-      const settings = { formats: numberFormats, offices };
-      const { events, review, numbers } = await assignNumbers(models, settings, input.review, input.events);
-      const lastHash = await appendEvents(models, review.reviewId, input.prevHash, events);
-      await writeSideRecords(models, sideRecords(review, events));
-      await writeProjection(models, review, input.tasks);
-      await freezeRecords(models, offices, review, events);
-      return { lastHash, numbers };
+      return recording.recordTransition(store, settings, input);
     },
   };
 }

@@ -76,20 +76,25 @@ export function tokenVerifier(auth: Config['auth']): (token: string) => Promise<
         claims.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       );
     }
-    const { sub, name, region, roles, org, exp, iat } = claims.data;
+    const { exp, iat, ...rest } = claims.data;
     const now = Math.floor(Date.now() / 1000);
     if (iat !== undefined && iat > now + tolerance) throw unauthenticated('the token was issued in the future');
     if (iat !== undefined && now - iat > maxAge + tolerance) throw unauthenticated('the token is too old');
     if (exp - (iat ?? now) > maxAge + tolerance) {
       throw unauthenticated(`the token lives longer than the ${maxAge} s a token may`);
     }
-    return {
-      sub,
-      region,
-      roles: [...new Set(roles)],
-      ...(name !== undefined ? { name } : {}),
-      ...(org !== undefined ? { org } : {}),
-    };
+    return actorOf(rest);
+  };
+}
+
+/** The caller a token with these (verified) claims stands for. */
+export function actorOf({ sub, name, region, roles, org }: Claims): Actor {
+  return {
+    sub,
+    region,
+    roles: [...new Set(roles)],
+    ...(name !== undefined ? { name } : {}),
+    ...(org !== undefined ? { org } : {}),
   };
 }
 

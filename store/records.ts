@@ -10,37 +10,29 @@ import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent } from '../domain/review-log';
 import { buildOpinion, buildRevisionLetter, type RecordSources } from '../domain/written-record';
 import { opinionHtml, revisionLetterHtml } from '../records/pages';
-import {
-  commentFromDoc,
-  versionId,
-  type CommentDoc,
-  type EventDoc,
-  type Models,
-  type RecordDoc,
-  type VersionDoc,
-} from './models';
-import { insertIfAbsent } from './mongo';
+import { commentFromDoc, versionId, type RecordDoc } from './models';
+import type { RecordingStore } from './recording-store';
 
 export const opinionRecordId = (reviewId: string) => `${reviewId}:opinion`;
 export const letterRecordId = (reviewId: string, round: number) => `${reviewId}:revision-letter:${round}`;
 
+/** What freezing reads and writes. */
+type RecordStore = Pick<RecordingStore, 'recordSources' | 'insertRecord'>;
+
+/** How records name the review bodies, and the clock that dates a frozen copy. */
+export interface FreezeSettings {
+  offices: ReviewOffices;
+  now: () => Date;
+}
+
 /** What a record of `review` is built from, read from the store as it stands. */
-async function sources(models: Models, offices: ReviewOffices, review: ReviewProjection): Promise<RecordSources> {
-  const [events, version, comments] = await Promise.all([
-    models.Event.find({ reviewId: review.reviewId }).lean<EventDoc[]>(),
-    models.Version.findById(versionId(review.documentId, review.version), {
-      title: 1,
-      docType: 1,
-      legalBasis: 1,
-      materials: 1,
-    }).lean<VersionDoc>(),
-    models.Comment.find({ reviewId: review.reviewId }).lean<CommentDoc[]>(),
-  ]);
+async function sources(store: RecordStore, offices: ReviewOffices, review: ReviewProjection): Promise<RecordSources> {
+  const stored = await store.recordSources(review.reviewId, versionId(review.documentId, review.version));
   return {
     review,
-    events: events.sort((a, b) => a.seq - b.seq),
-    version,
-    comments: comments
+    events: stored.events.sort((a, b) => a.seq - b.seq),
+    version: stored.version,
+    comments: stored.comments
       .map(commentFromDoc)
       .sort((a, b) =>
         a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt.localeCompare(b.createdAt),
@@ -49,24 +41,26 @@ async function sources(models: Models, offices: ReviewOffices, review: ReviewPro
   };
 }
 
-async function freeze(models: Models, record: Omit<RecordDoc, 'sha256' | 'createdAt'>): Promise<RecordDoc> {
-  const doc: RecordDoc = {
+async function freeze(
+  store: RecordStore,
+  settings: FreezeSettings,
+  record: Omit<RecordDoc, 'sha256' | 'createdAt'>,
+): Promise<RecordDoc> {
+  return store.insertRecord({
     ...record,
     sha256: createHash('sha256').update(record.html, 'utf8').digest('hex'),
-    createdAt: new Date(),
-  };
-  if (await insertIfAbsent(models.Record, doc)) return doc;
-  return (await models.Record.findById(record._id).lean<RecordDoc>())!; // frozen before: that copy stands
+    createdAt: settings.now(),
+  });
 }
 
 /** Freezes the opinion of a closed review (or returns the copy frozen before). */
 export async function freezeOpinion(
-  models: Models,
-  offices: ReviewOffices,
+  store: RecordStore,
+  settings: FreezeSettings,
   review: ReviewProjection,
 ): Promise<RecordDoc> {
-  const opinion = buildOpinion(await sources(models, offices, review));
-  return freeze(models, {
+  const opinion = buildOpinion(await sources(store, settings.offices, review));
+  return freeze(store, settings, {
     _id: opinionRecordId(review.reviewId),
     reviewId: review.reviewId,
     kind: 'opinion',
@@ -82,8 +76,8 @@ export async function freezeOpinion(
  * return, the letter of a request for changes.
  */
 export async function freezeRecords(
-  models: Models,
-  offices: ReviewOffices,
+  store: RecordStore,
+  settings: FreezeSettings,
   review: ReviewProjection,
   events: readonly NewEvent[],
 ): Promise<void> {
@@ -91,8 +85,8 @@ export async function freezeRecords(
     (e): e is Extract<NewEvent, { type: 'revision_letter' }> => e.type === 'revision_letter',
   );
   for (const letter of letters) {
-    const built = buildRevisionLetter(await sources(models, offices, review), letter.data.round);
-    await freeze(models, {
+    const built = buildRevisionLetter(await sources(store, settings.offices, review), letter.data.round);
+    await freeze(store, settings, {
       _id: letterRecordId(review.reviewId, letter.data.round),
       reviewId: review.reviewId,
       kind: 'revision_letter',
@@ -104,6 +98,6 @@ export async function freezeRecords(
     });
   }
   if (events.some((e) => e.type === 'approved' || e.type === 'rejected' || e.type === 'returned')) {
-    await freezeOpinion(models, offices, review);
+    await freezeOpinion(store, settings, review);
   }
 }

@@ -38,10 +38,10 @@ import {
   type StageRef,
   type WithdrawRequest,
 } from '../domain/messages';
-import { GENESIS_HASH, type NewEvent } from '../domain/review-log';
-import { reviewProjection, touchedTasks } from '../domain/projection';
+import { GENESIS_HASH } from '../domain/review-log';
 import { Refusal, checkDecision } from '../domain/rules';
 import { ReviewMachine, type MachineSettings } from './review-machine';
+import { plannedRecording, takeNumbers } from './transition';
 
 const { recordTransition } = proxyActivities<ReturnType<typeof createActivities>>({
   // Recording takes tens of milliseconds (docs/operations.md, "Budgets"); an attempt on a worker that died
@@ -80,28 +80,16 @@ export async function legalityReview(
 
   /** Records the events a transition emitted (on `draft`), then makes `draft` the review. */
   const record = async (draft: ReviewMachine, vouch: Vouch | undefined): Promise<void> => {
-    const events = draft.drainEvents();
-    if (events.length === 0) return;
     const requestId = vouch?.request.requestId;
-    const stamped: NewEvent[] = requestId ? events.map((e) => ({ ...e, requestId })) : events;
-    const state = draft.state;
-    const result = await recordTransition({
-      workflowId,
-      events: stamped,
-      prevHash: lastHash,
-      review: reviewProjection(state),
-      tasks: touchedTasks(state, stamped),
-      ...(vouch && { vouch }),
-    }).catch(refusedByRecording);
-    for (const { seq, number } of result.numbers) {
-      const event = stamped.find((e) => e.seq === seq);
-      if (event) draft.numbered({ ...event, data: { ...event.data, number } } as NewEvent);
-    }
+    const planned = plannedRecording(draft, { workflowId, prevHash: lastHash, requestId });
+    if (!planned) return;
+    const result = await recordTransition({ ...planned, ...(vouch && { vouch }) }).catch(refusedByRecording);
+    takeNumbers(draft, planned.events, result.numbers);
     lastHash = result.lastHash;
     machine = draft;
     upsertSearchAttributes([
-      { key: ReviewStageAttribute, value: state.stage },
-      { key: ReviewStatusAttribute, value: state.status },
+      { key: ReviewStageAttribute, value: draft.state.stage },
+      { key: ReviewStatusAttribute, value: draft.state.status },
     ]);
   };
   /** Plans a transition on a copy of the review and records it; one transition at a time. */

@@ -63,6 +63,11 @@ export function versionRecord(
   };
 }
 
+/** A document as created by `actor` for `org` (the store's clock adds `createdAt` and `updatedAt`). */
+export function documentRecord(id: string, actor: Actor, org: string): Omit<DocumentDoc, 'createdAt' | 'updatedAt'> {
+  return { _id: id, region: actor.region, org, createdBy: personOf(actor) };
+}
+
 /** Refuses anyone but a drafter of the document's organisation. */
 export function requireOwner(actor: Actor, doc: Pick<DocumentDoc, 'region' | 'org'>, what: string): void {
   if (!ownsAsDrafter(actor, doc)) throw AppError.forbidden(`only a drafter of ${doc.org} may ${what}`);
@@ -78,7 +83,7 @@ export async function createDocument(ctx: AppContext, actor: Actor, body: Docume
   // The version goes in first, so a document never announces a version that is not there.
   const version = await models.Version.create(versionRecord(id, 1, body, actor, ctx.now()));
   try {
-    const created = await models.Document.create({ _id: id, region: actor.region, org, createdBy: personOf(actor) });
+    const created = await models.Document.create(documentRecord(id, actor, org));
     return { doc: created.toObject(), versions: [version.toObject()], reviews: [] };
   } catch (err) {
     await models.Version.deleteOne({ _id: versionId(id, 1) }).catch(() => undefined);

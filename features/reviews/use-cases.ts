@@ -21,6 +21,7 @@ import {
   type VersionDoc,
   reviewFromDoc,
 } from '../../store/models';
+import { liveRecordingStore } from '../../store/recording-store';
 import { freezeOpinion, letterRecordId, opinionRecordId } from '../../store/records';
 import { isSupervisor } from '../access';
 import type { AppContext } from '../context';
@@ -74,19 +75,7 @@ async function startReviewOf(
   }
 
   const reviewId = await claimDocument(ctx, doc, idempotent);
-  const input: ReviewInput = {
-    reviewId,
-    documentId: doc._id,
-    originRegion: doc.region,
-    org: doc.org,
-    drafter: personOf(actor),
-    version: current,
-    articleNumbers: version.articles.map((a) => a.number),
-    urgent: body.urgent ?? version.urgent ?? false,
-    submittedAt: ctx.now().toISOString(),
-    policy: config.policy,
-    timeModel: config.timeModel,
-  };
+  const input = reviewInput({ reviewId, doc, version, drafter: actor, urgent: body.urgent, at: ctx.now(), config });
   try {
     return { documentId: doc._id, ...(await startReview(ctx, input, requestId, idempotent)) };
   } catch (err) {
@@ -96,6 +85,48 @@ async function startReviewOf(
     }
     throw err;
   }
+}
+
+/** What a review's workflow starts from: `version` of `doc`, submitted by `drafter` at `at`. */
+export function reviewInput({
+  reviewId,
+  doc,
+  version,
+  drafter,
+  urgent,
+  at,
+  config,
+}: {
+  reviewId: string;
+  doc: Pick<DocumentDoc, '_id' | 'region' | 'org'>;
+  version: Pick<VersionDoc, 'version' | 'articles' | 'urgent'>;
+  drafter: Actor;
+  /** As the submission asks; the version's own flag otherwise. */
+  urgent: boolean | undefined;
+  at: Date;
+  config: Pick<AppContext['config'], 'policy' | 'timeModel'>;
+}): ReviewInput {
+  return {
+    reviewId,
+    documentId: doc._id,
+    originRegion: doc.region,
+    org: doc.org,
+    drafter: personOf(drafter),
+    version: version.version,
+    articleNumbers: version.articles.map((a) => a.number),
+    urgent: urgent ?? version.urgent ?? false,
+    submittedAt: at.toISOString(),
+    policy: config.policy,
+    timeModel: config.timeModel,
+  };
+}
+
+/**
+ * The claim by which review `reviewId` holds its document from `at` on; `idempotent`, the
+ * submission's caller and Idempotency-Key when it sent one.
+ */
+export function claimRecord(documentId: string, reviewId: string, at: Date, idempotent?: string): ReviewClaimDoc {
+  return { _id: documentId, reviewId, claimedAt: at, ...(idempotent && { idempotent }) };
 }
 
 /**
@@ -112,12 +143,7 @@ async function claimDocument(ctx: AppContext, doc: DocumentDoc, idempotent: stri
     const previous = await models.Review.countDocuments({ documentId: doc._id });
     const reviewId = reviewWorkflowId(doc._id, previous + 1);
     try {
-      await models.ReviewClaim.create({
-        _id: doc._id,
-        reviewId,
-        claimedAt: ctx.now(),
-        ...(idempotent && { idempotent }),
-      });
+      await models.ReviewClaim.create(claimRecord(doc._id, reviewId, ctx.now(), idempotent));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const claim = await models.ReviewClaim.findById(doc._id).lean<ReviewClaimDoc>();
@@ -261,7 +287,11 @@ export async function readOpinion(ctx: AppContext, actor: Actor, reviewId: strin
   // Frozen when the review closed (or, were that write cut short, on first read).
   return (
     (await ctx.models.Record.findById(opinionRecordId(review._id)).lean<RecordDoc>()) ??
-    (await freezeOpinion(ctx.models, ctx.config.offices, reviewFromDoc(review)))
+    (await freezeOpinion(
+      liveRecordingStore(ctx.models),
+      { offices: ctx.config.offices, now: () => ctx.now() },
+      reviewFromDoc(review),
+    ))
   );
 }
 

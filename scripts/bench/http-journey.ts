@@ -16,7 +16,7 @@ export interface ApiTarget {
   secret: string;
 }
 
-/** How long a client waits for a task that is not listed yet (release 1's first task) before giving up. */
+/** How long a client waits for a task that is not listed yet before giving up. */
 const TASK_WAIT_MS = 60_000;
 const POLL_MS = 50;
 
@@ -26,8 +26,6 @@ class HttpError extends Error {}
 export class ApiClient {
   /** Times a task had to be looked up again because it was not listed yet. */
   polls = 0;
-  /** Submissions that answered without the first task's id (release 1). */
-  submissionsWithoutTask = 0;
 
   constructor(
     readonly target: ApiTarget,
@@ -122,14 +120,13 @@ export interface JourneyHooks {
 
 /**
  * One full journey: 1 submission and 5 decisions (the Beijing reviewer accepts the intake and
- * approves, Tianjin and Hebei concur, the signer signs), every one answered once stored. Release 1
- * has no intake: its journey starts at the origin review (4 decisions).
+ * approves, Tianjin and Hebei concur, the signer signs), every one answered once stored.
  */
 export async function appJourney(api: ApiClient, run: string, n: number, hooks: JourneyHooks = {}): Promise<void> {
   const people = castOf(run, n);
   const drafter = api.token(people.drafter);
   const doc = await api.call<{ id: string }>('create document', drafter, 'POST', '/v1/documents', 201, DRAFT);
-  const submitted = await api.call<{ reviewId: string; taskId?: string }>(
+  const submitted = await api.call<{ reviewId: string; taskId: string }>(
     'submit',
     drafter,
     'POST',
@@ -139,7 +136,6 @@ export async function appJourney(api: ApiClient, run: string, n: number, hooks: 
   );
   const { reviewId } = submitted;
   hooks.onSubmitted?.(reviewId);
-  if (submitted.taskId === undefined) api.submissionsWithoutTask++;
   const decide = (who: Claims, taskId: string, body: object) =>
     api.call<{ review: { status: string; stage: string } }>(
       'decision',
@@ -150,9 +146,8 @@ export async function appJourney(api: ApiClient, run: string, n: number, hooks: 
       body,
     );
 
-  // Today the submission answers with the intake task (受理); release 1 answers before its first
-  // task, the origin review, is listed.
-  if (submitted.taskId !== undefined) await decide(people.bjReviewer, submitted.taskId, { decision: 'accept' });
+  // The submission answers with the intake task (受理).
+  await decide(people.bjReviewer, submitted.taskId, { decision: 'accept' });
   const origin = await api.openTask(people.bjReviewer, reviewId, 'origin_review');
   await decide(people.bjReviewer, origin, { decision: 'approve', checklist: CHECKLIST });
   for (const who of [people.tjReviewer, people.hbReviewer]) {

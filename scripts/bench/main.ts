@@ -7,7 +7,7 @@
  *     start→signal→result workflow, interleaved, each repetition a fixed time at a fixed concurrency.
  *  2. Latency p50/p99 of a decision, `GET /v1/reviews/:id` and the inbox while journeys run at half
  *     the app's throughput, with 1k, 10k, 50k closed reviews seeded in the store.
- *  3. Store cost per operation against collection size, release 1's store and shapes against today's.
+ *  3. Store cost per operation against collection size.
  *
  * The servers (Temporal dev server on a SQLite file, the embedded store, durable as `npm start`)
  * run as child processes; the app and the bare workflows' worker run in one more child process
@@ -364,10 +364,7 @@ async function throughput(options: Options, servers: Servers, api: ApiTarget): P
   }
   console.log(`\n  App journey requests during the measured windows (ms):`);
   printLatencies(latencies, ['create document', 'submit', 'decision', 'find task']);
-  console.log(
-    `  Over all app journeys: ${http.submissionsWithoutTask} submissions answered without the first task's id; ` +
-      `${http.polls} task lists read again because a task was not listed yet`,
-  );
+  console.log(`  Over all app journeys: ${http.polls} task lists read again because a task was not listed yet`);
   const appRuns = outcomes.get(variants[0].name)!.map((o) => o.run);
   const appPooled =
     appRuns.reduce((sum, o) => sum + o.completed, 0) /

@@ -1,8 +1,8 @@
 /**
  * Realistic review journeys, planned in advance as the HTTP requests their people would send: who
  * creates which draft when, submits it, decides which task with which body, revises, withdraws.
- * A plan is pure data, reproducible from (seed, index); `seed.ts` turns it into exactly what the
- * app stores, and the bench-seed test replays it through the app's own routes and activity.
+ * A plan is pure data, reproducible from (seed, index); `seed.ts` plays it through the app's own
+ * recording code into a store.
  *
  * Time follows the national working-day calendar (China Standard Time office hours), so deadlines,
  * reminders and expiries fall where the engine would put them.

@@ -9,11 +9,12 @@ import { performance } from 'node:perf_hooks';
 import mongoose, { type mongo } from 'mongoose';
 import { startEmbeddedStore } from '../../platform/embedded-store';
 import type { ServerBinaries } from '../../platform/servers';
+import { BulkRecordingStore } from '../../store/bulk-recording-store';
 import { createModels, ensureIndexes } from '../../store/models';
 import { percentile } from './load';
 import { Random, planReview, type ReviewPlan } from './plans';
 import { fmt, printTable, section } from './report';
-import { DEFAULT_SEED_SETTINGS, SeedNumbers, recordPlan } from './seed';
+import { DEFAULT_SEED_SETTINGS, playPlan } from './seed';
 
 type Doc = mongo.Document & { _id: string };
 const COLLECTIONS = ['reviews', 'tasks', 'events'] as const;
@@ -26,7 +27,7 @@ interface Shapes {
   collections: readonly CollectionName[];
   createIndexes(uri: string, db: mongo.Db): Promise<void>;
   /** The documents of a review that has reached `stepCount` requests of `plan`. */
-  docsOf(plan: ReviewPlan, stepCount: number): Record<CollectionName, Doc[]>;
+  docsOf(plan: ReviewPlan, stepCount: number): Promise<Record<CollectionName, Doc[]>>;
   ops: Op[];
 }
 
@@ -55,16 +56,16 @@ class Pools {
   }
 }
 
-/** Review projection `updateOne({ _id, lastSeq: { $lt } })`, as `writeProjection` moves one forward. */
-function moveForward(collection: CollectionName, position: 'lastSeq' | 'stateVersion'): Op['run'] {
+/** A projection's `updateOne({ _id, lastSeq: { $lt } })`, as the live store moves one forward. */
+function moveForward(collection: CollectionName): Op['run'] {
   return (db, pools) => {
     const doc = pools.pick(collection);
     const { _id, ...fields } = doc;
-    const next = (doc[position] as number) + 1;
-    doc[position] = next;
+    const next = (doc.lastSeq as number) + 1;
+    doc.lastSeq = next;
     return db
       .collection<Doc>(collection)
-      .updateOne({ _id, [position]: { $lt: next } }, { $set: { ...fields, [position]: next } });
+      .updateOne({ _id, lastSeq: { $lt: next } }, { $set: { ...fields, lastSeq: next } });
   };
 }
 
@@ -91,7 +92,8 @@ const tasksOfReview: Op = {
       .toArray(),
 };
 
-const storeCostNumbers = new SeedNumbers();
+/** The measured documents are recorded here, numbered on their own: they are measured, not a store the app serves. */
+const recorded = new BulkRecordingStore();
 
 /** Events appended by the measurements so far: their sequence numbers start past any real log's. */
 let appended = 100_000;
@@ -107,17 +109,14 @@ const today: Shapes = {
       await connection.close();
     }
   },
-  docsOf(plan, stepCount) {
-    // Numbers of their own: these documents are measured, not a store the app serves.
-    const stored = recordPlan(plan, DEFAULT_SEED_SETTINGS, stepCount, storeCostNumbers);
-    return { reviews: [stored.review], tasks: stored.tasks, events: stored.events };
+  async docsOf(plan, stepCount) {
+    await playPlan(plan, recorded, DEFAULT_SEED_SETTINGS, stepCount);
+    const { reviews, tasks, events } = recorded.drain();
+    return { reviews, tasks, events };
   },
   ops: [
-    {
-      name: 'review moveForward updateOne({_id, lastSeq|stateVersion: {$lt}})',
-      run: moveForward('reviews', 'lastSeq'),
-    },
-    { name: 'task moveForward', run: moveForward('tasks', 'lastSeq') },
+    { name: 'review moveForward updateOne({_id, lastSeq: {$lt}})', run: moveForward('reviews') },
+    { name: 'task moveForward', run: moveForward('tasks') },
     {
       name: 'event append insertMany(3)',
       run(db, pools) {
@@ -175,7 +174,7 @@ class Filler {
       // Five reviews an hour of office time, so they spread over months as a real store's do.
       const plan = planReview(SEED, i, this.start + (i % 40) * 12 * 60_000 + Math.floor(i / 40) * 86_400_000 * (7 / 5));
       const steps = rng.chance(IN_PROGRESS) ? rng.int(1, Math.max(1, plan.steps.length - 1)) : plan.steps.length;
-      const docs = this.shapes.docsOf(plan, steps);
+      const docs = await this.shapes.docsOf(plan, steps);
       for (const c of missing()) {
         for (const doc of docs[c].slice(0, wanted(c) - this.counts[c])) {
           batches[c].push(doc);
