@@ -159,7 +159,7 @@ export function createApp(deps: ApiDeps): express.Express {
     res.json(spec);
   });
   app.use('/docs', swaggerUi.serveFiles(spec), swaggerUi.setup(spec, { customSiteTitle: 'Legality review API' }));
-  if (deps.codec) app.use('/codec', codecEndpoint(deps.codec.codec, deps.codec.allowedOrigins));
+  if (deps.codec) app.use('/codec', codecEndpoint(deps.codec.codec, deps.codec));
 
   // Development sign-in: before the bearer check, since it is how a token is obtained (404 unless
   // the development secret is in use).
