@@ -18,7 +18,7 @@ import { devSignInRouter } from './dev-signin';
 import { DEV_TOKENS_PER_MINUTE, OPERATIONS_PER_MINUTE, perAddressLimit } from './rate-limits';
 import { AppError } from '../features/errors';
 import { errorMiddleware, notFoundHandler } from './errors';
-import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
+import { mount, refuseNulInUrl, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
 import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requestLog } from './metrics';
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
@@ -142,6 +142,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(countRequests(metrics));
   const webDir = deps.consoleDir === undefined ? consoleDir() : deps.consoleDir || undefined;
   app.use(securityHeaders(inlineScriptHashes(webDir)));
+  app.use(refuseNulInUrl);
 
   // Operations: no token, and a limit per address that orchestrators' polling never reaches.
   app.use(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'], perAddressLimit(OPERATIONS_PER_MINUTE));
