@@ -66,6 +66,7 @@ describe('a NUL character', () => {
       [{ ...draft, materials: { draftingExplanation: '说明', other: '\u0000' } }, 'materials.other'],
       [{ ...draft, materials: { draftingExplanation: '说明', ['a\u0000b']: 'x' } }, 'materials.a\\0b'],
     ];
+    const before = await h.models.Document.countDocuments({ org: people.drafter.org });
     for (const [body, path] of cases) {
       const res = await post('drafter', '/v1/documents', body);
       expect({ path, status: res.status, code: res.body.error?.code }).toEqual({
@@ -75,7 +76,7 @@ describe('a NUL character', () => {
       });
       expect(res.body.error.details).toEqual([expect.objectContaining({ path })]);
     }
-    expect(await h.models.Document.countDocuments({ org: people.drafter.org, title: /\u0000/ })).toBe(0);
+    expect(await h.models.Document.countDocuments({ org: people.drafter.org })).toBe(before);
   });
 
   test('in a path or a query, it is 400 before anything is looked up', async () => {
