@@ -40,8 +40,11 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   /** A multipart/form-data body the handler reads itself (file uploads), as OpenAPI describes it. */
   multipart?: { properties: Record<string, Record<string, unknown>>; required: string[] };
   query?: Q;
-  /** How long the request may take before it is answered 503, when not the method's default. */
-  budgetMs?: number;
+  /**
+   * Which configured budget the request gets before it is answered 503: by default `read` for a GET
+   * (READ_TIMEOUT), `decision` for anything else (DECISION_TIMEOUT); `upload` for files (UPLOAD_TIMEOUT).
+   */
+  budget?: 'read' | 'decision' | 'upload';
   responses: ResponseDoc[];
   /** Refusal statuses besides 401/429/500/503 that the route may return. */
   errors: number[];
@@ -71,18 +74,24 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where?: st
 /**
  * Mounts the route table on `router`; each handler sees only parsed, validated input, and is
  * answered within its budget whatever the store and Temporal do: a request that changes a review
- * gets `decisionTimeoutMs`, any other `readTimeoutMs`. Past it the caller gets 503 with Retry-After,
- * the work is told to stop (its store queries and Temporal calls read the budget: platform/budget.ts),
- * and nothing more is written to the response: its socket carries the caller's next request, unless
- * the request's body was still arriving: then the connection is closed after the answer.
+ * gets `decisionTimeoutMs`, an upload `uploadTimeoutMs`, any other `readTimeoutMs`. Past it the
+ * caller gets 503 with Retry-After, the work is told to stop (its store queries and Temporal calls
+ * read the budget: platform/budget.ts), and nothing more is written to the response: its socket
+ * carries the caller's next request, unless the request's body was still arriving: then the
+ * connection is closed after the answer.
  */
 export function mount(
   router: Router,
   routes: RouteSpec[],
-  budgets: { decisionTimeoutMs: number; readTimeoutMs: number },
+  budgets: { decisionTimeoutMs: number; readTimeoutMs: number; uploadTimeoutMs: number },
 ): void {
   for (const spec of routes) {
-    const budgetMs = spec.budgetMs ?? (spec.method === 'get' ? budgets.readTimeoutMs : budgets.decisionTimeoutMs);
+    const budget = spec.budget ?? (spec.method === 'get' ? 'read' : 'decision');
+    const budgetMs = {
+      read: budgets.readTimeoutMs,
+      decision: budgets.decisionTimeoutMs,
+      upload: budgets.uploadTimeoutMs,
+    }[budget];
     const handler: RequestHandler = (req, res, next) => {
       const stop = new AbortController();
       const timer = setTimeout(() => {

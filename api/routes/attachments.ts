@@ -25,7 +25,7 @@ export function attachmentRoutes({ app }: ApiDeps): RouteSpec[] {
         required: ['file'],
       },
       // An upload of 20 MB gets time for a slow link (UPLOAD_TIMEOUT, 120 s by default).
-      budgetMs: app.config.uploadTimeoutMs,
+      budget: 'upload',
       responses: [{ status: 201, description: '{ id, name, contentType, size, sha256, kind }' }],
       errors: [400, 403, 404, 413, 415],
       handler: async ({ actor, params, req, res }) => {
