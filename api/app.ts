@@ -15,9 +15,10 @@ import type { ApiDeps } from './deps';
 import { createApiMetrics, createLogger } from '../platform/observability';
 import { codecEndpoint } from './codec-endpoint';
 import { devSignInRouter } from './dev-signin';
+import { DEV_TOKENS_PER_MINUTE, OPERATIONS_PER_MINUTE, perAddressLimit } from './rate-limits';
 import { AppError } from '../features/errors';
 import { errorMiddleware, notFoundHandler } from './errors';
-import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
+import { mount, refuseNulInUrl, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
 import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requestLog } from './metrics';
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
@@ -141,8 +142,10 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(countRequests(metrics));
   const webDir = deps.consoleDir === undefined ? consoleDir() : deps.consoleDir || undefined;
   app.use(securityHeaders(inlineScriptHashes(webDir)));
+  app.use(refuseNulInUrl);
 
-  // Operations: no token, no rate limit (orchestrators poll these).
+  // Operations: no token, and a limit per address that orchestrators' polling never reaches.
+  app.use(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'], perAddressLimit(OPERATIONS_PER_MINUTE));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -159,11 +162,18 @@ export function createApp(deps: ApiDeps): express.Express {
     res.json(spec);
   });
   app.use('/docs', swaggerUi.serveFiles(spec), swaggerUi.setup(spec, { customSiteTitle: 'Legality review API' }));
-  if (deps.codec) app.use('/codec', codecEndpoint(deps.codec.codec, deps.codec.allowedOrigins));
+  if (deps.codec) app.use('/codec', codecEndpoint(deps.codec.codec, deps.codec));
 
   // Development sign-in: before the bearer check, since it is how a token is obtained (404 unless
   // the development secret is in use).
-  app.use('/v1/dev', noStore, devSignInRouter(config));
+  app.use(
+    '/v1/dev',
+    noStore,
+    devSignInRouter(config, {
+      listing: perAddressLimit(OPERATIONS_PER_MINUTE),
+      minting: perAddressLimit(DEV_TOKENS_PER_MINUTE),
+    }),
+  );
 
   const limiter = rateLimit({
     windowMs: 60_000,

@@ -1,5 +1,6 @@
 /** What the API is built from; the composition root (bin/) and the tests supply real ones. */
 import type { PayloadCodec } from '@temporalio/common';
+import type { CodecAccess } from './codec-endpoint';
 import type { AppContext } from '../features/context';
 import type { ApiMetrics, Logger } from '../platform/observability';
 
@@ -12,10 +13,11 @@ export interface ApiDeps {
   /** Whether MongoDB and Temporal answer right now (for `/readyz`). */
   readiness: Readiness;
   /**
-   * Serve the remote codec endpoint at `/codec` (loopback only) so the Temporal UI can show the
-   * encrypted payloads: `npm start` does; a production API does not (operators run their own).
+   * Serve the remote codec endpoint at `/codec` (loopback only, to holders of its credential) so
+   * the Temporal UI can show the encrypted payloads: `npm start` does; a production API does not
+   * (operators run their own).
    */
-  codec?: { codec: PayloadCodec; allowedOrigins: string[] };
+  codec?: { codec: PayloadCodec } & CodecAccess;
   /** Where the request log goes; silent when omitted (tests). */
   logger?: Logger;
   /** The API's metrics; a fresh registry when omitted. */

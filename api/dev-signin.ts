@@ -45,18 +45,22 @@ export function developmentSignIn(config: Config): boolean {
 
 /**
  * `GET /v1/dev/users` lists the demo people; `POST /v1/dev/token { user }` answers `{ token, user }`.
- * Mounted before the `/v1` bearer check: these are how a token is obtained.
+ * Mounted before the `/v1` bearer check: these are how a token is obtained; so each is limited per
+ * client address (`limits`, api/rate-limits.ts), tokens tightly.
  */
-export function devSignInRouter(config: Config): express.Router {
+export function devSignInRouter(
+  config: Config,
+  limits: { listing: express.RequestHandler; minting: express.RequestHandler },
+): express.Router {
   const router = express.Router();
   const enabled = developmentSignIn(config);
   router.use((_req, _res, next) => {
     next(enabled ? undefined : AppError.notFound('route'));
   });
-  router.get('/users', (_req, res) => {
+  router.get('/users', limits.listing, (_req, res) => {
     res.json({ items: Object.entries(DEMO_USERS).map(([key, claims]) => ({ key, ...claims })) });
   });
-  router.post('/token', express.json({ limit: '1kb' }), async (req, res) => {
+  router.post('/token', limits.minting, express.json({ limit: '1kb' }), async (req, res) => {
     const { user } = parse(devTokenBodySchema, req.body ?? {});
     const lifetime = Math.min(DEV_TOKEN_SECONDS, Math.floor(config.auth.maxTokenAgeMs / 1000));
     const token = await signToken(DEMO_USERS[user], config.auth, lifetime);

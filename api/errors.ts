@@ -18,7 +18,9 @@ export function answerError(err: unknown, req: Request, res: Response): void {
   const error = mapped ?? new AppError('internal', 'internal error');
   if (res.headersSent) return;
   if (error.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer');
-  if (error.code === 'unavailable' || error.code === 'rate_limited') res.setHeader('Retry-After', '1');
+  // A rate limiter says when its window ends; otherwise, try again in a second.
+  if ((error.code === 'unavailable' || error.code === 'rate_limited') && !res.hasHeader('Retry-After'))
+    res.setHeader('Retry-After', '1');
   res.status(error.status).json(error.toBody());
 }
 

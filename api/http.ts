@@ -40,8 +40,11 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   /** A multipart/form-data body the handler reads itself (file uploads), as OpenAPI describes it. */
   multipart?: { properties: Record<string, Record<string, unknown>>; required: string[] };
   query?: Q;
-  /** How long the request may take before it is answered 503, when not the method's default. */
-  budgetMs?: number;
+  /**
+   * Which configured budget the request gets before it is answered 503: by default `read` for a GET
+   * (READ_TIMEOUT), `decision` for anything else (DECISION_TIMEOUT); `upload` for files (UPLOAD_TIMEOUT).
+   */
+  budget?: 'read' | 'decision' | 'upload';
   responses: ResponseDoc[];
   /** Refusal statuses besides 401/429/500/503 that the route may return. */
   errors: number[];
@@ -71,22 +74,36 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where?: st
 /**
  * Mounts the route table on `router`; each handler sees only parsed, validated input, and is
  * answered within its budget whatever the store and Temporal do: a request that changes a review
- * gets `decisionTimeoutMs`, any other `readTimeoutMs`. Past it the caller gets 503 with Retry-After,
- * the work is told to stop (its store queries and Temporal calls read the budget: platform/budget.ts),
- * and nothing more is written to the response: its socket carries the caller's next request.
+ * gets `decisionTimeoutMs`, an upload `uploadTimeoutMs`, any other `readTimeoutMs`. Past it the
+ * caller gets 503 with Retry-After, the work is told to stop (its store queries and Temporal calls
+ * read the budget: platform/budget.ts), and nothing more is written to the response: its socket
+ * carries the caller's next request, unless the request's body was still arriving: then the
+ * connection is closed after the answer.
  */
 export function mount(
   router: Router,
   routes: RouteSpec[],
-  budgets: { decisionTimeoutMs: number; readTimeoutMs: number },
+  budgets: { decisionTimeoutMs: number; readTimeoutMs: number; uploadTimeoutMs: number },
 ): void {
   for (const spec of routes) {
-    const budgetMs = spec.budgetMs ?? (spec.method === 'get' ? budgets.readTimeoutMs : budgets.decisionTimeoutMs);
+    const budget = spec.budget ?? (spec.method === 'get' ? 'read' : 'decision');
+    const budgetMs = {
+      read: budgets.readTimeoutMs,
+      decision: budgets.decisionTimeoutMs,
+      upload: budgets.uploadTimeoutMs,
+    }[budget];
     const handler: RequestHandler = (req, res, next) => {
       const stop = new AbortController();
       const timer = setTimeout(() => {
         if (res.headersSent) return; // already answering (a download under way): let it finish
         stop.abort();
+        // A body still arriving (a slow upload) leaves the connection unfit for another request:
+        // it is closed once the answer is out, and the request ends there, so that whatever reads
+        // its body sees it cut off and lets go (Node would leave an answered request hanging).
+        if (!req.complete) {
+          res.setHeader('Connection', 'close');
+          res.once('finish', () => req.destroy());
+        }
         answerError(
           new AppError(
             'unavailable',
@@ -153,15 +170,25 @@ export const requestIds: RequestHandler = (req, res, next) => {
 
 const MAX_DEPTH = 32;
 
-/** The first key in `value` that starts with `$`, contains `.`, or is `__proto__`; or a depth problem. */
+/** What the store cannot keep (PostgreSQL refuses it in text) and no person writes. */
+const NUL = '\u0000';
+const NUL_MESSAGE = '不能含有 NUL 字符（U+0000）';
+
+/**
+ * The first key in `value` that starts with `$`, contains `.`, or is `__proto__`, or the first text
+ * (key or value) with a NUL character; or a depth problem.
+ */
 export function findUnsafeKey(value: unknown): { path: string; message: string } | undefined {
   const stack: { node: unknown; path: string[] }[] = [{ node: value, path: [] }];
   while (stack.length > 0) {
     const { node, path } = stack.pop()!;
+    if (typeof node === 'string' && node.includes(NUL))
+      return { path: path.join('.') || '(body)', message: NUL_MESSAGE };
     if (node === null || typeof node !== 'object') continue;
     if (path.length > MAX_DEPTH) return { path: path.join('.'), message: `nested deeper than ${MAX_DEPTH} levels` };
     for (const key of Object.keys(node)) {
       const childPath = [...path, key];
+      if (key.includes(NUL)) return { path: [...path, key.replaceAll(NUL, '\\0')].join('.'), message: NUL_MESSAGE };
       if (key.startsWith('$') || key.includes('.') || key === '__proto__') {
         return {
           path: childPath.join('.'),
@@ -174,9 +201,27 @@ export function findUnsafeKey(value: unknown): { path: string; message: string }
   return undefined;
 }
 
-/** Refuses any body with a key that MongoDB would read as an operator or a path. */
+/**
+ * Refuses a URL with a NUL character (`%00`) in its path or query: it would reach the store as part
+ * of an id or a search, which PostgreSQL refuses (a 500), and no resource has one.
+ */
+export const refuseNulInUrl: RequestHandler = (req, _res, next) => {
+  const [path, query] = req.url.split(/\?(.*)/s, 2);
+  const where = /%00/i.test(path) ? '(path)' : /%00/i.test(query ?? '') ? 'query' : undefined;
+  if (!where) return next();
+  next(
+    new AppError('validation_failed', `the request ${where === 'query' ? 'query' : 'path'} is not valid`, [
+      { path: where, message: NUL_MESSAGE },
+    ]),
+  );
+};
+
+/** Refuses any body with a key that MongoDB would read as an operator or a path, or with a NUL character. */
 export const rejectUnsafeKeys: RequestHandler = (req, _res, next) => {
   const problem = findUnsafeKey(req.body);
-  if (problem) return next(new AppError('validation_failed', 'the request body has a forbidden field name', [problem]));
+  if (problem)
+    return next(
+      new AppError('validation_failed', 'the request body has a forbidden field name or character', [problem]),
+    );
   next();
 };

@@ -11,6 +11,36 @@ import type { ApiMetrics, Logger } from '../platform/observability';
 import { fromLoopback } from './codec-endpoint';
 import { AppError } from '../features/errors';
 
+/** Query parameters whose values are credentials (a token put in a link), by name. */
+const CREDENTIAL_PARAMETERS =
+  /^(?:token|access_token|id_token|refresh_token|jwt|auth|authorization|bearer|api_?key|secret|password|session|codec_session)$/i;
+/** A JWT, or a bearer credential, whatever the parameter is called. */
+const CREDENTIAL_VALUE = /^(?:bearer\s+)?[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*$/i;
+
+const decoded = (text: string) => {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+};
+
+/** `url` with the value of every query parameter that is a credential replaced by `[redacted]`. */
+export function redactedUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const parameters = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const [name, ...rest] = pair.split('=');
+      const value = rest.join('=');
+      const secret = CREDENTIAL_PARAMETERS.test(decoded(name)) || CREDENTIAL_VALUE.test(decoded(value).trim());
+      return secret && value !== '' ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, at)}?${parameters.join('&')}`;
+}
+
 export function requestLog(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
@@ -22,7 +52,12 @@ export function requestLog(logger: Logger): RequestHandler {
     // A refusal is an answer, not a fault; only the server's own failures are errors.
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      // A token sent in a query string (a link, a misconfigured client) is not written down with it.
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactedUrl(req.url),
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });

@@ -5,7 +5,7 @@
  */
 import { startApi, type RunningApi } from '../api/server';
 import type { AppContext } from '../features/context';
-import { payloadKeysOf, signingKeysOf, type Config } from '../platform/config';
+import { codecTokenOf, payloadKeysOf, signingKeysOf, type Config } from '../platform/config';
 import { connectTo, type Connections } from './connections';
 import { createApiMetrics, type Logger } from '../platform/observability';
 import { EncryptionCodec } from '../platform/payload-codec';
@@ -42,7 +42,11 @@ export function serveApi(
       metrics: createApiMetrics(),
       ...(options.workerMetricsUrl && { workerMetricsUrl: options.workerMetricsUrl }),
       ...(options.temporalUiOrigin && {
-        codec: { codec: new EncryptionCodec(payloadKeysOf(config)), allowedOrigins: [options.temporalUiOrigin] },
+        codec: {
+          codec: new EncryptionCodec(payloadKeysOf(config)),
+          token: codecTokenOf(config),
+          allowedOrigins: [options.temporalUiOrigin],
+        },
       }),
     },
     config.port,

@@ -3,11 +3,11 @@
  * DATA_DIR unless TEMPORAL_ADDRESS / MONGODB_URI point elsewhere, then the worker and the API in
  * this process. SIGINT/SIGTERM stop the services, then the servers; a second signal exits at once.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { consoleDir } from '../api/app';
 import { ConfigError, loadConfig, type Config } from '../platform/config';
 import { embeddedSecrets } from '../platform/embedded-secrets';
+import { privateDirectory } from '../platform/private-files';
 import { parsePayloadKeys } from '../platform/payload-codec';
 import { parseSigningKeys } from '../platform/signing';
 import { startEmbeddedStore } from '../platform/embedded-store';
@@ -78,11 +78,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  await mkdir(dataDir, { recursive: true });
-  if (!config.signingKeys || !config.payloadKeys) {
+  // Temporal's file, the store and the generated keys are this user's alone (platform/private-files.ts).
+  await privateDirectory(dataDir);
+  if (!config.signingKeys || !config.payloadKeys || !config.codecAuthToken) {
     const secrets = await embeddedSecrets(dataDir);
     config.signingKeys ??= parseSigningKeys(secrets.requestSigningKeys);
     config.payloadKeys ??= parsePayloadKeys(secrets.temporalPayloadKeys);
+    config.codecAuthToken ??= secrets.codecAuthToken;
   }
 
   const needTemporal = config.temporal.address === undefined;
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
       uiPort: env.EMBEDDED_TEMPORAL_UI_PORT || (await freePort()),
       dbFilename: path.join(dataDir, 'temporal.sqlite'),
       namespace: config.temporal.namespace,
-      // The UI shows encrypted payloads through the API's codec endpoint (loopback only).
+      // The UI shows encrypted payloads through the API's codec endpoint (loopback, with its credential).
       ...(config.port !== 0 && { uiCodecEndpoint: `http://127.0.0.1:${config.port}/codec` }),
     });
     stack.push({ name: 'the Temporal server', stop: () => temporal.stop() });
@@ -112,6 +114,7 @@ async function main(): Promise<void> {
   let mongodbUri = config.mongodbUri;
   let clusterElsewhere: string | undefined;
   if (mongodbUri === undefined) {
+    await privateDirectory(path.join(dataDir, 'store'));
     const store = await startEmbeddedStore({
       ferretdbPath: binaries!.ferretdb,
       dataDir: path.join(dataDir, 'store'),
@@ -135,6 +138,12 @@ async function main(): Promise<void> {
     `Console:           ${services.apiUrl.replace(/\/$/, '')}/${consoleDir() ? '' : ' (not built: run npm run web:build)'}`,
     `API:               ${services.apiUrl}`,
     `Temporal UI:       ${temporalUi ?? '(not started: TEMPORAL_ADDRESS is set)'}`,
+    ...(temporalUi && config.port !== 0
+      ? [
+          `Codec endpoint:    ${services.apiUrl.replace(/\/$/, '')}/codec/ (docs/security.md), its credential in`,
+          `                   ${env.CODEC_AUTH_TOKEN ? 'CODEC_AUTH_TOKEN' : `${path.join(dataDir, 'secrets.json')} (codecAuthToken)`}`,
+        ]
+      : []),
     `Temporal frontend: ${temporalAddress} (namespace ${config.temporal.namespace})`,
     `MongoDB:           ${mongodbUri}`,
     `Data directory:    ${binaries ? dataDir : '(unused: external servers)'}`,

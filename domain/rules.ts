@@ -153,9 +153,7 @@ export function checkExtension(
   workingDays: number,
   maxWorkingDays = DEFAULT_POLICY.maxExtensionWorkingDays ?? 15,
 ): void {
-  if (!actor.roles.includes('reviewer') || actor.region !== state.originRegion) {
-    throw new Refusal('forbidden', `only a reviewer of ${state.originRegion} asks for more time for this review`);
-  }
+  checkExtensionRequester(state, actor);
   if (state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${state.status}`);
   if (!state.acceptedAt) throw new Refusal('conflict', 'the review has no clock until its materials are accepted');
   if (state.extensions.some((x) => x.status === 'requested')) {
@@ -166,6 +164,16 @@ export function checkExtension(
     throw new Refusal('validation_failed', `extensions may add at most ${maxWorkingDays} working days in all`, [
       { path: 'workingDays', message: `at most ${maxWorkingDays - granted} more` },
     ]);
+  }
+}
+
+/**
+ * Throws a {@link Refusal} unless `actor` is one who asks for more time for the review, whatever its
+ * state: a reviewer of its origin region.
+ */
+export function checkExtensionRequester(state: Pick<ReviewState, 'originRegion'>, actor: Actor): void {
+  if (!actor.roles.includes('reviewer') || actor.region !== state.originRegion) {
+    throw new Refusal('forbidden', `only a reviewer of ${state.originRegion} asks for more time for this review`);
   }
 }
 

@@ -126,6 +126,14 @@ export const envSchema = z.object({
    */
   TEMPORAL_PAYLOAD_KEYS: keyList(parsePayloadKeys),
   AUTH_JWT_AUDIENCE: optionalText,
+  /**
+   * The credential of the codec endpoint (`/codec`, `npm run codec-server`), which hands out
+   * plaintext: at least 32 bytes. `npm start` generates one under DATA_DIR when unset.
+   */
+  CODEC_AUTH_TOKEN: optionalText.refine(
+    (v) => v === undefined || Buffer.byteLength(v) >= 32,
+    'must be at least 32 bytes',
+  ),
   WORKING_DAY_DURATION: optionalText.refine(
     (v) => v === undefined || parseDuration(v) !== undefined,
     'must be a duration such as 2s, 500ms or 1m',
@@ -158,6 +166,8 @@ export const envSchema = z.object({
   DECISION_TIMEOUT: duration('30s'),
   /** How long any other request may take before it is answered 503 (a store that does not answer). */
   READ_TIMEOUT: duration('5s'),
+  /** How long an attachment's upload may take (a slow link) before it is answered 503 and its connection closed. */
+  UPLOAD_TIMEOUT: duration('120s'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** `/metrics` answers loopback callers only unless this is true (put it behind the scraper's network). */
   METRICS_PUBLIC: z
@@ -226,20 +236,24 @@ export interface Config {
   signingKeys?: SigningKeys;
   /** As `signingKeys`. */
   payloadKeys?: PayloadKeys;
+  /** The codec endpoint's credential; as `signingKeys`. */
+  codecAuthToken?: string;
   policy: ReviewPolicy;
   timeModel: TimeModel;
   offices: ReviewOffices;
   numberFormats: NumberFormats;
   decisionTimeoutMs: number;
   readTimeoutMs: number;
+  uploadTimeoutMs: number;
   rateLimitPerMinute: number;
   bodyLimit: string;
   /** What processes print at start-up about the working-day calendar (provisional or missing years). */
   calendarWarnings: string[];
 }
 
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+/** Whether an address to listen on is this machine's loopback only (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost';
 }
 
 /** The signing keys, which every process but an unprepared `npm start` has by now. */
@@ -252,6 +266,12 @@ export function signingKeysOf(config: Config): SigningKeys {
 export function payloadKeysOf(config: Config): PayloadKeys {
   if (!config.payloadKeys) throw new ConfigError('invalid configuration:\n  TEMPORAL_PAYLOAD_KEYS: required');
   return config.payloadKeys;
+}
+
+/** The codec endpoint's credential, as {@link signingKeysOf}. */
+export function codecTokenOf(config: Config): string {
+  if (!config.codecAuthToken) throw new ConfigError('invalid configuration:\n  CODEC_AUTH_TOKEN: required');
+  return config.codecAuthToken;
 }
 
 export class ConfigError extends Error {
@@ -296,10 +316,12 @@ export function loadConfig(
   }
   const tls = temporalTlsFilesOf(env);
   const host = env.HOST ?? (mode === 'embedded' ? '127.0.0.1' : '0.0.0.0');
-  if (mode === 'embedded' && env.AUTH_JWT_SECRET === undefined && !isLoopback(host)) {
-    // The development secret is published: anyone who can reach the API could sign any token.
+  const secret = env.AUTH_JWT_SECRET ?? (mode === 'embedded' ? DEVELOPMENT_JWT_SECRET : undefined);
+  if (secret === DEVELOPMENT_JWT_SECRET && !isLoopback(host)) {
+    // The development secret is published: anyone who can reach the API could sign any token. Set
+    // by default or on purpose, it never signs tokens for an API other machines can reach.
     throw new ConfigError(
-      `invalid configuration:\n  HOST: ${host} is reachable from other machines; set AUTH_JWT_SECRET (the development secret is only for 127.0.0.1)`,
+      `invalid configuration:\n  HOST: ${host} is reachable from other machines; set AUTH_JWT_SECRET to a secret of your own (the published development secret is only for 127.0.0.1)`,
     );
   }
   const workingDayMs = env.WORKING_DAY_DURATION === undefined ? undefined : parseDuration(env.WORKING_DAY_DURATION);
@@ -318,7 +340,7 @@ export function loadConfig(
     },
     mongodbUri: env.MONGODB_URI,
     auth: {
-      secret: env.AUTH_JWT_SECRET ?? (mode === 'embedded' ? DEVELOPMENT_JWT_SECRET : undefined),
+      secret,
       issuer: env.AUTH_JWT_ISSUER,
       audience: env.AUTH_JWT_AUDIENCE,
       jwksUrl: env.AUTH_JWKS_URL,
@@ -327,6 +349,7 @@ export function loadConfig(
     },
     ...(env.REQUEST_SIGNING_KEYS !== undefined && { signingKeys: parseSigningKeys(env.REQUEST_SIGNING_KEYS) }),
     ...(env.TEMPORAL_PAYLOAD_KEYS !== undefined && { payloadKeys: parsePayloadKeys(env.TEMPORAL_PAYLOAD_KEYS) }),
+    ...(env.CODEC_AUTH_TOKEN !== undefined && { codecAuthToken: env.CODEC_AUTH_TOKEN }),
     policy: {
       reviewWorkingDays: env.REVIEW_WORKING_DAYS,
       consultationWorkingDays: env.CONSULTATION_WORKING_DAYS,
@@ -341,6 +364,7 @@ export function loadConfig(
     timeModel: workingDayMs === undefined ? {} : { workingDayMs },
     decisionTimeoutMs: parseDuration(env.DECISION_TIMEOUT) as number,
     readTimeoutMs: parseDuration(env.READ_TIMEOUT) as number,
+    uploadTimeoutMs: parseDuration(env.UPLOAD_TIMEOUT) as number,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimit: env.BODY_LIMIT,
     calendarWarnings: calendar.warnings,

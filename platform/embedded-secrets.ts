@@ -4,7 +4,7 @@
  * deployments set them through the environment instead (docs/security.md).
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -13,6 +13,8 @@ const secretsSchema = z.object({
   requestSigningKeys: z.string().min(1),
   /** `id:base64key`, as TEMPORAL_PAYLOAD_KEYS is written. */
   temporalPayloadKeys: z.string().min(1),
+  /** The codec endpoint's credential, as CODEC_AUTH_TOKEN is written. */
+  codecAuthToken: z.string().min(32),
 });
 
 export type EmbeddedSecrets = z.infer<typeof secretsSchema>;
@@ -29,6 +31,7 @@ export async function embeddedSecrets(dataDir: string): Promise<EmbeddedSecrets>
   const generated: EmbeddedSecrets = {
     requestSigningKeys: `embedded-1:${randomBytes(32).toString('base64url')}`,
     temporalPayloadKeys: `embedded-1:${randomBytes(32).toString('base64')}`,
+    codecAuthToken: randomBytes(32).toString('base64url'),
   };
   if (text !== undefined) {
     const kept = JSON.parse(text) as Partial<EmbeddedSecrets>;
@@ -37,6 +40,8 @@ export async function embeddedSecrets(dataDir: string): Promise<EmbeddedSecrets>
     if (Object.keys(complete).some((k) => !(k in kept))) {
       await writeFile(file, `${JSON.stringify(complete, null, 2)}\n`, { mode: 0o600 });
     }
+    // A file made before it was kept private (or copied in loosely) is made so.
+    await chmod(file, 0o600);
     return complete;
   }
   const secrets = generated;

@@ -82,18 +82,29 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   const postgres = await startPostgres({ dataDir, durable, timeoutMs: startTimeoutMs });
   const password = encodeURIComponent(await readFile(postgres.passwordFile, 'utf8'));
   const stateDir = path.join(dataDir, 'ferretdb');
-  await mkdir(stateDir, { recursive: true });
-  const ferretdb = spawnServer(ferretdbPath, [
-    '--handler=postgresql',
-    `--postgresql-url=postgres://${POSTGRES_ROLE}:${password}@127.0.0.1:${postgres.port}/postgres`,
-    `--listen-addr=${host}:${port}`,
-    // state.json (instance id, telemetry choice) next to the data instead of the current directory.
-    `--state-dir=${stateDir}`,
-    '--telemetry=disable',
-    // No debug/metrics HTTP listener: its default port 8088 would collide between instances.
-    '--debug-addr=-',
-    '--log-level=warn',
-  ]);
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await chmod(stateDir, 0o700);
+  const ferretdb = spawnServer(
+    ferretdbPath,
+    [
+      '--handler=postgresql',
+      `--listen-addr=${host}:${port}`,
+      // state.json (instance id, telemetry choice) next to the data instead of the current directory.
+      `--state-dir=${stateDir}`,
+      '--telemetry=disable',
+      // No debug/metrics HTTP listener: its default port 8088 would collide between instances.
+      '--debug-addr=-',
+      '--log-level=warn',
+    ],
+    // The URL holds the password: in the environment (readable by its user only), never on the
+    // command line, which every user of the machine sees (`ps`, /proc/<pid>/cmdline).
+    {
+      env: {
+        ...process.env,
+        FERRETDB_POSTGRESQL_URL: `postgres://${POSTGRES_ROLE}:${password}@127.0.0.1:${postgres.port}/postgres`,
+      },
+    },
+  );
   const uri = `mongodb://${host}:${port}`;
   const stop = async () => {
     // FerretDB first: PostgreSQL's fast shutdown would otherwise cut its connections mid-write.

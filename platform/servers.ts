@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { keepPrivate } from './private-files';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -39,7 +40,7 @@ export interface TemporalServerOptions {
   ui?: boolean;
   /** Web UI port; the frontend port + 1000 when omitted. */
   uiPort?: number;
-  /** SQLite file that keeps workflows across restarts; in memory when omitted. */
+  /** SQLite file that keeps workflows across restarts (0600, as its -wal and -shm); in memory when omitted. */
   dbFilename?: string;
   namespace?: string;
   /** Where the Web UI asks to decode encrypted payloads (the API's `/codec`). */
@@ -58,6 +59,12 @@ export interface TemporalServer {
 export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServer> {
   const { binaryPath, ip = '127.0.0.1', port, ui = false, uiPort, dbFilename, namespace = 'default' } = options;
   const codec = options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : [];
+  // The server creates its files world-readable (0644): an older file is made private before it
+  // starts, a new one (created empty of reviews) once it has. It sets up its tables only in a file
+  // that does not exist yet, so none can be created for it beforehand. SQLite gives the -wal and
+  // -shm files it creates later the main file's mode.
+  const sqliteFiles = dbFilename ? [dbFilename, `${dbFilename}-wal`, `${dbFilename}-shm`] : [];
+  await keepPrivate(...sqliteFiles);
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: binaryPath },
@@ -72,6 +79,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', ...codec],
     },
   });
+  await keepPrivate(...sqliteFiles);
   const address = env.address;
   const frontendPort = Number(address.slice(address.lastIndexOf(':') + 1));
   return {

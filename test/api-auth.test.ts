@@ -11,6 +11,7 @@ import { SignJWT, exportJWK, generateKeyPair, type KeyLike } from 'jose';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createApp } from '../api/app';
+import { DEV_TOKENS_PER_MINUTE, OPERATIONS_PER_MINUTE } from '../api/rate-limits';
 import { startApi } from '../api/server';
 import { signToken, tokenVerifier } from '../api/auth';
 import { AppError, toAppError } from '../features/errors';
@@ -320,6 +321,73 @@ describe('rate limiting and readiness', () => {
     const res = await request(app).get('/v1/reviews').set(a).expect(429);
     expect(res.body.error.code).toBe('rate_limited');
     await request(app).get('/v1/reviews').set(b).expect(403);
+  });
+
+  /** Sends a request to a listening API from the local address `from` (every 127.x address is this machine). */
+  function sendFrom(from: string, url: string, method = 'GET', body?: object) {
+    return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const req = http.request(url, {
+        method,
+        localAddress: from,
+        headers: body ? { 'Content-Type': 'application/json' } : {},
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body ? JSON.stringify(body) : undefined);
+    });
+  }
+
+  /** The statuses of `count` requests in a row. */
+  async function statuses(count: number, send: () => Promise<{ status: number }>): Promise<number[]> {
+    const seen: number[] = [];
+    for (let i = 0; i < count; i++) seen.push((await send()).status);
+    return seen;
+  }
+
+  test('when the development sign-in mints tokens, one address gets a few a minute and then 429, another still gets its own', async () => {
+    // `npm start` without AUTH_JWT_SECRET: the development secret, whose tokens anyone may mint.
+    const deps = appDeps();
+    deps.app.config = loadConfig({}, 'embedded');
+    const api = await startApi(deps, 0, '127.0.0.1');
+    try {
+      const url = `${api.url}/v1/dev/token`;
+      const mint = (from: string) => sendFrom(from, url, 'POST', { user: 'supervisor' });
+      expect(await statuses(DEV_TOKENS_PER_MINUTE, () => mint('127.0.0.1'))).toEqual(
+        Array(DEV_TOKENS_PER_MINUTE).fill(200),
+      );
+      const refused = await mint('127.0.0.1');
+      expect(refused.status).toBe(429);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'rate_limited' } });
+      expect(refused.body).not.toContain('token"');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(1); // the window's end, not "a second"
+      expect((await mint('127.0.0.2')).status).toBe(200);
+      expect(DEV_TOKENS_PER_MINUTE).toBeLessThanOrEqual(10);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('when one address floods the operational endpoints, it is 429 past a limit that polling never reaches; others are answered', async () => {
+    const api = await startApi(appDeps(), 0, '127.0.0.1');
+    try {
+      // Three probes a second for a minute (liveness, readiness, a scraper) stay well under it.
+      expect(OPERATIONS_PER_MINUTE).toBeGreaterThanOrEqual(3 * 60);
+      const paths = ['/healthz', '/readyz', '/openapi.json', '/docs/', '/metrics'];
+      const seen = await statuses(OPERATIONS_PER_MINUTE, () => sendFrom('127.0.0.1', api.url + paths[0]));
+      expect(seen.filter((s) => s !== 200)).toEqual([]);
+      for (const path of paths) {
+        const res = await sendFrom('127.0.0.1', api.url + path);
+        expect({ path, status: res.status }).toEqual({ path, status: 429 });
+        expect(JSON.parse(res.body).error.code).toBe('rate_limited');
+      }
+      expect((await sendFrom('127.0.0.3', `${api.url}/readyz`)).status).toBe(200);
+    } finally {
+      await api.close();
+    }
   });
 
   test('when a dependency is down, /readyz is 503 unavailable', async () => {

@@ -5,6 +5,7 @@
  * drafting organisation) never appears in plaintext in any event of their workflow histories,
  * while the store and, through the codec endpoint, an operator with the key do see it.
  */
+import { randomBytes } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { temporal } from '@temporalio/proto';
@@ -124,7 +125,7 @@ test('when every free-text field carries a canary, no event of the workflow hist
   expect(JSON.stringify(events)).toContain(`${CANARY}撤回`);
 });
 
-test('when an operator with the key asks the codec endpoint, the payloads of a history read in the clear', async () => {
+test('when a caller on this machine without the codec credential asks the codec endpoint, it is 401 and the canary stays sealed; the operator with it reads the payloads in the clear', async () => {
   const reviewId = await withdrawnReview();
   const history = await h.client.workflow.getHandle(reviewId).fetchHistory();
   const accepted = history.events?.find(
@@ -138,10 +139,31 @@ test('when an operator with the key asks the codec endpoint, the payloads of a h
     ),
     data: Buffer.from(p.data ?? []).toString('base64'),
   }));
+  const token = randomBytes(32).toString('base64url');
   const app = express()
-    .use('/codec', codecEndpoint(new EncryptionCodec(payloadKeysOf(h.config)), []))
+    .use('/codec', codecEndpoint(new EncryptionCodec(payloadKeysOf(h.config)), { token, allowedOrigins: [] }))
     .use(errorMiddleware);
-  const decoded = (await request(app).post('/codec/decode').send({ payloads: asJson }).expect(200)).body.payloads;
+  // supertest calls over loopback, as any process of the machine could.
+  for (const credential of [undefined, 'Bearer', `Bearer ${token.slice(1)}`, `Basic ${token}`]) {
+    const refused = request(app).post('/codec/decode');
+    if (credential) refused.set('Authorization', credential);
+    const res = await refused.send({ payloads: asJson });
+    expect({ credential, status: res.status, code: res.body.error?.code }).toEqual({
+      credential,
+      status: 401,
+      code: 'unauthenticated',
+    });
+    // Nothing but the refusal: no payload, decoded or not.
+    expect(Object.keys(res.body)).toEqual(['error']);
+    expect(res.text).not.toContain(CANARY);
+  }
+  const decoded = (
+    await request(app)
+      .post('/codec/decode')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ payloads: asJson })
+      .expect(200)
+  ).body.payloads;
   expect(Buffer.from(decoded[0].data, 'base64').toString('utf8')).toContain(`${CANARY}撤回`);
   expect(Buffer.from(asJson[0].data, 'base64').includes(Buffer.from(CANARY))).toBe(false);
 });

@@ -1,5 +1,5 @@
 /** The configuration schema: defaults, overrides and errors that name the variable. */
-import { ConfigError, loadConfig, parseDuration } from '../platform/config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, parseDuration } from '../platform/config';
 
 describe('configuration', () => {
   test('when nothing is set, npm start gets the documented defaults and real time', () => {
@@ -91,5 +91,39 @@ describe('configuration', () => {
       /HOST: 0.0.0.0 is reachable[\s\S]*AUTH_JWT_SECRET/,
     );
     expect(loadConfig({ HOST: '0.0.0.0', AUTH_JWT_SECRET: 's'.repeat(32) }, 'embedded').host).toBe('0.0.0.0');
+  });
+
+  test('when the published development secret is set explicitly, it is refused on any address beyond loopback, in every mode', () => {
+    const component = {
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      MONGODB_URI: 'mongodb://localhost',
+      REQUEST_SIGNING_KEYS: `k1:${'s'.repeat(32)}`,
+      TEMPORAL_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET,
+    };
+    for (const HOST of ['0.0.0.0', '::', '192.168.1.20', 'api.example.org']) {
+      expect(() => loadConfig({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET, HOST }, 'embedded')).toThrow(
+        new RegExp(`HOST: ${HOST.replace(/\./g, '\\.')} is reachable[\\s\\S]*AUTH_JWT_SECRET`),
+      );
+      expect(() => loadConfig({ ...component, HOST }, 'component')).toThrow(/is reachable from other machines/);
+    }
+    // npm run api listens on every interface unless told otherwise: with the development secret it does not start.
+    expect(() => loadConfig(component, 'component')).toThrow(/HOST: 0\.0\.0\.0 is reachable/);
+    for (const HOST of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) {
+      expect(loadConfig({ ...component, HOST }, 'component').auth.secret).toBe(DEVELOPMENT_JWT_SECRET);
+    }
+  });
+
+  test('the codec credential and the upload budget are read from the environment, and a short credential is refused', () => {
+    expect(loadConfig({}, 'embedded')).toMatchObject({ uploadTimeoutMs: 120_000 });
+    expect(loadConfig({}, 'embedded').codecAuthToken).toBeUndefined();
+    const token = 'c'.repeat(32);
+    expect(loadConfig({ CODEC_AUTH_TOKEN: token, UPLOAD_TIMEOUT: '2s' }, 'embedded')).toMatchObject({
+      codecAuthToken: token,
+      uploadTimeoutMs: 2000,
+    });
+    expect(() => loadConfig({ CODEC_AUTH_TOKEN: 'short' }, 'embedded')).toThrow(
+      /CODEC_AUTH_TOKEN: must be at least 32 bytes/,
+    );
   });
 });

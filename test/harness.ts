@@ -88,6 +88,8 @@ export async function startHarness(
       AUTH_JWT_SECRET: TEST_SECRET,
       TEMPORAL_TASK_QUEUE: `test-${database}`,
       RATE_LIMIT_PER_MINUTE: '100000',
+      // What npm start listens on (the development secret is refused anywhere else).
+      HOST: '127.0.0.1',
       REQUEST_SIGNING_KEYS: TEST_SIGNING_KEYS,
       TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       ...env,

@@ -11,7 +11,7 @@ import request from 'supertest';
 import { createApp } from '../api/app';
 import { errorMiddleware } from '../api/errors';
 import { requestIds } from '../api/http';
-import { metricsEndpoint, requestLog } from '../api/metrics';
+import { metricsEndpoint, redactedUrl, requestLog } from '../api/metrics';
 import { createApiMetrics, createLogger } from '../platform/observability';
 import { castOf, startHarness, type Claims, type Harness } from './harness';
 
@@ -117,4 +117,37 @@ test('when an unexpected error reaches the API, its log line carries the cause c
   };
   expect(logged.err.message).toContain('Workflow Update failed');
   expect(JSON.stringify(logged.err)).toContain('the log already holds a different event 7');
+});
+
+test('when a token comes in a query string, the request log keeps the URL but not the token', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const app = express()
+    .use(requestIds)
+    .use(requestLog(createLogger('info', sink)))
+    .get('/v1/tasks', (_req, res) => {
+      res.json({ items: [] });
+    });
+  const { auth } = castOf(() => h, people);
+  const token = auth('reviewer').Authorization.slice('Bearer '.length);
+  await request(app)
+    .get(`/v1/tasks?status=open&access_token=${token}&limit=5&cursor=${encodeURIComponent(`Bearer ${token}`)}&token=x`)
+    .set('X-Request-Id', 'query-token')
+    .expect(200);
+  const line = lines.find((l) => (l.req as { id?: string } | undefined)?.id === 'query-token');
+  expect((line?.req as { url: string }).url).toBe(
+    '/v1/tasks?status=open&access_token=[redacted]&limit=5&cursor=[redacted]&token=[redacted]',
+  );
+  expect(JSON.stringify(lines)).not.toContain(token.split('.')[2]);
+  // Whatever else a URL carries is kept as it came.
+  expect(redactedUrl('/v1/reviews?region=beijing&status=in_review')).toBe(
+    '/v1/reviews?region=beijing&status=in_review',
+  );
+  expect(redactedUrl('/v1/tasks/t1')).toBe('/v1/tasks/t1');
+  expect(redactedUrl('/docs/?token=')).toBe('/docs/?token=');
 });

@@ -7,9 +7,6 @@ import type { ApiDeps } from '../deps';
 import { route, type RouteSpec } from '../http';
 import { attachmentView } from '../views';
 
-/** An upload of 20 MB gets time for a slow link. */
-const UPLOAD_BUDGET_MS = 120_000;
-
 export function attachmentRoutes({ app }: ApiDeps): RouteSpec[] {
   return [
     route({
@@ -27,7 +24,8 @@ export function attachmentRoutes({ app }: ApiDeps): RouteSpec[] {
         },
         required: ['file'],
       },
-      budgetMs: UPLOAD_BUDGET_MS,
+      // An upload of 20 MB gets time for a slow link (UPLOAD_TIMEOUT, 120 s by default).
+      budget: 'upload',
       responses: [{ status: 201, description: '{ id, name, contentType, size, sha256, kind }' }],
       errors: [400, 403, 404, 413, 415],
       handler: async ({ actor, params, req, res }) => {

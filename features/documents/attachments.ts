@@ -23,29 +23,85 @@ const DOC = 'application/msword';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const OFD = 'application/ofd';
 
+/** What a file's first bytes say it is: a PDF, a Word 97–2003 file (OLE), a ZIP, or nothing allowed. */
+function kindOfHead(head: Buffer): 'pdf' | 'doc' | 'zip' | undefined {
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
+  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return 'doc';
+  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'zip';
+  return undefined;
+}
+
 /**
- * The type of a file from its first bytes: PDF (`%PDF-`), Word 97–2003 (an OLE compound file), or
- * a ZIP that is a Word document (its first entry `[Content_Types].xml` or `word/…`) or an OFD
- * (`OFD.xml`, `Doc_…`), where the name's extension decides when the first entry does not.
+ * The names of a ZIP's entries, from its central directory, given the file's last bytes (`tail`)
+ * and its size; undefined when the end of the file is not a well-formed end of a ZIP (ZIP64, a
+ * directory that does not end where the end record says, one longer than `tail`).
  */
-export function sniffType(head: Buffer, fileName: string): string | undefined {
-  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return PDF;
-  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return DOC;
-  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    // A ZIP local file header: the first entry's name is at offset 30, its length at 26.
-    const nameLength = head.length >= 30 ? head.readUInt16LE(26) : 0;
-    const first = head.subarray(30, 30 + nameLength).toString('utf8');
-    if (first === '[Content_Types].xml' || first.startsWith('word/')) return DOCX;
-    if (first === 'OFD.xml' || first.startsWith('Doc_')) return OFD;
-    const extension = fileName.toLowerCase().split('.').pop();
-    if (extension === 'docx') return DOCX;
-    if (extension === 'ofd') return OFD;
+export function zipEntryNames(tail: Buffer, size: number): string[] | undefined {
+  const END = 0x06054b50;
+  const ENTRY = 0x02014b50;
+  // The end record (22 bytes, then a comment of up to 65,535) closes the file.
+  for (let at = tail.length - 22; at >= 0 && at >= tail.length - 22 - 0xffff; at--) {
+    if (tail.readUInt32LE(at) !== END || at + 22 + tail.readUInt16LE(at + 20) !== tail.length) continue;
+    const count = tail.readUInt16LE(at + 10);
+    const directorySize = tail.readUInt32LE(at + 12);
+    const directoryOffset = tail.readUInt32LE(at + 16);
+    const start = at - directorySize;
+    if (start < 0 || directoryOffset !== size - (tail.length - start)) return undefined;
+    const names: string[] = [];
+    let entry = start;
+    for (let i = 0; i < count; i++) {
+      if (entry + 46 > at || tail.readUInt32LE(entry) !== ENTRY) return undefined;
+      const nameLength = tail.readUInt16LE(entry + 28);
+      const next = entry + 46 + nameLength + tail.readUInt16LE(entry + 30) + tail.readUInt16LE(entry + 32);
+      if (next > at) return undefined;
+      names.push(tail.subarray(entry + 46, entry + 46 + nameLength).toString('utf8'));
+      entry = next;
+    }
+    return entry === at ? names : undefined;
   }
   return undefined;
 }
 
-/** Enough of a file's start to tell its type. */
+/**
+ * The type of a file from its content, never its name: PDF (`%PDF-`), Word 97–2003 (an OLE
+ * compound file), or a ZIP whose central directory (in the file's last bytes, `tail`) lists a Word
+ * document's parts (`[Content_Types].xml` and `word/document.xml`, no macros) or an OFD's
+ * `OFD.xml`. Any other ZIP is no document, whatever it is called.
+ */
+export function sniffType(head: Buffer, tail: Buffer, size: number): string | undefined {
+  const kind = kindOfHead(head);
+  if (kind === 'pdf') return PDF;
+  if (kind === 'doc') return DOC;
+  if (kind !== 'zip') return undefined;
+  const names = new Set(zipEntryNames(tail, size) ?? []);
+  if (names.has('[Content_Types].xml') && names.has('word/document.xml') && !names.has('word/vbaProject.bin'))
+    return DOCX;
+  if (names.has('OFD.xml')) return OFD;
+  return undefined;
+}
+
+/** Enough of a file's start to tell its kind. */
 const HEAD_BYTES = 512;
+/** Enough of a file's end to hold a ZIP's central directory (a Word document's has a few KB). */
+const TAIL_BYTES = 256 * 1024;
+
+/** The last `size` bytes of a stream, kept as it goes by. */
+class Tail {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  constructor(private readonly size: number) {}
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    while (this.chunks.length > 1 && this.length - this.chunks[0].length >= this.size) {
+      this.length -= this.chunks.shift()!.length;
+    }
+  }
+  bytes(): Buffer {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.size));
+  }
+}
 
 /** A multipart/form-data request body as it arrives: its headers and its bytes. */
 export interface Upload {
@@ -98,7 +154,8 @@ async function receive(
         parser = busboy({
           headers: upload.headers,
           defParamCharset: 'utf8',
-          limits: { files: 1, fields: 5, fileSize: MAX_ATTACHMENT_BYTES },
+          // busboy calls a file that reaches its limit truncated: one byte over is what is too large.
+          limits: { files: 1, fields: 5, fileSize: MAX_ATTACHMENT_BYTES + 1 },
         });
       } catch {
         return reject(new AppError('unsupported_media_type', 'send the file as multipart/form-data'));
@@ -114,26 +171,45 @@ async function receive(
       parser.on('file', (field, stream, info) => {
         if (field !== 'file') return stream.resume();
         received = true;
+        const name = info.filename || 'attachment';
+        if (name.includes('\u0000')) {
+          stream.resume();
+          return reject(AppError.invalid('file', '文件名不能含有 NUL 字符（U+0000）'));
+        }
         const hash = createHash('sha256');
         let head = Buffer.alloc(0);
-        let contentType: string | undefined;
+        const tail = new Tail(TAIL_BYTES);
         let size = 0;
-        const stored = bucket(models).openUploadStreamWithId(id as never, info.filename || 'attachment');
+        const stored = bucket(models).openUploadStreamWithId(id as never, name);
+        let failed = false;
+        // Nothing of a refused or interrupted file stays in the store.
+        const removeStored = () =>
+          void bucket(models)
+            .delete(id as never)
+            .catch(() => undefined);
         const fail = (err: AppError) => {
+          if (failed) return;
+          failed = true;
           stream.unpipe(stored);
           stream.resume();
-          stored.abort().catch(() => undefined);
+          // Removed once the writes under way have landed ('finish'): removing it now would race them.
+          if (stored.writableFinished) removeStored();
+          else stored.end();
           reject(err);
         };
+        const notADocument = () => new AppError('unsupported_media_type', 'a file must be PDF, DOC, DOCX or OFD');
+        // A caller gone before the file's end (its connection closed: it gave up, or ran out of budget).
+        upload.body.once('close', () => {
+          if (!upload.body.readableEnded) fail(AppError.invalid('file', '上传未完成，连接已断开'));
+        });
         stream.on('data', (chunk: Buffer) => {
           size += chunk.length;
           hash.update(chunk);
-          if (contentType === undefined && head.length < HEAD_BYTES) {
+          tail.push(chunk);
+          if (head.length < HEAD_BYTES) {
             head = Buffer.concat([head, chunk]).subarray(0, HEAD_BYTES);
-            if (head.length >= Math.min(HEAD_BYTES, 64) || size === head.length) {
-              contentType = sniffType(head, info.filename ?? '');
-              if (!contentType) fail(new AppError('unsupported_media_type', 'a file must be PDF, DOC, DOCX or OFD'));
-            }
+            // Refused as soon as its first bytes show it is none of the types; a ZIP is told at its end.
+            if (head.length >= 8 && kindOfHead(head) === undefined) fail(notADocument());
           }
         });
         stream.on('limit', () =>
@@ -142,9 +218,10 @@ async function receive(
         stream.pipe(stored);
         stored.on('error', reject);
         stored.on('finish', () => {
-          contentType ??= sniffType(head, info.filename ?? '');
-          if (!contentType) return fail(new AppError('unsupported_media_type', 'a file must be PDF, DOC, DOCX or OFD'));
-          resolve({ name: info.filename || 'attachment', size, sha256: hash.digest('hex'), contentType });
+          if (failed) return removeStored();
+          const contentType = sniffType(head, tail.bytes(), size);
+          if (!contentType) return fail(notADocument());
+          resolve({ name, size, sha256: hash.digest('hex'), contentType });
         });
       });
       parser.on('close', () => {

@@ -8,7 +8,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReviewInput, SubmittedReview } from '../../domain/messages';
 import { reviewWorkflowId } from '../../domain/messages';
 import type { Actor } from '../../domain/model';
-import { checkWithdraw } from '../../domain/rules';
+import { checkExtensionRequester, checkWithdraw } from '../../domain/rules';
 import { firstBrokenLink } from '../../platform/log-chain';
 import { isDuplicateKey } from '../../store/mongo';
 import {
@@ -261,6 +261,9 @@ export async function requestExtension(
   idempotencyKey: string | undefined,
 ): Promise<Answer> {
   const review = await reviewFor(ctx, actor, reviewId);
+  // As for a withdrawal: one who may see the review but never ask for more time for it is told so
+  // whatever its state (403), before a closed review would answer 409.
+  checkExtensionRequester(review, actor);
   const scope = `extension:${review._id}`;
   return onceForKey(ctx, { scope, actor, key: idempotencyKey, body }, async () => {
     const { task, review: stage } = await askForExtension(ctx, review, { actor, ...body }, requestId, idempotencyKey);
