@@ -1,7 +1,9 @@
 /**
  * `npm start`: the embedded default. Starts a Temporal dev server (SQLite file) and the store under
  * DATA_DIR unless TEMPORAL_ADDRESS / MONGODB_URI point elsewhere, then the worker and the API in
- * this process. SIGINT/SIGTERM stop the services, then the servers; a second signal exits at once.
+ * this process. SIGINT/SIGTERM drain the API and the worker, then stop the servers (which run in
+ * process groups of their own, so a signal to this process's group reaches them only through that
+ * order); a second signal exits at once. A server that dies is started again (EMBEDDED_RESTARTS).
  */
 import path from 'node:path';
 import { consoleDir } from '../api/app';
@@ -12,7 +14,7 @@ import { parsePayloadKeys } from '../platform/payload-codec';
 import { parseSigningKeys } from '../platform/signing';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { createLogger, installTemporalRuntime } from '../platform/observability';
-import { freePort } from '../platform/processes';
+import { freePort, type Supervision } from '../platform/processes';
 import { provision, startTemporalServer } from '../platform/servers';
 import { runServices } from './compose';
 
@@ -87,6 +89,17 @@ async function main(): Promise<void> {
     config.codecAuthToken ??= secrets.codecAuthToken;
   }
 
+  // A server that dies is started again, within bounds; past them everything stops, exit code 1.
+  const supervise: Supervision = {
+    maxRestarts: env.EMBEDDED_RESTARTS,
+    windowMs: 10 * 60_000,
+    log: (line) => logger.warn(line),
+    giveUp: (reason) => {
+      logger.error(`${reason}: stopping everything`);
+      void stopAll().then(() => process.exit(1));
+    },
+  };
+
   const needTemporal = config.temporal.address === undefined;
   const needMongo = config.mongodbUri === undefined;
   const binaries = needTemporal || needMongo ? await provision() : undefined;
@@ -102,6 +115,7 @@ async function main(): Promise<void> {
       uiPort: env.EMBEDDED_TEMPORAL_UI_PORT || (await freePort()),
       dbFilename: path.join(dataDir, 'temporal.sqlite'),
       namespace: config.temporal.namespace,
+      supervise,
       // The UI shows encrypted payloads through the API's codec endpoint (loopback, with its credential).
       ...(config.port !== 0 && { uiCodecEndpoint: `http://127.0.0.1:${config.port}/codec` }),
     });
@@ -119,6 +133,7 @@ async function main(): Promise<void> {
       ferretdbPath: binaries!.ferretdb,
       dataDir: path.join(dataDir, 'store'),
       port: env.EMBEDDED_MONGODB_PORT || undefined,
+      supervise,
     });
     stack.push({ name: 'the store (FerretDB on PostgreSQL)', stop: () => store.stop() });
     mongodbUri = `${store.uri}/legality-review`;

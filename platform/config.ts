@@ -187,6 +187,12 @@ export const envSchema = z.object({
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
   EMBEDDED_MONGODB_PORT: port.default(27017),
+  /**
+   * How many times `npm start` starts an embedded server (Temporal, PostgreSQL, FerretDB) again
+   * within ten minutes after it died; one more death and `npm start` stops and exits non-zero, so
+   * that a process manager can react. 0: exit at the first death.
+   */
+  EMBEDDED_RESTARTS: z.coerce.number().int().min(0).max(100).default(3),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -34,7 +34,15 @@ import {
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { assertPortFree, freePort, spawnServer, waitUntilReady, type ServerProcess } from './processes';
+import {
+  assertPortFree,
+  freePort,
+  keepRunning,
+  spawnServer,
+  waitUntilReady,
+  type ServerProcess,
+  type Supervision,
+} from './processes';
 
 export interface EmbeddedStoreOptions {
   /** The FerretDB binary built by scripts/provision.sh. */
@@ -50,6 +58,11 @@ export interface EmbeddedStoreOptions {
    */
   durable?: boolean;
   startTimeoutMs?: number;
+  /**
+   * `npm start`: PostgreSQL and FerretDB run in process groups of their own and are started again
+   * when they die, within these bounds. Test stores are not supervised.
+   */
+  supervise?: Supervision;
 }
 
 export interface EmbeddedStore {
@@ -60,6 +73,8 @@ export interface EmbeddedStore {
   stop(): Promise<void>;
   /** Freezes (SIGSTOP) or thaws (SIGCONT) the store's front, as a stalled host would: fault tests. */
   signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
+  /** The process ids of PostgreSQL (its postmaster) and FerretDB, as they run now: fault tests. */
+  pids(): { postgres: number | undefined; ferretdb: number | undefined };
 }
 
 /** The OS user PostgreSQL runs as when we are root (it refuses to run as root). */
@@ -79,34 +94,40 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   await assertPortFree('the store (FerretDB)', host, port);
   await mkdir(dataDir, { recursive: true });
 
-  const postgres = await startPostgres({ dataDir, durable, timeoutMs: startTimeoutMs });
+  const ownProcessGroup = options.supervise !== undefined;
+  const postgres = await startPostgres({ dataDir, durable, timeoutMs: startTimeoutMs, ownProcessGroup });
   const password = encodeURIComponent(await readFile(postgres.passwordFile, 'utf8'));
   const stateDir = path.join(dataDir, 'ferretdb');
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   await chmod(stateDir, 0o700);
-  const ferretdb = spawnServer(
-    ferretdbPath,
-    [
-      '--handler=postgresql',
-      `--listen-addr=${host}:${port}`,
-      // state.json (instance id, telemetry choice) next to the data instead of the current directory.
-      `--state-dir=${stateDir}`,
-      '--telemetry=disable',
-      // No debug/metrics HTTP listener: its default port 8088 would collide between instances.
-      '--debug-addr=-',
-      '--log-level=warn',
-    ],
-    // The URL holds the password: in the environment (readable by its user only), never on the
-    // command line, which every user of the machine sees (`ps`, /proc/<pid>/cmdline).
-    {
-      env: {
-        ...process.env,
-        FERRETDB_POSTGRESQL_URL: `postgres://${POSTGRES_ROLE}:${password}@127.0.0.1:${postgres.port}/postgres`,
+  const startFerretdb = () =>
+    spawnServer(
+      ferretdbPath,
+      [
+        '--handler=postgresql',
+        `--listen-addr=${host}:${port}`,
+        // state.json (instance id, telemetry choice) next to the data instead of the current directory.
+        `--state-dir=${stateDir}`,
+        '--telemetry=disable',
+        // No debug/metrics HTTP listener: its default port 8088 would collide between instances.
+        '--debug-addr=-',
+        '--log-level=warn',
+      ],
+      // The URL holds the password: in the environment (readable by its user only), never on the
+      // command line, which every user of the machine sees (`ps`, /proc/<pid>/cmdline).
+      {
+        env: {
+          ...process.env,
+          FERRETDB_POSTGRESQL_URL: `postgres://${POSTGRES_ROLE}:${password}@127.0.0.1:${postgres.port}/postgres`,
+        },
+        ownProcessGroup,
       },
-    },
-  );
+    );
+  let ferretdb = startFerretdb();
   const uri = `mongodb://${host}:${port}`;
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     // FerretDB first: PostgreSQL's fast shutdown would otherwise cut its connections mid-write.
     await ferretdb.stop();
     await postgres.process.stop('SIGINT');
@@ -120,7 +141,39 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     await stop();
     throw err;
   }
-  return { uri, clusterDir: postgres.clusterDir, stop, signal: (sig) => ferretdb.signal(sig) };
+  if (options.supervise) {
+    const supervision = options.supervise;
+    // PostgreSQL comes back on its port and data (crash recovery replays its log); FerretDB's pool
+    // reconnects to it. FerretDB comes back on its own port, so clients' URIs stay right.
+    keepRunning(
+      'PostgreSQL (the embedded store)',
+      () => postgres.process,
+      async () => {
+        postgres.process = (
+          await startPostgres({ dataDir, durable, timeoutMs: startTimeoutMs, ownProcessGroup, port: postgres.port })
+        ).process;
+      },
+      () => stopping,
+      supervision,
+    );
+    keepRunning(
+      'FerretDB (the embedded store)',
+      () => ferretdb,
+      async () => {
+        ferretdb = startFerretdb();
+        await waitUntilReady('ferretdb', ferretdb, () => pingThroughStore(uri), startTimeoutMs);
+      },
+      () => stopping,
+      supervision,
+    );
+  }
+  return {
+    uri,
+    clusterDir: postgres.clusterDir,
+    stop,
+    signal: (sig) => ferretdb.signal(sig),
+    pids: () => ({ postgres: postgres.process.pid, ferretdb: ferretdb.pid }),
+  };
 }
 
 interface RunningPostgres {
@@ -135,6 +188,9 @@ async function startPostgres(options: {
   dataDir: string;
   durable: boolean;
   timeoutMs: number;
+  ownProcessGroup: boolean;
+  /** The port it ran on before (a restart); a free one when omitted. */
+  port?: number;
 }): Promise<RunningPostgres> {
   const owner = postgresOwner();
   const bin = await postgresBinaries(owner);
@@ -142,7 +198,7 @@ async function startPostgres(options: {
   const passwordFile = path.join(options.dataDir, 'store-password');
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await initCluster(bin.initdb, clusterDir, passwordFile, owner);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const process = spawnServer(
     bin.postgres,
     [
@@ -162,7 +218,11 @@ async function startPostgres(options: {
       '-c',
       'max_connections=200',
     ],
-    { ...owner, env: { LC_MESSAGES: 'C', PATH: globalThis.process.env.PATH } },
+    {
+      ...owner,
+      env: { LC_MESSAGES: 'C', PATH: globalThis.process.env.PATH },
+      ownProcessGroup: options.ownProcessGroup,
+    },
   );
   await waitUntilReady(
     'postgres',

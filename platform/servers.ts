@@ -6,8 +6,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Connection } from '@temporalio/client';
 import { keepPrivate } from './private-files';
+import { assertPortFree, freePort, keepRunning, spawnServer, waitUntilReady, type Supervision } from './processes';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -52,39 +53,99 @@ export interface TemporalServer {
   address: string;
   /** http://host:port of the Web UI when it runs. */
   uiAddress?: string;
+  /** The server's process id as it runs now (fault tests). */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
-/** Starts a Temporal dev server and resolves once its frontend accepts connections. */
-export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServer> {
-  const { binaryPath, ip = '127.0.0.1', port, ui = false, uiPort, dbFilename, namespace = 'default' } = options;
-  const codec = options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : [];
+/**
+ * Starts a Temporal dev server (the Temporal CLI's `server start-dev`) and resolves once its
+ * frontend answers. With `supervise` (npm start) it runs in a process group of its own and is
+ * started again on the same port and SQLite file when it dies.
+ */
+export async function startTemporalServer(
+  options: TemporalServerOptions & { supervise?: Supervision; startTimeoutMs?: number },
+): Promise<TemporalServer> {
+  const {
+    binaryPath,
+    ip = '127.0.0.1',
+    ui = false,
+    dbFilename,
+    namespace = 'default',
+    startTimeoutMs = 60_000,
+  } = options;
+  const port = options.port ?? (await freePort(ip));
+  const uiPort = options.uiPort ?? port + 1000;
+  await assertPortFree('the Temporal server', ip, port);
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-format',
+    'pretty',
+    '--log-level',
+    'warn',
+    // WAL keeps the SQLite file consistent when the process is killed and lets readers run alongside the writer.
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    ...(dbFilename ? ['--db-filename', dbFilename] : []),
+    ...(ui ? ['--ui-port', String(uiPort)] : ['--headless']),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+  ];
+  const address = `${ip}:${port}`;
+  const ownProcessGroup = options.supervise !== undefined;
   // The server creates its files world-readable (0644): an older file is made private before it
   // starts, a new one (created empty of reviews) once it has. It sets up its tables only in a file
   // that does not exist yet, so none can be created for it beforehand. SQLite gives the -wal and
   // -shm files it creates later the main file's mode.
   const sqliteFiles = dbFilename ? [dbFilename, `${dbFilename}-wal`, `${dbFilename}-shm`] : [];
-  await keepPrivate(...sqliteFiles);
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: binaryPath },
-      ip,
-      port,
-      ui,
-      uiPort,
-      dbFilename,
-      namespace,
-      log: { format: 'pretty', level: 'warn' },
-      // WAL keeps the SQLite file consistent when the process is killed and lets readers run alongside the writer.
-      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', ...codec],
-    },
-  });
-  await keepPrivate(...sqliteFiles);
-  const address = env.address;
-  const frontendPort = Number(address.slice(address.lastIndexOf(':') + 1));
+  const start = async () => {
+    await keepPrivate(...sqliteFiles);
+    const server = spawnServer(binaryPath, args, { ownProcessGroup });
+    try {
+      await waitUntilReady('the Temporal server', server, () => frontendAnswers(address), startTimeoutMs);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    await keepPrivate(...sqliteFiles);
+    return server;
+  };
+  let server = await start();
+  let stopping = false;
+  if (options.supervise) {
+    keepRunning(
+      'the Temporal server',
+      () => server,
+      async () => {
+        server = await start();
+      },
+      () => stopping,
+      options.supervise,
+    );
+  }
   return {
     address,
-    uiAddress: ui ? `http://${ip}:${uiPort ?? frontendPort + 1000}` : undefined,
-    stop: () => env.teardown(),
+    uiAddress: ui ? `http://${ip}:${uiPort}` : undefined,
+    pid: () => server.pid,
+    async stop() {
+      stopping = true;
+      await server.stop();
+    },
   };
+}
+
+/** Resolves once a Temporal frontend at `address` answers a call. */
+async function frontendAnswers(address: string): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+  try {
+    await connection.workflowService.getSystemInfo({});
+  } finally {
+    await connection.close();
+  }
 }
