@@ -21,6 +21,7 @@ import { mount, rejectUnsafeKeys, requestIds, type RouteSpec } from './http';
 import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requestLog } from './metrics';
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
+import { assistRoutes } from './routes/assist';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
@@ -41,6 +42,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...notificationRoutes(deps),
     ...supervisionRoutes(deps),
     ...calendarRoutes(),
+    ...assistRoutes(deps),
   ];
 }
 
