@@ -71,26 +71,30 @@ export async function openConnections(servers: {
   temporalTls?: TLSConfig;
 }): Promise<Connections> {
   const mongo = await connectMongo(servers.mongodbUri);
-  const models = createModels(mongo);
-  await ensureIndexes(models);
-  const client = await connectClient(
-    servers.temporalAddress,
-    servers.namespace,
-    servers.payloadKeys,
-    servers.temporalTls,
-  );
-  // Starting a review sets these search attributes; a fresh namespace does not know them yet.
-  await ensureSearchAttributes(client, servers.namespace);
-  return {
-    mongo,
-    models,
-    client,
-    readiness: makeReadiness(mongo, client),
-    async close() {
-      await client.connection.close();
-      await mongo.close();
-    },
-  };
+  let client: Client | undefined;
+  try {
+    const models = createModels(mongo);
+    await ensureIndexes(models);
+    client = await connectClient(servers.temporalAddress, servers.namespace, servers.payloadKeys, servers.temporalTls);
+    // Starting a review sets these search attributes; a fresh namespace does not know them yet.
+    await ensureSearchAttributes(client, servers.namespace);
+    const connected = client;
+    return {
+      mongo,
+      models,
+      client: connected,
+      readiness: makeReadiness(mongo, connected),
+      async close() {
+        await connected.connection.close();
+        await mongo.close();
+      },
+    };
+  } catch (err) {
+    // What opened is closed: an open connection would keep the process from exiting.
+    await client?.connection.close().catch(() => undefined);
+    await mongo.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Opens a process's connections to the servers `config` names, or to the ones given. */

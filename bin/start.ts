@@ -110,6 +110,7 @@ async function main(): Promise<void> {
   if (stoppingSince !== undefined) return shutdown();
 
   let mongodbUri = config.mongodbUri;
+  let clusterElsewhere: string | undefined;
   if (mongodbUri === undefined) {
     const store = await startEmbeddedStore({
       ferretdbPath: binaries!.ferretdb,
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
     });
     stack.push({ name: 'the store (FerretDB on PostgreSQL)', stop: () => store.stop() });
     mongodbUri = `${store.uri}/legality-review`;
+    if (!store.clusterDir.startsWith(dataDir + path.sep)) clusterElsewhere = store.clusterDir;
   }
   if (stoppingSince !== undefined) return shutdown();
 
@@ -137,6 +139,12 @@ async function main(): Promise<void> {
     `MongoDB:           ${mongodbUri}`,
     `Data directory:    ${binaries ? dataDir : '(unused: external servers)'}`,
   ];
+  if (clusterElsewhere !== undefined) {
+    lines.push(
+      `Store cluster:     ${clusterElsewhere} (linked from the data directory, which the postgres user`,
+      '                   cannot enter: back both up)',
+    );
+  }
   if (env.AUTH_JWT_SECRET === undefined) {
     lines.push(
       'Auth:              AUTH_JWT_SECRET is unset, using the documented development secret (never in production);',

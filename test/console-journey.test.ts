@@ -19,13 +19,23 @@ let browser: Browser;
 let baseUrl: string;
 let close: () => Promise<void>;
 beforeAll(async () => {
-  [h, browser] = await Promise.all([startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }), launchChromium()]);
+  // Both settle before a failure is thrown, so that afterAll stops what did start: a harness
+  // still starting when the run ends keeps connections open and jest from exiting.
+  const [harness, launched] = await Promise.allSettled([
+    startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }),
+    launchChromium(),
+  ]);
+  if (harness.status === 'fulfilled') h = harness.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (harness.status === 'rejected') throw harness.reason;
+  if (launched.status === 'rejected') throw launched.reason;
   ({ baseUrl, close } = await listen(h.app));
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await close?.();
-  await h?.stop();
+  // Each is stopped even when another fails to stop.
+  const stopped = await Promise.allSettled([browser?.close(), close?.(), h?.stop()]);
+  const failed = stopped.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 });
 
 /** Accessibility problems by screen; the journey goes on and they are reported together. */
@@ -280,3 +290,21 @@ test('a review runs from draft to signed opinion through the console only', asyn
   expect(problems).toEqual({});
   expect(policyRefusals).toEqual([]);
 }, 300_000);
+
+test('Chinese text is drawn with its glyphs, not empty boxes (the screenshots can be read)', async () => {
+  const page = await browser.newPage();
+  try {
+    // Without a Chinese font every character is drawn as the same box as an unassigned code point.
+    const drawings = await page.evaluate(`['审', '核', '\\u0378'].map((text) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 64;
+      const context = canvas.getContext('2d');
+      context.font = '48px sans-serif';
+      context.fillText(text, 4, 52);
+      return canvas.toDataURL();
+    })`);
+    expect(new Set(drawings as string[]).size).toBe(3);
+  } finally {
+    await page.close();
+  }
+});

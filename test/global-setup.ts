@@ -4,6 +4,8 @@
  *   TEST_TEMPORAL_ADDRESS  host:port of a Temporal dev server (in memory, namespace `default`)
  *   TEST_MONGODB_URI       mongodb://host:port of the embedded store (FerretDB on PostgreSQL), without a database name
  *   TEST_WORKFLOW_BUNDLE   path of the workflow code, bundled once for every worker of the run
+ * A run started by a test of another run (test/console-api.test.ts) finds them set and uses that
+ * run's servers.
  */
 import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +17,8 @@ import { provision, startTemporalServer } from '../platform/servers';
 import { HANDLE_KEY, type TestServersHandle } from './global-teardown';
 
 export default async function globalSetup(): Promise<void> {
+  const { TEST_TEMPORAL_ADDRESS, TEST_MONGODB_URI, TEST_WORKFLOW_BUNDLE } = process.env;
+  if (TEST_TEMPORAL_ADDRESS && TEST_MONGODB_URI && TEST_WORKFLOW_BUNDLE) return;
   const binaries = await provision();
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'legality-review-test-'));
   // Run as root, PostgreSQL runs as the postgres user, which must be able to reach its directory.

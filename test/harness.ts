@@ -97,7 +97,11 @@ export async function startHarness(
   const connections = await connectTo(config, { temporalAddress, mongodbUri: config.mongodbUri! });
   const { mongo, models, client } = connections;
   const newWorker = () => startWorker(config, temporalAddress, models, process.env.TEST_WORKFLOW_BUNDLE);
-  const worker = await newWorker();
+  // Closed when the worker cannot start: open connections would keep jest from exiting.
+  const worker = await newWorker().catch(async (err: unknown) => {
+    await connections.close().catch(() => undefined);
+    throw err;
+  });
   const ctx = applicationOf(config, connections);
   const app = createApp({ app: ctx, readiness: connections.readiness });
 

@@ -75,6 +75,10 @@ export async function startWorker(
     offices: config.offices,
     numberFormats: config.numberFormats,
     workflowBundlePath,
+  }).catch(async (err: unknown) => {
+    // An open connection would keep the process from exiting.
+    await connection.close().catch(() => undefined);
+    throw err;
   });
   const running = worker.run();
   let stopped: Promise<void> | undefined;

@@ -1,14 +1,17 @@
 /**
- * A real browser for the console tests: Debian's Chromium through playwright-core (CHROMIUM_PATH,
- * default /usr/bin/chromium), the API of a test harness listening on loopback, an accessibility
- * check with axe-core, and screenshots under test-artifacts/screenshots (git-ignored).
+ * A real browser for the console tests: Chromium through playwright-core, the API of a test harness
+ * listening on loopback, an accessibility check with axe-core, and screenshots under
+ * test-artifacts/screenshots (git-ignored).
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
+import PackagedChromium from '@sparticuz/chromium';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type express from 'express';
 
@@ -23,17 +26,102 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Launches Chromium, or fails saying how to install it: never a silent skip. */
+/** Debian's Chromium, the first choice when installed. */
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+/** Where the packaged Chromium is unpacked and the font configuration written: once per install. */
+const CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'console-browser');
+
+/**
+ * @sparticuz/chromium's recommended flags that suit its serverless hosts but would make the browser
+ * under test unlike a person's: no same-origin policy or site isolation (they would hide what the
+ * journey checks) and one process for everything (measure-console's figures would not compare).
+ */
+const NOT_FOR_TESTS = new Set([
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+  '--disable-site-isolation-trials',
+  '--single-process',
+]);
+
+/**
+ * Launches Chromium: CHROMIUM_PATH when set (failing, saying so, when no file is there: never a
+ * silent skip), else Debian's when installed, else the one the npm package @sparticuz/chromium
+ * ships, so that `npm test` needs nothing installed by hand. Either way it draws Chinese with a
+ * font from the npm registry (Noto Sans Hans), so screenshots show glyphs, not empty boxes.
+ */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
+  const chosen = process.env.CHROMIUM_PATH;
+  if (chosen !== undefined && !existsSync(chosen)) {
     throw new Error(
-      `Chromium is not installed at ${executablePath} (the console's browser tests need it). ` +
-        'Install it as root with: apt-get update && apt-get install -y chromium ' +
-        '(or point CHROMIUM_PATH at a Chromium binary).',
+      `CHROMIUM_PATH names no file: ${chosen} (the console's browser tests need Chromium). ` +
+        `Unset it to use ${SYSTEM_CHROMIUM} when installed, or else the Chromium of the npm package @sparticuz/chromium.`,
     );
   }
-  return chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
+  const env = { ...process.env, FONTCONFIG_FILE: await fontConfig() } as Record<string, string>;
+  const system = chosen ?? (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
+  if (system !== undefined)
+    return chromium.launch({ executablePath: system, args: CHROMIUM_FLAGS, headless: true, env });
+  const args = [...PackagedChromium.args.filter((flag) => !NOT_FOR_TESTS.has(flag)), ...CHROMIUM_FLAGS];
+  return chromium.launch({ executablePath: await packagedChromium(), args, headless: true, env });
+}
+
+/**
+ * Unpacks the Chromium of @sparticuz/chromium (shipped brotli-compressed) once per installed
+ * version. The package unpacks into the temporary directory, which other users and versions share
+ * and where it reuses any `chromium` it finds; so it runs in a child process whose temporary
+ * directory is a fresh one of ours, renamed into place once complete (two runs may race).
+ */
+async function packagedChromium(): Promise<string> {
+  const entry = require.resolve('@sparticuz/chromium');
+  const packageJson = path.join(path.dirname(entry), '..', '..', 'package.json');
+  const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
+  const dir = path.join(CACHE_DIR, `sparticuz-chromium-${version}`);
+  const binary = path.join(dir, 'chromium');
+  if (existsSync(binary)) return binary;
+  await mkdir(CACHE_DIR, { recursive: true });
+  const staging = await mkdtemp(`${dir}.unpacking-`);
+  try {
+    const unpack = `require(${JSON.stringify(entry)}).executablePath().then((p) => process.stdout.write(p))`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', unpack], {
+      env: { ...process.env, TMPDIR: staging },
+    });
+    if (stdout !== path.join(staging, 'chromium')) throw new Error(`@sparticuz/chromium unpacked to ${stdout}`);
+    await rename(staging, dir).catch((err: unknown) => {
+      if (!existsSync(binary)) throw err; // else another run finished first
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return binary;
+}
+
+/**
+ * A fontconfig file: the system's fonts (when it has any) and Noto Sans Hans, Simplified Chinese
+ * from the npm package @embedpdf/fonts-sc (no Chinese font comes with Debian's Chromium or the
+ * packaged one).
+ */
+async function fontConfig(): Promise<string> {
+  const chineseFonts = path.join(path.dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts');
+  const file = path.join(CACHE_DIR, 'fonts.conf');
+  const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const content = [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+    '<fontconfig>',
+    '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>',
+    `  <dir>${xml(chineseFonts)}</dir>`,
+    `  <cachedir>${xml(path.join(CACHE_DIR, 'fontconfig'))}</cachedir>`,
+    '</fontconfig>',
+    '',
+  ].join('\n');
+  if ((await readFile(file, 'utf8').catch(() => '')) !== content) {
+    // Written aside and renamed: a browser another run is starting never reads half a file.
+    await mkdir(CACHE_DIR, { recursive: true });
+    const draft = `${file}.${process.pid}`;
+    await writeFile(draft, content);
+    await rename(draft, file);
+  }
+  return file;
 }
 
 /** Serves `app` on a free loopback port; answers its base URL and a stop function. */
