@@ -22,6 +22,7 @@ import { mount, refuseNulInUrl, rejectUnsafeKeys, requestIds, type RouteSpec } f
 import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requestLog } from './metrics';
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
+import { assistRoutes } from './routes/assist';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
@@ -42,6 +43,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...notificationRoutes(deps),
     ...supervisionRoutes(deps),
     ...calendarRoutes(),
+    ...assistRoutes(deps),
   ];
 }
 

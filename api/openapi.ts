@@ -203,9 +203,11 @@ export function buildOpenApi(routes: RouteSpec[]): OpenApiDocument {
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
-    tags: ['documents', 'reviews', 'tasks', 'notifications', 'supervision', 'calendar', 'operations'].map((name) => ({
-      name,
-    })),
+    tags: ['documents', 'reviews', 'tasks', 'notifications', 'supervision', 'calendar', 'assist', 'operations'].map(
+      (name) => ({
+        name,
+      }),
+    ),
   });
   // No parameter is a component: leave out the empty list the generator adds.
   const { parameters: _noParameters, ...usedComponents } = components ?? {};

@@ -28,6 +28,7 @@ import {
   TASK_KINDS,
   TASK_STATUSES,
 } from '../domain/model';
+import { ASSIST_CATEGORIES } from '../domain/assist';
 import { EVENT_TYPES } from '../domain/review-log';
 import type { Opinion } from '../domain/written-record';
 import { devTokenBodySchema } from './dev-signin';
@@ -124,6 +125,66 @@ export const VersionView = responseSchemas.register(
     .partial(),
 );
 
+/** A law (or a guideline) and the article of it a rule rests on. */
+const LegalBasisView = z.object({ law: z.string(), article: z.string() });
+
+export const FlagView = responseSchemas.register(
+  'Flag',
+  z
+    .object({
+      article: z.string().describe('the number of the article the flag stands beside'),
+      ruleId: z.string(),
+      category: z.enum(ASSIST_CATEGORIES),
+      checklistItem: z.enum(CHECK_ITEMS).describe('the checklist item the flag concerns'),
+      severity: z.enum(SEVERITIES).describe('the severity suggested for a comment made from it'),
+      match: z
+        .object({ start: integer, end: integer, text: z.string() })
+        .describe(
+          "UTF-16 offsets into that article's text and the words between them; start = end for a flag with no words " +
+            'to show (a missing validity period, a legal basis no article cites)',
+        ),
+      explanation: z.string().describe('why it matters (Chinese)'),
+      basis: z.array(LegalBasisView),
+      legalBasisEntry: z
+        .string()
+        .optional()
+        .describe('extension, citation flags raised by `legalBasis`: the entry as the draft gives it'),
+    })
+    .describe('advice for the reviewer: never a decision, and it never blocks one'),
+);
+
+export const FlagsView = responseSchemas.register(
+  'Flags',
+  z.object({
+    rulesVersion: z.string().describe('which rule set raised them (a hash of its data)'),
+    checkedOn: z.iso
+      .date()
+      .describe(
+        'extension: the day dates were compared with (China time): today for a check, the day a version was stored',
+      ),
+    flags: z.array(FlagView).describe('by article, then offset'),
+  }),
+);
+
+export const RulesView = responseSchemas.register(
+  'AssistRules',
+  z.object({
+    rulesVersion: z.string(),
+    rules: z.array(
+      z.object({
+        id: z.string(),
+        category: z.enum(ASSIST_CATEGORIES),
+        checklistItem: z.enum(CHECK_ITEMS),
+        severity: z.enum(SEVERITIES),
+        description: z.string(),
+        basis: z.array(LegalBasisView),
+        source: z.enum(['builtin', 'guideline']),
+        guidelineId: z.string().optional(),
+      }),
+    ),
+  }),
+);
+
 export const TaskView = responseSchemas.register(
   'Task',
   z
@@ -149,6 +210,9 @@ export const TaskView = responseSchemas.register(
       completedAt: isoTime,
       decision: z.string(),
       completedBy: actorRef,
+      flags: z
+        .array(FlagView)
+        .describe('read one task: the assistive-review flags of the version it concerns (advice, never a decision)'),
     })
     .partial(),
 );

@@ -160,6 +160,16 @@ export interface DispositionInput {
   reason?: string;
 }
 
+/**
+ * An assistive-review flag the reviewer set aside with a decision: which rule, on which article,
+ * and why. Recorded with the decision; a flag never decides anything itself.
+ */
+export interface DismissedFlagInput {
+  ruleId: string;
+  article: string;
+  reason?: string;
+}
+
 /** The body of `POST /v1/tasks/:taskId/complete`, after validation. */
 export interface DecisionInput {
   decision: Decision;
@@ -179,6 +189,8 @@ export interface DecisionInput {
   grounds?: ReturnGrounds;
   /** For `supplement`: the materials added, merged into the version under review. */
   materials?: Partial<Record<MaterialKey, string>>;
+  /** The assistive-review flags the decider set aside (where comments may be made). */
+  dismissedFlags?: DismissedFlagInput[];
 }
 
 export interface TaskRecord {

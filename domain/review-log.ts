@@ -10,6 +10,7 @@ import {
   type CommentRecord,
   type Conclusion,
   type Decision,
+  type DismissedFlagInput,
   type DispositionStatus,
   type HistoryEntry,
   type MaterialKey,
@@ -68,6 +69,8 @@ export interface EventData {
     missing?: MaterialKind[];
     grounds?: ReturnGrounds;
     materials?: Partial<Record<MaterialKey, string>>;
+    /** Assistive-review flags set aside with this decision. */
+    dismissedFlags?: DismissedFlagInput[];
   };
   resubmitted: { version: number; articleNumbers: string[] };
   /** A 修改意见书 goes to the drafting office with a revision request. */

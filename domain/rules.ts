@@ -82,6 +82,16 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
       ? 'a resubmission answers comments through dispositions'
       : `a ${task.kind} decision carries no comments`,
   );
+  (input.dismissedFlags ?? []).forEach((d, i) => {
+    if (!state.articleNumbers.includes(d.article)) {
+      problems.push({ path: `dismissedFlags.${i}.article`, message: `第 ${state.version} 版没有第${d.article}条` });
+    }
+  });
+  needs(
+    !COMMENTLESS_KINDS.includes(task.kind) || (input.dismissedFlags ?? []).length === 0,
+    'dismissedFlags',
+    '此类任务的决定不处理合法性预检提示',
+  );
   needs(
     task.kind === 'origin_review' || input.checklist === undefined,
     'checklist',

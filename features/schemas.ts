@@ -23,6 +23,7 @@ export const LIMITS = {
   basis: 2000,
   note: 5000,
   dispositions: 500,
+  dismissedFlags: 500,
   reason: 5000,
   id: 200,
 } as const;

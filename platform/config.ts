@@ -174,6 +174,14 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Whether the assistive-review flags of a version are computed when it is stored (true), or
+   * only on its first read (false: the read that needs them pays for the check instead).
+   */
+  ASSIST_FLAGS_ON_WRITE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Where a worker process's Temporal Core serves its metrics (host:port); unset: not served. */
   WORKER_METRICS_ADDRESS: optionalText,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

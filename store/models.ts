@@ -23,6 +23,7 @@ import {
   type Region,
   type TaskRecord,
 } from '../domain/model';
+import type { Flag } from '../domain/assist';
 import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 import { budgetLeftMs } from '../platform/budget';
@@ -155,6 +156,22 @@ export interface RecordDoc {
   html: string;
   /** Hex SHA-256 of `html`. */
   sha256: string;
+  createdAt: Date;
+}
+
+/**
+ * The assistive-review flags of one stored version under one rule set, computed once
+ * (features/assist/flags.ts). `_id` is `<versionId>@<rulesVersion>`: written insert-only, never
+ * updated, so concurrent first reads store one copy, and a new rule set gets a record of its own
+ * beside the old one.
+ */
+export interface VersionFlagsDoc {
+  _id: string;
+  versionId: string;
+  rulesVersion: string;
+  /** The day the dates were compared with (YYYY-MM-DD, China time): the day the version was stored. */
+  checkedOn: string;
+  flags: Flag[];
   createdAt: Date;
 }
 
@@ -403,6 +420,18 @@ const statsMonthSchema = new Schema<StatsMonthDoc>(
   { versionKey: false },
 );
 
+const versionFlagsSchema = new Schema<VersionFlagsDoc>(
+  {
+    _id: String,
+    versionId: { type: String, required: true },
+    rulesVersion: { type: String, required: true },
+    checkedOn: { type: String, required: true },
+    flags: { type: Schema.Types.Mixed, default: [] },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+
 const reviewClaimSchema = new Schema<ReviewClaimDoc>(
   {
     _id: String,
@@ -429,6 +458,7 @@ export interface Models {
   Attachment: Model<AttachmentDoc>;
   Record: Model<RecordDoc>;
   DecisionLock: Model<DecisionLockDoc>;
+  VersionFlags: Model<VersionFlagsDoc>;
 }
 
 /**
@@ -463,6 +493,7 @@ for (const schema of [
   decisionLockSchema,
   statsMonthSchema,
   reviewClaimSchema,
+  versionFlagsSchema,
 ]) {
   readsWithinBudget(schema as Schema);
 }
@@ -485,6 +516,7 @@ export function createModels(connection: Connection): Models {
     Attachment: connection.model('Attachment', attachmentSchema, 'attachments'),
     Record: connection.model('Record', recordSchema, 'records'),
     DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
+    VersionFlags: connection.model('VersionFlags', versionFlagsSchema, 'versionFlags'),
   };
 }
 

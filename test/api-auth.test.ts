@@ -540,6 +540,10 @@ describe('OpenAPI', () => {
     ['get', '/v1/reviews/{reviewId}/revision-letters/{round}'],
     ['get', '/v1/reviews/{reviewId}/events'],
     ['get', '/v1/reviews/{reviewId}/events/verify'],
+    // Release 3 additions
+    ['post', '/v1/assist/check'],
+    ['get', '/v1/assist/rules'],
+    ['get', '/v1/documents/{id}/versions/{version}/flags'],
   ];
   /** Beyond the contract. */
   const extensions: [string, string][] = [

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_USERS, type DemoUserKey } from '../api/dev-signin';
 import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
-import type { RecordDoc } from '../store/models';
+import type { EventDoc, RecordDoc } from '../store/models';
 import { letterRecordId, opinionRecordId } from '../store/records';
 import { startHarness, type Harness } from './harness';
 import { accessibilityProblems, launchChromium, listen, reloadUntilVisible, screenshot } from './support/browser';
@@ -97,10 +97,13 @@ async function decide(page: Page, decision: string, screen: string, axe = true):
 
 async function choose(page: Page, label: string, option: string): Promise<void> {
   await page.getByRole('combobox', { name: label }).click();
-  await page
+  // The open list only (another select's list stays in the page, hidden), and on once it has closed.
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await open
     .locator('.ant-select-item-option')
     .filter({ hasText: new RegExp(`^${option}$`) })
     .click();
+  await open.waitFor({ state: 'detached' });
 }
 
 /** The review id in a console address such as /reviews/<id>/opinion. */
@@ -142,6 +145,9 @@ async function expectFrozenPageShown(page: Page, recordId: string): Promise<void
 
 const TITLE = '北京市促进京津冀交通一体化若干措施';
 const COMMENT = '备案管理实为变相许可，应当删除或说明上位法依据';
+/** A fine set by the draft itself: the assistive review flags it (penalty.fine). */
+const FINE = '处一万元以下罚款';
+const VALIDITY_REASON = '有效期由配套实施细则统一规定';
 
 test('a review runs from draft to signed opinion through the console only', async () => {
   // The drafter writes the draft, article by article, and submits it.
@@ -153,10 +159,18 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.getByRole('button', { name: '添加条文' }).click();
   await drafter.getByLabel('第2条内容').fill('跨区域客运线路实行备案管理。');
   await drafter.getByRole('button', { name: '添加条文' }).click();
-  await drafter.getByLabel('第3条内容').fill('本措施自发布之日起施行。');
+  await drafter.getByLabel('第3条内容').fill(`跨区域客运经营者未按规定报送运营信息的，由市交通运输主管部门${FINE}。`);
+  await drafter.getByRole('button', { name: '添加条文' }).click();
+  await drafter.getByLabel('第4条内容').fill('本措施自发布之日起施行。');
   await drafter.getByRole('textbox', { name: '制定依据1' }).fill('《中华人民共和国道路运输条例》');
   await drafter.getByLabel('起草说明').fill('起草目的、必要性及主要措施');
   await look(drafter, 'draft-editor');
+  // 合法性预检 before saving: the fine is flagged beside article 3, its words marked.
+  await drafter.getByRole('button', { name: '合法性预检' }).click();
+  const prechecked = drafter.getByTestId('precheck-article').filter({ hasText: '第3条' });
+  await prechecked.getByTestId('flag-mark').filter({ hasText: FINE }).waitFor();
+  await prechecked.getByTestId('flag').filter({ hasText: '设定行政处罚' }).waitFor();
+  await look(drafter, 'draft-precheck');
   await drafter.getByRole('button', { name: '保存草案' }).click();
   await drafter.waitForURL(/\/documents\/(?!new$)[^/]+$/);
   const documentUrl = drafter.url();
@@ -176,6 +190,21 @@ test('a review runs from draft to signed opinion through the console only', asyn
   // API's message and the comment stays; then changes are requested.
   await openTask(beijing, '本地审核');
   const originTaskUrl = beijing.url();
+  // Beside article 3, the flag of the fine: its words marked in the text; one click makes it a
+  // comment on article 3 with the explanation, the basis and the suggested severity filled in.
+  await beijing.getByTestId('flag-summary').waitFor();
+  await beijing
+    .getByRole('button', { name: /^第3条/ })
+    .getByTestId('flag-mark')
+    .filter({ hasText: FINE })
+    .waitFor();
+  const fineFlag = beijing.getByTestId('flag').filter({ hasText: FINE });
+  await fineFlag.getByRole('button', { name: '转为意见' }).click();
+  const flagComment = await beijing.getByLabel('意见内容').inputValue();
+  expect(flagComment).toContain('罚款属于行政处罚');
+  expect(await beijing.getByLabel('法律依据').inputValue()).toContain('《中华人民共和国行政处罚法》第十六条');
+  await beijing.getByRole('button', { name: '添加意见' }).click();
+  await beijing.getByTestId('staged-comment').filter({ hasText: '第3条 · 违法（必须修改）' }).waitFor();
   await beijing.getByRole('button', { name: /^第2条/ }).click();
   await beijing.getByLabel('意见内容').fill(COMMENT);
   await beijing.getByLabel('法律依据').fill('《中华人民共和国行政许可法》第十七条');
@@ -214,18 +243,36 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.getByTestId('revision').waitFor();
   await drafter.getByRole('button', { name: '修改条文' }).click();
   await drafter.getByLabel('第2条内容').fill('跨区域客运线路经营者应当向所在地交通运输主管部门报送运营信息。');
+  await drafter
+    .getByLabel('第3条内容')
+    .fill('跨区域客运经营者未按规定报送运营信息的，由交通运输主管部门依照《中华人民共和国道路运输条例》的规定处理。');
   await drafter.getByRole('button', { name: '保存为新版本' }).click();
   await drafter.waitForURL(/\/documents\/(?!new$)[^/]+$/);
   await drafter.getByTestId('revision').waitFor();
   await choose(drafter, `意见“${COMMENT}”的采纳情况`, '采纳');
+  await choose(drafter, `意见“${flagComment}”的采纳情况`, '采纳');
   await drafter.getByRole('button', { name: '重新提交审核' }).click();
   await drafter.getByTestId('revision').waitFor({ state: 'detached' });
 
-  // Beijing sees what changed and approves the second version.
+  // Beijing sees what changed (the fine is gone, and its flag with it), sets aside the flag of the
+  // missing validity period with a reason, and approves the second version.
   await openTask(beijing, '本地审核');
   await beijing.getByTestId('diff').first().waitFor();
+  expect(await beijing.getByTestId('flag').filter({ hasText: FINE }).count()).toBe(0);
+  const validityFlag = beijing.getByTestId('flag').filter({ hasText: '有效期' });
+  await validityFlag.getByRole('button', { name: '忽略' }).click();
+  await beijing.getByLabel('忽略第4条提示的理由').fill(VALIDITY_REASON);
   await beijing.getByRole('button', { name: '全部通过' }).click();
   await decide(beijing, '通过，进入协同征求意见', 'origin-review-v2', false);
+  // The dismissal is recorded with the decision, in its event.
+  const approval = await h.models.Event.findOne({
+    type: 'task_completed',
+    'data.kind': 'origin_review',
+    'data.decision': 'approve',
+  }).lean<EventDoc>();
+  expect(approval?.data).toMatchObject({
+    dismissedFlags: [{ ruleId: 'validity.missing', article: '4', reason: VALIDITY_REASON }],
+  });
 
   // Tianjin cannot open Beijing's task; it comments on its own consultation. Hebei concurs.
   const tianjin = await signIn('reviewer-tianjin');

@@ -13,11 +13,14 @@ import {
   DocumentView,
   ErrorBody,
   EventView,
+  FlagView,
+  FlagsView,
   NotificationView,
   OpinionView,
   ReviewStarted,
   ReviewSummaryView,
   ReviewView,
+  RulesView,
   StatsView,
   TaskDecided,
   TaskView,
@@ -119,6 +122,15 @@ test('when a review runs from submission to signature, every answer matches the 
   const compared = await get('drafter', `/v1/documents/${documentId}/versions/1/compare/2`).expect(200);
   expect(compared.body.articles).toContainEqual(expect.objectContaining({ number: '2', change: 'changed' }));
   expectConforms(VersionComparison, compared.body, 'GET /v1/documents/:id/versions/:a/compare/:b');
+
+  // Assistive review: a stored version's flags, a draft checked before it is stored, the rules.
+  const flags = (await get('drafter', `/v1/documents/${documentId}/versions/1/flags`).expect(200)).body;
+  expect(flags.flags.length).toBeGreaterThan(0);
+  expectConforms(FlagsView, flags, 'GET /v1/documents/:id/versions/:version/flags');
+  for (const flag of flags.flags as unknown[]) expectConforms(FlagView, flag, 'a flag');
+  const checkedDraft = await post('drafter', '/v1/assist/check', { articles: draft.articles }).expect(200);
+  expectConforms(FlagsView, checkedDraft.body, 'POST /v1/assist/check');
+  expectConforms(RulesView, (await get('drafter', '/v1/assist/rules').expect(200)).body, 'GET /v1/assist/rules');
 
   const comments = (await get('drafter', `/v1/documents/${documentId}/comments`).expect(200)).body;
   expectPageOf(CommentView, comments, 'GET /v1/documents/:id/comments');

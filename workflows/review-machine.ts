@@ -218,6 +218,7 @@ export class ReviewMachine {
       ...(input.missing && { missing: input.missing }),
       ...(input.grounds && { grounds: input.grounds }),
       ...(input.materials && { materials: input.materials }),
+      ...((input.dismissedFlags?.length ?? 0) > 0 && { dismissedFlags: input.dismissedFlags }),
     });
 
     if (task.kind === 'extension') {

@@ -27,12 +27,12 @@ export function taskRoutes({ app }: ApiDeps): RouteSpec[] {
       method: 'get',
       path: '/v1/tasks/:taskId',
       tag: 'tasks',
-      summary: 'Read a task',
+      summary: 'Read a task, with the assistive-review flags of the version it concerns',
       responses: [{ status: 200, description: 'the task', schema: TaskView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const { task, at } = await readTask(app, actor, params.taskId);
-        res.json(taskView(task, at));
+        const { task, flags, at } = await readTask(app, actor, params.taskId);
+        res.json({ ...taskView(task, at), flags });
       },
     }),
 

@@ -17,6 +17,7 @@ import {
   type ReviewDoc,
   type VersionDoc,
 } from '../../store/models';
+import { flagOnWrite } from '../assist/flags';
 import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../access';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
@@ -81,9 +82,14 @@ export async function createDocument(ctx: AppContext, actor: Actor, body: Docume
     throw AppError.forbidden('only a drafter with an organisation (org claim) may create documents');
   const id = randomUUID();
   // The version goes in first, so a document never announces a version that is not there.
-  const version = await models.Version.create(versionRecord(id, 1, body, actor, ctx.now()));
+  const record = versionRecord(id, 1, body, actor, ctx.now());
+  const version = await models.Version.create(record);
   try {
-    const created = await models.Document.create(documentRecord(id, actor, org));
+    // Its flags are stored meanwhile (if the document fails, they are of a version never served).
+    const [created] = await Promise.all([
+      models.Document.create(documentRecord(id, actor, org)),
+      flagOnWrite(ctx, record),
+    ]);
     return { doc: created.toObject(), versions: [version.toObject()], reviews: [] };
   } catch (err) {
     await models.Version.deleteOne({ _id: versionId(id, 1) }).catch(() => undefined);
@@ -150,12 +156,14 @@ export async function addVersion(
   for (let attempt = 0; attempt < MAX_VERSION_RACE; attempt++) {
     const next = (await latestVersion(ctx, doc._id)).version + 1;
     const at = ctx.now();
+    const record = versionRecord(doc._id, next, body, actor, at);
     try {
-      await ctx.models.Version.create(versionRecord(doc._id, next, body, actor, at));
+      await ctx.models.Version.create(record);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       continue; // another revision took that number: count again
     }
+    await flagOnWrite(ctx, record);
     return { documentId: doc._id, version: next, createdAt: at };
   }
   throw AppError.conflict('the document changed concurrently; retry');

@@ -41,6 +41,13 @@ export const dispositionSchema = z.strictObject({
   reason: z.string().trim().max(LIMITS.reason).optional().describe('required unless adopted'),
 });
 
+/** An assistive-review flag set aside with the decision (GET /v1/tasks/:taskId `flags`). */
+export const dismissedFlagSchema = z.strictObject({
+  ruleId: text(LIMITS.id).describe("the flag's ruleId"),
+  article: text(LIMITS.articleNumber).describe('the article the flag stands beside'),
+  reason: z.string().trim().max(LIMITS.reason).optional().describe('why the flag does not call for a comment'),
+});
+
 export const completeTaskBodySchema = z.strictObject({
   decision: z.enum(DECISIONS as [Decision, ...Decision[]]),
   opinion: z.string().trim().max(LIMITS.opinion).optional(),
@@ -64,6 +71,14 @@ export const completeTaskBodySchema = z.strictObject({
     .describe('request_materials: what is missing'),
   grounds: z.enum(RETURN_GROUNDS).optional().describe('return at intake or origin review: why, without a verdict'),
   materials: suppliedMaterialsSchema.optional().describe('supplement: the materials added'),
+  dismissedFlags: z
+    .array(dismissedFlagSchema)
+    .max(LIMITS.dismissedFlags)
+    .optional()
+    .describe(
+      'extension: assistive-review flags of the version under review that the decider sets aside; recorded in the ' +
+        "task_completed event's data. A flag never decides anything and never blocks a decision.",
+    ),
 });
 export type CompleteTaskBody = z.output<typeof completeTaskBodySchema>;
 

@@ -2,11 +2,13 @@
  * Tasks: the caller's work list, one task, and deciding one. A decision is answered only once the
  * review's workflow has accepted it and it is stored.
  */
+import type { Flag } from '../../domain/assist';
 import type { CompleteTaskRequest } from '../../domain/messages';
 import type { Actor, TaskRecord } from '../../domain/model';
 import { refusalToDecide } from '../../domain/rules';
 import { taskFromDoc, versionId, type TaskDoc } from '../../store/models';
 import { canSeeTask, taskFilterFor } from '../access';
+import { versionFlags } from '../assist/flags';
 import type { AppContext } from '../context';
 import { latestVersion, versionOf, versionTitles } from '../documents/queries';
 import { AppError, STATUS_BY_CODE, toAppError } from '../errors';
@@ -81,10 +83,31 @@ async function visibleTask(ctx: AppContext, actor: Actor, id: string): Promise<T
   return task;
 }
 
-/** `GET /v1/tasks/:taskId`. */
-export async function readTask(ctx: AppContext, actor: Actor, id: string): Promise<{ task: TitledTask; at: Date }> {
-  const [task] = await withTitles(ctx, [await visibleTask(ctx, actor, id)]);
-  return { task, at: ctx.now() };
+/** `GET /v1/tasks/:taskId`: the task, with the assistive-review flags of the version it concerns. */
+export async function readTask(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<{ task: TitledTask; flags: Flag[]; at: Date }> {
+  const doc = await visibleTask(ctx, actor, id);
+  const [[task], { flags }] = await Promise.all([withTitles(ctx, [doc]), versionFlags(ctx, doc)]);
+  return { task, flags, at: ctx.now() };
+}
+
+/**
+ * Refuses a dismissal of a flag that the version under review does not have (the console sends
+ * back the flags the task view showed). Read only when a decision dismisses some.
+ */
+async function checkDismissals(ctx: AppContext, task: TaskDoc, body: CompleteTaskBody): Promise<void> {
+  const dismissed = body.dismissedFlags ?? [];
+  if (dismissed.length === 0) return;
+  const { flags } = await versionFlags(ctx, task);
+  const problems = dismissed.flatMap((d, i) =>
+    flags.some((f) => f.ruleId === d.ruleId && f.article === d.article)
+      ? []
+      : [{ path: `dismissedFlags.${i}`, message: `第${d.article}条没有规则 ${d.ruleId} 的提示` }],
+  );
+  if (problems.length > 0) throw new AppError('validation_failed', '要忽略的提示不在送审版本的预检结果中', problems);
 }
 
 /**
@@ -108,6 +131,7 @@ export async function decideTask(
     const refusal = refused && new AppError(refused.code, refused.message, refused.details);
     // Seen but not theirs to decide (a supervisor's view): 403, whatever state the task is in.
     if (refusal?.code === 'forbidden') throw refusal;
+    await checkDismissals(ctx, task, body);
     const answer = await onceForKey(
       ctx,
       { scope: `complete:${task._id}`, actor, key: idempotencyKey, body },

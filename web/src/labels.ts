@@ -64,6 +64,18 @@ export const CHECK_ITEM: [string, string][] = [
   ['fair_competition', '公平竞争审查'],
   ['regional_consistency', '与京津冀协同事项的一致性'],
 ];
+/** The categories of assistive-review flags (合法性预检). */
+export const FLAG_CATEGORY: Record<string, string> = {
+  penalty: '设定行政处罚',
+  licence: '设定行政许可',
+  compulsory_measure: '设定行政强制',
+  fee: '违规收费',
+  rights_obligations: '减损权利或增加义务',
+  fair_competition: '妨碍公平竞争',
+  retroactivity: '溯及既往',
+  validity: '有效期',
+  citation: '制定依据',
+};
 export const CHECK_RESULT: Record<string, string> = { pass: '通过', fail: '不通过', not_applicable: '不适用' };
 export const DECISION: Record<string, string> = {
   accept: '受理',

@@ -354,7 +354,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Read a task */
+    /** Read a task, with the assistive-review flags of the version it concerns */
     get: operations['getV1TasksByTaskId'];
     put?: never;
     post?: never;
@@ -450,6 +450,63 @@ export interface paths {
     };
     /** Extension: a year's public holidays and 调休 working weekend days, with the notice they come from */
     get: operations['getV1CalendarByYear'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/assist/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check a draft against the rules in force (any role): flags, advice only
+     * @description `match.start` and `match.end` are UTF-16 offsets into the article text. Dates in the draft are compared with today (China time). Nothing is stored.
+     */
+    post: operations['postV1AssistCheck'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/assist/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rules in force: what each catches, its suggested severity and its basis */
+    get: operations['getV1AssistRules'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/documents/{id}/versions/{version}/flags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A stored version's flags (whoever may see the document)
+     * @description Computed once per version and rule set (when the version is stored, or on the first read under a new rule set) and stored; dates are compared with the day the version was stored.
+     */
+    get: operations['getV1DocumentsByIdVersionsByVersionFlags'];
     put?: never;
     post?: never;
     delete?: never;
@@ -660,6 +717,89 @@ export interface components {
       /** Format: date-time */
       createdAt?: string;
     };
+    /** @description advice for the reviewer: never a decision, and it never blocks one */
+    Flag: {
+      /** @description the number of the article the flag stands beside */
+      article: string;
+      ruleId: string;
+      /** @enum {string} */
+      category:
+        | 'penalty'
+        | 'licence'
+        | 'compulsory_measure'
+        | 'fee'
+        | 'rights_obligations'
+        | 'fair_competition'
+        | 'retroactivity'
+        | 'validity'
+        | 'citation';
+      /**
+       * @description the checklist item the flag concerns
+       * @enum {string}
+       */
+      checklistItem:
+        'authority' | 'competence' | 'content' | 'procedure' | 'form' | 'fair_competition' | 'regional_consistency';
+      /**
+       * @description the severity suggested for a comment made from it
+       * @enum {string}
+       */
+      severity: 'blocking' | 'amend' | 'advisory';
+      /** @description UTF-16 offsets into that article's text and the words between them; start = end for a flag with no words to show (a missing validity period, a legal basis no article cites) */
+      match: {
+        start: number;
+        end: number;
+        text: string;
+      };
+      /** @description why it matters (Chinese) */
+      explanation: string;
+      basis: {
+        law: string;
+        article: string;
+      }[];
+      /** @description extension, citation flags raised by `legalBasis`: the entry as the draft gives it */
+      legalBasisEntry?: string;
+    };
+    Flags: {
+      /** @description which rule set raised them (a hash of its data) */
+      rulesVersion: string;
+      /**
+       * Format: date
+       * @description extension: the day dates were compared with (China time): today for a check, the day a version was stored
+       */
+      checkedOn: string;
+      /** @description by article, then offset */
+      flags: components['schemas']['Flag'][];
+    };
+    AssistRules: {
+      rulesVersion: string;
+      rules: {
+        id: string;
+        /** @enum {string} */
+        category:
+          | 'penalty'
+          | 'licence'
+          | 'compulsory_measure'
+          | 'fee'
+          | 'rights_obligations'
+          | 'fair_competition'
+          | 'retroactivity'
+          | 'validity'
+          | 'citation';
+        /** @enum {string} */
+        checklistItem:
+          'authority' | 'competence' | 'content' | 'procedure' | 'form' | 'fair_competition' | 'regional_consistency';
+        /** @enum {string} */
+        severity: 'blocking' | 'amend' | 'advisory';
+        description: string;
+        basis: {
+          law: string;
+          article: string;
+        }[];
+        /** @enum {string} */
+        source: 'builtin' | 'guideline';
+        guidelineId?: string;
+      }[];
+    };
     Task: {
       id?: string;
       reviewId?: string;
@@ -714,6 +854,8 @@ export interface components {
         /** @enum {string} */
         role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
       };
+      /** @description read one task: the assistive-review flags of the version it concerns (advice, never a decision) */
+      flags?: components['schemas']['Flag'][];
     };
     /** @description deadlines: while the clock is stopped (a revision is open) reviewDueAt is where the due date would be if it resumed now; once closed, the figures are those at closing. */
     Review: {
@@ -3196,6 +3338,15 @@ export interface operations {
             draftingUnitLegalOpinion?: string;
             other?: string;
           };
+          /** @description extension: assistive-review flags of the version under review that the decider sets aside; recorded in the task_completed event's data. A flag never decides anything and never blocks a decision. */
+          dismissedFlags?: {
+            /** @description the flag's ruleId */
+            ruleId: string;
+            /** @description the article the flag stands beside */
+            article: string;
+            /** @description why the flag does not call for a comment */
+            reason?: string;
+          }[];
         };
       };
     };
@@ -3550,6 +3701,232 @@ export interface operations {
             /** @description 调休: weekend days that are working days */
             workingWeekendDays: string[];
           };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1AssistCheck: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          articles: {
+            number: string;
+            text: string;
+          }[];
+          legalBasis?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description { rulesVersion, checkedOn, flags } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Flags'];
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description payload_too_large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1AssistRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { rulesVersion, rules } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AssistRules'];
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1DocumentsByIdVersionsByVersionFlags: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        version: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { rulesVersion, checkedOn, flags } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Flags'];
         };
       };
       /** @description validation_failed: details list the failing fields */

@@ -1,12 +1,15 @@
 /**
  * Creating a draft, or a new version of one (`/documents/:id/edit`): title, type, the articles one
- * by one (added, removed, moved), the legal basis and the materials.
+ * by one (added, removed, moved), the legal basis and the materials. 合法性预检 checks the text as
+ * it stands (POST /v1/assist/check) and shows the flags beside each article: advice before
+ * submitting, which never stops a save or a submission.
  */
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Form, Input, Space, Spin, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Space, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, call } from '../api/client';
+import { FlagList, MarkedText, type Flag } from '../assist';
 import { RefusalAlert, showRefusal } from '../forms';
 import { MATERIAL } from '../labels';
 
@@ -37,6 +40,9 @@ export default function DocumentEditor() {
   const [refusal, setRefusal] = useState<ReturnType<typeof showRefusal>>();
   const [saving, setSaving] = useState(false);
   const [loading, setLoading] = useState(Boolean(id));
+  // The last pre-check: the articles as checked, and their flags.
+  const [precheck, setPrecheck] = useState<{ articles: DraftForm['articles']; flags: Flag[] }>();
+  const [checking, setChecking] = useState(false);
 
   useEffect(() => {
     if (!id) return;
@@ -89,6 +95,22 @@ export default function DocumentEditor() {
       setRefusal(showRefusal(form, err));
     } finally {
       setSaving(false);
+    }
+  };
+
+  const check = async () => {
+    setChecking(true);
+    setRefusal(undefined);
+    const values = form.getFieldsValue(true) as DraftForm;
+    const articles = renumber(values.articles ?? []).map((a) => ({ number: a.number, text: a.text ?? '' }));
+    const legalBasis = (values.legalBasis ?? []).filter((b) => b && b.trim());
+    try {
+      const result = await call(api.POST('/v1/assist/check', { body: { articles, legalBasis } }));
+      setPrecheck({ articles, flags: result.flags });
+    } catch (err) {
+      setRefusal(showRefusal(undefined, err));
+    } finally {
+      setChecking(false);
     }
   };
 
@@ -201,10 +223,40 @@ export default function DocumentEditor() {
             <Input.TextArea rows={2} />
           </Form.Item>
         ))}
-        <Button type="primary" htmlType="submit" loading={saving}>
-          {id ? '保存为新版本' : '保存草案'}
-        </Button>
+        <Space>
+          <Button type="primary" htmlType="submit" loading={saving}>
+            {id ? '保存为新版本' : '保存草案'}
+          </Button>
+          <Button loading={checking} onClick={() => void check()}>
+            合法性预检
+          </Button>
+        </Space>
       </Form>
+      {precheck && (
+        <Card size="small" type="inner" title="合法性预检结果" style={{ marginTop: 16 }} data-testid="precheck">
+          <Alert
+            type={precheck.flags.length > 0 ? 'warning' : 'success'}
+            showIcon
+            style={{ marginBottom: 8 }}
+            message={
+              precheck.flags.length > 0
+                ? `发现 ${precheck.flags.length} 处提示，请逐条核对；提示仅供参考，不影响保存和提交。`
+                : '未发现提示。预检仅覆盖常见问题，不代替合法性审核。'
+            }
+          />
+          {precheck.articles
+            .filter((a) => precheck.flags.some((f) => f.article === a.number))
+            .map((a) => {
+              const own = precheck.flags.filter((f) => f.article === a.number);
+              return (
+                <div key={a.number} data-testid="precheck-article">
+                  <strong>第{a.number}条</strong> <MarkedText text={a.text} flags={own} />
+                  <FlagList flags={own} />
+                </div>
+              );
+            })}
+        </Card>
+      )}
     </Card>
   );
 }

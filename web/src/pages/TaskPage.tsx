@@ -2,6 +2,9 @@
  * A task: the draft article by article, comments anchored to the selected article, the seven-item
  * checklist, and only the decisions that fit the task's kind. Consolidation shows the consulted
  * regions' answers side by side; sign-off previews the opinion. A refused decision keeps the form.
+ * Beside each article, its assistive-review flags (合法性预检): the matched words marked, one click
+ * to make a comment of a flag (its explanation, basis and suggested severity filled in) or to set
+ * it aside, which is sent with the decision. A flag never decides anything.
  */
 import {
   Alert,
@@ -20,15 +23,17 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, type Comment, type Review, type Task, type VersionView } from '../api/client';
+import { basisText, FlagList, flagKey, MarkedText, type Flag } from '../assist';
 import { chosen, RefusalAlert, showRefusal } from '../forms';
 import {
   CHECK_ITEM,
   CHECK_RESULT,
   CONSULTATION_STATUS,
   cst,
+  FLAG_CATEGORY,
   DECISION,
   errorText,
   KIND,
@@ -67,6 +72,9 @@ export default function TaskPage() {
   const [busy, setBusy] = useState(false);
   const [article, setArticle] = useState<string>();
   const [draft, setDraft] = useState({ severity: 'amend', text: '', basis: '' });
+  // Flags set aside, by flagKey, with the reviewer's reason.
+  const [dismissed, setDismissed] = useState<Record<string, { ruleId: string; article: string; reason: string }>>({});
+  const commentText = useRef<HTMLTextAreaElement>(null);
   const [form] = Form.useForm<DecisionForm>();
 
   const load = useCallback(async () => {
@@ -85,6 +93,7 @@ export default function TaskPage() {
       setReview(r);
       setVersion(v);
       setComments(c.items);
+      setDismissed({});
     } catch (err) {
       setError(errorText(err));
     }
@@ -100,6 +109,14 @@ export default function TaskPage() {
     const body: Record<string, unknown> = { decision };
     if (values.opinion?.trim()) body.opinion = values.opinion;
     if (values.comments?.length) body.comments = values.comments;
+    const setAside = Object.values(dismissed);
+    if (WITH_COMMENTS.has(task?.kind ?? '') && setAside.length > 0) {
+      body.dismissedFlags = setAside.map((d) => ({
+        ruleId: d.ruleId,
+        article: d.article,
+        ...(d.reason.trim() ? { reason: d.reason.trim() } : {}),
+      }));
+    }
     const checks = (values.checklist ?? []).filter((c) => c.result);
     if (task?.kind === 'origin_review' && checks.length > 0) {
       body.checklist = checks.map((c) => ({ item: c.item, result: c.result, ...(c.note ? { note: c.note } : {}) }));
@@ -133,6 +150,55 @@ export default function TaskPage() {
   const articles = version?.articles ?? [];
   const others = comments.filter((c) => c.author?.region !== review.originRegion);
   const byRegion = Object.keys(review.consultations ?? {});
+  const flags: Flag[] = task.flags ?? [];
+  const actsOnFlags = open && WITH_COMMENTS.has(kind);
+
+  /** Fills the comment editor from a flag: its article, explanation, basis and suggested severity. */
+  const commentOn = (flag: Flag) => {
+    setArticle(flag.article);
+    setDraft({ severity: flag.severity, text: flag.explanation, basis: basisText(flag) });
+    setDismissed(({ [flagKey(flag)]: _dropped, ...rest }) => rest);
+    commentText.current?.focus();
+  };
+  const toggleDismissed = (flag: Flag) =>
+    setDismissed(({ [flagKey(flag)]: was, ...rest }) =>
+      was ? rest : { ...rest, [flagKey(flag)]: { ruleId: flag.ruleId, article: flag.article, reason: '' } },
+    );
+  const flagActions = (flag: Flag) => {
+    const label = `第${flag.article}条“${flag.match.text || FLAG_CATEGORY[flag.category]}”`;
+    const isDismissed = dismissed[flagKey(flag)] !== undefined;
+    return (
+      <Space size={4}>
+        <Button size="small" onClick={() => commentOn(flag)} aria-label={`将${label}的提示转为意见`}>
+          转为意见
+        </Button>
+        <Button
+          size="small"
+          onClick={() => toggleDismissed(flag)}
+          aria-label={`${isDismissed ? '撤销忽略' : '忽略'}${label}的提示`}
+        >
+          {isDismissed ? '撤销忽略' : '忽略'}
+        </Button>
+      </Space>
+    );
+  };
+  const dismissalReason = (flag: Flag) => {
+    const entry = dismissed[flagKey(flag)];
+    if (!entry) return null;
+    return (
+      <div>
+        <Tag>已忽略</Tag>
+        <Input
+          size="small"
+          style={{ width: 360 }}
+          placeholder="忽略理由（可选，随决定一并记录）"
+          aria-label={`忽略第${flag.article}条提示的理由`}
+          value={entry.reason}
+          onChange={(e) => setDismissed({ ...dismissed, [flagKey(flag)]: { ...entry, reason: e.target.value } })}
+        />
+      </div>
+    );
+  };
 
   const addComment = () => {
     if (!draft.text.trim()) return;
@@ -174,27 +240,43 @@ export default function TaskPage() {
       <Row gutter={16}>
         <Col span={12}>
           <Card title="草案条文（点击条文以针对该条提出意见）" size="small" style={{ marginBottom: 16 }}>
+            {flags.length > 0 && (
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginBottom: 8 }}
+                data-testid="flag-summary"
+                message={`合法性预检发现 ${flags.length} 处提示：仅供参考，不构成审核结论，也不影响办理。`}
+              />
+            )}
             {articles.map((a) => (
-              <div
-                key={a.number}
-                role="button"
-                tabIndex={0}
-                aria-pressed={article === a.number}
-                className={`article-row${article === a.number ? ' selected' : ''}`}
-                onClick={() => setArticle(article === a.number ? undefined : a.number)}
-                onKeyDown={(e) => e.key === 'Enter' && setArticle(article === a.number ? undefined : a.number)}
-              >
-                <strong>第{a.number}条</strong> {a.text}
-                {comments
-                  .filter((c) => c.article === a.number && c.version === task.version)
-                  .map((c) => (
-                    <div key={c.id}>
-                      <Tag color={SEVERITY_COLOR[c.severity ?? 'advisory']}>
-                        {REGION[c.author?.region ?? '']}·{SEVERITY[c.severity ?? 'advisory']}
-                      </Tag>
-                      {c.text}
-                    </div>
-                  ))}
+              <div key={a.number}>
+                <div
+                  role="button"
+                  tabIndex={0}
+                  aria-pressed={article === a.number}
+                  className={`article-row${article === a.number ? ' selected' : ''}`}
+                  onClick={() => setArticle(article === a.number ? undefined : a.number)}
+                  onKeyDown={(e) => e.key === 'Enter' && setArticle(article === a.number ? undefined : a.number)}
+                >
+                  <strong>第{a.number}条</strong>{' '}
+                  <MarkedText text={a.text ?? ''} flags={flags.filter((f) => f.article === a.number)} />
+                  {comments
+                    .filter((c) => c.article === a.number && c.version === task.version)
+                    .map((c) => (
+                      <div key={c.id}>
+                        <Tag color={SEVERITY_COLOR[c.severity ?? 'advisory']}>
+                          {REGION[c.author?.region ?? '']}·{SEVERITY[c.severity ?? 'advisory']}
+                        </Tag>
+                        {c.text}
+                      </div>
+                    ))}
+                </div>
+                <FlagList
+                  flags={flags.filter((f) => f.article === a.number)}
+                  {...(actsOnFlags && { actions: flagActions, extra: dismissalReason })}
+                  dismissed={(f) => dismissed[flagKey(f)] !== undefined}
+                />
               </div>
             ))}
             {version?.legalBasis && version.legalBasis.length > 0 && (
@@ -284,6 +366,7 @@ export default function TaskPage() {
                         style={{ width: 200 }}
                       />
                       <Input.TextArea
+                        ref={commentText}
                         aria-label="意见内容"
                         rows={2}
                         value={draft.text}
