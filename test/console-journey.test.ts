@@ -12,7 +12,14 @@ import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
 import type { EventDoc, RecordDoc } from '../store/models';
 import { letterRecordId, opinionRecordId } from '../store/records';
 import { startHarness, type Harness } from './harness';
-import { accessibilityProblems, launchChromium, listen, reloadUntilVisible, screenshot } from './support/browser';
+import {
+  accessibilityProblems,
+  frozenPageProblems,
+  launchChromium,
+  listen,
+  reloadUntilVisible,
+  screenshot,
+} from './support/browser';
 
 let h: Harness;
 let browser: Browser;
@@ -141,6 +148,8 @@ async function expectFrozenPageShown(page: Page, recordId: string): Promise<void
   await page.getByTestId('hash-verdict').filter({ hasText: '与登记的校验值一致' }).waitFor();
   expect(await page.getByTestId('computed-sha256').innerText()).toBe(record!.sha256);
   expect(await page.getByTestId('recorded-sha256').innerText()).toBe(record!.sha256);
+  const found = await frozenPageProblems(page.context(), record!.html);
+  if (found.length > 0) problems[`frozen ${recordId}`] = found;
 }
 
 const TITLE = '北京市促进京津冀交通一体化若干措施';
