@@ -1,15 +1,19 @@
 /**
  * Every side effect of the review workflows. `recordTransition` stores one transition of a review:
- * it checks the API's signature on the request that caused it, then records it on MongoDB
+ * it checks the API's signature on the request that caused it, that the request is fresh and new and
+ * that the run is the review's registered one (record-guard.ts), then records it on MongoDB
  * (recording.ts: appends the new events to the log, updates the projections that changed).
  * Idempotent by construction (see `log-store.ts`).
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Signed, SignedPayload } from '../domain/messages';
 import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
+import type { AuditKeys } from '../platform/audit-seal';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
+import { guardRecording, sealReview } from './record-guard';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
 
@@ -17,6 +21,8 @@ export type { RecordTransitionResult } from './recording';
 
 export interface RecordTransitionInput extends TransitionRecord {
   workflowId: string;
+  /** The first run id of the workflow (continue-as-new keeps it): only the review's registered run records. */
+  run?: string;
   /** The request that caused the transition, as the API signed it (none for deadlines). */
   vouch?: { purpose: SignedPayload<unknown>['purpose']; request: Signed<unknown> };
 }
@@ -24,11 +30,14 @@ export interface RecordTransitionInput extends TransitionRecord {
 export function createActivities({
   models,
   signingKeys,
+  auditKeys,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
 }: {
   models: Models;
   signingKeys: SigningKeys;
+  /** What the review's seal is signed with (platform/audit-seal.ts); without them nothing is sealed. */
+  auditKeys?: AuditKeys;
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
 }) {
@@ -48,7 +57,10 @@ export function createActivities({
           'forbidden',
         );
       }
-      return recording.recordTransition(store, settings, input);
+      await guardRecording(models, input, Context.current().info.scheduledTimestampMs);
+      const result = await recording.recordTransition(store, settings, input);
+      if (auditKeys) await sealReview(models, auditKeys, input, result.lastHash);
+      return result;
     },
   };
 }

@@ -121,6 +121,16 @@ export const envSchema = z.object({
    */
   REQUEST_SIGNING_KEYS: keyList(parseSigningKeys),
   /**
+   * `id:secret[,id:secret…]`: the keys each review's seal and each checkpoint are signed with
+   * (HMAC-SHA256; the first signs, all verify). Keep them out of the store: whoever holds them could
+   * sign a rewritten record. `npm start` generates one under DATA_DIR when unset.
+   */
+  AUDIT_KEYS: keyList(parseSigningKeys),
+  /** How long a request the API signs for a workflow stays good (a captured one is refused after). */
+  REQUEST_TTL: duration('5m'),
+  /** How often a signed checkpoint of every review's head is made. */
+  CHECKPOINT_INTERVAL: duration('1h'),
+  /**
    * `id:base64key[,id:base64key…]`: the AES-256 keys that encrypt every payload sent to Temporal
    * (the first encrypts; all decrypt). `npm start` generates one under DATA_DIR when unset.
    */
@@ -250,6 +260,10 @@ export interface Config {
   signingKeys?: SigningKeys;
   /** As `signingKeys`. */
   payloadKeys?: PayloadKeys;
+  /** What seals and checkpoints are signed with (AUDIT_KEYS); as `signingKeys`. */
+  auditKeys?: SigningKeys;
+  requestTtlMs: number;
+  checkpointIntervalMs: number;
   /** The codec endpoint's credential; as `signingKeys`. */
   codecAuthToken?: string;
   policy: ReviewPolicy;
@@ -363,6 +377,9 @@ export function loadConfig(
     },
     ...(env.REQUEST_SIGNING_KEYS !== undefined && { signingKeys: parseSigningKeys(env.REQUEST_SIGNING_KEYS) }),
     ...(env.TEMPORAL_PAYLOAD_KEYS !== undefined && { payloadKeys: parsePayloadKeys(env.TEMPORAL_PAYLOAD_KEYS) }),
+    ...(env.AUDIT_KEYS !== undefined && { auditKeys: parseSigningKeys(env.AUDIT_KEYS) }),
+    requestTtlMs: parseDuration(env.REQUEST_TTL) as number,
+    checkpointIntervalMs: parseDuration(env.CHECKPOINT_INTERVAL) as number,
     ...(env.CODEC_AUTH_TOKEN !== undefined && { codecAuthToken: env.CODEC_AUTH_TOKEN }),
     policy: {
       reviewWorkingDays: env.REVIEW_WORKING_DAYS,

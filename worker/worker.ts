@@ -18,6 +18,8 @@ export interface ReviewWorkerOptions {
   models: Models;
   /** What the recording activity checks the API's signatures with. */
   signingKeys: SigningKeys;
+  /** What each review's seal is signed with (AUDIT_KEYS); without them nothing is sealed. */
+  auditKeys?: SigningKeys;
   /** What payloads to and from Temporal are encrypted with. */
   payloadKeys: PayloadKeys;
   /** How the written record names the review bodies and writes their numbers. */
@@ -38,6 +40,7 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     activities: createActivities({
       models: options.models,
       signingKeys: options.signingKeys,
+      ...(options.auditKeys && { auditKeys: options.auditKeys }),
       offices: options.offices,
       numberFormats: options.numberFormats,
     }),
@@ -71,6 +74,7 @@ export async function startWorker(
     taskQueue: config.temporal.taskQueue,
     models,
     signingKeys: signingKeysOf(config),
+    ...(config.auditKeys && { auditKeys: config.auditKeys }),
     payloadKeys: payloadKeysOf(config),
     offices: config.offices,
     numberFormats: config.numberFormats,
