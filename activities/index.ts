@@ -13,6 +13,7 @@ import type { AuditKeys } from '../platform/audit-seal';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
+import { makeCheckpoint, type CheckpointInput } from './checkpoints';
 import { guardRecording, sealReview } from './record-guard';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
@@ -31,6 +32,7 @@ export function createActivities({
   models,
   signingKeys,
   auditKeys,
+  checkpointDir,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
 }: {
@@ -38,6 +40,8 @@ export function createActivities({
   signingKeys: SigningKeys;
   /** What the review's seal is signed with (platform/audit-seal.ts); without them nothing is sealed. */
   auditKeys?: AuditKeys;
+  /** Where checkpoints are written for the operator to copy off (DATA_DIR/checkpoints). */
+  checkpointDir?: string;
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
 }) {
@@ -61,6 +65,11 @@ export function createActivities({
       const result = await recording.recordTransition(store, settings, input);
       if (auditKeys) await sealReview(models, auditKeys, input, result.lastHash);
       return result;
+    },
+
+    /** Makes a signed checkpoint of every review's sealed head (checkpoints.ts). */
+    makeCheckpoint(input: CheckpointInput) {
+      return makeCheckpoint({ models, signingKeys, auditKeys, checkpointDir }, input);
     },
   };
 }

@@ -64,7 +64,7 @@ export interface Signed<T> {
 
 /** What a signature covers: the request and where it is addressed, so it cannot be replayed elsewhere. */
 export interface SignedPayload<T> {
-  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'auditCheckpoints';
+  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'recordKeeper';
   workflowId: string;
   body: T;
   requestId?: string;
@@ -110,6 +110,14 @@ export interface SubmittedReview extends StageRef {
   /** The first task, ready to be acted on. */
   taskId: string;
 }
+
+/** What starts the record keeper (workflows/record-keeper.ts). */
+export interface RecordKeeperInput {
+  checkpointIntervalMs: number;
+}
+
+/** The record keeper's workflow id: one per task queue. */
+export const recordKeeperId = (taskQueue: string): string => `record-keeper:${taskQueue}`;
 
 /** A run that continues a review after continue-as-new: the state so far and the log's last hash. */
 export interface ContinuedReview {

@@ -2,6 +2,7 @@
  * Configuration: one zod schema over the environment, parsed once at start-up. A bad value stops
  * the process with a message that names the variable.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_POLICY, calendarReadiness, type ReviewPolicy, type TimeModel } from '../domain/clock';
 import { DEFAULT_TASK_QUEUE } from '../domain/messages';
@@ -264,6 +265,8 @@ export interface Config {
   auditKeys?: SigningKeys;
   requestTtlMs: number;
   checkpointIntervalMs: number;
+  /** Where checkpoints are written for the operator to copy off the machine (DATA_DIR/checkpoints). */
+  checkpointDir: string;
   /** The codec endpoint's credential; as `signingKeys`. */
   codecAuthToken?: string;
   policy: ReviewPolicy;
@@ -380,6 +383,7 @@ export function loadConfig(
     ...(env.AUDIT_KEYS !== undefined && { auditKeys: parseSigningKeys(env.AUDIT_KEYS) }),
     requestTtlMs: parseDuration(env.REQUEST_TTL) as number,
     checkpointIntervalMs: parseDuration(env.CHECKPOINT_INTERVAL) as number,
+    checkpointDir: path.resolve(env.DATA_DIR, 'checkpoints'),
     ...(env.CODEC_AUTH_TOKEN !== undefined && { codecAuthToken: env.CODEC_AUTH_TOKEN }),
     policy: {
       reviewWorkingDays: env.REVIEW_WORKING_DAYS,

@@ -58,6 +58,8 @@ export interface AuditCheckpointDoc {
   signature: string;
   /** Where the copy for the operator was written. */
   file?: string;
+  /** The record keeper's run and iteration that made it (a retry finds it). */
+  slot: string;
 }
 
 const reviewSealSchema = new Schema<ReviewSealDoc>(
@@ -96,6 +98,7 @@ const checkpointSchema = new Schema<AuditCheckpointDoc>(
     keyId: { type: String, required: true },
     signature: { type: String, required: true },
     file: String,
+    slot: { type: String, required: true, unique: true },
   },
   { versionKey: false, minimize: false },
 );

@@ -20,6 +20,8 @@ export interface ReviewWorkerOptions {
   signingKeys: SigningKeys;
   /** What each review's seal is signed with (AUDIT_KEYS); without them nothing is sealed. */
   auditKeys?: SigningKeys;
+  /** Where checkpoints are written for the operator (DATA_DIR/checkpoints). */
+  checkpointDir?: string;
   /** What payloads to and from Temporal are encrypted with. */
   payloadKeys: PayloadKeys;
   /** How the written record names the review bodies and writes their numbers. */
@@ -41,6 +43,7 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
       models: options.models,
       signingKeys: options.signingKeys,
       ...(options.auditKeys && { auditKeys: options.auditKeys }),
+      ...(options.checkpointDir && { checkpointDir: options.checkpointDir }),
       offices: options.offices,
       numberFormats: options.numberFormats,
     }),
@@ -75,6 +78,7 @@ export async function startWorker(
     models,
     signingKeys: signingKeysOf(config),
     ...(config.auditKeys && { auditKeys: config.auditKeys }),
+    checkpointDir: config.checkpointDir,
     payloadKeys: payloadKeysOf(config),
     offices: config.offices,
     numberFormats: config.numberFormats,
