@@ -14,6 +14,7 @@ import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
 import { makeCheckpoint, type CheckpointInput } from './checkpoints';
+import { reconcileReviews, type DescribeRun, type ReconcileInput } from './reconcile';
 import { guardRecording, sealReview } from './record-guard';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
@@ -33,6 +34,7 @@ export function createActivities({
   signingKeys,
   auditKeys,
   checkpointDir,
+  describeRun,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
 }: {
@@ -42,6 +44,8 @@ export function createActivities({
   auditKeys?: AuditKeys;
   /** Where checkpoints are written for the operator to copy off (DATA_DIR/checkpoints). */
   checkpointDir?: string;
+  /** What Temporal says of a review's workflow, for the reconciler (reconcile.ts). */
+  describeRun?: DescribeRun;
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
 }) {
@@ -63,13 +67,21 @@ export function createActivities({
       }
       await guardRecording(models, input, Context.current().info.scheduledTimestampMs);
       const result = await recording.recordTransition(store, settings, input);
-      if (auditKeys) await sealReview(models, auditKeys, input, result.lastHash);
+      if (auditKeys) {
+        const { reviewId, lastSeq } = input.review;
+        await sealReview(models, auditKeys, { reviewId, events: lastSeq, newEvents: input.events }, result.lastHash);
+      }
       return result;
     },
 
     /** Makes a signed checkpoint of every review's sealed head (checkpoints.ts). */
     makeCheckpoint(input: CheckpointInput) {
       return makeCheckpoint({ models, signingKeys, auditKeys, checkpointDir }, input);
+    },
+
+    /** Closes on the record the open reviews whose workflow was ended from outside (reconcile.ts). */
+    reconcileReviews(input: ReconcileInput) {
+      return reconcileReviews({ models, store, settings, signingKeys, auditKeys, describeRun }, input);
     },
   };
 }

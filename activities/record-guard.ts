@@ -77,18 +77,16 @@ async function registeredRun(models: Models, reviewId: string, run: string): Pro
   return (await models.ReviewSeal.findById(reviewId, { run: 1 }).lean())!.run;
 }
 
-/** Moves the review's seal forward to the log's new head and signs it. */
+/** Moves the review's seal forward to the log's new head (`events` long, after `newEvents`) and signs it. */
 export async function sealReview(
   models: Models,
   keys: AuditKeys,
-  input: RecordTransitionInput,
+  { reviewId, events, newEvents }: { reviewId: string; events: number; newEvents: readonly { type: string }[] },
   headHash: string,
 ): Promise<void> {
-  const reviewId = input.review.reviewId;
-  const events = input.review.lastSeq;
   const standing = await models.ReviewSeal.findById(reviewId).lean();
   if (!standing || standing.events >= events) return; // sealed at this position already (a retry)
-  const records = input.events.some((e) => FREEZING.has(e.type))
+  const records = newEvents.some((e) => FREEZING.has(e.type))
     ? (await models.Record.find({ reviewId }, { sha256: 1 }).lean())
         .map((r) => ({ id: r._id, sha256: r.sha256 }))
         .sort((a, b) => a.id.localeCompare(b.id))

@@ -114,6 +114,8 @@ export interface SubmittedReview extends StageRef {
 /** What starts the record keeper (workflows/record-keeper.ts). */
 export interface RecordKeeperInput {
   checkpointIntervalMs: number;
+  /** How often open reviews are compared with their workflows (activities/reconcile.ts). */
+  reconcileIntervalMs: number;
 }
 
 /** The record keeper's workflow id: one per task queue. */

@@ -131,6 +131,8 @@ export const envSchema = z.object({
   REQUEST_TTL: duration('5m'),
   /** How often a signed checkpoint of every review's head is made. */
   CHECKPOINT_INTERVAL: duration('1h'),
+  /** How often the record keeper compares open reviews with their workflows (a terminated run is closed on the record). */
+  RECONCILE_INTERVAL: duration('30s'),
   /**
    * `id:base64key[,id:base64key…]`: the AES-256 keys that encrypt every payload sent to Temporal
    * (the first encrypts; all decrypt). `npm start` generates one under DATA_DIR when unset.
@@ -265,6 +267,7 @@ export interface Config {
   auditKeys?: SigningKeys;
   requestTtlMs: number;
   checkpointIntervalMs: number;
+  reconcileIntervalMs: number;
   /** Where checkpoints are written for the operator to copy off the machine (DATA_DIR/checkpoints). */
   checkpointDir: string;
   /** The codec endpoint's credential; as `signingKeys`. */
@@ -383,6 +386,7 @@ export function loadConfig(
     ...(env.AUDIT_KEYS !== undefined && { auditKeys: parseSigningKeys(env.AUDIT_KEYS) }),
     requestTtlMs: parseDuration(env.REQUEST_TTL) as number,
     checkpointIntervalMs: parseDuration(env.CHECKPOINT_INTERVAL) as number,
+    reconcileIntervalMs: parseDuration(env.RECONCILE_INTERVAL) as number,
     checkpointDir: path.resolve(env.DATA_DIR, 'checkpoints'),
     ...(env.CODEC_AUTH_TOKEN !== undefined && { codecAuthToken: env.CODEC_AUTH_TOKEN }),
     policy: {

@@ -2,6 +2,7 @@
  * The Temporal worker that runs the review workflows and their activities: what it is built from,
  * and running one until it is stopped. The processes that run it are in bin/.
  */
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { payloadKeysOf, signingKeysOf, type Config } from '../platform/config';
@@ -44,6 +45,7 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
       signingKeys: options.signingKeys,
       ...(options.auditKeys && { auditKeys: options.auditKeys }),
       ...(options.checkpointDir && { checkpointDir: options.checkpointDir }),
+      describeRun: describingRuns(options),
       offices: options.offices,
       numberFormats: options.numberFormats,
     }),
@@ -53,6 +55,23 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     stickyQueueScheduleToStartTimeout: '3 seconds',
     ...workflows,
   });
+}
+
+/** What Temporal says of a workflow's latest run, for the reconciler: its status, or NOT_FOUND. */
+function describingRuns(options: ReviewWorkerOptions): (workflowId: string) => Promise<string> {
+  const client = new Client({
+    connection: options.connection,
+    namespace: options.namespace,
+    dataConverter: encryptingDataConverter(options.payloadKeys),
+  });
+  return async (workflowId) => {
+    try {
+      return (await client.workflow.getHandle(workflowId).describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+      throw err;
+    }
+  };
 }
 
 export interface WorkerHandle {

@@ -22,7 +22,10 @@ export const listCheckpointsQuerySchema = z.strictObject({ cursor, limit });
 export async function ensureRecordKeeper(ctx: AppContext): Promise<string> {
   const { taskQueue } = ctx.config.temporal;
   const workflowId = recordKeeperId(taskQueue);
-  const body: RecordKeeperInput = { checkpointIntervalMs: ctx.config.checkpointIntervalMs };
+  const body: RecordKeeperInput = {
+    checkpointIntervalMs: ctx.config.checkpointIntervalMs,
+    reconcileIntervalMs: ctx.config.reconcileIntervalMs,
+  };
   const handle = await ctx.temporal.workflow.start('recordKeeper', {
     workflowId,
     taskQueue,
@@ -52,7 +55,8 @@ export async function listCheckpoints(
 ): Promise<{ items: CheckpointItem[]; nextCursor: string | null }> {
   if (!isSupervisor(actor)) throw AppError.forbidden('只有监督人员可以查看审计检查点');
   const after = query.cursor === undefined ? undefined : Number(decodeCursor(query.cursor).value);
-  if (after !== undefined && !Number.isInteger(after)) throw AppError.invalid('query.cursor', 'the cursor is not valid');
+  if (after !== undefined && !Number.isInteger(after))
+    throw AppError.invalid('query.cursor', 'the cursor is not valid');
   const docs = await ctx.models.AuditCheckpoint.find(after === undefined ? {} : { n: { $lt: after } }, { leaves: 0 })
     .sort({ n: -1 })
     .limit(query.limit + 1)
@@ -73,4 +77,3 @@ export async function listCheckpoints(
     nextCursor: docs.length > query.limit && last ? encodeCursor({ value: String(last.n), id: last.id }) : null,
   };
 }
-
