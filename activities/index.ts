@@ -1,15 +1,21 @@
 /**
  * Every side effect of the review workflows. `recordTransition` stores one transition of a review:
- * it checks the API's signature on the request that caused it, then records it on MongoDB
+ * it checks the API's signature on the request that caused it, that the request is fresh and new and
+ * that the run is the review's registered one (record-guard.ts), then records it on MongoDB
  * (recording.ts: appends the new events to the log, updates the projections that changed).
  * Idempotent by construction (see `log-store.ts`).
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Signed, SignedPayload } from '../domain/messages';
 import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
+import type { AuditKeys } from '../platform/audit-seal';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
+import { makeCheckpoint, type CheckpointInput } from './checkpoints';
+import { reconcileReviews, type DescribeRun, type ReconcileInput } from './reconcile';
+import { guardRecording, sealReview } from './record-guard';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
 
@@ -17,6 +23,8 @@ export type { RecordTransitionResult } from './recording';
 
 export interface RecordTransitionInput extends TransitionRecord {
   workflowId: string;
+  /** The first run id of the workflow (continue-as-new keeps it): only the review's registered run records. */
+  run?: string;
   /** The request that caused the transition, as the API signed it (none for deadlines). */
   vouch?: { purpose: SignedPayload<unknown>['purpose']; request: Signed<unknown> };
 }
@@ -24,11 +32,20 @@ export interface RecordTransitionInput extends TransitionRecord {
 export function createActivities({
   models,
   signingKeys,
+  auditKeys,
+  checkpointDir,
+  describeRun,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
 }: {
   models: Models;
   signingKeys: SigningKeys;
+  /** What the review's seal is signed with (platform/audit-seal.ts); without them nothing is sealed. */
+  auditKeys?: AuditKeys;
+  /** Where checkpoints are written for the operator to copy off (DATA_DIR/checkpoints). */
+  checkpointDir?: string;
+  /** What Temporal says of a review's workflow, for the reconciler (reconcile.ts). */
+  describeRun?: DescribeRun;
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
 }) {
@@ -48,7 +65,23 @@ export function createActivities({
           'forbidden',
         );
       }
-      return recording.recordTransition(store, settings, input);
+      await guardRecording(models, input, Context.current().info.scheduledTimestampMs);
+      const result = await recording.recordTransition(store, settings, input);
+      if (auditKeys) {
+        const { reviewId, lastSeq } = input.review;
+        await sealReview(models, auditKeys, { reviewId, events: lastSeq, newEvents: input.events }, result.lastHash);
+      }
+      return result;
+    },
+
+    /** Makes a signed checkpoint of every review's sealed head (checkpoints.ts). */
+    makeCheckpoint(input: CheckpointInput) {
+      return makeCheckpoint({ models, signingKeys, auditKeys, checkpointDir }, input);
+    },
+
+    /** Closes on the record the open reviews whose workflow was ended from outside (reconcile.ts). */
+    reconcileReviews(input: ReconcileInput) {
+      return reconcileReviews({ models, store, settings, signingKeys, auditKeys, describeRun }, input);
     },
   };
 }

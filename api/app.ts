@@ -23,6 +23,7 @@ import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requ
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
 import { assistRoutes } from './routes/assist';
+import { auditRoutes } from './routes/audit';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
@@ -44,6 +45,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...supervisionRoutes(deps),
     ...calendarRoutes(),
     ...assistRoutes(deps),
+    ...auditRoutes(deps),
   ];
 }
 

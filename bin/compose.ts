@@ -4,6 +4,7 @@
  * or been pointed at, Temporal and MongoDB). Only processes (bin/) import this.
  */
 import { startApi, type RunningApi } from '../api/server';
+import { ensureRecordKeeper } from '../features/audit/use-cases';
 import type { AppContext } from '../features/context';
 import { codecTokenOf, payloadKeysOf, signingKeysOf, type Config } from '../platform/config';
 import { connectTo, type Connections } from './connections';
@@ -23,7 +24,7 @@ export function applicationOf(config: Config, connections: Connections): AppCont
 }
 
 /** Serves the API on the configured port. */
-export function serveApi(
+export async function serveApi(
   config: Config,
   connections: Connections,
   options: {
@@ -34,9 +35,14 @@ export function serveApi(
     workerMetricsUrl?: string;
   },
 ): Promise<RunningApi> {
+  const app = applicationOf(config, connections);
+  // The record keeper's checkpoints (one per task queue; joined if it runs already).
+  await ensureRecordKeeper(app).catch((err: unknown) =>
+    options.logger.warn(`the record keeper could not be started: ${(err as Error).message}`),
+  );
   return startApi(
     {
-      app: applicationOf(config, connections),
+      app,
       readiness: connections.readiness,
       logger: options.logger,
       metrics: createApiMetrics(),

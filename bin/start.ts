@@ -82,11 +82,12 @@ async function main(): Promise<void> {
 
   // Temporal's file, the store and the generated keys are this user's alone (platform/private-files.ts).
   await privateDirectory(dataDir);
-  if (!config.signingKeys || !config.payloadKeys || !config.codecAuthToken) {
+  if (!config.signingKeys || !config.payloadKeys || !config.codecAuthToken || !config.auditKeys) {
     const secrets = await embeddedSecrets(dataDir);
     config.signingKeys ??= parseSigningKeys(secrets.requestSigningKeys);
     config.payloadKeys ??= parsePayloadKeys(secrets.temporalPayloadKeys);
     config.codecAuthToken ??= secrets.codecAuthToken;
+    config.auditKeys ??= parseSigningKeys(secrets.auditKeys);
   }
 
   // A server that dies is started again, within bounds; past them everything stops, exit code 1.

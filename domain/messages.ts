@@ -49,6 +49,13 @@ export interface Signed<T> {
   /** The `X-Request-Id` of the HTTP request; recorded on the events it caused. */
   requestId?: string;
   signedAt: string;
+  /**
+   * The request's own unique id (a fresh UUID per signature, unlike `requestId`, which the caller may
+   * reuse): a workflow and the recording activity take each one once.
+   */
+  nonce?: string;
+  /** After this the request is refused: a captured request cannot be replayed later. */
+  expiresAt?: string;
   /** Which of the configured signing keys made `signature` (keys can be rotated). */
   keyId: string;
   /** Hex HMAC-SHA256 over the canonical JSON of {@link SignedPayload}. */
@@ -57,11 +64,13 @@ export interface Signed<T> {
 
 /** What a signature covers: the request and where it is addressed, so it cannot be replayed elsewhere. */
 export interface SignedPayload<T> {
-  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension';
+  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'recordKeeper';
   workflowId: string;
   body: T;
   requestId?: string;
   signedAt: string;
+  nonce?: string;
+  expiresAt?: string;
   keyId: string;
 }
 
@@ -102,11 +111,23 @@ export interface SubmittedReview extends StageRef {
   taskId: string;
 }
 
+/** What starts the record keeper (workflows/record-keeper.ts). */
+export interface RecordKeeperInput {
+  checkpointIntervalMs: number;
+  /** How often open reviews are compared with their workflows (activities/reconcile.ts). */
+  reconcileIntervalMs: number;
+}
+
+/** The record keeper's workflow id: one per task queue. */
+export const recordKeeperId = (taskQueue: string): string => `record-keeper:${taskQueue}`;
+
 /** A run that continues a review after continue-as-new: the state so far and the log's last hash. */
 export interface ContinuedReview {
   continued: {
     state: ReviewState;
     lastHash: string;
+    /** The signed requests taken so far that have not expired yet (nonce → expiresAt). */
+    seenRequests?: [string, string][];
     policy: ReviewPolicy;
     timeModel: TimeModel;
     historyLimit?: number;

@@ -33,7 +33,8 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const REVIEW_STATUSES = ['in_review', 'approved', 'rejected', 'returned', 'withdrawn'] as const;
+/** `failed`: the review's workflow was ended from outside (terminated, reset) and the record says so. */
+export const REVIEW_STATUSES = ['in_review', 'approved', 'rejected', 'returned', 'withdrawn', 'failed'] as const;
 
 /** A document's status: a draft until first submitted, then its newest review's. */
 export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES] as const;

@@ -39,7 +39,8 @@ export function touchedTasks(state: ReviewState, events: readonly NewEvent[]): T
       event.type === 'approved' ||
       event.type === 'rejected' ||
       event.type === 'returned' ||
-      event.type === 'withdrawn'
+      event.type === 'withdrawn' ||
+      event.type === 'terminated_externally'
     ) {
       for (const t of state.tasks) if (t.status === 'cancelled' && t.completedAt === event.at) ids.add(t.id);
     }

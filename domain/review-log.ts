@@ -96,6 +96,11 @@ export interface EventData {
   rejected: Closing;
   returned: Closing;
   withdrawn: Closing;
+  /**
+   * The review's workflow was ended from outside the review (an operator's terminate or reset), as the
+   * reconciler found it: the review is closed `failed`, its tasks cancelled, supervisors notified.
+   */
+  terminated_externally: Closing & { runStatus: string; notification: LoggedNotification };
 }
 
 /**
@@ -158,6 +163,7 @@ const EVENT_TYPE_KEYS: Record<EventType, true> = {
   rejected: true,
   returned: true,
   withdrawn: true,
+  terminated_externally: true,
 };
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_KEYS) as [EventType, ...EventType[]];
 
@@ -318,6 +324,10 @@ export function applyEvent(state: ReviewState | undefined, event: NewEvent): Rev
     case 'withdrawn':
       close(state, event.type, event.at, event.actor, event.data);
       recordNumber(state, event);
+      break;
+    case 'terminated_externally':
+      close(state, 'failed', event.at, event.actor, event.data);
+      state.stage = 'closed';
       break;
   }
   state.lastSeq = event.seq;

@@ -2,6 +2,7 @@
  * Configuration: one zod schema over the environment, parsed once at start-up. A bad value stops
  * the process with a message that names the variable.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_POLICY, calendarReadiness, type ReviewPolicy, type TimeModel } from '../domain/clock';
 import { DEFAULT_TASK_QUEUE } from '../domain/messages';
@@ -120,6 +121,18 @@ export const envSchema = z.object({
    * checks them with (the first signs). `npm start` generates one under DATA_DIR when unset.
    */
   REQUEST_SIGNING_KEYS: keyList(parseSigningKeys),
+  /**
+   * `id:secret[,id:secret…]`: the keys each review's seal and each checkpoint are signed with
+   * (HMAC-SHA256; the first signs, all verify). Keep them out of the store: whoever holds them could
+   * sign a rewritten record. `npm start` generates one under DATA_DIR when unset.
+   */
+  AUDIT_KEYS: keyList(parseSigningKeys),
+  /** How long a request the API signs for a workflow stays good (a captured one is refused after). */
+  REQUEST_TTL: duration('5m'),
+  /** How often a signed checkpoint of every review's head is made. */
+  CHECKPOINT_INTERVAL: duration('1h'),
+  /** How often the record keeper compares open reviews with their workflows (a terminated run is closed on the record). */
+  RECONCILE_INTERVAL: duration('30s'),
   /**
    * `id:base64key[,id:base64key…]`: the AES-256 keys that encrypt every payload sent to Temporal
    * (the first encrypts; all decrypt). `npm start` generates one under DATA_DIR when unset.
@@ -250,6 +263,13 @@ export interface Config {
   signingKeys?: SigningKeys;
   /** As `signingKeys`. */
   payloadKeys?: PayloadKeys;
+  /** What seals and checkpoints are signed with (AUDIT_KEYS); as `signingKeys`. */
+  auditKeys?: SigningKeys;
+  requestTtlMs: number;
+  checkpointIntervalMs: number;
+  reconcileIntervalMs: number;
+  /** Where checkpoints are written for the operator to copy off the machine (DATA_DIR/checkpoints). */
+  checkpointDir: string;
   /** The codec endpoint's credential; as `signingKeys`. */
   codecAuthToken?: string;
   policy: ReviewPolicy;
@@ -363,6 +383,11 @@ export function loadConfig(
     },
     ...(env.REQUEST_SIGNING_KEYS !== undefined && { signingKeys: parseSigningKeys(env.REQUEST_SIGNING_KEYS) }),
     ...(env.TEMPORAL_PAYLOAD_KEYS !== undefined && { payloadKeys: parsePayloadKeys(env.TEMPORAL_PAYLOAD_KEYS) }),
+    ...(env.AUDIT_KEYS !== undefined && { auditKeys: parseSigningKeys(env.AUDIT_KEYS) }),
+    requestTtlMs: parseDuration(env.REQUEST_TTL) as number,
+    checkpointIntervalMs: parseDuration(env.CHECKPOINT_INTERVAL) as number,
+    reconcileIntervalMs: parseDuration(env.RECONCILE_INTERVAL) as number,
+    checkpointDir: path.resolve(env.DATA_DIR, 'checkpoints'),
     ...(env.CODEC_AUTH_TOKEN !== undefined && { codecAuthToken: env.CODEC_AUTH_TOKEN }),
     policy: {
       reviewWorkingDays: env.REVIEW_WORKING_DAYS,

@@ -15,6 +15,8 @@ const secretsSchema = z.object({
   temporalPayloadKeys: z.string().min(1),
   /** The codec endpoint's credential, as CODEC_AUTH_TOKEN is written. */
   codecAuthToken: z.string().min(32),
+  /** `id:secret`, as AUDIT_KEYS is written. */
+  auditKeys: z.string().min(1),
 });
 
 export type EmbeddedSecrets = z.infer<typeof secretsSchema>;
@@ -32,6 +34,7 @@ export async function embeddedSecrets(dataDir: string): Promise<EmbeddedSecrets>
     requestSigningKeys: `embedded-1:${randomBytes(32).toString('base64url')}`,
     temporalPayloadKeys: `embedded-1:${randomBytes(32).toString('base64')}`,
     codecAuthToken: randomBytes(32).toString('base64url'),
+    auditKeys: `embedded-audit-1:${randomBytes(32).toString('base64url')}`,
   };
   if (text !== undefined) {
     const kept = JSON.parse(text) as Partial<EmbeddedSecrets>;

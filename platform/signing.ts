@@ -5,8 +5,12 @@
  * not the key cannot put a made-up actor, or any decision at all, on the record.
  *
  * Keys carry ids so they can be rotated: the first key signs, every configured key verifies.
+ *
+ * Each signature also covers a fresh `nonce` and an `expiresAt` (REQUEST_TTL after signing, five
+ * minutes unless configured): the workflow and the recording activity take a nonce once and refuse
+ * an expired request, so a captured request cannot be sent again.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Signed, SignedPayload } from '../domain/messages';
 import { canonicalJson } from '../domain/review-log';
 
@@ -33,7 +37,10 @@ function mac(secret: Buffer, payload: SignedPayload<unknown>): string {
   return createHmac('sha256', secret).update(canonicalJson(payload)).digest('hex');
 }
 
-/** Signs `body` for one message to one workflow. */
+/** How long a signed request stays good unless REQUEST_TTL says otherwise. */
+export const DEFAULT_REQUEST_TTL_MS = 5 * 60_000;
+
+/** Signs `body` for one message to one workflow, good for `ttlMs`. */
 export function signRequest<T>(
   keys: SigningKeys,
   purpose: SignedPayload<T>['purpose'],
@@ -41,6 +48,7 @@ export function signRequest<T>(
   body: T,
   requestId?: string,
   now = new Date(),
+  ttlMs = DEFAULT_REQUEST_TTL_MS,
 ): Signed<T> {
   const keyId = keys.currentId;
   const payload: SignedPayload<T> = {
@@ -49,15 +57,12 @@ export function signRequest<T>(
     body,
     ...(requestId && { requestId }),
     signedAt: now.toISOString(),
+    nonce: randomUUID(),
+    expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     keyId,
   };
-  return {
-    body,
-    ...(requestId && { requestId }),
-    signedAt: payload.signedAt,
-    keyId,
-    signature: mac(keys.secrets.get(keyId)!, payload),
-  };
+  const { purpose: _purpose, workflowId: _workflowId, ...signed } = payload;
+  return { ...signed, signature: mac(keys.secrets.get(keyId)!, payload) };
 }
 
 /** Whether `request` was signed with one of `keys` for this purpose and workflow. */
@@ -77,6 +82,8 @@ export function verifyRequest(
       body: request.body,
       ...(request.requestId && { requestId: request.requestId }),
       signedAt: request.signedAt,
+      ...(request.nonce !== undefined && { nonce: request.nonce }),
+      ...(request.expiresAt !== undefined && { expiresAt: request.expiresAt }),
       keyId: request.keyId,
     }),
     'hex',

@@ -28,6 +28,7 @@ import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 import { budgetLeftMs } from '../platform/budget';
 import { insertIfAbsent } from './mongo';
+import { createSealModels, type SealModels } from './record-seal';
 
 export interface Article {
   number: string;
@@ -442,7 +443,7 @@ const reviewClaimSchema = new Schema<ReviewClaimDoc>(
   { versionKey: false },
 );
 
-export interface Models {
+export interface Models extends SealModels {
   Document: Model<DocumentDoc>;
   Version: Model<VersionDoc>;
   Review: Model<ReviewDoc>;
@@ -517,6 +518,7 @@ export function createModels(connection: Connection): Models {
     Record: connection.model('Record', recordSchema, 'records'),
     DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
     VersionFlags: connection.model('VersionFlags', versionFlagsSchema, 'versionFlags'),
+    ...createSealModels(connection),
   };
 }
 

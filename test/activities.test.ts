@@ -74,6 +74,7 @@ function transition(m: ReviewMachine, prevHash: string): RecordTransitionInput {
   const state = structuredClone(m.state);
   return {
     workflowId: state.reviewId,
+    run: 'test-run',
     events,
     prevHash,
     review: reviewProjection(state),

@@ -58,6 +58,8 @@ export interface Harness {
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
 export const TEST_SIGNING_KEYS = 'test-1:test-request-signing-key-at-least-32-bytes';
+/** What review seals and checkpoints are signed with in tests. */
+export const TEST_AUDIT_KEYS = 'audit-1:test-audit-key-kept-outside-the-store-0123';
 /** The key the saved replay histories were encrypted with (test/fixtures/histories). */
 export const TEST_PAYLOAD_KEYS = 'test-1:dGVzdC1wYXlsb2FkLWtleS0zMi1ieXRlcy1sb25nISE=';
 
@@ -91,6 +93,7 @@ export async function startHarness(
       // What npm start listens on (the development secret is refused anywhere else).
       HOST: '127.0.0.1',
       REQUEST_SIGNING_KEYS: TEST_SIGNING_KEYS,
+      AUDIT_KEYS: TEST_AUDIT_KEYS,
       TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       ...env,
     },

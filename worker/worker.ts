@@ -2,6 +2,7 @@
  * The Temporal worker that runs the review workflows and their activities: what it is built from,
  * and running one until it is stopped. The processes that run it are in bin/.
  */
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { payloadKeysOf, signingKeysOf, type Config } from '../platform/config';
@@ -18,6 +19,10 @@ export interface ReviewWorkerOptions {
   models: Models;
   /** What the recording activity checks the API's signatures with. */
   signingKeys: SigningKeys;
+  /** What each review's seal is signed with (AUDIT_KEYS); without them nothing is sealed. */
+  auditKeys?: SigningKeys;
+  /** Where checkpoints are written for the operator (DATA_DIR/checkpoints). */
+  checkpointDir?: string;
   /** What payloads to and from Temporal are encrypted with. */
   payloadKeys: PayloadKeys;
   /** How the written record names the review bodies and writes their numbers. */
@@ -38,6 +43,9 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     activities: createActivities({
       models: options.models,
       signingKeys: options.signingKeys,
+      ...(options.auditKeys && { auditKeys: options.auditKeys }),
+      ...(options.checkpointDir && { checkpointDir: options.checkpointDir }),
+      describeRun: describingRuns(options),
       offices: options.offices,
       numberFormats: options.numberFormats,
     }),
@@ -47,6 +55,23 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
     stickyQueueScheduleToStartTimeout: '3 seconds',
     ...workflows,
   });
+}
+
+/** What Temporal says of a workflow's latest run, for the reconciler: its status, or NOT_FOUND. */
+function describingRuns(options: ReviewWorkerOptions): (workflowId: string) => Promise<string> {
+  const client = new Client({
+    connection: options.connection,
+    namespace: options.namespace,
+    dataConverter: encryptingDataConverter(options.payloadKeys),
+  });
+  return async (workflowId) => {
+    try {
+      return (await client.workflow.getHandle(workflowId).describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+      throw err;
+    }
+  };
 }
 
 export interface WorkerHandle {
@@ -71,6 +96,8 @@ export async function startWorker(
     taskQueue: config.temporal.taskQueue,
     models,
     signingKeys: signingKeysOf(config),
+    ...(config.auditKeys && { auditKeys: config.auditKeys }),
+    checkpointDir: config.checkpointDir,
     payloadKeys: payloadKeysOf(config),
     offices: config.offices,
     numberFormats: config.numberFormats,

@@ -1,1 +1,2 @@
 export { legalityReview } from './review';
+export { recordKeeper } from './record-keeper';

@@ -462,7 +462,7 @@ export class ReviewMachine {
   }
 
   private close(
-    status: Exclude<ReviewStatus, 'in_review'>,
+    status: Exclude<ReviewStatus, 'in_review' | 'failed'>,
     at: string,
     by: ActorRef,
     conclusion?: Conclusion,

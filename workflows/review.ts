@@ -14,6 +14,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -38,6 +39,7 @@ import {
   type StageRef,
   type WithdrawRequest,
 } from '../domain/messages';
+import { SeenRequests, staleRequest } from '../domain/replay-guard';
 import { GENESIS_HASH } from '../domain/review-log';
 import { Refusal, checkDecision } from '../domain/rules';
 import { ReviewMachine, type MachineSettings } from './review-machine';
@@ -58,13 +60,28 @@ type Vouch = NonNullable<RecordTransitionInput['vouch']>;
 export async function legalityReview(
   start: (Signed<ReviewInput> & { continued?: never }) | ContinuedReview,
 ): Promise<StageRef> {
-  const { workflowId } = workflowInfo();
+  const { workflowId, firstExecutionRunId } = workflowInfo();
   let settings: MachineSettings & { historyLimit?: number };
   let machine: ReviewMachine;
   let lastHash: string;
   let recorded = false;
   /** Tasks with a decision being recorded: a second decision on one is refused at once. */
   const deciding = new Set<string>();
+  /** The signed requests taken and not yet expired: one sent again is refused (domain/replay-guard.ts). */
+  const seenRequests = new SeenRequests(start.continued?.seenRequests);
+  /** Refuses an expired or repeated request (in a validator: nothing is written for a refused one). */
+  const requireFresh = (request: Signed<unknown>): void => {
+    const stale = staleRequest(request, Date.now());
+    if (stale) throw new Refusal('forbidden', `${stale}: nothing was recorded`);
+    if (seenRequests.has(request.nonce))
+      throw new Refusal('forbidden', 'the request was taken before: nothing was recorded');
+  };
+  /** Remembers a request the moment its handler starts, before anything awaits. */
+  const take = (request: Signed<unknown>): void => {
+    if (request.nonce !== undefined && request.expiresAt !== undefined) {
+      seenRequests.take(request.nonce, request.expiresAt, Date.now());
+    }
+  };
 
   if (start.continued) {
     const { state, lastHash: hash, ...rest } = start.continued;
@@ -83,7 +100,9 @@ export async function legalityReview(
     const requestId = vouch?.request.requestId;
     const planned = plannedRecording(draft, { workflowId, prevHash: lastHash, requestId });
     if (!planned) return;
-    const result = await recordTransition({ ...planned, ...(vouch && { vouch }) }).catch(refusedByRecording);
+    const result = await recordTransition({ ...planned, run: firstExecutionRunId, ...(vouch && { vouch }) }).catch(
+      refusedByRecording,
+    );
     takeNumbers(draft, planned.events, result.numbers);
     lastHash = result.lastHash;
     machine = draft;
@@ -114,6 +133,7 @@ export async function legalityReview(
   setHandler(
     completeTaskUpdate,
     async (request) => {
+      take(request);
       const { taskId, actor, input, articleNumbers } = request.body;
       deciding.add(taskId);
       try {
@@ -130,6 +150,7 @@ export async function legalityReview(
       validator: (request: Signed<CompleteTaskRequest>) =>
         refuseAsFailure(() => {
           requireSignature(request);
+          requireFresh(request);
           const { taskId, actor, input } = request.body;
           if (deciding.has(taskId)) throw new Refusal('conflict', `a decision on task ${taskId} is being recorded`);
           checkDecision(machine.state, taskId, actor, input);
@@ -140,6 +161,7 @@ export async function legalityReview(
   setHandler(
     requestExtensionUpdate,
     async (request) => {
+      take(request);
       const { actor, workingDays, reason } = request.body;
       const task = await transition((draft) => draft.requestExtension(actor, workingDays, reason, now()), {
         purpose: 'requestExtension',
@@ -151,6 +173,7 @@ export async function legalityReview(
       validator: (request: Signed<ExtensionRequest>) =>
         refuseAsFailure(() => {
           requireSignature(request);
+          requireFresh(request);
           machine.checkExtension(request.body.actor, request.body.workingDays);
         }),
     },
@@ -159,6 +182,7 @@ export async function legalityReview(
   setHandler(
     withdrawUpdate,
     async (request) => {
+      take(request);
       const { actor, reason } = request.body;
       await transition((draft) => draft.withdraw(actor, now(), reason), { purpose: 'withdraw', request });
       return machine.stageRef();
@@ -167,12 +191,25 @@ export async function legalityReview(
       validator: (request: Signed<WithdrawRequest>) =>
         refuseAsFailure(() => {
           requireSignature(request);
+          requireFresh(request);
           machine.checkWithdraw(request.body.actor);
         }),
     },
   );
 
   if (!recorded) {
+    // A start sent again after its review has closed (the same workflow id, a new run) or long after it
+    // was signed is refused before anything is recorded; histories from before this check replay as they ran.
+    if (patched('replay-proof-requests')) {
+      const stale = staleRequest(start as Signed<ReviewInput>, Date.now());
+      if (stale)
+        throw ApplicationFailure.create({
+          type: 'forbidden',
+          message: `${stale}: nothing was recorded`,
+          nonRetryable: true,
+        });
+      take(start as Signed<ReviewInput>);
+    }
     // The first transition (submitted, first task open), vouched for by the API's start. It takes its
     // turn in the queue like every later one: a decision that arrives while it is being recorded (a
     // worker that died after recording it can hand both to the next workflow task) is planned on
@@ -192,7 +229,14 @@ export async function legalityReview(
       await condition(allHandlersFinished);
       const { policy, timeModel, historyLimit } = settings;
       await continueAsNew<typeof legalityReview>({
-        continued: { state: machine.state, lastHash, policy, timeModel, historyLimit },
+        continued: {
+          state: machine.state,
+          lastHash,
+          seenRequests: seenRequests.entries(),
+          policy,
+          timeModel,
+          historyLimit,
+        },
       });
     }
   }

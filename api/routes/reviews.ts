@@ -160,9 +160,16 @@ export function reviewRoutes({ app }: ApiDeps): RouteSpec[] {
       method: 'get',
       path: '/v1/reviews/:reviewId/events/verify',
       tag: 'reviews',
-      summary: "Recomputes the review log's hash chain and names the first broken link",
+      summary:
+        'Checks the review log: its hash chain, its signed seal (event count, head, frozen records) and the latest checkpoint; names the first break',
       query: emptyQuerySchema,
-      responses: [{ status: 200, description: '{ ok, firstBrokenSeq?, events }' }],
+      responses: [
+        {
+          status: 200,
+          description:
+            '{ ok, firstBrokenSeq?, events, break?: chain|unsealed|signature|count|head|record|checkpoint, problems, seal, records, checkpoint }',
+        },
+      ],
       errors: [404],
       handler: async ({ actor, params, res }) => {
         res.json(await verifyLog(app, actor, params.reviewId));

@@ -65,7 +65,9 @@ export function startReview(
   const start = new WithStartWorkflowOperation(REVIEW_WORKFLOW_TYPE, {
     workflowId: input.reviewId,
     taskQueue: config.temporal.taskQueue,
-    args: [signRequest(ctx.signingKeys, 'start', input.reviewId, input, requestId)],
+    args: [
+      signRequest(ctx.signingKeys, 'start', input.reviewId, input, requestId, new Date(), ctx.config.requestTtlMs),
+    ],
     workflowIdConflictPolicy: idempotent ? 'USE_EXISTING' : 'FAIL',
     // A review id names one review for good: never a second run after the first has closed.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -99,7 +101,17 @@ export function decideTask(
   const updateId = idempotencyKey && `complete:${request.taskId}:${request.actor.sub}:${idempotencyKey}`;
   return awaitWorkflow(ctx, () =>
     handle.executeUpdate(completeTaskUpdate, {
-      args: [signRequest(ctx.signingKeys, 'completeTask', review._id, request, requestId)],
+      args: [
+        signRequest(
+          ctx.signingKeys,
+          'completeTask',
+          review._id,
+          request,
+          requestId,
+          new Date(),
+          ctx.config.requestTtlMs,
+        ),
+      ],
       ...(updateId && { updateId }),
     }),
   );
@@ -132,7 +144,17 @@ export function requestExtension(
   const updateId = idempotencyKey && `extension:${review._id}:${request.actor.sub}:${idempotencyKey}`;
   return awaitWorkflow(ctx, () =>
     ctx.temporal.workflow.getHandle(review._id).executeUpdate(requestExtensionUpdate, {
-      args: [signRequest(ctx.signingKeys, 'requestExtension', review._id, request, requestId)],
+      args: [
+        signRequest(
+          ctx.signingKeys,
+          'requestExtension',
+          review._id,
+          request,
+          requestId,
+          new Date(),
+          ctx.config.requestTtlMs,
+        ),
+      ],
       ...(updateId && { updateId }),
     }),
   );
@@ -152,7 +174,9 @@ export function withdrawReview(
   const updateId = idempotencyKey && `withdraw:${review._id}:${actor.sub}:${idempotencyKey}`;
   return awaitWorkflow(ctx, () =>
     handle.executeUpdate(withdrawUpdate, {
-      args: [signRequest(ctx.signingKeys, 'withdraw', review._id, body, requestId)],
+      args: [
+        signRequest(ctx.signingKeys, 'withdraw', review._id, body, requestId, new Date(), ctx.config.requestTtlMs),
+      ],
       ...(updateId && { updateId }),
     }),
   );

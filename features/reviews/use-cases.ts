@@ -9,7 +9,6 @@ import type { ReviewInput, SubmittedReview } from '../../domain/messages';
 import { reviewWorkflowId } from '../../domain/messages';
 import type { Actor } from '../../domain/model';
 import { checkExtensionRequester, checkWithdraw } from '../../domain/rules';
-import { firstBrokenLink } from '../../platform/log-chain';
 import { isDuplicateKey } from '../../store/mongo';
 import {
   versionId,
@@ -32,6 +31,7 @@ import { documentFor, latestVersion } from '../documents/queries';
 import { personOf, requireOwner } from '../documents/use-cases';
 import { requestExtension as askForExtension, startReview, withdrawReview as sendWithdrawal } from './engine';
 import { firstMonth, logOf, reviewDetail, reviewFor } from './queries';
+import { verifyRecord, type RecordVerdict } from './record-proof';
 
 /**
  * `POST /v1/documents/:id/reviews`: the owning drafter submits the current version. Answers (202,
@@ -335,18 +335,11 @@ export async function readEvents(
   return { items, nextCursor: more ? String(last.seq) : null };
 }
 
-/** `GET /v1/reviews/:reviewId/events/verify`: recomputes the log's hash chain. */
-export async function verifyLog(
-  ctx: AppContext,
-  actor: Actor,
-  reviewId: string,
-): Promise<{ ok: boolean; firstBrokenSeq?: number; events: number }> {
+/**
+ * `GET /v1/reviews/:reviewId/events/verify`: recomputes the log's hash chain and checks it against the
+ * review's signed seal, its frozen records and the latest checkpoint (record-proof.ts).
+ */
+export async function verifyLog(ctx: AppContext, actor: Actor, reviewId: string): Promise<RecordVerdict> {
   const review = await reviewFor(ctx, actor, reviewId);
-  const events = await logOf(ctx, review._id);
-  const firstBrokenSeq = firstBrokenLink(events);
-  return {
-    ok: firstBrokenSeq === undefined,
-    ...(firstBrokenSeq !== undefined && { firstBrokenSeq }),
-    events: events.length,
-  };
+  return verifyRecord(ctx, review._id, await logOf(ctx, review._id));
 }

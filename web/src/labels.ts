@@ -34,6 +34,7 @@ export const REVIEW_STATUS: Record<string, string> = {
   rejected: '不予通过',
   withdrawn: '已撤回',
   returned: '已退回',
+  failed: '异常终止',
 };
 export const TASK_STATUS: Record<string, string> = {
   open: '待办',
@@ -48,6 +49,7 @@ export const DOCUMENT_STATUS: Record<string, string> = {
   rejected: '不予通过',
   withdrawn: '已撤回',
   returned: '已退回',
+  failed: '异常终止',
 };
 export const SEVERITY: Record<string, string> = {
   blocking: '违法（必须修改）',

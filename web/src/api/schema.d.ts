@@ -320,7 +320,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Recomputes the review log's hash chain and names the first broken link */
+    /** Checks the review log: its hash chain, its signed seal (event count, head, frozen records) and the latest checkpoint; names the first break */
     get: operations['getV1ReviewsByReviewIdEventsVerify'];
     put?: never;
     post?: never;
@@ -515,6 +515,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/audit/checkpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed checkpoints (a Merkle root over every review's sealed head), newest first (supervisor) */
+    get: operations['getV1AuditCheckpoints'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dev/users': {
     parameters: {
       query?: never;
@@ -657,7 +674,7 @@ export interface components {
       region?: 'beijing' | 'tianjin' | 'hebei';
       org?: string;
       /** @enum {string} */
-      status?: 'draft' | 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
+      status?: 'draft' | 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
       currentVersion?: number;
       versions?: {
         version?: number;
@@ -866,7 +883,7 @@ export interface components {
       org?: string;
       version?: number;
       /** @enum {string} */
-      status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
+      status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
       /** @enum {string} */
       stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
       drafter?: {
@@ -1007,7 +1024,8 @@ export interface components {
           | 'approved'
           | 'rejected'
           | 'returned'
-          | 'withdrawn';
+          | 'withdrawn'
+          | 'terminated_externally';
         actor?: {
           sub?: string;
           name?: string;
@@ -1261,7 +1279,7 @@ export interface components {
       org?: string;
       version?: number;
       /** @enum {string} */
-      status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
+      status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
       /** @enum {string} */
       stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
       urgent?: boolean;
@@ -1299,7 +1317,8 @@ export interface components {
         | 'approved'
         | 'rejected'
         | 'returned'
-        | 'withdrawn';
+        | 'withdrawn'
+        | 'terminated_externally';
       /** Format: date-time */
       at?: string;
       actor?: {
@@ -2068,7 +2087,7 @@ export interface operations {
             reviewId?: string;
             documentId?: string;
             /** @enum {string} */
-            status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
+            status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
             /** @enum {string} */
             stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
             taskId?: string;
@@ -2353,7 +2372,7 @@ export interface operations {
       query?: {
         /** @description origin region */
         region?: 'beijing' | 'tianjin' | 'hebei';
-        status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
+        status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
         stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
         /** @description true: only reviews with an open task past its due date; false: only those without */
         overdue?: 'true' | 'false';
@@ -3033,7 +3052,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { ok, firstBrokenSeq?, events } */
+      /** @description { ok, firstBrokenSeq?, events, break?: chain|unsealed|signature|count|head|record|checkpoint, problems, seal, records, checkpoint } */
       200: {
         headers: {
           [name: string]: unknown;
@@ -3361,7 +3380,7 @@ export interface operations {
             task?: components['schemas']['Task'];
             review?: {
               /** @enum {string} */
-              status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
+              status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
               /** @enum {string} */
               stage?: 'intake' | 'origin_review' | 'revision' | 'consultation' | 'consolidation' | 'signoff' | 'closed';
             };
@@ -3949,6 +3968,84 @@ export interface operations {
       };
       /** @description not_found (also for what the caller may not see) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1AuditCheckpoints: {
+    parameters: {
+      query?: {
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items: [{ id, n, at, root, size, keyId, signature, file? }], nextCursor } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
         headers: {
           [name: string]: unknown;
         };

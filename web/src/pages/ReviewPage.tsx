@@ -30,6 +30,7 @@ const EVENT: Record<NonNullable<Schemas['Event']['type']>, string> = {
   rejected: '不予通过',
   returned: '退回',
   withdrawn: '撤回',
+  terminated_externally: '流程被外部终止',
 };
 
 export default function ReviewPage() {

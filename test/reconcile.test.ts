@@ -1,0 +1,82 @@
+/**
+ * The record never lies after an operator's action: a review's workflow terminated from outside
+ * (client.workflow.getHandle(id).terminate(), as `temporal workflow terminate` does) is found by the
+ * record keeper's reconciler within RECONCILE_INTERVAL and closed on the record — a chained
+ * `terminated_externally` event, the review `failed`, its open tasks cancelled, the document free to
+ * be submitted again, supervisors notified — and the log still verifies.
+ */
+import { recordKeeperId } from '../domain/messages';
+import { ensureRecordKeeper } from '../features/audit/use-cases';
+import {
+  castOf,
+  eventually,
+  expectProjectionsRebuiltFromLog,
+  startHarness,
+  type Claims,
+  type Harness,
+} from './harness';
+
+const RECONCILE_MS = 1000;
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ RECONCILE_INTERVAL: `${RECONCILE_MS}ms` });
+  await ensureRecordKeeper(h.ctx);
+});
+afterAll(async () => {
+  await h?.client.workflow
+    .getHandle(recordKeeperId(h.config.temporal.taskQueue))
+    .terminate('test done')
+    .catch(() => undefined);
+  await h?.stop();
+});
+
+const people = {
+  drafter: { sub: 'hb-drafter', region: 'hebei', roles: ['drafter'], org: '河北省发展和改革委员会' },
+  hbReviewer: { sub: 'hb-reviewer', region: 'hebei', roles: ['reviewer'] },
+  supervisor: { sub: 'sup', region: 'hebei', roles: ['supervisor'] },
+} satisfies Record<string, Claims>;
+const { get, post, accept, task } = castOf(() => h, people);
+const enc = encodeURIComponent;
+
+test('when a review workflow is terminated from outside, the reconciler closes it on the record within the interval', async () => {
+  const created = await post('drafter', '/v1/documents', {
+    title: '河北省招商引资奖励办法',
+    articles: [{ number: '1', text: '为规范招商引资奖励，制定本办法。' }],
+    legalBasis: ['《优化营商环境条例》'],
+    materials: { draftingExplanation: '起草说明' },
+  }).expect(201);
+  const documentId = created.body.id;
+  const reviewId = (await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202)).body.reviewId;
+  await accept('hbReviewer', reviewId);
+  const open = await task('hbReviewer', reviewId, 'origin_review');
+
+  await h.client.workflow.getHandle(reviewId).terminate('operator action');
+  const terminatedAt = Date.now();
+  const review = await eventually(
+    async () => {
+      const r = (await get('supervisor', `/v1/reviews/${enc(reviewId)}`).expect(200)).body;
+      return r.status === 'failed' ? r : undefined;
+    },
+    'the review closed as failed',
+    30_000,
+  );
+  const detectionMs = Date.now() - terminatedAt;
+  console.log(`terminate → failed on the record in ${detectionMs} ms (RECONCILE_INTERVAL ${RECONCILE_MS} ms)`);
+  expect(detectionMs).toBeLessThan(RECONCILE_MS + 10_000);
+  expect(review.stage).toBe('closed');
+
+  const log = (await get('supervisor', `/v1/reviews/${enc(reviewId)}/events?limit=500`).expect(200)).body.items;
+  expect(log.at(-1)).toMatchObject({ type: 'terminated_externally', data: { runStatus: 'TERMINATED' } });
+  expect((await get('supervisor', `/v1/reviews/${enc(reviewId)}/events/verify`).expect(200)).body).toMatchObject({
+    ok: true,
+    events: log.length,
+  });
+  expect(await h.models.Task.findById(open.id).lean()).toMatchObject({ status: 'cancelled' });
+  await expectProjectionsRebuiltFromLog(h, reviewId);
+
+  // Supervisors are told; the document can be submitted again.
+  const notes = (await get('supervisor', '/v1/notifications?limit=100').expect(200)).body.items;
+  expect(notes).toEqual(expect.arrayContaining([expect.objectContaining({ reviewId, type: 'escalation' })]));
+  const again = await post('drafter', `/v1/documents/${documentId}/reviews`).expect(202);
+  expect(again.body.reviewId).not.toBe(reviewId);
+});
