@@ -173,7 +173,8 @@ export function issueMessageZh(issue: IssueLike): string {
     case 'unrecognized_keys':
       return FIELD_ZH.unknownField;
     default:
-      return issue.message && hasHan(issue.message) ? issue.message : FIELD_ZH.invalid;
+      // A schema's own message: kept when Chinese, else said in the catalogue's words.
+      return issue.message ? messageZh(issue.message) : FIELD_ZH.invalid;
   }
 }
 
@@ -193,6 +194,7 @@ const KNOWN_ZH: [RegExp, string | ((m: RegExpMatchArray) => string)][] = [
   [/^article (\S+) appears twice$/, (m) => `第${m[1]}条重复`],
   [/^(\S+) appears twice$/, '重复填写'],
   [/^malformed JSON$/, FIELD_ZH.malformedJson],
+  [/at most (\d+) characters/, (m) => `最多${m[1]}个字`],
   [/materials are incomplete: a drafting explanation/, '送审材料不全：须附起草说明'],
   [/already active for this document/, '这份文件已有一件审核正在进行'],
   [/^the opinion exists once/, '审核办结后才有审核意见书'],
