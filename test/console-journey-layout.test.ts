@@ -41,11 +41,11 @@ const ALLOWED_LATIN = new Set(['PDF', 'DOC', 'DOCX', 'OFD']);
 async function screenProblems(page: Page): Promise<string[]> {
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 });
   const problems: string[] = [];
-  const [scrollWidth, clientWidth] = (await page.evaluate(
+  const [scrollWidth, clientWidth] = await page.evaluate<[number, number]>(
     '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
-  )) as [number, number];
+  );
   if (scrollWidth > clientWidth) problems.push(`scrolls sideways: ${scrollWidth} px wide in ${clientWidth} px`);
-  const text = (await page.evaluate('document.body.innerText')) as string;
+  const text = await page.evaluate<string>('document.body.innerText');
   const latin = [...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])].filter((w) => !ALLOWED_LATIN.has(w));
   if (latin.length > 0) problems.push(`Latin-script words: ${latin.join(', ')}`);
   problems.push(...(await accessibilityProblems(page)));
