@@ -210,6 +210,8 @@ export const TaskView = responseSchemas.register(
       completedAt: isoTime,
       decision: z.string(),
       completedBy: actorRef,
+      urgent: z.boolean().describe("the review's 加急 flag (set on submission)"),
+      registrationNumber: z.string().describe("the review's 受理编号, once accepted"),
       flags: z
         .array(FlagView)
         .describe('read one task: the assistive-review flags of the version it concerns (advice, never a decision)'),

@@ -263,7 +263,7 @@ export interface HistoryEntry {
   note?: string;
 }
 
-export const NOTIFICATION_TYPES = ['reminder', 'overdue', 'escalation'] as const;
+export const NOTIFICATION_TYPES = ['reminder', 'overdue', 'escalation', 'task', 'sent_back', 'closed'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** Who a notification is for: everyone with this role (in this region, and organisation for drafters). */

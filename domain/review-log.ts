@@ -24,6 +24,7 @@ import {
   type TaskKind,
   type TaskRecord,
 } from './model';
+import { NOTICE_ZH } from './messages-zh';
 
 /** A comment as a decision event carries it (the review and document are the event's own). */
 export type LoggedComment = Omit<CommentRecord, 'reviewId' | 'documentId' | 'disposition'>;
@@ -440,11 +441,12 @@ export interface SideRecords {
  * (`review` as it stands after them: a supplement is merged into the version under review).
  */
 export function sideRecords(
-  review: Pick<ReviewState, 'reviewId' | 'documentId' | 'version'>,
+  review: Pick<ReviewState, 'reviewId' | 'documentId' | 'version' | 'originRegion' | 'org'>,
   events: readonly NewEvent[],
 ): SideRecords {
   const { reviewId, documentId, version } = review;
   const records: SideRecords = { comments: [], dispositions: [], notifications: [], materials: [] };
+  records.notifications.push(...nextStepNotices(review, events));
   for (const event of events) {
     if (event.type === 'task_completed') {
       for (const c of event.data.comments ?? []) records.comments.push({ ...c, reviewId, documentId });
@@ -457,4 +459,53 @@ export function sideRecords(
     }
   }
   return records;
+}
+
+/**
+ * The notifications that tell people what to do next, read off the events: a task arrived for a
+ * pool (`task`), the drafting office's document came back for 补正 or revision (`sent_back`, naming
+ * what is missing or the comments, in place of a `task` notice), and the review closed with a
+ * conclusion (`closed`). Ids derive from the task or review, so a retried write never duplicates one.
+ */
+function nextStepNotices(
+  review: Pick<ReviewState, 'reviewId' | 'originRegion' | 'org'>,
+  events: readonly NewEvent[],
+): NotificationRecord[] {
+  const { reviewId } = review;
+  const notices: NotificationRecord[] = [];
+  let lastDecision: EventData['task_completed'] | undefined;
+  for (const event of events) {
+    if (event.type === 'task_completed') lastDecision = event.data;
+    if (event.type === 'task_opened') {
+      const { task } = event.data;
+      const audience = { role: task.role, region: task.region, ...(task.org !== undefined && { org: task.org }) };
+      const due = task.dueAt !== null ? { dueAt: task.dueAt } : {};
+      const sentBack =
+        task.kind === 'supplement' && lastDecision?.decision === 'request_materials'
+          ? NOTICE_ZH.materialsMissing(lastDecision.missing ?? [], lastDecision.opinion, task.dueAt)
+          : task.kind === 'revision' && lastDecision?.decision === 'request_changes'
+            ? NOTICE_ZH.changesRequested(lastDecision.comments ?? [], lastDecision.opinion)
+            : undefined;
+      notices.push({
+        id: `${task.id}:${sentBack ? 'sent_back' : 'task'}`,
+        type: sentBack ? 'sent_back' : 'task',
+        audience,
+        reviewId,
+        taskId: task.id,
+        ...due,
+        message: sentBack ?? NOTICE_ZH.task(task.kind, task.dueAt),
+        createdAt: event.at,
+      });
+    } else if (event.type === 'approved' || event.type === 'rejected' || event.type === 'returned') {
+      notices.push({
+        id: `${reviewId}:closed`,
+        type: 'closed',
+        audience: { role: 'drafter', region: review.originRegion, org: review.org },
+        reviewId,
+        message: NOTICE_ZH.closed(event.data.conclusion, event.data.number),
+        createdAt: event.at,
+      });
+    }
+  }
+  return notices;
 }

@@ -3,6 +3,7 @@
  * update validator calls it, so a refused decision leaves no trace in the review's history.
  */
 import { DEFAULT_POLICY } from './clock';
+import { RULE_ZH } from './messages-zh';
 import {
   CHECK_ITEMS,
   DECISIONS_BY_KIND,
@@ -48,21 +49,21 @@ export function refusalToDecide(
   actor: Actor,
   task: Pick<TaskRecord, 'id' | 'region' | 'role' | 'org' | 'status'>,
 ): Refusal | undefined {
-  if (!canActOn(actor, task)) return new Refusal('forbidden', `this task is for a ${task.role} of ${task.region}`);
-  if (task.status !== 'open') return new Refusal('conflict', `task ${task.id} is ${task.status}, not open`);
+  if (!canActOn(actor, task)) return new Refusal('forbidden', RULE_ZH.notYourTask(task.role, task.region));
+  if (task.status !== 'open') return new Refusal('conflict', RULE_ZH.taskNotOpen(task.status));
   return undefined;
 }
 
 /** Throws a {@link Refusal} unless `input` is a decision `actor` may take on task `taskId` now. */
 export function checkDecision(state: ReviewState, taskId: string, actor: Actor, input: DecisionInput): TaskRecord {
   const task = state.tasks.find((t) => t.id === taskId);
-  if (!task) throw new Refusal('not_found', `task ${taskId} is not part of review ${state.reviewId}`);
+  if (!task) throw new Refusal('not_found', RULE_ZH.taskNotInReview);
   const refusal = refusalToDecide(actor, task);
   if (refusal) throw refusal;
 
   const allowed: readonly string[] = DECISIONS_BY_KIND[task.kind];
   if (!allowed.includes(input.decision)) {
-    throw invalid('decision', `a ${task.kind} task takes one of: ${allowed.join(', ')}`);
+    throw invalid('decision', RULE_ZH.decisionNotAllowed(task.kind, allowed));
   }
 
   const problems: FieldProblem[] = [];
@@ -72,77 +73,70 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
 
   comments.forEach((c, i) => {
     if (c.article !== undefined && !state.articleNumbers.includes(c.article)) {
-      problems.push({ path: `comments.${i}.article`, message: `version ${state.version} has no article ${c.article}` });
+      problems.push({ path: `comments.${i}.article`, message: RULE_ZH.noSuchArticle(state.version, c.article) });
     }
   });
   needs(
     !COMMENTLESS_KINDS.includes(task.kind) || comments.length === 0,
     'comments',
-    task.kind === 'revision'
-      ? 'a resubmission answers comments through dispositions'
-      : `a ${task.kind} decision carries no comments`,
+    task.kind === 'revision' ? RULE_ZH.resubmissionAnswersByDispositions : RULE_ZH.noCommentsHere(task.kind),
   );
   (input.dismissedFlags ?? []).forEach((d, i) => {
     if (!state.articleNumbers.includes(d.article)) {
-      problems.push({ path: `dismissedFlags.${i}.article`, message: `第 ${state.version} 版没有第${d.article}条` });
+      problems.push({ path: `dismissedFlags.${i}.article`, message: RULE_ZH.noSuchArticle(state.version, d.article) });
     }
   });
   needs(
     !COMMENTLESS_KINDS.includes(task.kind) || (input.dismissedFlags ?? []).length === 0,
     'dismissedFlags',
-    '此类任务的决定不处理合法性预检提示',
+    RULE_ZH.noFlagsHere,
   );
-  needs(
-    task.kind === 'origin_review' || input.checklist === undefined,
-    'checklist',
-    'only an origin review records a checklist',
-  );
+  needs(task.kind === 'origin_review' || input.checklist === undefined, 'checklist', RULE_ZH.checklistOnlyAtReview);
   needs(
     input.decision === 'resubmit' || task.kind === 'consolidation' || input.dispositions === undefined,
     'dispositions',
-    'only a resubmission or a consolidation carries dispositions',
+    RULE_ZH.dispositionsOnlyHere,
   );
   needs(
     input.decision === 'request_materials' || input.missing === undefined,
     'missing',
-    'only a request for materials lists what is missing',
+    RULE_ZH.missingOnlyWithRequest,
   );
-  needs(closesWithoutVerdict || input.grounds === undefined, 'grounds', 'only a return without a verdict has grounds');
+  needs(closesWithoutVerdict || input.grounds === undefined, 'grounds', RULE_ZH.groundsOnlyWithReturn);
   needs(
     input.decision === 'supplement' || input.materials === undefined,
     'materials',
-    'only a supplement adds materials',
+    RULE_ZH.materialsOnlyWithSupplement,
   );
 
   switch (input.decision) {
     case 'approve':
     case 'reject':
       if (task.kind === 'origin_review') checkChecklist(input, problems);
-      if (input.decision === 'reject') needs(hasText(input.opinion), 'opinion', 'a rejection needs an opinion');
+      if (input.decision === 'reject') needs(hasText(input.opinion), 'opinion', RULE_ZH.opinionNeeded(input.decision));
       break;
     case 'request_changes':
     case 'concur_with_comments':
-      needs(comments.length > 0, 'comments', `${input.decision} needs at least one comment`);
+      needs(comments.length > 0, 'comments', RULE_ZH.commentNeeded(input.decision));
       break;
     case 'object':
     case 'proceed':
     case 'refuse':
-      needs(hasText(input.opinion), 'opinion', `${input.decision} needs an opinion`);
+      needs(hasText(input.opinion), 'opinion', RULE_ZH.opinionNeeded(input.decision));
       break;
     case 'return':
-      needs(hasText(input.opinion), 'opinion', 'a return needs an opinion');
-      if (closesWithoutVerdict)
-        needs(input.grounds !== undefined, 'grounds', 'a return without a verdict needs its grounds');
+      needs(hasText(input.opinion), 'opinion', RULE_ZH.opinionNeeded(input.decision));
+      if (closesWithoutVerdict) needs(input.grounds !== undefined, 'grounds', RULE_ZH.groundsNeeded);
       break;
     case 'request_materials':
-      needs((input.missing ?? []).length > 0, 'missing', 'name at least one missing material');
-      needs(hasText(input.opinion), 'opinion', 'say what the drafting office should supply (opinion)');
+      needs((input.missing ?? []).length > 0, 'missing', RULE_ZH.missingNeeded);
+      needs(hasText(input.opinion), 'opinion', RULE_ZH.missingOpinionNeeded);
       break;
     case 'supplement':
       needs(
         Object.values(input.materials ?? {}).some((v) => hasText(v)),
         'materials',
-        'a supplement adds at least one material (attachments are uploaded separately)',
+        RULE_ZH.supplementNeeded,
       );
       break;
     case 'resubmit':
@@ -152,7 +146,7 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
   if (task.kind === 'consolidation' && input.dispositions) checkConsolidation(state, input, problems);
   if (input.checklist) checkNotes(input, problems);
 
-  if (problems.length > 0) throw new Refusal('validation_failed', 'the decision breaks the review rules', problems);
+  if (problems.length > 0) throw new Refusal('validation_failed', RULE_ZH.decisionBreaksRules, problems);
   return task;
 }
 
@@ -164,15 +158,15 @@ export function checkExtension(
   maxWorkingDays = DEFAULT_POLICY.maxExtensionWorkingDays ?? 15,
 ): void {
   checkExtensionRequester(state, actor);
-  if (state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${state.status}`);
-  if (!state.acceptedAt) throw new Refusal('conflict', 'the review has no clock until its materials are accepted');
+  if (state.status !== 'in_review') throw new Refusal('conflict', RULE_ZH.reviewNotInReview(state.status));
+  if (!state.acceptedAt) throw new Refusal('conflict', RULE_ZH.noClockBeforeAcceptance);
   if (state.extensions.some((x) => x.status === 'requested')) {
-    throw new Refusal('conflict', 'an extension is already waiting for a decision');
+    throw new Refusal('conflict', RULE_ZH.extensionPending);
   }
   const granted = state.extensions.filter((x) => x.status !== 'refused').reduce((n, x) => n + x.workingDays, 0);
   if (granted + workingDays > maxWorkingDays) {
-    throw new Refusal('validation_failed', `extensions may add at most ${maxWorkingDays} working days in all`, [
-      { path: 'workingDays', message: `at most ${maxWorkingDays - granted} more` },
+    throw new Refusal('validation_failed', RULE_ZH.extensionTooLong(maxWorkingDays), [
+      { path: 'workingDays', message: RULE_ZH.extensionAtMost(maxWorkingDays - granted) },
     ]);
   }
 }
@@ -183,15 +177,15 @@ export function checkExtension(
  */
 export function checkExtensionRequester(state: Pick<ReviewState, 'originRegion'>, actor: Actor): void {
   if (!actor.roles.includes('reviewer') || actor.region !== state.originRegion) {
-    throw new Refusal('forbidden', `only a reviewer of ${state.originRegion} asks for more time for this review`);
+    throw new Refusal('forbidden', RULE_ZH.onlyOriginReviewerExtends(state.originRegion));
   }
 }
 
 /** Throws a {@link Refusal} unless `actor` may withdraw the review now: its drafting organisation, while in review. */
 export function checkWithdraw(state: Pick<ReviewState, 'originRegion' | 'org' | 'status'>, actor: Actor): void {
   const ownsIt = actor.roles.includes('drafter') && actor.region === state.originRegion && actor.org === state.org;
-  if (!ownsIt) throw new Refusal('forbidden', 'only the drafting organisation can withdraw its review');
-  if (state.status !== 'in_review') throw new Refusal('conflict', `the review is already ${state.status}`);
+  if (!ownsIt) throw new Refusal('forbidden', RULE_ZH.onlyDrafterWithdraws);
+  if (state.status !== 'in_review') throw new Refusal('conflict', RULE_ZH.reviewNotInReview(state.status));
 }
 
 /** Kinds whose decisions carry no comments of their own. */
@@ -205,27 +199,27 @@ function checkConsolidation(state: ReviewState, input: DecisionInput, problems: 
   const consulted = new Set(
     state.commentIndex.filter((c) => c.stage === 'consultation' && c.version === state.version).map((c) => c.id),
   );
-  checkDispositionList(input.dispositions ?? [], consulted, "a consulted region's comment on this version", problems);
+  checkDispositionList(input.dispositions ?? [], consulted, problems);
 }
 
 function checkChecklist(input: DecisionInput, problems: FieldProblem[]): void {
   const checklist = input.checklist ?? [];
   const seen = new Set<string>();
   checklist.forEach((c, i) => {
-    if (seen.has(c.item)) problems.push({ path: `checklist.${i}.item`, message: `${c.item} appears twice` });
+    if (seen.has(c.item)) problems.push({ path: `checklist.${i}.item`, message: RULE_ZH.checkTwice(c.item) });
     seen.add(c.item);
   });
   const missing = CHECK_ITEMS.filter((item) => !seen.has(item));
   if (missing.length > 0) {
     problems.push({
       path: 'checklist',
-      message: `${input.decision} needs every checklist item; missing: ${missing.join(', ')}`,
+      message: RULE_ZH.checklistIncomplete(missing),
     });
   }
   if (input.decision === 'approve') {
     checklist.forEach((c, i) => {
       if (c.result === 'fail')
-        problems.push({ path: `checklist.${i}.result`, message: 'an approval cannot carry a failed check' });
+        problems.push({ path: `checklist.${i}.result`, message: RULE_ZH.approvalWithFailedCheck });
     });
   }
 }
@@ -233,7 +227,7 @@ function checkChecklist(input: DecisionInput, problems: FieldProblem[]): void {
 function checkNotes(input: DecisionInput, problems: FieldProblem[]): void {
   (input.checklist ?? []).forEach((c, i) => {
     if (c.result !== 'pass' && !hasText(c.note)) {
-      problems.push({ path: `checklist.${i}.note`, message: `a ${c.result} result needs a note` });
+      problems.push({ path: `checklist.${i}.note`, message: RULE_ZH.noteNeeded(c.result) });
     }
   });
 }
@@ -242,13 +236,12 @@ function checkResubmission(state: ReviewState, task: TaskRecord, input: Decision
   if (input.version === undefined || input.version <= task.version) {
     problems.push({
       path: 'version',
-      message: `resubmit needs a version newer than ${task.version}: add one with POST /v1/documents/${state.documentId}/versions`,
+      message: RULE_ZH.newerVersionNeeded(task.version),
     });
   }
   const answered = checkDispositionList(
     input.dispositions ?? [],
     new Set(state.commentIndex.map((c) => c.id)),
-    'a comment in this review',
     problems,
   );
   const unanswered = state.commentIndex
@@ -257,7 +250,7 @@ function checkResubmission(state: ReviewState, task: TaskRecord, input: Decision
   if (unanswered.length > 0) {
     problems.push({
       path: 'dispositions',
-      message: `every blocking and amend comment needs a disposition; missing: ${unanswered.join(', ')}`,
+      message: RULE_ZH.dispositionsMissing(unanswered.length),
     });
   }
 }
@@ -266,17 +259,16 @@ function checkResubmission(state: ReviewState, task: TaskRecord, input: Decision
 function checkDispositionList(
   dispositions: DispositionInput[],
   known: ReadonlySet<string>,
-  what: string,
   problems: FieldProblem[],
 ): Set<string> {
   const answered = new Set<string>();
   dispositions.forEach((d, i) => {
     if (!known.has(d.commentId))
-      problems.push({ path: `dispositions.${i}.commentId`, message: `${d.commentId} is not ${what}` });
+      problems.push({ path: `dispositions.${i}.commentId`, message: RULE_ZH.unknownComment(d.commentId) });
     if (answered.has(d.commentId))
-      problems.push({ path: `dispositions.${i}.commentId`, message: `${d.commentId} is answered twice` });
+      problems.push({ path: `dispositions.${i}.commentId`, message: RULE_ZH.commentAnsweredTwice(d.commentId) });
     if (d.status !== 'adopted' && !hasText(d.reason))
-      problems.push({ path: `dispositions.${i}.reason`, message: `${d.status} needs a reason` });
+      problems.push({ path: `dispositions.${i}.reason`, message: RULE_ZH.reasonNeeded(d.status) });
     answered.add(d.commentId);
   });
   return answered;

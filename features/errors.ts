@@ -13,6 +13,7 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import { z } from 'zod';
+import { FIELD_ZH, hasHan, issueMessageZh, messageZh } from '../domain/messages-zh';
 import { Refusal, type FieldProblem, type RefusalCode } from '../domain/rules';
 import { isDuplicateKey } from '../store/mongo';
 
@@ -78,13 +79,28 @@ export class AppError extends Error {
     return new AppError('validation_failed', message, [{ path, message }]);
   }
 
-  /** The contract's error body. */
+  /** The contract's error body: every message in it said in Chinese (domain/messages-zh.ts). */
   toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    const details = Array.isArray(this.details) ? this.details.map(detailZh) : this.details;
     return {
-      error: { code: this.code, message: this.message, ...(this.details !== undefined && { details: this.details }) },
+      error: {
+        code: this.code,
+        message: messageZh(this.message, this.code),
+        ...(details !== undefined && { details }),
+      },
     };
   }
 }
+
+/** A field problem with its message said in Chinese; anything else as it is. */
+function detailZh(detail: unknown): unknown {
+  if (typeof detail !== 'object' || detail === null || typeof (detail as FieldProblem).message !== 'string')
+    return detail;
+  return { ...detail, message: messageZh((detail as FieldProblem).message) };
+}
+
+// zod says what is wrong in the catalogue's words, while it still sees the input (missing or of a wrong type).
+z.config({ localeError: (issue) => issueMessageZh(issue) });
 
 /** One entry per failing field; an unknown key is reported at its own path. */
 export function zodProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
@@ -92,9 +108,12 @@ export function zodProblems(error: z.ZodError, prefix?: string): FieldProblem[] 
   const join = (path: PropertyKey[]) => [...(prefix ? [prefix] : []), ...path.map(String)].join('.');
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ path: join([...issue.path, key]), message: 'unknown field' });
+      for (const key of issue.keys) problems.push({ path: join([...issue.path, key]), message: FIELD_ZH.unknownField });
     } else {
-      problems.push({ path: join(issue.path) || '(body)', message: issue.message });
+      problems.push({
+        path: join(issue.path) || '(body)',
+        message: hasHan(issue.message) ? issue.message : issueMessageZh(issue),
+      });
     }
   }
   return problems;

@@ -29,6 +29,8 @@ function inputsHash() {
     ...files(path.join(web, 'src')),
     ...files(path.join(web, 'build')),
     path.join(root, 'domain', 'model.ts'),
+    path.join(root, 'domain', 'messages-zh.ts'),
+    path.join(root, 'records', 'labels.ts'),
     path.join(web, 'index.html'),
     path.join(web, 'vite.config.ts'),
     path.join(root, 'package-lock.json'),

@@ -80,7 +80,14 @@ export type ReviewDoc = Omit<ReviewProjection, 'reviewId' | 'submittedAt' | 'ear
  * A task as the work lists read it; `lastSeq` is the log position it was written at, `month`
  * (of `createdAt`) files it for paging (api/paging.ts).
  */
-export type TaskDoc = Omit<TaskRecord, 'id'> & { _id: string; lastSeq: number; month: string };
+export type TaskDoc = Omit<TaskRecord, 'id'> & {
+  _id: string;
+  lastSeq: number;
+  month: string;
+  /** The review's 加急 flag and 受理编号 as they stood when the task last moved (for the work list). */
+  urgent?: boolean;
+  registrationNumber?: string;
+};
 
 /** One event of a review's log; `_id` is `<reviewId>#<seq>`, so an append is idempotent. */
 export type EventDoc = LoggedEvent & { _id: string; reviewId: string };
@@ -297,6 +304,8 @@ const taskSchema = new Schema<TaskDoc>(
     opinion: String,
     lastSeq: { type: Number, required: true },
     month: { type: String, required: true },
+    urgent: Boolean,
+    registrationNumber: String,
   },
   { versionKey: false },
 );
@@ -304,6 +313,8 @@ taskSchema.index({ region: 1, role: 1, status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
+// The work list by urgency (GET /v1/tasks?sort=urgency): a pool's open tasks, due soonest first.
+taskSchema.index({ region: 1, role: 1, status: 1, dueAt: 1, createdAt: 1 });
 
 const commentSchema = new Schema<CommentDoc>(
   {
@@ -536,7 +547,7 @@ export function monthOf(at: Date | string): string {
 }
 
 export function taskFromDoc(doc: TaskDoc): TaskRecord {
-  const { _id, lastSeq: _seq, month: _month, ...rest } = doc;
+  const { _id, lastSeq: _seq, month: _month, urgent: _urgent, registrationNumber: _number, ...rest } = doc;
   return { id: _id, ...rest };
 }
 

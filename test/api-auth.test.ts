@@ -75,7 +75,7 @@ describe('identity', () => {
   test('when the token has expired, it is 401', async () => {
     const token = jwt.sign({ ...drafter, exp: Math.floor(Date.now() / 1000) - 60 }, SECRET, { algorithm: 'HS256' });
     const res = await request(app).get('/v1/tasks').set(bearer(token)).expect(401);
-    expect(res.body.error.message).toMatch(/expired/);
+    expect(res.body.error.message).toMatch(/登录已过期/);
   });
 
   test('when the token has no exp, it is 401', async () => {
@@ -182,10 +182,10 @@ describe('identity', () => {
   test('when a token comes from the future, lives too long or is too old, it is 401 naming why', async () => {
     const now = Math.floor(Date.now() / 1000);
     const cases: [object, RegExp][] = [
-      [{ ...drafter, iat: now + 10 * 365 * 86_400, exp: now + 10 * 365 * 86_400 + 3600 }, /issued in the future/],
-      [{ ...drafter, iat: now, exp: now + 100 * 365 * 86_400 }, /lives longer/],
-      [{ ...drafter, exp: now + 13 * 3600 }, /lives longer/], // no iat: counted from now
-      [{ ...drafter, iat: now - 13 * 3600, exp: now + 60 }, /too old/],
+      [{ ...drafter, iat: now + 10 * 365 * 86_400, exp: now + 10 * 365 * 86_400 + 3600 }, /签发时间晚于当前时间/],
+      [{ ...drafter, iat: now, exp: now + 100 * 365 * 86_400 }, /有效期过长/],
+      [{ ...drafter, exp: now + 13 * 3600 }, /有效期过长/], // no iat: counted from now
+      [{ ...drafter, iat: now - 13 * 3600, exp: now + 60 }, /签发已久/],
     ];
     for (const [claims, reason] of cases) {
       const res = await request(app)
@@ -217,14 +217,14 @@ describe('request validation', () => {
       .send({ ...validDocument, colour: 'red' })
       .expect(400);
     expect(res.body.error.code).toBe('validation_failed');
-    expect(res.body.error.details).toContainEqual({ path: 'colour', message: 'unknown field' });
+    expect(res.body.error.details).toContainEqual({ path: 'colour', message: '不允许的字段' });
   });
 
   test('when an article has an unknown field, it is 400 naming the nested path', async () => {
     const res = await post('/v1/documents')
       .send({ ...validDocument, articles: [{ number: '1', text: 'x', extra: true }] })
       .expect(400);
-    expect(res.body.error.details).toContainEqual({ path: 'articles.0.extra', message: 'unknown field' });
+    expect(res.body.error.details).toContainEqual({ path: 'articles.0.extra', message: '不允许的字段' });
   });
 
   test('when the drafting explanation is missing, it is 400 on materials.draftingExplanation', async () => {
@@ -244,7 +244,7 @@ describe('request validation', () => {
         ],
       })
       .expect(400);
-    expect(res.body.error.details).toContainEqual({ path: 'articles.1.number', message: 'article 1 appears twice' });
+    expect(res.body.error.details).toContainEqual({ path: 'articles.1.number', message: '第1条重复' });
   });
 
   test('when there are no articles, it is 400', async () => {
@@ -284,7 +284,7 @@ describe('request validation', () => {
   test('when a list has an unknown query parameter or a bad limit, it is 400', async () => {
     const auth = bearer(good({ sub: 's', region: 'beijing', roles: ['supervisor'] }));
     const unknown = await request(app).get('/v1/reviews?colour=red').set(auth).expect(400);
-    expect(unknown.body.error.details).toContainEqual({ path: 'query.colour', message: 'unknown field' });
+    expect(unknown.body.error.details).toContainEqual({ path: 'query.colour', message: '不允许的字段' });
     await request(app).get('/v1/reviews?limit=0').set(auth).expect(400);
     await request(app).get('/v1/reviews?limit=101').set(auth).expect(400);
     await request(app).get('/v1/reviews?cursor=nonsense').set(auth).expect(400);
@@ -471,7 +471,7 @@ describe('error mapping', () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const res = await request(app).get('/v1/tasks').set(bearer(good())).expect(500);
     spy.mockRestore();
-    expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+    expect(res.body).toEqual({ error: { code: 'internal', message: '系统内部错误，请稍后重试' } });
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts/);
   });
 });

@@ -71,9 +71,11 @@ async function tasksOf(who: Person, query: string): Promise<TaskItem[]> {
   return (await get(who, `/v1/tasks?limit=100&${query}`).expect(200)).body.items;
 }
 
+/** The deadline notices (reminders, overdue notices, escalations) `who` has of the review. */
 async function notificationsOf(who: Person, reviewId: string): Promise<NotificationItem[]> {
   const items: NotificationItem[] = (await get(who, '/v1/notifications?limit=100').expect(200)).body.items;
-  return items.filter((n) => n.reviewId === reviewId);
+  const deadlineNotices = ['reminder', 'overdue', 'escalation'];
+  return items.filter((n) => n.reviewId === reviewId && deadlineNotices.includes(n.type));
 }
 
 const review = async (reviewId: string) =>

@@ -111,7 +111,7 @@ test('when an unexpected error reaches the API, its log line carries the cause c
     })
     .use(errorMiddleware);
   const res = await request(app).get('/boom').expect(500);
-  expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  expect(res.body).toEqual({ error: { code: 'internal', message: '系统内部错误，请稍后重试' } });
   const logged = lines.find((l) => l.msg === 'unexpected error') as {
     err: { message: string; cause?: { message: string } };
   };

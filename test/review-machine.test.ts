@@ -324,7 +324,7 @@ describe('review machine', () => {
       const missing = refusal(() =>
         m.complete(task.id, bjReviewer, { decision: 'approve', checklist: allPass.slice(0, 5) }, at()),
       );
-      expect(missing.details?.[0].message).toContain('fair_competition, regional_consistency');
+      expect(missing.details?.[0].message).toContain('公平竞争、区域协同一致性');
       const failed = allPass.map((c) => (c.item === 'form' ? { ...c, result: 'fail' as const } : c));
       const paths = refusal(() =>
         m.complete(task.id, bjReviewer, { decision: 'approve', checklist: failed }, at()),
@@ -400,7 +400,8 @@ describe('deadlines', () => {
     expect(m.state.consultations.hebei).toEqual({ status: 'no_response', taskId: hebeiTask.id });
     expect(m.state.stage).toBe('signoff'); // no response counts as no objection
     expect(history(m).map((h) => h.type)).toContain('consultation_expired');
-    expect(pending(m).notifications.filter((n) => n.type !== 'reminder')).toEqual([]);
+    // No overdue notice or escalation (the sign-off it moved on to is a task notice).
+    expect(pending(m).notifications.filter((n) => n.type === 'overdue' || n.type === 'escalation')).toEqual([]);
 
     const late = refusal(() =>
       m.complete(hebeiTask.id, hbReviewer, { decision: 'concur' }, '2026-03-10T02:00:00.000Z'),
@@ -592,7 +593,7 @@ describe('intake, returns and extensions', () => {
       remindAt: '2026-03-29T16:00:00.000Z',
     });
     const max = refusal(() => m.requestExtension(bjReviewer, 11, '再延', at()));
-    expect(max.details?.[0]).toMatchObject({ path: 'workingDays', message: 'at most 10 more' });
+    expect(max.details?.[0]).toMatchObject({ path: 'workingDays', message: '最多还能延长10个工作日' });
 
     const refusedOne = m.requestExtension(bjReviewer, 3, '补充论证', '2026-03-12T02:00:00.000Z');
     m.complete(refusedOne.id, bjSigner, { decision: 'refuse', opinion: '无正当理由' }, '2026-03-12T03:00:00.000Z');

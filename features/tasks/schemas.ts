@@ -90,6 +90,10 @@ export const listTasksQuerySchema = z.strictObject({
   overdue: bool
     .optional()
     .describe('extension. true: only open tasks past their due date; false: only tasks that are not'),
+  sort: z
+    .enum(['urgency'])
+    .optional()
+    .describe('urgency: open tasks (unless status says otherwise) overdue first, then due soonest, then by arrival'),
   limit,
   cursor,
 });

@@ -17,9 +17,13 @@ import { allOf, decodeCursor, newestFirst } from '../paging';
 import { isRecordingDecision, decideTask as sendDecision } from '../reviews/engine';
 import { firstMonth } from '../reviews/queries';
 import type { CompleteTaskBody } from './schemas';
+import { decodeUrgencyCursor, urgentFirst } from './urgency';
 
-/** A task with the title of the version it concerns, so that one request fills a work list. */
-export type TitledTask = TaskRecord & { documentTitle?: string };
+/**
+ * A task with the title of the version it concerns, its review's 加急 flag and 受理编号, so that one
+ * request fills a work list.
+ */
+export type TitledTask = TaskRecord & { documentTitle?: string; urgent: boolean; registrationNumber?: string };
 
 /** A page of tasks, as of `at`. */
 export interface TaskPage {
@@ -38,10 +42,12 @@ export async function listTasks(
     region?: string;
     reviewId?: string;
     overdue?: boolean;
+    sort?: 'urgency';
     limit: number;
     cursor?: string;
   },
 ): Promise<TaskPage> {
+  if (query.sort === 'urgency') return listByUrgency(ctx, actor, query);
   const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const filter: Record<string, unknown> = {};
   if (query.status) filter.status = query.status;
@@ -67,12 +73,45 @@ export async function listTasks(
   return { items: await withTitles(ctx, page), nextCursor, at };
 }
 
+/**
+ * `GET /v1/tasks?sort=urgency`: the work list most urgent first (features/tasks/urgency.ts); open
+ * tasks unless `status` says otherwise.
+ */
+async function listByUrgency(ctx: AppContext, actor: Actor, query: Parameters<typeof listTasks>[2]): Promise<TaskPage> {
+  const cursor = query.cursor === undefined ? undefined : decodeUrgencyCursor(query.cursor);
+  const at = ctx.now();
+  const filter: Record<string, unknown> = { status: query.status ?? 'open' };
+  if (query.kind) filter.kind = query.kind;
+  if (query.region) filter.region = query.region;
+  if (query.reviewId) filter.reviewId = query.reviewId;
+  if (query.overdue !== undefined) {
+    const nowIso = at.toISOString();
+    Object.assign(
+      filter,
+      query.overdue ? { dueAt: { $lt: nowIso } } : { $or: [{ dueAt: null }, { dueAt: { $gte: nowIso } }] },
+    );
+  }
+  const { page, nextCursor } = await urgentFirst(
+    (where, sort, limit) => ctx.models.Task.find(where).sort(sort).limit(limit).lean<TaskDoc[]>(),
+    taskFilterFor(actor),
+    filter,
+    query.limit,
+    cursor,
+  );
+  return { items: await withTitles(ctx, page), nextCursor, at };
+}
+
 /** The tasks with their versions' titles (one read by unique id per version). */
 async function withTitles(ctx: AppContext, tasks: TaskDoc[]): Promise<TitledTask[]> {
   const titles = await versionTitles(ctx, tasks);
   return tasks.map((doc) => {
     const documentTitle = titles.get(versionId(doc.documentId, doc.version));
-    return { ...taskFromDoc(doc), ...(documentTitle !== undefined && { documentTitle }) };
+    return {
+      ...taskFromDoc(doc),
+      urgent: doc.urgent ?? false,
+      ...(doc.registrationNumber !== undefined && { registrationNumber: doc.registrationNumber }),
+      ...(documentTitle !== undefined && { documentTitle }),
+    };
   });
 }
 

@@ -18,7 +18,7 @@
     });
     if (!works) return;
     var prefetch = { settled: false, page: undefined };
-    prefetch.done = fetch('/v1/tasks?status=open&limit=20', {
+    prefetch.done = fetch('/v1/tasks?status=open&sort=urgency&limit=20', {
       headers: { Authorization: 'Bearer ' + session.token },
     })
       .then(function (response) {

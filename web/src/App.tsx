@@ -26,7 +26,20 @@ const RevisionLetterPage = lazy(() => import('./pages/RevisionLetterPage'));
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
 
+/** Below this width (antd's `lg`) the menu folds away behind the header's 菜单 button. */
+const NARROW = '(max-width: 991.98px)';
+
 function Shell({ session, signOut }: { session: Session; signOut: () => void }) {
+  const narrow = () => window.matchMedia(NARROW).matches;
+  const [menuOpen, setMenuOpen] = useState(() => !narrow());
+  useEffect(() => {
+    const query = window.matchMedia(NARROW);
+    const follow = () => setMenuOpen(!query.matches);
+    query.addEventListener('change', follow);
+    return () => query.removeEventListener('change', follow);
+  }, []);
+  // On a narrow screen, following a link folds the menu again.
+  const afterNavigate = () => narrow() && setMenuOpen(false);
   const items = useMemo(() => {
     const menu: { key: string; label: string }[] = [];
     if (hasRole(session, 'reviewer', 'signer')) menu.push({ key: '/tasks', label: '我的待办' });
@@ -41,7 +54,15 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
   const home = items[0]?.key ?? '/tasks';
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
+      <Layout.Sider
+        width={200}
+        theme="light"
+        collapsed={!menuOpen}
+        collapsedWidth={0}
+        trigger={null}
+        id="main-menu"
+        className="main-menu"
+      >
         <div style={{ padding: 16, fontWeight: 600 }}>合法性审核平台</div>
         <nav aria-label="主菜单">
           {/* Links in antd's inline-menu look (console.css): a real link per screen, and none of
@@ -49,7 +70,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
           <ul className="side-menu">
             {items.map((item) => (
               <li key={item.key}>
-                <NavLink to={item.key} end>
+                <NavLink to={item.key} end onClick={afterNavigate}>
                   {item.label}
                 </NavLink>
               </li>
@@ -58,21 +79,31 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
         </nav>
       </Layout.Sider>
       <Layout>
-        <Layout.Header
-          style={{ background: '#fff', display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}
-        >
-          <strong>京津冀行政规范性文件合法性审核协同平台</strong>
+        <Layout.Header className="console-header">
+          <Space size={8} className="console-header-title">
+            {/* A real button, named and keyboard-reachable, that opens and folds the menu. */}
+            <Button
+              aria-label={menuOpen ? '收起菜单' : '打开菜单'}
+              aria-expanded={menuOpen}
+              aria-controls="main-menu"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              菜单
+            </Button>
+            <strong className="title-long">京津冀行政规范性文件合法性审核协同平台</strong>
+            <strong className="title-short">合法性审核平台</strong>
+          </Space>
           <Space>
             <Suspense fallback={<span className="bell-placeholder" />}>
               <Bell />
             </Suspense>
-            <span data-testid="whoami">
+            <span data-testid="whoami" className="whoami">
               {session.name ?? session.sub}（{REGION[session.region]}·{session.roles.map((r) => ROLE[r]).join('、')}）
             </span>
             <Button onClick={signOut}>退出</Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ margin: 16 }}>
+        <Layout.Content className="console-content">
           <main>
             <Suspense fallback={<Spin aria-label="加载中" />}>
               <Routes>

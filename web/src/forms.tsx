@@ -15,12 +15,15 @@ export function fieldName(path: string): (string | number)[] {
 export function showRefusal(form: FormInstance | undefined, err: unknown): { message: string; unplaced: string[] } {
   const unplaced: string[] = [];
   if (err instanceof ApiFailure) {
-    const known = form ? new Set(Object.keys(form.getFieldsValue(true) as object)) : new Set<string>();
+    // The form's fields, those still empty too: every registered name, and every value set.
+    const known = form
+      ? new Set([...Object.keys(form.getFieldsValue() as object), ...Object.keys(form.getFieldsValue(true) as object)])
+      : new Set<string>();
     const fields: { name: (string | number)[]; errors: string[] }[] = [];
     for (const problem of err.fieldProblems()) {
       const name = fieldName(problem.path);
       if (form && known.has(String(name[0]))) fields.push({ name, errors: [problem.message] });
-      else unplaced.push(`${problem.path}：${problem.message}`);
+      else unplaced.push(problem.message);
     }
     if (form && fields.length > 0) form.setFields(fields);
   }

@@ -1,5 +1,7 @@
 /** Chinese labels for the API's codes, and dates in China Standard Time. */
 import { ApiFailure } from './api/client';
+import { CODE_MESSAGE_ZH, hasHan, lastDayZh } from '../../domain/messages-zh';
+import { DECISION_ZH } from '../../records/labels';
 
 export const REGION: Record<string, string> = { beijing: '北京', tianjin: '天津', hebei: '河北' };
 export const REGION_SHORT: Record<string, string> = { beijing: '京', tianjin: '津', hebei: '冀' };
@@ -89,7 +91,8 @@ export const DECISION: Record<string, string> = {
   reject: '不予通过',
   resubmit: '重新提交',
   concur: '无异议',
-  concur_with_comments: '有意见但不反对',
+  // The record's words (records/labels.ts), so that the console and the opinion say the same.
+  concur_with_comments: DECISION_ZH.concur_with_comments,
   object: '有异议',
   proceed: '汇总后报签发',
   sign: '签发',
@@ -126,27 +129,43 @@ export const MATERIAL: Record<string, string> = {
   other: '其他材料',
   attachment: '附件',
 };
-const ERROR_CODE: Record<string, string> = {
-  validation_failed: '提交的内容不符合要求',
-  unauthenticated: '登录已失效，请重新登录',
-  forbidden: '无权进行此操作',
-  not_found: '未找到，或无权查看',
-  conflict: '操作冲突：任务已办结或状态已变化',
-  payload_too_large: '内容过大',
-  rate_limited: '操作过于频繁，请稍后再试',
-  unavailable: '服务暂时不可用，请稍后重试',
-  internal: '服务器内部错误',
-  idempotency_mismatch: '重复提交的内容不一致',
-  network: '无法连接服务器',
-};
+/** The code's wording from the catalogue the API answers from (domain/messages-zh.ts). */
+const ERROR_CODE: Record<string, string> = { ...CODE_MESSAGE_ZH, network: '无法连接服务器' };
 
-/** A refusal, in Chinese, with the API's own message kept for the record. */
+/** A refusal, in Chinese: the API's own message (Chinese), or its code's wording. */
 export function errorText(err: unknown): string {
   if (err instanceof ApiFailure) {
-    const label = ERROR_CODE[err.code] ?? '操作失败';
-    return err.message ? `${label}（${err.message}）` : label;
+    if (err.message && hasHan(err.message)) return err.message;
+    return ERROR_CODE[err.code] ?? '操作失败';
   }
-  return err instanceof Error ? err.message : String(err);
+  return err instanceof Error && hasHan(err.message) ? err.message : '操作失败，请稍后重试';
+}
+
+/** A limit as people say it: its last working day, "12月25日（星期五）前". */
+export function dueDayText(dueAt: string | null | undefined): string {
+  return dueAt ? `${lastDayZh(dueAt)}前` : '不限';
+}
+
+const DIGITS = '〇一二三四五六七八九';
+/** An article number as documents write it: "3" → "第三条", "12" → "第十二条", "105" → "第一百零五条". */
+export function articleZh(number: string | undefined): string {
+  if (!number || !/^\d{1,4}$/.test(number)) return `第${number ?? ''}条`;
+  const n = Number(number);
+  const units = ['', '十', '百', '千'];
+  const digits = String(n).split('').map(Number);
+  let text = '';
+  let zero = false;
+  digits.forEach((d, i) => {
+    const unit = units[digits.length - 1 - i];
+    if (d === 0) zero = text !== '';
+    else {
+      text += (zero ? '零' : '') + DIGITS[d] + unit;
+      zero = false;
+    }
+  });
+  // 十 to 十九 are written without the leading 一.
+  if (n >= 10 && n < 20) text = text.slice(1);
+  return `第${text}条`;
 }
 
 const CST = 'Asia/Shanghai';

@@ -49,7 +49,8 @@ function isWorkingDay(day: string): boolean {
  */
 export function workingDaysLeft(dueAt: string, now = new Date()): number {
   const today = cstDay(now);
-  const due = cstDay(new Date(dueAt));
+  // A due instant is the end of its last working day (midnight after it): count to that day.
+  const due = cstDay(new Date(Date.parse(dueAt) - 1));
   if (due === today) return 0;
   const step = due > today ? 1 : -1;
   let count = 0;

@@ -871,6 +871,10 @@ export interface components {
         /** @enum {string} */
         role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
       };
+      /** @description the review's 加急 flag (set on submission) */
+      urgent?: boolean;
+      /** @description the review's 受理编号, once accepted */
+      registrationNumber?: string;
       /** @description read one task: the assistive-review flags of the version it concerns (advice, never a decision) */
       flags?: components['schemas']['Flag'][];
     };
@@ -1219,7 +1223,7 @@ export interface components {
     Notification: {
       id?: string;
       /** @enum {string} */
-      type?: 'reminder' | 'overdue' | 'escalation';
+      type?: 'reminder' | 'overdue' | 'escalation' | 'task' | 'sent_back' | 'closed';
       reviewId?: string;
       /** @description absent when the whole review passed its limit */
       taskId?: string;
@@ -3127,6 +3131,8 @@ export interface operations {
         reviewId?: string;
         /** @description extension. true: only open tasks past their due date; false: only tasks that are not */
         overdue?: 'true' | 'false';
+        /** @description urgency: open tasks (unless status says otherwise) overdue first, then due soonest, then by arrival */
+        sort?: 'urgency';
         limit?: number;
         /** @description opaque: the nextCursor of the previous page */
         cursor?: string;

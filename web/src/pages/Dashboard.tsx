@@ -165,7 +165,7 @@ export default function Dashboard() {
               title: '审核',
               dataIndex: 'reviewId',
               render: (id: string, r) => (
-                <Link to={`/reviews/${encodeURIComponent(id)}`}>{r.registrationNumber ?? id}</Link>
+                <Link to={`/reviews/${encodeURIComponent(id)}`}>{r.registrationNumber ?? '尚未受理'}</Link>
               ),
             },
             { title: '起草单位', dataIndex: 'org' },

@@ -6,6 +6,7 @@ import {
   Alert,
   Button,
   Card,
+  Checkbox,
   Descriptions,
   Form,
   Input,
@@ -21,7 +22,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, call, type Comment, type DocumentView, type Review, type Task } from '../api/client';
 import { chosen, RefusalAlert, showRefusal } from '../forms';
-import { cst, DISPOSITION, DOCUMENT_STATUS, errorText, KIND, SEVERITY, SEVERITY_COLOR } from '../labels';
+import { articleZh, cst, DISPOSITION, DOCUMENT_STATUS, errorText, KIND, SEVERITY, SEVERITY_COLOR } from '../labels';
 import { RecordLinks } from '../frozen-record';
 import { ReviewSteps, VersionCompare } from '../review-parts';
 
@@ -33,6 +34,8 @@ export default function DocumentPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const [doc, setDoc] = useState<DocumentView>();
+  // 加急: asked for when submitting (the review's shorter limits; the work list marks it).
+  const [urgent, setUrgent] = useState(false);
   const [review, setReview] = useState<Review>();
   const [tasks, setTasks] = useState<Task[]>([]);
   const [comments, setComments] = useState<Comment[]>([]);
@@ -89,7 +92,7 @@ export default function DocumentPage() {
 
   const submit = () =>
     act(async () => {
-      await call(api.POST('/v1/documents/{id}/reviews', { params: { path: { id } }, body: {} }));
+      await call(api.POST('/v1/documents/{id}/reviews', { params: { path: { id } }, body: urgent ? { urgent } : {} }));
     });
   const withdraw = () =>
     act(() =>
@@ -133,6 +136,11 @@ export default function DocumentPage() {
             <Tag data-testid="document-status">{DOCUMENT_STATUS[doc.status ?? ''] ?? doc.status}</Tag>
             {!inReview && <Button onClick={() => navigate(`/documents/${id}/edit`)}>修改（新版本）</Button>}
             {!inReview && (
+              <Checkbox checked={urgent} onChange={(e) => setUrgent(e.target.checked)} data-testid="urgent">
+                加急
+              </Checkbox>
+            )}
+            {!inReview && (
               <Button type="primary" loading={busy} onClick={() => void submit()}>
                 提交审核
               </Button>
@@ -146,7 +154,6 @@ export default function DocumentPage() {
         }
       >
         <Descriptions size="small" column={2}>
-          <Descriptions.Item label="文件编号">{doc.id}</Descriptions.Item>
           <Descriptions.Item label="起草单位">{doc.org}</Descriptions.Item>
           <Descriptions.Item label="当前版本">第 {doc.currentVersion} 版</Descriptions.Item>
           <Descriptions.Item label="更新时间">{cst(doc.updatedAt)}</Descriptions.Item>
@@ -162,7 +169,10 @@ export default function DocumentPage() {
           style={{ marginBottom: 16 }}
           message={
             <span>
-              审核机构要求补正材料：<Link to={`/tasks/${supplement.id}`}>提交补正材料</Link>
+              审核机构要求补正材料：
+              <Link to={`/tasks/${supplement.id}`} style={{ textDecoration: 'underline' }}>
+                提交补正材料
+              </Link>
             </span>
           }
         />
@@ -184,7 +194,7 @@ export default function DocumentPage() {
                   <div style={{ width: '100%' }}>
                     <div>
                       <Tag color={SEVERITY_COLOR[c.severity ?? 'advisory']}>{SEVERITY[c.severity ?? 'advisory']}</Tag>
-                      {c.article ? `第${c.article}条：` : '总体意见：'}
+                      {c.article ? `${articleZh(c.article)}：` : '总体意见：'}
                       {c.text}
                       {c.basis && <Typography.Text type="secondary">（依据：{c.basis}）</Typography.Text>}
                     </div>

@@ -48,7 +48,7 @@ export default function ReviewPage() {
   return (
     <>
       <Typography.Title level={1} style={{ fontSize: 20 }}>
-        审核 {review.registrationNumber ?? review.reviewId}（{review.org}）
+        审核 {review.registrationNumber ?? '（尚未受理）'}（{review.org}）
       </Typography.Title>
       <ReviewSteps review={review} />
       {closed && (

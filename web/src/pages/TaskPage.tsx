@@ -31,8 +31,9 @@ import { chosen, RefusalAlert, showRefusal } from '../forms';
 import {
   CHECK_ITEM,
   CHECK_RESULT,
+  articleZh,
   CONSULTATION_STATUS,
-  cst,
+  dueDayText,
   FLAG_CATEGORY,
   DECISION,
   errorText,
@@ -42,8 +43,11 @@ import {
   RETURN_GROUNDS,
   SEVERITY,
   SEVERITY_COLOR,
+  STAGE,
   TASK_STATUS,
 } from '../labels';
+import { MaterialsRequestNotice } from '../sent-back';
+import { workingDaysLeft } from '../workdays';
 import { ReviewSteps, VersionCompare } from '../review-parts';
 // The decisions each task kind takes: the engine's own table, so the console offers exactly those.
 import { DECISIONS_BY_KIND } from '../../../domain/model';
@@ -133,7 +137,8 @@ export default function TaskPage() {
           body: body as never,
         }),
       );
-      setDone(`已办理：${DECISION[decision ?? ''] ?? decision}。审核现处于“${answer.review?.stage ?? ''}”阶段。`);
+      const stage = STAGE[answer.review?.stage ?? ''];
+      setDone(`已办理：${DECISION[decision ?? ''] ?? decision}。${stage ? `审核现处于“${stage}”阶段。` : ''}`);
       await load();
     } catch (err) {
       setRefusal(showRefusal(form, err));
@@ -227,15 +232,19 @@ export default function TaskPage() {
         style={{ marginBottom: 16 }}
       >
         <Descriptions size="small" column={3}>
-          {/* The 受理编号 once intake has registered it; the engine's id before that. */}
-          <Descriptions.Item label="受理编号">{review.registrationNumber ?? review.reviewId}</Descriptions.Item>
+          {/* The 受理编号 once intake has registered it; no internal id before that. */}
+          <Descriptions.Item label="受理编号">{review.registrationNumber ?? '尚未受理'}</Descriptions.Item>
           <Descriptions.Item label="送审版本">第 {task.version} 版</Descriptions.Item>
           <Descriptions.Item label="办理期限">
-            <span className={task.overdue ? 'overdue' : undefined}>{task.dueAt ? cst(task.dueAt) : '不限'}</span>
+            <span className={task.overdue ? 'overdue' : undefined} data-testid="task-due">
+              {dueDayText(task.dueAt)}
+              {task.dueAt && open && `（${task.overdue ? '已逾期' : `剩余${workingDaysLeft(task.dueAt)}个工作日`}）`}
+            </span>
           </Descriptions.Item>
         </Descriptions>
         {done && <Alert type="success" showIcon message={done} data-testid="done" />}
       </Card>
+      {kind === 'supplement' && open && <MaterialsRequestNotice reviewId={task.reviewId!} />}
       <ReviewSteps review={review} />
       <Row gutter={16}>
         <Col span={12}>
@@ -259,7 +268,7 @@ export default function TaskPage() {
                   onClick={() => setArticle(article === a.number ? undefined : a.number)}
                   onKeyDown={(e) => e.key === 'Enter' && setArticle(article === a.number ? undefined : a.number)}
                 >
-                  <strong>第{a.number}条</strong>{' '}
+                  <strong>{articleZh(a.number)}</strong>{' '}
                   <MarkedText text={a.text ?? ''} flags={flags.filter((f) => f.article === a.number)} />
                   {comments
                     .filter((c) => c.article === a.number && c.version === task.version)

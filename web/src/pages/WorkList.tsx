@@ -1,12 +1,13 @@
 /**
- * 我的待办: the caller's tasks (the API decides which: their region and role), newest first, with
- * the due date and the working days left (overdue in red), filters and cursor paging.
+ * 我的待办: the caller's tasks (the API decides which: their region and role). Open work most urgent
+ * first (overdue, then due soonest: GET /v1/tasks?sort=urgency), with 加急 and the 受理编号, the last
+ * day of each limit and the working days left (overdue in red), filters and cursor paging.
  */
 import { Alert, Button, Space, Spin } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, call, type Task } from '../api/client';
-import { cst, cstDay, errorText, KIND, REGION, TASK_STATUS } from '../labels';
+import { cst, cstDay, dueDayText, errorText, KIND, REGION, TASK_STATUS } from '../labels';
 import { calendarsReady, workingDaysLeft } from '../workdays';
 
 export type Filters = {
@@ -43,7 +44,19 @@ function takePrefetchedFirstPage(): Page | Promise<Page | undefined> | undefined
   return prefetch.settled ? prefetch.page : prefetch.done;
 }
 
-const COLUMNS = ['任务', '文件', '地区', '到达时间', '办理期限', '剩余工作日', '状态'];
+/** The columns; those marked `wide` give way on a tablet (console.css), so no row scrolls sideways. */
+const COLUMNS: { title: string; wide?: boolean }[] = [
+  { title: '任务' },
+  { title: '加急' },
+  { title: '受理编号' },
+  { title: '文件' },
+  { title: '地区', wide: true },
+  { title: '到达时间', wide: true },
+  { title: '办理期限' },
+  { title: '剩余工作日' },
+  { title: '状态', wide: true },
+];
+const WIDE = 'wide-only';
 
 /** Working days left of an open task with a due date; overdue ones in red. */
 function daysLeft(task: Task) {
@@ -71,7 +84,13 @@ export default function WorkList() {
 
   useEffect(() => {
     let current = true;
-    const query = { ...filters, limit: 20, ...(cursor ? { cursor } : {}) };
+    // Open work most urgent first; the rest (done, expired) newest first.
+    const query = {
+      ...filters,
+      ...(filters.status === 'open' && { sort: 'urgency' as const }),
+      limit: 20,
+      ...(cursor ? { cursor } : {}),
+    };
     // The opening query is the prefetched one; every later one goes to the API.
     const ready = opening.current ? prefetched : undefined;
     opening.current = false;
@@ -120,8 +139,8 @@ export default function WorkList() {
           <table className="work-list">
             <thead>
               <tr>
-                {COLUMNS.map((title) => (
-                  <th key={title} scope="col">
+                {COLUMNS.map(({ title, wide }) => (
+                  <th key={title} scope="col" className={wide ? WIDE : undefined}>
                     {title}
                   </th>
                 ))}
@@ -135,6 +154,8 @@ export default function WorkList() {
                       {KIND[task.kind ?? ''] ?? task.kind}
                     </span>
                   </td>
+                  <td data-testid="task-urgent">{task.urgent ? <span className="urgent-tag">加急</span> : ''}</td>
+                  <td data-testid="task-number">{task.registrationNumber ?? '尚未受理'}</td>
                   <td>
                     <a
                       href={task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`}
@@ -147,17 +168,13 @@ export default function WorkList() {
                       {task.documentTitle ?? task.documentId}
                     </a>
                   </td>
-                  <td>{REGION[task.region ?? ''] ?? task.region}</td>
-                  <td>{cst(task.createdAt)}</td>
-                  <td>
-                    {task.dueAt ? (
-                      <span className={task.overdue ? 'overdue' : undefined}>{cst(task.dueAt)}</span>
-                    ) : (
-                      '不限'
-                    )}
+                  <td className={WIDE}>{REGION[task.region ?? ''] ?? task.region}</td>
+                  <td className={WIDE}>{cst(task.createdAt)}</td>
+                  <td data-testid="task-due">
+                    <span className={task.overdue ? 'overdue' : undefined}>{dueDayText(task.dueAt)}</span>
                   </td>
                   <td>{daysLeft(task)}</td>
-                  <td>{TASK_STATUS[task.status ?? ''] ?? task.status}</td>
+                  <td className={WIDE}>{TASK_STATUS[task.status ?? ''] ?? task.status}</td>
                 </tr>
               ))}
               {page && page.items.length === 0 && (
