@@ -10,6 +10,7 @@ import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type Revie
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
+import { afterReviewActivities } from './after-review';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
 
@@ -35,6 +36,7 @@ export function createActivities({
   const store = liveRecordingStore(models);
   const settings: recording.RecordingSettings = { formats: numberFormats, offices, now: () => new Date() };
   return {
+    ...afterReviewActivities({ models, signingKeys }),
     /**
      * Stores one transition: checks the signature, then records it (recording.ts). Returns the
      * log's last hash for the next transition to chain on, and the numbers assigned, for the

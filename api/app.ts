@@ -22,6 +22,8 @@ import { mount, refuseNulInUrl, rejectUnsafeKeys, requestIds, type RouteSpec } f
 import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requestLog } from './metrics';
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
+import { afterReviewRoutes } from './routes/after-review';
+import { publicRouter } from './routes/public-suggestions';
 import { assistRoutes } from './routes/assist';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
@@ -44,6 +46,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...supervisionRoutes(deps),
     ...calendarRoutes(),
     ...assistRoutes(deps),
+    ...afterReviewRoutes(deps),
   ];
 }
 
@@ -176,6 +179,10 @@ export function createApp(deps: ApiDeps): express.Express {
       minting: perAddressLimit(DEV_TOKENS_PER_MINUTE),
     }),
   );
+
+  // The public's review suggestions: no token, a limit per address (api/routes/public-suggestions.ts).
+  app.use('/v1/public', noStore);
+  app.use(publicRouter({ ...deps, app: application }));
 
   const limiter = rateLimit({
     windowMs: 60_000,

@@ -6,6 +6,7 @@ import { DEFAULT_POLICY } from './clock';
 import {
   CHECK_ITEMS,
   DECISIONS_BY_KIND,
+  MATERIAL_KINDS,
   type Actor,
   type DecisionInput,
   type DispositionInput,
@@ -136,6 +137,12 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
       break;
     case 'request_materials':
       needs((input.missing ?? []).length > 0, 'missing', 'name at least one missing material');
+      // The filing materials share the field (a filing's deferral) but are not a review's.
+      needs(
+        (input.missing ?? []).every((m) => (MATERIAL_KINDS as readonly string[]).includes(m)),
+        'missing',
+        `a review's materials are: ${MATERIAL_KINDS.join(', ')}`,
+      );
       needs(hasText(input.opinion), 'opinion', 'say what the drafting office should supply (opinion)');
       break;
     case 'supplement':

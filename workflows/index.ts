@@ -1,1 +1,2 @@
 export { legalityReview } from './review';
+export { documentAfterReview } from './filing';
