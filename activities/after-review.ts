@@ -29,12 +29,18 @@ export function afterReviewActivities({ models, signingKeys }: { models: Models;
     async recordAfterReview(input: RecordAfterReviewInput): Promise<{ lastHash: string }> {
       const { vouch, workflowId, state } = input;
       if (vouch && !verifyRequest(signingKeys, 'afterReview', workflowId, vouch.request)) {
-        throw ApplicationFailure.nonRetryable('the request is not signed by the API: nothing was recorded', 'forbidden');
+        throw ApplicationFailure.nonRetryable(
+          'the request is not signed by the API: nothing was recorded',
+          'forbidden',
+        );
       }
       const requestId = vouch?.request.requestId;
       const withRequest = input.events.map((e) => ({ ...e, ...(requestId && { requestId }) }));
       // The chain rules are the review log's: the course's events have the same fields.
-      const chained = chainEvents(input.prevHash, withRequest as unknown as LoggedEvent[]) as unknown as (CourseEvent & {
+      const chained = chainEvents(
+        input.prevHash,
+        withRequest as unknown as LoggedEvent[],
+      ) as unknown as (CourseEvent & {
         prevHash: string;
         hash: string;
       })[];

@@ -212,7 +212,7 @@ export const TaskView = responseSchemas.register(
       reviewId: z.string().describe('on review tasks'),
       subject: z
         .object({ type: z.enum(['review', 'topic', 'guideline', 'document', 'filing', 'suggestion']), id: z.string() })
-        .describe('what the task concerns (document: the drafter\'s filing task)'),
+        .describe("what the task concerns (document: the drafter's filing task)"),
       documentId: z.string(),
       documentTitle: z
         .string()

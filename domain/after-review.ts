@@ -8,7 +8,15 @@
  * a day lasts `dayMs` and counts from the instant of the step; on real time a limit of N days from
  * a date ends at the end of the N-th day after it, China time.
  */
-import { DECISIONS_BY_KIND, ROLE_BY_KIND, type ActorRef, type FilingMaterial, type Region, type Role, type TaskKind } from './model';
+import {
+  DECISIONS_BY_KIND,
+  ROLE_BY_KIND,
+  type ActorRef,
+  type FilingMaterial,
+  type Region,
+  type Role,
+  type TaskKind,
+} from './model';
 import { Refusal } from './rules';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -478,13 +486,23 @@ export class AfterReviewCourse {
         filing.status = 'registered';
         filing.registeredAt = at;
         this.emit(at, 'filing_registered', by, { filingId: filing.filingId });
-        this.openTask(at, 'filing_review', { type: 'filing', id: filing.filingId }, calendarDue(from, this.settings.limits.filingReviewDays, dayMs));
+        this.openTask(
+          at,
+          'filing_review',
+          { type: 'filing', id: filing.filingId },
+          calendarDue(from, this.settings.limits.filingReviewDays, dayMs),
+        );
         break;
       case 'defer':
         filing.status = 'deferred';
         filing.missing = input.missing;
         this.emit(at, 'filing_deferred', by, { filingId: filing.filingId, missing: input.missing });
-        this.openTask(at, 'filing_supplement', { type: 'filing', id: filing.filingId }, calendarDue(from, this.settings.limits.supplementDays, dayMs));
+        this.openTask(
+          at,
+          'filing_supplement',
+          { type: 'filing', id: filing.filingId },
+          calendarDue(from, this.settings.limits.supplementDays, dayMs),
+        );
         break;
       case 'refuse':
         filing.status = 'refused';
@@ -495,9 +513,18 @@ export class AfterReviewCourse {
       case 'correction_advised':
         filing.status = input.decision;
         filing.outcome = outcome;
-        this.emit(at, 'filing_reviewed', by, { filingId: filing.filingId, decision: input.decision, opinion: input.opinion });
+        this.emit(at, 'filing_reviewed', by, {
+          filingId: filing.filingId,
+          decision: input.decision,
+          opinion: input.opinion,
+        });
         if (input.decision === 'correction_advised') {
-          this.openTask(at, 'filing_correction', { type: 'filing', id: filing.filingId }, calendarDue(from, this.settings.limits.correctionReportDays, dayMs));
+          this.openTask(
+            at,
+            'filing_correction',
+            { type: 'filing', id: filing.filingId },
+            calendarDue(from, this.settings.limits.correctionReportDays, dayMs),
+          );
         }
         break;
       case 'reply': {
@@ -523,7 +550,11 @@ export class AfterReviewCourse {
 
   receiveSuggestion(suggestionId: string, at: string): SuggestionState {
     this.checkSuggestion(suggestionId);
-    const dueAt = calendarDue({ at, date: chinaDateOf(at) }, this.settings.limits.suggestionReplyDays, this.settings.dayMs);
+    const dueAt = calendarDue(
+      { at, date: chinaDateOf(at) },
+      this.settings.limits.suggestionReplyDays,
+      this.settings.dayMs,
+    );
     // The text and contact stay in the suggestions store: the log records only that one arrived.
     this.emit(at, 'suggestion_received', undefined, { suggestionId });
     const task = this.openTask(at, 'suggestion', { type: 'suggestion', id: suggestionId }, dueAt);
@@ -682,5 +713,10 @@ export interface TaskDecisionInput {
 }
 
 function plain(actor: ActorRefWithOrg): ActorRef {
-  return { sub: actor.sub, ...(actor.name !== undefined && { name: actor.name }), region: actor.region, role: actor.role };
+  return {
+    sub: actor.sub,
+    ...(actor.name !== undefined && { name: actor.name }),
+    region: actor.region,
+    role: actor.role,
+  };
 }

@@ -159,7 +159,12 @@ export const envSchema = z.object({
   FILING_SUPPLEMENT_DAYS: calendarDays.default(DEFAULT_AFTER_REVIEW_LIMITS.supplementDays),
   CORRECTION_REPORT_DAYS: calendarDays.default(DEFAULT_AFTER_REVIEW_LIMITS.correctionReportDays),
   SUGGESTION_REPLY_DAYS: calendarDays.default(DEFAULT_AFTER_REVIEW_LIMITS.suggestionReplyDays),
-  VALIDITY_REMINDER_MONTHS: z.coerce.number().int().min(1).max(24).default(DEFAULT_AFTER_REVIEW_LIMITS.validityReminderMonths),
+  VALIDITY_REMINDER_MONTHS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24)
+    .default(DEFAULT_AFTER_REVIEW_LIMITS.validityReminderMonths),
   /** Review suggestions the public may send from one address per minute (POST /v1/public/suggestions). */
   PUBLIC_SUGGESTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
   /**

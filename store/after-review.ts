@@ -192,7 +192,9 @@ export async function afterReviewModels(shared: Models): Promise<AfterReviewMode
       CourseEvent: connection.model('CourseEvent', courseEventSchema, 'courseEvents'),
       Suggestion: connection.model('Suggestion', suggestionSchema, 'suggestions'),
     };
-    const ready = Promise.all(Object.values(models).map((m: Model<unknown>) => m.createIndexes())).then(() => undefined);
+    const ready = Promise.all(Object.values(models).map((m: Model<unknown>) => m.createIndexes())).then(
+      () => undefined,
+    );
     entry = { models, ready };
     bound.set(connection, entry);
   }
@@ -266,7 +268,12 @@ export async function storeCourseStep(
     }),
     ...state.tasks.map((task) => {
       const { id, ...rest } = task;
-      return moveForward(shared.Task, { ...rest, _id: id, lastSeq, month: monthOf(task.createdAt) } as unknown as TaskDoc);
+      return moveForward(shared.Task, {
+        ...rest,
+        _id: id,
+        lastSeq,
+        month: monthOf(task.createdAt),
+      } as unknown as TaskDoc);
     }),
     ...state.suggestions.map((s) =>
       models.Suggestion.updateOne(

@@ -9,7 +9,14 @@ import { firstBrokenLink } from '../platform/log-chain';
 import type { LoggedEvent } from '../domain/review-log';
 import { courseLog } from '../features/after-review/use-cases';
 import { eventually, startHarness, type Harness } from './harness';
-import { afterReviewCast, approvedDocument, draft, filingReport, issuanceBody, people } from './support/after-review';
+import {
+  afterReviewCast,
+  approvedDocument,
+  draft,
+  filingReport,
+  issuanceBody,
+  type people,
+} from './support/after-review';
 
 /** One calendar day. Long enough for a few HTTP calls inside a day, short enough for 30-day limits. */
 const DAY_MS = 200;
@@ -41,7 +48,8 @@ interface Task {
 function courseTask(who: keyof typeof people, documentId: string, kind: string, status = 'open') {
   return eventually(
     async () => {
-      const items = (await get(who, `/v1/tasks?kind=${kind}&status=${status}&limit=100`).expect(200)).body.items as Task[];
+      const items = (await get(who, `/v1/tasks?kind=${kind}&status=${status}&limit=100`).expect(200)).body
+        .items as Task[];
       return items.find((t) => t.documentId === documentId);
     },
     `a ${status} ${kind} task of ${documentId} for ${who}`,
@@ -49,7 +57,9 @@ function courseTask(who: keyof typeof people, documentId: string, kind: string, 
   );
 }
 
-async function issued(title?: string): Promise<{ documentId: string; filingId: string; body: Record<string, unknown> }> {
+async function issued(
+  title?: string,
+): Promise<{ documentId: string; filingId: string; body: Record<string, unknown> }> {
   const { documentId } = await approvedDocument(cast, title);
   const res = await post('drafter', `/v1/documents/${documentId}/issuance`, issuanceBody()).expect(201);
   return { documentId, filingId: res.body.filingId as string, body: res.body };
@@ -64,7 +74,11 @@ describe('issuance', () => {
     const { documentId, reviewId } = await approvedDocument(cast);
     await post('otherDrafter', `/v1/documents/${documentId}/issuance`, issuanceBody()).expect(404);
     await post('bjReviewer', `/v1/documents/${documentId}/issuance`, issuanceBody()).expect(403);
-    const badDate = await post('drafter', `/v1/documents/${documentId}/issuance`, issuanceBody({ publishedOn: '2027-02-30' }));
+    const badDate = await post(
+      'drafter',
+      `/v1/documents/${documentId}/issuance`,
+      issuanceBody({ publishedOn: '2027-02-30' }),
+    );
     expect(badDate.status).toBe(400);
     expect(badDate.body.error.details[0].path).toBe('publishedOn');
     await post('drafter', `/v1/documents/${documentId}/issuance`, { ...issuanceBody(), extra: 1 }).expect(400);
@@ -86,11 +100,17 @@ describe('issuance', () => {
     });
 
     const doc = (await get('drafter', `/v1/documents/${documentId}`).expect(200)).body;
-    expect(doc).toMatchObject({ status: 'issued', validUntil: '2030-03-02', issuance: { documentNumber: body.documentNumber } });
+    expect(doc).toMatchObject({
+      status: 'issued',
+      validUntil: '2030-03-02',
+      issuance: { documentNumber: body.documentNumber },
+    });
     // One filing task for the drafting office, due FILING_DAYS (30) compressed days after issuance.
     const filing = await courseTask('drafter', documentId, 'filing');
     expect(filing.subject).toEqual({ type: 'document', id: documentId });
-    const issuedAt = Date.parse((await get('drafter', `/v1/filings/${winner.filingId}`).expect(200)).body.history[0].at);
+    const issuedAt = Date.parse(
+      (await get('drafter', `/v1/filings/${winner.filingId}`).expect(200)).body.history[0].at,
+    );
     expect(Date.parse(filing.dueAt!) - issuedAt).toBe(30 * DAY_MS);
     // Another document may not take the same number.
     const other = await approvedDocument(cast, '另一份文件');
@@ -119,7 +139,9 @@ describe('filing', () => {
     await post('bjReviewer', `/v1/tasks/${registration.id}/complete`, { decision: 'refuse' }).expect(400);
     // Of concurrent registrations, one is recorded.
     const decisions = await Promise.all(
-      Array.from({ length: 10 }, () => post('bjReviewer', `/v1/tasks/${registration.id}/complete`, { decision: 'register' })),
+      Array.from({ length: 10 }, () =>
+        post('bjReviewer', `/v1/tasks/${registration.id}/complete`, { decision: 'register' }),
+      ),
     );
     expect(decisions.filter((r) => r.status === 200)).toHaveLength(1);
     expect(decisions.filter((r) => r.status === 409)).toHaveLength(9);
@@ -155,9 +177,9 @@ describe('filing', () => {
     const { documentId, filingId } = await issued();
     const task = await courseTask('drafter', documentId, 'filing');
     const notes = async (who: 'drafter' | 'supervisor') =>
-      ((await get(who, '/v1/notifications?limit=100').expect(200)).body.items as { type: string; taskId?: string }[]).filter(
-        (n) => n.taskId === task.id,
-      );
+      (
+        (await get(who, '/v1/notifications?limit=100').expect(200)).body.items as { type: string; taskId?: string }[]
+      ).filter((n) => n.taskId === task.id);
     await eventually(
       async () => ((await notes('supervisor')).some((n) => n.type === 'escalation') ? true : undefined),
       'the escalation',
@@ -177,15 +199,19 @@ describe('filing', () => {
     await post('drafter', `/v1/documents/${documentId}/filings`, filingReport).expect(202);
     const first = await courseTask('bjReviewer', documentId, 'filing_registration');
     await post('bjReviewer', `/v1/tasks/${first.id}/complete`, { decision: 'defer' }).expect(400);
-    await post('bjReviewer', `/v1/tasks/${first.id}/complete`, { decision: 'defer', missing: ['official_text'] }).expect(200);
+    await post('bjReviewer', `/v1/tasks/${first.id}/complete`, {
+      decision: 'defer',
+      missing: ['official_text'],
+    }).expect(200);
     expect((await get('drafter', `/v1/filings/${filingId}`).expect(200)).body).toMatchObject({
       status: 'deferred',
       missing: ['official_text'],
     });
     const supplementTask = await courseTask('drafter', documentId, 'filing_supplement');
-    expect(Date.parse(supplementTask.dueAt!) - Date.parse((await get('drafter', `/v1/filings/${filingId}`)).body.history.at(-1).at)).toBe(
-      15 * DAY_MS,
-    );
+    expect(
+      Date.parse(supplementTask.dueAt!) -
+        Date.parse((await get('drafter', `/v1/filings/${filingId}`)).body.history.at(-1).at),
+    ).toBe(15 * DAY_MS);
     await post('drafter', `/v1/filings/${filingId}/correction-report`, { text: '已改' }).expect(409);
     await post('otherDrafter', `/v1/filings/${filingId}/supplement`, { text: '正式文本' }).expect(404);
     await post('drafter', `/v1/filings/${filingId}/supplement`, { text: '已补充正式文本（纸质件已寄送）' }).expect(200);
@@ -219,7 +245,9 @@ describe('repeal', () => {
     const { documentId, body } = await issued();
     await post('otherDrafter', `/v1/documents/${documentId}/repeal`, { reason: '不再适用' }).expect(404);
     await post('drafter', `/v1/documents/${documentId}/repeal`, {}).expect(400);
-    const repealed = await post('drafter', `/v1/documents/${documentId}/repeal`, { reason: '已被新办法替代' }).expect(200);
+    const repealed = await post('drafter', `/v1/documents/${documentId}/repeal`, { reason: '已被新办法替代' }).expect(
+      200,
+    );
     expect(repealed.body).toEqual({ documentId, status: 'repealed' });
     expect((await get('drafter', `/v1/documents/${documentId}`).expect(200)).body.status).toBe('repealed');
     expect((await courseTask('drafter', documentId, 'filing', 'cancelled')).status).toBe('cancelled');
@@ -238,7 +266,11 @@ describe('review suggestions from the public', () => {
   test('a suggestion gets a tracking code and a task for the issuing region, whose reply is all the status reveals', async () => {
     const { body } = await issued();
     const number = body.documentNumber as string;
-    const sent = await publicPost({ documentNumber: number, text: '第二条施行日期与上位法不一致，建议审查。', contact: '13800000000' }).expect(201);
+    const sent = await publicPost({
+      documentNumber: number,
+      text: '第二条施行日期与上位法不一致，建议审查。',
+      contact: '13800000000',
+    }).expect(201);
     expect(Object.keys(sent.body)).toEqual(['code']);
     const code = sent.body.code as string;
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
@@ -250,17 +282,32 @@ describe('review suggestions from the public', () => {
     expect(read.suggestion).toMatchObject({ text: '第二条施行日期与上位法不一致，建议审查。', contact: '13800000000' });
     await get('tjReviewer', `/v1/tasks/${task.id}`).expect(404);
     await post('bjReviewer', `/v1/tasks/${task.id}/complete`, { decision: 'reply' }).expect(400);
-    await post('bjReviewer', `/v1/tasks/${task.id}/complete`, { decision: 'reply', opinion: '经审查，该条与上位法一致。' }).expect(200);
-    expect((await publicGet(code).expect(200)).body).toEqual({ status: 'answered', reply: '经审查，该条与上位法一致。' });
+    await post('bjReviewer', `/v1/tasks/${task.id}/complete`, {
+      decision: 'reply',
+      opinion: '经审查，该条与上位法一致。',
+    }).expect(200);
+    expect((await publicGet(code).expect(200)).body).toEqual({
+      status: 'answered',
+      reply: '经审查，该条与上位法一致。',
+    });
   }, 120_000);
 
   test('bad input is a clear 400, an unknown number 404, guessed codes reveal nothing, and a flood is refused with 429', async () => {
-    const unknownField = await publicPost({ documentNumber: 'x', text: '足够长的一段审查建议内容', contact: 'a', admin: true }).expect(400);
+    const unknownField = await publicPost({
+      documentNumber: 'x',
+      text: '足够长的一段审查建议内容',
+      contact: 'a',
+      admin: true,
+    }).expect(400);
     expect(unknownField.body.error.code).toBe('validation_failed');
     const short = await publicPost({ documentNumber: '京交规〔2027〕1号', text: '太短', contact: 'a' }).expect(400);
     expect(short.body.error.details[0].path).toBe('text');
     await publicPost({ documentNumber: { $ne: null }, text: '足够长的一段审查建议内容', contact: 'a' }).expect(400);
-    const unknown = await publicPost({ documentNumber: '京交规〔1999〕9号', text: '足够长的一段审查建议内容', contact: 'a' }).expect(404);
+    const unknown = await publicPost({
+      documentNumber: '京交规〔1999〕9号',
+      text: '足够长的一段审查建议内容',
+      contact: 'a',
+    }).expect(404);
     expect(unknown.body.error.details[0].path).toBe('documentNumber');
     await publicGet('not-a-code').expect(400);
     await publicGet('0123456789ABCDEFGHJKMNPQRS').expect(404);

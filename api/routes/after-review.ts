@@ -78,7 +78,7 @@ export function afterReviewRoutes({ app }: ApiDeps): RouteSpec[] {
       method: 'get',
       path: '/v1/filings/:filingId',
       tag: 'after review',
-      summary: 'A filing and its history (the drafting unit, the region\'s review body, supervisors)',
+      summary: "A filing and its history (the drafting unit, the region's review body, supervisors)",
       responses: [{ status: 200, description: '{ filingId, documentId, region, status, dueAt, …, history }' }],
       errors: [404],
       handler: async ({ actor, params, res }) => {

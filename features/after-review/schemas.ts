@@ -4,7 +4,7 @@ import { REGIONS } from '../../domain/model';
 import { LIMITS, calendarDate, cursor, limit, text } from '../schemas';
 
 export const issuanceBodySchema = z.strictObject({
-  documentNumber: text(100).describe('the issuing unit\'s own number, e.g. 京交规〔2027〕2号'),
+  documentNumber: text(100).describe("the issuing unit's own number, e.g. 京交规〔2027〕2号"),
   issuedOn: calendarDate.describe('印发日期 YYYY-MM-DD'),
   publishedOn: calendarDate.describe('公布日期 YYYY-MM-DD: the filing limit counts from it'),
   publishedIn: text(500).describe('where it was published (公报, 政府网站…)'),
@@ -12,7 +12,7 @@ export const issuanceBodySchema = z.strictObject({
 });
 export type IssuanceBody = z.output<typeof issuanceBodySchema>;
 
-const attachments = z.array(text(LIMITS.id)).max(20).optional().describe('ids of the document\'s attachments');
+const attachments = z.array(text(LIMITS.id)).max(20).optional().describe("ids of the document's attachments");
 
 export const filingBodySchema = z.strictObject({
   report: z.strictObject({

@@ -42,13 +42,7 @@ import type { AppContext } from '../context';
 import { documentFor } from '../documents/queries';
 import { AppError } from '../errors';
 import { decodeCursor, encodeCursor } from '../paging';
-import type {
-  CatalogueQuery,
-  FilingBody,
-  IssuanceBody,
-  SuggestionBody,
-  SupplementBody,
-} from './schemas';
+import type { CatalogueQuery, FilingBody, IssuanceBody, SuggestionBody, SupplementBody } from './schemas';
 
 // ---------------------------------------------------------------------------------------------
 // Talking to the document's workflow
@@ -69,12 +63,19 @@ async function awaitCourse<R>(ctx: AppContext, call: () => Promise<R>): Promise<
   }
 }
 
-function step(ctx: AppContext, documentId: string, body: AfterReviewRequest, requestId: string): Promise<AfterReviewAnswer> {
+function step(
+  ctx: AppContext,
+  documentId: string,
+  body: AfterReviewRequest,
+  requestId: string,
+): Promise<AfterReviewAnswer> {
   const workflowId = afterReviewWorkflowId(documentId);
   return awaitCourse(ctx, () =>
     ctx.temporal.workflow
       .getHandle(workflowId)
-      .executeUpdate(afterReviewStepUpdate, { args: [signRequest(ctx.signingKeys, 'afterReview', workflowId, body, requestId)] }),
+      .executeUpdate(afterReviewStepUpdate, {
+        args: [signRequest(ctx.signingKeys, 'afterReview', workflowId, body, requestId)],
+      }),
   );
 }
 
@@ -170,7 +171,9 @@ export async function issueDocument(
   documentId: string,
   body: IssuanceBody,
   requestId: string,
-): Promise<ReturnType<typeof issuanceView> & { documentId: string; filing: { filingId: string; status: string; dueAt: string } }> {
+): Promise<
+  ReturnType<typeof issuanceView> & { documentId: string; filing: { filingId: string; status: string; dueAt: string } }
+> {
   const { doc, reviews } = await documentFor(ctx, actor, documentId);
   if (!ownsAsDrafter(actor, doc)) throw AppError.forbidden('只有起草单位可以印发本文件');
   if (body.publishedOn < body.issuedOn) throw AppError.invalid('publishedOn', '公布日期不能早于印发日期');
@@ -196,7 +199,12 @@ export async function issueDocument(
     validityYears,
     validUntil: validUntilOf(body.publishedOn, validityYears),
     issuedAt: ctx.now(),
-    issuedBy: { sub: actor.sub, ...(actor.name !== undefined && { name: actor.name }), region: actor.region, role: 'drafter' },
+    issuedBy: {
+      sub: actor.sub,
+      ...(actor.name !== undefined && { name: actor.name }),
+      region: actor.region,
+      role: 'drafter',
+    },
     status: 'issued',
     lastSeq: 0,
   };
@@ -260,7 +268,12 @@ export async function fileDocument(
   const answer = await step(
     ctx,
     documentId,
-    { step: 'file', actor: actorAs(actor, 'drafter'), report: body.report, ...(body.attachments && { attachments: body.attachments }) },
+    {
+      step: 'file',
+      actor: actorAs(actor, 'drafter'),
+      report: body.report,
+      ...(body.attachments && { attachments: body.attachments }),
+    },
     requestId,
   );
   const { filingId, status, dueAt, onTime } = answer.filing;
@@ -280,7 +293,8 @@ async function visibleFiling(ctx: AppContext, actor: Actor, filingId: string): P
   const { Filing } = documentId === undefined ? { Filing: undefined } : await afterReviewModels(ctx.models);
   const filing = Filing && (await Filing.findById(filingId).lean<FilingDoc>());
   if (!filing) throw AppError.notFound('filing');
-  const reviewBody = (actor.roles.includes('reviewer') || actor.roles.includes('signer')) && actor.region === filing.region;
+  const reviewBody =
+    (actor.roles.includes('reviewer') || actor.roles.includes('signer')) && actor.region === filing.region;
   if (!isSupervisor(actor) && !reviewBody && !ownsAsDrafter(actor, filing)) throw AppError.notFound('filing');
   return filing;
 }
@@ -298,13 +312,24 @@ export async function supplementFiling(
   const answer = await step(
     ctx,
     filing.documentId,
-    { step: 'supplement', actor: actorAs(actor, 'drafter'), text: body.text, ...(body.attachments && { attachments: body.attachments }) },
+    {
+      step: 'supplement',
+      actor: actorAs(actor, 'drafter'),
+      text: body.text,
+      ...(body.attachments && { attachments: body.attachments }),
+    },
     requestId,
   );
   return { filingId, status: answer.filing.status };
 }
 
-export async function reportCorrection(ctx: AppContext, actor: Actor, filingId: string, text: string, requestId: string) {
+export async function reportCorrection(
+  ctx: AppContext,
+  actor: Actor,
+  filingId: string,
+  text: string,
+  requestId: string,
+) {
   const filing = await visibleFiling(ctx, actor, filingId);
   if (!ownsAsDrafter(actor, filing)) throw AppError.forbidden('只有制定机关可以报告纠正情况');
   const answer = await step(
@@ -418,7 +443,9 @@ export async function decideCourseTask(
 ): Promise<{ task: TaskRecord; filing: AfterReviewAnswer['filing'] }> {
   const refused = refusalToDecide(actor, { ...task, id: task._id });
   if (refused) throw new AppError(refused.code, refused.message, refused.details);
-  const extra = Object.keys(body).filter((k) => !['decision', 'opinion', 'missing'].includes(k) && body[k] !== undefined);
+  const extra = Object.keys(body).filter(
+    (k) => !['decision', 'opinion', 'missing'].includes(k) && body[k] !== undefined,
+  );
   if (extra.length > 0) throw AppError.invalid(extra[0], '此任务不接受该字段');
   const answer = await step(
     ctx,
@@ -457,7 +484,11 @@ function hashCode(code: string): string {
  * `POST /v1/public/suggestions`: a member of the public sends a review suggestion about an issued
  * document, found by its number. Answered with a tracking code, once the suggestion task is open.
  */
-export async function sendSuggestion(ctx: AppContext, body: SuggestionBody, requestId: string): Promise<{ code: string }> {
+export async function sendSuggestion(
+  ctx: AppContext,
+  body: SuggestionBody,
+  requestId: string,
+): Promise<{ code: string }> {
   const { Issuance, Suggestion } = await afterReviewModels(ctx.models);
   const issuance = await Issuance.findOne({ documentNumber: body.documentNumber }).lean<IssuanceDoc>();
   if (!issuance || issuance.status !== 'issued') {
@@ -493,7 +524,10 @@ export async function suggestionStatus(ctx: AppContext, code: string): Promise<{
   const { Suggestion } = await afterReviewModels(ctx.models);
   const found = await Suggestion.findOne({ codeHash: hashCode(code) }, { status: 1, reply: 1 }).lean<SuggestionDoc>();
   if (!found) throw new AppError('not_found', '没有该查询码的审查建议');
-  return { status: found.status, ...(found.status === 'answered' && found.reply !== undefined && { reply: found.reply }) };
+  return {
+    status: found.status,
+    ...(found.status === 'answered' && found.reply !== undefined && { reply: found.reply }),
+  };
 }
 
 /** A suggestion's text for the reviewer who answers it (the suggestion task's page). */
@@ -502,6 +536,13 @@ export async function suggestionForTask(ctx: AppContext, task: TaskDoc) {
   const { Suggestion } = await afterReviewModels(ctx.models);
   const s = await Suggestion.findById(task.subject.id).lean<SuggestionDoc>();
   return s
-    ? { documentNumber: s.documentNumber, text: s.text, contact: s.contact, status: s.status, receivedAt: s.receivedAt.toISOString(), ...(s.reply && { reply: s.reply }) }
+    ? {
+        documentNumber: s.documentNumber,
+        text: s.text,
+        contact: s.contact,
+        status: s.status,
+        receivedAt: s.receivedAt.toISOString(),
+        ...(s.reply && { reply: s.reply }),
+      }
     : undefined;
 }

@@ -132,7 +132,10 @@ export async function listOwnDocuments(
       return { doc, versions, reviews };
     }),
   );
-  const issuances = await issuancesOf(ctx, page.map((d) => d._id));
+  const issuances = await issuancesOf(
+    ctx,
+    page.map((d) => d._id),
+  );
   return { items: items.map((d) => withIssuance(d, issuances.get(d.doc._id))), nextCursor };
 }
 
