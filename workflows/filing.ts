@@ -47,6 +47,12 @@ export async function documentAfterReview(start: AfterReviewStart): Promise<Afte
     lastHash = hash;
     recorded = true;
   } else {
+    // Only the API starts a course: anything else fails the workflow before anything is recorded.
+    refuseAsFailure(() => {
+      requireSignature(start);
+      if (typeof start.body?.issuance?.documentId !== 'string')
+        throw new Refusal('validation_failed', 'not an issuance');
+    });
     course = AfterReviewCourse.issue(start.body);
     lastHash = GENESIS_HASH;
   }
