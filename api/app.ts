@@ -23,7 +23,7 @@ import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requ
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
 import { afterReviewRoutes } from './routes/after-review';
-import { publicRouter } from './routes/public-suggestions';
+import { publicRouter, publicSuggestionRoutes } from './routes/public-suggestions';
 import { assistRoutes } from './routes/assist';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
@@ -47,6 +47,8 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...calendarRoutes(),
     ...assistRoutes(deps),
     ...afterReviewRoutes(deps),
+    // Answered without a token: mounted before the bearer check (publicRouter), listed here for the spec.
+    ...publicSuggestionRoutes(deps),
   ];
 }
 
@@ -206,7 +208,11 @@ export function createApp(deps: ApiDeps): express.Express {
     rejectUnsafeKeys,
   );
   const router = express.Router();
-  mount(router, routes, config);
+  mount(
+    router,
+    routes.filter((r) => r.tag !== 'public'),
+    config,
+  );
   app.use(router);
 
   if (webDir) app.use(consoleApp(webDir));

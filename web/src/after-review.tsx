@@ -70,18 +70,7 @@ export interface Filing {
   history: { at: string; type: string; decision?: string; opinion?: string }[];
 }
 
-type Issued = DocumentView & {
-  validUntil?: string;
-  issuance?: {
-    documentNumber: string;
-    issuedOn: string;
-    publishedOn: string;
-    publishedIn: string;
-    validUntil: string;
-    status: string;
-    filingId: string;
-  };
-};
+type Issued = DocumentView;
 
 const day = (d: { format(f: string): string } | undefined) => d?.format('YYYY-MM-DD');
 
@@ -94,7 +83,7 @@ export function AfterReviewPanel({ doc, isOwner, reload }: { doc: Issued; isOwne
   const loadFiling = useCallback(async () => {
     if (!issuance) return;
     try {
-      setFiling(await callJson<Filing>('GET', `/v1/filings/${encodeURIComponent(issuance.filingId)}`));
+      setFiling(await callJson<Filing>('GET', `/v1/filings/${encodeURIComponent(issuance.filingId ?? '')}`));
     } catch (err) {
       setError(errorText(err));
     }
@@ -173,7 +162,7 @@ export function AfterReviewPanel({ doc, isOwner, reload }: { doc: Issued; isOwne
       <Descriptions size="small" column={2}>
         <Descriptions.Item label="文号">{issuance.documentNumber}</Descriptions.Item>
         <Descriptions.Item label="状态">
-          <Tag>{ISSUED_STATUS[issuance.status] ?? issuance.status}</Tag>
+          <Tag>{ISSUED_STATUS[issuance.status ?? ''] ?? issuance.status}</Tag>
         </Descriptions.Item>
         <Descriptions.Item label="公布日期">{issuance.publishedOn}</Descriptions.Item>
         <Descriptions.Item label="有效期至">{issuance.validUntil}</Descriptions.Item>
