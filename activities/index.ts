@@ -16,6 +16,7 @@ import { liveRecordingStore } from '../store/recording-store';
 import { makeCheckpoint, type CheckpointInput } from './checkpoints';
 import { reconcileReviews, type DescribeRun, type ReconcileInput } from './reconcile';
 import { guardRecording, sealReview } from './record-guard';
+import { afterReviewActivities } from './after-review';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
 
@@ -52,6 +53,7 @@ export function createActivities({
   const store = liveRecordingStore(models);
   const settings: recording.RecordingSettings = { formats: numberFormats, offices, now: () => new Date() };
   return {
+    ...afterReviewActivities({ models, signingKeys }),
     /**
      * Stores one transition: checks the signature, then records it (recording.ts). Returns the
      * log's last hash for the next transition to chain on, and the numbers assigned, for the

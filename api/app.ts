@@ -22,6 +22,8 @@ import { mount, refuseNulInUrl, rejectUnsafeKeys, requestIds, type RouteSpec } f
 import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requestLog } from './metrics';
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
+import { afterReviewRoutes } from './routes/after-review';
+import { publicRouter, publicSuggestionRoutes } from './routes/public-suggestions';
 import { assistRoutes } from './routes/assist';
 import { auditRoutes } from './routes/audit';
 import { attachmentRoutes } from './routes/attachments';
@@ -46,6 +48,9 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...calendarRoutes(),
     ...assistRoutes(deps),
     ...auditRoutes(deps),
+    ...afterReviewRoutes(deps),
+    // Answered without a token: mounted before the bearer check (publicRouter), listed here for the spec.
+    ...publicSuggestionRoutes(deps),
   ];
 }
 
@@ -179,6 +184,10 @@ export function createApp(deps: ApiDeps): express.Express {
     }),
   );
 
+  // The public's review suggestions: no token, a limit per address (api/routes/public-suggestions.ts).
+  app.use('/v1/public', noStore);
+  app.use(publicRouter({ ...deps, app: application }));
+
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: config.rateLimitPerMinute,
@@ -201,7 +210,11 @@ export function createApp(deps: ApiDeps): express.Express {
     rejectUnsafeKeys,
   );
   const router = express.Router();
-  mount(router, routes, config);
+  mount(
+    router,
+    routes.filter((r) => r.tag !== 'public'),
+    config,
+  );
   app.use(router);
 
   if (webDir) app.use(consoleApp(webDir));

@@ -96,7 +96,8 @@ function operation(spec: RouteSpec): RouteConfig {
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],
-    security: [{ bearerAuth: [] }],
+    // The public's routes (api/routes/public-suggestions.ts) take no token.
+    security: spec.tag === 'public' ? [] : [{ bearerAuth: [] }],
     ...(params.length ? { parameters: params } : {}),
     ...(body ? { request: { body } } : {}),
     responses,
@@ -203,11 +204,20 @@ export function buildOpenApi(routes: RouteSpec[]): OpenApiDocument {
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
-    tags: ['documents', 'reviews', 'tasks', 'notifications', 'supervision', 'calendar', 'assist', 'operations'].map(
-      (name) => ({
-        name,
-      }),
-    ),
+    tags: [
+      'documents',
+      'reviews',
+      'tasks',
+      'notifications',
+      'supervision',
+      'calendar',
+      'assist',
+      'after review',
+      'public',
+      'operations',
+    ].map((name) => ({
+      name,
+    })),
   });
   // No parameter is a component: leave out the empty list the generator adds.
   const { parameters: _noParameters, ...usedComponents } = components ?? {};

@@ -14,6 +14,9 @@ export const OPERATIONS_PER_MINUTE = 600;
 /** `POST /v1/dev/token`: per address and minute. */
 export const DEV_TOKENS_PER_MINUTE = 10;
 
+/** `GET /v1/public/suggestions/:code`: per address and minute (a sender checks now and then; guessing is refused). */
+export const PUBLIC_STATUS_READS_PER_MINUTE = 30;
+
 /** At most `limit` requests a minute from one client address (an IPv6 client by its /56). */
 export function perAddressLimit(limit: number): RequestHandler {
   return rateLimit({

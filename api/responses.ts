@@ -100,6 +100,25 @@ export const DocumentView = responseSchemas.register(
           }),
         )
         .describe('read one document: its attached files (POST /v1/documents/:id/attachments)'),
+      validUntil: z.string().describe('once issued: publishedOn + validityYears (YYYY-MM-DD)'),
+      issuance: z
+        .object({
+          documentNumber: z.string(),
+          issuedOn: z.string(),
+          publishedOn: z.string(),
+          publishedIn: z.string(),
+          validityYears: integer,
+          validUntil: z.string(),
+          status: z.enum(['issued', 'expired', 'repealed']),
+          reviewId: z.string(),
+          version: integer,
+          filingId: z.string(),
+          repealedAt: isoTime,
+          repealReason: z.string(),
+          expiredAt: isoTime,
+        })
+        .partial()
+        .describe('once issued (POST /v1/documents/:id/issuance)'),
       createdAt: isoTime,
       updatedAt: isoTime,
     })
@@ -190,7 +209,10 @@ export const TaskView = responseSchemas.register(
   z
     .object({
       id: z.string(),
-      reviewId: z.string(),
+      reviewId: z.string().describe('on review tasks'),
+      subject: z
+        .object({ type: z.enum(['review', 'topic', 'guideline', 'document', 'filing', 'suggestion']), id: z.string() })
+        .describe("what the task concerns (document: the drafter's filing task)"),
       documentId: z.string(),
       documentTitle: z
         .string()

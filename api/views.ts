@@ -7,6 +7,8 @@ import type { CommentRecord, DocumentStatus, HistoryEntry, TaskRecord } from '..
 import type { z } from 'zod';
 import type { Stats } from '../features/supervision/stats';
 import type { VersionSummary } from '../features/documents/queries';
+import { issuanceView } from '../features/after-review/use-cases';
+import type { IssuanceDoc } from '../store/after-review';
 import type { TitledTask } from '../features/tasks/use-cases';
 import type {
   CommentView,
@@ -43,10 +45,12 @@ export function documentView(
   doc: DocumentDoc,
   versions: VersionSummary[],
   reviews: Pick<ReviewDoc, '_id' | 'status'>[],
+  issuance?: IssuanceDoc,
 ) {
   const latest = versions[versions.length - 1];
   const newestReview = [...reviews].sort((a, b) => reviewNumber(a._id) - reviewNumber(b._id)).pop();
-  const status: DocumentStatus = newestReview?.status ?? 'draft';
+  // Once issued, the document's status is its validity's (API.md "After the review").
+  const status: DocumentStatus = issuance?.status ?? newestReview?.status ?? 'draft';
   return {
     id: doc._id,
     title: latest?.title,
@@ -62,6 +66,7 @@ export function documentView(
     createdBy: doc.createdBy,
     createdAt: iso(doc.createdAt),
     updatedAt: iso(latest?.createdAt ?? doc.createdAt),
+    ...(issuance && { validUntil: issuance.validUntil, issuance: issuanceView(issuance) }),
   };
 }
 
@@ -95,6 +100,7 @@ export function notificationView(n: NotificationDoc) {
     id: n._id,
     type: n.type,
     reviewId: n.reviewId,
+    ...(n.documentId ? { documentId: n.documentId } : {}),
     ...(n.taskId ? { taskId: n.taskId } : {}),
     ...(n.dueAt ? { dueAt: n.dueAt } : {}),
     message: n.message,
@@ -109,7 +115,9 @@ export function isOverdue(task: Pick<TaskRecord, 'status' | 'dueAt'>, now: Date)
 
 /** A task as answered, with the title of the version it concerns where the use case looked it up. */
 export function taskView(task: TitledTask, now: Date) {
-  return { ...task, overdue: isOverdue(task, now) };
+  // A review's tasks are about their review; the tasks after the review store their subject.
+  const subject = task.subject ?? { type: 'review' as const, id: task.reviewId };
+  return { ...task, subject, overdue: isOverdue(task, now) };
 }
 
 export function reviewSummary(doc: ReviewDoc, now: Date) {

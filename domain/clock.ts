@@ -244,6 +244,8 @@ export function taskLimit(kind: TaskKind, policy: ReviewPolicy, urgent: boolean)
     case 'intake':
     case 'supplement':
       return null; // before acceptance no clock runs (115号: it starts once the materials are complete)
+    default:
+      return null; // after the review: calendar-day limits (domain/after-review.ts)
   }
 }
 

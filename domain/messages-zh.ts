@@ -104,6 +104,7 @@ export const RULE_ZH = {
   commentNeeded: (decision: string) => `选择“${zh(DECISION_ZH, decision)}”时须至少提出一条意见`,
   groundsNeeded: '退回须选择退回理由',
   missingNeeded: '请至少列明一项需要补正的材料',
+  reviewMaterialsOnly: '所列材料不是合法性审核所需的材料',
   missingOpinionNeeded: '请写明起草单位应当补充哪些内容',
   supplementNeeded: '请至少补充一项材料（附件另行上传）',
   checkTwice: (item: string) => `审核要点“${zh(CHECK_ITEM_ZH, item)}”重复填写`,

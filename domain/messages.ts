@@ -64,7 +64,7 @@ export interface Signed<T> {
 
 /** What a signature covers: the request and where it is addressed, so it cannot be replayed elsewhere. */
 export interface SignedPayload<T> {
-  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'recordKeeper';
+  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'recordKeeper' | 'afterReview';
   workflowId: string;
   body: T;
   requestId?: string;

@@ -19,6 +19,13 @@ export const TASK_KINDS = [
   'consolidation',
   'signoff',
   'extension',
+  // After the review (domain/after-review.ts): filing for the record and the public's suggestions.
+  'filing',
+  'filing_registration',
+  'filing_supplement',
+  'filing_review',
+  'filing_correction',
+  'suggestion',
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
@@ -36,8 +43,8 @@ export type Stage = (typeof STAGES)[number];
 /** `failed`: the review's workflow was ended from outside (terminated, reset) and the record says so. */
 export const REVIEW_STATUSES = ['in_review', 'approved', 'rejected', 'returned', 'withdrawn', 'failed'] as const;
 
-/** A document's status: a draft until first submitted, then its newest review's. */
-export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES] as const;
+/** A document's status: a draft until first submitted, then its newest review's; once issued, its validity's. */
+export const DOCUMENT_STATUSES = ['draft', ...REVIEW_STATUSES, 'issued', 'expired', 'repealed'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
@@ -105,6 +112,13 @@ export const DECISIONS_BY_KIND = {
   consolidation: ['proceed', 'request_changes'],
   signoff: ['sign', 'return'],
   extension: ['approve', 'refuse'],
+  // The drafter's filing tasks are completed by their own endpoints (POST /v1/documents/:id/filings, …).
+  filing: [],
+  filing_registration: ['register', 'defer', 'refuse'],
+  filing_supplement: [],
+  filing_review: ['no_issue', 'correction_advised'],
+  filing_correction: [],
+  suggestion: ['reply'],
 } as const satisfies Record<TaskKind, readonly string[]>;
 
 export type Decision = (typeof DECISIONS_BY_KIND)[TaskKind][number];
@@ -120,7 +134,17 @@ export const ROLE_BY_KIND: Record<TaskKind, Role> = {
   consolidation: 'reviewer',
   signoff: 'signer',
   extension: 'signer',
+  filing: 'drafter',
+  filing_registration: 'reviewer',
+  filing_supplement: 'drafter',
+  filing_review: 'reviewer',
+  filing_correction: 'drafter',
+  suggestion: 'reviewer',
 };
+
+/** What a filing's registration may be deferred for (备案材料), besides a review's materials. */
+export const FILING_MATERIALS = ['filing_report', 'official_text', 'electronic_copy', 'review_opinion'] as const;
+export type FilingMaterial = (typeof FILING_MATERIALS)[number];
 
 /** The task kinds a drafting organisation acts on (their tasks carry its `org`). */
 export const DRAFTER_KINDS: readonly TaskKind[] = ['supplement', 'revision'];
@@ -185,7 +209,7 @@ export interface DecisionInput {
   /** For `resubmit`: the revised version; the API fills in the document's current version. */
   version?: number;
   /** For `request_materials`: what is missing. */
-  missing?: MaterialKind[];
+  missing?: (MaterialKind | FilingMaterial)[];
   /** For `return` at intake or origin review: why the draft goes back without a verdict. */
   grounds?: ReturnGrounds;
   /** For `supplement`: the materials added, merged into the version under review. */
@@ -196,7 +220,10 @@ export interface DecisionInput {
 
 export interface TaskRecord {
   id: string;
+  /** On a review's tasks; the tasks after the review have `subject` instead. */
   reviewId: string;
+  /** What the task is about (API.md, Release 3): on the tasks after the review. */
+  subject?: { type: 'review' | 'document' | 'filing' | 'suggestion'; id: string };
   documentId: string;
   kind: TaskKind;
   region: Region;

@@ -7,6 +7,7 @@ import { RULE_ZH } from './messages-zh';
 import {
   CHECK_ITEMS,
   DECISIONS_BY_KIND,
+  MATERIAL_KINDS,
   type Actor,
   type DecisionInput,
   type DispositionInput,
@@ -130,6 +131,12 @@ export function checkDecision(state: ReviewState, taskId: string, actor: Actor, 
       break;
     case 'request_materials':
       needs((input.missing ?? []).length > 0, 'missing', RULE_ZH.missingNeeded);
+      // The filing materials share the field (a filing's deferral) but are not a review's.
+      needs(
+        (input.missing ?? []).every((m) => (MATERIAL_KINDS as readonly string[]).includes(m)),
+        'missing',
+        RULE_ZH.reviewMaterialsOnly,
+      );
       needs(hasText(input.opinion), 'opinion', RULE_ZH.missingOpinionNeeded);
       break;
     case 'supplement':

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_AFTER_REVIEW_LIMITS, type AfterReviewLimits } from '../domain/after-review';
 import { DEFAULT_POLICY, calendarReadiness, type ReviewPolicy, type TimeModel } from '../domain/clock';
 import { DEFAULT_TASK_QUEUE } from '../domain/messages';
 import { REGIONS, type Region } from '../domain/model';
@@ -27,6 +28,7 @@ export function parseDuration(text: string): number | undefined {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const workingDays = z.coerce.number().int().min(1).max(60);
+const calendarDays = z.coerce.number().int().min(1).max(365);
 const optionalText = z
   .string()
   .optional()
@@ -159,6 +161,25 @@ export const envSchema = z.object({
   /** The whole review's limit for drafts marked urgent; unset: as REVIEW_WORKING_DAYS. */
   URGENT_REVIEW_WORKING_DAYS: workingDays.optional(),
   MAX_EXTENSION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.maxExtensionWorkingDays ?? 15),
+  /** After the review (docs/after-review.md): compressed calendar days for demos and tests. */
+  CALENDAR_DAY_DURATION: optionalText.refine(
+    (v) => v === undefined || parseDuration(v) !== undefined,
+    'must be a duration such as 2s, 500ms or 1m',
+  ),
+  /** JSON: calendar days to file an issued document in, per region, e.g. {"hebei":15}; unset regions keep theirs. */
+  FILING_DAYS: jsonOf(z.strictObject(Object.fromEntries(REGIONS.map((r) => [r, calendarDays.optional()])))),
+  FILING_REVIEW_DAYS: calendarDays.default(DEFAULT_AFTER_REVIEW_LIMITS.filingReviewDays),
+  FILING_SUPPLEMENT_DAYS: calendarDays.default(DEFAULT_AFTER_REVIEW_LIMITS.supplementDays),
+  CORRECTION_REPORT_DAYS: calendarDays.default(DEFAULT_AFTER_REVIEW_LIMITS.correctionReportDays),
+  SUGGESTION_REPLY_DAYS: calendarDays.default(DEFAULT_AFTER_REVIEW_LIMITS.suggestionReplyDays),
+  VALIDITY_REMINDER_MONTHS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24)
+    .default(DEFAULT_AFTER_REVIEW_LIMITS.validityReminderMonths),
+  /** Review suggestions the public may send from one address per minute (POST /v1/public/suggestions). */
+  PUBLIC_SUGGESTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
   /**
    * JSON: the review body of each region as the record names it, with the telephone its records
    * give for contact (optional), e.g. {"beijing":{"name":"北京市司法局","abbreviation":"京","phone":"…"},…};
@@ -281,8 +302,14 @@ export interface Config {
   uploadTimeoutMs: number;
   rateLimitPerMinute: number;
   bodyLimit: string;
+  /** After the review: calendar-day limits, and the length of a day when time is compressed. */
+  afterReview: { limits: AfterReviewLimits; dayMs?: number; suggestionsPerMinute: number };
   /** What processes print at start-up about the working-day calendar (provisional or missing years). */
   calendarWarnings: string[];
+}
+
+function definedOnly(values: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, number>;
 }
 
 /** Whether an address to listen on is this machine's loopback only (127.0.0.0/8, ::1, localhost). */
@@ -406,6 +433,18 @@ export function loadConfig(
     uploadTimeoutMs: parseDuration(env.UPLOAD_TIMEOUT) as number,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimit: env.BODY_LIMIT,
+    afterReview: {
+      limits: {
+        filingDays: { ...DEFAULT_AFTER_REVIEW_LIMITS.filingDays, ...definedOnly(env.FILING_DAYS ?? {}) },
+        filingReviewDays: env.FILING_REVIEW_DAYS,
+        supplementDays: env.FILING_SUPPLEMENT_DAYS,
+        correctionReportDays: env.CORRECTION_REPORT_DAYS,
+        suggestionReplyDays: env.SUGGESTION_REPLY_DAYS,
+        validityReminderMonths: env.VALIDITY_REMINDER_MONTHS,
+      },
+      ...(env.CALENDAR_DAY_DURATION !== undefined && { dayMs: parseDuration(env.CALENDAR_DAY_DURATION) }),
+      suggestionsPerMinute: env.PUBLIC_SUGGESTIONS_PER_MINUTE,
+    },
     calendarWarnings: calendar.warnings,
   };
 }

@@ -105,6 +105,8 @@ export type CommentDoc = Omit<CommentRecord, 'id'> & { _id: string };
 
 export type NotificationDoc = Omit<NotificationRecord, 'id' | 'createdAt'> & {
   _id: string;
+  /** On the notifications after the review, which concern a document rather than a review. */
+  documentId?: string;
   createdAt: Date;
   /** Of `createdAt`, for paging. */
   month: string;
@@ -285,7 +287,9 @@ reviewSchema.index({ documentId: 1 });
 const taskSchema = new Schema<TaskDoc>(
   {
     _id: String,
-    reviewId: { type: String, required: true },
+    // Absent on the tasks after the review, which name their `subject` instead (store/after-review.ts).
+    reviewId: String,
+    subject: { _id: false, type: { type: String }, id: String },
     documentId: { type: String, required: true },
     kind: { type: String, enum: TASK_KINDS, required: true },
     region: { type: String, enum: REGIONS, required: true },
@@ -342,6 +346,8 @@ const notificationSchema = new Schema<NotificationDoc>(
     type: { type: String, enum: NOTIFICATION_TYPES, required: true },
     audience: { region: String, role: String, org: String },
     reviewId: String,
+    /** The notifications after the review name the document instead of a review. */
+    documentId: String,
     taskId: String,
     dueAt: String,
     message: String,

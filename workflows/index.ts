@@ -1,2 +1,3 @@
 export { legalityReview } from './review';
 export { recordKeeper } from './record-keeper';
+export { documentAfterReview } from './filing';

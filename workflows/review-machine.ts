@@ -28,6 +28,7 @@ import {
   type ActorRef,
   type Conclusion,
   type DecisionInput,
+  type MaterialKind,
   type NotificationType,
   type Region,
   type ReturnGrounds,
@@ -58,6 +59,13 @@ const KIND_NAMES: Record<TaskKind, string> = {
   consolidation: 'consolidation',
   signoff: 'sign-off',
   extension: 'extension',
+  // Never a review's tasks (workflows/filing.ts runs them); named for completeness.
+  filing: 'filing',
+  filing_registration: 'filing registration',
+  filing_supplement: 'filing supplement',
+  filing_review: 'filing review',
+  filing_correction: 'correction report',
+  suggestion: 'review suggestion',
 };
 
 /** Task kinds that are stages of the review too; a supplement stays in intake, an extension in its stage. */
@@ -215,7 +223,7 @@ export class ReviewMachine {
       ...(input.checklist && task.kind === 'origin_review' && { checklist: input.checklist }),
       ...((input.comments?.length ?? 0) > 0 && { comments: this.newComments(task, by, input, at) }),
       ...(input.dispositions && { dispositions: input.dispositions }),
-      ...(input.missing && { missing: input.missing }),
+      ...(input.missing && { missing: input.missing as MaterialKind[] }), // only material kinds pass checkDecision
       ...(input.grounds && { grounds: input.grounds }),
       ...(input.materials && { materials: input.materials }),
       ...((input.dismissedFlags?.length ?? 0) > 0 && { dismissedFlags: input.dismissedFlags }),

@@ -59,7 +59,7 @@ export function documentRoutes({ app }: ApiDeps): RouteSpec[] {
       errors: [400, 403],
       handler: async ({ actor, query, res }) => {
         const { items, nextCursor } = await listOwnDocuments(app, actor, query);
-        res.json({ items: items.map((d) => documentView(d.doc, d.versions, d.reviews)), nextCursor });
+        res.json({ items: items.map((d) => documentView(d.doc, d.versions, d.reviews, d.issuance)), nextCursor });
       },
     }),
 
@@ -71,8 +71,8 @@ export function documentRoutes({ app }: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the document', schema: DocumentView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const { doc, versions, reviews, attachments } = await readDocument(app, actor, params.id);
-        res.json({ ...documentView(doc, versions, reviews), attachments: attachments.map(attachmentView) });
+        const { doc, versions, reviews, attachments, issuance } = await readDocument(app, actor, params.id);
+        res.json({ ...documentView(doc, versions, reviews, issuance), attachments: attachments.map(attachmentView) });
       },
     }),
 

@@ -31,8 +31,8 @@ export function taskRoutes({ app }: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the task', schema: TaskView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const { task, flags, at } = await readTask(app, actor, params.taskId);
-        res.json({ ...taskView(task, at), flags });
+        const { task, flags, at, suggestion } = await readTask(app, actor, params.taskId);
+        res.json({ ...taskView(task, at), flags, ...(suggestion && { suggestion }) });
       },
     }),
 

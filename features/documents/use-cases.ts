@@ -17,6 +17,8 @@ import {
   type ReviewDoc,
   type VersionDoc,
 } from '../../store/models';
+import type { IssuanceDoc } from '../../store/after-review';
+import { issuancesOf } from '../after-review/use-cases';
 import { flagOnWrite } from '../assist/flags';
 import { canSeeReview, draftingOrg, isSupervisor, ownsAsDrafter } from '../access';
 import type { AppContext } from '../context';
@@ -30,6 +32,12 @@ export interface DocumentWithHistory {
   doc: DocumentDoc;
   versions: VersionSummary[];
   reviews: Pick<ReviewDoc, '_id' | 'status'>[];
+  /** Once issued (features/after-review). */
+  issuance?: IssuanceDoc;
+}
+
+function withIssuance(d: DocumentWithHistory, issuance: IssuanceDoc | undefined): DocumentWithHistory {
+  return issuance ? { ...d, issuance } : d;
 }
 
 /** How many times a revision counts again after a concurrent one took its number. */
@@ -124,7 +132,11 @@ export async function listOwnDocuments(
       return { doc, versions, reviews };
     }),
   );
-  return { items, nextCursor };
+  const issuances = await issuancesOf(
+    ctx,
+    page.map((d) => d._id),
+  );
+  return { items: items.map((d) => withIssuance(d, issuances.get(d.doc._id))), nextCursor };
 }
 
 /** `GET /v1/documents/:id`: the document, its versions, reviews and attachments. */
@@ -134,11 +146,12 @@ export async function readDocument(
   id: string,
 ): Promise<DocumentWithHistory & { attachments: AttachmentDoc[] }> {
   const { doc, reviews } = await documentFor(ctx, actor, id);
-  const [versions, attachments] = await Promise.all([
+  const [versions, attachments, issuances] = await Promise.all([
     versionsOf(ctx, doc._id),
     ctx.models.Attachment.find({ documentId: doc._id }).lean<AttachmentDoc[]>(),
+    issuancesOf(ctx, [doc._id]),
   ]);
-  return { doc, versions, reviews, attachments };
+  return { ...withIssuance({ doc, versions, reviews }, issuances.get(doc._id)), attachments };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   CHECK_RESULTS,
   DECISIONS,
   DISPOSITION_STATUSES,
+  FILING_MATERIALS,
   MATERIAL_KINDS,
   REGIONS,
   RETURN_GROUNDS,
@@ -64,11 +65,11 @@ export const completeTaskBodySchema = z.strictObject({
     .optional()
     .describe("extension, for resubmit: the revised version (default: the document's current version)"),
   missing: z
-    .array(z.enum(MATERIAL_KINDS))
+    .array(z.enum([...MATERIAL_KINDS, ...FILING_MATERIALS]))
     .min(1)
-    .max(MATERIAL_KINDS.length)
+    .max(MATERIAL_KINDS.length + FILING_MATERIALS.length)
     .optional()
-    .describe('request_materials: what is missing'),
+    .describe('request_materials: what is missing (a material kind); defer of a filing: filing materials'),
   grounds: z.enum(RETURN_GROUNDS).optional().describe('return at intake or origin review: why, without a verdict'),
   materials: suppliedMaterialsSchema.optional().describe('supplement: the materials added'),
   dismissedFlags: z

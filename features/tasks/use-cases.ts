@@ -8,6 +8,7 @@ import type { Actor, TaskRecord } from '../../domain/model';
 import { refusalToDecide } from '../../domain/rules';
 import { taskFromDoc, versionId, type TaskDoc } from '../../store/models';
 import { canSeeTask, taskFilterFor } from '../access';
+import { decideCourseTask, isCourseTask, suggestionForTask } from '../after-review/use-cases';
 import { versionFlags } from '../assist/flags';
 import type { AppContext } from '../context';
 import { latestVersion, versionOf, versionTitles } from '../documents/queries';
@@ -127,10 +128,14 @@ export async function readTask(
   ctx: AppContext,
   actor: Actor,
   id: string,
-): Promise<{ task: TitledTask; flags: Flag[]; at: Date }> {
+): Promise<{ task: TitledTask; flags: Flag[]; at: Date; suggestion?: Awaited<ReturnType<typeof suggestionForTask>> }> {
   const doc = await visibleTask(ctx, actor, id);
-  const [[task], { flags }] = await Promise.all([withTitles(ctx, [doc]), versionFlags(ctx, doc)]);
-  return { task, flags, at: ctx.now() };
+  const [[task], { flags }, suggestion] = await Promise.all([
+    withTitles(ctx, [doc]),
+    versionFlags(ctx, doc),
+    suggestionForTask(ctx, doc),
+  ]);
+  return { task, flags, at: ctx.now(), ...(suggestion && { suggestion }) };
 }
 
 /**
@@ -164,6 +169,8 @@ export async function decideTask(
   idempotencyKey: string | undefined,
 ): Promise<Answer> {
   const task = await visibleTask(ctx, actor, id);
+  // The tasks after the review belong to the document's workflow (features/after-review).
+  if (isCourseTask(task)) return { status: 200, body: await decideCourseTask(ctx, actor, task, body, requestId) };
   let status = 500;
   try {
     const refused = refusalToDecide(actor, { ...task, id: task._id });

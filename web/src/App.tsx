@@ -5,7 +5,7 @@
 import { Button, ConfigProvider, Layout, Space, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Navigate, NavLink, Route, Routes, useParams } from 'react-router-dom';
 import { loadSession, saveSession, whenUnauthenticated, type Session } from './api/client';
 import { REGION, ROLE } from './labels';
 import { hasRole, SessionContext } from './session';
@@ -23,6 +23,17 @@ const Dashboard = lazy(() => import('./pages/Dashboard'));
 const ReviewPage = lazy(() => import('./pages/ReviewPage'));
 const OpinionPage = lazy(() => import('./pages/OpinionPage'));
 const RevisionLetterPage = lazy(() => import('./pages/RevisionLetterPage'));
+// After the review (after-review-pages.tsx): a course task, the filing catalogue, the public form.
+const CourseTaskPage = lazy(() => import('./after-review-pages').then((m) => ({ default: m.CourseTaskPage })));
+const CataloguePage = lazy(() => import('./after-review-pages').then((m) => ({ default: m.CataloguePage })));
+const PublicSuggestionPage = lazy(() =>
+  import('./after-review-pages').then((m) => ({ default: m.PublicSuggestionPage })),
+);
+/** A task page: the review's, or the course's for the tasks after the review (ids `<documentId>:after:<n>`). */
+function TaskScreen() {
+  const { taskId = '' } = useParams();
+  return taskId.includes(':after:') ? <CourseTaskPage /> : <TaskPage />;
+}
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
 
@@ -49,6 +60,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
       menu.push({ key: '/tasks', label: '待办（修改/补正）' });
     }
     if (hasRole(session, 'supervisor')) menu.push({ key: '/dashboard', label: '监督看板' });
+    if (hasRole(session, 'reviewer', 'signer', 'supervisor')) menu.push({ key: '/catalogue', label: '备案目录' });
     return menu.filter((m, i) => menu.findIndex((o) => o.key === m.key) === i);
   }, [session]);
   const home = items[0]?.key ?? '/tasks';
@@ -110,7 +122,8 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/" element={<Navigate to={home} replace />} />
                 <Route path="/signin" element={<Navigate to={home} replace />} />
                 <Route path="/tasks" element={<WorkList />} />
-                <Route path="/tasks/:taskId" element={<TaskPage />} />
+                <Route path="/tasks/:taskId" element={<TaskScreen />} />
+                <Route path="/catalogue" element={<CataloguePage />} />
                 <Route path="/documents" element={<Drafting />} />
                 <Route path="/documents/new" element={<DocumentEditor />} />
                 <Route path="/documents/:id" element={<DocumentPage />} />
@@ -140,7 +153,12 @@ export function App() {
   return (
     <ConfigProvider locale={zhCN} theme={THEME}>
       <BrowserRouter>
-        {context ? (
+        {/* The public's suggestion page needs no sign-in. */}
+        {window.location.pathname.startsWith('/public/') ? (
+          <Suspense fallback={<Spin aria-label="加载中" />}>
+            <PublicSuggestionPage />
+          </Suspense>
+        ) : context ? (
           <SessionContext.Provider value={context}>
             <Shell {...context} />
           </SessionContext.Provider>

@@ -20,6 +20,12 @@ export const KIND: Record<string, string> = {
   consolidation: '汇总',
   signoff: '签发',
   extension: '延期审批',
+  filing: '报送备案',
+  filing_registration: '备案登记',
+  filing_supplement: '补充备案材料',
+  filing_review: '备案审查',
+  filing_correction: '报告纠正情况',
+  suggestion: '答复审查建议',
 };
 export const STAGE: Record<string, string> = {
   intake: '受理',
@@ -52,6 +58,9 @@ export const DOCUMENT_STATUS: Record<string, string> = {
   withdrawn: '已撤回',
   returned: '已退回',
   failed: '异常终止',
+  issued: '已印发',
+  expired: '已失效',
+  repealed: '已废止',
 };
 export const SEVERITY: Record<string, string> = {
   blocking: '违法（必须修改）',

@@ -532,6 +532,159 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/documents/{id}/issuance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue a document whose review closed approved (owning drafter); starts its filing and validity clock */
+    post: operations['postV1DocumentsByIdIssuance'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/documents/{id}/filings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** File the issued document for the record (owning drafter): completes the filing task */
+    post: operations['postV1DocumentsByIdFilings'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/documents/{id}/repeal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Repeal an issued document (owning drafter); its deadlines stop */
+    post: operations['postV1DocumentsByIdRepeal'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/filings/catalogue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A region's registered filings of a month; JSON, or the printable page with Accept: text/html */
+    get: operations['getV1FilingsCatalogue'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/filings/{filingId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A filing and its history (the drafting unit, the region's review body, supervisors) */
+    get: operations['getV1FilingsByFilingId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/filings/{filingId}/supplement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Supply the materials a deferred registration asked for (owning drafter) */
+    post: operations['postV1FilingsByFilingIdSupplement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/filings/{filingId}/correction-report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Report what was done on a correction advised (owning drafter) */
+    post: operations['postV1FilingsByFilingIdCorrectionreport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/public/suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a review suggestion about an issued document (no token; limited per address) */
+    post: operations['postV1PublicSuggestions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/public/suggestions/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A suggestion's status and, once answered, the reply; nothing else */
+    get: operations['getV1PublicSuggestionsByCode'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dev/users': {
     parameters: {
       query?: never;
@@ -674,7 +827,17 @@ export interface components {
       region?: 'beijing' | 'tianjin' | 'hebei';
       org?: string;
       /** @enum {string} */
-      status?: 'draft' | 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
+      status?:
+        | 'draft'
+        | 'in_review'
+        | 'approved'
+        | 'rejected'
+        | 'returned'
+        | 'withdrawn'
+        | 'failed'
+        | 'issued'
+        | 'expired'
+        | 'repealed';
       currentVersion?: number;
       versions?: {
         version?: number;
@@ -707,6 +870,27 @@ export interface components {
         /** Format: date-time */
         uploadedAt: string;
       }[];
+      /** @description once issued: publishedOn + validityYears (YYYY-MM-DD) */
+      validUntil?: string;
+      /** @description once issued (POST /v1/documents/:id/issuance) */
+      issuance?: {
+        documentNumber?: string;
+        issuedOn?: string;
+        publishedOn?: string;
+        publishedIn?: string;
+        validityYears?: number;
+        validUntil?: string;
+        /** @enum {string} */
+        status?: 'issued' | 'expired' | 'repealed';
+        reviewId?: string;
+        version?: number;
+        filingId?: string;
+        /** Format: date-time */
+        repealedAt?: string;
+        repealReason?: string;
+        /** Format: date-time */
+        expiredAt?: string;
+      };
       /** Format: date-time */
       createdAt?: string;
       /** Format: date-time */
@@ -819,7 +1003,14 @@ export interface components {
     };
     Task: {
       id?: string;
+      /** @description on review tasks */
       reviewId?: string;
+      /** @description what the task concerns (document: the drafter's filing task) */
+      subject?: {
+        /** @enum {string} */
+        type: 'review' | 'topic' | 'guideline' | 'document' | 'filing' | 'suggestion';
+        id: string;
+      };
       documentId?: string;
       /** @description extension: the title of the version the task concerns (in the task list and a read task) */
       documentTitle?: string;
@@ -832,7 +1023,13 @@ export interface components {
         | 'consultation'
         | 'consolidation'
         | 'signoff'
-        | 'extension';
+        | 'extension'
+        | 'filing'
+        | 'filing_registration'
+        | 'filing_supplement'
+        | 'filing_review'
+        | 'filing_correction'
+        | 'suggestion';
       /** @enum {string} */
       region?: 'beijing' | 'tianjin' | 'hebei';
       /** @enum {string} */
@@ -993,7 +1190,13 @@ export interface components {
             | 'consultation'
             | 'consolidation'
             | 'signoff'
-            | 'extension';
+            | 'extension'
+            | 'filing'
+            | 'filing_registration'
+            | 'filing_supplement'
+            | 'filing_review'
+            | 'filing_correction'
+            | 'suggestion';
           /** @enum {string} */
           region?: 'beijing' | 'tianjin' | 'hebei';
           dueAt?: string | null;
@@ -1048,7 +1251,13 @@ export interface components {
           | 'consultation'
           | 'consolidation'
           | 'signoff'
-          | 'extension';
+          | 'extension'
+          | 'filing'
+          | 'filing_registration'
+          | 'filing_supplement'
+          | 'filing_review'
+          | 'filing_correction'
+          | 'suggestion';
         /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
         decision?: string;
@@ -1251,7 +1460,13 @@ export interface components {
         | 'consultation'
         | 'consolidation'
         | 'signoff'
-        | 'extension';
+        | 'extension'
+        | 'filing'
+        | 'filing_registration'
+        | 'filing_supplement'
+        | 'filing_review'
+        | 'filing_correction'
+        | 'suggestion';
       article?: string;
       text?: string;
       /** @enum {string} */
@@ -3124,7 +3339,13 @@ export interface operations {
           | 'consultation'
           | 'consolidation'
           | 'signoff'
-          | 'extension';
+          | 'extension'
+          | 'filing'
+          | 'filing_registration'
+          | 'filing_supplement'
+          | 'filing_review'
+          | 'filing_correction'
+          | 'suggestion';
         /** @description extension, for supervisors */
         region?: 'beijing' | 'tianjin' | 'hebei';
         /** @description extension */
@@ -3297,7 +3518,12 @@ export interface operations {
             | 'object'
             | 'proceed'
             | 'sign'
-            | 'refuse';
+            | 'refuse'
+            | 'register'
+            | 'defer'
+            | 'no_issue'
+            | 'correction_advised'
+            | 'reply';
           opinion?: string;
           comments?: {
             /** @description an article number of the reviewed version */
@@ -3335,7 +3561,7 @@ export interface operations {
           }[];
           /** @description extension, for resubmit: the revised version (default: the document's current version) */
           version?: number;
-          /** @description request_materials: what is missing */
+          /** @description request_materials: what is missing (a material kind); defer of a filing: filing materials */
           missing?: (
             | 'draftingExplanation'
             | 'legalBasisNote'
@@ -3344,6 +3570,10 @@ export interface operations {
             | 'draftingUnitLegalOpinion'
             | 'other'
             | 'attachment'
+            | 'filing_report'
+            | 'official_text'
+            | 'electronic_copy'
+            | 'review_opinion'
           )[];
           /**
            * @description return at intake or origin review: why, without a verdict
@@ -4052,6 +4282,837 @@ export interface operations {
       };
       /** @description forbidden: visible to the caller but not theirs to act on */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1DocumentsByIdIssuance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the issuing unit's own number, e.g. 京交规〔2027〕2号 */
+          documentNumber: string;
+          /** @description 印发日期 YYYY-MM-DD */
+          issuedOn: string;
+          /** @description 公布日期 YYYY-MM-DD: the filing limit counts from it */
+          publishedOn: string;
+          /** @description where it was published (公报, 政府网站…) */
+          publishedIn: string;
+          /** @description default 5 (Tianjin: at most 10) */
+          validityYears?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description the issuance, with the filing due date */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1DocumentsByIdFilings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          report: {
+            /** @description 制定依据 */
+            basis: string;
+            /** @description 制定目的 */
+            purpose: string;
+            /** @description 主要内容 */
+            mainContent: string;
+            /** @description 合法性审核情况 */
+            review: string;
+          };
+          /** @description ids of the document's attachments */
+          attachments?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description { filingId, status: submitted, dueAt, onTime } */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1DocumentsByIdRepeal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description { documentId, status: repealed } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1FilingsCatalogue: {
+    parameters: {
+      query: {
+        region: 'beijing' | 'tianjin' | 'hebei';
+        month: string;
+        limit?: number;
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { region, month, items, nextCursor } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+          'text/html': string;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1FilingsByFilingId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        filingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { filingId, documentId, region, status, dueAt, …, history } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1FilingsByFilingIdSupplement: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        filingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description what is supplied, and where */
+          text: string;
+          /** @description ids of the document's attachments */
+          attachments?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description { filingId, status: submitted } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1FilingsByFilingIdCorrectionreport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        filingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          text: string;
+        };
+      };
+    };
+    responses: {
+      /** @description { filingId, status: corrected } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1PublicSuggestions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the number of the issued document, as published */
+          documentNumber: string;
+          text: string;
+          /** @description how to reach the sender: telephone, e-mail or address */
+          contact: string;
+        };
+      };
+    };
+    responses: {
+      /** @description { code }: the tracking code */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1PublicSuggestionsByCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { status, reply? } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

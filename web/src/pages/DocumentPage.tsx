@@ -24,6 +24,8 @@ import { api, call, type Comment, type DocumentView, type Review, type Task } fr
 import { chosen, RefusalAlert, showRefusal } from '../forms';
 import { articleZh, cst, DISPOSITION, DOCUMENT_STATUS, errorText, KIND, SEVERITY, SEVERITY_COLOR } from '../labels';
 import { RecordLinks } from '../frozen-record';
+import { AfterReviewPanel } from '../after-review';
+import { hasRole, useSession } from '../session';
 import { ReviewSteps, VersionCompare } from '../review-parts';
 
 interface AnswerForm {
@@ -43,6 +45,7 @@ export default function DocumentPage() {
   const [refusal, setRefusal] = useState<ReturnType<typeof showRefusal>>();
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<AnswerForm>();
+  const { session } = useSession();
 
   const load = useCallback(async () => {
     try {
@@ -162,6 +165,11 @@ export default function DocumentPage() {
       </Card>
       {review && <ReviewSteps review={review} />}
       {review && <RecordLinks review={review} withOpinion />}
+      <AfterReviewPanel
+        doc={doc}
+        isOwner={hasRole(session, 'drafter') && session.org === doc.org && session.region === doc.region}
+        reload={() => void load()}
+      />
       {supplement && (
         <Alert
           type="warning"
