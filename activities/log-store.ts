@@ -72,7 +72,13 @@ export async function writeProjection(
   // Distinct tasks at once; the review last, so a reader who sees it moved finds its tasks moved too.
   await Promise.all(
     tasks.map(({ id, ...task }) =>
-      store.moveTaskForward({ _id: id, ...task, lastSeq, month: monthOf(task.createdAt) }),
+      store.moveTaskForward({
+        _id: id,
+        ...task,
+        assigneeSub: task.assignee?.sub ?? null,
+        lastSeq,
+        month: monthOf(task.createdAt),
+      }),
     ),
   );
   const { reviewId, submittedAt, earliestDueAt, ...rest } = review;

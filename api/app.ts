@@ -22,6 +22,8 @@ import { mount, refuseNulInUrl, rejectUnsafeKeys, requestIds, type RouteSpec } f
 import { countDecision, countRequests, metricsEndpoint, registerWorkGauges, requestLog } from './metrics';
 import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
+import { noteInDirectory } from './directory';
+import { assignmentRoutes } from './routes/assignment';
 import { assistRoutes } from './routes/assist';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
@@ -44,6 +46,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...supervisionRoutes(deps),
     ...calendarRoutes(),
     ...assistRoutes(deps),
+    ...assignmentRoutes(deps),
   ];
 }
 
@@ -195,6 +198,7 @@ export function createApp(deps: ApiDeps): express.Express {
     identify(tokenVerifier(config.auth)),
     limiter,
     requireActor,
+    noteInDirectory(application, logger),
     express.json({ limit: config.bodyLimit }),
     rejectUnsafeKeys,
   );

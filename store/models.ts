@@ -27,7 +27,9 @@ import type { Flag } from '../domain/assist';
 import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 import { budgetLeftMs } from '../platform/budget';
+import { delegationSchema, type DelegationDoc } from './delegations';
 import { insertIfAbsent } from './mongo';
+import { personSchema, type PersonDoc } from './people';
 
 export interface Article {
   number: string;
@@ -79,7 +81,13 @@ export type ReviewDoc = Omit<ReviewProjection, 'reviewId' | 'submittedAt' | 'ear
  * A task as the work lists read it; `lastSeq` is the log position it was written at, `month`
  * (of `createdAt`) files it for paging (api/paging.ts).
  */
-export type TaskDoc = Omit<TaskRecord, 'id'> & { _id: string; lastSeq: number; month: string };
+export type TaskDoc = Omit<TaskRecord, 'id'> & {
+  _id: string;
+  lastSeq: number;
+  month: string;
+  /** The assignee's sub, flat so the work list's `assignee` filter reaches an index; null in the pool. */
+  assigneeSub?: string | null;
+};
 
 /** One event of a review's log; `_id` is `<reviewId>#<seq>`, so an append is idempotent. */
 export type EventDoc = LoggedEvent & { _id: string; reviewId: string };
@@ -206,6 +214,7 @@ export interface StoreMetaDoc {
 }
 
 const actorRef = { sub: String, name: String, region: String, role: String };
+const personRef = new Schema({ sub: String, name: String }, { _id: false });
 
 const documentSchema = new Schema<DocumentDoc>(
   {
@@ -294,12 +303,17 @@ const taskSchema = new Schema<TaskDoc>(
     decision: String,
     completedBy: actorRef,
     opinion: String,
+    assignee: { type: personRef, default: undefined },
+    assignedBy: { type: personRef, default: undefined },
+    assignedAt: String,
+    assigneeSub: String,
     lastSeq: { type: Number, required: true },
     month: { type: String, required: true },
   },
   { versionKey: false },
 );
 taskSchema.index({ region: 1, role: 1, status: 1, month: 1, createdAt: -1 });
+taskSchema.index({ assigneeSub: 1, status: 1, createdAt: -1 });
 taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
@@ -328,7 +342,7 @@ const notificationSchema = new Schema<NotificationDoc>(
   {
     _id: String,
     type: { type: String, enum: NOTIFICATION_TYPES, required: true },
-    audience: { region: String, role: String, org: String },
+    audience: { region: String, role: String, org: String, subs: { type: [String], default: undefined } },
     reviewId: String,
     taskId: String,
     dueAt: String,
@@ -339,6 +353,7 @@ const notificationSchema = new Schema<NotificationDoc>(
   { versionKey: false },
 );
 notificationSchema.index({ 'audience.role': 1, 'audience.region': 1, month: 1, createdAt: -1 });
+notificationSchema.index({ 'audience.subs': 1, month: 1, createdAt: -1 });
 
 const eventSchema = new Schema<EventDoc>(
   {
@@ -459,6 +474,8 @@ export interface Models {
   Record: Model<RecordDoc>;
   DecisionLock: Model<DecisionLockDoc>;
   VersionFlags: Model<VersionFlagsDoc>;
+  Person: Model<PersonDoc>;
+  Delegation: Model<DelegationDoc>;
 }
 
 /**
@@ -494,6 +511,8 @@ for (const schema of [
   statsMonthSchema,
   reviewClaimSchema,
   versionFlagsSchema,
+  personSchema,
+  delegationSchema,
 ]) {
   readsWithinBudget(schema as Schema);
 }
@@ -517,6 +536,8 @@ export function createModels(connection: Connection): Models {
     Record: connection.model('Record', recordSchema, 'records'),
     DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
     VersionFlags: connection.model('VersionFlags', versionFlagsSchema, 'versionFlags'),
+    Person: connection.model('Person', personSchema, 'people'),
+    Delegation: connection.model('Delegation', delegationSchema, 'delegations'),
   };
 }
 
@@ -534,7 +555,7 @@ export function monthOf(at: Date | string): string {
 }
 
 export function taskFromDoc(doc: TaskDoc): TaskRecord {
-  const { _id, lastSeq: _seq, month: _month, ...rest } = doc;
+  const { _id, lastSeq: _seq, month: _month, assigneeSub: _assignee, ...rest } = doc;
   return { id: _id, ...rest };
 }
 

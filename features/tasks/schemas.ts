@@ -90,6 +90,15 @@ export const listTasksQuerySchema = z.strictObject({
   overdue: bool
     .optional()
     .describe('extension. true: only open tasks past their due date; false: only tasks that are not'),
+  assignee: z
+    .union([z.enum(['me', 'none']), text(LIMITS.id)])
+    .optional()
+    .describe(
+      'me: assigned to the caller, or to someone they stand in for while a delegation runs; none: in the pool; or a sub',
+    ),
+  team: bool
+    .optional()
+    .describe("extension, for the head (signer): also the tasks of the region's reviewers, which they assign"),
   limit,
   cursor,
 });
