@@ -90,8 +90,7 @@ export const listTasksQuerySchema = z.strictObject({
   overdue: bool
     .optional()
     .describe('extension. true: only open tasks past their due date; false: only tasks that are not'),
-  assignee: z
-    .union([z.enum(['me', 'none']), text(LIMITS.id)])
+  assignee: text(LIMITS.id)
     .optional()
     .describe(
       'me: assigned to the caller, or to someone they stand in for while a delegation runs; none: in the pool; or a sub',

@@ -8,6 +8,7 @@ export const ROLE: Record<string, string> = {
   reviewer: '审核员',
   signer: '签发人',
   supervisor: '监督员',
+  admin: '管理员',
 };
 export const KIND: Record<string, string> = {
   intake: '受理',
@@ -128,6 +129,7 @@ const ERROR_CODE: Record<string, string> = {
   validation_failed: '提交的内容不符合要求',
   unauthenticated: '登录已失效，请重新登录',
   forbidden: '无权进行此操作',
+  not_assignee: '此任务已分办给他人',
   not_found: '未找到，或无权查看',
   conflict: '操作冲突：任务已办结或状态已变化',
   payload_too_large: '内容过大',

@@ -24,6 +24,7 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { AssignmentBar } from '../assignment';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, type Comment, type Review, type Task, type VersionView } from '../api/client';
 import { basisText, FlagList, flagKey, MarkedText, type Flag } from '../assist';
@@ -234,6 +235,7 @@ export default function TaskPage() {
             <span className={task.overdue ? 'overdue' : undefined}>{task.dueAt ? cst(task.dueAt) : '不限'}</span>
           </Descriptions.Item>
         </Descriptions>
+        <AssignmentBar task={task} onChange={(changed) => setTask({ ...task, ...changed })} />
         {done && <Alert type="success" showIcon message={done} data-testid="done" />}
       </Card>
       <ReviewSteps review={review} />

@@ -2,10 +2,12 @@
  * 我的待办: the caller's tasks (the API decides which: their region and role), newest first, with
  * the due date and the working days left (overdue in red), filters and cursor paging.
  */
-import { Alert, Button, Space, Spin } from 'antd';
+import { Alert, Button, Radio, Space, Spin } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, call, type Task } from '../api/client';
+import { AssignDialog, assigneeName } from '../assignment';
+import { hasRole, useSession } from '../session';
 import { cst, cstDay, errorText, KIND, REGION, TASK_STATUS } from '../labels';
 import { calendarsReady, workingDaysLeft } from '../workdays';
 
@@ -43,7 +45,15 @@ function takePrefetchedFirstPage(): Page | Promise<Page | undefined> | undefined
   return prefetch.settled ? prefetch.page : prefetch.done;
 }
 
-const COLUMNS = ['任务', '文件', '地区', '到达时间', '办理期限', '剩余工作日', '状态'];
+const COLUMNS = ['任务', '文件', '地区', '到达时间', '办理期限', '剩余工作日', '承办人', '状态'];
+
+/** 我的: assigned to me (or to whoever I stand in for); 待分办: the pool; 本处全部: everything of the body. */
+type View = 'mine' | 'pool' | 'all';
+const VIEW_QUERY: Record<View, { assignee?: string }> = {
+  mine: { assignee: 'me' },
+  pool: { assignee: 'none' },
+  all: {},
+};
 
 /** Working days left of an open task with a due date; overdue ones in red. */
 function daysLeft(task: Task) {
@@ -58,6 +68,11 @@ function daysLeft(task: Task) {
 
 export default function WorkList() {
   const navigate = useNavigate();
+  const { session } = useSession();
+  // The head (signer) sees and assigns the body's reviewer tasks too.
+  const heads = hasRole(session, 'signer');
+  const [view, setView] = useState<View>('all');
+  const [assigning, setAssigning] = useState<Task>();
   const [filters, setFilters] = useState<Filters>({ status: 'open' });
   // The cursors of the pages before this one; `cursor` is this page's.
   const [previous, setPrevious] = useState<(string | undefined)[]>([]);
@@ -71,9 +86,15 @@ export default function WorkList() {
 
   useEffect(() => {
     let current = true;
-    const query = { ...filters, limit: 20, ...(cursor ? { cursor } : {}) };
-    // The opening query is the prefetched one; every later one goes to the API.
-    const ready = opening.current ? prefetched : undefined;
+    const query = {
+      ...filters,
+      ...VIEW_QUERY[view],
+      ...(heads && view !== 'mine' && { team: 'true' as const }),
+      limit: 20,
+      ...(cursor ? { cursor } : {}),
+    };
+    // The opening query is the prefetched one (the plain list); every later one goes to the API.
+    const ready = opening.current && !heads ? prefetched : undefined;
     opening.current = false;
     if (!ready || ready instanceof Promise) {
       setLoading(true);
@@ -93,7 +114,7 @@ export default function WorkList() {
     return () => {
       current = false;
     };
-  }, [filters, cursor]);
+  }, [filters, cursor, view, assigning]);
 
   const filter = (next: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...next }));
@@ -107,6 +128,23 @@ export default function WorkList() {
   return (
     <section className="page-panel">
       <h1 className="page-title">我的待办</h1>
+      <Radio.Group
+        aria-label="视图"
+        optionType="button"
+        value={view}
+        onChange={(e) => {
+          setView(e.target.value as View);
+          setPrevious([]);
+          setCursor(undefined);
+        }}
+        options={[
+          { value: 'mine', label: '我的' },
+          { value: 'pool', label: '待分办' },
+          { value: 'all', label: '本处全部' },
+        ]}
+        style={{ marginBottom: 12 }}
+      />
+      {assigning && <AssignDialog task={assigning} onClose={() => setAssigning(undefined)} />}
       {/* The filters load just after the rows: the select boxes are a third of the page's code. */}
       <Suspense fallback={<div className="work-list-filters-placeholder" />}>
         <WorkListFilters filters={filters} onChange={filter} />
@@ -157,6 +195,21 @@ export default function WorkList() {
                     )}
                   </td>
                   <td>{daysLeft(task)}</td>
+                  <td data-testid="task-assignee">
+                    {assigneeName(task)}
+                    {heads && task.status === 'open' && task.role !== 'drafter' && (
+                      <Button
+                        size="small"
+                        type="link"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setAssigning(task);
+                        }}
+                      >
+                        {task.assignee ? '转办' : '分办'}
+                      </Button>
+                    )}
+                  </td>
                   <td>{TASK_STATUS[task.status ?? ''] ?? task.status}</td>
                 </tr>
               ))}
