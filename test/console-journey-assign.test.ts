@@ -143,6 +143,26 @@ test('the head assigns a case, a colleague is refused it, the assignee decides i
   await other.getByRole('alert').filter({ hasText: '此任务已分办给他人' }).waitFor();
   await look(other, 'colleague-refused');
 
+  // The head's workload view: 李明 has the case in hand; 周宁 is away, 李明 standing in.
+  const now = Date.now();
+  await api(colleague)
+    .post('/v1/delegations', {
+      delegate: 'demo-bj-reviewer',
+      from: new Date(now).toISOString(),
+      to: new Date(now + 5 * 86_400_000).toISOString(),
+      reason: '年休假',
+    })
+    .expect(201);
+  await head.getByRole('link', { name: '人员负荷' }).click();
+  const officerRow = head.getByRole('row').filter({ hasText: DEMO_USERS['reviewer-beijing'].name }).first();
+  await officerRow.getByRole('cell', { name: '1', exact: true }).waitFor();
+  await head.getByRole('row').filter({ hasText: '代理' }).waitFor();
+  await look(head, 'workload');
+  // The figure in docs/assignment.md.
+  await copyFile(
+    path.join(SCREENSHOT_DIR, 'assign-workload.png'),
+    path.join(__dirname, '..', 'docs', 'assignment-workload.png'),
+  );
   // The assignee: 我的, the task, approve.
   const officer = await signIn('reviewer-beijing');
   await officer.goto(`${baseUrl}/tasks`);
@@ -155,14 +175,4 @@ test('the head assigns a case, a colleague is refused it, the assignee decides i
   const decided = await h.models.Task.findById(task.id).lean();
   expect(decided).toMatchObject({ status: 'completed', completedBy: { sub: 'demo-bj-reviewer' } });
   expect(allPass).toHaveLength(7);
-
-  // The head's workload view.
-  await head.getByRole('link', { name: '人员负荷' }).click();
-  await head.getByRole('cell', { name: DEMO_USERS['reviewer-beijing'].name }).waitFor();
-  await look(head, 'workload');
-  // The figure in docs/assignment.md.
-  await copyFile(
-    path.join(SCREENSHOT_DIR, 'assign-workload.png'),
-    path.join(__dirname, '..', 'docs', 'assignment-workload.png'),
-  );
 }, 240_000);
