@@ -210,6 +210,9 @@ export const TaskView = responseSchemas.register(
       completedAt: isoTime,
       decision: z.string(),
       completedBy: actorRef,
+      subject: z
+        .object({ type: z.enum(['review', 'topic', 'guideline', 'document', 'filing', 'suggestion']), id: z.string() })
+        .describe('what the task is about; for review tasks the review'),
       assignee: person.nullable().describe("承办人: null while the task is in its region's pool"),
       assignedBy: person.nullable(),
       assignedAt: isoTime.nullable(),

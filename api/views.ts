@@ -110,7 +110,12 @@ export function isOverdue(task: Pick<TaskRecord, 'status' | 'dueAt'>, now: Date)
 /** A task as answered, with the title of the version it concerns where the use case looked it up. */
 export function taskView(task: TitledTask, now: Date) {
   // A task starts in its region's pool: `assignee: null` (tasks from before assignment have no field).
-  return { ...task, assignee: task.assignee ?? null, overdue: isOverdue(task, now) };
+  return {
+    ...task,
+    subject: { type: 'review' as const, id: task.reviewId },
+    assignee: task.assignee ?? null,
+    overdue: isOverdue(task, now),
+  };
 }
 
 export function reviewSummary(doc: ReviewDoc, now: Date) {

@@ -87,7 +87,11 @@ describe('claiming, assigning and releasing', () => {
     expect((await workList('bob', 'assignee=none')).map((t) => t.id)).toContain(task.id);
 
     const claimed = await act('alice', task, 'claim').expect(200);
-    expect(claimed.body).toMatchObject({ id: task.id, assignee: { sub: 'as-alice', name: '王芳' } });
+    expect(claimed.body).toMatchObject({
+      id: task.id,
+      subject: { type: 'review', id: task.reviewId },
+      assignee: { sub: 'as-alice', name: '王芳' },
+    });
     // Claiming it again is harmless; a colleague's claim is 409 naming the assignee.
     await act('alice', task, 'claim').expect(200);
     const taken = await act('bob', task, 'claim').expect(409);

@@ -981,6 +981,12 @@ export interface components {
         /** @enum {string} */
         role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
       };
+      /** @description what the task is about; for review tasks the review */
+      subject?: {
+        /** @enum {string} */
+        type: 'review' | 'topic' | 'guideline' | 'document' | 'filing' | 'suggestion';
+        id: string;
+      };
       /** @description 承办人: null while the task is in its region's pool */
       assignee?: {
         sub: string;
