@@ -20,8 +20,11 @@ import type { AssignBody, CreateDelegationBody } from './schemas';
 // ---------------------------------------------------------------------------------------------
 // The directory
 
-/** The claims this process has already written to the directory, so a request writes only once. */
-const noted = new Set<string>();
+/**
+ * The claims this process has written to the directory, or is writing: a person's requests share
+ * one write, however many arrive at once.
+ */
+const notedIn = new WeakMap<AppContext['models'], Map<string, Promise<void>>>();
 
 /**
  * Puts the caller into the directory, or updates them when their token says something new (name,
@@ -37,9 +40,20 @@ export async function notePerson(ctx: AppContext, actor: Actor): Promise<void> {
   };
   const claimsHash = createHash('sha256').update(JSON.stringify(claims)).digest('hex');
   const key = `${actor.sub}|${claimsHash}`;
-  if (noted.has(key)) return;
+  const noted = notedIn.get(ctx.models) ?? new Map<string, Promise<void>>();
+  notedIn.set(ctx.models, noted);
+  const written = noted.get(key) ?? writePerson(ctx, actor, claims.roles, claimsHash);
+  noted.set(key, written);
+  // A failed write is forgotten, so that the person's next request tries again.
+  await written.catch((err: unknown) => {
+    noted.delete(key);
+    throw err;
+  });
+}
+
+async function writePerson(ctx: AppContext, actor: Actor, roles: Role[], claimsHash: string): Promise<void> {
   const now = ctx.now();
-  const set: Partial<PersonDoc> = { region: actor.region, roles: claims.roles, claimsHash, updatedAt: now };
+  const set: Partial<PersonDoc> = { region: actor.region, roles, claimsHash, updatedAt: now };
   const unset: Record<string, 1> = {};
   if (actor.name !== undefined) set.name = actor.name;
   else unset.name = 1;
@@ -56,7 +70,6 @@ export async function notePerson(ctx: AppContext, actor: Actor): Promise<void> {
     // Two first requests at once: the other inserted them; write the claims over it.
     await ctx.models.Person.updateOne({ _id: actor.sub }, update);
   }
-  noted.add(key);
 }
 
 /** A person as `GET /v1/people` lists them. */
