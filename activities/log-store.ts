@@ -77,6 +77,7 @@ export async function writeProjection(
         ...task,
         urgent: review.urgent,
         ...(review.registrationNumber !== undefined && { registrationNumber: review.registrationNumber }),
+        assigneeSub: task.assignee?.sub ?? null,
         lastSeq,
         month: monthOf(task.createdAt),
       }),

@@ -24,6 +24,8 @@ import { openTasksByRegion } from '../features/supervision/use-cases';
 import { buildOpenApi } from './openapi';
 import { afterReviewRoutes } from './routes/after-review';
 import { publicRouter, publicSuggestionRoutes } from './routes/public-suggestions';
+import { noteInDirectory } from './directory';
+import { assignmentRoutes } from './routes/assignment';
 import { assistRoutes } from './routes/assist';
 import { auditRoutes } from './routes/audit';
 import { attachmentRoutes } from './routes/attachments';
@@ -51,6 +53,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...afterReviewRoutes(deps),
     // Answered without a token: mounted before the bearer check (publicRouter), listed here for the spec.
     ...publicSuggestionRoutes(deps),
+    ...assignmentRoutes(deps),
   ];
 }
 
@@ -206,6 +209,7 @@ export function createApp(deps: ApiDeps): express.Express {
     identify(tokenVerifier(config.auth)),
     limiter,
     requireActor,
+    noteInDirectory(application, logger),
     express.json({ limit: config.bodyLimit }),
     rejectUnsafeKeys,
   );

@@ -234,11 +234,48 @@ export const TaskView = responseSchemas.register(
       completedBy: actorRef,
       urgent: z.boolean().describe("the review's 加急 flag (set on submission)"),
       registrationNumber: z.string().describe("the review's 受理编号, once accepted"),
+      assignee: person.nullable().describe("承办人: null while the task is in its region's pool"),
+      assignedBy: person.nullable(),
+      assignedAt: isoTime.nullable(),
       flags: z
         .array(FlagView)
         .describe('read one task: the assistive-review flags of the version it concerns (advice, never a decision)'),
     })
     .partial(),
+);
+
+export const PersonView = responseSchemas.register(
+  'Person',
+  z.object({
+    sub: z.string(),
+    name: z.string(),
+    region: z.enum(REGIONS),
+    roles: z.array(z.enum(ROLES)),
+    org: z.string().optional(),
+    active: z.boolean().describe('extension: false once an admin deactivated them'),
+    openTasks: integer.describe('open tasks assigned to them'),
+    overdueTasks: integer.describe('extension: of those, past their due date'),
+    absent: z
+      .object({ from: isoTime, to: isoTime, delegate: person })
+      .optional()
+      .describe('a delegation of theirs running now or ahead'),
+  }),
+);
+
+export const DelegationView = responseSchemas.register(
+  'Delegation',
+  z.object({
+    id: z.string(),
+    delegator: person,
+    delegate: person,
+    region: z.enum(REGIONS),
+    roles: z.array(z.enum(ROLES)),
+    from: isoTime,
+    to: isoTime,
+    reason: z.string().optional(),
+    createdAt: isoTime,
+    endedAt: isoTime.optional(),
+  }),
 );
 
 /** What a review and its list summary both say first. */

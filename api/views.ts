@@ -116,8 +116,9 @@ export function isOverdue(task: Pick<TaskRecord, 'status' | 'dueAt'>, now: Date)
 /** A task as answered, with the title of the version it concerns where the use case looked it up. */
 export function taskView(task: TitledTask, now: Date) {
   // A review's tasks are about their review; the tasks after the review store their subject.
+  // A task starts in its region's pool: `assignee: null` (tasks from before assignment have no field).
   const subject = task.subject ?? { type: 'review' as const, id: task.reviewId };
-  return { ...task, subject, overdue: isOverdue(task, now) };
+  return { ...task, subject, assignee: task.assignee ?? null, overdue: isOverdue(task, now) };
 }
 
 export function reviewSummary(doc: ReviewDoc, now: Date) {

@@ -19,7 +19,7 @@ export const CODE_MESSAGE_ZH: Record<string, string> = {
   request_header_fields_too_large: '请求头过大',
   unavailable: '服务暂时不可用，请稍后重试',
   internal: '系统内部错误，请稍后重试',
-  not_assignee: '此任务已指派给他人',
+  not_assignee: '此任务已分办给他人',
 };
 
 const KIND_ZH: Record<string, string> = {
@@ -104,6 +104,7 @@ export const RULE_ZH = {
   commentNeeded: (decision: string) => `选择“${zh(DECISION_ZH, decision)}”时须至少提出一条意见`,
   groundsNeeded: '退回须选择退回理由',
   missingNeeded: '请至少列明一项需要补正的材料',
+  notAssignee: (assignee: string) => `此任务已分办给${assignee}，只有承办人、其代理人或负责人可以办理`,
   reviewMaterialsOnly: '所列材料不是合法性审核所需的材料',
   missingOpinionNeeded: '请写明起草单位应当补充哪些内容',
   supplementNeeded: '请至少补充一项材料（附件另行上传）',

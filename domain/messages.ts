@@ -9,7 +9,8 @@
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, DecisionInput, Region, ReviewState, ReviewStatus, Stage, TaskRecord } from './model';
+import type { Actor, DecisionInput, PersonRef, Region, ReviewState, ReviewStatus, Stage, TaskRecord } from './model';
+import type { AssignmentAction } from './rules';
 import type { ReviewPolicy, TimeModel } from './clock';
 
 export const DEFAULT_TASK_QUEUE = 'legality-review';
@@ -64,7 +65,7 @@ export interface Signed<T> {
 
 /** What a signature covers: the request and where it is addressed, so it cannot be replayed elsewhere. */
 export interface SignedPayload<T> {
-  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'recordKeeper' | 'afterReview';
+  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'recordKeeper' | 'afterReview' | 'assignTask';
   workflowId: string;
   body: T;
   requestId?: string;
@@ -80,6 +81,18 @@ export interface CompleteTaskRequest {
   input: DecisionInput;
   /** For `resubmit`: the article numbers of the resubmitted version, read by the API. */
   articleNumbers?: string[];
+  /** The assignee for whom `actor` decides as their delegate, found by the API in a running delegation. */
+  onBehalfOf?: string;
+}
+
+/** Who handles a task: a claim, an assignment (分办, 转办) or a release to the pool. */
+export interface AssignTaskRequest {
+  taskId: string;
+  actor: Actor;
+  action: AssignmentAction;
+  /** For `assign`: the person of the directory the API found with the task's region and role. */
+  assignee?: PersonRef;
+  reason?: string;
 }
 
 export interface StageRef {
@@ -148,6 +161,12 @@ export const withdrawUpdate = defineUpdate<StageRef, [Signed<WithdrawRequest>]>(
 
 /** An Update: the reviewer must learn whether the request was taken (one at a time, within the maximum). */
 export const requestExtensionUpdate = defineUpdate<CompleteTaskResult, [Signed<ExtensionRequest>]>('requestExtension');
+
+/**
+ * An Update: the caller must learn whether the claim or assignment took (of concurrent claims one
+ * wins), and the change enters the review's log in order with its other events.
+ */
+export const assignTaskUpdate = defineUpdate<TaskRecord, [Signed<AssignTaskRequest>]>('assignTask');
 
 /** A query: reads the live state, never changes it. */
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');

@@ -7,7 +7,7 @@ import type { EventType } from './review-log';
 export const REGIONS = ['beijing', 'tianjin', 'hebei'] as const;
 export type Region = (typeof REGIONS)[number];
 
-export const ROLES = ['drafter', 'reviewer', 'signer', 'supervisor'] as const;
+export const ROLES = ['drafter', 'reviewer', 'signer', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const TASK_KINDS = [
@@ -158,6 +158,12 @@ export interface Actor {
   org?: string;
 }
 
+/** A person of the directory, as a task names its assignee (承办人) and who assigned it. */
+export interface PersonRef {
+  sub: string;
+  name?: string;
+}
+
 /** Who did something, as recorded on tasks, comments and history. */
 export interface ActorRef {
   sub: string;
@@ -244,6 +250,10 @@ export interface TaskRecord {
   decision?: Decision;
   completedBy?: ActorRef;
   opinion?: string;
+  /** 承办人: null while the task is in its region's pool (absent on tasks opened before assignment existed). */
+  assignee?: PersonRef | null;
+  assignedBy?: PersonRef | null;
+  assignedAt?: string | null;
 }
 
 export interface Disposition {
@@ -298,6 +308,8 @@ export interface NotificationAudience {
   role: Role;
   region?: Region;
   org?: string;
+  /** When set, the notice is for these people only (a task's assignee), not for the whole pool. */
+  subs?: string[];
 }
 
 /** A reminder, overdue notice or escalation, raised by the workflow when a deadline comes. */

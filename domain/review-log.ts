@@ -16,6 +16,7 @@ import {
   type MaterialKey,
   type MaterialKind,
   type NotificationRecord,
+  type PersonRef,
   type Region,
   type ReturnGrounds,
   type ReviewState,
@@ -93,6 +94,12 @@ export interface EventData {
   task_overdue: { taskId: string; kind: TaskKind; region: Region; notification: LoggedNotification };
   escalated: { taskId?: string; kind?: TaskKind; note: string; notification: LoggedNotification };
   review_overdue: { dueAt: string; note: string };
+  /** The head (signer) assigned or reassigned (转办) the task to a person; `from` is the previous assignee. */
+  task_assigned: AssignmentData & { assignee: PersonRef };
+  /** A person who may act on the task took it from the pool for themselves. */
+  task_claimed: AssignmentData & { assignee: PersonRef };
+  /** The task went back to its region's pool. */
+  task_released: AssignmentData;
   approved: Closing;
   rejected: Closing;
   returned: Closing;
@@ -103,6 +110,16 @@ export interface EventData {
    */
   terminated_externally: Closing & { runStatus: string; notification: LoggedNotification };
 }
+
+/** What every assignment event says: which task, who held it before, and why it changed hands. */
+export type AssignmentData = {
+  taskId: string;
+  kind: TaskKind;
+  region: Region;
+  from?: PersonRef;
+  reason?: string;
+  note?: string;
+};
 
 /**
  * How a review closed: the outcome, and the working time used when its clock stopped for good.
@@ -160,6 +177,9 @@ const EVENT_TYPE_KEYS: Record<EventType, true> = {
   task_overdue: true,
   escalated: true,
   review_overdue: true,
+  task_assigned: true,
+  task_claimed: true,
+  task_released: true,
   approved: true,
   rejected: true,
   returned: true,
@@ -319,6 +339,16 @@ export function applyEvent(state: ReviewState | undefined, event: NewEvent): Rev
     case 'review_overdue':
       state.overdueAt = at;
       break;
+    case 'task_assigned':
+    case 'task_claimed':
+    case 'task_released': {
+      const task = taskOf(state, event.data.taskId);
+      const by = event.actor && { sub: event.actor.sub, ...(event.actor.name && { name: event.actor.name }) };
+      task.assignee = event.type === 'task_released' ? null : structuredCloneJson(event.data.assignee);
+      task.assignedBy = event.type === 'task_released' ? null : (by ?? null);
+      task.assignedAt = event.type === 'task_released' ? null : at;
+      break;
+    }
     case 'approved':
     case 'rejected':
     case 'returned':

@@ -11,12 +11,13 @@ import {
   type Actor,
   type DecisionInput,
   type DispositionInput,
+  type PersonRef,
   type ReviewState,
   type TaskKind,
   type TaskRecord,
 } from './model';
 
-export type RefusalCode = 'validation_failed' | 'forbidden' | 'not_found' | 'conflict';
+export type RefusalCode = 'validation_failed' | 'forbidden' | 'not_found' | 'conflict' | 'not_assignee';
 
 export interface FieldProblem {
   path: string;
@@ -41,25 +42,87 @@ export function canActOn(actor: Actor, task: Pick<TaskRecord, 'region' | 'role' 
   return task.role !== 'drafter' || (task.org !== undefined && actor.org === task.org);
 }
 
+/** Whether `actor` heads the review body of `region` (its signer, 负责人): they assign its cases. */
+export function headsRegion(actor: Actor, region: string): boolean {
+  return actor.roles.includes('signer') && actor.region === region;
+}
+
+type DecidableTask = Pick<TaskRecord, 'id' | 'region' | 'role' | 'org' | 'status' | 'assignee'>;
+
 /**
  * The one answer to "may this person decide this task now": why not, or undefined when they may.
  * The API asks it of the stored task to refuse early; the workflow's validator asks it of its own
- * state, which is the final word.
+ * state, which is the final word. Once a task is assigned, only its assignee, the person the API
+ * vouches is their delegate (`onBehalfOf`, the assignee's sub, while a delegation runs) or the
+ * head of the region's review body may decide it.
  */
-export function refusalToDecide(
-  actor: Actor,
-  task: Pick<TaskRecord, 'id' | 'region' | 'role' | 'org' | 'status'>,
-): Refusal | undefined {
+export function refusalToDecide(actor: Actor, task: DecidableTask, onBehalfOf?: string): Refusal | undefined {
   if (!canActOn(actor, task)) return new Refusal('forbidden', RULE_ZH.notYourTask(task.role, task.region));
   if (task.status !== 'open') return new Refusal('conflict', RULE_ZH.taskNotOpen(task.status));
+  const assignee = task.assignee;
+  if (assignee && assignee.sub !== actor.sub && onBehalfOf !== assignee.sub && !headsRegion(actor, task.region)) {
+    return new Refusal('not_assignee', RULE_ZH.notAssignee(assignee.name ?? assignee.sub), [
+      { path: 'assignee', message: assignee.sub },
+    ]);
+  }
   return undefined;
 }
 
+export type AssignmentAction = 'claim' | 'assign' | 'release';
+
+/**
+ * Throws a {@link Refusal} unless `actor` may change who handles `task` this way now: anyone who may
+ * act on an open, unassigned task claims it; the head assigns or reassigns it (the directory check
+ * of the new assignee is the API's); the assignee or the head releases it to the pool. Returns
+ * false when the change would change nothing (a claim by the assignee, an assignment to them).
+ */
+export function checkAssignment(
+  task: DecidableTask,
+  actor: Actor,
+  action: AssignmentAction,
+  assignee?: PersonRef,
+): boolean {
+  const heads = headsRegion(actor, task.region) && task.role !== 'drafter';
+  if (action === 'claim' && !canActOn(actor, task)) {
+    throw new Refusal('forbidden', `只有${task.region}的${task.role}可以认领此任务`);
+  }
+  if (action === 'assign' && !heads) throw new Refusal('forbidden', '只有本审核机构负责人可以分办');
+  if (action === 'release' && !heads && !canActOn(actor, task)) throw new Refusal('forbidden', '无权退回此任务');
+  if (task.status !== 'open') throw new Refusal('conflict', `任务已${task.status}，不能再分办`);
+  const current = task.assignee ?? undefined;
+  switch (action) {
+    case 'claim':
+      if (current && current.sub !== actor.sub) {
+        throw new Refusal('conflict', `此任务已由${current.name ?? current.sub}承办`, [
+          { path: 'assignee', message: current.sub },
+        ]);
+      }
+      return !current;
+    case 'assign':
+      if (!assignee) throw invalid('assignee', '请指定承办人');
+      return current?.sub !== assignee.sub;
+    case 'release':
+      if (!current) throw new Refusal('conflict', '此任务尚未分办');
+      if (current.sub !== actor.sub && !heads) {
+        throw new Refusal('not_assignee', '只有承办人或负责人可以退回待分办', [
+          { path: 'assignee', message: current.sub },
+        ]);
+      }
+      return true;
+  }
+}
+
 /** Throws a {@link Refusal} unless `input` is a decision `actor` may take on task `taskId` now. */
-export function checkDecision(state: ReviewState, taskId: string, actor: Actor, input: DecisionInput): TaskRecord {
+export function checkDecision(
+  state: ReviewState,
+  taskId: string,
+  actor: Actor,
+  input: DecisionInput,
+  onBehalfOf?: string,
+): TaskRecord {
   const task = state.tasks.find((t) => t.id === taskId);
   if (!task) throw new Refusal('not_found', RULE_ZH.taskNotInReview);
-  const refusal = refusalToDecide(actor, task);
+  const refusal = refusalToDecide(actor, task, onBehalfOf);
   if (refusal) throw refusal;
 
   const allowed: readonly string[] = DECISIONS_BY_KIND[task.kind];

@@ -230,6 +230,23 @@ function lastDecision(events: readonly NewEvent[], kinds: string[]) {
   return decisions[decisions.length - 1];
 }
 
+/**
+ * 承办人: the assignee of the last completed origin-review task, as the assignment events left it
+ * when it was decided; undefined when it was decided from the pool (or never reached).
+ */
+function assigneeOfLastOriginReview(events: readonly NewEvent[]): Person | undefined {
+  const decided = lastDecision(events, ['origin_review']);
+  if (!decided) return undefined;
+  let assignee: Person | undefined;
+  for (const e of events) {
+    if (e === decided) break;
+    if (e.type !== 'task_assigned' && e.type !== 'task_claimed' && e.type !== 'task_released') continue;
+    if (e.data.taskId !== decided.data.taskId) continue;
+    assignee = e.type === 'task_released' ? undefined : e.data.assignee;
+  }
+  return assignee;
+}
+
 /** Pairs each `clock_stopped` event with the `clock_resumed` that follows it. */
 function clockStops(events: readonly NewEvent[]): { stoppedAt: string; resumedAt?: string }[] {
   const stops: { stoppedAt: string; resumedAt?: string }[] = [];
@@ -265,6 +282,7 @@ export function buildOpinion({ review, events, version, comments, offices }: Rec
   const conclusion = review.outcome?.conclusion;
   const status = review.status as Opinion['status'];
   const officer = lastDecision(events, ['origin_review', 'intake']);
+  const caseOfficer = assigneeOfLastOriginReview(events) ?? person(officer?.actor);
   const consolidation = lastDecision(events, ['consolidation']);
   const authorOf = new Map(comments.map((c) => [c.id, c.author.region]));
   const closingData = closing?.data as { workingDaysUsed?: number; grounds?: ReturnGrounds } | undefined;
@@ -276,7 +294,7 @@ export function buildOpinion({ review, events, version, comments, offices }: Rec
     ...(review.registrationNumber && { registrationNumber: review.registrationNumber }),
     issuer: offices[review.originRegion].name,
     addressee: review.org,
-    ...(officer?.actor && { caseOfficer: person(officer.actor) }),
+    ...(caseOfficer && { caseOfficer }),
     ...(review.outcome?.by && { signer: person(review.outcome.by) }),
     issuedOn: officialDate(closedAt),
     ...(offices[review.originRegion].phone && { contactPhone: offices[review.originRegion].phone }),

@@ -74,15 +74,19 @@ export function taskFilterFor(actor: Actor): Record<string, unknown>[] {
   return clauses;
 }
 
-/** The notifications addressed to `actor`, as alternatives (one per role). */
-export function notificationFilterFor(actor: Actor): Record<string, unknown>[] {
+/**
+ * The notifications addressed to `actor`, as alternatives (one per role): those for their pool that
+ * name nobody, and those that name them or someone in `standingInFor` (whose delegate they are now).
+ */
+export function notificationFilterFor(actor: Actor, standingInFor: readonly string[] = []): Record<string, unknown>[] {
   const clauses: Record<string, unknown>[] = [];
   for (const role of actor.roles) {
     if (role === 'supervisor') clauses.push({ 'audience.role': role });
     else if (role === 'drafter') {
       if (actor.org !== undefined)
         clauses.push({ 'audience.role': role, 'audience.region': actor.region, 'audience.org': actor.org });
-    } else clauses.push({ 'audience.role': role, 'audience.region': actor.region });
+    } else clauses.push({ 'audience.role': role, 'audience.region': actor.region, 'audience.subs': null });
   }
+  for (const sub of [actor.sub, ...standingInFor]) clauses.push({ 'audience.subs': sub });
   return clauses;
 }

@@ -32,6 +32,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
+  not_assignee: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
@@ -48,6 +49,7 @@ const REFUSAL_CODES: readonly string[] = [
   'forbidden',
   'not_found',
   'conflict',
+  'not_assignee',
 ] satisfies RefusalCode[];
 
 /** An error whose message is safe to show to the caller. */

@@ -27,8 +27,10 @@ import type { Flag } from '../domain/assist';
 import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 import { budgetLeftMs } from '../platform/budget';
+import { delegationSchema, type DelegationDoc } from './delegations';
 import { insertIfAbsent } from './mongo';
 import { createSealModels, type SealModels } from './record-seal';
+import { personSchema, type PersonDoc } from './people';
 
 export interface Article {
   number: string;
@@ -87,6 +89,8 @@ export type TaskDoc = Omit<TaskRecord, 'id'> & {
   /** The review's 加急 flag and 受理编号 as they stood when the task last moved (for the work list). */
   urgent?: boolean;
   registrationNumber?: string;
+  /** The assignee's sub, flat so the work list's `assignee` filter reaches an index; null in the pool. */
+  assigneeSub?: string | null;
 };
 
 /** One event of a review's log; `_id` is `<reviewId>#<seq>`, so an append is idempotent. */
@@ -216,6 +220,7 @@ export interface StoreMetaDoc {
 }
 
 const actorRef = { sub: String, name: String, region: String, role: String };
+const personRef = new Schema({ sub: String, name: String }, { _id: false });
 
 const documentSchema = new Schema<DocumentDoc>(
   {
@@ -306,6 +311,10 @@ const taskSchema = new Schema<TaskDoc>(
     decision: String,
     completedBy: actorRef,
     opinion: String,
+    assignee: { type: personRef, default: undefined },
+    assignedBy: { type: personRef, default: undefined },
+    assignedAt: String,
+    assigneeSub: String,
     lastSeq: { type: Number, required: true },
     month: { type: String, required: true },
     urgent: Boolean,
@@ -314,6 +323,7 @@ const taskSchema = new Schema<TaskDoc>(
   { versionKey: false },
 );
 taskSchema.index({ region: 1, role: 1, status: 1, month: 1, createdAt: -1 });
+taskSchema.index({ assigneeSub: 1, status: 1, createdAt: -1 });
 taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
@@ -344,7 +354,7 @@ const notificationSchema = new Schema<NotificationDoc>(
   {
     _id: String,
     type: { type: String, enum: NOTIFICATION_TYPES, required: true },
-    audience: { region: String, role: String, org: String },
+    audience: { region: String, role: String, org: String, subs: { type: [String], default: undefined } },
     reviewId: String,
     /** The notifications after the review name the document instead of a review. */
     documentId: String,
@@ -357,6 +367,7 @@ const notificationSchema = new Schema<NotificationDoc>(
   { versionKey: false },
 );
 notificationSchema.index({ 'audience.role': 1, 'audience.region': 1, month: 1, createdAt: -1 });
+notificationSchema.index({ 'audience.subs': 1, month: 1, createdAt: -1 });
 
 const eventSchema = new Schema<EventDoc>(
   {
@@ -477,6 +488,8 @@ export interface Models extends SealModels {
   Record: Model<RecordDoc>;
   DecisionLock: Model<DecisionLockDoc>;
   VersionFlags: Model<VersionFlagsDoc>;
+  Person: Model<PersonDoc>;
+  Delegation: Model<DelegationDoc>;
 }
 
 /**
@@ -512,6 +525,8 @@ for (const schema of [
   statsMonthSchema,
   reviewClaimSchema,
   versionFlagsSchema,
+  personSchema,
+  delegationSchema,
 ]) {
   readsWithinBudget(schema as Schema);
 }
@@ -536,6 +551,8 @@ export function createModels(connection: Connection): Models {
     DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
     VersionFlags: connection.model('VersionFlags', versionFlagsSchema, 'versionFlags'),
     ...createSealModels(connection),
+    Person: connection.model('Person', personSchema, 'people'),
+    Delegation: connection.model('Delegation', delegationSchema, 'delegations'),
   };
 }
 
@@ -553,7 +570,15 @@ export function monthOf(at: Date | string): string {
 }
 
 export function taskFromDoc(doc: TaskDoc): TaskRecord {
-  const { _id, lastSeq: _seq, month: _month, urgent: _urgent, registrationNumber: _number, ...rest } = doc;
+  const {
+    _id,
+    lastSeq: _seq,
+    month: _month,
+    urgent: _urgent,
+    registrationNumber: _number,
+    assigneeSub: _assignee,
+    ...rest
+  } = doc;
   return { id: _id, ...rest };
 }
 

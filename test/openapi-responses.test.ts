@@ -10,6 +10,7 @@ import {
   CalendarDeadline,
   CalendarYear,
   CommentView,
+  DelegationView,
   DocumentView,
   ErrorBody,
   EventView,
@@ -17,6 +18,7 @@ import {
   FlagsView,
   NotificationView,
   OpinionView,
+  PersonView,
   ReviewStarted,
   ReviewSummaryView,
   ReviewView,
@@ -51,6 +53,7 @@ const ORG = '天津市市场监督管理委员会';
 const people = {
   drafter: { sub: 'tj-drafter', name: '起草人', region: 'tianjin', roles: ['drafter'], org: ORG },
   tjReviewer: { sub: 'tj-reviewer', region: 'tianjin', roles: ['reviewer'] },
+  tjReviewer2: { sub: 'tj-reviewer-2', name: '同事', region: 'tianjin', roles: ['reviewer'] },
   bjReviewer: { sub: 'bj-reviewer', region: 'beijing', roles: ['reviewer'] },
   hbReviewer: { sub: 'hb-reviewer', region: 'hebei', roles: ['reviewer'] },
   tjSigner: { sub: 'tj-signer', region: 'tianjin', roles: ['signer'] },
@@ -205,6 +208,16 @@ test('when a review runs from submission to signature, every answer matches the 
     CalendarDeadline,
     (await get('drafter', '/v1/calendar/deadline?from=2026-09-30&days=15').expect(200)).body,
     'GET /v1/calendar/deadline',
+  );
+
+  // Who handles a case: the directory, and a delegation to a colleague.
+  await get('tjReviewer2', '/v1/notifications').expect(200);
+  expectPageOf(PersonView, (await get('tjSigner', '/v1/people?role=reviewer').expect(200)).body, 'GET /v1/people');
+  const away = { delegate: 'tj-reviewer-2', from: '2026-12-01', to: '2026-12-05', reason: '年休假' };
+  expectConforms(
+    DelegationView,
+    (await post('tjReviewer', '/v1/delegations', away).expect(201)).body,
+    'POST /v1/delegations',
   );
 
   // Refusals: 400, 403, 404 and 409 in the one error format.

@@ -19,7 +19,7 @@ import {
   type ReviewPolicy,
   type TimeModel,
 } from '../domain/clock';
-import type { ReviewInput, StageRef } from '../domain/messages';
+import type { AssignTaskRequest, ReviewInput, StageRef } from '../domain/messages';
 import {
   DRAFTER_KINDS,
   ROLE_BY_KIND,
@@ -48,7 +48,7 @@ import {
   type LoggedNotification,
   type NewEvent,
 } from '../domain/review-log';
-import { Refusal, checkDecision, checkExtension, checkWithdraw } from '../domain/rules';
+import { Refusal, checkAssignment, checkDecision, checkExtension, checkWithdraw } from '../domain/rules';
 
 const KIND_NAMES: Record<TaskKind, string> = {
   intake: 'intake',
@@ -209,8 +209,15 @@ export class ReviewMachine {
    * Records `actor`'s decision on a task and moves the review on. Throws a {@link Refusal} (and
    * emits nothing) when the decision breaks a rule. `facts` describe a resubmitted version.
    */
-  complete(taskId: string, actor: Actor, input: DecisionInput, at: string, facts?: VersionFacts): TaskRecord {
-    const task = checkDecision(this.state, taskId, actor, input);
+  complete(
+    taskId: string,
+    actor: Actor,
+    input: DecisionInput,
+    at: string,
+    facts?: VersionFacts,
+    onBehalfOf?: string,
+  ): TaskRecord {
+    const task = checkDecision(this.state, taskId, actor, input, onBehalfOf);
     if (input.decision === 'resubmit' && !facts)
       throw new Refusal('validation_failed', 'the resubmitted version is unknown', [
         { path: 'version', message: `the document has no version ${input.version}` },
@@ -272,6 +279,34 @@ export class ReviewMachine {
         else this.close('returned', at, by, 'returned', input.opinion, input.grounds);
         break;
     }
+    return this.taskNow(taskId);
+  }
+
+  /** Throws a {@link Refusal} unless the assignment change may happen now; false when it changes nothing. */
+  checkAssignment(request: AssignTaskRequest): boolean {
+    const task = this.state.tasks.find((t) => t.id === request.taskId);
+    if (!task) throw new Refusal('not_found', `task ${request.taskId} is not part of review ${this.state.reviewId}`);
+    return checkAssignment(task, request.actor, request.action, request.assignee);
+  }
+
+  /**
+   * Claims, assigns or releases a task (认领, 分办/转办, 退回待分办): one event naming who did it,
+   * the new assignee, the previous one and the reason. A change that changes nothing emits nothing.
+   */
+  assign(request: AssignTaskRequest, at: string): TaskRecord {
+    const { taskId, actor, action, assignee, reason } = request;
+    if (!this.checkAssignment(request)) return this.taskNow(taskId);
+    const task = this.taskNow(taskId);
+    const by = actorRef(actor, action === 'assign' ? 'signer' : actor.roles.includes(task.role) ? task.role : 'signer');
+    const base = {
+      ...this.about(task),
+      ...(task.assignee && { from: task.assignee }),
+      ...(reason !== undefined && { reason, note: reason }),
+    };
+    const self = { sub: actor.sub, ...(actor.name && { name: actor.name }) };
+    if (action === 'release') this.emit(at, 'task_released', by, base);
+    else if (action === 'claim') this.emit(at, 'task_claimed', by, { ...base, assignee: self });
+    else this.emit(at, 'task_assigned', by, { ...base, assignee: assignee! }); // checked: assign names one
     return this.taskNow(taskId);
   }
 
@@ -432,13 +467,24 @@ export class ReviewMachine {
     });
   }
 
-  /** Reminders and overdue notices go to whoever can act on the task; escalations to supervisors. */
+  /**
+   * Reminders and overdue notices go to the task's assignee when it has one (and, at reading, to
+   * their delegate while a delegation runs), else to whoever can act on it; escalations go to the
+   * supervisors and name the assignee.
+   */
   private notice(type: NotificationType, task: TaskRecord, what: string): LoggedNotification {
+    const assignee = task.assignee ?? undefined;
     const audience =
       type === 'escalation'
         ? { role: 'supervisor' as const }
-        : { role: task.role, region: task.region, ...(task.org !== undefined && { org: task.org }) };
-    const subject = `The ${KIND_NAMES[task.kind]} task of review ${this.state.reviewId} (${task.region})`;
+        : {
+            role: task.role,
+            region: task.region,
+            ...(task.org !== undefined && { org: task.org }),
+            ...(assignee && { subs: [assignee.sub] }),
+          };
+    const officer = assignee && type === 'escalation' ? `, assigned to ${assignee.name ?? assignee.sub} (承办人)` : '';
+    const subject = `The ${KIND_NAMES[task.kind]} task of review ${this.state.reviewId} (${task.region})${officer}`;
     return {
       id: `${task.id}:${type}`,
       type,

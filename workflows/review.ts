@@ -25,12 +25,14 @@ import type { RecordTransitionInput, createActivities } from '../activities';
 import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
+  assignTaskUpdate,
   completeTaskUpdate,
   decidingQuery,
   requestExtensionUpdate,
   reviewStateQuery,
   submittedUpdate,
   withdrawUpdate,
+  type AssignTaskRequest,
   type CompleteTaskRequest,
   type ContinuedReview,
   type ExtensionRequest,
@@ -134,11 +136,11 @@ export async function legalityReview(
     completeTaskUpdate,
     async (request) => {
       take(request);
-      const { taskId, actor, input, articleNumbers } = request.body;
+      const { taskId, actor, input, articleNumbers, onBehalfOf } = request.body;
       deciding.add(taskId);
       try {
         const task = await transition(
-          (draft) => draft.complete(taskId, actor, input, now(), articleNumbers && { articleNumbers }),
+          (draft) => draft.complete(taskId, actor, input, now(), articleNumbers && { articleNumbers }, onBehalfOf),
           { purpose: 'completeTask', request },
         );
         return { task, review: machine.stageRef() };
@@ -153,7 +155,24 @@ export async function legalityReview(
           requireFresh(request);
           const { taskId, actor, input } = request.body;
           if (deciding.has(taskId)) throw new Refusal('conflict', `a decision on task ${taskId} is being recorded`);
-          checkDecision(machine.state, taskId, actor, input);
+          checkDecision(machine.state, taskId, actor, input, request.body.onBehalfOf);
+        }),
+    },
+  );
+
+  // New in release 3: a handler no earlier history calls, so replaying them is unchanged. The plan
+  // checks again in its turn: of concurrent claims that all passed the validator, one wins.
+  setHandler(
+    assignTaskUpdate,
+    (request) => transition((draft) => draft.assign(request.body, now()), { purpose: 'assignTask', request }),
+    {
+      validator: (request: Signed<AssignTaskRequest>) =>
+        refuseAsFailure(() => {
+          requireSignature(request);
+          if (deciding.has(request.body.taskId)) {
+            throw new Refusal('conflict', `a decision on task ${request.body.taskId} is being recorded`);
+          }
+          machine.checkAssignment(request.body);
         }),
     },
   );

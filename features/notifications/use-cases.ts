@@ -2,6 +2,7 @@
 import type { Actor } from '../../domain/model';
 import type { NotificationDoc } from '../../store/models';
 import { notificationFilterFor } from '../access';
+import { delegatorsFor } from '../assignment/queries';
 import type { AppContext } from '../context';
 import { decodeCursor, newestFirst } from '../paging';
 import { firstMonth } from '../reviews/queries';
@@ -15,7 +16,7 @@ export async function listNotifications(
   const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   return newestFirst({
     model: ctx.models.Notification,
-    anyOf: notificationFilterFor(actor),
+    anyOf: notificationFilterFor(actor, await delegatorsFor(ctx, actor.sub, ctx.now())),
     where: {},
     sortBy: { field: 'createdAt', isDate: true },
     limit: query.limit,

@@ -11,11 +11,13 @@ import {
   REVIEW_WORKFLOW_TYPE,
   ReviewStageAttribute,
   ReviewStatusAttribute,
+  assignTaskUpdate,
   completeTaskUpdate,
   decidingQuery,
   requestExtensionUpdate,
   submittedUpdate,
   withdrawUpdate,
+  type AssignTaskRequest,
   type CompleteTaskRequest,
   type CompleteTaskResult,
   type ExtensionRequest,
@@ -23,7 +25,7 @@ import {
   type StageRef,
   type SubmittedReview,
 } from '../../domain/messages';
-import type { Actor } from '../../domain/model';
+import type { Actor, TaskRecord } from '../../domain/model';
 import { budgetSignal } from '../../platform/budget';
 import { signRequest } from '../../platform/signing';
 import type { ReviewDoc } from '../../store/models';
@@ -178,6 +180,20 @@ export function withdrawReview(
         signRequest(ctx.signingKeys, 'withdraw', review._id, body, requestId, new Date(), ctx.config.requestTtlMs),
       ],
       ...(updateId && { updateId }),
+    }),
+  );
+}
+
+/** Claims, assigns or releases a task through its review's workflow, which records it in the log. */
+export function assignTask(
+  ctx: AppContext,
+  reviewId: string,
+  request: AssignTaskRequest,
+  requestId: string,
+): Promise<TaskRecord> {
+  return awaitWorkflow(ctx, () =>
+    ctx.temporal.workflow.getHandle(reviewId).executeUpdate(assignTaskUpdate, {
+      args: [signRequest(ctx.signingKeys, 'assignTask', reviewId, request, requestId)],
     }),
   );
 }

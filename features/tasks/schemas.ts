@@ -95,6 +95,14 @@ export const listTasksQuerySchema = z.strictObject({
     .enum(['urgency'])
     .optional()
     .describe('urgency: open tasks (unless status says otherwise) overdue first, then due soonest, then by arrival'),
+  assignee: text(LIMITS.id)
+    .optional()
+    .describe(
+      'me: assigned to the caller, or to someone they stand in for while a delegation runs; none: in the pool; or a sub',
+    ),
+  team: bool
+    .optional()
+    .describe("extension, for the head (signer): also the tasks of the region's reviewers, which they assign"),
   limit,
   cursor,
 });

@@ -5,10 +5,11 @@
 import type { Flag } from '../../domain/assist';
 import type { CompleteTaskRequest } from '../../domain/messages';
 import type { Actor, TaskRecord } from '../../domain/model';
-import { refusalToDecide } from '../../domain/rules';
+import { headsRegion, refusalToDecide } from '../../domain/rules';
 import { taskFromDoc, versionId, type TaskDoc } from '../../store/models';
 import { canSeeTask, taskFilterFor } from '../access';
 import { decideCourseTask, isCourseTask, suggestionForTask } from '../after-review/use-cases';
+import { delegatorsFor } from '../assignment/queries';
 import { versionFlags } from '../assist/flags';
 import type { AppContext } from '../context';
 import { latestVersion, versionOf, versionTitles } from '../documents/queries';
@@ -44,6 +45,8 @@ export async function listTasks(
     reviewId?: string;
     overdue?: boolean;
     sort?: 'urgency';
+    assignee?: string;
+    team?: boolean;
     limit: number;
     cursor?: string;
   },
@@ -64,7 +67,7 @@ export async function listTasks(
   const small = query.status === 'open' || query.overdue === true || query.reviewId !== undefined;
   const { page, nextCursor } = await newestFirst({
     model: ctx.models.Task,
-    anyOf: taskFilterFor(actor),
+    anyOf: await byAssignee(ctx, actor, query.assignee, query.team ?? false),
     where: allOf(filter, lateness),
     sortBy: { field: 'createdAt', isDate: false },
     limit: query.limit,
@@ -94,12 +97,35 @@ async function listByUrgency(ctx: AppContext, actor: Actor, query: Parameters<ty
   }
   const { page, nextCursor } = await urgentFirst(
     (where, sort, limit) => ctx.models.Task.find(where).sort(sort).limit(limit).lean<TaskDoc[]>(),
-    taskFilterFor(actor),
+    await byAssignee(ctx, actor, query.assignee, query.team ?? false),
     filter,
     query.limit,
     cursor,
   );
   return { items: await withTitles(ctx, page), nextCursor, at };
+}
+
+/**
+ * The caller's alternatives (taskFilterFor), narrowed to an assignee: `me` (and whoever the caller
+ * stands in for while a delegation runs), `none` (the pool) or a person's sub. Each alternative is
+ * an equality on the flat `assigneeSub`, which an index answers. `team`: the head of a review body
+ * also sees its reviewers' tasks, which they assign.
+ */
+async function byAssignee(
+  ctx: AppContext,
+  actor: Actor,
+  assignee: string | undefined,
+  team: boolean,
+): Promise<Record<string, unknown>[]> {
+  const own = taskFilterFor(actor);
+  const alternatives =
+    team && headsRegion(actor, actor.region) && !own.some((c) => c.role === 'reviewer')
+      ? [...own, { region: actor.region, role: 'reviewer' }]
+      : own;
+  if (assignee === undefined) return alternatives;
+  if (assignee === 'none') return alternatives.map((c) => ({ ...c, assigneeSub: null }));
+  const subs = assignee === 'me' ? [actor.sub, ...(await delegatorsFor(ctx, actor.sub, ctx.now()))] : [assignee];
+  return alternatives.flatMap((c) => subs.map((sub) => ({ ...c, assigneeSub: sub })));
 }
 
 /** The tasks with their versions' titles (one read by unique id per version). */
@@ -173,7 +199,8 @@ export async function decideTask(
   if (isCourseTask(task)) return { status: 200, body: await decideCourseTask(ctx, actor, task, body, requestId) };
   let status = 500;
   try {
-    const refused = refusalToDecide(actor, { ...task, id: task._id });
+    const onBehalfOf = await standingInFor(ctx, actor, task);
+    const refused = refusalToDecide(actor, { ...task, id: task._id }, onBehalfOf);
     const refusal = refused && new AppError(refused.code, refused.message, refused.details);
     // Seen but not theirs to decide (a supervisor's view): 403, whatever state the task is in.
     if (refusal?.code === 'forbidden') throw refusal;
@@ -185,7 +212,12 @@ export async function decideTask(
         // Already decided, expired or cancelled: no need to ask the workflow, unless this is a
         // retry joining the decision that closed it.
         if (refusal && !joining) throw refusal;
-        const request: CompleteTaskRequest = { taskId: task._id, actor, input: { ...body } };
+        const request: CompleteTaskRequest = {
+          taskId: task._id,
+          actor,
+          input: { ...body },
+          ...(onBehalfOf && { onBehalfOf }),
+        };
         if (body.decision === 'resubmit') await describeResubmission(ctx, task, request);
         const idempotent = idempotencyKey && `${actor.sub}:${idempotencyKey}`;
         const stillRecording = () => isRecordingDecision(ctx, task.reviewId, task._id);
@@ -203,6 +235,17 @@ export async function decideTask(
   } finally {
     ctx.onDecision?.({ kind: task.kind, decision: body.decision, status });
   }
+}
+
+/**
+ * The assignee the caller decides for as their delegate: set only when the task is assigned to
+ * someone else and a delegation from them to the caller runs now. The signed request carries it
+ * to the workflow, whose rule (domain/rules.ts `refusalToDecide`) lets the delegate decide.
+ */
+async function standingInFor(ctx: AppContext, actor: Actor, task: TaskDoc): Promise<string | undefined> {
+  const assignee = task.assignee?.sub;
+  if (assignee === undefined || assignee === actor.sub || task.status !== 'open') return undefined;
+  return (await delegatorsFor(ctx, actor.sub, ctx.now())).includes(assignee) ? assignee : undefined;
 }
 
 /** The version a resubmission names (the current one by default) and its articles, for the workflow. */

@@ -34,6 +34,8 @@ function TaskScreen() {
   const { taskId = '' } = useParams();
   return taskId.includes(':after:') ? <CourseTaskPage /> : <TaskPage />;
 }
+const Workload = lazy(() => import('./pages/Workload'));
+const PersonMenu = lazy(() => import('./PersonMenu'));
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
 
@@ -61,6 +63,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
     }
     if (hasRole(session, 'supervisor')) menu.push({ key: '/dashboard', label: '监督看板' });
     if (hasRole(session, 'reviewer', 'signer', 'supervisor')) menu.push({ key: '/catalogue', label: '备案目录' });
+    if (hasRole(session, 'signer')) menu.push({ key: '/workload', label: '人员负荷' });
     return menu.filter((m, i) => menu.findIndex((o) => o.key === m.key) === i);
   }, [session]);
   const home = items[0]?.key ?? '/tasks';
@@ -112,6 +115,11 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
             <span data-testid="whoami" className="whoami">
               {session.name ?? session.sub}（{REGION[session.region]}·{session.roles.map((r) => ROLE[r]).join('、')}）
             </span>
+            {hasRole(session, 'reviewer', 'signer') && (
+              <Suspense fallback={null}>
+                <PersonMenu />
+              </Suspense>
+            )}
             <Button onClick={signOut}>退出</Button>
           </Space>
         </Layout.Header>
@@ -129,6 +137,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/documents/:id" element={<DocumentPage />} />
                 <Route path="/documents/:id/edit" element={<DocumentEditor />} />
                 <Route path="/dashboard" element={<Dashboard />} />
+                <Route path="/workload" element={<Workload />} />
                 <Route path="/reviews/:reviewId" element={<ReviewPage />} />
                 <Route path="/reviews/:reviewId/opinion" element={<OpinionPage />} />
                 <Route path="/reviews/:reviewId/revision-letters/:round" element={<RevisionLetterPage />} />

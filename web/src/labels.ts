@@ -10,6 +10,7 @@ export const ROLE: Record<string, string> = {
   reviewer: '审核员',
   signer: '签发人',
   supervisor: '监督员',
+  admin: '管理员',
 };
 export const KIND: Record<string, string> = {
   intake: '受理',

@@ -15,13 +15,14 @@ export type Comment = Schemas['Comment'];
 export type Notification = Schemas['Notification'];
 export type Opinion = Schemas['Opinion'];
 export type Stats = Schemas['Stats'];
+export type PersonEntry = Schemas['Person'];
 
 export interface Session {
   token: string;
   sub: string;
   name?: string;
   region: 'beijing' | 'tianjin' | 'hebei';
-  roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
+  roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin')[];
   org?: string;
   exp: number;
 }

@@ -685,6 +685,132 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tasks/{taskId}/claim': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Claim an open, unassigned task (认领); of concurrent claims exactly one wins
+     * @description Anyone who may act on the task. Assigned to someone else: 409 with `details.assignee`.
+     */
+    post: operations['postV1TasksByTaskIdClaim'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tasks/{taskId}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Assign or reassign a task to a person of the directory (分办, 转办) (the signer of the task's region)
+     * @description The assignee must be an active person of the directory with the task's region and role (400 otherwise).
+     */
+    post: operations['postV1TasksByTaskIdAssign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tasks/{taskId}/release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Release a task back to its region's pool (the assignee or the signer) */
+    post: operations['postV1TasksByTaskIdRelease'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A region's people with their open and overdue tasks and absences (reviewer, signer, supervisor, admin) */
+    get: operations['getV1People'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/people/{sub}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Deactivate or reactivate a person of the directory (admin of the person's region) */
+    patch: operations['patchV1PeopleBySub'];
+    trace?: never;
+  };
+  '/v1/delegations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's delegations, given and received (extension) */
+    get: operations['getV1Delegations'];
+    put?: never;
+    /** Delegate for a period, for oneself, to a colleague of the same region and role (reviewer, signer) */
+    post: operations['postV1Delegations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/delegations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** End a delegation now (the delegator, or the signer of their region) */
+    delete: operations['deleteV1DelegationsById'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dev/users': {
     parameters: {
       query?: never;
@@ -804,6 +930,7 @@ export interface components {
           | 'validation_failed'
           | 'unauthenticated'
           | 'forbidden'
+          | 'not_assignee'
           | 'not_found'
           | 'conflict'
           | 'payload_too_large'
@@ -1005,7 +1132,7 @@ export interface components {
       id?: string;
       /** @description on review tasks */
       reviewId?: string;
-      /** @description what the task concerns (document: the drafter's filing task) */
+      /** @description what the task is about; for review tasks the review */
       subject?: {
         /** @enum {string} */
         type: 'review' | 'topic' | 'guideline' | 'document' | 'filing' | 'suggestion';
@@ -1033,7 +1160,7 @@ export interface components {
       /** @enum {string} */
       region?: 'beijing' | 'tianjin' | 'hebei';
       /** @enum {string} */
-      role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+      role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
       /** @description revision and supplement tasks: the drafting organisation that owns the document */
       org?: string;
       /** @enum {string} */
@@ -1066,14 +1193,73 @@ export interface components {
         /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
         /** @enum {string} */
-        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
       };
       /** @description the review's 加急 flag (set on submission) */
       urgent?: boolean;
       /** @description the review's 受理编号, once accepted */
       registrationNumber?: string;
+      /** @description 承办人: null while the task is in its region's pool */
+      assignee?: {
+        sub: string;
+        name?: string;
+      } | null;
+      assignedBy?: {
+        sub: string;
+        name?: string;
+      } | null;
+      /** Format: date-time */
+      assignedAt?: string | null;
       /** @description read one task: the assistive-review flags of the version it concerns (advice, never a decision) */
       flags?: components['schemas']['Flag'][];
+    };
+    Person: {
+      sub: string;
+      name: string;
+      /** @enum {string} */
+      region: 'beijing' | 'tianjin' | 'hebei';
+      roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin')[];
+      org?: string;
+      /** @description extension: false once an admin deactivated them */
+      active: boolean;
+      /** @description open tasks assigned to them */
+      openTasks: number;
+      /** @description extension: of those, past their due date */
+      overdueTasks: number;
+      /** @description a delegation of theirs running now or ahead */
+      absent?: {
+        /** Format: date-time */
+        from: string;
+        /** Format: date-time */
+        to: string;
+        delegate: {
+          sub: string;
+          name?: string;
+        };
+      };
+    };
+    Delegation: {
+      id: string;
+      delegator: {
+        sub: string;
+        name?: string;
+      };
+      delegate: {
+        sub: string;
+        name?: string;
+      };
+      /** @enum {string} */
+      region: 'beijing' | 'tianjin' | 'hebei';
+      roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin')[];
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      reason?: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      endedAt?: string;
     };
     /** @description deadlines: while the clock is stopped (a revision is open) reviewDueAt is where the due date would be if it resumed now; once closed, the figures are those at closing. */
     Review: {
@@ -1093,7 +1279,7 @@ export interface components {
         /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
         /** @enum {string} */
-        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
       };
       /** @description how the review closed */
       outcome?: {
@@ -1107,7 +1293,7 @@ export interface components {
           /** @enum {string} */
           region?: 'beijing' | 'tianjin' | 'hebei';
           /** @enum {string} */
-          role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+          role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
         };
         opinion?: string;
       };
@@ -1132,7 +1318,7 @@ export interface components {
           /** @enum {string} */
           region?: 'beijing' | 'tianjin' | 'hebei';
           /** @enum {string} */
-          role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+          role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
         };
         /**
          * Format: date-time
@@ -1228,6 +1414,9 @@ export interface components {
           | 'task_overdue'
           | 'escalated'
           | 'review_overdue'
+          | 'task_assigned'
+          | 'task_claimed'
+          | 'task_released'
           | 'approved'
           | 'rejected'
           | 'returned'
@@ -1239,7 +1428,7 @@ export interface components {
           /** @enum {string} */
           region?: 'beijing' | 'tianjin' | 'hebei';
           /** @enum {string} */
-          role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+          role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
         };
         taskId?: string;
         /** @enum {string} */
@@ -1419,7 +1608,7 @@ export interface components {
         /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
         /** @enum {string} */
-        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
       };
       /** Format: date-time */
       decidedAt?: string;
@@ -1478,7 +1667,7 @@ export interface components {
         /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
         /** @enum {string} */
-        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
       };
       disposition?: {
         /** @enum {string} */
@@ -1533,6 +1722,9 @@ export interface components {
         | 'task_overdue'
         | 'escalated'
         | 'review_overdue'
+        | 'task_assigned'
+        | 'task_claimed'
+        | 'task_released'
         | 'approved'
         | 'rejected'
         | 'returned'
@@ -1546,7 +1738,7 @@ export interface components {
         /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
         /** @enum {string} */
-        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor';
+        role?: 'drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin';
       };
       requestId?: string;
       data?: {
@@ -3354,6 +3546,10 @@ export interface operations {
         overdue?: 'true' | 'false';
         /** @description urgency: open tasks (unless status says otherwise) overdue first, then due soonest, then by arrival */
         sort?: 'urgency';
+        /** @description me: assigned to the caller, or to someone they stand in for while a delegation runs; none: in the pool; or a sub */
+        assignee?: string;
+        /** @description extension, for the head (signer): also the tasks of the region's reviewers, which they assign */
+        team?: 'true' | 'false';
         limit?: number;
         /** @description opaque: the nextCursor of the previous page */
         cursor?: string;
@@ -5149,6 +5345,697 @@ export interface operations {
       };
     };
   };
+  postV1TasksByTaskIdClaim: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the task, assigned to the caller */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Task'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1TasksByTaskIdAssign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the sub of a person of the directory with the task's region and role */
+          assignee: string;
+          /** @description why (a reassignment, 转办, should say) */
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the task */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Task'];
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1TasksByTaskIdRelease: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the task, unassigned */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Task'];
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1People: {
+    parameters: {
+      query?: {
+        /** @description default the caller's; other regions for supervisors only */
+        region?: 'beijing' | 'tianjin' | 'hebei';
+        role?: 'reviewer' | 'signer' | 'supervisor' | 'admin' | 'drafter';
+        /** @description extension: only active (true) or deactivated (false) people */
+        active?: 'true' | 'false';
+        limit?: number;
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items: [person], nextCursor } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Person'][];
+            /** @description pass as `cursor` for the next page; null on the last */
+            nextCursor?: string | null;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchV1PeopleBySub: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sub: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          active: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the person */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Person'];
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1Delegations: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items: [delegation], nextCursor } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Delegation'][];
+            /** @description pass as `cursor` for the next page; null on the last */
+            nextCursor?: string | null;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1Delegations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the sub of a colleague of the same region and role */
+          delegate: string;
+          from: string;
+          /** @description the delegation runs until this instant (a day: its start) */
+          to: string;
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the delegation */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delegation'];
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteV1DelegationsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the delegation, ended */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delegation'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   devUsers: {
     parameters: {
       query?: never;
@@ -5181,7 +6068,7 @@ export interface operations {
               name: string;
               /** @enum {string} */
               region: 'beijing' | 'tianjin' | 'hebei';
-              roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
+              roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin')[];
               org?: string;
             }[];
           };
@@ -5242,7 +6129,7 @@ export interface operations {
               name: string;
               /** @enum {string} */
               region: 'beijing' | 'tianjin' | 'hebei';
-              roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
+              roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin')[];
               org?: string;
             };
           };

@@ -24,6 +24,7 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { AssignmentBar } from '../assignment';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, type Comment, type Review, type Task, type VersionView } from '../api/client';
 import { basisText, FlagList, flagKey, MarkedText, type Flag } from '../assist';
@@ -242,6 +243,7 @@ export default function TaskPage() {
             </span>
           </Descriptions.Item>
         </Descriptions>
+        <AssignmentBar task={task} onChange={(changed) => setTask({ ...task, ...changed })} />
         {done && <Alert type="success" showIcon message={done} data-testid="done" />}
       </Card>
       {kind === 'supplement' && open && <MaterialsRequestNotice reviewId={task.reviewId!} />}

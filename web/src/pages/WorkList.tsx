@@ -3,10 +3,12 @@
  * first (overdue, then due soonest: GET /v1/tasks?sort=urgency), with 加急 and the 受理编号, the last
  * day of each limit and the working days left (overdue in red), filters and cursor paging.
  */
-import { Alert, Button, Space, Spin } from 'antd';
+import { Alert, Button, Radio, Space, Spin } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, call, type Task } from '../api/client';
+import { AssignDialog, assigneeName } from '../assignment';
+import { hasRole, useSession } from '../session';
 import { cst, cstDay, dueDayText, errorText, KIND, REGION, TASK_STATUS } from '../labels';
 import { calendarsReady, workingDaysLeft } from '../workdays';
 
@@ -54,9 +56,18 @@ const COLUMNS: { title: string; wide?: boolean }[] = [
   { title: '到达时间', wide: true },
   { title: '办理期限' },
   { title: '剩余工作日' },
+  { title: '承办人' },
   { title: '状态', wide: true },
 ];
 const WIDE = 'wide-only';
+
+/** 我的: assigned to me (or to whoever I stand in for); 待分办: the pool; 本处全部: everything of the body. */
+type View = 'mine' | 'pool' | 'all';
+const VIEW_QUERY: Record<View, { assignee?: string }> = {
+  mine: { assignee: 'me' },
+  pool: { assignee: 'none' },
+  all: {},
+};
 
 /** Working days left of an open task with a due date; overdue ones in red. */
 function daysLeft(task: Task) {
@@ -71,6 +82,11 @@ function daysLeft(task: Task) {
 
 export default function WorkList() {
   const navigate = useNavigate();
+  const { session } = useSession();
+  // The head (signer) sees and assigns the body's reviewer tasks too.
+  const heads = hasRole(session, 'signer');
+  const [view, setView] = useState<View>('all');
+  const [assigning, setAssigning] = useState<Task>();
   const [filters, setFilters] = useState<Filters>({ status: 'open' });
   // The cursors of the pages before this one; `cursor` is this page's.
   const [previous, setPrevious] = useState<(string | undefined)[]>([]);
@@ -87,12 +103,14 @@ export default function WorkList() {
     // Open work most urgent first; the rest (done, expired) newest first.
     const query = {
       ...filters,
+      ...VIEW_QUERY[view],
+      ...(heads && view !== 'mine' && { team: 'true' as const }),
       ...(filters.status === 'open' && { sort: 'urgency' as const }),
       limit: 20,
       ...(cursor ? { cursor } : {}),
     };
-    // The opening query is the prefetched one; every later one goes to the API.
-    const ready = opening.current ? prefetched : undefined;
+    // The opening query is the prefetched one (the plain list); every later one goes to the API.
+    const ready = opening.current && !heads ? prefetched : undefined;
     opening.current = false;
     if (!ready || ready instanceof Promise) {
       setLoading(true);
@@ -112,7 +130,7 @@ export default function WorkList() {
     return () => {
       current = false;
     };
-  }, [filters, cursor]);
+  }, [filters, cursor, view, assigning]);
 
   const filter = (next: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...next }));
@@ -126,6 +144,23 @@ export default function WorkList() {
   return (
     <section className="page-panel">
       <h1 className="page-title">我的待办</h1>
+      <Radio.Group
+        aria-label="视图"
+        optionType="button"
+        value={view}
+        onChange={(e) => {
+          setView(e.target.value as View);
+          setPrevious([]);
+          setCursor(undefined);
+        }}
+        options={[
+          { value: 'mine', label: '我的' },
+          { value: 'pool', label: '待分办' },
+          { value: 'all', label: '本处全部' },
+        ]}
+        style={{ marginBottom: 12 }}
+      />
+      {assigning && <AssignDialog task={assigning} onClose={() => setAssigning(undefined)} />}
       {/* The filters load just after the rows: the select boxes are a third of the page's code. */}
       <Suspense fallback={<div className="work-list-filters-placeholder" />}>
         <WorkListFilters filters={filters} onChange={filter} />
@@ -174,6 +209,21 @@ export default function WorkList() {
                     <span className={task.overdue ? 'overdue' : undefined}>{dueDayText(task.dueAt)}</span>
                   </td>
                   <td>{daysLeft(task)}</td>
+                  <td data-testid="task-assignee">
+                    {assigneeName(task)}
+                    {heads && task.status === 'open' && task.role !== 'drafter' && (
+                      <Button
+                        size="small"
+                        type="link"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setAssigning(task);
+                        }}
+                      >
+                        {task.assignee ? '转办' : '分办'}
+                      </Button>
+                    )}
+                  </td>
                   <td className={WIDE}>{TASK_STATUS[task.status ?? ''] ?? task.status}</td>
                 </tr>
               ))}
