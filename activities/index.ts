@@ -10,6 +10,8 @@ import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type Revie
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
+import { indexClosedReview } from '../store/precedent-index';
+import { recordExchange, type ExchangeRecordInput, type ExchangeRecordResult } from './exchange';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
 
@@ -48,7 +50,16 @@ export function createActivities({
           'forbidden',
         );
       }
-      return recording.recordTransition(store, settings, input);
+      const result = await recording.recordTransition(store, settings, input);
+      // A closed review's comments join the precedent library as it closes (idempotent: a retry
+      // finds them indexed; a failure retries the activity, whose recording stores nothing twice).
+      if (input.review.status !== 'in_review') await indexClosedReview(models, input.review.reviewId);
+      return result;
+    },
+
+    /** Stores one transition of a topic or a shared guideline (activities/exchange.ts). */
+    async recordExchange(input: ExchangeRecordInput): Promise<ExchangeRecordResult> {
+      return recordExchange(models, store, signingKeys, input);
     },
   };
 }

@@ -26,6 +26,7 @@ import { assistRoutes } from './routes/assist';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
+import { exchangeRoutes } from './routes/exchange';
 import { notificationRoutes } from './routes/notifications';
 import { reviewRoutes } from './routes/reviews';
 import { supervisionRoutes } from './routes/supervision';
@@ -44,6 +45,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...supervisionRoutes(deps),
     ...calendarRoutes(),
     ...assistRoutes(deps),
+    ...exchangeRoutes(deps),
   ];
 }
 

@@ -203,11 +203,19 @@ export function buildOpenApi(routes: RouteSpec[]): OpenApiDocument {
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
-    tags: ['documents', 'reviews', 'tasks', 'notifications', 'supervision', 'calendar', 'assist', 'operations'].map(
-      (name) => ({
-        name,
-      }),
-    ),
+    tags: [
+      'documents',
+      'reviews',
+      'tasks',
+      'notifications',
+      'supervision',
+      'calendar',
+      'assist',
+      'exchange',
+      'operations',
+    ].map((name) => ({
+      name,
+    })),
   });
   // No parameter is a component: leave out the empty list the generator adds.
   const { parameters: _noParameters, ...usedComponents } = components ?? {};

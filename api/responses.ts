@@ -29,6 +29,7 @@ import {
   TASK_STATUSES,
 } from '../domain/model';
 import { ASSIST_CATEGORIES } from '../domain/assist';
+import { SUBJECT_TYPES } from '../domain/exchange';
 import { EVENT_TYPES } from '../domain/review-log';
 import type { Opinion } from '../domain/written-record';
 import { devTokenBodySchema } from './dev-signin';
@@ -190,6 +191,9 @@ export const TaskView = responseSchemas.register(
   z
     .object({
       id: z.string(),
+      subject: z
+        .object({ type: z.string().describe(SUBJECT_TYPES.join(' | ')), id: z.string() })
+        .describe('what the task is about: a review, a topic, a guideline…'),
       reviewId: z.string(),
       documentId: z.string(),
       documentTitle: z

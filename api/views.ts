@@ -109,7 +109,9 @@ export function isOverdue(task: Pick<TaskRecord, 'status' | 'dueAt'>, now: Date)
 
 /** A task as answered, with the title of the version it concerns where the use case looked it up. */
 export function taskView(task: TitledTask, now: Date) {
-  return { ...task, overdue: isOverdue(task, now) };
+  // A review task stored without a subject is about its review.
+  const subject = task.subject ?? { type: 'review', id: task.reviewId };
+  return { ...task, subject, overdue: isOverdue(task, now) };
 }
 
 export function reviewSummary(doc: ReviewDoc, now: Date) {

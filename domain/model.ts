@@ -19,6 +19,9 @@ export const TASK_KINDS = [
   'consolidation',
   'signoff',
   'extension',
+  // The exchange (domain/exchange.ts): tasks about a topic or a shared guideline, not a review.
+  'topic_answer',
+  'guideline_adoption',
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
@@ -104,6 +107,8 @@ export const DECISIONS_BY_KIND = {
   consolidation: ['proceed', 'request_changes'],
   signoff: ['sign', 'return'],
   extension: ['approve', 'refuse'],
+  topic_answer: ['answer'],
+  guideline_adoption: ['adopt', 'decline'],
 } as const satisfies Record<TaskKind, readonly string[]>;
 
 export type Decision = (typeof DECISIONS_BY_KIND)[TaskKind][number];
@@ -119,6 +124,8 @@ export const ROLE_BY_KIND: Record<TaskKind, Role> = {
   consolidation: 'reviewer',
   signoff: 'signer',
   extension: 'signer',
+  topic_answer: 'reviewer',
+  guideline_adoption: 'signer',
 };
 
 /** The task kinds a drafting organisation acts on (their tasks carry its `org`). */
@@ -195,6 +202,8 @@ export interface DecisionInput {
 
 export interface TaskRecord {
   id: string;
+  /** What the task is about; absent on review tasks stored before it existed (their subject is the review). */
+  subject?: { type: string; id: string };
   reviewId: string;
   documentId: string;
   kind: TaskKind;

@@ -146,6 +146,9 @@ export const envSchema = z.object({
   /** The whole review's limit for drafts marked urgent; unset: as REVIEW_WORKING_DAYS. */
   URGENT_REVIEW_WORKING_DAYS: workingDays.optional(),
   MAX_EXTENSION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.maxExtensionWorkingDays ?? 15),
+  /** The exchange (domain/exchange.ts): working days for a region to answer a topic, for a signer to adopt a guideline. */
+  TOPIC_ANSWER_WORKING_DAYS: workingDays.default(5),
+  GUIDELINE_ADOPTION_WORKING_DAYS: workingDays.default(10),
   /**
    * JSON: the review body of each region as the record names it, with the telephone its records
    * give for contact (optional), e.g. {"beijing":{"name":"北京市司法局","abbreviation":"京","phone":"…"},…};

@@ -27,7 +27,9 @@ import type { Flag } from '../domain/assist';
 import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 import { budgetLeftMs } from '../platform/budget';
+import { createExchangeModels, type ExchangeModels } from './exchange';
 import { insertIfAbsent } from './mongo';
+import { createPrecedentModels, type PrecedentModels } from './precedents';
 
 export interface Article {
   number: string;
@@ -277,8 +279,10 @@ reviewSchema.index({ documentId: 1 });
 const taskSchema = new Schema<TaskDoc>(
   {
     _id: String,
-    reviewId: { type: String, required: true },
-    documentId: { type: String, required: true },
+    // Review tasks only: an exchange task names its topic or guideline in `subject`.
+    reviewId: String,
+    documentId: String,
+    subject: { _id: false, type: { type: String }, id: String },
     kind: { type: String, enum: TASK_KINDS, required: true },
     region: { type: String, enum: REGIONS, required: true },
     role: { type: String, enum: ROLES, required: true },
@@ -442,7 +446,7 @@ const reviewClaimSchema = new Schema<ReviewClaimDoc>(
   { versionKey: false },
 );
 
-export interface Models {
+export interface Models extends PrecedentModels, ExchangeModels {
   Document: Model<DocumentDoc>;
   Version: Model<VersionDoc>;
   Review: Model<ReviewDoc>;
@@ -517,6 +521,8 @@ export function createModels(connection: Connection): Models {
     Record: connection.model('Record', recordSchema, 'records'),
     DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
     VersionFlags: connection.model('VersionFlags', versionFlagsSchema, 'versionFlags'),
+    ...createPrecedentModels(connection),
+    ...createExchangeModels(connection),
   };
 }
 

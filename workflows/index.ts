@@ -1,1 +1,3 @@
 export { legalityReview } from './review';
+export { exchangeTopic } from './topic';
+export { sharedGuideline } from './guideline';

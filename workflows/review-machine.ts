@@ -58,6 +58,8 @@ const KIND_NAMES: Record<TaskKind, string> = {
   consolidation: 'consolidation',
   signoff: 'sign-off',
   extension: 'extension',
+  topic_answer: 'topic answer',
+  guideline_adoption: 'guideline adoption',
 };
 
 /** Task kinds that are stages of the review too; a supplement stays in intake, an extension in its stage. */

@@ -12,6 +12,7 @@ import { versionFlags } from '../assist/flags';
 import type { AppContext } from '../context';
 import { latestVersion, versionOf, versionTitles } from '../documents/queries';
 import { AppError, STATUS_BY_CODE, toAppError } from '../errors';
+import { decideExchangeTask, isExchangeTask } from '../exchange/use-cases';
 import { onceForKey, oneDecisionAtATime, type Answer } from '../once';
 import { allOf, decodeCursor, newestFirst } from '../paging';
 import { isRecordingDecision, decideTask as sendDecision } from '../reviews/engine';
@@ -90,7 +91,9 @@ export async function readTask(
   id: string,
 ): Promise<{ task: TitledTask; flags: Flag[]; at: Date }> {
   const doc = await visibleTask(ctx, actor, id);
-  const [[task], { flags }] = await Promise.all([withTitles(ctx, [doc]), versionFlags(ctx, doc)]);
+  // A topic's or guideline's task concerns no version: no flags.
+  const flagsOf = isExchangeTask(doc) ? Promise.resolve({ flags: [] as Flag[] }) : versionFlags(ctx, doc);
+  const [[task], { flags }] = await Promise.all([withTitles(ctx, [doc]), flagsOf]);
   return { task, flags, at: ctx.now() };
 }
 
@@ -127,6 +130,12 @@ export async function decideTask(
   const task = await visibleTask(ctx, actor, id);
   let status = 500;
   try {
+    // A topic's or a guideline's task goes to its own workflow (features/exchange).
+    if (isExchangeTask(task)) {
+      const answer = await decideExchangeTask(ctx, actor, task, body, requestId, idempotencyKey);
+      status = answer.status;
+      return answer;
+    }
     const refused = refusalToDecide(actor, { ...task, id: task._id });
     const refusal = refused && new AppError(refused.code, refused.message, refused.details);
     // Seen but not theirs to decide (a supervisor's view): 403, whatever state the task is in.
