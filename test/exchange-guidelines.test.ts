@@ -76,7 +76,11 @@ async function decide(who: Person, guidelineId: string, body: object, status = 2
 const year = () => new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 
 test('adopted by all three: a number and a version; its rules join the assistive rule set', async () => {
-  const proposed = await post('bjReviewer', '/v1/guidelines', proposal('关于运输补贴条件的协同审核指引', { rules: [residenceRule] })).expect(202);
+  const proposed = await post(
+    'bjReviewer',
+    '/v1/guidelines',
+    proposal('关于运输补贴条件的协同审核指引', { rules: [residenceRule] }),
+  ).expect(202);
   const id = proposed.body.id as string;
   expect(proposed.body).toMatchObject({ status: 'proposed', version: 1 });
   // One task per signer, none for the reviewer.
@@ -85,13 +89,26 @@ test('adopted by all three: a number and a version; its rules join the assistive
   await decide('tjSigner', id, { decision: 'adopt', opinion: '同意' });
   expect((await get('supervisor', `/v1/guidelines/${id}`).expect(200)).body.status).toBe('proposed');
   const last = await decide('hbSigner', id, { decision: 'adopt' });
-  expect(last.guideline).toMatchObject({ status: 'adopted', number: expect.stringMatching(/^京津冀合审指引〔\d{4}〕\d+号$/) });
+  expect(last.guideline).toMatchObject({
+    status: 'adopted',
+    number: expect.stringMatching(/^京津冀合审指引〔\d{4}〕\d+号$/),
+  });
   const adopted = (await get('bjReviewer', `/v1/guidelines/${id}`).expect(200)).body;
   expect(adopted).toMatchObject({ status: 'adopted', version: 1, number: `京津冀合审指引〔${year()}〕1号` });
-  expect(Object.values(adopted.adoptions).map((a) => (a as { status: string }).status)).toEqual(['adopted', 'adopted', 'adopted']);
+  expect(Object.values(adopted.adoptions).map((a) => (a as { status: string }).status)).toEqual([
+    'adopted',
+    'adopted',
+    'adopted',
+  ]);
 
-  const rules = (await get('bjReviewer', '/v1/assist/rules').expect(200)).body.rules as { id: string; source: string; guidelineId?: string }[];
-  expect(rules).toContainEqual(expect.objectContaining({ id: `${id}/transport-subsidy-residence`, source: 'guideline', guidelineId: id }));
+  const rules = (await get('bjReviewer', '/v1/assist/rules').expect(200)).body.rules as {
+    id: string;
+    source: string;
+    guidelineId?: string;
+  }[];
+  expect(rules).toContainEqual(
+    expect.objectContaining({ id: `${id}/transport-subsidy-residence`, source: 'guideline', guidelineId: id }),
+  );
   const check = await post('bjReviewer', '/v1/assist/check', {
     articles: [{ number: '5', text: '对本市注册的货运车辆，按里程给予运输补贴。' }],
   }).expect(200);
@@ -103,12 +120,16 @@ test('adopted by all three: a number and a version; its rules join the assistive
 });
 
 test('declined by one: declined with the reasons on record, the other tasks cancelled; a decline needs an opinion', async () => {
-  const id = (await post('bjSigner', '/v1/guidelines', proposal('关于押金收取的协同审核指引')).expect(202)).body.id as string;
+  const id = (await post('bjSigner', '/v1/guidelines', proposal('关于押金收取的协同审核指引')).expect(202)).body
+    .id as string;
   await decide('bjSigner', id, { decision: 'adopt' });
   await decide('tjSigner', id, { decision: 'decline' }, 400);
   await decide('tjSigner', id, { decision: 'decline', opinion: '与天津现行规定冲突，建议修改第三条后再议。' });
   const declined = (await get('supervisor', `/v1/guidelines/${id}`).expect(200)).body;
-  expect(declined).toMatchObject({ status: 'declined', adoptions: { tianjin: { status: 'declined', opinion: '与天津现行规定冲突，建议修改第三条后再议。' } } });
+  expect(declined).toMatchObject({
+    status: 'declined',
+    adoptions: { tianjin: { status: 'declined', opinion: '与天津现行规定冲突，建议修改第三条后再议。' } },
+  });
   expect(declined.number).toBeUndefined();
   const hbTask = await adoptionTask('hbSigner', id);
   expect(hbTask.status).toBe('cancelled');
@@ -119,7 +140,13 @@ test('a new version supersedes the adopted one once adopted; the old rules leave
   const v1 = (await get('bjReviewer', '/v1/guidelines?status=adopted').expect(200)).body.items[0];
   expect(v1).toBeDefined();
   await post('bjReviewer', '/v1/guidelines', proposal('新版', { supersedes: 'guideline-unknown' })).expect(400);
-  const v2 = (await post('tjSigner', '/v1/guidelines', proposal('关于运输补贴条件的协同审核指引（第二版）', { supersedes: v1.id })).expect(202)).body;
+  const v2 = (
+    await post(
+      'tjSigner',
+      '/v1/guidelines',
+      proposal('关于运输补贴条件的协同审核指引（第二版）', { supersedes: v1.id }),
+    ).expect(202)
+  ).body;
   expect(v2).toMatchObject({ version: 2, supersedes: v1.id });
   for (const who of signers) await decide(who, v2.id, { decision: 'adopt' });
   const old = (await get('bjReviewer', `/v1/guidelines/${v1.id}`).expect(200)).body;
@@ -132,17 +159,27 @@ test('a new version supersedes the adopted one once adopted; the old rules leave
 
 test('twenty guidelines adopted at once take gap-free numbers', async () => {
   const ids = await Promise.all(
-    Array.from({ length: 20 }, async (_, i) => (await post('bjReviewer', '/v1/guidelines', proposal(`并发指引${i}`)).expect(202)).body.id as string),
+    Array.from(
+      { length: 20 },
+      async (_, i) =>
+        (await post('bjReviewer', '/v1/guidelines', proposal(`并发指引${i}`)).expect(202)).body.id as string,
+    ),
   );
   for (const id of ids) {
     await decide('bjSigner', id, { decision: 'adopt' });
     await decide('tjSigner', id, { decision: 'adopt' });
   }
   const lastTasks = await Promise.all(ids.map((id) => adoptionTask('hbSigner', id)));
-  const answers = await Promise.all(lastTasks.map((t) => post('hbSigner', `/v1/tasks/${t.id}/complete`, { decision: 'adopt' })));
+  const answers = await Promise.all(
+    lastTasks.map((t) => post('hbSigner', `/v1/tasks/${t.id}/complete`, { decision: 'adopt' })),
+  );
   expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
-  const all = (await get('supervisor', '/v1/guidelines?status=adopted&limit=100').expect(200)).body.items as { number: string }[];
-  const superseded = (await get('supervisor', '/v1/guidelines?status=superseded&limit=100').expect(200)).body.items as { number: string }[];
+  const all = (await get('supervisor', '/v1/guidelines?status=adopted&limit=100').expect(200)).body.items as {
+    number: string;
+  }[];
+  const superseded = (await get('supervisor', '/v1/guidelines?status=superseded&limit=100').expect(200)).body.items as {
+    number: string;
+  }[];
   const numbers = [...all, ...superseded].map((g) => Number(/〕(\d+)号/.exec(g.number)![1])).sort((a, b) => a - b);
   expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
   expect(numbers).toHaveLength(22);
@@ -161,5 +198,8 @@ test('authorisation: a drafter sees none of it; a supervisor reads all but propo
   await post('supervisor', `/v1/tasks/${task.id}/complete`, { decision: 'adopt' }).expect(403);
   await post('tjSigner', `/v1/tasks/${task.id}/complete`, { decision: 'adopt' }).expect(404);
   await post('bjReviewer', '/v1/guidelines', { ...proposal('x'), basis: [] }).expect(400);
-  await post('bjReviewer', '/v1/guidelines', { ...proposal('x'), rules: [{ ...residenceRule, match: { any: [{ pattern: '(?:补贴' }] } }] }).expect(400);
+  await post('bjReviewer', '/v1/guidelines', {
+    ...proposal('x'),
+    rules: [{ ...residenceRule, match: { any: [{ pattern: '(?:补贴' }] } }],
+  }).expect(400);
 });
