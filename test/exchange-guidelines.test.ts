@@ -116,7 +116,9 @@ test('adopted by all three: a number and a version; its rules join the assistive
 
   const events = (await h.models.Event.find({ reviewId: id }).lean<EventDoc[]>()).sort((a, b) => a.seq - b.seq);
   expect(firstBrokenLink(events)).toBeUndefined();
-  expect(events.find((e) => e.type === 'guideline_adopted')?.data).toMatchObject({ number: adopted.number });
+  expect(events.find((e) => (e.type as string) === 'guideline_adopted')?.data).toMatchObject({
+    number: adopted.number,
+  });
 });
 
 test('declined by one: declined with the reasons on record, the other tasks cancelled; a decline needs an opinion', async () => {

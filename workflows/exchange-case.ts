@@ -98,6 +98,15 @@ export function requireSignature(request: Signed<unknown>): void {
   }
 }
 
+/** A start that is not what the API sends fails the workflow (never a workflow task retried for good). */
+export function refuseStart(): never {
+  throw ApplicationFailure.create({
+    type: 'validation_failed',
+    message: 'not a start the API sends',
+    nonRetryable: true,
+  });
+}
+
 /** Business refusals become ApplicationFailures, so the update fails and the workflow does not. */
 export function refuseAsFailure<T>(fn: () => T): T {
   try {

@@ -26,10 +26,13 @@ import {
 import type { Signed } from '../domain/messages';
 import type { Region } from '../domain/model';
 import { Refusal } from '../domain/rules';
-import { ExchangeCase, now, requireSignature, type CaseOf } from './exchange-case';
+import { ExchangeCase, now, refuseStart, requireSignature, type CaseOf } from './exchange-case';
 
 export async function sharedGuideline(start: Signed<GuidelineStart>): Promise<void> {
   const { workflowId } = workflowInfo();
+  // Only the API starts one: anything else fails here (and its signature is checked before anything is stored).
+  requireSignature(start);
+  if (typeof start.body?.guideline !== 'object' || start.body.guideline === null) refuseStart();
   const { guideline: proposed, adoptionWorkingDays, timeModel } = start.body;
   const at = now();
   const guideline: GuidelineState = {

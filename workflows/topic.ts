@@ -25,10 +25,13 @@ import {
 } from '../domain/exchange';
 import type { Signed } from '../domain/messages';
 import { Refusal } from '../domain/rules';
-import { ExchangeCase, now, requireSignature, type CaseOf } from './exchange-case';
+import { ExchangeCase, now, refuseStart, requireSignature, type CaseOf } from './exchange-case';
 
 export async function exchangeTopic(start: Signed<TopicStart>): Promise<void> {
   const { workflowId } = workflowInfo();
+  // Only the API starts one: anything else fails here (and its signature is checked before anything is stored).
+  requireSignature(start);
+  if (typeof start.body?.topic !== 'object' || start.body.topic === null) refuseStart();
   const { topic: raised, answerWorkingDays, timeModel } = start.body;
   const at = now();
   const topic: TopicState = { ...raised, status: 'open', answers: {}, replies: [], createdAt: at, lastSeq: 0 };
