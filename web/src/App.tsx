@@ -23,6 +23,11 @@ const Dashboard = lazy(() => import('./pages/Dashboard'));
 const ReviewPage = lazy(() => import('./pages/ReviewPage'));
 const OpinionPage = lazy(() => import('./pages/OpinionPage'));
 const RevisionLetterPage = lazy(() => import('./pages/RevisionLetterPage'));
+const TopicsPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.TopicsPage })));
+const TopicPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.TopicPage })));
+const GuidelinesPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.GuidelinesPage })));
+const GuidelinePage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.GuidelinePage })));
+const PrecedentsPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.PrecedentsPage })));
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
 
@@ -36,6 +41,12 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
       menu.push({ key: '/tasks', label: '待办（修改/补正）' });
     }
     if (hasRole(session, 'supervisor')) menu.push({ key: '/dashboard', label: '监督看板' });
+    // The exchange (研讨交流): reviewers, signers and supervisors; drafters see none of it.
+    if (hasRole(session, 'reviewer', 'signer', 'supervisor')) {
+      menu.push({ key: '/topics', label: '研讨交流' });
+      menu.push({ key: '/guidelines', label: '协同审核指引' });
+      menu.push({ key: '/precedents', label: '案例检索' });
+    }
     return menu.filter((m, i) => menu.findIndex((o) => o.key === m.key) === i);
   }, [session]);
   const home = items[0]?.key ?? '/tasks';
@@ -88,6 +99,11 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/reviews/:reviewId" element={<ReviewPage />} />
                 <Route path="/reviews/:reviewId/opinion" element={<OpinionPage />} />
                 <Route path="/reviews/:reviewId/revision-letters/:round" element={<RevisionLetterPage />} />
+                <Route path="/topics" element={<TopicsPage />} />
+                <Route path="/topics/:id" element={<TopicPage />} />
+                <Route path="/guidelines" element={<GuidelinesPage />} />
+                <Route path="/guidelines/:id" element={<GuidelinePage />} />
+                <Route path="/precedents" element={<PrecedentsPage />} />
                 <Route path="*" element={<p>页面不存在</p>} />
               </Routes>
             </Suspense>

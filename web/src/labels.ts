@@ -18,6 +18,8 @@ export const KIND: Record<string, string> = {
   consolidation: '汇总',
   signoff: '签发',
   extension: '延期审批',
+  topic_answer: '研讨答复',
+  guideline_adoption: '指引审议',
 };
 export const STAGE: Record<string, string> = {
   intake: '受理',

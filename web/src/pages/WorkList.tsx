@@ -43,6 +43,15 @@ function takePrefetchedFirstPage(): Page | Promise<Page | undefined> | undefined
   return prefetch.settled ? prefetch.page : prefetch.done;
 }
 
+const SUBJECT: Record<string, string> = { topic: '研讨议题', guideline: '协同审核指引' };
+
+/** Where a task is handled: a revision on its document, an exchange task on its topic or guideline. */
+function taskHref(task: Task): string {
+  if (task.subject?.type === 'topic') return `/topics/${task.subject.id}`;
+  if (task.subject?.type === 'guideline') return `/guidelines/${task.subject.id}`;
+  return task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`;
+}
+
 const COLUMNS = ['任务', '文件', '地区', '到达时间', '办理期限', '剩余工作日', '状态'];
 
 /** Working days left of an open task with a due date; overdue ones in red. */
@@ -101,8 +110,7 @@ export default function WorkList() {
     setCursor(undefined);
   };
 
-  const open = (task: Task) =>
-    navigate(task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`);
+  const open = (task: Task) => navigate(taskHref(task));
 
   return (
     <section className="page-panel">
@@ -137,14 +145,14 @@ export default function WorkList() {
                   </td>
                   <td>
                     <a
-                      href={task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`}
+                      href={taskHref(task)}
                       onClick={(e) => {
                         e.preventDefault();
                         e.stopPropagation();
                         open(task);
                       }}
                     >
-                      {task.documentTitle ?? task.documentId}
+                      {task.documentTitle ?? task.documentId ?? SUBJECT[task.subject?.type ?? '']}
                     </a>
                   </td>
                   <td>{REGION[task.region ?? ''] ?? task.region}</td>
