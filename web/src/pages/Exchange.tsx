@@ -527,7 +527,7 @@ export function PrecedentsPage() {
           ]}
         />
         <Button type="primary" onClick={() => void search()}>
-          检索
+          开始检索
         </Button>
       </Space>
       {error && <Alert type="error" showIcon role="alert" message={error} />}
