@@ -544,14 +544,28 @@ async function measureOverHttp(
     'component',
   );
   // The precedent routes never reach Temporal.
-  const ctx = { config, models, temporal: undefined, signingKeys: undefined, now: () => new Date() } as unknown as AppContext;
-  const app = createApp({ app: ctx, readiness: () => Promise.resolve({ mongodb: true, temporal: true }), consoleDir: '' });
+  const ctx = {
+    config,
+    models,
+    temporal: undefined,
+    signingKeys: undefined,
+    now: () => new Date(),
+  } as unknown as AppContext;
+  const app = createApp({
+    app: ctx,
+    readiness: () => Promise.resolve({ mongodb: true, temporal: true }),
+    consoleDir: '',
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as { port: number };
-  const token = jwt.sign({ sub: 'measure-reviewer', region: 'beijing', roles: ['reviewer'] }, secret, { expiresIn: '2h' });
+  const token = jwt.sign({ sub: 'measure-reviewer', region: 'beijing', roles: ['reviewer'] }, secret, {
+    expiresIn: '2h',
+  });
   const getJson = async (pathAndQuery: string) => {
-    const res = await fetch(`http://127.0.0.1:${port}${pathAndQuery}`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`http://127.0.0.1:${port}${pathAndQuery}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     if (!res.ok) throw new Error(`${pathAndQuery}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<unknown>;
   };
