@@ -62,7 +62,13 @@ async function signIn(who: Person): Promise<Page> {
   });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/tasks`);
-  await page.getByTestId('whoami').filter({ hasText: claims.name }).waitFor();
+  // Reloaded if the first load stalls on a loaded machine.
+  await reloadUntilVisible(
+    page,
+    page.getByTestId('whoami').filter({ hasText: claims.name }),
+    `${who} signed in`,
+    60_000,
+  );
   return page;
 }
 
