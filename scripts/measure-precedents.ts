@@ -50,6 +50,7 @@ import jwt from 'jsonwebtoken';
 import { createApp } from '../api/app';
 import { connectMongo } from '../bin/connections';
 import type { AppContext } from '../features/context';
+import { searcherFor } from '../features/exchange/use-cases';
 import { loadConfig } from '../platform/config';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
@@ -522,7 +523,7 @@ async function measureSpeed(): Promise<void> {
  * The same searches through the API (`GET /v1/precedents?q=`, a reviewer's token, a real HTTP
  * server on loopback), and the task page's panel as the console asks for it: one
  * `GET /v1/tasks/:taskId/precedents?article=` per article of a 30-article draft, six at a time.
- * The API's own searcher loads the library from the store on its first request (not timed).
+ * The API's own searcher is loaded first, as a process warms it at start-up (not timed).
  */
 async function measureOverHttp(
   models: ReturnType<typeof createModels>,
@@ -571,9 +572,9 @@ async function measureOverHttp(
   };
   try {
     let t = performance.now();
-    await getJson('/v1/precedents?q=' + encodeURIComponent('补贴'));
-    console.log(`
-over HTTP: the API's first search (loads the library) ${ms(performance.now() - t)}`);
+    // Warmed as a process would at start-up: loading 50,000 comments outlasts a request's budget.
+    await searcherFor(ctx).refresh();
+    console.log(`\nover HTTP: the API's searcher loaded the library in ${ms(performance.now() - t)}`);
     const times: number[] = [];
     for (let round = 0; round < SPEED_ROUNDS; round++) {
       for (let i = 0; i < queries.length; i++) {
