@@ -5,8 +5,7 @@
  * gets its number; the precedent search screen answers. Screens pass an axe-core check.
  */
 import type { Browser, Page } from 'playwright-core';
-import type { Claims } from './harness';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Claims, type Harness } from './harness';
 import { accessibilityProblems, launchChromium, listen, reloadUntilVisible, screenshot } from './support/browser';
 
 let h: Harness;
