@@ -17,6 +17,8 @@ import { makeCheckpoint, type CheckpointInput } from './checkpoints';
 import { reconcileReviews, type DescribeRun, type ReconcileInput } from './reconcile';
 import { guardRecording, sealReview } from './record-guard';
 import { afterReviewActivities } from './after-review';
+import { indexClosedReview } from '../store/precedent-index';
+import { recordExchange, type ExchangeRecordInput, type ExchangeRecordResult } from './exchange';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
 
@@ -73,6 +75,9 @@ export function createActivities({
         const { reviewId, lastSeq } = input.review;
         await sealReview(models, auditKeys, { reviewId, events: lastSeq, newEvents: input.events }, result.lastHash);
       }
+      // A closed review's comments join the precedent library as it closes (idempotent: a retry
+      // finds them indexed; a failure retries the activity, whose recording stores nothing twice).
+      if (input.review.status !== 'in_review') await indexClosedReview(models, input.review.reviewId);
       return result;
     },
 
@@ -84,6 +89,11 @@ export function createActivities({
     /** Closes on the record the open reviews whose workflow was ended from outside (reconcile.ts). */
     reconcileReviews(input: ReconcileInput) {
       return reconcileReviews({ models, store, settings, signingKeys, auditKeys, describeRun }, input);
+    },
+
+    /** Stores one transition of a topic or a shared guideline (activities/exchange.ts). */
+    async recordExchange(input: ExchangeRecordInput): Promise<ExchangeRecordResult> {
+      return recordExchange(models, store, signingKeys, input);
     },
   };
 }

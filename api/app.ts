@@ -31,6 +31,7 @@ import { auditRoutes } from './routes/audit';
 import { attachmentRoutes } from './routes/attachments';
 import { calendarRoutes } from './routes/calendar';
 import { documentRoutes } from './routes/documents';
+import { exchangeRoutes } from './routes/exchange';
 import { notificationRoutes } from './routes/notifications';
 import { reviewRoutes } from './routes/reviews';
 import { supervisionRoutes } from './routes/supervision';
@@ -54,6 +55,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     // Answered without a token: mounted before the bearer check (publicRouter), listed here for the spec.
     ...publicSuggestionRoutes(deps),
     ...assignmentRoutes(deps),
+    ...exchangeRoutes(deps),
   ];
 }
 

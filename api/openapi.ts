@@ -214,6 +214,7 @@ export function buildOpenApi(routes: RouteSpec[]): OpenApiDocument {
       'assist',
       'after review',
       'public',
+      'exchange',
       'operations',
     ].map((name) => ({
       name,

@@ -29,6 +29,7 @@ import {
   TASK_STATUSES,
 } from '../domain/model';
 import { ASSIST_CATEGORIES } from '../domain/assist';
+import { SUBJECT_TYPES } from '../domain/exchange';
 import { EVENT_TYPES } from '../domain/review-log';
 import type { Opinion } from '../domain/written-record';
 import { devTokenBodySchema } from './dev-signin';
@@ -211,7 +212,7 @@ export const TaskView = responseSchemas.register(
       id: z.string(),
       reviewId: z.string().describe('on review tasks'),
       subject: z
-        .object({ type: z.enum(['review', 'topic', 'guideline', 'document', 'filing', 'suggestion']), id: z.string() })
+        .object({ type: z.enum(SUBJECT_TYPES), id: z.string() })
         .describe("what the task concerns (document: the drafter's filing task)"),
       documentId: z.string(),
       documentTitle: z

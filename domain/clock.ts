@@ -244,6 +244,9 @@ export function taskLimit(kind: TaskKind, policy: ReviewPolicy, urgent: boolean)
     case 'intake':
     case 'supplement':
       return null; // before acceptance no clock runs (115号: it starts once the materials are complete)
+    case 'topic_answer':
+    case 'guideline_adoption':
+      return null; // not part of a review: their workflows set their own limits (domain/exchange.ts)
     default:
       return null; // after the review: calendar-day limits (domain/after-review.ts)
   }

@@ -65,7 +65,16 @@ export interface Signed<T> {
 
 /** What a signature covers: the request and where it is addressed, so it cannot be replayed elsewhere. */
 export interface SignedPayload<T> {
-  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'recordKeeper' | 'afterReview' | 'assignTask';
+  /** `exchange`: a request to a topic's or guideline's workflow (domain/exchange.ts). */
+  purpose:
+    | 'start'
+    | 'completeTask'
+    | 'withdraw'
+    | 'requestExtension'
+    | 'recordKeeper'
+    | 'afterReview'
+    | 'assignTask'
+    | 'exchange';
   workflowId: string;
   body: T;
   requestId?: string;

@@ -26,6 +26,9 @@ export const TASK_KINDS = [
   'filing_review',
   'filing_correction',
   'suggestion',
+  // The exchange (domain/exchange.ts): tasks about a topic or a shared guideline, not a review.
+  'topic_answer',
+  'guideline_adoption',
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
@@ -119,6 +122,8 @@ export const DECISIONS_BY_KIND = {
   filing_review: ['no_issue', 'correction_advised'],
   filing_correction: [],
   suggestion: ['reply'],
+  topic_answer: ['answer'],
+  guideline_adoption: ['adopt', 'decline'],
 } as const satisfies Record<TaskKind, readonly string[]>;
 
 export type Decision = (typeof DECISIONS_BY_KIND)[TaskKind][number];
@@ -140,6 +145,8 @@ export const ROLE_BY_KIND: Record<TaskKind, Role> = {
   filing_review: 'reviewer',
   filing_correction: 'drafter',
   suggestion: 'reviewer',
+  topic_answer: 'reviewer',
+  guideline_adoption: 'signer',
 };
 
 /** What a filing's registration may be deferred for (备案材料), besides a review's materials. */
@@ -229,7 +236,7 @@ export interface TaskRecord {
   /** On a review's tasks; the tasks after the review have `subject` instead. */
   reviewId: string;
   /** What the task is about (API.md, Release 3): on the tasks after the review. */
-  subject?: { type: 'review' | 'document' | 'filing' | 'suggestion'; id: string };
+  subject?: { type: 'review' | 'topic' | 'guideline' | 'document' | 'filing' | 'suggestion'; id: string };
   documentId: string;
   kind: TaskKind;
   region: Region;

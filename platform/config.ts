@@ -180,6 +180,9 @@ export const envSchema = z.object({
     .default(DEFAULT_AFTER_REVIEW_LIMITS.validityReminderMonths),
   /** Review suggestions the public may send from one address per minute (POST /v1/public/suggestions). */
   PUBLIC_SUGGESTIONS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+  /** The exchange (domain/exchange.ts): working days for a region to answer a topic, for a signer to adopt a guideline. */
+  TOPIC_ANSWER_WORKING_DAYS: workingDays.default(5),
+  GUIDELINE_ADOPTION_WORKING_DAYS: workingDays.default(10),
   /**
    * JSON: the review body of each region as the record names it, with the telephone its records
    * give for contact (optional), e.g. {"beijing":{"name":"北京市司法局","abbreviation":"京","phone":"…"},…};

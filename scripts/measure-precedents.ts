@@ -46,7 +46,12 @@ import {
   similarForArticles,
   type PrecedentQuery,
 } from '../features/exchange/precedents';
+import jwt from 'jsonwebtoken';
+import { createApp } from '../api/app';
 import { connectMongo } from '../bin/connections';
+import type { AppContext } from '../features/context';
+import { searcherFor } from '../features/exchange/use-cases';
+import { loadConfig } from '../platform/config';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
 import { createModels, ensureIndexes } from '../store/models';
@@ -496,6 +501,8 @@ async function measureSpeed(): Promise<void> {
       ['similarForArticles', ms(percentile(atOnce, 50)), ms(Math.max(...atOnce))],
     ]);
 
+    await measureOverHttp(models, queries, draft);
+
     // What a search costs when something new was indexed since: the catch-up read.
     const extra = generateReviews(8, 50).map(storeDocs);
     await models.Review.collection.insertMany(extra.map((d) => d.review) as never[]);
@@ -509,6 +516,123 @@ async function measureSpeed(): Promise<void> {
     await mongo.close();
     await store.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same searches through the API (`GET /v1/precedents?q=`, a reviewer's token, a real HTTP
+ * server on loopback), and the task page's panel as the console asks for it: one
+ * `GET /v1/tasks/:taskId/precedents?article=` per article of a 30-article draft, six at a time.
+ * The API's own searcher is loaded first, as a process warms it at start-up (not timed).
+ */
+async function measureOverHttp(
+  models: ReturnType<typeof createModels>,
+  queries: PrecedentQuery[],
+  draft: { number: string; text: string }[],
+): Promise<void> {
+  const secret = 'measure-secret-that-is-at-least-32-bytes-long';
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      MONGODB_URI: 'mongodb://127.0.0.1:1/unused',
+      AUTH_JWT_SECRET: secret,
+      HOST: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      REQUEST_SIGNING_KEYS: 'm-1:measure-request-signing-key-at-least-32-bytes',
+      TEMPORAL_PAYLOAD_KEYS: 'm-1:dGVzdC1wYXlsb2FkLWtleS0zMi1ieXRlcy1sb25nISE=',
+    },
+    'component',
+  );
+  // The precedent routes never reach Temporal.
+  const ctx = {
+    config,
+    models,
+    temporal: undefined,
+    signingKeys: undefined,
+    now: () => new Date(),
+  } as unknown as AppContext;
+  const app = createApp({
+    app: ctx,
+    readiness: () => Promise.resolve({ mongodb: true, temporal: true }),
+    consoleDir: '',
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  const token = jwt.sign({ sub: 'measure-reviewer', region: 'beijing', roles: ['reviewer'] }, secret, {
+    expiresIn: '2h',
+  });
+  const getJson = async (pathAndQuery: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}${pathAndQuery}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new Error(`${pathAndQuery}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  try {
+    let t = performance.now();
+    // Warmed as a process would at start-up: loading 50,000 comments outlasts a request's budget.
+    await searcherFor(ctx).refresh();
+    console.log(`\nover HTTP: the API's searcher loaded the library in ${ms(performance.now() - t)}`);
+    const times: number[] = [];
+    for (let round = 0; round < SPEED_ROUNDS; round++) {
+      for (let i = 0; i < queries.length; i++) {
+        const query = queries[(i + round * 7) % queries.length];
+        const params = new URLSearchParams({ limit: '20' });
+        for (const [k, v] of Object.entries(query))
+          if (typeof v === 'string' || typeof v === 'number') params.set(k, String(v));
+        t = performance.now();
+        await getJson(`/v1/precedents?${params.toString()}`);
+        times.push(performance.now() - t);
+      }
+    }
+    // A task of an open review on a 30-article draft, as the panel reads it.
+    const documentId = 'measure-doc';
+    await models.Version.create({
+      _id: `${documentId}:v1`,
+      documentId,
+      version: 1,
+      title: '测量用草案',
+      articles: draft,
+      legalBasis: [],
+      materials: {},
+      urgent: false,
+      createdBy: { sub: 'measure' },
+      createdAt: new Date(),
+    });
+    await models.Task.create({
+      _id: 'measure-task',
+      reviewId: 'measure-review',
+      documentId,
+      kind: 'origin_review',
+      region: 'beijing',
+      role: 'reviewer',
+      status: 'open',
+      version: 1,
+      dueAt: null,
+      createdAt: new Date().toISOString(),
+      lastSeq: 1,
+      month: new Date().toISOString().slice(0, 7),
+    });
+    const panels: number[] = [];
+    for (let round = 0; round < SPEED_ROUNDS; round++) {
+      t = performance.now();
+      for (let i = 0; i < draft.length; i += 6) {
+        await Promise.all(
+          draft.slice(i, i + 6).map((a) => getJson(`/v1/tasks/measure-task/precedents?article=${a.number}`)),
+        );
+      }
+      panels.push(performance.now() - t);
+    }
+    console.log(`over HTTP (GET /v1/precedents, ${times.length} searches; the panel, ${SPEED_ROUNDS} rounds):`);
+    printTable([
+      ['', 'p50', 'p99', 'max'],
+      ['GET /v1/precedents?q=', ms(percentile(times, 50)), ms(percentile(times, 99)), ms(Math.max(...times))],
+      ['panel: 30 × GET …/precedents?article=', ms(percentile(panels, 50)), '', ms(Math.max(...panels))],
+    ]);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
   }
 }
 

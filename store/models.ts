@@ -28,7 +28,9 @@ import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 import { budgetLeftMs } from '../platform/budget';
 import { delegationSchema, type DelegationDoc } from './delegations';
+import { createExchangeModels, type ExchangeModels } from './exchange';
 import { insertIfAbsent } from './mongo';
+import { createPrecedentModels, type PrecedentModels } from './precedents';
 import { createSealModels, type SealModels } from './record-seal';
 import { personSchema, type PersonDoc } from './people';
 
@@ -292,10 +294,11 @@ reviewSchema.index({ documentId: 1 });
 const taskSchema = new Schema<TaskDoc>(
   {
     _id: String,
-    // Absent on the tasks after the review, which name their `subject` instead (store/after-review.ts).
+    // Review tasks only: the tasks of the exchange and after the review name their `subject`
+    // (a topic, a guideline, a document, a filing, a suggestion; store/after-review.ts, store/exchange.ts).
     reviewId: String,
+    documentId: String,
     subject: { _id: false, type: { type: String }, id: String },
-    documentId: { type: String, required: true },
     kind: { type: String, enum: TASK_KINDS, required: true },
     region: { type: String, enum: REGIONS, required: true },
     role: { type: String, enum: ROLES, required: true },
@@ -471,7 +474,7 @@ const reviewClaimSchema = new Schema<ReviewClaimDoc>(
   { versionKey: false },
 );
 
-export interface Models extends SealModels {
+export interface Models extends SealModels, PrecedentModels, ExchangeModels {
   Document: Model<DocumentDoc>;
   Version: Model<VersionDoc>;
   Review: Model<ReviewDoc>;
@@ -553,6 +556,8 @@ export function createModels(connection: Connection): Models {
     ...createSealModels(connection),
     Person: connection.model('Person', personSchema, 'people'),
     Delegation: connection.model('Delegation', delegationSchema, 'delegations'),
+    ...createPrecedentModels(connection),
+    ...createExchangeModels(connection),
   };
 }
 

@@ -140,7 +140,12 @@ export interface PrecedentModels {
 /** Binds the models to a connection; `createIndexes()` on each makes its indexes (idempotent). */
 export function createPrecedentModels(connection: Connection): PrecedentModels {
   return {
-    Precedent: connection.model('Precedent', precedentReviewSchema, 'precedents'),
-    PrecedentBlock: connection.model('PrecedentBlock', precedentBlockSchema, 'precedentBlocks'),
+    // Once per connection: store/models.ts binds them too, and callers may bind them again.
+    Precedent:
+      (connection.models.Precedent as Model<PrecedentReviewDoc>) ??
+      connection.model('Precedent', precedentReviewSchema, 'precedents'),
+    PrecedentBlock:
+      (connection.models.PrecedentBlock as Model<PrecedentBlockDoc>) ??
+      connection.model('PrecedentBlock', precedentBlockSchema, 'precedentBlocks'),
   };
 }

@@ -178,7 +178,7 @@ async function takeNumber(models: Models, claim: NumberClaim): Promise<string> {
  * try updates an older copy; when nothing older matched, an insert-if-absent covers a new document
  * and leaves a newer one untouched.
  */
-async function moveForward<T extends { _id: string; lastSeq: number }>(model: Model<T>, doc: T): Promise<Moved> {
+export async function moveForward<T extends { _id: string; lastSeq: number }>(model: Model<T>, doc: T): Promise<Moved> {
   const { _id, ...fields } = doc;
   const older = { _id, lastSeq: { $lt: doc.lastSeq } } as RootFilterQuery<T>;
   const updated = await model.updateOne(older, { $set: fields } as UpdateQuery<T>);

@@ -66,6 +66,8 @@ const KIND_NAMES: Record<TaskKind, string> = {
   filing_review: 'filing review',
   filing_correction: 'correction report',
   suggestion: 'review suggestion',
+  topic_answer: 'topic answer',
+  guideline_adoption: 'guideline adoption',
 };
 
 /** Task kinds that are stages of the review too; a supplement stays in intake, an extension in its stage. */

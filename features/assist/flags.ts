@@ -4,7 +4,16 @@
  * stored under the version and the rule set's `rulesVersion`, and a read under a new rule set
  * computes and stores them afresh (as it does for a version stored before flags existed).
  */
-import { builtinRuleSet, checkArticles, type CheckResult, type RuleSet } from '../../domain/assist';
+import {
+  BUILTIN_RULES,
+  builtinRuleSet,
+  checkArticles,
+  ruleSet,
+  type CheckResult,
+  type GuidelineRuleData,
+  type RuleSet,
+} from '../../domain/assist';
+import type { GuidelineDoc } from '../../store/exchange';
 import { versionId, type VersionDoc, type VersionFlagsDoc } from '../../store/models';
 import { insertIfAbsent } from '../../store/mongo';
 import type { AppContext } from '../context';
@@ -15,12 +24,35 @@ export interface StoredFlags extends CheckResult {
   checkedOn: string;
 }
 
+/** The last set built with guidelines, per store: compiled again only when the adopted ones change. */
+const builtWithGuidelines = new WeakMap<object, { key: string; set: RuleSet }>();
+
 /**
- * The rule set in force. Today the built-in rules; the machine rules of adopted shared guidelines
- * join here (`ruleSet(BUILTIN_RULES, guidelines)`), which is why it takes the context.
+ * The rule set in force: the built-in rules joined by the machine rules of the adopted shared
+ * guidelines (a superseded or declined one's leave it). One small read by status per call; the set
+ * is compiled once per combination of adopted guidelines.
  */
-export function activeRuleSet(_ctx: AppContext): Promise<RuleSet> {
-  return Promise.resolve(builtinRuleSet());
+export async function activeRuleSet(ctx: AppContext): Promise<RuleSet> {
+  const adopted = await ctx.models.Guideline.find({ status: 'adopted' }, { _id: 1, number: 1 }).lean<
+    Pick<GuidelineDoc, '_id' | 'number'>[]
+  >();
+  if (adopted.length === 0) return builtinRuleSet();
+  const key = adopted
+    .map((g) => `${g._id}:${g.number ?? ''}`)
+    .sort()
+    .join(',');
+  const cached = builtWithGuidelines.get(ctx.models.Guideline);
+  if (cached?.key === key) return cached.set;
+  const full = await ctx.models.Guideline.find({ status: 'adopted' }).lean<GuidelineDoc[]>();
+  const set = ruleSet(
+    BUILTIN_RULES,
+    full
+      .filter((g) => g.rules.length > 0 && g.number !== undefined)
+      .sort((a, b) => (a._id < b._id ? -1 : 1))
+      .map((g) => ({ guidelineId: g._id, number: g.number!, title: g.title, rules: g.rules as GuidelineRuleData[] })),
+  );
+  builtWithGuidelines.set(ctx.models.Guideline, { key, set });
+  return set;
 }
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;

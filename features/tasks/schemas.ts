@@ -15,6 +15,7 @@ import {
   type Decision,
 } from '../../domain/model';
 import { materialTexts } from '../documents/schemas';
+import { basisList } from '../exchange/schemas';
 import { LIMITS, bool, cursor, limit, text } from '../schemas';
 
 /** `supplement`: materials added at intake (补正), merged into the version under review. */
@@ -72,6 +73,7 @@ export const completeTaskBodySchema = z.strictObject({
     .describe('request_materials: what is missing (a material kind); defer of a filing: filing materials'),
   grounds: z.enum(RETURN_GROUNDS).optional().describe('return at intake or origin review: why, without a verdict'),
   materials: suppliedMaterialsSchema.optional().describe('supplement: the materials added'),
+  basis: basisList.optional().describe('answer (topic_answer): the laws the answer rests on'),
   dismissedFlags: z
     .array(dismissedFlagSchema)
     .max(LIMITS.dismissedFlags)

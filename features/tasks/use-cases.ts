@@ -14,6 +14,7 @@ import { versionFlags } from '../assist/flags';
 import type { AppContext } from '../context';
 import { latestVersion, versionOf, versionTitles } from '../documents/queries';
 import { AppError, STATUS_BY_CODE, toAppError } from '../errors';
+import { decideExchangeTask, isExchangeTask } from '../exchange/use-cases';
 import { onceForKey, oneDecisionAtATime, type Answer } from '../once';
 import { allOf, decodeCursor, newestFirst } from '../paging';
 import { isRecordingDecision, decideTask as sendDecision } from '../reviews/engine';
@@ -156,9 +157,11 @@ export async function readTask(
   id: string,
 ): Promise<{ task: TitledTask; flags: Flag[]; at: Date; suggestion?: Awaited<ReturnType<typeof suggestionForTask>> }> {
   const doc = await visibleTask(ctx, actor, id);
+  // A topic's or guideline's task concerns no version: no flags.
+  const flagsOf = isExchangeTask(doc) ? Promise.resolve({ flags: [] as Flag[] }) : versionFlags(ctx, doc);
   const [[task], { flags }, suggestion] = await Promise.all([
     withTitles(ctx, [doc]),
-    versionFlags(ctx, doc),
+    flagsOf,
     suggestionForTask(ctx, doc),
   ]);
   return { task, flags, at: ctx.now(), ...(suggestion && { suggestion }) };
@@ -199,6 +202,12 @@ export async function decideTask(
   if (isCourseTask(task)) return { status: 200, body: await decideCourseTask(ctx, actor, task, body, requestId) };
   let status = 500;
   try {
+    // A topic's or a guideline's task goes to its own workflow (features/exchange).
+    if (isExchangeTask(task)) {
+      const answer = await decideExchangeTask(ctx, actor, task, body, requestId, idempotencyKey);
+      status = answer.status;
+      return answer;
+    }
     const onBehalfOf = await standingInFor(ctx, actor, task);
     const refused = refusalToDecide(actor, { ...task, id: task._id }, onBehalfOf);
     const refusal = refused && new AppError(refused.code, refused.message, refused.details);

@@ -36,6 +36,11 @@ function TaskScreen() {
 }
 const Workload = lazy(() => import('./pages/Workload'));
 const PersonMenu = lazy(() => import('./PersonMenu'));
+const TopicsPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.TopicsPage })));
+const TopicPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.TopicPage })));
+const GuidelinesPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.GuidelinesPage })));
+const GuidelinePage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.GuidelinePage })));
+const PrecedentsPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.PrecedentsPage })));
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
 
@@ -64,6 +69,12 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
     if (hasRole(session, 'supervisor')) menu.push({ key: '/dashboard', label: '监督看板' });
     if (hasRole(session, 'reviewer', 'signer', 'supervisor')) menu.push({ key: '/catalogue', label: '备案目录' });
     if (hasRole(session, 'signer')) menu.push({ key: '/workload', label: '人员负荷' });
+    // The exchange (研讨交流): reviewers, signers and supervisors; drafters see none of it.
+    if (hasRole(session, 'reviewer', 'signer', 'supervisor')) {
+      menu.push({ key: '/topics', label: '研讨交流' });
+      menu.push({ key: '/guidelines', label: '协同审核指引' });
+      menu.push({ key: '/precedents', label: '案例检索' });
+    }
     return menu.filter((m, i) => menu.findIndex((o) => o.key === m.key) === i);
   }, [session]);
   const home = items[0]?.key ?? '/tasks';
@@ -141,6 +152,11 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/reviews/:reviewId" element={<ReviewPage />} />
                 <Route path="/reviews/:reviewId/opinion" element={<OpinionPage />} />
                 <Route path="/reviews/:reviewId/revision-letters/:round" element={<RevisionLetterPage />} />
+                <Route path="/topics" element={<TopicsPage />} />
+                <Route path="/topics/:id" element={<TopicPage />} />
+                <Route path="/guidelines" element={<GuidelinesPage />} />
+                <Route path="/guidelines/:id" element={<GuidelinePage />} />
+                <Route path="/precedents" element={<PrecedentsPage />} />
                 <Route path="*" element={<p>页面不存在</p>} />
               </Routes>
             </Suspense>

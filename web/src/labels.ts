@@ -27,6 +27,8 @@ export const KIND: Record<string, string> = {
   filing_review: '备案审查',
   filing_correction: '报告纠正情况',
   suggestion: '答复审查建议',
+  topic_answer: '研讨答复',
+  guideline_adoption: '指引审议',
 };
 export const STAGE: Record<string, string> = {
   intake: '受理',

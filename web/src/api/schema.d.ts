@@ -811,6 +811,147 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/topics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Topics of the three regions, newest first (reviewers, signers, supervisors) */
+    get: operations['getV1Topics'];
+    put?: never;
+    /** Raise a topic (reviewer or signer): each other region gets a topic_answer task */
+    post: operations['postV1Topics'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/topics/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A topic with its answers and replies */
+    get: operations['getV1TopicsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/topics/{id}/replies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reply in a topic (reviewers and signers of any region) */
+    post: operations['postV1TopicsByIdReplies'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/topics/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close a topic with a summary (the raising region) */
+    post: operations['postV1TopicsByIdClose'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/guidelines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Shared guidelines, newest first (reviewers, signers, supervisors) */
+    get: operations['getV1Guidelines'];
+    put?: never;
+    /** Propose a shared guideline (reviewer or signer): each region's signer gets a guideline_adoption task */
+    post: operations['postV1Guidelines'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/guidelines/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A shared guideline with each region’s adoption */
+    get: operations['getV1GuidelinesById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/precedents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Comments of closed reviews of the three regions, most relevant first (reviewers, signers, supervisors)
+     * @description `q` is Chinese text, cut into ICU words and character pairs and ranked by BM25: a comment whose words match ranks above one that shares a single character. Without `q`: newest first.
+     */
+    get: operations['getV1Precedents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tasks/{taskId}/precedents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The 5 past comments most like an article of the task's version */
+    get: operations['getV1TasksByTaskIdPrecedents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/dev/users': {
     parameters: {
       query?: never;
@@ -1132,7 +1273,7 @@ export interface components {
       id?: string;
       /** @description on review tasks */
       reviewId?: string;
-      /** @description what the task is about; for review tasks the review */
+      /** @description what the task concerns (document: the drafter's filing task) */
       subject?: {
         /** @enum {string} */
         type: 'review' | 'topic' | 'guideline' | 'document' | 'filing' | 'suggestion';
@@ -1156,7 +1297,9 @@ export interface components {
         | 'filing_supplement'
         | 'filing_review'
         | 'filing_correction'
-        | 'suggestion';
+        | 'suggestion'
+        | 'topic_answer'
+        | 'guideline_adoption';
       /** @enum {string} */
       region?: 'beijing' | 'tianjin' | 'hebei';
       /** @enum {string} */
@@ -1382,7 +1525,9 @@ export interface components {
             | 'filing_supplement'
             | 'filing_review'
             | 'filing_correction'
-            | 'suggestion';
+            | 'suggestion'
+            | 'topic_answer'
+            | 'guideline_adoption';
           /** @enum {string} */
           region?: 'beijing' | 'tianjin' | 'hebei';
           dueAt?: string | null;
@@ -1446,7 +1591,9 @@ export interface components {
           | 'filing_supplement'
           | 'filing_review'
           | 'filing_correction'
-          | 'suggestion';
+          | 'suggestion'
+          | 'topic_answer'
+          | 'guideline_adoption';
         /** @enum {string} */
         region?: 'beijing' | 'tianjin' | 'hebei';
         decision?: string;
@@ -1655,7 +1802,9 @@ export interface components {
         | 'filing_supplement'
         | 'filing_review'
         | 'filing_correction'
-        | 'suggestion';
+        | 'suggestion'
+        | 'topic_answer'
+        | 'guideline_adoption';
       article?: string;
       text?: string;
       /** @enum {string} */
@@ -3537,7 +3686,9 @@ export interface operations {
           | 'filing_supplement'
           | 'filing_review'
           | 'filing_correction'
-          | 'suggestion';
+          | 'suggestion'
+          | 'topic_answer'
+          | 'guideline_adoption';
         /** @description extension, for supervisors */
         region?: 'beijing' | 'tianjin' | 'hebei';
         /** @description extension */
@@ -3719,7 +3870,10 @@ export interface operations {
             | 'defer'
             | 'no_issue'
             | 'correction_advised'
-            | 'reply';
+            | 'reply'
+            | 'answer'
+            | 'adopt'
+            | 'decline';
           opinion?: string;
           comments?: {
             /** @description an article number of the reviewed version */
@@ -3789,6 +3943,8 @@ export interface operations {
             draftingUnitLegalOpinion?: string;
             other?: string;
           };
+          /** @description answer (topic_answer): the laws the answer rests on */
+          basis?: string | string[];
           /** @description extension: assistive-review flags of the version under review that the decider sets aside; recorded in the task_completed event's data. A flag never decides anything and never blocks a decision. */
           dismissedFlags?: {
             /** @description the flag's ruleId */
@@ -5991,6 +6147,1446 @@ export interface operations {
       };
       /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1Topics: {
+    parameters: {
+      query?: {
+        status?: 'open' | 'closed';
+        kind?: 'common_issue' | 'practice_question';
+        /** @description text in the title or the body */
+        q?: string;
+        limit?: number;
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items, nextCursor } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: ({
+              id: string;
+              title: string;
+              body: string;
+              /** @enum {string} */
+              kind: 'common_issue' | 'practice_question';
+              links: {
+                reviewId: string;
+                article?: string;
+              }[];
+              /** @enum {string} */
+              region: 'beijing' | 'tianjin' | 'hebei';
+              raisedBy: {
+                sub: string;
+                name?: string;
+                region: string;
+                role: string;
+              };
+              /** @enum {string} */
+              status: 'open' | 'closed';
+              answers: {
+                beijing?: {
+                  /** @enum {string} */
+                  status: 'pending' | 'answered';
+                  taskId: string;
+                  dueAt: string;
+                } & {
+                  [key: string]: unknown;
+                };
+                tianjin?: {
+                  /** @enum {string} */
+                  status: 'pending' | 'answered';
+                  taskId: string;
+                  dueAt: string;
+                } & {
+                  [key: string]: unknown;
+                };
+                hebei?: {
+                  /** @enum {string} */
+                  status: 'pending' | 'answered';
+                  taskId: string;
+                  dueAt: string;
+                } & {
+                  [key: string]: unknown;
+                };
+              };
+              replies: ({
+                id: string;
+                body: string;
+                by: {
+                  sub: string;
+                  name?: string;
+                  region: string;
+                  role: string;
+                };
+                at: string;
+              } & {
+                [key: string]: unknown;
+              })[];
+              summary?: string;
+              closedAt?: string;
+              createdAt: string;
+              lastSeq: number;
+            } & {
+              [key: string]: unknown;
+            })[];
+            /** @description pass as `cursor` for the next page; null on the last */
+            nextCursor?: string | null;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1Topics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          title: string;
+          body: string;
+          /** @enum {string} */
+          kind: 'common_issue' | 'practice_question';
+          /** @description the reviews (and articles) the topic arose from */
+          links?: {
+            reviewId: string;
+            article?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description the topic */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            title: string;
+            body: string;
+            /** @enum {string} */
+            kind: 'common_issue' | 'practice_question';
+            links: {
+              reviewId: string;
+              article?: string;
+            }[];
+            /** @enum {string} */
+            region: 'beijing' | 'tianjin' | 'hebei';
+            raisedBy: {
+              sub: string;
+              name?: string;
+              region: string;
+              role: string;
+            };
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            answers: {
+              beijing?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+              tianjin?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+              hebei?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            replies: ({
+              id: string;
+              body: string;
+              by: {
+                sub: string;
+                name?: string;
+                region: string;
+                role: string;
+              };
+              at: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+            summary?: string;
+            closedAt?: string;
+            createdAt: string;
+            lastSeq: number;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1TopicsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the topic */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            title: string;
+            body: string;
+            /** @enum {string} */
+            kind: 'common_issue' | 'practice_question';
+            links: {
+              reviewId: string;
+              article?: string;
+            }[];
+            /** @enum {string} */
+            region: 'beijing' | 'tianjin' | 'hebei';
+            raisedBy: {
+              sub: string;
+              name?: string;
+              region: string;
+              role: string;
+            };
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            answers: {
+              beijing?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+              tianjin?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+              hebei?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            replies: ({
+              id: string;
+              body: string;
+              by: {
+                sub: string;
+                name?: string;
+                region: string;
+                role: string;
+              };
+              at: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+            summary?: string;
+            closedAt?: string;
+            createdAt: string;
+            lastSeq: number;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1TopicsByIdReplies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          body: string;
+          basis?: string | string[];
+        };
+      };
+    };
+    responses: {
+      /** @description the topic with the reply */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            title: string;
+            body: string;
+            /** @enum {string} */
+            kind: 'common_issue' | 'practice_question';
+            links: {
+              reviewId: string;
+              article?: string;
+            }[];
+            /** @enum {string} */
+            region: 'beijing' | 'tianjin' | 'hebei';
+            raisedBy: {
+              sub: string;
+              name?: string;
+              region: string;
+              role: string;
+            };
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            answers: {
+              beijing?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+              tianjin?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+              hebei?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            replies: ({
+              id: string;
+              body: string;
+              by: {
+                sub: string;
+                name?: string;
+                region: string;
+                role: string;
+              };
+              at: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+            summary?: string;
+            closedAt?: string;
+            createdAt: string;
+            lastSeq: number;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1TopicsByIdClose: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          summary: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the closed topic */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            title: string;
+            body: string;
+            /** @enum {string} */
+            kind: 'common_issue' | 'practice_question';
+            links: {
+              reviewId: string;
+              article?: string;
+            }[];
+            /** @enum {string} */
+            region: 'beijing' | 'tianjin' | 'hebei';
+            raisedBy: {
+              sub: string;
+              name?: string;
+              region: string;
+              role: string;
+            };
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            answers: {
+              beijing?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+              tianjin?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+              hebei?: {
+                /** @enum {string} */
+                status: 'pending' | 'answered';
+                taskId: string;
+                dueAt: string;
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            replies: ({
+              id: string;
+              body: string;
+              by: {
+                sub: string;
+                name?: string;
+                region: string;
+                role: string;
+              };
+              at: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+            summary?: string;
+            closedAt?: string;
+            createdAt: string;
+            lastSeq: number;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1Guidelines: {
+    parameters: {
+      query?: {
+        status?: 'proposed' | 'adopted' | 'declined' | 'superseded';
+        limit?: number;
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items, nextCursor } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: ({
+              id: string;
+              title: string;
+              text: string;
+              scope: string;
+              basis: string[];
+              /** @enum {string} */
+              status: 'proposed' | 'adopted' | 'declined' | 'superseded';
+              version: number;
+              /** @description 京津冀合审指引〔YYYY〕n号, once adopted by all three */
+              number?: string;
+              supersedes?: string;
+              supersededBy?: string;
+              adoptions: {
+                beijing?: {
+                  /** @enum {string} */
+                  status: 'pending' | 'adopted' | 'declined';
+                } & {
+                  [key: string]: unknown;
+                };
+                tianjin?: {
+                  /** @enum {string} */
+                  status: 'pending' | 'adopted' | 'declined';
+                } & {
+                  [key: string]: unknown;
+                };
+                hebei?: {
+                  /** @enum {string} */
+                  status: 'pending' | 'adopted' | 'declined';
+                } & {
+                  [key: string]: unknown;
+                };
+              };
+              createdAt: string;
+            } & {
+              [key: string]: unknown;
+            })[];
+            /** @description pass as `cursor` for the next page; null on the last */
+            nextCursor?: string | null;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postV1Guidelines: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          title: string;
+          text: string;
+          scope: string;
+          basis: string[];
+          /** @description the topic the guideline grew out of */
+          topicId?: string;
+          /** @description an adopted guideline this version replaces once adopted */
+          supersedes?: string;
+          /** @description machine rules for the assistive checker, once adopted */
+          rules?: {
+            id: string;
+            /** @enum {string} */
+            category:
+              | 'penalty'
+              | 'licence'
+              | 'compulsory_measure'
+              | 'fee'
+              | 'rights_obligations'
+              | 'fair_competition'
+              | 'retroactivity'
+              | 'validity'
+              | 'citation';
+            /** @enum {string} */
+            checklistItem:
+              | 'authority'
+              | 'competence'
+              | 'content'
+              | 'procedure'
+              | 'form'
+              | 'fair_competition'
+              | 'regional_consistency';
+            /** @enum {string} */
+            severity: 'blocking' | 'amend' | 'advisory';
+            description: string;
+            match: {
+              any?: {
+                words?: string[];
+                pattern?: string;
+              }[];
+              near?: {
+                term: {
+                  words?: string[];
+                  pattern?: string;
+                };
+                within: number;
+                /** @enum {string} */
+                side?: 'before' | 'after' | 'either';
+              }[];
+              unless?: {
+                set?: string;
+                term?: {
+                  words?: string[];
+                  pattern?: string;
+                };
+                /** @enum {string} */
+                scope?: 'sentence' | 'clause';
+                /** @enum {string} */
+                side?: 'before' | 'after' | 'either';
+                within?: number;
+                but?: {
+                  words?: string[];
+                  pattern?: string;
+                };
+              }[];
+              dateBeforeCheck?: boolean;
+              document?: {
+                absent: {
+                  words?: string[];
+                  pattern?: string;
+                };
+                anchor?: {
+                  words?: string[];
+                  pattern?: string;
+                };
+              };
+            };
+            explanation: string;
+            guidelineArticle?: string;
+            basis?: {
+              law: string;
+              article: string;
+            }[];
+            examples: {
+              positive: (
+                | string
+                | {
+                    articles: string[];
+                    legalBasis?: string[];
+                  }
+              )[];
+              negative: (
+                | string
+                | {
+                    articles: string[];
+                    legalBasis?: string[];
+                  }
+              )[];
+            };
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description { id, status: proposed, ... } */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            title: string;
+            text: string;
+            scope: string;
+            basis: string[];
+            /** @enum {string} */
+            status: 'proposed' | 'adopted' | 'declined' | 'superseded';
+            version: number;
+            /** @description 京津冀合审指引〔YYYY〕n号, once adopted by all three */
+            number?: string;
+            supersedes?: string;
+            supersededBy?: string;
+            adoptions: {
+              beijing?: {
+                /** @enum {string} */
+                status: 'pending' | 'adopted' | 'declined';
+              } & {
+                [key: string]: unknown;
+              };
+              tianjin?: {
+                /** @enum {string} */
+                status: 'pending' | 'adopted' | 'declined';
+              } & {
+                [key: string]: unknown;
+              };
+              hebei?: {
+                /** @enum {string} */
+                status: 'pending' | 'adopted' | 'declined';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            createdAt: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1GuidelinesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the guideline */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            title: string;
+            text: string;
+            scope: string;
+            basis: string[];
+            /** @enum {string} */
+            status: 'proposed' | 'adopted' | 'declined' | 'superseded';
+            version: number;
+            /** @description 京津冀合审指引〔YYYY〕n号, once adopted by all three */
+            number?: string;
+            supersedes?: string;
+            supersededBy?: string;
+            adoptions: {
+              beijing?: {
+                /** @enum {string} */
+                status: 'pending' | 'adopted' | 'declined';
+              } & {
+                [key: string]: unknown;
+              };
+              tianjin?: {
+                /** @enum {string} */
+                status: 'pending' | 'adopted' | 'declined';
+              } & {
+                [key: string]: unknown;
+              };
+              hebei?: {
+                /** @enum {string} */
+                status: 'pending' | 'adopted' | 'declined';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            createdAt: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1Precedents: {
+    parameters: {
+      query?: {
+        /** @description Chinese text; best matches first */
+        q?: string;
+        /** @description the region whose reviewer made the comment */
+        region?: 'beijing' | 'tianjin' | 'hebei';
+        severity?: 'blocking' | 'amend' | 'advisory';
+        checklistItem?:
+          'authority' | 'competence' | 'content' | 'procedure' | 'form' | 'fair_competition' | 'regional_consistency';
+        conclusion?: 'legal' | 'legal_after_revision' | 'illegal' | 'returned' | 'withdrawn';
+        /** @description closed on or after (a CST date, or an instant) */
+        from?: string;
+        /** @description closed on or before (a CST date, or an instant) */
+        to?: string;
+        limit?: number;
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items, nextCursor } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: ({
+              commentId: string;
+              reviewId: string;
+              /** @enum {string} */
+              region: 'beijing' | 'tianjin' | 'hebei';
+              documentTitle: string;
+              article?: string;
+              articleText?: string;
+              text: string;
+              severity: string;
+              basis?: string;
+              conclusion: string;
+              opinionNumber?: string;
+              closedAt: string;
+              score: number;
+            } & {
+              [key: string]: unknown;
+            })[];
+            /** @description pass as `cursor` for the next page; null on the last */
+            nextCursor?: string | null;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1TasksByTaskIdPrecedents: {
+    parameters: {
+      query: {
+        /** @description an article number of the version the task concerns */
+        article: string;
+      };
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { article, items } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            article: string;
+            items: ({
+              commentId: string;
+              reviewId: string;
+              /** @enum {string} */
+              region: 'beijing' | 'tianjin' | 'hebei';
+              documentTitle: string;
+              article?: string;
+              articleText?: string;
+              text: string;
+              severity: string;
+              basis?: string;
+              conclusion: string;
+              opinionNumber?: string;
+              closedAt: string;
+              score: number;
+            } & {
+              [key: string]: unknown;
+            })[];
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -6,6 +6,7 @@
  * to make a comment of a flag (its explanation, basis and suggested severity filled in) or to set
  * it aside, which is sent with the decision. A flag never decides anything.
  */
+import { PrecedentsPanel } from '../exchange';
 import {
   Alert,
   Button,
@@ -300,6 +301,7 @@ export default function TaskPage() {
                 </p>
               ))}
           </Card>
+          <PrecedentsPanel taskId={task.id ?? ''} article={article ?? articles[0]?.number} />
           {(task.version ?? 1) > 1 && <VersionCompare documentId={task.documentId!} latest={task.version!} />}
         </Col>
         <Col span={12}>

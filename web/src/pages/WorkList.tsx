@@ -69,6 +69,15 @@ const VIEW_QUERY: Record<View, { assignee?: string }> = {
   all: {},
 };
 
+const SUBJECT: Record<string, string> = { topic: '研讨议题', guideline: '协同审核指引' };
+
+/** Where a task is handled: a revision on its document, an exchange task on its topic or guideline. */
+function taskHref(task: Task): string {
+  if (task.subject?.type === 'topic') return `/topics/${task.subject.id}`;
+  if (task.subject?.type === 'guideline') return `/guidelines/${task.subject.id}`;
+  return task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`;
+}
+
 /** Working days left of an open task with a due date; overdue ones in red. */
 function daysLeft(task: Task) {
   if (!task.dueAt || task.status !== 'open') return '—';
@@ -138,8 +147,7 @@ export default function WorkList() {
     setCursor(undefined);
   };
 
-  const open = (task: Task) =>
-    navigate(task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`);
+  const open = (task: Task) => navigate(taskHref(task));
 
   return (
     <section className="page-panel">
@@ -193,14 +201,14 @@ export default function WorkList() {
                   <td data-testid="task-number">{task.registrationNumber ?? '尚未受理'}</td>
                   <td>
                     <a
-                      href={task.kind === 'revision' ? `/documents/${task.documentId}` : `/tasks/${task.id}`}
+                      href={taskHref(task)}
                       onClick={(e) => {
                         e.preventDefault();
                         e.stopPropagation();
                         open(task);
                       }}
                     >
-                      {task.documentTitle ?? task.documentId}
+                      {task.documentTitle ?? task.documentId ?? SUBJECT[task.subject?.type ?? '']}
                     </a>
                   </td>
                   <td className={WIDE}>{REGION[task.region ?? ''] ?? task.region}</td>
