@@ -76,7 +76,11 @@ test('the record keeper makes signed checkpoints of every head; supervisors list
     size: checkpoint.size,
     signature: checkpoint.signature,
   });
-  expect((await stat(file)).mode & 0o777).toBe(0o600);
+  const { mode, size } = await stat(file);
+  expect(mode & 0o777).toBe(0o600);
+  console.log(
+    `checkpoint ${checkpoint._id}: ${checkpoint.size} reviews, file ${size} bytes (${Math.round(size / Math.max(1, checkpoint.size))} bytes a review)`,
+  );
 
   const verified = (await get('supervisor', `/v1/reviews/${encodeURIComponent(reviews[1])}/events/verify`).expect(200))
     .body;
