@@ -554,6 +554,8 @@ describe('OpenAPI', () => {
     // The console's development sign-in (404 unless the development secret is in use).
     ['get', '/v1/dev/users'],
     ['post', '/v1/dev/token'],
+    // The signed checkpoints of every review's head (supervisors; docs/record-and-store.md).
+    ['get', '/v1/audit/checkpoints'],
   ];
 
   test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {

@@ -52,10 +52,14 @@ async function submit(): Promise<string> {
 
 /** The newest checkpoint once it holds `reviewId` at its current head. */
 const checkpointHolding = (reviewId: string, events: number) =>
-  eventually(async () => {
-    const [latest] = await h.models.AuditCheckpoint.find().sort({ n: -1 }).limit(1).lean<AuditCheckpointDoc[]>();
-    return latest?.leaves.some((l) => l.reviewId === reviewId && l.events === events) ? latest : undefined;
-  }, `a checkpoint holding ${reviewId}`);
+  eventually(
+    async () => {
+      const [latest] = await h.models.AuditCheckpoint.find().sort({ n: -1 }).limit(1).lean<AuditCheckpointDoc[]>();
+      return latest?.leaves.some((l) => l.reviewId === reviewId && l.events === events) ? latest : undefined;
+    },
+    `a checkpoint holding ${reviewId}`,
+    60_000,
+  );
 
 test('the record keeper makes signed checkpoints of every head; supervisors list them; verify proves a review against one', async () => {
   const reviews = [await submit(), await submit()];
@@ -76,7 +80,11 @@ test('the record keeper makes signed checkpoints of every head; supervisors list
     size: checkpoint.size,
     signature: checkpoint.signature,
   });
-  expect((await stat(file)).mode & 0o777).toBe(0o600);
+  const { mode, size } = await stat(file);
+  expect(mode & 0o777).toBe(0o600);
+  console.log(
+    `checkpoint ${checkpoint._id}: ${checkpoint.size} reviews, file ${size} bytes (${Math.round(size / Math.max(1, checkpoint.size))} bytes a review)`,
+  );
 
   const verified = (await get('supervisor', `/v1/reviews/${encodeURIComponent(reviews[1])}/events/verify`).expect(200))
     .body;
@@ -86,6 +94,7 @@ test('the record keeper makes signed checkpoints of every head; supervisors list
   await eventually(
     async () => ((await h.models.AuditCheckpoint.countDocuments()) >= 2 ? true : undefined),
     'two checkpoints',
+    30_000,
   );
   const page1 = (await get('supervisor', '/v1/audit/checkpoints?limit=1').expect(200)).body;
   expect(page1.items).toHaveLength(1);
@@ -95,7 +104,7 @@ test('the record keeper makes signed checkpoints of every head; supervisors list
   expect(page2.items[0].n).toBeLessThan(page1.items[0].n);
   await get('tjReviewer', '/v1/audit/checkpoints').expect(403);
   await get('supervisor', '/v1/audit/checkpoints?cursor=x').expect(400);
-});
+}, 150_000);
 
 test('when a checkpointed log is rewritten, verify finds it against the checkpoint', async () => {
   const reviewId = await submit();

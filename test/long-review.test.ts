@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import request from 'supertest';
 import {
   REVIEW_WORKFLOW_TYPE,
   completeTaskUpdate,
@@ -109,6 +110,25 @@ test(`when a draft is sent back 30 times, the history stays under ${THIRTY_ROUND
   expect(events).toBeLessThan(THIRTY_ROUNDS_MAX_EVENTS);
   expect(bytes).toBeLessThan(THIRTY_ROUNDS_MAX_BYTES);
   await expectProjectionsRebuiltFromLog(h, handle.workflowId);
+
+  // The cost of verifying it (chain, seal, frozen records, checkpoint) through the API: docs/record-and-store.md.
+  const supervisor = { sub: 'sup', region: 'beijing' as const, roles: ['supervisor' as const] };
+  const timings: number[] = [];
+  let verdict: { ok: boolean; events: number; records: unknown[] } | undefined;
+  for (let i = 0; i < 5; i++) {
+    const began = performance.now();
+    const res = await request(h.app)
+      .get(`/v1/reviews/${encodeURIComponent(handle.workflowId)}/events/verify`)
+      .set('Authorization', `Bearer ${h.token(supervisor)}`)
+      .expect(200);
+    timings.push(performance.now() - began);
+    verdict = res.body;
+  }
+  expect(verdict).toMatchObject({ ok: true, records: expect.any(Array) });
+  const median = [...timings].sort((a, b) => a - b)[2];
+  console.log(
+    `verify of a 30-round review: ${verdict!.events} events, ${verdict!.records.length} frozen records, median ${median.toFixed(0)} ms of 5`,
+  );
 }, 180_000);
 
 test('when a review passes its history limit, it continues as new and its log, projections and chain carry on', async () => {
