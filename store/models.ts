@@ -86,7 +86,18 @@ export type TaskDoc = Omit<TaskRecord, 'id'> & {
   /** The review's 加急 flag and 受理编号 as they stood when the task last moved (for the work list). */
   urgent?: boolean;
   registrationNumber?: string;
+  /** The task's place in the work list by urgency, one sortable string ({@link urgencyKeyOf}). */
+  urgencyKey?: string;
 };
+
+/**
+ * A task's place in the work list by urgency as one string: its due date (none: after every date),
+ * then its arrival, then its id. One field, so that the store sorts it from an index even where it
+ * sorts on one field only (FerretDB), and a page starts after the last key of the one before.
+ */
+export function urgencyKeyOf(task: { dueAt: string | null; createdAt: string; _id?: string; id?: string }): string {
+  return `${task.dueAt ?? '~'}|${task.createdAt}|${task._id ?? task.id ?? ''}`;
+}
 
 /** One event of a review's log; `_id` is `<reviewId>#<seq>`, so an append is idempotent. */
 export type EventDoc = LoggedEvent & { _id: string; reviewId: string };
@@ -305,6 +316,7 @@ const taskSchema = new Schema<TaskDoc>(
     month: { type: String, required: true },
     urgent: Boolean,
     registrationNumber: String,
+    urgencyKey: String,
   },
   { versionKey: false },
 );
@@ -313,7 +325,7 @@ taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
 // The work list by urgency (GET /v1/tasks?sort=urgency): a pool's open tasks, due soonest first.
-taskSchema.index({ region: 1, role: 1, status: 1, dueAt: 1, createdAt: 1 });
+taskSchema.index({ region: 1, role: 1, status: 1, urgencyKey: 1 });
 
 const commentSchema = new Schema<CommentDoc>(
   {
@@ -545,7 +557,15 @@ export function monthOf(at: Date | string): string {
 }
 
 export function taskFromDoc(doc: TaskDoc): TaskRecord {
-  const { _id, lastSeq: _seq, month: _month, urgent: _urgent, registrationNumber: _number, ...rest } = doc;
+  const {
+    _id,
+    lastSeq: _seq,
+    month: _month,
+    urgent: _urgent,
+    registrationNumber: _number,
+    urgencyKey: _key,
+    ...rest
+  } = doc;
   return { id: _id, ...rest };
 }
 
