@@ -9,7 +9,7 @@ import type { TaskRecord } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent, SideRecords } from '../domain/review-log';
 import { chainEvents } from '../platform/log-chain';
-import { monthOf, versionId, type ReviewDoc } from '../store/models';
+import { monthOf, urgencyKeyOf, versionId, type ReviewDoc } from '../store/models';
 import type { RecordingStore } from '../store/recording-store';
 
 export const eventId = (reviewId: string, seq: number): string => `${reviewId}#${seq}`;
@@ -76,6 +76,7 @@ export async function writeProjection(
         _id: id,
         ...task,
         urgent: review.urgent,
+        urgencyKey: urgencyKeyOf({ id, ...task }),
         ...(review.registrationNumber !== undefined && { registrationNumber: review.registrationNumber }),
         assigneeSub: task.assignee?.sub ?? null,
         lastSeq,

