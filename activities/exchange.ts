@@ -20,7 +20,7 @@ import type { NotificationRecord } from '../domain/model';
 import { cstYear } from '../domain/offices';
 import type { NewEvent } from '../domain/review-log';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
-import { monthOf, type Models, type TaskDoc } from '../store/models';
+import { monthOf, urgencyKeyOf, type Models, type TaskDoc } from '../store/models';
 import { moveForward, type RecordingStore } from '../store/recording-store';
 import { appendEvents, eventId } from './log-store';
 
@@ -81,7 +81,15 @@ export async function recordExchange(
   const lastSeq = events[events.length - 1]?.seq ?? 0;
   await Promise.all(
     input.tasks.map(({ id, ...task }) =>
-      store.moveTaskForward({ _id: id, ...task, lastSeq, month: monthOf(task.createdAt) } as unknown as TaskDoc),
+      store.moveTaskForward({
+        _id: id,
+        ...task,
+        // Its place in the work list by urgency and in the assignee filter, as a review task's.
+        urgencyKey: urgencyKeyOf({ id, ...task }),
+        assigneeSub: null,
+        lastSeq,
+        month: monthOf(task.createdAt),
+      } as unknown as TaskDoc),
     ),
   );
   if ('topic' in input) {

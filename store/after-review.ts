@@ -23,7 +23,7 @@ import type { ActorRef, Region } from '../domain/model';
 import { REGIONS } from '../domain/model';
 import { insertIfAbsent, isDuplicateKey } from './mongo';
 import type { Models, NotificationDoc, TaskDoc } from './models';
-import { monthOf } from './models';
+import { monthOf, urgencyKeyOf } from './models';
 
 /** A document's issuance and where its validity stands; `_id` is the document's id. */
 export type IssuanceDoc = Omit<Issuance, 'documentId' | 'issuedAt'> & {
@@ -271,6 +271,9 @@ export async function storeCourseStep(
       return moveForward(shared.Task, {
         ...rest,
         _id: id,
+        // Its place in the work list by urgency and in the assignee filter, as a review task's.
+        urgencyKey: urgencyKeyOf(task),
+        assigneeSub: null,
         lastSeq,
         month: monthOf(task.createdAt),
       } as unknown as TaskDoc);
