@@ -29,11 +29,16 @@ import {
 import { provision } from '../platform/servers';
 import { connectClient, ensureSearchAttributes } from '../platform/temporal';
 import { parsePayloadKeys } from '../platform/payload-codec';
-import { startTemporalCluster, temporalClusterBinaries, TEMPORAL_SERVER_VERSION } from '../platform/temporal-cluster';
+import {
+  CLUSTER_SHAPE,
+  startTemporalCluster,
+  temporalClusterBinaries,
+  TEMPORAL_SERVER_VERSION,
+} from '../platform/temporal-cluster';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const API_COUNT = 2;
-const WORKER_COUNT = 2;
+const API_COUNT = CLUSTER_SHAPE.apiProcesses;
+const WORKER_COUNT = CLUSTER_SHAPE.workerProcesses;
 /** A Ctrl-C reaches this process twice (the terminal, and relayed by the tsx wrapper): one press. */
 const SAME_PRESS_MS = 1_500;
 

@@ -17,10 +17,27 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { startPostgres, type RunningPostgres } from './embedded-store';
-import { freePort, keepRunning, spawnServer, waitUntilReady, type ServerProcess, type Supervision } from './processes';
+import {
+  assertPortFree,
+  freePort,
+  keepRunning,
+  spawnServer,
+  waitUntilReady,
+  type ServerProcess,
+  type Supervision,
+} from './processes';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+
+/** What `npm run cluster` runs; docker-compose.yml mirrors it (test/compose.test.ts checks that). */
+export const CLUSTER_SHAPE = {
+  apiProcesses: 2,
+  workerProcesses: 2,
+  temporalServerVersion: TEMPORAL_SERVER_VERSION,
+  /** Temporal's SQL plugin: PostgreSQL 12 or newer, for the history and for visibility. */
+  temporalSqlPlugin: 'postgres12',
+} as const;
 
 export interface TemporalClusterBinaries {
   server: string;
@@ -86,7 +103,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     for (const service of SERVICES) {
       ports[service] = {
         grpc: service === 'frontend' ? frontendPort : await freePort(host),
-        membership: await freePort(host),
+        membership: await freeMembershipPort(host),
       };
     }
     const address = `${host}:${frontendPort}`;
@@ -168,7 +185,7 @@ async function applySchemas(
   // The password in the environment, never on the command line (`ps` shows that to every user).
   const env = {
     PATH: process.env.PATH,
-    SQL_PLUGIN: 'postgres12',
+    SQL_PLUGIN: CLUSTER_SHAPE.temporalSqlPlugin,
     SQL_HOST: '127.0.0.1',
     SQL_PORT: String(postgres.port),
     SQL_USER: 'postgres',
@@ -212,7 +229,7 @@ async function writeConfig(
   await mkdir(configDir, { recursive: true, mode: 0o700 });
   const datastore = (database: string, maxConns: number) => ({
     sql: {
-      pluginName: 'postgres12',
+      pluginName: CLUSTER_SHAPE.temporalSqlPlugin,
       databaseName: database,
       connectAddr: `127.0.0.1:${settings.postgresPort}`,
       connectProtocol: 'tcp',
@@ -257,6 +274,23 @@ async function writeConfig(
   await writeFile(path.join(configDir, 'cluster.yaml'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   // Nothing changed from the release's defaults (Updates are on); the file is where an operator tunes it.
   if (!existsSync(dynamicConfig)) await writeFile(dynamicConfig, '{}\n', { mode: 0o600 });
+}
+
+/**
+ * A free port below 32768: Temporal stores each member's membership port in a PostgreSQL smallint,
+ * and the kernel's free ports (the ephemeral range) lie above it.
+ */
+async function freeMembershipPort(host: string): Promise<number> {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
+    if (
+      await assertPortFree('', host, port).then(
+        () => true,
+        () => false,
+      )
+    )
+      return port;
+  }
 }
 
 /** Resolves once a Temporal frontend at `address` answers a call. */
