@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
@@ -85,7 +85,16 @@ afterAll(async () => {
     cluster.child.kill('SIGTERM');
     await cluster.exit;
   }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (dataDir) {
+    // Run as root from a private directory, the clusters live under /var/lib/legality-review,
+    // linked from the data directory (platform/embedded-store.ts): they go with it.
+    for (const link of ['store', 'temporal'].map((d) => path.join(dataDir, 'cluster', d, 'postgres'))) {
+      const target = await realpath(link).catch(() => undefined);
+      if (target && target !== link && target.startsWith('/var/lib/legality-review/'))
+        await rm(path.dirname(target), { recursive: true, force: true });
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }, 120_000);
 
 const ORG = '北京市交通委员会';
