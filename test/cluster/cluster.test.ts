@@ -118,6 +118,8 @@ interface Reply {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   api: number;
+  /** `METHOD path` (failure messages). */
+  request: string;
 }
 
 /** What the journeys saw: requests that failed on a dead API and were sent again to the other. */
@@ -150,7 +152,12 @@ async function call(
         signal: AbortSignal.timeout(120_000),
       });
       const text = await res.text();
-      const reply = { status: res.status, body: text ? JSON.parse(text) : undefined, api: target };
+      const reply = {
+        status: res.status,
+        body: text ? JSON.parse(text) : undefined,
+        api: target,
+        request: `${method} ${pathname}`,
+      };
       if (res.status !== 503 || Date.now() > deadline) return reply;
     } catch (err) {
       if (options.resend === 'never' || Date.now() > deadline) throw err;
@@ -163,7 +170,8 @@ async function call(
 
 async function expectStatus(reply: Promise<Reply>, status: number): Promise<Reply> {
   const got = await reply;
-  expect({ status: got.status, body: got.body }).toMatchObject({ status });
+  if (got.status !== status)
+    throw new Error(`${got.request} to API ${got.api + 1}: ${got.status} ${JSON.stringify(got.body)}, not ${status}`);
   return got;
 }
 
@@ -202,7 +210,7 @@ async function journey(offset: number, title: string): Promise<string> {
       const r = await call(next(), who, 'POST', `/v1/tasks/${encodeURIComponent(task.id)}/complete`, { body, key });
       return r.status === 409 ? undefined : r;
     }, `${kind} decision of ${reviewId}`);
-    expect({ status: reply.status, body: reply.body }).toMatchObject({ status: 200 });
+    await expectStatus(Promise.resolve(reply), 200);
     seen.transitions += 1;
     return reply.body as { review: { status: string; stage: string } };
   };
