@@ -5,7 +5,8 @@
  */
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // test/cluster/ runs against `npm run cluster` (npm run test:cluster), never in `npm test`.
+  testMatch: ['<rootDir>/test/**/*.test.ts', '!<rootDir>/test/cluster/**'],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

@@ -176,15 +176,15 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   };
 }
 
-interface RunningPostgres {
+export interface RunningPostgres {
   port: number;
   passwordFile: string;
   clusterDir: string;
   process: ServerProcess;
 }
 
-/** Initialises the cluster on first use, then starts PostgreSQL on a free loopback port. */
-async function startPostgres(options: {
+/** Initialises the cluster on first use, then starts PostgreSQL on a free loopback port (also Temporal's database in `npm run cluster`). */
+export async function startPostgres(options: {
   dataDir: string;
   durable: boolean;
   timeoutMs: number;

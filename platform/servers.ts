@@ -19,11 +19,12 @@ export interface ServerBinaries {
 
 /**
  * Runs `scripts/provision.sh` (builds missing binaries, reuses present ones) and returns their paths.
- * Progress goes to this process's stderr.
+ * Progress goes to this process's stderr. `npm run cluster` passes `--cluster` for Temporal's own
+ * server and schema tool (platform/temporal-cluster.ts).
  */
-export async function provision(): Promise<ServerBinaries> {
+export async function provision(args: string[] = []): Promise<ServerBinaries> {
   // stderr is inherited so that a long first build shows its progress as it goes.
-  const child = spawn('bash', [path.join(REPO_ROOT, 'scripts', 'provision.sh')], {
+  const child = spawn('bash', [path.join(REPO_ROOT, 'scripts', 'provision.sh'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

