@@ -29,6 +29,7 @@ import { documentRoutes } from './routes/documents';
 import { notificationRoutes } from './routes/notifications';
 import { reviewRoutes } from './routes/reviews';
 import { supervisionRoutes } from './routes/supervision';
+import { registerRoutes } from './routes/register';
 import { taskRoutes } from './routes/tasks';
 
 export type { ApiDeps } from './deps';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...notificationRoutes(deps),
     ...supervisionRoutes(deps),
     ...calendarRoutes(),
+    ...registerRoutes(deps),
     ...assistRoutes(deps),
   ];
 }

@@ -28,6 +28,14 @@ import type { ReviewProjection } from '../domain/projection';
 import type { LoggedEvent } from '../domain/review-log';
 import { budgetLeftMs } from '../platform/budget';
 import { insertIfAbsent } from './mongo';
+import {
+  figureBucketSchema,
+  figureLockSchema,
+  registerRowSchema,
+  type FigureBucketDoc,
+  type FigureLockDoc,
+  type RegisterRowDoc,
+} from './register';
 
 export interface Article {
   number: string;
@@ -459,6 +467,9 @@ export interface Models {
   Record: Model<RecordDoc>;
   DecisionLock: Model<DecisionLockDoc>;
   VersionFlags: Model<VersionFlagsDoc>;
+  RegisterRow: Model<RegisterRowDoc>;
+  FigureBucket: Model<FigureBucketDoc>;
+  FigureLock: Model<FigureLockDoc>;
 }
 
 /**
@@ -494,6 +505,9 @@ for (const schema of [
   statsMonthSchema,
   reviewClaimSchema,
   versionFlagsSchema,
+  registerRowSchema,
+  figureBucketSchema,
+  figureLockSchema,
 ]) {
   readsWithinBudget(schema as Schema);
 }
@@ -517,6 +531,9 @@ export function createModels(connection: Connection): Models {
     Record: connection.model('Record', recordSchema, 'records'),
     DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
     VersionFlags: connection.model('VersionFlags', versionFlagsSchema, 'versionFlags'),
+    RegisterRow: connection.model('RegisterRow', registerRowSchema, 'registerRows'),
+    FigureBucket: connection.model('FigureBucket', figureBucketSchema, 'figureBuckets'),
+    FigureLock: connection.model('FigureLock', figureLockSchema, 'figureLocks'),
   };
 }
 
