@@ -9,7 +9,6 @@ import { recordTransition } from '../activities/recording';
 import { REGISTER_COLUMNS, cstYear, type RegisterRow } from '../domain/register';
 import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES } from '../domain/offices';
 import { projectLog } from '../domain/projection';
-import type { NewEvent } from '../domain/review-log';
 import { subjectEventCounts } from '../domain/annual-figures';
 import type { EventDoc } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
