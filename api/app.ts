@@ -43,7 +43,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...taskRoutes(deps),
     ...notificationRoutes(deps),
     ...supervisionRoutes(deps),
-    ...calendarRoutes(),
+    ...calendarRoutes(deps),
     ...registerRoutes(deps),
     ...assistRoutes(deps),
   ];

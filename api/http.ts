@@ -31,7 +31,7 @@ export interface ResponseDoc {
 
 /** One row of the route table. */
 export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   summary: string;
   description?: string;

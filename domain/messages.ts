@@ -11,6 +11,7 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DecisionInput, Region, ReviewState, ReviewStatus, Stage, TaskRecord } from './model';
 import type { ReviewPolicy, TimeModel } from './clock';
+import type { YearSchedule } from './calendar-data';
 
 export const DEFAULT_TASK_QUEUE = 'legality-review';
 
@@ -57,7 +58,7 @@ export interface Signed<T> {
 
 /** What a signature covers: the request and where it is addressed, so it cannot be replayed elsewhere. */
 export interface SignedPayload<T> {
-  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension';
+  purpose: 'start' | 'completeTask' | 'withdraw' | 'requestExtension' | 'updateCalendar';
   workflowId: string;
   body: T;
   requestId?: string;
@@ -127,6 +128,23 @@ export const withdrawUpdate = defineUpdate<StageRef, [Signed<WithdrawRequest>]>(
 
 /** An Update: the reviewer must learn whether the request was taken (one at a time, within the maximum). */
 export const requestExtensionUpdate = defineUpdate<CompleteTaskResult, [Signed<ExtensionRequest>]>('requestExtension');
+
+/** A year's calendar, as loaded by an admin (`PUT /v1/calendar/:year`). */
+export interface CalendarUpdateRequest {
+  schedule: YearSchedule;
+}
+
+/** What re-dating a review on a loaded calendar did: whether its deadlines moved, and its due date now. */
+export interface CalendarUpdateResult {
+  moved: boolean;
+  reviewDueAt?: string;
+}
+
+/**
+ * An Update: the loading waits until each running review has recorded its re-dated deadlines, so a
+ * read right after shows them. The calendar travels in the request: the workflow never reads the store.
+ */
+export const calendarUpdate = defineUpdate<CalendarUpdateResult, [Signed<CalendarUpdateRequest>]>('updateCalendar');
 
 /** A query: reads the live state, never changes it. */
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');

@@ -7,7 +7,7 @@ import type { EventType } from './review-log';
 export const REGIONS = ['beijing', 'tianjin', 'hebei'] as const;
 export type Region = (typeof REGIONS)[number];
 
-export const ROLES = ['drafter', 'reviewer', 'signer', 'supervisor'] as const;
+export const ROLES = ['drafter', 'reviewer', 'signer', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const TASK_KINDS = [

@@ -36,6 +36,7 @@ import {
   type FigureLockDoc,
   type RegisterRowDoc,
 } from './register';
+import { calendarYearSchema, type CalendarYearDoc } from './calendar';
 
 export interface Article {
   number: string;
@@ -470,6 +471,7 @@ export interface Models {
   RegisterRow: Model<RegisterRowDoc>;
   FigureBucket: Model<FigureBucketDoc>;
   FigureLock: Model<FigureLockDoc>;
+  CalendarYear: Model<CalendarYearDoc>;
 }
 
 /**
@@ -508,6 +510,7 @@ for (const schema of [
   registerRowSchema,
   figureBucketSchema,
   figureLockSchema,
+  calendarYearSchema,
 ]) {
   readsWithinBudget(schema as Schema);
 }
@@ -534,6 +537,7 @@ export function createModels(connection: Connection): Models {
     RegisterRow: connection.model('RegisterRow', registerRowSchema, 'registerRows'),
     FigureBucket: connection.model('FigureBucket', figureBucketSchema, 'figureBuckets'),
     FigureLock: connection.model('FigureLock', figureLockSchema, 'figureLocks'),
+    CalendarYear: connection.model('CalendarYear', calendarYearSchema, 'calendarYears'),
   };
 }
 

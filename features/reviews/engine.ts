@@ -11,11 +11,14 @@ import {
   REVIEW_WORKFLOW_TYPE,
   ReviewStageAttribute,
   ReviewStatusAttribute,
+  calendarUpdate,
   completeTaskUpdate,
   decidingQuery,
   requestExtensionUpdate,
   submittedUpdate,
   withdrawUpdate,
+  type CalendarUpdateRequest,
+  type CalendarUpdateResult,
   type CompleteTaskRequest,
   type CompleteTaskResult,
   type ExtensionRequest,
@@ -154,6 +157,25 @@ export function withdrawReview(
     handle.executeUpdate(withdrawUpdate, {
       args: [signRequest(ctx.signingKeys, 'withdraw', review._id, body, requestId)],
       ...(updateId && { updateId }),
+    }),
+  );
+}
+
+/**
+ * Re-dates a running review on a loaded year's calendar (an Update: answered once recorded). The
+ * update id names the year and the calendar's content, so a repeated load is answered once.
+ */
+export function redateReview(
+  ctx: AppContext,
+  reviewId: string,
+  request: CalendarUpdateRequest,
+  contentHash: string,
+  requestId: string,
+): Promise<CalendarUpdateResult> {
+  return awaitWorkflow(ctx, () =>
+    ctx.temporal.workflow.getHandle(reviewId).executeUpdate(calendarUpdate, {
+      args: [signRequest(ctx.signingKeys, 'updateCalendar', reviewId, request, requestId)],
+      updateId: `calendar:${request.schedule.year}:${contentHash}`,
     }),
   );
 }
