@@ -9,8 +9,8 @@ export interface CalendarYearDoc {
   _id: string;
   year: number;
   source: string;
-  /** Inclusive ranges of days off, `[first, last]` as `YYYY-MM-DD`. */
-  holidays: [string, string][];
+  /** Inclusive ranges of days off, as `YYYY-MM-DD` (objects: the embedded store keeps no nested arrays). */
+  holidays: { from: string; to: string }[];
   workingWeekendDays: string[];
   loadedAt: Date;
   loadedBy: string;

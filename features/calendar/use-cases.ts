@@ -5,7 +5,6 @@
  * engine uses it from then on, and re-dates every running review on it.
  * Always the real calendar, even when WORKING_DAY_DURATION compresses the engine's time.
  */
-import { createHash } from 'node:crypto';
 import type { YearSchedule } from '../../domain/calendar-data';
 import {
   CalendarGapError,
@@ -26,7 +25,12 @@ import { redateReview } from '../reviews/engine';
 export async function loadedSchedules(ctx: AppContext): Promise<YearSchedule[]> {
   const docs = await ctx.models.CalendarYear.find({}).lean<CalendarYearDoc[]>();
   return docs
-    .map(({ year, source, holidays, workingWeekendDays }) => ({ year, source, holidays, workingWeekendDays }))
+    .map(({ year, source, holidays, workingWeekendDays }) => ({
+      year,
+      source,
+      holidays: holidays.map(({ from, to }): [string, string] => [from, to]),
+      workingWeekendDays,
+    }))
     .sort((a, b) => a.year - b.year);
 }
 
@@ -104,10 +108,17 @@ export async function loadCalendar(
   };
   await ctx.models.CalendarYear.replaceOne(
     { _id: String(year) },
-    { ...schedule, _id: String(year), loadedAt: ctx.now(), loadedBy: actor.sub },
+    {
+      _id: String(year),
+      year,
+      source: schedule.source,
+      holidays: body.holidays.map(({ from, to }) => ({ from, to })),
+      workingWeekendDays: schedule.workingWeekendDays,
+      loadedAt: ctx.now(),
+      loadedBy: actor.sub,
+    },
     { upsert: true },
   );
-  const contentHash = createHash('sha256').update(JSON.stringify(schedule)).digest('hex').slice(0, 16);
   const running = await ctx.models.Review.find({ status: 'in_review' }, { _id: 1, clock: 1 }).lean<
     Pick<ReviewDoc, '_id' | 'clock'>[]
   >();
@@ -117,8 +128,9 @@ export async function loadCalendar(
     for (let review = queue.shift(); review; review = queue.shift()) {
       const before = review.clock?.runningSince ? (review.clock.dueAt ?? null) : null;
       try {
-        const result = await redateReview(ctx, review._id, { schedule }, contentHash, requestId);
-        if (result.moved) moved.push({ reviewId: review._id, reviewDueAt: { before, after: result.reviewDueAt ?? null } });
+        const result = await redateReview(ctx, review._id, { schedule }, requestId);
+        if (result.moved)
+          moved.push({ reviewId: review._id, reviewDueAt: { before, after: result.reviewDueAt ?? null } });
       } catch (err) {
         // Closed meanwhile: nothing of it runs to re-date.
         if (!(err instanceof AppError && err.code === 'conflict')) throw err;

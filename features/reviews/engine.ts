@@ -162,20 +162,18 @@ export function withdrawReview(
 }
 
 /**
- * Re-dates a running review on a loaded year's calendar (an Update: answered once recorded). The
- * update id names the year and the calendar's content, so a repeated load is answered once.
+ * Re-dates a running review on a loaded year's calendar (an Update: answered once recorded). Safe
+ * to repeat: a calendar the review already computes on moves nothing, and records nothing.
  */
 export function redateReview(
   ctx: AppContext,
   reviewId: string,
   request: CalendarUpdateRequest,
-  contentHash: string,
   requestId: string,
 ): Promise<CalendarUpdateResult> {
   return awaitWorkflow(ctx, () =>
     ctx.temporal.workflow.getHandle(reviewId).executeUpdate(calendarUpdate, {
       args: [signRequest(ctx.signingKeys, 'updateCalendar', reviewId, request, requestId)],
-      updateId: `calendar:${request.schedule.year}:${contentHash}`,
     }),
   );
 }
