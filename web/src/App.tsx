@@ -23,6 +23,9 @@ const Dashboard = lazy(() => import('./pages/Dashboard'));
 const ReviewPage = lazy(() => import('./pages/ReviewPage'));
 const OpinionPage = lazy(() => import('./pages/OpinionPage'));
 const RevisionLetterPage = lazy(() => import('./pages/RevisionLetterPage'));
+const Register = lazy(() => import('./pages/Register'));
+const AnnualStats = lazy(() => import('./pages/AnnualStats'));
+const CalendarAdmin = lazy(() => import('./pages/CalendarAdmin'));
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
 
@@ -36,6 +39,11 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
       menu.push({ key: '/tasks', label: '待办（修改/补正）' });
     }
     if (hasRole(session, 'supervisor')) menu.push({ key: '/dashboard', label: '监督看板' });
+    if (hasRole(session, 'supervisor', 'reviewer', 'signer')) {
+      menu.push({ key: '/register', label: '台账' });
+      menu.push({ key: '/stats/annual', label: '年度统计' });
+    }
+    if (hasRole(session, 'admin')) menu.push({ key: '/calendar', label: '工作日历' });
     return menu.filter((m, i) => menu.findIndex((o) => o.key === m.key) === i);
   }, [session]);
   const home = items[0]?.key ?? '/tasks';
@@ -88,6 +96,9 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/reviews/:reviewId" element={<ReviewPage />} />
                 <Route path="/reviews/:reviewId/opinion" element={<OpinionPage />} />
                 <Route path="/reviews/:reviewId/revision-letters/:round" element={<RevisionLetterPage />} />
+                <Route path="/register" element={<Register />} />
+                <Route path="/stats/annual" element={<AnnualStats />} />
+                <Route path="/calendar" element={<CalendarAdmin />} />
                 <Route path="*" element={<p>页面不存在</p>} />
               </Routes>
             </Suspense>

@@ -21,7 +21,7 @@ export interface Session {
   sub: string;
   name?: string;
   region: 'beijing' | 'tianjin' | 'hebei';
-  roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor')[];
+  roles: ('drafter' | 'reviewer' | 'signer' | 'supervisor' | 'admin')[];
   org?: string;
   exp: number;
 }
