@@ -11,7 +11,7 @@ import { page, responseSchemas } from '../responses';
 
 const person = z.object({ sub: z.string(), name: z.string().optional() });
 
-const RegisterRowView = responseSchemas.register(
+export const RegisterRowView = responseSchemas.register(
   'RegisterRow',
   z.object({
     reviewId: z.string(),
@@ -39,7 +39,7 @@ const RegisterRowView = responseSchemas.register(
 
 const count = z.number().int();
 const rate = z.number().nullable();
-const AnnualStatsView = responseSchemas.register(
+export const AnnualStatsView = responseSchemas.register(
   'AnnualStats',
   z.object({
     year: count,
