@@ -39,7 +39,11 @@ async function signedIn(who: Claims): Promise<Page> {
   const token = h.token(who);
   const session = { ...who, token, exp: Math.floor(Date.now() / 1000) + 3600 };
   await context.addInitScript(
-    (value) => (globalThis as unknown as { localStorage: Storage }).localStorage.setItem('console.session', value),
+    (value) =>
+      (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+        'console.session',
+        value,
+      ),
     JSON.stringify(session),
   );
   return context.newPage();
