@@ -36,7 +36,7 @@ const admin: Claims = { sub: 'admin', name: '管理员', region: 'beijing', role
 /** A browser signed in as `who` (the session the sign-in page would keep). */
 async function signedIn(who: Claims): Promise<Page> {
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  const token = h.token(who);
+  const token = h.token(who, { secret: DEVELOPMENT_JWT_SECRET });
   const session = { ...who, token, exp: Math.floor(Date.now() / 1000) + 3600 };
   await context.addInitScript(
     (value) =>
@@ -50,7 +50,7 @@ async function signedIn(who: Claims): Promise<Page> {
 }
 
 test('the register, the year figures and the calendar, screen by screen', async () => {
-  const auth = { Authorization: `Bearer ${h.token(drafter)}` };
+  const auth = { Authorization: `Bearer ${h.token(drafter, { secret: DEVELOPMENT_JWT_SECRET })}` };
   const doc = await request(h.app)
     .post('/v1/documents')
     .set(auth)
