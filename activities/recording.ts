@@ -3,7 +3,8 @@
  * it on MongoDB (index.ts), the benchmark's seeding on a bulk store. The steps, in order: give the
  * numbered events their numbers, append the events to the log, write the records they carry
  * (comments, dispositions, notifications, supplied materials), move the projections forward, and
- * freeze the written record a closing or a revision request issues. Each step is idempotent, so a
+ * freeze the written record a closing or a revision request issues, move the register row and
+ * the year's counters forward. Each step is idempotent, so a
  * retried recording stores nothing twice.
  */
 import type { TaskRecord } from '../domain/model';
@@ -14,6 +15,7 @@ import type { RecordingStore } from '../store/recording-store';
 import { freezeRecords } from '../store/records';
 import { appendEvents, writeProjection, writeSideRecords } from './log-store';
 import { assignNumbers } from './numbering';
+import { writeRegister } from './register';
 
 /** One transition, as the workflow plans it (workflows/transition.ts). */
 export interface TransitionRecord {
@@ -54,5 +56,6 @@ export async function recordTransition(
   await writeSideRecords(store, sideRecords(review, events));
   await writeProjection(store, review, transition.tasks);
   await freezeRecords(store, settings, review, events);
+  await writeRegister(store, review, events);
   return { lastHash, numbers };
 }

@@ -35,6 +35,7 @@ import { exchangeRoutes } from './routes/exchange';
 import { notificationRoutes } from './routes/notifications';
 import { reviewRoutes } from './routes/reviews';
 import { supervisionRoutes } from './routes/supervision';
+import { registerRoutes } from './routes/register';
 import { taskRoutes } from './routes/tasks';
 
 export type { ApiDeps } from './deps';
@@ -48,7 +49,8 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...taskRoutes(deps),
     ...notificationRoutes(deps),
     ...supervisionRoutes(deps),
-    ...calendarRoutes(),
+    ...calendarRoutes(deps),
+    ...registerRoutes(deps),
     ...assistRoutes(deps),
     ...auditRoutes(deps),
     ...afterReviewRoutes(deps),

@@ -336,6 +336,13 @@ export const ReviewView = responseSchemas.register(
         workingDaysLeft: integer,
         clockRunning: z.boolean(),
         overdue: z.boolean().describe('extension: the review has passed its working-day limit'),
+        provisional: z
+          .boolean()
+          .optional()
+          .describe(
+            'true when a deadline falls in a year whose calendar is still provisional (not yet loaded): it may move',
+          ),
+        provisionalYears: z.array(integer).optional(),
         tasks: z.array(
           z
             .object({

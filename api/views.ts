@@ -2,7 +2,7 @@
  * How stored records look on the wire. Internal fields (the raw clock, log positions) never
  * leave the API.
  */
-import { clockView } from '../domain/clock';
+import { clockView, provisionalYears } from '../domain/clock';
 import type { CommentRecord, DocumentStatus, HistoryEntry, TaskRecord } from '../domain/model';
 import type { z } from 'zod';
 import type { Stats } from '../features/supervision/stats';
@@ -189,6 +189,11 @@ export function reviewView(
     ...(review.checklist ? { checklist: review.checklist } : {}),
     deadlines: {
       ...clock,
+      // Deadlines in a year whose notice is neither bundled nor loaded yet may still move.
+      ...provisionalMark(
+        review.closedAt ? [] : [clock.reviewDueAt, ...openTasks.map((t) => t.dueAt)],
+        config.timeModel,
+      ),
       // Past the whole review's limit: from the due instant on, or as the engine recorded it.
       overdue: review.overdueAt !== undefined || (clock.clockRunning && Date.parse(clock.reviewDueAt) < now.getTime()),
       tasks: openTasks.map((t) => ({
@@ -201,6 +206,12 @@ export function reviewView(
     },
     history,
   };
+}
+
+/** `{ provisional: true, provisionalYears }` when a running review's deadlines fall in a provisional year. */
+function provisionalMark(instants: (string | null)[], model: Config['timeModel']) {
+  const years = provisionalYears(instants, model);
+  return years.length > 0 ? { provisional: true, provisionalYears: years } : {};
 }
 
 /** An event of the log as `GET /v1/reviews/:id/events` serves it. */

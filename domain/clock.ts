@@ -16,6 +16,11 @@ const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
 export interface TimeModel {
   /** Set when time is compressed for demos and tests: the length of one working day. */
   workingDayMs?: number;
+  /**
+   * Years loaded as data (`PUT /v1/calendar/:year`) after the bundle was built: each replaces the
+   * bundled year of the same number. Part of a review's recorded input, so replays compute alike.
+   */
+  calendar?: YearSchedule[];
 }
 
 /**
@@ -107,38 +112,71 @@ export class WorkingCalendar {
 
 export const NATIONAL_CALENDAR = new WorkingCalendar(NATIONAL_SCHEDULES);
 
-function isWorkingDay(dayIndex: number): boolean {
-  return NATIONAL_CALENDAR.isWorkingDay(dayIndex);
+/** The bundled years, with the loaded ones in place of theirs. */
+export function mergedSchedules(loaded: readonly YearSchedule[] = []): YearSchedule[] {
+  const years = new Map(NATIONAL_SCHEDULES.map((s) => [s.year, s]));
+  for (const schedule of loaded) years.set(schedule.year, schedule);
+  return [...years.values()].sort((a, b) => a.year - b.year);
+}
+
+/** Calendars built once per loaded set (a pure cache: the same input gives the same calendar). */
+const loadedCalendars = new WeakMap<readonly YearSchedule[], WorkingCalendar>();
+
+/** The calendar a time model's deadlines are computed on: the national one, with its loaded years. */
+export function calendarOf(model: TimeModel): WorkingCalendar {
+  if (!model.calendar || model.calendar.length === 0) return NATIONAL_CALENDAR;
+  let calendar = loadedCalendars.get(model.calendar);
+  if (!calendar) {
+    calendar = new WorkingCalendar(mergedSchedules(model.calendar));
+    loadedCalendars.set(model.calendar, calendar);
+  }
+  return calendar;
 }
 
 /** Whether the CST calendar date `YYYY-MM-DD` is a working day on the national calendar. */
-export function isWorkingDate(isoDate: string): boolean {
-  return isWorkingDay(dayIndexOf(isoDate));
+export function isWorkingDate(isoDate: string, calendar = NATIONAL_CALENDAR): boolean {
+  return calendar.isWorkingDay(dayIndexOf(isoDate));
 }
 
 /**
  * The calendar date (CST, `YYYY-MM-DD`) on which a limit of `days` working days counted from the
  * day after `isoDate` ends: a task opened on `isoDate` is due by the end of that day.
  */
-export function addWorkingDaysToDate(isoDate: string, days: number): string {
-  return new Date(lastOfWorkingDays(dayIndexOf(isoDate), days) * DAY_MS).toISOString().slice(0, 10);
+export function addWorkingDaysToDate(isoDate: string, days: number, calendar = NATIONAL_CALENDAR): string {
+  return new Date(lastOfWorkingDays(dayIndexOf(isoDate), days, calendar) * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** The day on which `days` working days counted from the day after `dayIndex` end. */
-function lastOfWorkingDays(dayIndex: number, days: number): number {
+function lastOfWorkingDays(dayIndex: number, days: number, calendar: WorkingCalendar): number {
   let day = dayIndex;
   for (let counted = 0; counted < days;) {
     day++;
-    if (isWorkingDay(day)) counted++;
+    if (calendar.isWorkingDay(day)) counted++;
   }
   return day;
 }
 
 /** The working days after `from` up to and including `to` (CST dates); zero when `to` is not after `from`. */
-export function workingDaysBetweenDates(from: string, to: string): number {
+export function workingDaysBetweenDates(from: string, to: string, calendar = NATIONAL_CALENDAR): number {
   let count = 0;
-  for (let day = dayIndexOf(from) + 1; day <= dayIndexOf(to); day++) if (isWorkingDay(day)) count++;
+  for (let day = dayIndexOf(from) + 1; day <= dayIndexOf(to); day++) if (calendar.isWorkingDay(day)) count++;
   return count;
+}
+
+/**
+ * The provisional years among those of `instants` (CST): years whose notice was not yet in the
+ * bundle and has not been loaded, so deadlines that fall in them may still move.
+ */
+export function provisionalYears(instants: readonly (string | null | undefined)[], model: TimeModel): number[] {
+  if (model.workingDayMs !== undefined) return []; // compressed time uses no calendar
+  const calendar = calendarOf(model);
+  const years = new Set<number>();
+  for (const at of instants) {
+    if (!at) continue;
+    const year = yearOf(cstDayIndex(Date.parse(at) - 1)); // a midnight deadline ends the day before
+    if (calendar.schedule(year)?.provisional) years.add(year);
+  }
+  return [...years].sort();
 }
 
 /**
@@ -176,9 +214,10 @@ export function workingMsBetween(from: Date, to: Date, model: TimeModel): number
   const b = to.getTime();
   if (b <= a) return 0;
   if (model.workingDayMs !== undefined) return b - a;
+  const calendar = calendarOf(model);
   let total = 0;
   for (let day = cstDayIndex(a); cstDayStart(day) < b; day++) {
-    if (!isWorkingDay(day)) continue;
+    if (!calendar.isWorkingDay(day)) continue;
     total += Math.min(b, cstDayStart(day + 1)) - Math.max(a, cstDayStart(day));
   }
   return total;
@@ -188,11 +227,12 @@ export function workingMsBetween(from: Date, to: Date, model: TimeModel): number
 export function addWorkingMs(from: Date, workingMs: number, model: TimeModel): Date {
   const start = from.getTime();
   if (model.workingDayMs !== undefined) return new Date(start + workingMs);
+  const calendar = calendarOf(model);
   let left = workingMs;
   let cursor = start;
   for (let day = cstDayIndex(start); ; day++) {
     const end = cstDayStart(day + 1);
-    if (isWorkingDay(day)) {
+    if (calendar.isWorkingDay(day)) {
       const available = end - cursor;
       if (left <= available) return new Date(cursor + left);
       left -= available;
@@ -206,11 +246,12 @@ export function subtractWorkingMs(to: Date, workingMs: number, model: TimeModel)
   const end = to.getTime();
   if (model.workingDayMs !== undefined) return new Date(end - workingMs);
   if (workingMs <= 0) return new Date(end);
+  const calendar = calendarOf(model);
   let left = workingMs;
   let cursor = end;
   for (let day = cstDayIndex(end - 1); ; day--) {
     const start = cstDayStart(day);
-    if (isWorkingDay(day)) {
+    if (calendar.isWorkingDay(day)) {
       const available = cursor - start;
       if (left <= available) return new Date(cursor - left);
       left -= available;
@@ -225,7 +266,7 @@ export function subtractWorkingMs(to: Date, workingMs: number, model: TimeModel)
  */
 export function addWorkingDays(from: Date, days: number, model: TimeModel): Date {
   if (model.workingDayMs !== undefined) return new Date(from.getTime() + days * model.workingDayMs);
-  return new Date(cstDayStart(lastOfWorkingDays(cstDayIndex(from.getTime()), days) + 1));
+  return new Date(cstDayStart(lastOfWorkingDays(cstDayIndex(from.getTime()), days, calendarOf(model)) + 1));
 }
 
 /** Working days allowed for a task of each kind; `null` where the task has no limit of its own. */

@@ -12,6 +12,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DecisionInput, PersonRef, Region, ReviewState, ReviewStatus, Stage, TaskRecord } from './model';
 import type { AssignmentAction } from './rules';
 import type { ReviewPolicy, TimeModel } from './clock';
+import type { YearSchedule } from './calendar-data';
 
 export const DEFAULT_TASK_QUEUE = 'legality-review';
 
@@ -74,7 +75,8 @@ export interface SignedPayload<T> {
     | 'recordKeeper'
     | 'afterReview'
     | 'assignTask'
-    | 'exchange';
+    | 'exchange'
+    | 'updateCalendar';
   workflowId: string;
   body: T;
   requestId?: string;
@@ -176,6 +178,23 @@ export const requestExtensionUpdate = defineUpdate<CompleteTaskResult, [Signed<E
  * wins), and the change enters the review's log in order with its other events.
  */
 export const assignTaskUpdate = defineUpdate<TaskRecord, [Signed<AssignTaskRequest>]>('assignTask');
+
+/** A year's calendar, as loaded by an admin (`PUT /v1/calendar/:year`). */
+export interface CalendarUpdateRequest {
+  schedule: YearSchedule;
+}
+
+/** What re-dating a review on a loaded calendar did: whether its deadlines moved, and its due date now. */
+export interface CalendarUpdateResult {
+  moved: boolean;
+  reviewDueAt?: string;
+}
+
+/**
+ * An Update: the loading waits until each running review has recorded its re-dated deadlines, so a
+ * read right after shows them. The calendar travels in the request: the workflow never reads the store.
+ */
+export const calendarUpdate = defineUpdate<CalendarUpdateResult, [Signed<CalendarUpdateRequest>]>('updateCalendar');
 
 /** A query: reads the live state, never changes it. */
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');

@@ -33,7 +33,8 @@ export function touchedTasks(state: ReviewState, events: readonly NewEvent[]): T
   for (const event of events) {
     const taskId = (event.data as { taskId?: string }).taskId;
     if (taskId) ids.add(taskId);
-    if (event.type === 'limit_extended') for (const t of event.data.retimed ?? []) ids.add(t.taskId);
+    if (event.type === 'limit_extended' || event.type === 'calendar_updated')
+      for (const t of event.data.retimed ?? []) ids.add(t.taskId);
     // Closing cancels every task still open at that moment.
     if (
       event.type === 'approved' ||

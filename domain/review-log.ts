@@ -89,6 +89,17 @@ export interface EventData {
     dueAt?: string;
     retimed?: { taskId: string; dueAt: string; remindAt: string }[];
   };
+  /**
+   * A year's calendar was loaded (`PUT /v1/calendar/:year`): the running clock's due date and the
+   * open tasks' due dates, re-dated on it. Recorded only in the logs of the reviews it moved.
+   */
+  calendar_updated: {
+    year: number;
+    source: string;
+    dueAt?: string;
+    retimed?: { taskId: string; dueAt: string; remindAt: string }[];
+    note: string;
+  };
   consultation_expired: { taskId: string; kind: TaskKind; region: Region; note: string };
   reminder_sent: { taskId: string; kind: TaskKind; region: Region; notification: LoggedNotification };
   task_overdue: { taskId: string; kind: TaskKind; region: Region; notification: LoggedNotification };
@@ -172,6 +183,7 @@ const EVENT_TYPE_KEYS: Record<EventType, true> = {
   revision_letter: true,
   extension_requested: true,
   limit_extended: true,
+  calendar_updated: true,
   consultation_expired: true,
   reminder_sent: true,
   task_overdue: true,
@@ -311,6 +323,14 @@ export function applyEvent(state: ReviewState | undefined, event: NewEvent): Rev
         requestedBy: event.actor ?? state.drafter,
         at,
       });
+      break;
+    case 'calendar_updated':
+      if (event.data.dueAt) state.clock.dueAt = event.data.dueAt;
+      for (const { taskId, dueAt, remindAt } of event.data.retimed ?? []) {
+        const task = taskOf(state, taskId);
+        task.dueAt = dueAt;
+        task.remindAt = remindAt;
+      }
       break;
     case 'limit_extended':
       state.clock.limitWorkingDays = event.data.limitWorkingDays;

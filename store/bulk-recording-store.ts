@@ -27,6 +27,8 @@ import {
   type VersionDoc,
 } from './models';
 import type { Moved, NumberClaim, RecordingStore, StoredRecordSources } from './recording-store';
+import { FIGURE_BUCKETS, type RegisterRowDoc } from './register';
+import type { Increments } from '../domain/annual-figures';
 
 /** What a bulk store holds, collection by collection, and the months its reviews are filed under. */
 export interface BulkDocs {
@@ -41,6 +43,9 @@ export interface BulkDocs {
   numbers: NumberDoc[];
   records: RecordDoc[];
   months: string[];
+  registerRows: RegisterRowDoc[];
+  /** The counters added, by `<year>:<region>`, and the log position counted last per subject. */
+  figures: { counts: Map<string, Record<string, number>>; seen: Map<string, number> };
 }
 
 export class BulkRecordingStore implements RecordingStore {
@@ -58,6 +63,9 @@ export class BulkRecordingStore implements RecordingStore {
   private numbers = new Map<string, NumberDoc>();
   private records = new Map<string, RecordDoc>();
   private months = new Set<string>();
+  private registerRows = new Map<string, RegisterRowDoc>();
+  private figureCounts = new Map<string, Record<string, number>>();
+  private figureSeen = new Map<string, number>();
 
   /** `lastNumbers`: the last n taken in each series before this store's (none by default). */
   constructor(private readonly lastNumbers = new Map<string, number>()) {}
@@ -180,6 +188,26 @@ export class BulkRecordingStore implements RecordingStore {
     return Promise.resolve(record);
   }
 
+  versionTitle(versionId: string): Promise<string | undefined> {
+    return Promise.resolve(this.versions.get(versionId)?.title);
+  }
+
+  moveRegisterRowForward(row: RegisterRowDoc): Promise<void> {
+    moveForward(this.registerRows, row);
+    return Promise.resolve();
+  }
+
+  countFigures(subjectId: string, seq: number, increments: Increments): Promise<void> {
+    if ((this.figureSeen.get(subjectId) ?? 0) >= seq) return Promise.resolve();
+    this.figureSeen.set(subjectId, seq);
+    for (const [key, counts] of increments) {
+      const held = this.figureCounts.get(key) ?? {};
+      for (const [name, n] of Object.entries(counts)) held[name] = (held[name] ?? 0) + n;
+      this.figureCounts.set(key, held);
+    }
+    return Promise.resolve();
+  }
+
   /** Hands over everything held and holds nothing more (numbering goes on where it was). */
   drain(): BulkDocs {
     const docs: BulkDocs = {
@@ -194,6 +222,8 @@ export class BulkRecordingStore implements RecordingStore {
       numbers: [...this.numbers.values()],
       records: [...this.records.values()],
       months: [...this.months],
+      registerRows: [...this.registerRows.values()],
+      figures: { counts: this.figureCounts, seen: this.figureSeen },
     };
     this.documents = new Map();
     this.versions = new Map();
@@ -207,6 +237,9 @@ export class BulkRecordingStore implements RecordingStore {
     this.numbers = new Map();
     this.records = new Map();
     this.months = new Set();
+    this.registerRows = new Map();
+    this.figureCounts = new Map();
+    this.figureSeen = new Map();
     return docs;
   }
 
@@ -226,6 +259,7 @@ export class BulkRecordingStore implements RecordingStore {
       insert(models.Notification, docs.notifications),
       insert(models.Number, docs.numbers),
       insert(models.Record, docs.records),
+      insert(models.RegisterRow, docs.registerRows),
       // Through the driver, as the live store inserts them: the stored event must be exactly what was hashed.
       docs.events.length === 0
         ? undefined
@@ -235,6 +269,7 @@ export class BulkRecordingStore implements RecordingStore {
           ),
     ]);
     for (const month of docs.months) await noteReviewMonth(models, month);
+    await addFigures(models, docs.figures.counts);
   }
 }
 
@@ -249,6 +284,22 @@ function moveForward<T extends { _id: string; lastSeq: number }>(held: Map<strin
   // As `$set` does: the fields given replace theirs, the others stay.
   held.set(doc._id, { ...stored, ...doc });
   return 'updated';
+}
+
+/**
+ * Adds a seeding's counters to the store's, in one bucket of each year and region (the seeded
+ * reviews are new to the store: no recording of theirs can come again).
+ */
+async function addFigures(models: Models, counts: Map<string, Record<string, number>>): Promise<void> {
+  for (const [key, set] of counts) {
+    const [year, region] = key.split(':');
+    const inc = Object.fromEntries(Object.entries(set).map(([name, n]) => [`counts.${name}`, n]));
+    await models.FigureBucket.updateOne(
+      { _id: `${key}:${FIGURE_BUCKETS}` },
+      { $inc: inc, $set: { year: Number(year), region } },
+      { upsert: true },
+    );
+  }
 }
 
 function notHeld(what: string, id: string): Error {

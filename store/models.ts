@@ -33,6 +33,15 @@ import { insertIfAbsent } from './mongo';
 import { createPrecedentModels, type PrecedentModels } from './precedents';
 import { createSealModels, type SealModels } from './record-seal';
 import { personSchema, type PersonDoc } from './people';
+import {
+  figureBucketSchema,
+  figureLockSchema,
+  registerRowSchema,
+  type FigureBucketDoc,
+  type FigureLockDoc,
+  type RegisterRowDoc,
+} from './register';
+import { calendarYearSchema, type CalendarYearDoc } from './calendar';
 
 export interface Article {
   number: string;
@@ -505,6 +514,10 @@ export interface Models extends SealModels, PrecedentModels, ExchangeModels {
   VersionFlags: Model<VersionFlagsDoc>;
   Person: Model<PersonDoc>;
   Delegation: Model<DelegationDoc>;
+  RegisterRow: Model<RegisterRowDoc>;
+  FigureBucket: Model<FigureBucketDoc>;
+  FigureLock: Model<FigureLockDoc>;
+  CalendarYear: Model<CalendarYearDoc>;
 }
 
 /**
@@ -542,6 +555,10 @@ for (const schema of [
   versionFlagsSchema,
   personSchema,
   delegationSchema,
+  registerRowSchema,
+  figureBucketSchema,
+  figureLockSchema,
+  calendarYearSchema,
 ]) {
   readsWithinBudget(schema as Schema);
 }
@@ -570,6 +587,10 @@ export function createModels(connection: Connection): Models {
     Delegation: connection.model('Delegation', delegationSchema, 'delegations'),
     ...createPrecedentModels(connection),
     ...createExchangeModels(connection),
+    RegisterRow: connection.model('RegisterRow', registerRowSchema, 'registerRows'),
+    FigureBucket: connection.model('FigureBucket', figureBucketSchema, 'figureBuckets'),
+    FigureLock: connection.model('FigureLock', figureLockSchema, 'figureLocks'),
+    CalendarYear: connection.model('CalendarYear', calendarYearSchema, 'calendarYears'),
   };
 }
 

@@ -6,6 +6,7 @@
  * inserts it in bulk, for seeding a store with many reviews.
  */
 import type { Model, RootFilterQuery, UpdateQuery } from 'mongoose';
+import type { Increments } from '../domain/annual-figures';
 import type { Disposition } from '../domain/model';
 import type { SideRecords } from '../domain/review-log';
 import type { RecordSources } from '../domain/written-record';
@@ -21,6 +22,7 @@ import {
   type TaskDoc,
 } from './models';
 import { insertIfAbsent, isDuplicateKey } from './mongo';
+import { countFigures, moveRegisterRowForward, type RegisterRowDoc } from './register';
 
 /** A number to take for the event `_id` in `series`; `format` writes the n-th number of the series. */
 export interface NumberClaim {
@@ -69,6 +71,12 @@ export interface RecordingStore {
   recordSources(reviewId: string, versionId: string): Promise<StoredRecordSources>;
   /** Insert-if-absent; answers the copy that stands (this one, or one frozen before). */
   insertRecord(record: RecordDoc): Promise<RecordDoc>;
+  /** The title of a stored version. */
+  versionTitle(versionId: string): Promise<string | undefined>;
+  /** Moves the review's register row forward to its log position (store/register.ts). */
+  moveRegisterRowForward(row: RegisterRowDoc): Promise<void>;
+  /** Adds to the year's counters, once per log position of `subjectId` (store/register.ts). */
+  countFigures(subjectId: string, seq: number, increments: Increments): Promise<void>;
 }
 
 /** How often to count again when another review took the number first. */
@@ -139,6 +147,12 @@ export function liveRecordingStore(models: Models): RecordingStore {
       if (await insertIfAbsent(models.Record, record)) return record;
       return (await models.Record.findById(record._id).lean<RecordDoc>())!; // frozen before: that copy stands
     },
+
+    async versionTitle(versionId) {
+      return (await models.Version.findById(versionId, { title: 1 }).lean<{ title: string }>())?.title;
+    },
+    moveRegisterRowForward: (row) => moveRegisterRowForward(models.RegisterRow, row),
+    countFigures: (subjectId, seq, increments) => countFigures(models, subjectId, seq, increments),
   };
 }
 

@@ -4,6 +4,7 @@
  * goes out), and every answer on the way parsed with the zod schema its route documents. A field
  * the implementation renames, drops from a promise, or fills with another type fails here.
  */
+import { AnnualStatsView, RegisterRowView } from '../api/routes/register';
 import { zodToOpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
@@ -202,6 +203,13 @@ test('when a review runs from submission to signature, every answer matches the 
   expectConforms(DocumentView, (await get('drafter', `/v1/documents/${documentId}`).expect(200)).body, 'a document');
   expectPageOf(ReviewSummaryView, (await get('supervisor', '/v1/reviews').expect(200)).body, 'GET /v1/reviews');
   expectConforms(StatsView, (await get('supervisor', '/v1/stats').expect(200)).body, 'GET /v1/stats');
+  expectPageOf(RegisterRowView, (await get('supervisor', '/v1/register').expect(200)).body, 'GET /v1/register');
+  const year = new Date().getFullYear();
+  expectConforms(
+    AnnualStatsView,
+    (await get('supervisor', `/v1/stats/annual?year=${year}`).expect(200)).body,
+    'GET /v1/stats/annual',
+  );
   // The calendar every working-day figure above was counted on (the console counts on it too).
   expectConforms(CalendarYear, (await get('drafter', '/v1/calendar/2026').expect(200)).body, 'GET /v1/calendar/:year');
   expectConforms(

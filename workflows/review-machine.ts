@@ -20,6 +20,7 @@ import {
   type TimeModel,
 } from '../domain/clock';
 import type { AssignTaskRequest, ReviewInput, StageRef } from '../domain/messages';
+import type { YearSchedule } from '../domain/calendar-data';
 import {
   DRAFTER_KINDS,
   ROLE_BY_KIND,
@@ -101,7 +102,7 @@ export class ReviewMachine {
 
   private constructor(
     private current: ReviewState | undefined,
-    private readonly settings: MachineSettings,
+    private settings: MachineSettings,
     private readonly newId: () => string,
   ) {}
 
@@ -159,6 +160,49 @@ export class ReviewMachine {
 
   stageRef(): StageRef {
     return { status: this.state.status, stage: this.state.stage };
+  }
+
+  /** The time model deadlines are computed on now (with the calendars loaded since the start). */
+  get timeModel(): TimeModel {
+    return this.settings.timeModel;
+  }
+
+  /**
+   * A year's calendar was loaded: deadlines are computed on it from now on, and the running clock's
+   * due date and the open tasks' due dates are re-dated on it. Emits `calendar_updated` when any of
+   * them moved; returns whether one did. Compressed time uses no calendar: nothing moves.
+   */
+  useCalendar(schedule: YearSchedule, at: string): boolean {
+    const before = this.settings.timeModel;
+    const calendar = [...(before.calendar ?? []).filter((s) => s.year !== schedule.year), schedule];
+    const model: TimeModel = { ...before, calendar };
+    this.settings = { ...this.settings, timeModel: model };
+    if (model.workingDayMs !== undefined || this.state.status !== 'in_review') return false;
+    const { runningSince, dueAt: oldDue } = this.state.clock;
+    const reviewDue = runningSince && !this.state.overdueAt ? this.runDueAt(runningSince) : undefined;
+    const retimed = this.state.tasks
+      .filter((t) => t.status === 'open' && t.dueAt !== null && !t.overdueAt)
+      .map((t) => {
+        const own = taskLimit(t.kind, this.settings.policy, this.state.urgent);
+        const ownDue = own === null ? Infinity : addWorkingDays(new Date(t.createdAt), own, model).getTime();
+        // As when it opened: a consulted region keeps its own limit; the origin body's tasks end with the review.
+        const cap = t.kind === 'consultation' || !runningSince ? Infinity : Date.parse(reviewDue ?? oldDue ?? '');
+        const due = Math.min(ownDue, Number.isNaN(cap) ? Infinity : cap);
+        return Number.isFinite(due) ? { taskId: t.id, dueAt: new Date(due).toISOString() } : undefined;
+      })
+      .filter((t): t is { taskId: string; dueAt: string } => t !== undefined)
+      .filter((t) => t.dueAt !== this.state.tasks.find((x) => x.id === t.taskId)?.dueAt)
+      .map((t) => ({ ...t, remindAt: this.remindAt(t.dueAt, at) }));
+    const clockMoved = reviewDue !== undefined && reviewDue !== oldDue;
+    if (!clockMoved && retimed.length === 0) return false;
+    this.emit(at, 'calendar_updated', undefined, {
+      year: schedule.year,
+      source: schedule.source,
+      ...(clockMoved && { dueAt: reviewDue }),
+      ...(retimed.length > 0 && { retimed }),
+      note: `the ${schedule.year} calendar was loaded (${schedule.source}): deadlines re-dated on it`,
+    });
+    return true;
   }
 
   /**

@@ -26,6 +26,7 @@ import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
   assignTaskUpdate,
+  calendarUpdate,
   completeTaskUpdate,
   decidingQuery,
   requestExtensionUpdate,
@@ -33,6 +34,7 @@ import {
   submittedUpdate,
   withdrawUpdate,
   type AssignTaskRequest,
+  type CalendarUpdateRequest,
   type CompleteTaskRequest,
   type ContinuedReview,
   type ExtensionRequest,
@@ -53,6 +55,9 @@ const { recordTransition } = proxyActivities<ReturnType<typeof createActivities>
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
+
+/** The patch that brought calendars loaded as data (`calendarUpdate`) into running reviews. */
+const CALENDAR_AS_DATA = 'calendar-as-data';
 
 /** Continue-as-new past this many history events unless the input says otherwise. */
 const DEFAULT_HISTORY_LIMIT = 10_000;
@@ -216,6 +221,30 @@ export async function legalityReview(
     },
   );
 
+  setHandler(
+    calendarUpdate,
+    async (request) => {
+      // Histories recorded before this handler existed never received it: the marker only dates the change.
+      patched(CALENDAR_AS_DATA);
+      const moved = await inTurn(async () => {
+        const draft = machine.fork();
+        const movedNow = draft.useCalendar(request.body.schedule, now());
+        // Recorded when deadlines moved; adopted either way, so later deadlines are computed on it.
+        if (movedNow) await record(draft, { purpose: 'updateCalendar', request });
+        else machine = draft;
+        return movedNow;
+      });
+      const { runningSince, dueAt } = machine.state.clock;
+      return { moved, ...(runningSince && dueAt && { reviewDueAt: dueAt }) };
+    },
+    {
+      validator: (request: Signed<CalendarUpdateRequest>) =>
+        refuseAsFailure(() => {
+          requireSignature(request);
+        }),
+    },
+  );
+
   if (!recorded) {
     // A start sent again after its review has closed (the same workflow id, a new run) or long after it
     // was signed is refused before anything is recorded; histories from before this check replay as they ran.
@@ -246,7 +275,9 @@ export async function legalityReview(
     await transition((draft) => draft.fireDeadlines(now()));
     if (machine.state.status === 'in_review' && historyIsLong(settings.historyLimit)) {
       await condition(allHandlersFinished);
-      const { policy, timeModel, historyLimit } = settings;
+      // The time model as the machine has it now: with the calendars loaded since the start.
+      const { policy, historyLimit } = settings;
+      const timeModel = patched(CALENDAR_AS_DATA) ? machine.timeModel : settings.timeModel;
       await continueAsNew<typeof legalityReview>({
         continued: {
           state: machine.state,

@@ -1,11 +1,12 @@
-/** The national working-day calendar that every deadline is computed on. */
-import { calendarYear, deadline } from '../../features/calendar/use-cases';
-import { calendarDeadlineQuerySchema } from '../../features/calendar/schemas';
+/** The national working-day calendar that every deadline is computed on, and loading a year of it. */
+import { calendarYear, deadline, loadCalendar } from '../../features/calendar/use-cases';
+import { calendarDeadlineQuerySchema, loadCalendarBodySchema } from '../../features/calendar/schemas';
 import { emptyQuerySchema } from '../../features/schemas';
+import type { ApiDeps } from '../deps';
 import { route, type RouteSpec } from '../http';
 import { CalendarDeadline, CalendarYear } from '../responses';
 
-export function calendarRoutes(): RouteSpec[] {
+export function calendarRoutes({ app }: ApiDeps): RouteSpec[] {
   return [
     route({
       method: 'get',
@@ -18,9 +19,8 @@ export function calendarRoutes(): RouteSpec[] {
       query: calendarDeadlineQuerySchema,
       responses: [{ status: 200, description: '{ from, days, dueDate, dueAt }', schema: CalendarDeadline }],
       errors: [400],
-      handler: ({ query, res }) => {
-        res.json(deadline(query));
-        return Promise.resolve(); // pure computation: nothing to wait for
+      handler: async ({ query, res }) => {
+        res.json(await deadline(app, query));
       },
     }),
     route({
@@ -28,6 +28,7 @@ export function calendarRoutes(): RouteSpec[] {
       path: '/v1/calendar/:year',
       tag: 'calendar',
       summary: "Extension: a year's public holidays and 调休 working weekend days, with the notice they come from",
+      description: 'A year loaded with `PUT` is answered as loaded, without `provisional`.',
       query: emptyQuerySchema,
       responses: [
         {
@@ -37,9 +38,25 @@ export function calendarRoutes(): RouteSpec[] {
         },
       ],
       errors: [400, 404],
-      handler: ({ params, res }) => {
-        res.json(calendarYear(params.year));
-        return Promise.resolve();
+      handler: async ({ params, res }) => {
+        res.json(await calendarYear(app, params.year));
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/v1/calendar/:year',
+      tag: 'calendar',
+      summary:
+        "Load a year's notice (admin): deadlines are computed on it from now on; every running review is re-dated",
+      description:
+        'Each running review whose deadlines move records `calendar_updated` in its log before this answers, so a ' +
+        '`GET /v1/reviews/:id` right after shows the new `deadlines`. Loading the same notice again moves nothing. ' +
+        'Answers `{ calendar, runningReviews, moved: [{ reviewId, reviewDueAt: { before, after } }] }`.',
+      body: loadCalendarBodySchema,
+      responses: [{ status: 200, description: 'the calendar as loaded, and the reviews it moved' }],
+      errors: [400, 403],
+      handler: async ({ actor, params, body, requestId, res }) => {
+        res.json(await loadCalendar(app, actor, params.year, body, requestId));
       },
     }),
   ];

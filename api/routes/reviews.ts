@@ -50,8 +50,8 @@ export function reviewRoutes({ app }: ApiDeps): RouteSpec[] {
       responses: [{ status: 200, description: 'the review', schema: ReviewView }],
       errors: [404],
       handler: async ({ actor, params, res }) => {
-        const { review, tasks, history } = await readReview(app, actor, params.reviewId);
-        res.json(reviewView(review, tasks, history, app.now(), app.config));
+        const { review, tasks, history, timeModel } = await readReview(app, actor, params.reviewId);
+        res.json(reviewView(review, tasks, history, app.now(), { timeModel }));
       },
     }),
 

@@ -27,6 +27,7 @@ import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { onceForKey, type Answer } from '../once';
 import { allOf, decodeCursor, newestFirst } from '../paging';
+import { currentTimeModel } from '../calendar/use-cases';
 import { documentFor, latestVersion } from '../documents/queries';
 import { personOf, requireOwner } from '../documents/use-cases';
 import { requestExtension as askForExtension, startReview, withdrawReview as sendWithdrawal } from './engine';
@@ -75,7 +76,17 @@ async function startReviewOf(
   }
 
   const reviewId = await claimDocument(ctx, doc, idempotent);
-  const input = reviewInput({ reviewId, doc, version, drafter: actor, urgent: body.urgent, at: ctx.now(), config });
+  // The years loaded as data travel in the review's input: its workflow computes on them, never reads the store.
+  const timeModel = await currentTimeModel(ctx);
+  const input = reviewInput({
+    reviewId,
+    doc,
+    version,
+    drafter: actor,
+    urgent: body.urgent,
+    at: ctx.now(),
+    config: { ...config, timeModel },
+  });
   try {
     return { documentId: doc._id, ...(await startReview(ctx, input, requestId, idempotent)) };
   } catch (err) {
@@ -229,7 +240,9 @@ export async function listReviews(
 /** `GET /v1/reviews/:reviewId`: the review with its tasks and history. */
 export async function readReview(ctx: AppContext, actor: Actor, reviewId: string) {
   const review = await reviewFor(ctx, actor, reviewId);
-  return { review: reviewFromDoc(review), ...(await reviewDetail(ctx, review._id)) };
+  // The deadlines are shown on the calendar the engine now uses, with the years loaded as data.
+  const [detail, timeModel] = await Promise.all([reviewDetail(ctx, review._id), currentTimeModel(ctx)]);
+  return { review: reviewFromDoc(review), ...detail, timeModel };
 }
 
 /** `POST /v1/reviews/:reviewId/withdraw`: the drafting organisation withdraws its review. */

@@ -41,6 +41,9 @@ const TopicPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: 
 const GuidelinesPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.GuidelinesPage })));
 const GuidelinePage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.GuidelinePage })));
 const PrecedentsPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.PrecedentsPage })));
+const Register = lazy(() => import('./pages/Register'));
+const AnnualStats = lazy(() => import('./pages/AnnualStats'));
+const CalendarAdmin = lazy(() => import('./pages/CalendarAdmin'));
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
 
@@ -75,6 +78,11 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
       menu.push({ key: '/guidelines', label: '协同审核指引' });
       menu.push({ key: '/precedents', label: '案例检索' });
     }
+    if (hasRole(session, 'supervisor', 'reviewer', 'signer')) {
+      menu.push({ key: '/register', label: '台账' });
+      menu.push({ key: '/stats/annual', label: '年度统计' });
+    }
+    if (hasRole(session, 'admin')) menu.push({ key: '/calendar', label: '工作日历' });
     return menu.filter((m, i) => menu.findIndex((o) => o.key === m.key) === i);
   }, [session]);
   const home = items[0]?.key ?? '/tasks';
@@ -157,6 +165,9 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/guidelines" element={<GuidelinesPage />} />
                 <Route path="/guidelines/:id" element={<GuidelinePage />} />
                 <Route path="/precedents" element={<PrecedentsPage />} />
+                <Route path="/register" element={<Register />} />
+                <Route path="/stats/annual" element={<AnnualStats />} />
+                <Route path="/calendar" element={<CalendarAdmin />} />
                 <Route path="*" element={<p>页面不存在</p>} />
               </Routes>
             </Suspense>

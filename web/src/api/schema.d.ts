@@ -448,8 +448,55 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Extension: a year's public holidays and 调休 working weekend days, with the notice they come from */
+    /**
+     * Extension: a year's public holidays and 调休 working weekend days, with the notice they come from
+     * @description A year loaded with `PUT` is answered as loaded, without `provisional`.
+     */
     get: operations['getV1CalendarByYear'];
+    /**
+     * Load a year's notice (admin): deadlines are computed on it from now on; every running review is re-dated
+     * @description Each running review whose deadlines move records `calendar_updated` in its log before this answers, so a `GET /v1/reviews/:id` right after shows the new `deadlines`. Loading the same notice again moves nothing. Answers `{ calendar, runningReviews, moved: [{ reviewId, reviewDueAt: { before, after } }] }`.
+     */
+    put: operations['putV1CalendarByYear'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/register': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The register (台账): one row per review; JSON pages, or every matching row as CSV or XLSX
+     * @description `Accept: text/csv` streams every matching row as CSV (UTF-8 with a byte order mark); `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` streams them as an XLSX workbook. Supervisors read every region; reviewers and signers their own. `q` finds rows whose title, numbers or drafting unit hold the text.
+     */
+    get: operations['getV1Register'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/stats/annual': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The year's figures of a region or of all three; JSON, or a printable page with Accept: text/html
+     * @description Kept as events are recorded: each event counts in the year (CST) it happened and in the region whose work it records. Supervisors: any region or all; reviewers and signers: their own region.
+     */
+    get: operations['getV1StatsAnnual'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1508,6 +1555,9 @@ export interface components {
         clockRunning?: boolean;
         /** @description extension: the review has passed its working-day limit */
         overdue?: boolean;
+        /** @description true when a deadline falls in a year whose calendar is still provisional (not yet loaded): it may move */
+        provisional?: boolean;
+        provisionalYears?: number[];
         tasks?: {
           taskId?: string;
           /** @enum {string} */
@@ -1554,6 +1604,7 @@ export interface components {
           | 'revision_letter'
           | 'extension_requested'
           | 'limit_extended'
+          | 'calendar_updated'
           | 'consultation_expired'
           | 'reminder_sent'
           | 'task_overdue'
@@ -1866,6 +1917,7 @@ export interface components {
         | 'revision_letter'
         | 'extension_requested'
         | 'limit_extended'
+        | 'calendar_updated'
         | 'consultation_expired'
         | 'reminder_sent'
         | 'task_overdue'
@@ -1968,6 +2020,82 @@ export interface components {
             [key: string]: number;
           };
         };
+      };
+    };
+    RegisterRow: {
+      reviewId: string;
+      documentId: string;
+      /** @enum {string} */
+      region: 'beijing' | 'tianjin' | 'hebei';
+      registrationNumber: string | null;
+      opinionNumber: string | null;
+      title: string;
+      draftingUnit: string;
+      /** @enum {string} */
+      status: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
+      receivedAt: string;
+      acceptedAt: string | null;
+      closedAt: string | null;
+      /** @enum {string|null} */
+      conclusion: 'legal' | 'legal_after_revision' | 'illegal' | 'returned' | null;
+      workingDaysUsed: number;
+      /** @description approved extensions */
+      extensions: number;
+      extensionWorkingDays: number;
+      caseOfficer: {
+        sub: string;
+        name?: string;
+      } | null;
+      documentNumber?: string;
+      publishedOn?: string;
+      filingStatus?: string;
+      validUntil?: string;
+    };
+    AnnualStats: {
+      year: number;
+      /** @enum {string} */
+      region: 'beijing' | 'tianjin' | 'hebei' | 'all';
+      reviews: {
+        received: number;
+        accepted: number;
+        returnedAtIntake: number;
+        legal: number;
+        legalAfterRevision: number;
+        unlawful: number;
+        returned: number;
+        withdrawn: number;
+        onTimeRate: number | null;
+        medianWorkingDays: number | null;
+        extensions: number;
+      };
+      consultations: {
+        answered: number;
+        noResponse: number;
+      };
+      comments: {
+        blocking: number;
+        amend: number;
+        advisory: number;
+        adoptedRate: number | null;
+      };
+      filings: {
+        due: number;
+        filed: number;
+        onTime: number;
+        late: number;
+        registered: number;
+        corrections: number;
+      };
+      suggestions: {
+        received: number;
+        answered: number;
+      };
+      topics: {
+        raised: number;
+        answered: number;
+      };
+      guidelines: {
+        adopted: number;
       };
     };
   };
@@ -4330,6 +4458,264 @@ export interface operations {
       };
       /** @description not_found (also for what the caller may not see) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putV1CalendarByYear: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        year: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description the notice the dates are transcribed from */
+          source: string;
+          /** @description inclusive ranges of days off */
+          holidays: {
+            from: string;
+            to: string;
+          }[];
+          /** @description 调休: weekend days that are working days */
+          workingWeekendDays: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description the calendar as loaded, and the reviews it moved */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1Register: {
+    parameters: {
+      query?: {
+        /** @description origin region (signers and reviewers: their own, the default) */
+        region?: 'beijing' | 'tianjin' | 'hebei';
+        /** @description the year (CST) the review was received in */
+        year?: number;
+        status?: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
+        /** @description Chinese text: found in the title, the numbers or the drafting unit */
+        q?: string;
+        limit?: number;
+        /** @description opaque: the nextCursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items: [row], nextCursor }; or CSV, or XLSX */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['RegisterRow'][];
+            /** @description pass as `cursor` for the next page; null on the last */
+            nextCursor?: string | null;
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1StatsAnnual: {
+    parameters: {
+      query: {
+        year: number;
+        /** @description one region; all three when absent */
+        region?: 'beijing' | 'tianjin' | 'hebei';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the printable page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+          'text/html': string;
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
         headers: {
           [name: string]: unknown;
         };

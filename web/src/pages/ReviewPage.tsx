@@ -21,6 +21,7 @@ const EVENT: Record<NonNullable<Schemas['Event']['type']>, string> = {
   revision_letter: '出具修改意见书',
   extension_requested: '申请延期',
   limit_extended: '延长期限',
+  calendar_updated: '按新工作日历重算期限',
   consultation_expired: '征求意见逾期未复',
   reminder_sent: '到期提醒',
   task_overdue: '任务逾期',

@@ -1,0 +1,96 @@
+/**
+ * The register's screens in a browser, against real servers: a supervisor finds a review in the
+ * 台账 and downloads the CSV, reads the 年度统计; an admin loads a year's calendar.
+ */
+import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
+import { startHarness, type Claims, type Harness } from './harness';
+import { accessibilityProblems, launchChromium, listen, screenshot } from './support/browser';
+
+let h: Harness;
+let browser: Browser;
+let baseUrl: string;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  const [harness, launched] = await Promise.allSettled([
+    startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }),
+    launchChromium(),
+  ]);
+  if (harness.status === 'fulfilled') h = harness.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (harness.status === 'rejected') throw harness.reason;
+  if (launched.status === 'rejected') throw launched.reason;
+  ({ baseUrl, close } = await listen(h.app));
+}, 120_000);
+afterAll(async () => {
+  const stopped = await Promise.allSettled([browser?.close(), close?.(), h?.stop()]);
+  const failed = stopped.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+});
+
+const drafter: Claims = { sub: 'bj-d', region: 'beijing', roles: ['drafter'], org: '北京市交通委员会' };
+const supervisor: Claims = { sub: 'sup', name: '监督员', region: 'beijing', roles: ['supervisor'] };
+const admin: Claims = { sub: 'admin', name: '管理员', region: 'beijing', roles: ['admin'] };
+
+/** A browser signed in as `who` (the session the sign-in page would keep). */
+async function signedIn(who: Claims): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const token = h.token(who, { secret: DEVELOPMENT_JWT_SECRET });
+  const session = { ...who, token, exp: Math.floor(Date.now() / 1000) + 3600 };
+  await context.addInitScript(
+    (value) =>
+      (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+        'console.session',
+        value,
+      ),
+    JSON.stringify(session),
+  );
+  return context.newPage();
+}
+
+test('the register, the year figures and the calendar, screen by screen', async () => {
+  const auth = { Authorization: `Bearer ${h.token(drafter, { secret: DEVELOPMENT_JWT_SECRET })}` };
+  const doc = await request(h.app)
+    .post('/v1/documents')
+    .set(auth)
+    .send({
+      title: '北京市公共停车场管理办法',
+      articles: [{ number: '1', text: '为规范停车管理，制定本办法。' }],
+      legalBasis: [],
+      materials: { draftingExplanation: '起草说明' },
+    })
+    .expect(201);
+  await request(h.app)
+    .post(`/v1/documents/${doc.body.id as string}/reviews`)
+    .set(auth)
+    .expect(202);
+
+  const page = await signedIn(supervisor);
+  await page.goto(`${baseUrl}/register`);
+  await page.getByRole('link', { name: '北京市公共停车场管理办法' }).waitFor({ timeout: 30_000 });
+  await page.getByLabel('搜索台账').fill('停车场');
+  await page.getByLabel('搜索台账').press('Enter');
+  await page.getByRole('link', { name: '北京市公共停车场管理办法' }).waitFor();
+  await screenshot(page, 'register-01-list');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: '导出 CSV' }).click(),
+  ]);
+  const path = await download.path();
+  const { readFile } = await import('node:fs/promises');
+  expect((await readFile(path, 'utf8')).includes('北京市公共停车场管理办法')).toBe(true);
+
+  await page.goto(`${baseUrl}/stats/annual`);
+  await page.getByText('收件').first().waitFor({ timeout: 30_000 });
+  await screenshot(page, 'register-02-annual');
+
+  const adminPage = await signedIn(admin);
+  await adminPage.goto(`${baseUrl}/calendar`);
+  await adminPage.getByText('暂定（尚未载入国务院通知）').waitFor({ timeout: 30_000 });
+  await adminPage.getByRole('button', { name: '载入日历' }).click();
+  await adminPage.getByText(/已重新计算期限的审核：\d+ 件/).waitFor({ timeout: 30_000 });
+  await adminPage.getByText('已载入').waitFor();
+  await screenshot(adminPage, 'register-03-calendar');
+}, 240_000);
