@@ -85,7 +85,8 @@ const precedentReviewSchema = new Schema<PrecedentReviewDoc>(
     analyser: { type: Number, required: true },
     documentId: { type: String, required: true },
     originRegion: { type: String, enum: REGIONS, required: true },
-    documentTitle: { type: String, required: true },
+    // Empty for a review closed without comments (returned at intake): nothing of it is searched.
+    documentTitle: { type: String, default: '' },
     conclusion: { type: String, enum: PRECEDENT_CONCLUSIONS, required: true },
     opinionNumber: String,
     closedAt: { type: String, required: true },
