@@ -427,7 +427,8 @@ export async function filingCatalogue(ctx: AppContext, query: CatalogueQuery) {
 
 /** Whether a stored task belongs to a document's course rather than a review. */
 export function isCourseTask(task: Pick<TaskDoc, 'subject'>): boolean {
-  return task.subject !== undefined && task.subject.type !== 'review';
+  const type = task.subject?.type;
+  return type === 'document' || type === 'filing' || type === 'suggestion';
 }
 
 /**
