@@ -100,7 +100,7 @@ describe('the console at /', () => {
     const page = await request(h.app).get('/tasks').set('Accept', 'text/html').expect(200);
     const inline = [...page.text.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) => body);
     expect(inline).toHaveLength(1);
-    expect(inline[0]).toContain("fetch('/v1/tasks?status=open&limit=20'");
+    expect(inline[0]).toContain("fetch('/v1/tasks?status=open&sort=urgency&limit=20'");
     const policy = page.headers['content-security-policy'];
     const scriptSrc = /script-src ([^;]*)/.exec(policy)?.[1].split(' ');
     expect(scriptSrc).toEqual(["'self'", `'sha256-${createHash('sha256').update(inline[0]).digest('base64')}'`]);
