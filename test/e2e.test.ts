@@ -274,7 +274,11 @@ describe('refusals', () => {
       decision: 'approve',
       checklist: allPass.slice(1),
     }).expect(400);
-    expect(JSON.stringify(missing.body.error.details)).toContain('authority');
+    // The missing item (authority) is named in Chinese beside the checklist field.
+    expect(missing.body.error.details).toContainEqual({
+      path: 'checklist',
+      message: expect.stringContaining('制定主体'),
+    });
   });
 
   test('when the body has unknown fields or $-keys, or is too large, it is refused before anything is recorded', async () => {
