@@ -34,6 +34,19 @@ const inert = new Proxy(
   { get: (_t, prop) => (prop === 'then' ? undefined : unreachable(`dependency.${String(prop)}`)) },
 );
 
+/**
+ * A store that holds no loaded calendar year and takes the directory's notes (every authenticated
+ * request makes one), for the requests these tests make to `/v1/calendar/:year`; nothing else.
+ */
+const calendarOnly = new Proxy({} as Models, {
+  get: (_t, prop) => {
+    if (prop === 'then') return undefined;
+    if (prop === 'CalendarYear') return { find: () => ({ lean: () => Promise.resolve([]) }) };
+    if (prop === 'Person') return { updateOne: () => Promise.resolve({}) };
+    return unreachable(`dependency.${String(prop)}`);
+  },
+});
+
 /** What the app is built from, with dependencies that fail the test if any request reaches them. */
 function appDeps(
   env: Record<string, string> = {},
@@ -41,7 +54,7 @@ function appDeps(
 ) {
   const config = loadConfig({ AUTH_JWT_SECRET: SECRET, ...env }, 'embedded');
   const signingKeys = parseSigningKeys('unit-1:unit-test-signing-key-at-least-32-bytes');
-  const app = { config, models: inert as Models, temporal: inert as Client, signingKeys, now: () => new Date() };
+  const app = { config, models: calendarOnly, temporal: inert as Client, signingKeys, now: () => new Date() };
   return { app, readiness };
 }
 
@@ -105,7 +118,7 @@ describe('identity', () => {
       .expect(401);
     await request(app)
       .get('/v1/tasks')
-      .set(bearer(good({ ...drafter, roles: ['drafter', 'admin'] })))
+      .set(bearer(good({ ...drafter, roles: ['drafter', 'root'] })))
       .expect(401);
     await request(app)
       .get('/v1/tasks')
@@ -544,6 +557,35 @@ describe('OpenAPI', () => {
     ['post', '/v1/assist/check'],
     ['get', '/v1/assist/rules'],
     ['get', '/v1/documents/{id}/versions/{version}/flags'],
+    ['delete', '/v1/delegations/{id}'],
+    ['get', '/v1/filings/catalogue'],
+    ['get', '/v1/filings/{filingId}'],
+    ['get', '/v1/guidelines'],
+    ['get', '/v1/guidelines/{id}'],
+    ['get', '/v1/people'],
+    ['get', '/v1/precedents'],
+    ['get', '/v1/public/suggestions/{code}'],
+    ['get', '/v1/register'],
+    ['get', '/v1/stats/annual'],
+    ['get', '/v1/tasks/{taskId}/precedents'],
+    ['get', '/v1/topics'],
+    ['get', '/v1/topics/{id}'],
+    ['patch', '/v1/people/{sub}'],
+    ['post', '/v1/delegations'],
+    ['post', '/v1/documents/{id}/filings'],
+    ['post', '/v1/documents/{id}/issuance'],
+    ['post', '/v1/documents/{id}/repeal'],
+    ['post', '/v1/filings/{filingId}/correction-report'],
+    ['post', '/v1/filings/{filingId}/supplement'],
+    ['post', '/v1/guidelines'],
+    ['post', '/v1/public/suggestions'],
+    ['post', '/v1/tasks/{taskId}/assign'],
+    ['post', '/v1/tasks/{taskId}/claim'],
+    ['post', '/v1/tasks/{taskId}/release'],
+    ['post', '/v1/topics'],
+    ['post', '/v1/topics/{id}/close'],
+    ['post', '/v1/topics/{id}/replies'],
+    ['put', '/v1/calendar/{year}'],
   ];
   /** Beyond the contract. */
   const extensions: [string, string][] = [
@@ -556,6 +598,8 @@ describe('OpenAPI', () => {
     ['post', '/v1/dev/token'],
     // The signed checkpoints of every review's head (supervisors; docs/record-and-store.md).
     ['get', '/v1/audit/checkpoints'],
+    // A person's own delegations (docs/assignment.md).
+    ['get', '/v1/delegations'],
   ];
 
   test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {
