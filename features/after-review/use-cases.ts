@@ -71,11 +71,9 @@ function step(
 ): Promise<AfterReviewAnswer> {
   const workflowId = afterReviewWorkflowId(documentId);
   return awaitCourse(ctx, () =>
-    ctx.temporal.workflow
-      .getHandle(workflowId)
-      .executeUpdate(afterReviewStepUpdate, {
-        args: [signRequest(ctx.signingKeys, 'afterReview', workflowId, body, requestId)],
-      }),
+    ctx.temporal.workflow.getHandle(workflowId).executeUpdate(afterReviewStepUpdate, {
+      args: [signRequest(ctx.signingKeys, 'afterReview', workflowId, body, requestId)],
+    }),
   );
 }
 
