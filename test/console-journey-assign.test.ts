@@ -140,7 +140,10 @@ test('the head assigns a case, a colleague is refused it, the assignee decides i
   await other.getByRole('button', { name: '全部通过' }).click();
   await other.getByLabel('通过，进入协同征求意见', { exact: true }).check();
   await other.getByRole('button', { name: '提交决定' }).click();
-  await other.getByRole('alert').filter({ hasText: /此任务已分办给/ }).waitFor();
+  await other
+    .getByRole('alert')
+    .filter({ hasText: /此任务已分办给/ })
+    .waitFor();
   await look(other, 'colleague-refused');
 
   // The head's workload view: 李明 has the case in hand; 周宁 is away, 李明 standing in.
