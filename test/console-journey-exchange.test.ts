@@ -5,26 +5,18 @@
  * gets its number; the precedent search screen answers. Screens pass an axe-core check.
  */
 import type { Browser, Page } from 'playwright-core';
-import { startHarness, type Claims, type Harness } from './harness';
-import { accessibilityProblems, launchChromium, listen, reloadUntilVisible, screenshot } from './support/browser';
+import { type Claims, type Harness } from './harness';
+import { accessibilityProblems, reloadUntilVisible, screenshot } from './support/browser';
+import { startJourneyStack } from './support/journey';
 
 let h: Harness;
 let browser: Browser;
 let baseUrl: string;
-let close: () => Promise<void>;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  const [harness, launched] = await Promise.allSettled([startHarness(), launchChromium()]);
-  if (harness.status === 'fulfilled') h = harness.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (harness.status === 'rejected') throw harness.reason;
-  if (launched.status === 'rejected') throw launched.reason;
-  ({ baseUrl, close } = await listen(h.app));
+  ({ h, browser, baseUrl, stop } = await startJourneyStack());
 }, 120_000);
-afterAll(async () => {
-  const stopped = await Promise.allSettled([browser?.close(), close?.(), h?.stop()]);
-  const failed = stopped.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-});
+afterAll(() => stop?.());
 
 const people = {
   bjReviewer: { sub: 'x-bj-reviewer', name: '李明（北京审核员）', region: 'beijing', roles: ['reviewer'] },

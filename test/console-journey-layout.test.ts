@@ -10,29 +10,18 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_USERS, type DemoUserKey } from '../api/dev-signin';
 import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
-import { startHarness, type Harness } from './harness';
-import { accessibilityProblems, launchChromium, listen, reloadUntilVisible, screenshot } from './support/browser';
+import type { Harness } from './harness';
+import { accessibilityProblems, reloadUntilVisible, screenshot } from './support/browser';
+import { startJourneyStack } from './support/journey';
 
 let h: Harness;
 let browser: Browser;
 let baseUrl: string;
-let close: () => Promise<void>;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  const [harness, launched] = await Promise.allSettled([
-    startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }),
-    launchChromium(),
-  ]);
-  if (harness.status === 'fulfilled') h = harness.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (harness.status === 'rejected') throw harness.reason;
-  if (launched.status === 'rejected') throw launched.reason;
-  ({ baseUrl, close } = await listen(h.app));
+  ({ h, browser, baseUrl, stop } = await startJourneyStack({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }));
 }, 120_000);
-afterAll(async () => {
-  const stopped = await Promise.allSettled([browser?.close(), close?.(), h?.stop()]);
-  const failed = stopped.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-});
+afterAll(() => stop?.());
 
 /** Latin-script words a person may read: file formats. Ids and numbers have no Latin words. */
 const ALLOWED_LATIN = new Set(['PDF', 'DOC', 'DOCX', 'OFD']);

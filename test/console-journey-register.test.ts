@@ -5,29 +5,18 @@
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
-import { startHarness, type Claims, type Harness } from './harness';
-import { accessibilityProblems, launchChromium, listen, screenshot } from './support/browser';
+import { type Claims, type Harness } from './harness';
+import { accessibilityProblems, screenshot } from './support/browser';
+import { startJourneyStack } from './support/journey';
 
 let h: Harness;
 let browser: Browser;
 let baseUrl: string;
-let close: () => Promise<void>;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  const [harness, launched] = await Promise.allSettled([
-    startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }),
-    launchChromium(),
-  ]);
-  if (harness.status === 'fulfilled') h = harness.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (harness.status === 'rejected') throw harness.reason;
-  if (launched.status === 'rejected') throw launched.reason;
-  ({ baseUrl, close } = await listen(h.app));
+  ({ h, browser, baseUrl, stop } = await startJourneyStack({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }));
 }, 120_000);
-afterAll(async () => {
-  const stopped = await Promise.allSettled([browser?.close(), close?.(), h?.stop()]);
-  const failed = stopped.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-});
+afterAll(() => stop?.());
 
 const drafter: Claims = { sub: 'bj-d', region: 'beijing', roles: ['drafter'], org: '北京市交通委员会' };
 const supervisor: Claims = { sub: 'sup', name: '监督员', region: 'beijing', roles: ['supervisor'] };

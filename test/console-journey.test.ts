@@ -11,39 +11,18 @@ import { DEMO_USERS, type DemoUserKey } from '../api/dev-signin';
 import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
 import type { EventDoc, RecordDoc } from '../store/models';
 import { letterRecordId, opinionRecordId } from '../store/records';
-import { startHarness, type Harness } from './harness';
-import {
-  accessibilityProblems,
-  frozenPageProblems,
-  launchChromium,
-  listen,
-  reloadUntilVisible,
-  screenshot,
-} from './support/browser';
+import type { Harness } from './harness';
+import { accessibilityProblems, frozenPageProblems, reloadUntilVisible, screenshot } from './support/browser';
+import { startJourneyStack } from './support/journey';
 
 let h: Harness;
 let browser: Browser;
 let baseUrl: string;
-let close: () => Promise<void>;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  // Both settle before a failure is thrown, so that afterAll stops what did start: a harness
-  // still starting when the run ends keeps connections open and jest from exiting.
-  const [harness, launched] = await Promise.allSettled([
-    startHarness({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }),
-    launchChromium(),
-  ]);
-  if (harness.status === 'fulfilled') h = harness.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (harness.status === 'rejected') throw harness.reason;
-  if (launched.status === 'rejected') throw launched.reason;
-  ({ baseUrl, close } = await listen(h.app));
+  ({ h, browser, baseUrl, stop } = await startJourneyStack({ AUTH_JWT_SECRET: DEVELOPMENT_JWT_SECRET }));
 }, 120_000);
-afterAll(async () => {
-  // Each is stopped even when another fails to stop.
-  const stopped = await Promise.allSettled([browser?.close(), close?.(), h?.stop()]);
-  const failed = stopped.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-});
+afterAll(() => stop?.());
 
 /** Accessibility problems by screen; the journey goes on and they are reported together. */
 const problems: Record<string, string[]> = {};
