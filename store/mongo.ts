@@ -31,3 +31,22 @@ export async function insertIfAbsent<T extends { _id: string }>(model: Model<T>,
     return false;
   }
 }
+
+/**
+ * Inserts `doc`, or reads the one stored under its `_id` when there is one: the caller learns
+ * which, and gets the stored document either way.
+ */
+export async function insertOrRead<T extends { _id: string }>(
+  model: Model<T>,
+  doc: T,
+): Promise<{ doc: T; inserted: boolean }> {
+  try {
+    return { doc: (await model.create(doc)).toObject(), inserted: true };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const stored = await model.findById(doc._id).lean<T>();
+    // Gone again meanwhile (a cleared draft): nothing else can be answered.
+    if (!stored) throw err;
+    return { doc: stored, inserted: false };
+  }
+}

@@ -4,6 +4,7 @@
  * it), one number per version, and one answer per idempotency key.
  */
 import { temporal } from '@temporalio/proto';
+import request from 'supertest';
 import { CHECK_ITEMS } from '../domain/model';
 import { castOf, startHarness, type Claims, type Harness } from './harness';
 
@@ -162,4 +163,47 @@ test('when a decision lock was left by a request that died, a colleague is not r
   const res = await complete();
   expect({ status: res.status, stage: res.body.review?.stage }).toEqual({ status: 200, stage: 'consultation' });
   expect(await h.models.DecisionLock.countDocuments({ _id: origin.id })).toBe(0);
+});
+
+test(`when one keyed draft is sent ${N / 5} times at once, one document is made and every copy answers it; another draft under the key is 422`, async () => {
+  const keyed = (body: object = draft) => post('drafter', '/v1/documents', body).set('Idempotency-Key', 'draft-once');
+  const answers = await Promise.all(Array.from({ length: N / 5 }, () => keyed()));
+  expect(tally(answers.map((a) => a.status))).toEqual({ 201: N / 5 });
+  const id = answers[0].body.id as string;
+  for (const answer of answers) expect(answer.body).toMatchObject({ id, title: draft.title, currentVersion: 1 });
+  expect(await h.models.Document.countDocuments({ _id: id })).toBe(1);
+  expect(await h.models.Version.countDocuments({ documentId: id })).toBe(1);
+  const other = await keyed({ ...draft, title: '另一份草案' });
+  expect({ status: other.status, code: other.body.error?.code }).toEqual({ status: 422, code: 'idempotency_mismatch' });
+  // The key is the caller's own: another drafter's copy makes another document.
+  const colleague = await request(h.app)
+    .post('/v1/documents')
+    .set({ Authorization: `Bearer ${h.token({ ...people.drafter, sub: 'd2' })}` })
+    .set('Idempotency-Key', 'draft-once')
+    .send(draft)
+    .expect(201);
+  expect(colleague.body.id).not.toBe(id);
+});
+
+test('when a keyed creation is cut off between its version and its document, its retry makes the document once', async () => {
+  const keyed = () => post('drafter', '/v1/documents', draft).set('Idempotency-Key', 'draft-cut-off');
+  // The first copy's process "dies" after storing the version: its document write never happens.
+  const before = new Date();
+  const create = jest.spyOn(h.models.Document, 'create').mockRejectedValueOnce(new Error('process killed'));
+  try {
+    expect((await keyed()).status).toBe(500);
+  } finally {
+    create.mockRestore();
+  }
+  const cutOff = await h.models.Version.find({ createdAt: { $gte: before } }).lean();
+  expect(cutOff).toHaveLength(1);
+  const [left] = cutOff;
+  expect(await h.models.Document.countDocuments({ _id: left.documentId })).toBe(0);
+  const retries = await Promise.all(Array.from({ length: N / 5 }, keyed));
+  expect(tally(retries.map((a) => a.status))).toEqual({ 201: N / 5 });
+  for (const retry of retries) expect(retry.body).toMatchObject({ id: left.documentId, currentVersion: 1 });
+  expect(await h.models.Document.countDocuments({ _id: left.documentId })).toBe(1);
+  expect(await h.models.Version.countDocuments({ documentId: left.documentId })).toBe(1);
+  // The document made is a whole one: it can be submitted.
+  await post('drafter', `/v1/documents/${left.documentId}/reviews`).expect(202);
 });

@@ -37,11 +37,15 @@ export function documentRoutes({ app }: ApiDeps): RouteSpec[] {
       path: '/v1/documents',
       tag: 'documents',
       summary: 'Create a document (drafter); region and org come from the token',
+      description:
+        'An optional `Idempotency-Key` (an extension) makes a retry safe, even of a request cut off midway: every ' +
+        'copy answers the one document it made. The same key with a different draft is 422 `idempotency_mismatch`.',
       body: documentBodySchema,
       responses: [{ status: 201, description: 'the document', schema: DocumentView }],
-      errors: [400, 403, 413],
-      handler: async ({ actor, body, res }) => {
-        const { doc, versions, reviews } = await createDocument(app, actor, body);
+      errors: [400, 403, 413, 422],
+      handler: async ({ actor, body, req, res }) => {
+        const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+        const { doc, versions, reviews } = await createDocument(app, actor, body, key);
         res
           .status(201)
           .location(`/v1/documents/${doc._id}`)

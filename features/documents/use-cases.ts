@@ -3,11 +3,12 @@
  * reviews. A document is never updated in place: its title, current version and status are derived
  * from its versions and reviews (api/views.ts), so no concurrent writer can lose another's change.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { diffChars } from 'diff';
 import { compareVersions as compareArticles } from '../../domain/compare';
 import type { Actor, CommentRecord } from '../../domain/model';
-import { isDuplicateKey } from '../../store/mongo';
+import { canonicalJson } from '../../domain/review-log';
+import { insertOrRead, isDuplicateKey } from '../../store/mongo';
 import {
   commentFromDoc,
   versionId,
@@ -82,12 +83,21 @@ export function requireOwner(actor: Actor, doc: Pick<DocumentDoc, 'region' | 'or
   if (!ownsAsDrafter(actor, doc)) throw AppError.forbidden(`only a drafter of ${doc.org} may ${what}`);
 }
 
-/** `POST /v1/documents`: a drafter registers a draft (version 1) for their own region and organisation. */
-export async function createDocument(ctx: AppContext, actor: Actor, body: DocumentBody): Promise<DocumentWithHistory> {
+/**
+ * `POST /v1/documents`: a drafter registers a draft (version 1) for their own region and organisation.
+ * With an `Idempotency-Key` the creation is safe to retry (see {@link createOnce}).
+ */
+export async function createDocument(
+  ctx: AppContext,
+  actor: Actor,
+  body: DocumentBody,
+  idempotencyKey?: string,
+): Promise<DocumentWithHistory> {
   const { models } = ctx;
   const org = draftingOrg(actor);
   if (org === undefined)
     throw AppError.forbidden('only a drafter with an organisation (org claim) may create documents');
+  if (idempotencyKey !== undefined) return createOnce(ctx, actor, org, body, idempotencyKey);
   const id = randomUUID();
   // The version goes in first, so a document never announces a version that is not there.
   const record = versionRecord(id, 1, body, actor, ctx.now());
@@ -103,6 +113,58 @@ export async function createDocument(ctx: AppContext, actor: Actor, body: Docume
     await models.Version.deleteOne({ _id: versionId(id, 1) }).catch(() => undefined);
     throw err;
   }
+}
+
+/** The id of the document a keyed creation makes: the same for every copy of it (caller and key). */
+export function keyedDocumentId(sub: string, key: string): string {
+  const hex = createHash('sha256').update(`document|${sub}|${key}`).digest('hex');
+  // Shaped as a UUID (version 8: made by the application) like the ids of unkeyed creations.
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** What a draft says, as the store keeps it: two copies of one request say the same. */
+function draftText(ctx: AppContext, version: VersionDoc): string {
+  const { title, docType, summary, articles, legalBasis, materials, urgent } = new ctx.models.Version(
+    version,
+  ).toObject();
+  return canonicalJson({ title, docType, summary, articles, legalBasis, materials, urgent });
+}
+
+/**
+ * A keyed creation. Its ids come from the caller and the key, and each of its two writes is an
+ * insert that a copy of the request finds done: copies sent at once, or a retry of one cut off
+ * between its version and its document (its API process killed), make one document and all answer
+ * it. The same key with another draft is 422, as for decisions.
+ */
+async function createOnce(
+  ctx: AppContext,
+  actor: Actor,
+  org: string,
+  body: DocumentBody,
+  key: string,
+): Promise<DocumentWithHistory> {
+  const { models } = ctx;
+  const id = keyedDocumentId(actor.sub, key);
+  const record = versionRecord(id, 1, body, actor, ctx.now());
+  const first = await insertOrRead(models.Version, record);
+  if (!first.inserted && draftText(ctx, first.doc) !== draftText(ctx, record)) {
+    throw new AppError(
+      'idempotency_mismatch',
+      'this Idempotency-Key was used with a different request; use a new key for a new request',
+    );
+  }
+  const [doc] = await Promise.all([
+    insertOrRead(models.Document, documentRecord(id, actor, org) as DocumentDoc),
+    first.inserted && flagOnWrite(ctx, record),
+  ]);
+  if (first.inserted && doc.inserted) return { doc: doc.doc, versions: [first.doc], reviews: [] };
+  // A copy of an earlier request: the document as it stands now (revised or submitted since, perhaps).
+  const [versions, reviews] = await Promise.all([
+    versionsOf(ctx, id),
+    models.Review.find({ documentId: id }, { status: 1 }).lean<Pick<ReviewDoc, '_id' | 'status'>[]>(),
+  ]);
+  return { doc: doc.doc, versions, reviews };
 }
 
 /** `GET /v1/documents`: a drafting office's own documents, newest first. */

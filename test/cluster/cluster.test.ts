@@ -127,14 +127,14 @@ const seen = { requests: [0, 0], resent: 0, transitions: 0 };
 
 /**
  * One request, to API `api` (0 or 1). A request the API never answered (its process is gone)
- * is sent again to the other API when `retry` says that is safe; so is a 503 (nothing done).
+ * is sent again to the other API (what changes something carries an Idempotency-Key); so is a 503.
  */
 async function call(
   api: number,
   who: Person,
   method: 'GET' | 'POST',
   pathname: string,
-  options: { body?: object; key?: string; resend?: 'always' | 'never' } = {},
+  options: { body?: object; key?: string } = {},
 ): Promise<Reply> {
   const deadline = Date.now() + 300_000;
   let target = api;
@@ -160,7 +160,7 @@ async function call(
       };
       if (res.status !== 503 || Date.now() > deadline) return reply;
     } catch (err) {
-      if (options.resend === 'never' || Date.now() > deadline) throw err;
+      if (Date.now() > deadline) throw err;
     }
     seen.resent += 1;
     target = 1 - target;
@@ -188,9 +188,8 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 
 /**
  * The whole journey of e2e.test.ts's first path (submit, accept, approve, two concurrences, sign),
- * request `n` going to API `(offset + n) % 2`. Creating the document and submitting it carry no
- * Idempotency-Key: when such a request is cut off with its API, the journey looks in the store for
- * what it did before sending it again; decisions carry a key and are simply sent again.
+ * request `n` going to API `(offset + n) % 2`. Every request that changes something carries an
+ * Idempotency-Key, so one cut off with its API is simply sent again to the other.
  */
 async function journey(offset: number, title: string): Promise<string> {
   let n = offset;
@@ -235,34 +234,17 @@ async function createDocument(api: number, title: string): Promise<string> {
     legalBasis: ['《中华人民共和国道路运输条例》'],
     materials: { draftingExplanation: '起草目的、必要性及主要措施' },
   };
-  for (let target = api; ; target = 1 - target) {
-    try {
-      const reply = await call(target, 'drafter', 'POST', '/v1/documents', { body: draft, resend: 'never' });
-      expect(reply.status).toBe(201);
-      return reply.body.id as string;
-    } catch (err) {
-      if (err instanceof Error && err.name === 'JestAssertionError') throw err;
-      const stored = await mongo.collection('versions').findOne({ title });
-      if (stored) return String(stored.documentId);
-    }
-  }
+  const reply = await expectStatus(
+    call(api, 'drafter', 'POST', '/v1/documents', { body: draft, key: `draft-${title}` }),
+    201,
+  );
+  return reply.body.id as string;
 }
 
 async function submit(api: number, documentId: string): Promise<string> {
-  for (let target = api; ; target = 1 - target) {
-    try {
-      const reply = await call(target, 'drafter', 'POST', `/v1/documents/${documentId}/reviews`, {
-        resend: 'never',
-      });
-      if (reply.status === 202) return reply.body.reviewId as string;
-      expect({ status: reply.status, body: reply.body }).toMatchObject({ status: 409 });
-    } catch (err) {
-      if (err instanceof Error && err.name === 'JestAssertionError') throw err;
-    }
-    // The earlier attempt went through (409 now, or its answer was cut off): its review is stored.
-    const review = await mongo.collection('reviews').findOne({ documentId });
-    if (review) return String(review._id);
-  }
+  const path = `/v1/documents/${documentId}/reviews`;
+  const reply = await expectStatus(call(api, 'drafter', 'POST', path, { key: `submit-${documentId}` }), 202);
+  return reply.body.reviewId as string;
 }
 
 /** The integer of a number such as 京司审受〔2026〕12号. */
