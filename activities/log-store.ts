@@ -62,26 +62,32 @@ export async function writeSideRecords(store: RecordingStore, records: SideRecor
   );
 }
 
-/** Moves the review and the given tasks forward to log position `lastSeq`; frees the document once closed. */
+/** Moves the review and the given tasks (the transition `events` touched) forward to log position `lastSeq`; frees the document once closed. */
 export async function writeProjection(
   store: RecordingStore,
   review: ReviewProjection,
   tasks: readonly TaskRecord[],
+  events: readonly NewEvent[],
 ): Promise<void> {
   const { lastSeq } = review;
+  // A task the transition opened is inserted straight away (one round trip instead of two).
+  const opened = new Set(events.flatMap((e) => (e.type === 'task_opened' ? [e.data.taskId] : [])));
   // Distinct tasks at once; the review last, so a reader who sees it moved finds its tasks moved too.
   await Promise.all(
     tasks.map(({ id, ...task }) =>
-      store.moveTaskForward({
-        _id: id,
-        ...task,
-        urgent: review.urgent,
-        urgencyKey: urgencyKeyOf({ id, ...task }),
-        ...(review.registrationNumber !== undefined && { registrationNumber: review.registrationNumber }),
-        assigneeSub: task.assignee?.sub ?? null,
-        lastSeq,
-        month: monthOf(task.createdAt),
-      }),
+      store.moveTaskForward(
+        {
+          _id: id,
+          ...task,
+          urgent: review.urgent,
+          urgencyKey: urgencyKeyOf({ id, ...task }),
+          ...(review.registrationNumber !== undefined && { registrationNumber: review.registrationNumber }),
+          assigneeSub: task.assignee?.sub ?? null,
+          lastSeq,
+          month: monthOf(task.createdAt),
+        },
+        opened.has(id),
+      ),
     ),
   );
   const { reviewId, submittedAt, earliestDueAt, ...rest } = review;

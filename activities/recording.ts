@@ -54,7 +54,7 @@ export async function recordTransition(
   const { events, review, numbers } = await assignNumbers(store, settings, transition.review, transition.events);
   const lastHash = await appendEvents(store, review.reviewId, transition.prevHash, events);
   await writeSideRecords(store, sideRecords(review, events));
-  await writeProjection(store, review, transition.tasks);
+  await writeProjection(store, review, transition.tasks, events);
   await freezeRecords(store, settings, review, events);
   await writeRegister(store, review, events);
   return { lastHash, numbers };

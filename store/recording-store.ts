@@ -59,8 +59,11 @@ export interface RecordingStore {
   mergeMaterials(versionId: string, materials: SideRecords['materials'][number]['materials']): Promise<void>;
   /** Insert-if-absent. */
   insertNotification(notification: NotificationDoc): Promise<void>;
-  /** Writes the task unless the stored copy is already at its log position (`lastSeq`) or later. */
-  moveTaskForward(task: TaskDoc): Promise<Moved>;
+  /**
+   * Writes the task unless the stored copy is already at its log position (`lastSeq`) or later;
+   * `opened`: the transition being recorded opened it (so it is most likely not stored yet).
+   */
+  moveTaskForward(task: TaskDoc, opened?: boolean): Promise<Moved>;
   /** Writes the review unless the stored copy is already at its log position (`lastSeq`) or later. */
   moveReviewForward(review: ReviewDoc): Promise<Moved>;
   /** Notes that a review is filed under `month` (insert-if-absent). */
@@ -124,7 +127,7 @@ export function liveRecordingStore(models: Models): RecordingStore {
       await insertIfAbsent(models.Notification, notification);
     },
 
-    moveTaskForward: (task) => moveForward(models.Task, task),
+    moveTaskForward: (task, opened) => moveForward(models.Task, task, opened),
     moveReviewForward: (review) => moveForward(models.Review, review),
     noteReviewMonth: (month) => noteReviewMonth(models, month),
 
@@ -190,12 +193,19 @@ async function takeNumber(models: Models, claim: NumberClaim): Promise<string> {
 /**
  * Writes `doc` unless the stored copy is already at log position `doc.lastSeq` or later. The first
  * try updates an older copy; when nothing older matched, an insert-if-absent covers a new document
- * and leaves a newer one untouched.
+ * and leaves a newer one untouched. A document the transition has just made (`opened`) is inserted
+ * first instead, in one round trip; the update follows only if it is there already (a retry).
  */
-export async function moveForward<T extends { _id: string; lastSeq: number }>(model: Model<T>, doc: T): Promise<Moved> {
+export async function moveForward<T extends { _id: string; lastSeq: number }>(
+  model: Model<T>,
+  doc: T,
+  opened = false,
+): Promise<Moved> {
+  if (opened && (await insertIfAbsent(model, doc))) return 'inserted';
   const { _id, ...fields } = doc;
   const older = { _id, lastSeq: { $lt: doc.lastSeq } } as RootFilterQuery<T>;
   const updated = await model.updateOne(older, { $set: fields } as UpdateQuery<T>);
   if (updated.matchedCount > 0) return 'updated';
+  if (opened) return 'unchanged';
   return (await insertIfAbsent(model, doc)) ? 'inserted' : 'unchanged';
 }

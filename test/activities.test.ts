@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { createActivities, type RecordTransitionInput } from '../activities';
 import { DEFAULT_POLICY } from '../domain/clock';
+import { CHECK_ITEMS } from '../domain/model';
 import { reviewProjection, touchedTasks } from '../domain/projection';
 import { GENESIS_HASH } from '../domain/review-log';
 import { connectMongo } from '../bin/connections';
@@ -65,6 +66,8 @@ function machine(documentId: string, submittedAt = '2026-04-01T02:00:00.000Z'): 
   m.complete(m.state.tasks[0].id, reviewer, { decision: 'accept' }, submittedAt);
   return m;
 }
+
+const allPass = CHECK_ITEMS.map((item) => ({ item, result: 'pass' as const }));
 
 const originTask = (m: ReviewMachine) => m.state.tasks.find((t) => t.kind === 'origin_review' && t.status === 'open')!;
 
@@ -170,6 +173,28 @@ describe('recordTransition', () => {
     // Removing it is found too: the gap is named.
     await models.Event.collection.deleteOne({ _id: completed._id } as never);
     expect(firstBrokenLink(await logOf(reviewId))).toBe(completed.seq);
+  });
+
+  test('when a transition opens tasks, each is stored in one round trip (an insert, not an update that finds nothing first)', async () => {
+    const m = machine(randomUUID());
+    const { lastHash } = await recordTransition(transition(m, GENESIS_HASH));
+    m.complete(originTask(m).id, reviewer, { decision: 'approve', checklist: allPass }, '2026-04-02T02:00:00.000Z');
+    const input = transition(m, lastHash);
+    const opened = input.events.filter((e) => e.type === 'task_opened').length;
+    expect(opened).toBe(2); // the two consultations
+    const calls: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`));
+    try {
+      await recordTransition(input);
+    } finally {
+      mongoose.set('debug', false);
+    }
+    const onTasks = calls.filter((c) => c.startsWith('tasks.'));
+    // The origin review task moves forward (one update); each opened one is inserted.
+    expect(onTasks.sort()).toEqual(['tasks.insertOne', 'tasks.insertOne', 'tasks.updateOne']);
+    console.log(
+      `store round trips recording an approval that opens two consultations: ${calls.length}\n${calls.join('\n')}`,
+    );
   });
 
   test('when the request behind a transition is not signed by the API, nothing is stored', async () => {
