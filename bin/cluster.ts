@@ -219,6 +219,8 @@ async function main(): Promise<void> {
     MONGODB_URI: mongodbUri,
     REQUEST_SIGNING_KEYS: env.REQUEST_SIGNING_KEYS ?? secrets.requestSigningKeys,
     TEMPORAL_PAYLOAD_KEYS: env.TEMPORAL_PAYLOAD_KEYS ?? secrets.temporalPayloadKeys,
+    // Workers sign each review's seal, APIs check it (events/verify): one key set for all, as npm start has.
+    AUDIT_KEYS: env.AUDIT_KEYS ?? secrets.auditKeys,
   };
   const apiPorts =
     env.PORT === 0

@@ -9,7 +9,7 @@
  * takes minutes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -223,6 +223,9 @@ async function journey(offset: number, title: string): Promise<string> {
   return reviewId;
 }
 
+/** An Idempotency-Key (ASCII) for what a journey names by `title`. */
+const keyOf = (title: string) => createHash('sha256').update(title).digest('hex').slice(0, 32);
+
 async function createDocument(api: number, title: string): Promise<string> {
   const draft = {
     title,
@@ -235,7 +238,7 @@ async function createDocument(api: number, title: string): Promise<string> {
     materials: { draftingExplanation: '起草目的、必要性及主要措施' },
   };
   const reply = await expectStatus(
-    call(api, 'drafter', 'POST', '/v1/documents', { body: draft, key: `draft-${title}` }),
+    call(api, 'drafter', 'POST', '/v1/documents', { body: draft, key: `draft-${keyOf(title)}` }),
     201,
   );
   return reply.body.id as string;
