@@ -19,7 +19,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { newestFirst } from '../features/paging';
+import { decodeCursor, newestFirst } from '../features/paging';
+import { computeStats } from '../features/supervision/stats';
 import { connectMongo } from '../bin/connections';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
@@ -114,6 +115,37 @@ async function measureSpeed(models: Models, baseline?: Models): Promise<void> {
   if (other) console.log(ratioLine('this binary / baseline binary', fast, other));
 }
 
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const p50p99 = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(0)} ms, p99 ${percentile(xs, 99).toFixed(0)} ms`;
+
+/**
+ * `--lists` (`npm run measure:lists`): what a supervisor's and a reviewer's lists cost with the
+ * tasks stored: the work list's first page and the page after it (through its cursor), and the
+ * statistics (`GET /v1/stats`'s computation), interleaved.
+ */
+async function measureLists(models: Models): Promise<void> {
+  const first = await firstPage(models, { status: 'open' });
+  const cursor = first.nextCursor === null ? undefined : decodeCursor(first.nextCursor);
+  const secondPage = () =>
+    newestFirst({
+      model: models.Task,
+      anyOf: [{ region: 'beijing', role: 'reviewer' }],
+      where: { status: 'open' },
+      sortBy: { field: 'createdAt', isDate: false },
+      limit: PAGE,
+      cursor,
+    });
+  const stats = () => computeStats(models, new Date(), {});
+  const [one, two, counted] = await interleaved([() => firstPage(models, { status: 'open' }), secondPage, stats]);
+  console.log(
+    `${OPEN_TASKS} open tasks of Beijing's reviewers (${OPEN_TASKS * 2} tasks stored), ${ROUNDS} interleaved rounds:`,
+  );
+  console.log(`  work list, first page:  ${p50p99(one)} (${spread(one)})`);
+  console.log(`  work list, second page: ${p50p99(two)} (${spread(two)})`);
+  console.log(`  statistics:             ${p50p99(counted)} (${spread(counted)})`);
+}
+
 async function checkResults(models: Models): Promise<number> {
   const { Long } = mongoose.mongo;
   const mixed = models.Task.db.db!.collection('topNCheck');
@@ -200,6 +232,7 @@ async function main(): Promise<void> {
   let differences = 0;
   try {
     const models = await seededStore(ferretdb, stack);
+    if (process.argv.includes('--lists')) return await measureLists(models);
     const baseline = process.env.BASELINE_FERRETDB;
     await measureSpeed(models, baseline ? await seededStore(baseline, stack) : undefined);
     differences = await checkResults(models);

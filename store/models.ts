@@ -346,9 +346,13 @@ const taskSchema = new Schema<TaskDoc>(
   },
   { versionKey: false },
 );
+// Work read a month at a time (closed tasks, lists without a status) filters on the month too.
 taskSchema.index({ region: 1, role: 1, status: 1, month: 1, createdAt: -1 });
-taskSchema.index({ assigneeSub: 1, status: 1, createdAt: -1 });
 taskSchema.index({ status: 1, month: 1, createdAt: -1 });
+// Open work (GET /v1/tasks?status=open) gives no month: its equalities, then its sort, _id the tie-break.
+taskSchema.index({ region: 1, role: 1, status: 1, createdAt: -1, _id: -1 });
+taskSchema.index({ status: 1, createdAt: -1, _id: -1 });
+taskSchema.index({ assigneeSub: 1, status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
 // The work list by urgency (GET /v1/tasks?sort=urgency): a pool's open tasks, due soonest first.
