@@ -116,6 +116,8 @@ export interface JourneyHooks {
   /** Called once the review exists, with its id (the probes read reviews in progress). */
   onSubmitted?: (reviewId: string) => void;
   onClosed?: (reviewId: string) => void;
+  /** Called as each of the journey's transitions (the submission, each decision) is answered. */
+  onTransition?: () => void;
 }
 
 /**
@@ -135,9 +137,10 @@ export async function appJourney(api: ApiClient, run: string, n: number, hooks: 
     {},
   );
   const { reviewId } = submitted;
+  hooks.onTransition?.();
   hooks.onSubmitted?.(reviewId);
-  const decide = (who: Claims, taskId: string, body: object) =>
-    api.call<{ review: { status: string; stage: string } }>(
+  const decide = async (who: Claims, taskId: string, body: object) => {
+    const answer = await api.call<{ review: { status: string; stage: string } }>(
       'decision',
       who,
       'POST',
@@ -145,6 +148,9 @@ export async function appJourney(api: ApiClient, run: string, n: number, hooks: 
       200,
       body,
     );
+    hooks.onTransition?.();
+    return answer;
+  };
 
   // The submission answers with the intake task (受理).
   await decide(people.bjReviewer, submitted.taskId, { decision: 'accept' });

@@ -43,8 +43,13 @@ export function median(values: readonly number[]): number {
 export interface RunOutcome {
   /** Journeys that ended inside the measured window. */
   completed: number;
+  /** Transitions (steps of a journey) that completed inside the measured window. */
+  transitions: number;
+  /** Those transitions in whole journeys: what a slow journey did inside the window counts too. */
+  journeysDone: number;
   failed: number;
   seconds: number;
+  /** Journeys per second, counted by their transitions (`journeysDone` per second). */
   perSecond: number;
   /** The first few failures, for the report. */
   errors: string[];
@@ -57,29 +62,40 @@ function describe(err: unknown): string {
 }
 
 /**
- * Runs `journey` in `lanes` lanes for `warmupMs + durationMs`; counts the journeys that end
- * inside the last `durationMs` (so the ramp-up is not measured), then waits for the ones in flight.
+ * Runs `journey` in `lanes` lanes for `warmupMs + durationMs`; counts the transitions (each
+ * `step` the journey reports, `stepsPerJourney` in a whole one) and the journeys that end inside
+ * the last `durationMs` (so the ramp-up is not measured), then waits for the ones in flight. A
+ * window shorter than a journey still measures: its transitions count.
  */
 export async function closedLoop(options: {
   lanes: number;
   warmupMs: number;
   durationMs: number;
-  journey: (lane: number) => Promise<void>;
+  stepsPerJourney: number;
+  journey: (lane: number, step: () => void) => Promise<void>;
   onMeasuring?: () => void;
 }): Promise<RunOutcome> {
-  const { lanes, warmupMs, durationMs, journey } = options;
+  const { lanes, warmupMs, durationMs, stepsPerJourney, journey } = options;
   const start = Date.now();
   const from = start + warmupMs;
   const until = from + durationMs;
   const timer = setTimeout(() => options.onMeasuring?.(), warmupMs);
+  const inWindow = () => {
+    const now = Date.now();
+    return now >= from && now <= until;
+  };
   let completed = 0;
+  let transitions = 0;
+  const step = () => {
+    if (inWindow()) transitions++;
+  };
   let failed = 0;
   const errors: string[] = [];
   await Promise.all(
     Array.from({ length: lanes }, async (_, lane) => {
       while (Date.now() < until) {
         try {
-          await journey(lane);
+          await journey(lane, step);
           const end = Date.now();
           if (end >= from && end <= until) completed++;
         } catch (err) {
@@ -90,7 +106,9 @@ export async function closedLoop(options: {
     }),
   );
   clearTimeout(timer);
-  return { completed, failed, seconds: durationMs / 1000, perSecond: completed / (durationMs / 1000), errors };
+  const journeysDone = transitions / stepsPerJourney;
+  const seconds = durationMs / 1000;
+  return { completed, transitions, journeysDone, failed, seconds, perSecond: journeysDone / seconds, errors };
 }
 
 /**
