@@ -12,7 +12,10 @@ export interface paths {
     /** Extension: the drafting office's own documents (the caller's region and org), newest first */
     get: operations['getV1Documents'];
     put?: never;
-    /** Create a document (drafter); region and org come from the token */
+    /**
+     * Create a document (drafter); region and org come from the token
+     * @description An optional `Idempotency-Key` (an extension) makes a retry safe, even of a request cut off midway: every copy answers the one document it made. The same key with a different draft is 422 `idempotency_mismatch`.
+     */
     post: operations['postV1Documents'];
     delete?: never;
     options?: never;
@@ -2268,6 +2271,15 @@ export interface operations {
       };
       /** @description payload_too_large */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description idempotency_mismatch */
+      422: {
         headers: {
           [name: string]: unknown;
         };
