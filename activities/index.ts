@@ -14,7 +14,7 @@ import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
 import { makeCheckpoint, type CheckpointInput } from './checkpoints';
-import { reconcileReviews, type DescribeRun, type ReconcileInput } from './reconcile';
+import { reconcileReviews, type ReconcileInput, type ReviewRuns } from './reconcile';
 import { guardRecording, sealReview } from './record-guard';
 import { afterReviewActivities } from './after-review';
 import { indexClosedReview } from '../store/precedent-index';
@@ -37,7 +37,7 @@ export function createActivities({
   signingKeys,
   auditKeys,
   checkpointDir,
-  describeRun,
+  runs,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
 }: {
@@ -47,8 +47,8 @@ export function createActivities({
   auditKeys?: AuditKeys;
   /** Where checkpoints are written for the operator to copy off (DATA_DIR/checkpoints). */
   checkpointDir?: string;
-  /** What Temporal says of a review's workflow, for the reconciler (reconcile.ts). */
-  describeRun?: DescribeRun;
+  /** What Temporal says of a review's workflow, and stopping a stray run, for the reconciler (reconcile.ts). */
+  runs?: ReviewRuns;
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
 }) {
@@ -88,7 +88,7 @@ export function createActivities({
 
     /** Closes on the record the open reviews whose workflow was ended from outside (reconcile.ts). */
     reconcileReviews(input: ReconcileInput) {
-      return reconcileReviews({ models, store, settings, signingKeys, auditKeys, describeRun }, input);
+      return reconcileReviews({ models, store, settings, signingKeys, auditKeys, runs }, input);
     },
 
     /** Stores one transition of a topic or a shared guideline (activities/exchange.ts). */

@@ -116,10 +116,17 @@ export interface EventData {
   returned: Closing;
   withdrawn: Closing;
   /**
-   * The review's workflow was ended from outside the review (an operator's terminate or reset), as the
-   * reconciler found it: the review is closed `failed`, its tasks cancelled, supervisors notified.
+   * The review's workflow was ended from outside the review (an operator's terminate or reset; a reset
+   * run is terminated by the reconciler), as the reconciler found it: the review is closed `failed`, its tasks cancelled, supervisors notified.
    */
-  terminated_externally: Closing & { runStatus: string; notification: LoggedNotification };
+  terminated_externally: Closing & {
+    /** Temporal's status of the run, or RESET / REPLACED for a running run that is not the recorded one. */
+    runStatus: string;
+    /** The registered run (first run of the chain the log was recorded by) and the stray latest run. */
+    run?: string;
+    latestRun?: string;
+    notification: LoggedNotification;
+  };
 }
 
 /** What every assignment event says: which task, who held it before, and why it changed hands. */
