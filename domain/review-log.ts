@@ -76,7 +76,8 @@ export interface EventData {
   };
   resubmitted: { version: number; articleNumbers: string[] };
   /** A 修改意见书 goes to the drafting office with a revision request. */
-  revision_letter: { round: number; number?: string };
+  /** `recordSha256`: the SHA-256 of the letter's page as frozen (absent in events logged before release 3). */
+  revision_letter: { round: number; number?: string; recordSha256?: string };
   extension_requested: { taskId: string; workingDays: number; reason: string };
   /**
    * An approved extension: the review's limit grows, and with it its due date while the clock runs
@@ -145,6 +146,8 @@ export type AssignmentData = {
  */
 export type Closing = {
   conclusion?: Conclusion;
+  /** The SHA-256 of the opinion's page as frozen, when the closing issues one (absent in events logged before release 3). */
+  recordSha256?: string;
   /** The closing opinion (a rejection's, a signer's) or the withdrawal's reason; also the history note. */
   opinion?: string;
   note?: string;

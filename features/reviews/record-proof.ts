@@ -1,6 +1,7 @@
 /**
- * Verifying a review's record (`GET /v1/reviews/:id/events/verify`): the hash chain, and that the
- * log is the one the worker sealed — the seal's signature under the audit key (not in the store), its
+ * Verifying a review's record (`GET /v1/reviews/:id/events/verify`): the hash chain; each frozen
+ * record against the SHA-256 its issuing event carries (the chain covers it; events logged before
+ * release 3 carry none, and the seal covers those records); and that the log is the one the worker sealed — the seal's signature under the audit key (not in the store), its
  * event count (events deleted at the end, or the whole log, are found), its head hash, and the
  * SHA-256 of each frozen record it names (an opinion rewritten with its hash recomputed is found) —
  * and, when a checkpoint includes the review, that the checkpointed head is a prefix of the log (a
@@ -17,6 +18,7 @@ import {
 } from '../../platform/audit-seal';
 import { firstBrokenLink } from '../../platform/log-chain';
 import type { EventDoc } from '../../store/models';
+import { issuedRecordId } from '../../store/records';
 import type { AuditCheckpointDoc } from '../../store/record-seal';
 import type { AppContext } from '../context';
 
@@ -43,10 +45,25 @@ export async function verifyRecord(ctx: AppContext, reviewId: string, events: Ev
   if (chainBreak !== undefined)
     problems.push({ kind: 'chain', text: `the chain breaks at event ${chainBreak}`, seq: chainBreak });
 
+  // Each frozen record against the hash its issuing event carries, then (below) against the seal.
+  const pages = new Map((await ctx.models.Record.find({ reviewId }, { html: 1 }).lean()).map((r) => [r._id, r.html]));
+  const recordOk = new Map<string, boolean>();
+  const checkRecord = (id: string, hash: string, what: string, seq?: number): void => {
+    if (recordOk.get(id) === false) return; // named once
+    const html = pages.get(id);
+    const ok = html !== undefined && sha256(html) === hash;
+    recordOk.set(id, ok);
+    if (!ok) problems.push({ kind: 'record', text: `the frozen record ${id} is not ${what}`, seq });
+  };
+  for (const event of events) {
+    const id = issuedRecordId(reviewId, event);
+    const hash = (event.data as { recordSha256?: unknown } | undefined)?.recordSha256;
+    if (id && typeof hash === 'string') checkRecord(id, hash, `the one event ${event.seq} issued`, event.seq);
+  }
+
   const keys = ctx.config.auditKeys;
   const seal = await ctx.models.ReviewSeal.findById(reviewId).lean();
   let sealView: RecordVerdict['seal'] = null;
-  const records: RecordVerdict['records'] = [];
   if (!seal || !seal.signature) {
     problems.push({ kind: 'unsealed', text: 'the review has no signed seal', seq: 1 });
   } else if (!keys) {
@@ -73,21 +90,19 @@ export async function verifyRecord(ctx: AppContext, reviewId: string, events: Ev
     } else if (events.length > 0 && events[events.length - 1].hash !== seal.headHash) {
       problems.push({ kind: 'head', text: 'the log ends on another hash than the sealed head', seq: events.length });
     }
-    const stored = await ctx.models.Record.find({ reviewId }, { html: 1 }).lean();
-    const byId = new Map(stored.map((r) => [r._id, r.html]));
     for (const { id, sha256: hash } of sealedRecords) {
-      const html = byId.get(id);
-      const ok = html !== undefined && sha256(html) === hash;
-      records.push({ id, ok });
-      if (!ok) problems.push({ kind: 'record', text: `the frozen record ${id} is not the one issued` });
+      if (!recordOk.has(id)) checkRecord(id, hash, 'the one issued');
     }
-    for (const id of byId.keys()) {
-      if (!sealedRecords.some((r) => r.id === id)) {
-        records.push({ id, ok: false });
+    // With the seal, every record the review issued is known: any other page is not its own.
+    for (const id of pages.keys()) {
+      if (!recordOk.has(id)) {
+        recordOk.set(id, false);
         problems.push({ kind: 'record', text: `the frozen record ${id} was not issued with this review` });
       }
     }
   }
+
+  const records = [...recordOk].map(([id, ok]) => ({ id, ok }));
 
   const checkpoint = keys ? await checkpointProof(ctx, reviewId, events) : null;
   if (checkpoint && !checkpoint.proven) {
