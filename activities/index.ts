@@ -37,6 +37,7 @@ export function createActivities({
   signingKeys,
   auditKeys,
   checkpointDir,
+  checkpointChunkLeaves,
   runs,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
@@ -47,6 +48,8 @@ export function createActivities({
   auditKeys?: AuditKeys;
   /** Where checkpoints are written for the operator to copy off (DATA_DIR/checkpoints). */
   checkpointDir?: string;
+  /** How many leaves a checkpoint stores a document (CHECKPOINT_CHUNK_LEAVES). */
+  checkpointChunkLeaves?: number;
   /** What Temporal says of a review's workflow, and stopping a stray run, for the reconciler (reconcile.ts). */
   runs?: ReviewRuns;
   numberFormats?: NumberFormats;
@@ -83,7 +86,7 @@ export function createActivities({
 
     /** Makes a signed checkpoint of every review's sealed head (checkpoints.ts). */
     makeCheckpoint(input: CheckpointInput) {
-      return makeCheckpoint({ models, signingKeys, auditKeys, checkpointDir }, input);
+      return makeCheckpoint({ models, signingKeys, auditKeys, checkpointDir, checkpointChunkLeaves }, input);
     },
 
     /** Closes on the record the open reviews whose workflow was ended from outside (reconcile.ts). */

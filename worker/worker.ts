@@ -25,6 +25,8 @@ export interface ReviewWorkerOptions {
   auditKeys?: SigningKeys;
   /** Where checkpoints are written for the operator (DATA_DIR/checkpoints). */
   checkpointDir?: string;
+  /** How many leaves a checkpoint stores a document (CHECKPOINT_CHUNK_LEAVES). */
+  checkpointChunkLeaves?: number;
   /** What payloads to and from Temporal are encrypted with. */
   payloadKeys: PayloadKeys;
   /** How the written record names the review bodies and writes their numbers. */
@@ -47,6 +49,7 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
       signingKeys: options.signingKeys,
       ...(options.auditKeys && { auditKeys: options.auditKeys }),
       ...(options.checkpointDir && { checkpointDir: options.checkpointDir }),
+      ...(options.checkpointChunkLeaves && { checkpointChunkLeaves: options.checkpointChunkLeaves }),
       runs: reviewRuns(options),
       offices: options.offices,
       numberFormats: options.numberFormats,
@@ -118,6 +121,7 @@ export async function startWorker(
     signingKeys: signingKeysOf(config),
     ...(config.auditKeys && { auditKeys: config.auditKeys }),
     checkpointDir: config.checkpointDir,
+    checkpointChunkLeaves: config.checkpointChunkLeaves,
     payloadKeys: payloadKeysOf(config),
     offices: config.offices,
     numberFormats: config.numberFormats,

@@ -19,7 +19,7 @@ import {
 import { firstBrokenLink } from '../../platform/log-chain';
 import type { EventDoc } from '../../store/models';
 import { issuedRecordId } from '../../store/records';
-import type { AuditCheckpointDoc } from '../../store/record-seal';
+import { checkpointLeaves, type AuditCheckpointDoc, type CheckpointChunkDoc } from '../../store/record-seal';
 import type { AppContext } from '../context';
 
 /** What is broken, in the order it is checked: the first one found is named. */
@@ -129,15 +129,23 @@ async function checkpointProof(
   reviewId: string,
   events: EventDoc[],
 ): Promise<RecordVerdict['checkpoint']> {
-  const [latest] = await ctx.models.AuditCheckpoint.find({ 'leaves.reviewId': reviewId })
+  // The checkpoints whose chunks hold the review (or, made before chunks, whose inline leaves do).
+  const slots = (
+    await ctx.models.AuditCheckpointChunk.find({ 'leaves.reviewId': reviewId }, { slot: 1 }).lean<
+      CheckpointChunkDoc[]
+    >()
+  ).map((c) => c.slot);
+  const [latest] = await ctx.models.AuditCheckpoint.find({
+    $or: [{ slot: { $in: slots } }, { 'leaves.reviewId': reviewId }],
+  })
     .sort({ n: -1 })
     .limit(1)
     .lean<AuditCheckpointDoc[]>();
   if (!latest) return null;
   const at = new Date(latest.at).toISOString();
-  const leaves = latest.leaves.map(merkleLeaf);
-  const index = latest.leaves.findIndex((l) => l.reviewId === reviewId);
-  const held = latest.leaves[index];
+  const held = await checkpointLeaves(ctx.models, latest);
+  const leaves = held.map(merkleLeaf);
+  const index = held.findIndex((l) => l.reviewId === reviewId);
   const signed = verifyCheckpoint(
     ctx.config.auditKeys!,
     { n: latest.n, at, root: latest.root, size: latest.size },
@@ -147,8 +155,9 @@ async function checkpointProof(
   const proven =
     signed &&
     merkleRoot(leaves) === latest.root &&
-    provesInclusion(merkleLeaf(held), merkleProof(leaves, index), latest.root) &&
-    held.events <= events.length &&
-    (held.events === 0 || events[held.events - 1]?.hash === held.headHash);
+    index >= 0 &&
+    provesInclusion(leaves[index], merkleProof(leaves, index), latest.root) &&
+    held[index].events <= events.length &&
+    (held[index].events === 0 || events[held[index].events - 1]?.hash === held[index].headHash);
   return { id: latest._id, n: latest.n, at, root: latest.root, proven };
 }
