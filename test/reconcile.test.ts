@@ -8,8 +8,9 @@
  * has recorded nothing: the log is what it was, plus the closing event.
  */
 import { randomUUID } from 'node:crypto';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
-import { recordKeeperId } from '../domain/messages';
+import { REVIEW_WORKFLOW_TYPE, recordKeeperId } from '../domain/messages';
 import { ensureRecordKeeper } from '../features/audit/use-cases';
 import {
   castOf,
@@ -131,4 +132,41 @@ test('when a running review is reset, the reconciler stops the reset run and clo
     data: { runStatus: 'RESET', run: firstRunId, latestRun: resetRunId },
   });
   expect((await h.client.workflow.getHandle(reviewId, resetRunId).describe()).status.name).toBe('TERMINATED');
+});
+
+test('when a captured start replaces a running review as a new chain of runs, the reconciler closes the review on the record, nothing recorded by the new run', async () => {
+  const review = await acceptedReview();
+  const { reviewId } = review;
+  const before = await logOf(reviewId);
+  const handle = h.client.workflow.getHandle(reviewId);
+  const { runId: firstRunId } = await handle.describe();
+  const started = (await handle.fetchHistory()).events![0].workflowExecutionStartedEventAttributes!;
+  const capturedStart = await decodeFromPayloadsAtIndex(
+    h.client.options.loadedDataConverter,
+    0,
+    started.input!.payloads,
+  );
+  // Terminating the running review and starting the new run in one step: the reconciler never sees it ended alone.
+  const replacing = await h.client.workflow.start(REVIEW_WORKFLOW_TYPE, {
+    workflowId: reviewId,
+    taskQueue: h.config.temporal.taskQueue,
+    args: [capturedStart],
+    workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+  });
+  const log = await expectClosedOnTheRecord(review, Date.now(), 'replace');
+
+  expect(log.slice(0, -1).map((e: { seq: number; hash: string }) => [e.seq, e.hash])).toEqual(
+    before.map((e: { seq: number; hash: string }) => [e.seq, e.hash]),
+  );
+  // Seen running outside the registered chain (REPLACED), or after its first recording was refused (FAILED).
+  const closing = log.at(-1);
+  expect(closing).toMatchObject({ type: 'terminated_externally', seq: before.length + 1 });
+  console.log(`replace closed as ${closing.data.runStatus}`);
+  expect(['REPLACED', 'FAILED']).toContain(closing.data.runStatus);
+  if (closing.data.runStatus === 'REPLACED') {
+    expect(closing.data).toMatchObject({ run: firstRunId, latestRun: replacing.firstExecutionRunId });
+  }
+  expect((await h.client.workflow.getHandle(reviewId, replacing.firstExecutionRunId).describe()).status.name).not.toBe(
+    'RUNNING',
+  );
 });
