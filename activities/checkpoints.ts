@@ -1,7 +1,8 @@
 /**
  * A checkpoint (docs/record-and-store.md, "Checkpoints"): every review's sealed head (review id,
  * event count, head hash) whose seal signature holds, as the leaves of a Merkle tree sorted by review
- * id; its root, signed with the audit key, stored in `auditCheckpoints` and written as a JSON file
+ * id; its root, signed with the audit key, stored in `auditCheckpoints` (its leaves in chunks of
+ * CHECKPOINT_CHUNK_LEAVES in `auditCheckpointChunks`) and written as a JSON file
  * under DATA_DIR/checkpoints for the operator to copy off the machine. A review's later verify proves
  * its log continues the head the checkpoint holds.
  */
@@ -12,7 +13,7 @@ import type { RecordKeeperInput, Signed } from '../domain/messages';
 import { merkleLeaf, merkleRoot, signCheckpoint, verifySeal, type AuditKeys } from '../platform/audit-seal';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
-import type { AuditCheckpointDoc, CheckpointLeaf } from '../store/record-seal';
+import { checkpointChunkId, type AuditCheckpointDoc, type CheckpointLeaf } from '../store/record-seal';
 import { isDuplicateKey } from '../store/mongo';
 
 export interface CheckpointInput {
@@ -29,8 +30,17 @@ export interface CheckpointSummary {
   size: number;
 }
 
+/** Leaves a chunk by default: about 1.5 MB of a store document's 16 MB. */
+const LEAVES_PER_CHUNK = 10_000;
+
 export async function makeCheckpoint(
-  deps: { models: Models; signingKeys: SigningKeys; auditKeys?: AuditKeys; checkpointDir?: string },
+  deps: {
+    models: Models;
+    signingKeys: SigningKeys;
+    auditKeys?: AuditKeys;
+    checkpointDir?: string;
+    checkpointChunkLeaves?: number;
+  },
   input: CheckpointInput,
 ): Promise<CheckpointSummary> {
   const { models, auditKeys } = deps;
@@ -63,6 +73,7 @@ export async function makeCheckpoint(
     .map((s) => ({ reviewId: s._id, events: s.events, headHash: s.headHash }))
     .sort((a, b) => (a.reviewId < b.reviewId ? -1 : a.reviewId > b.reviewId ? 1 : 0));
   const root = merkleRoot(leaves.map(merkleLeaf));
+  const chunks = await storeChunks(models, input.slot, leaves, deps.checkpointChunkLeaves ?? LEAVES_PER_CHUNK);
   for (let attempt = 0; attempt < 20; attempt++) {
     const [last] = await models.AuditCheckpoint.find({}, { n: 1 })
       .sort({ n: -1 })
@@ -80,7 +91,7 @@ export async function makeCheckpoint(
       at,
       root,
       size: leaves.length,
-      leaves,
+      chunks,
       keyId,
       signature,
       slot: input.slot,
@@ -99,6 +110,20 @@ export async function makeCheckpoint(
     return summary(doc);
   }
   throw new Error('could not number the checkpoint: too many at once');
+}
+
+/**
+ * Stores the leaves in chunks under the slot, before the checkpoint that names them; answers how
+ * many. A retried activity rewrites them (the heads may have moved since) and drops any left over.
+ */
+async function storeChunks(models: Models, slot: string, leaves: CheckpointLeaf[], perChunk: number): Promise<number> {
+  const count = Math.ceil(leaves.length / perChunk);
+  for (let index = 0; index < count; index++) {
+    const chunk = { slot, index, leaves: leaves.slice(index * perChunk, (index + 1) * perChunk) };
+    await models.AuditCheckpointChunk.replaceOne({ _id: checkpointChunkId(slot, index) }, chunk, { upsert: true });
+  }
+  await models.AuditCheckpointChunk.deleteMany({ slot, index: { $gte: count } });
+  return count;
 }
 
 const summary = (doc: AuditCheckpointDoc): CheckpointSummary => ({

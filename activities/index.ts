@@ -14,7 +14,7 @@ import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
 import { makeCheckpoint, type CheckpointInput } from './checkpoints';
-import { reconcileReviews, type DescribeRun, type ReconcileInput } from './reconcile';
+import { reconcileReviews, type ReconcileInput, type ReviewRuns } from './reconcile';
 import { guardRecording, sealReview } from './record-guard';
 import { afterReviewActivities } from './after-review';
 import { indexClosedReview } from '../store/precedent-index';
@@ -37,7 +37,8 @@ export function createActivities({
   signingKeys,
   auditKeys,
   checkpointDir,
-  describeRun,
+  checkpointChunkLeaves,
+  runs,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
 }: {
@@ -47,8 +48,10 @@ export function createActivities({
   auditKeys?: AuditKeys;
   /** Where checkpoints are written for the operator to copy off (DATA_DIR/checkpoints). */
   checkpointDir?: string;
-  /** What Temporal says of a review's workflow, for the reconciler (reconcile.ts). */
-  describeRun?: DescribeRun;
+  /** How many leaves a checkpoint stores a document (CHECKPOINT_CHUNK_LEAVES). */
+  checkpointChunkLeaves?: number;
+  /** What Temporal says of a review's workflow, and stopping a stray run, for the reconciler (reconcile.ts). */
+  runs?: ReviewRuns;
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
 }) {
@@ -83,12 +86,12 @@ export function createActivities({
 
     /** Makes a signed checkpoint of every review's sealed head (checkpoints.ts). */
     makeCheckpoint(input: CheckpointInput) {
-      return makeCheckpoint({ models, signingKeys, auditKeys, checkpointDir }, input);
+      return makeCheckpoint({ models, signingKeys, auditKeys, checkpointDir, checkpointChunkLeaves }, input);
     },
 
     /** Closes on the record the open reviews whose workflow was ended from outside (reconcile.ts). */
     reconcileReviews(input: ReconcileInput) {
-      return reconcileReviews({ models, store, settings, signingKeys, auditKeys, describeRun }, input);
+      return reconcileReviews({ models, store, settings, signingKeys, auditKeys, runs }, input);
     },
 
     /** Stores one transition of a topic or a shared guideline (activities/exchange.ts). */

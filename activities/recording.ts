@@ -1,18 +1,19 @@
 /**
  * Recording one transition of a review, against any `RecordingStore`: the recording activity runs
  * it on MongoDB (index.ts), the benchmark's seeding on a bulk store. The steps, in order: give the
- * numbered events their numbers, append the events to the log, write the records they carry
- * (comments, dispositions, notifications, supplied materials), move the projections forward, and
- * freeze the written record a closing or a revision request issues; meanwhile, move the register
- * row and the year's counters forward. Each step is idempotent, so a retried recording stores
- * nothing twice.
+ * numbered events their numbers; when they issue a written record (a closing's opinion, a revision
+ * letter), build it and put its page's SHA-256 into the event that issues it; append the events to
+ * the log, write the records they carry (comments, dispositions, notifications, supplied materials),
+ * move the projections forward, freeze the written record; meanwhile, move the register row and the
+ * year's counters forward. Each step is idempotent, so a retried recording stores nothing twice.
  */
 import type { TaskRecord } from '../domain/model';
 import type { NumberFormats, ReviewOffices } from '../domain/offices';
 import type { ReviewProjection } from '../domain/projection';
-import { sideRecords, type NewEvent } from '../domain/review-log';
+import { sideRecords, type NewEvent, type SideRecords } from '../domain/review-log';
+import { versionId } from '../store/models';
 import type { RecordingStore } from '../store/recording-store';
-import { freezeRecords } from '../store/records';
+import { buildIssuedRecords, issuedRecordId, storeRecords, type IssuedRecord } from '../store/records';
 import { appendEvents, writeProjection, writeSideRecords } from './log-store';
 import { assignNumbers } from './numbering';
 import { writeRegister } from './register';
@@ -51,17 +52,59 @@ export async function recordTransition(
   settings: RecordingSettings,
   transition: TransitionRecord,
 ): Promise<RecordTransitionResult> {
-  const { events, review, numbers } = await assignNumbers(store, settings, transition.review, transition.events);
+  const numbered = await assignNumbers(store, settings, transition.review, transition.events);
+  const { review, numbers } = numbered;
+  const side = sideRecords(review, numbered.events);
+  const { events, records } = await withRecordHashes(store, settings, review, numbered.events, side);
   const lastHash = await appendEvents(store, review.reviewId, transition.prevHash, events);
   // The register row and the year's counters (a few round trips of their own) depend on nothing
   // else written here, so they go alongside; the projections follow the records they point at.
   await Promise.all([
     (async () => {
-      await writeSideRecords(store, sideRecords(review, events));
+      await writeSideRecords(store, side);
       await writeProjection(store, review, transition.tasks, events);
-      await freezeRecords(store, settings, review, events);
+      if (records) await storeRecords(store, settings, await records());
     })(),
     writeRegister(store, review, events),
   ]);
   return { lastHash, numbers };
+}
+
+/**
+ * The events with the SHA-256 of the record each issues (`data.recordSha256`), so that the chain
+ * covers the opinion and the letters; and the records, to store once the events are logged. The
+ * records are built and hashed before their events are logged, from the side records written first.
+ * A position the log holds already is a retry (or a stray run, which `appendEvents` refuses before
+ * anything else is written): its events carry the hashes as logged, and its records are built after.
+ */
+async function withRecordHashes(
+  store: RecordingStore,
+  settings: RecordingSettings,
+  review: TransitionRecord['review'],
+  events: NewEvent[],
+  side: SideRecords,
+): Promise<{ events: NewEvent[]; records?: () => Promise<IssuedRecord[]> }> {
+  const { reviewId } = review;
+  if (!events.some((e) => issuedRecordId(reviewId, e) !== undefined)) return { events };
+  const build = (from: NewEvent[]) => buildIssuedRecords(store, settings.offices, review, from);
+  const logged = (await store.recordSources(reviewId, versionId(review.documentId, review.version))).events;
+  const loggedHash = new Map(logged.map((e) => [e.seq, recordHashOf(e)]));
+  if (loggedHash.has(events[0].seq)) {
+    const stamped = events.map((e) => withRecordHash(e, loggedHash.get(e.seq)));
+    return { events: stamped, records: () => build(stamped) };
+  }
+  await writeSideRecords(store, side);
+  const built = await build(events);
+  const hashOf = new Map(built.map((r) => [r._id, r.sha256]));
+  const stamped = events.map((e) => withRecordHash(e, hashOf.get(issuedRecordId(reviewId, e) ?? '')));
+  return { events: stamped, records: () => Promise.resolve(built) };
+}
+
+function recordHashOf(event: NewEvent): string | undefined {
+  const hash = (event.data as { recordSha256?: unknown }).recordSha256;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
+function withRecordHash(event: NewEvent, recordSha256: string | undefined): NewEvent {
+  return recordSha256 === undefined ? event : ({ ...event, data: { ...event.data, recordSha256 } } as NewEvent);
 }

@@ -531,6 +531,22 @@ export const NotificationView = responseSchemas.register(
     .partial(),
 );
 
+export const CheckpointView = responseSchemas.register(
+  'Checkpoint',
+  z
+    .object({
+      id: z.string(),
+      n: integer,
+      at: isoTime,
+      root: z.string().describe("the Merkle root (hex SHA-256) over every review's sealed head"),
+      size: integer.describe('how many reviews it holds'),
+      keyId: z.string(),
+      signature: z.string(),
+      file: z.string().describe('where the copy for the operator was written'),
+    })
+    .partial(),
+);
+
 export const CommentView = responseSchemas.register(
   'Comment',
   z

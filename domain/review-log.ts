@@ -76,7 +76,8 @@ export interface EventData {
   };
   resubmitted: { version: number; articleNumbers: string[] };
   /** A 修改意见书 goes to the drafting office with a revision request. */
-  revision_letter: { round: number; number?: string };
+  /** `recordSha256`: the SHA-256 of the letter's page as frozen (absent in events logged before release 3). */
+  revision_letter: { round: number; number?: string; recordSha256?: string };
   extension_requested: { taskId: string; workingDays: number; reason: string };
   /**
    * An approved extension: the review's limit grows, and with it its due date while the clock runs
@@ -116,10 +117,17 @@ export interface EventData {
   returned: Closing;
   withdrawn: Closing;
   /**
-   * The review's workflow was ended from outside the review (an operator's terminate or reset), as the
-   * reconciler found it: the review is closed `failed`, its tasks cancelled, supervisors notified.
+   * The review's workflow was ended from outside the review (an operator's terminate or reset; a reset
+   * run is terminated by the reconciler), as the reconciler found it: the review is closed `failed`, its tasks cancelled, supervisors notified.
    */
-  terminated_externally: Closing & { runStatus: string; notification: LoggedNotification };
+  terminated_externally: Closing & {
+    /** Temporal's status of the run, or RESET / REPLACED for a running run that is not the recorded one. */
+    runStatus: string;
+    /** The registered run (first run of the chain the log was recorded by) and the stray latest run. */
+    run?: string;
+    latestRun?: string;
+    notification: LoggedNotification;
+  };
 }
 
 /** What every assignment event says: which task, who held it before, and why it changed hands. */
@@ -138,6 +146,8 @@ export type AssignmentData = {
  */
 export type Closing = {
   conclusion?: Conclusion;
+  /** The SHA-256 of the opinion's page as frozen, when the closing issues one (absent in events logged before release 3). */
+  recordSha256?: string;
   /** The closing opinion (a rejection's, a signer's) or the withdrawal's reason; also the history note. */
   opinion?: string;
   note?: string;

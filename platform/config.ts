@@ -133,6 +133,8 @@ export const envSchema = z.object({
   REQUEST_TTL: duration('5m'),
   /** How often a signed checkpoint of every review's head is made. */
   CHECKPOINT_INTERVAL: duration('1h'),
+  /** How many leaves (reviews' heads) a checkpoint stores a document: a store document holds at most 16 MB. */
+  CHECKPOINT_CHUNK_LEAVES: z.coerce.number().int().min(1).max(50_000).default(10_000),
   /** How often the record keeper compares open reviews with their workflows (a terminated run is closed on the record). */
   RECONCILE_INTERVAL: duration('30s'),
   /**
@@ -291,6 +293,7 @@ export interface Config {
   auditKeys?: SigningKeys;
   requestTtlMs: number;
   checkpointIntervalMs: number;
+  checkpointChunkLeaves: number;
   reconcileIntervalMs: number;
   /** Where checkpoints are written for the operator to copy off the machine (DATA_DIR/checkpoints). */
   checkpointDir: string;
@@ -416,6 +419,7 @@ export function loadConfig(
     ...(env.AUDIT_KEYS !== undefined && { auditKeys: parseSigningKeys(env.AUDIT_KEYS) }),
     requestTtlMs: parseDuration(env.REQUEST_TTL) as number,
     checkpointIntervalMs: parseDuration(env.CHECKPOINT_INTERVAL) as number,
+    checkpointChunkLeaves: env.CHECKPOINT_CHUNK_LEAVES,
     reconcileIntervalMs: parseDuration(env.RECONCILE_INTERVAL) as number,
     checkpointDir: path.resolve(env.DATA_DIR, 'checkpoints'),
     ...(env.CODEC_AUTH_TOKEN !== undefined && { codecAuthToken: env.CODEC_AUTH_TOKEN }),

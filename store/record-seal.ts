@@ -4,9 +4,12 @@
  *   registered at its first recording), and its log's head hash and event count with the hashes of its
  *   frozen records, signed under an audit key that is not in the store;
  * - `SeenRequest`, one per signed request recorded, so that none is recorded twice;
- * - `AuditCheckpoint`, a signed Merkle root over every review's seal, made periodically.
+ * - `AuditCheckpoint`, a signed Merkle root over every review's seal, made periodically, its leaves
+ *   stored in `AuditCheckpointChunk`s (CHECKPOINT_CHUNK_LEAVES a document, so that no checkpoint
+ *   meets the store's 16 MB document limit; checkpoints made before chunks hold their leaves inline).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { Models } from './models';
 
 export interface SealedRecord {
   id: string;
@@ -52,7 +55,10 @@ export interface AuditCheckpointDoc {
   /** The Merkle root (hex SHA-256) over `leaves`, sorted by review id. */
   root: string;
   size: number;
-  leaves: CheckpointLeaf[];
+  /** The leaves, inline: only in checkpoints made before chunks (see `chunks`). */
+  leaves?: CheckpointLeaf[];
+  /** How many `AuditCheckpointChunk`s (under this checkpoint's slot) hold the leaves, in order. */
+  chunks?: number;
   keyId: string;
   /** Hex HMAC-SHA256 over the canonical JSON of { n, at, root, size }. */
   signature: string;
@@ -61,6 +67,28 @@ export interface AuditCheckpointDoc {
   /** The record keeper's run and iteration that made it (a retry finds it). */
   slot: string;
 }
+
+/** A run of a checkpoint's leaves, in order: the `index`th chunk of the checkpoint made in `slot`. */
+export interface CheckpointChunkDoc {
+  /** `<slot>#<index>`. */
+  _id: string;
+  slot: string;
+  index: number;
+  leaves: CheckpointLeaf[];
+}
+
+export const checkpointChunkId = (slot: string, index: number): string => `${slot}#${index}`;
+
+/** A checkpoint's leaves in order, from its chunks (or inline, in one made before chunks). */
+export async function checkpointLeaves(models: Models, checkpoint: AuditCheckpointDoc): Promise<CheckpointLeaf[]> {
+  if (checkpoint.chunks === undefined) return checkpoint.leaves ?? [];
+  const chunks = await models.AuditCheckpointChunk.find({ slot: checkpoint.slot, index: { $lt: checkpoint.chunks } })
+    .sort({ index: 1 })
+    .lean<CheckpointChunkDoc[]>();
+  return chunks.flatMap((c) => c.leaves);
+}
+
+const leafSchema = [{ _id: false, reviewId: String, events: Number, headHash: String }];
 
 const reviewSealSchema = new Schema<ReviewSealDoc>(
   {
@@ -94,7 +122,8 @@ const checkpointSchema = new Schema<AuditCheckpointDoc>(
     at: { type: Date, required: true },
     root: { type: String, required: true },
     size: { type: Number, required: true },
-    leaves: { type: [{ _id: false, reviewId: String, events: Number, headHash: String }], default: [] },
+    leaves: { type: leafSchema, default: undefined },
+    chunks: Number,
     keyId: { type: String, required: true },
     signature: { type: String, required: true },
     file: String,
@@ -103,10 +132,21 @@ const checkpointSchema = new Schema<AuditCheckpointDoc>(
   { versionKey: false, minimize: false },
 );
 
+const checkpointChunkSchema = new Schema<CheckpointChunkDoc>(
+  {
+    _id: String,
+    slot: { type: String, required: true, index: true },
+    index: { type: Number, required: true },
+    leaves: { type: leafSchema, default: [] },
+  },
+  { versionKey: false, minimize: false },
+);
+
 export interface SealModels {
   ReviewSeal: Model<ReviewSealDoc>;
   SeenRequest: Model<SeenRequestDoc>;
   AuditCheckpoint: Model<AuditCheckpointDoc>;
+  AuditCheckpointChunk: Model<CheckpointChunkDoc>;
 }
 
 export function createSealModels(connection: Connection): SealModels {
@@ -114,5 +154,6 @@ export function createSealModels(connection: Connection): SealModels {
     ReviewSeal: connection.model('ReviewSeal', reviewSealSchema, 'reviewSeals'),
     SeenRequest: connection.model('SeenRequest', seenRequestSchema, 'seenRequests'),
     AuditCheckpoint: connection.model('AuditCheckpoint', checkpointSchema, 'auditCheckpoints'),
+    AuditCheckpointChunk: connection.model('AuditCheckpointChunk', checkpointChunkSchema, 'auditCheckpointChunks'),
   };
 }

@@ -25,12 +25,21 @@ export interface FreezeSettings {
   now: () => Date;
 }
 
-/** What a record of `review` is built from, read from the store as it stands. */
-async function sources(store: RecordStore, offices: ReviewOffices, review: ReviewProjection): Promise<RecordSources> {
+/**
+ * What a record of `review` is built from, read from the store as it stands; `pending` (a
+ * transition's events, not yet in the log or stored already) stand in for the log from their first seq.
+ */
+async function sources(
+  store: RecordStore,
+  offices: ReviewOffices,
+  review: ReviewProjection,
+  pending: readonly NewEvent[] = [],
+): Promise<RecordSources> {
   const stored = await store.recordSources(review.reviewId, versionId(review.documentId, review.version));
+  const from = pending[0]?.seq ?? Infinity;
   return {
     review,
-    events: stored.events.sort((a, b) => a.seq - b.seq),
+    events: [...stored.events.filter((e) => e.seq < from).sort((a, b) => a.seq - b.seq), ...pending],
     version: stored.version,
     comments: stored.comments
       .map(commentFromDoc)
@@ -41,16 +50,76 @@ async function sources(store: RecordStore, offices: ReviewOffices, review: Revie
   };
 }
 
-async function freeze(
+/** A written record built and hashed, not yet stored. */
+export type IssuedRecord = Omit<RecordDoc, 'createdAt'>;
+
+const pageHash = (html: string): string => createHash('sha256').update(html, 'utf8').digest('hex');
+
+/** The id of the record an event issues: the opinion of a closing with a verdict or a return, a revision letter. */
+export function issuedRecordId(reviewId: string, event: NewEvent): string | undefined {
+  if (event.type === 'revision_letter') return letterRecordId(reviewId, event.data.round);
+  if (event.type === 'approved' || event.type === 'rejected' || event.type === 'returned') {
+    return opinionRecordId(reviewId);
+  }
+  return undefined;
+}
+
+function builtOpinion(sources: RecordSources): IssuedRecord {
+  const opinion = buildOpinion(sources);
+  const html = opinionHtml(opinion);
+  return {
+    _id: opinionRecordId(sources.review.reviewId),
+    reviewId: sources.review.reviewId,
+    kind: 'opinion',
+    ...(opinion.number && { number: opinion.number }),
+    issuedOn: opinion.issuedOn,
+    json: opinion,
+    html,
+    sha256: pageHash(html),
+  };
+}
+
+function builtLetter(sources: RecordSources, round: number): IssuedRecord {
+  const letter = buildRevisionLetter(sources, round);
+  const html = revisionLetterHtml(letter);
+  return {
+    _id: letterRecordId(sources.review.reviewId, round),
+    reviewId: sources.review.reviewId,
+    kind: 'revision_letter',
+    round,
+    ...(letter.number && { number: letter.number }),
+    issuedOn: letter.issuedOn,
+    json: letter,
+    html,
+    sha256: pageHash(html),
+  };
+}
+
+/**
+ * Builds what the events of a transition issue (the opinion of a closing with a verdict or a
+ * return, the letter of a request for changes) from the store and `events`, which need not be in
+ * the log yet: the recording activity hashes the records before it logs the events that carry the
+ * hashes. A record reads nothing of the hash its event carries, so building it again gives the same page.
+ */
+export async function buildIssuedRecords(
+  store: RecordStore,
+  offices: ReviewOffices,
+  review: ReviewProjection,
+  events: readonly NewEvent[],
+): Promise<IssuedRecord[]> {
+  const issuing = events.filter((e) => issuedRecordId(review.reviewId, e) !== undefined);
+  if (issuing.length === 0) return [];
+  const from = await sources(store, offices, review, events);
+  return issuing.map((e) => (e.type === 'revision_letter' ? builtLetter(from, e.data.round) : builtOpinion(from)));
+}
+
+/** Stores built records (insert-if-absent): a record is frozen once, and the copy that stands is answered. */
+export function storeRecords(
   store: RecordStore,
   settings: FreezeSettings,
-  record: Omit<RecordDoc, 'sha256' | 'createdAt'>,
-): Promise<RecordDoc> {
-  return store.insertRecord({
-    ...record,
-    sha256: createHash('sha256').update(record.html, 'utf8').digest('hex'),
-    createdAt: settings.now(),
-  });
+  records: readonly IssuedRecord[],
+): Promise<RecordDoc[]> {
+  return Promise.all(records.map((record) => store.insertRecord({ ...record, createdAt: settings.now() })));
 }
 
 /** Freezes the opinion of a closed review (or returns the copy frozen before). */
@@ -59,45 +128,6 @@ export async function freezeOpinion(
   settings: FreezeSettings,
   review: ReviewProjection,
 ): Promise<RecordDoc> {
-  const opinion = buildOpinion(await sources(store, settings.offices, review));
-  return freeze(store, settings, {
-    _id: opinionRecordId(review.reviewId),
-    reviewId: review.reviewId,
-    kind: 'opinion',
-    ...(opinion.number && { number: opinion.number }),
-    issuedOn: opinion.issuedOn,
-    json: opinion,
-    html: opinionHtml(opinion),
-  });
-}
-
-/**
- * Freezes what the events of a transition issue: the opinion of a closing with a verdict or a
- * return, the letter of a request for changes.
- */
-export async function freezeRecords(
-  store: RecordStore,
-  settings: FreezeSettings,
-  review: ReviewProjection,
-  events: readonly NewEvent[],
-): Promise<void> {
-  const letters = events.filter(
-    (e): e is Extract<NewEvent, { type: 'revision_letter' }> => e.type === 'revision_letter',
-  );
-  for (const letter of letters) {
-    const built = buildRevisionLetter(await sources(store, settings.offices, review), letter.data.round);
-    await freeze(store, settings, {
-      _id: letterRecordId(review.reviewId, letter.data.round),
-      reviewId: review.reviewId,
-      kind: 'revision_letter',
-      round: letter.data.round,
-      ...(built.number && { number: built.number }),
-      issuedOn: built.issuedOn,
-      json: built,
-      html: revisionLetterHtml(built),
-    });
-  }
-  if (events.some((e) => e.type === 'approved' || e.type === 'rejected' || e.type === 'returned')) {
-    await freezeOpinion(store, settings, review);
-  }
+  const [stored] = await storeRecords(store, settings, [builtOpinion(await sources(store, settings.offices, review))]);
+  return stored;
 }

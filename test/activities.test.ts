@@ -116,6 +116,15 @@ describe('recordTransition', () => {
     expect(log.map((e) => e.seq)).toEqual(Array.from({ length: m.state.lastSeq }, (_, i) => i + 1));
     expect(log[log.length - 1].hash).toBe(once.lastHash);
     expect(firstBrokenLink(log)).toBeUndefined();
+
+    // The letter's event carries its page's hash; a retry cut short before the letter was frozen
+    // freezes the same page again, under the hash its event carries.
+    const letterEvent = log.find((e) => e.type === 'revision_letter')!;
+    const letter = (await models.Record.findOne({ reviewId: m.state.reviewId, kind: 'revision_letter' }).lean())!;
+    expect((letterEvent.data as { recordSha256?: string }).recordSha256).toBe(letter.sha256);
+    await models.Record.deleteOne({ _id: letter._id });
+    expect((await recordTransition(input)).lastHash).toBe(once.lastHash);
+    expect(await models.Record.findById(letter._id).lean()).toMatchObject({ sha256: letter.sha256, html: letter.html });
   });
 
   test('when a transition recorded earlier arrives again after a later one, the projections stay at the later one', async () => {

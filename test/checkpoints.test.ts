@@ -1,8 +1,10 @@
 /**
  * Checkpoints: the record keeper (a durable workflow with a timer, one per task queue) makes a signed
  * Merkle root over every review's sealed head every CHECKPOINT_INTERVAL, stores it and writes it as a
- * file under DATA_DIR/checkpoints; supervisors list them; verify proves a review against the latest
- * checkpoint that includes it, and finds a log rewritten under a checkpoint.
+ * file under DATA_DIR/checkpoints; its leaves are stored in chunks (here 2 leaves a chunk, so every
+ * checkpoint spans several); supervisors list them; verify proves a review against the latest
+ * checkpoint that includes it, whichever chunk holds it (and against one made before chunks, with its
+ * leaves inline), and finds a log rewritten under a checkpoint.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -11,16 +13,16 @@ import path from 'node:path';
 import { recordKeeperId } from '../domain/messages';
 import { hashInput } from '../domain/review-log';
 import { ensureRecordKeeper } from '../features/audit/use-cases';
-import { merkleLeaf, merkleRoot } from '../platform/audit-seal';
+import { merkleLeaf, merkleRoot, signCheckpoint } from '../platform/audit-seal';
 import type { EventDoc } from '../store/models';
-import type { AuditCheckpointDoc } from '../store/record-seal';
+import { checkpointLeaves, type AuditCheckpointDoc } from '../store/record-seal';
 import { castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 let h: Harness;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'checkpoints-'));
-  h = await startHarness({ CHECKPOINT_INTERVAL: '1s', DATA_DIR: dataDir });
+  h = await startHarness({ CHECKPOINT_INTERVAL: '1s', CHECKPOINT_CHUNK_LEAVES: '2', DATA_DIR: dataDir });
 });
 afterAll(async () => {
   await h?.client.workflow
@@ -50,24 +52,32 @@ async function submit(): Promise<string> {
   return reviewId;
 }
 
-/** The newest checkpoint once it holds `reviewId` at its current head. */
+/** The newest checkpoint, with its leaves, once it holds `reviewId` at its current head. */
 const checkpointHolding = (reviewId: string, events: number) =>
   eventually(
     async () => {
       const [latest] = await h.models.AuditCheckpoint.find().sort({ n: -1 }).limit(1).lean<AuditCheckpointDoc[]>();
-      return latest?.leaves.some((l) => l.reviewId === reviewId && l.events === events) ? latest : undefined;
+      const leaves = latest ? await checkpointLeaves(h.models, latest) : [];
+      return leaves.some((l) => l.reviewId === reviewId && l.events === events) ? { ...latest, leaves } : undefined;
     },
     `a checkpoint holding ${reviewId}`,
     60_000,
   );
 
 test('the record keeper makes signed checkpoints of every head; supervisors list them; verify proves a review against one', async () => {
-  const reviews = [await submit(), await submit()];
+  const reviews = [await submit(), await submit(), await submit()];
   // Started twice (two API processes): one keeper runs.
   const [first, second] = await Promise.all([ensureRecordKeeper(h.ctx), ensureRecordKeeper(h.ctx)]);
   expect(second).toBe(first);
-  const events = await h.models.Event.countDocuments({ reviewId: reviews[1] });
-  const checkpoint = await checkpointHolding(reviews[1], events);
+  const events = await h.models.Event.countDocuments({ reviewId: reviews[2] });
+  const checkpoint = await checkpointHolding(reviews[2], events);
+
+  // Its leaves span chunks of at most two, in order.
+  const chunks = await h.models.AuditCheckpointChunk.find({ slot: checkpoint.slot }).sort({ index: 1 }).lean();
+  expect(checkpoint.chunks).toBe(Math.ceil(checkpoint.size / 2));
+  expect(chunks.map((c) => c.index)).toEqual(Array.from({ length: checkpoint.chunks! }, (_, i) => i));
+  expect(chunks.every((c) => c.leaves.length <= 2)).toBe(true);
+  expect(checkpoint.leaves).toHaveLength(checkpoint.size);
 
   // The root is the Merkle root of the leaves; the file the operator copies off holds the same.
   expect(checkpoint.root).toBe(merkleRoot(checkpoint.leaves.map(merkleLeaf)));
@@ -86,9 +96,30 @@ test('the record keeper makes signed checkpoints of every head; supervisors list
     `checkpoint ${checkpoint._id}: ${checkpoint.size} reviews, file ${size} bytes (${Math.round(size / Math.max(1, checkpoint.size))} bytes a review)`,
   );
 
-  const verified = (await get('supervisor', `/v1/reviews/${encodeURIComponent(reviews[1])}/events/verify`).expect(200))
-    .body;
-  expect(verified).toMatchObject({ ok: true, checkpoint: { root: expect.any(String), proven: true } });
+  // Each review is proven, whichever chunk holds it.
+  const chunkOf = (reviewId: string) => chunks.findIndex((c) => c.leaves.some((l) => l.reviewId === reviewId));
+  expect(new Set(reviews.map(chunkOf)).size).toBeGreaterThan(1);
+  for (const reviewId of reviews) {
+    const verified = (await get('supervisor', `/v1/reviews/${encodeURIComponent(reviewId)}/events/verify`).expect(200))
+      .body;
+    expect(verified).toMatchObject({ ok: true, checkpoint: { root: expect.any(String), proven: true } });
+  }
+
+  // A checkpoint made before chunks (its leaves inline) still proves a review.
+  const legacy = { n: 1_000_000, at: new Date(), root: checkpoint.root, size: checkpoint.size };
+  const signedLegacy = signCheckpoint(h.config.auditKeys!, { ...legacy, at: legacy.at.toISOString() });
+  await h.models.AuditCheckpoint.collection.insertOne({
+    _id: 'cp-legacy',
+    ...legacy,
+    leaves: checkpoint.leaves,
+    ...signedLegacy,
+    slot: 'legacy',
+  } as never);
+  const againstLegacy = (
+    await get('supervisor', `/v1/reviews/${encodeURIComponent(reviews[0])}/events/verify`).expect(200)
+  ).body;
+  expect(againstLegacy).toMatchObject({ ok: true, checkpoint: { id: 'cp-legacy', proven: true } });
+  await h.models.AuditCheckpoint.deleteOne({ _id: 'cp-legacy' });
 
   // Listed newest first, a page at a time; for supervisors only.
   await eventually(

@@ -1,11 +1,14 @@
 /**
  * The register's screens in a browser, against real servers: a supervisor finds a review in the
- * 台账 and downloads the CSV, reads the 年度统计; an admin loads a year's calendar.
+ * 台账 and downloads the CSV, reads the 年度统计, opens the 审计检查点 the record keeper made from the
+ * menu; an admin loads a year's calendar.
  */
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import { recordKeeperId } from '../domain/messages';
+import { ensureRecordKeeper } from '../features/audit/use-cases';
 import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
-import { type Claims, type Harness } from './harness';
+import { eventually, type Claims, type Harness } from './harness';
 import { accessibilityProblems, screenshot } from './support/browser';
 import { startJourneyStack } from './support/journey';
 
@@ -75,11 +78,30 @@ test('the register, the year figures and the calendar, screen by screen', async 
   await page.getByText('收件').first().waitFor({ timeout: 30_000 });
   await screenshot(page, 'register-02-annual');
 
+  // The record keeper makes its first checkpoint as it starts; the supervisor opens it from the menu.
+  await ensureRecordKeeper(h.ctx);
+  const checkpoint = await eventually(
+    async () => (await h.models.AuditCheckpoint.findOne().lean()) ?? undefined,
+    'the first checkpoint',
+    30_000,
+  ).finally(() =>
+    h.client.workflow
+      .getHandle(recordKeeperId(h.config.temporal.taskQueue))
+      .terminate('journey done')
+      .catch(() => undefined),
+  );
+  await page.getByRole('link', { name: '审计检查点' }).click();
+  const row = page.getByRole('row').filter({ hasText: checkpoint.root.slice(0, 16) });
+  await row.waitFor({ timeout: 30_000 });
+  expect(await row.getByRole('cell').first().textContent()).toBe(String(checkpoint.n));
+  await screenshot(page, 'register-03-checkpoints');
+  expect(await accessibilityProblems(page)).toEqual([]);
+
   const adminPage = await signedIn(admin);
   await adminPage.goto(`${baseUrl}/calendar`);
   await adminPage.getByText('暂定（尚未载入国务院通知）').waitFor({ timeout: 30_000 });
   await adminPage.getByRole('button', { name: '载入日历' }).click();
   await adminPage.getByText(/已重新计算期限的审核：\d+ 件/).waitFor({ timeout: 30_000 });
   await adminPage.getByText('已载入').waitFor();
-  await screenshot(adminPage, 'register-03-calendar');
+  await screenshot(adminPage, 'register-04-calendar');
 }, 240_000);

@@ -20,7 +20,9 @@ import type { Actor, DecisionInput, TaskKind } from '../domain/model';
 import { signingKeysOf } from '../platform/config';
 import { firstBrokenLink } from '../platform/log-chain';
 import { signRequest } from '../platform/signing';
+import type { NewEvent } from '../domain/review-log';
 import type { EventDoc } from '../store/models';
+import { issuedRecordId } from '../store/records';
 import { allPass, expectProjectionsRebuiltFromLog, startHarness, type Harness } from './harness';
 
 const drafter: Actor = { sub: 'd1', region: 'beijing', roles: ['drafter'], org: '北京市生态环境局' };
@@ -125,6 +127,19 @@ test(`when a draft is sent back 30 times, the history stays under ${THIRTY_ROUND
     verdict = res.body;
   }
   expect(verdict).toMatchObject({ ok: true, records: expect.any(Array) });
+  // Each letter's event and the closing event carry the SHA-256 of the page they issued: the chain covers them.
+  const log = await h.models.Event.find({ reviewId: handle.workflowId, type: { $in: ['revision_letter', 'rejected'] } })
+    .sort({ seq: 1 })
+    .lean();
+  const frozen = new Map(
+    (await h.models.Record.find({ reviewId: handle.workflowId }).lean()).map((r) => [r._id, r.sha256]),
+  );
+  expect(log).toHaveLength(31);
+  for (const event of log) {
+    const issuing = event as unknown as Extract<NewEvent, { type: 'revision_letter' | 'rejected' }>;
+    const id = issuedRecordId(handle.workflowId, issuing)!;
+    expect({ id, recordSha256: issuing.data.recordSha256 }).toEqual({ id, recordSha256: frozen.get(id) });
+  }
   const median = [...timings].sort((a, b) => a - b)[2];
   console.log(
     `verify of a 30-round review: ${verdict!.events} events, ${verdict!.records.length} frozen records, median ${median.toFixed(0)} ms of 5`,

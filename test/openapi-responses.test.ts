@@ -8,6 +8,7 @@ import { AnnualStatsView, RegisterRowView } from '../api/routes/register';
 import { zodToOpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  CheckpointView,
   CalendarDeadline,
   CalendarYear,
   CommentView,
@@ -33,6 +34,8 @@ import {
   page,
   responseSchemas,
 } from '../api/responses';
+import { recordKeeperId } from '../domain/messages';
+import { ensureRecordKeeper } from '../features/audit/use-cases';
 import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 const DAY_MS = 2000;
@@ -216,6 +219,16 @@ test('when a review runs from submission to signature, every answer matches the 
     CalendarDeadline,
     (await get('drafter', '/v1/calendar/deadline?from=2026-09-30&days=15').expect(200)).body,
     'GET /v1/calendar/deadline',
+  );
+
+  // The record keeper's checkpoints, as supervisors list them.
+  await ensureRecordKeeper(h.ctx);
+  await eventually(async () => (await h.models.AuditCheckpoint.findOne().lean()) ?? undefined, 'a checkpoint', 30_000);
+  await h.client.workflow.getHandle(recordKeeperId(h.config.temporal.taskQueue)).terminate('checked');
+  expectPageOf(
+    CheckpointView,
+    (await get('supervisor', '/v1/audit/checkpoints').expect(200)).body,
+    'GET /v1/audit/checkpoints',
   );
 
   // Who handles a case: the directory, and a delegation to a colleague.

@@ -4,7 +4,8 @@
  *   is refused, and so is an expired one; nothing is recorded;
  * - a closed review's captured start sent again as a new run of the same workflow id records nothing;
  * - with store access, editing an event and recomputing the chain, deleting the last events or the
- *   whole log, or rewriting the opinion with its hash recomputed, is named by `events/verify`.
+ *   whole log, or rewriting the opinion with its hash recomputed, is named by `events/verify`; the
+ *   closing event carries the opinion's hash, so the chain names a rewritten opinion even without the seal.
  */
 import { createHash } from 'node:crypto';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -215,7 +216,31 @@ describe('a record that proves itself', () => {
     expect(html).not.toBe(opinion.html);
     await h.models.Record.updateOne({ _id: opinion._id }, { $set: { html, sha256: sha256(html) } });
     const answer = await verify(reviewId);
-    expect(answer).toMatchObject({ ok: false, break: 'record', records: [{ id: opinion._id, ok: false }] });
-    expect(answer.problems.join('\n')).toContain(opinion._id);
+    const closing = (await eventsOf(reviewId)).find((e) => e.type === 'returned')!;
+    expect(closing.data.recordSha256).toBe(opinion.sha256);
+    expect(answer).toMatchObject({
+      ok: false,
+      break: 'record',
+      firstBrokenSeq: closing.seq,
+      records: [{ id: opinion._id, ok: false }],
+    });
+    expect(answer.problems[0]).toBe(`the frozen record ${opinion._id} is not the one event ${closing.seq} issued`);
+
+    // Through the chain itself: with the seal gone, the closing event still names the rewritten opinion.
+    await h.models.ReviewSeal.deleteOne({ _id: reviewId });
+    const unsealed = await verify(reviewId);
+    expect(unsealed).toMatchObject({ ok: false, break: 'record' });
+    expect(unsealed.problems[0]).toBe(answer.problems[0]);
+    // The closing event's hash rewritten to match and the chain recomputed: the chain is whole, the record
+    // agrees with it, and only a checkpoint or seal can still tell (here, with no seal: unsealed).
+    await h.models.Event.collection.updateOne({ _id: closing._id } as never, {
+      $set: { 'data.recordSha256': sha256(html) },
+    });
+    await rechain(reviewId);
+    expect(await verify(reviewId)).toMatchObject({
+      ok: false,
+      break: 'unsealed',
+      records: [{ id: opinion._id, ok: true }],
+    });
   });
 });

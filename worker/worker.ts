@@ -3,8 +3,10 @@
  * and running one until it is stopped. The processes that run it are in bin/.
  */
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { tsToDate } from '@temporalio/common/lib/time';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { ReviewRuns } from '../activities/reconcile';
 import { payloadKeysOf, signingKeysOf, type Config } from '../platform/config';
 import { encryptingDataConverter, type PayloadKeys } from '../platform/payload-codec';
 import { temporalTls } from '../platform/temporal';
@@ -23,6 +25,8 @@ export interface ReviewWorkerOptions {
   auditKeys?: SigningKeys;
   /** Where checkpoints are written for the operator (DATA_DIR/checkpoints). */
   checkpointDir?: string;
+  /** How many leaves a checkpoint stores a document (CHECKPOINT_CHUNK_LEAVES). */
+  checkpointChunkLeaves?: number;
   /** What payloads to and from Temporal are encrypted with. */
   payloadKeys: PayloadKeys;
   /** How the written record names the review bodies and writes their numbers. */
@@ -45,7 +49,8 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
       signingKeys: options.signingKeys,
       ...(options.auditKeys && { auditKeys: options.auditKeys }),
       ...(options.checkpointDir && { checkpointDir: options.checkpointDir }),
-      describeRun: describingRuns(options),
+      ...(options.checkpointChunkLeaves && { checkpointChunkLeaves: options.checkpointChunkLeaves }),
+      runs: reviewRuns(options),
       offices: options.offices,
       numberFormats: options.numberFormats,
     }),
@@ -57,20 +62,38 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
   });
 }
 
-/** What Temporal says of a workflow's latest run, for the reconciler: its status, or NOT_FOUND. */
-function describingRuns(options: ReviewWorkerOptions): (workflowId: string) => Promise<string> {
+/** What Temporal says of a review's latest run, and terminating a stray one, for the reconciler. */
+function reviewRuns(options: ReviewWorkerOptions): ReviewRuns {
   const client = new Client({
     connection: options.connection,
     namespace: options.namespace,
     dataConverter: encryptingDataConverter(options.payloadKeys),
   });
-  return async (workflowId) => {
-    try {
-      return (await client.workflow.getHandle(workflowId).describe()).status.name;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
-      throw err;
-    }
+  return {
+    async describe(workflowId) {
+      try {
+        const { status, runId, raw } = await client.workflow.getHandle(workflowId).describe();
+        const resetAt = raw.workflowExtendedInfo?.lastResetTime;
+        return {
+          status: status.name,
+          runId,
+          ...(raw.workflowExecutionInfo?.firstRunId && { firstRunId: raw.workflowExecutionInfo.firstRunId }),
+          ...(resetAt && { resetAt: tsToDate(resetAt).toISOString() }),
+        };
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { status: 'NOT_FOUND' };
+        throw err;
+      }
+    },
+    async terminate(workflowId, runId, reason) {
+      await client.workflow
+        .getHandle(workflowId, runId)
+        .terminate(reason)
+        .catch((err: unknown) => {
+          // Already ended (by its own close or an earlier round): nothing left to stop.
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        });
+    },
   };
 }
 
@@ -98,6 +121,7 @@ export async function startWorker(
     signingKeys: signingKeysOf(config),
     ...(config.auditKeys && { auditKeys: config.auditKeys }),
     checkpointDir: config.checkpointDir,
+    checkpointChunkLeaves: config.checkpointChunkLeaves,
     payloadKeys: payloadKeysOf(config),
     offices: config.offices,
     numberFormats: config.numberFormats,

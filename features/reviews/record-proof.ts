@@ -1,6 +1,7 @@
 /**
- * Verifying a review's record (`GET /v1/reviews/:id/events/verify`): the hash chain, and that the
- * log is the one the worker sealed — the seal's signature under the audit key (not in the store), its
+ * Verifying a review's record (`GET /v1/reviews/:id/events/verify`): the hash chain; each frozen
+ * record against the SHA-256 its issuing event carries (the chain covers it; events logged before
+ * release 3 carry none, and the seal covers those records); and that the log is the one the worker sealed — the seal's signature under the audit key (not in the store), its
  * event count (events deleted at the end, or the whole log, are found), its head hash, and the
  * SHA-256 of each frozen record it names (an opinion rewritten with its hash recomputed is found) —
  * and, when a checkpoint includes the review, that the checkpointed head is a prefix of the log (a
@@ -17,7 +18,8 @@ import {
 } from '../../platform/audit-seal';
 import { firstBrokenLink } from '../../platform/log-chain';
 import type { EventDoc } from '../../store/models';
-import type { AuditCheckpointDoc } from '../../store/record-seal';
+import { issuedRecordId } from '../../store/records';
+import { checkpointLeaves, type AuditCheckpointDoc, type CheckpointChunkDoc } from '../../store/record-seal';
 import type { AppContext } from '../context';
 
 /** What is broken, in the order it is checked: the first one found is named. */
@@ -43,10 +45,25 @@ export async function verifyRecord(ctx: AppContext, reviewId: string, events: Ev
   if (chainBreak !== undefined)
     problems.push({ kind: 'chain', text: `the chain breaks at event ${chainBreak}`, seq: chainBreak });
 
+  // Each frozen record against the hash its issuing event carries, then (below) against the seal.
+  const pages = new Map((await ctx.models.Record.find({ reviewId }, { html: 1 }).lean()).map((r) => [r._id, r.html]));
+  const recordOk = new Map<string, boolean>();
+  const checkRecord = (id: string, hash: string, what: string, seq?: number): void => {
+    if (recordOk.get(id) === false) return; // named once
+    const html = pages.get(id);
+    const ok = html !== undefined && sha256(html) === hash;
+    recordOk.set(id, ok);
+    if (!ok) problems.push({ kind: 'record', text: `the frozen record ${id} is not ${what}`, seq });
+  };
+  for (const event of events) {
+    const id = issuedRecordId(reviewId, event);
+    const hash = (event.data as { recordSha256?: unknown } | undefined)?.recordSha256;
+    if (id && typeof hash === 'string') checkRecord(id, hash, `the one event ${event.seq} issued`, event.seq);
+  }
+
   const keys = ctx.config.auditKeys;
   const seal = await ctx.models.ReviewSeal.findById(reviewId).lean();
   let sealView: RecordVerdict['seal'] = null;
-  const records: RecordVerdict['records'] = [];
   if (!seal || !seal.signature) {
     problems.push({ kind: 'unsealed', text: 'the review has no signed seal', seq: 1 });
   } else if (!keys) {
@@ -73,21 +90,19 @@ export async function verifyRecord(ctx: AppContext, reviewId: string, events: Ev
     } else if (events.length > 0 && events[events.length - 1].hash !== seal.headHash) {
       problems.push({ kind: 'head', text: 'the log ends on another hash than the sealed head', seq: events.length });
     }
-    const stored = await ctx.models.Record.find({ reviewId }, { html: 1 }).lean();
-    const byId = new Map(stored.map((r) => [r._id, r.html]));
     for (const { id, sha256: hash } of sealedRecords) {
-      const html = byId.get(id);
-      const ok = html !== undefined && sha256(html) === hash;
-      records.push({ id, ok });
-      if (!ok) problems.push({ kind: 'record', text: `the frozen record ${id} is not the one issued` });
+      if (!recordOk.has(id)) checkRecord(id, hash, 'the one issued');
     }
-    for (const id of byId.keys()) {
-      if (!sealedRecords.some((r) => r.id === id)) {
-        records.push({ id, ok: false });
+    // With the seal, every record the review issued is known: any other page is not its own.
+    for (const id of pages.keys()) {
+      if (!recordOk.has(id)) {
+        recordOk.set(id, false);
         problems.push({ kind: 'record', text: `the frozen record ${id} was not issued with this review` });
       }
     }
   }
+
+  const records = [...recordOk].map(([id, ok]) => ({ id, ok }));
 
   const checkpoint = keys ? await checkpointProof(ctx, reviewId, events) : null;
   if (checkpoint && !checkpoint.proven) {
@@ -114,15 +129,23 @@ async function checkpointProof(
   reviewId: string,
   events: EventDoc[],
 ): Promise<RecordVerdict['checkpoint']> {
-  const [latest] = await ctx.models.AuditCheckpoint.find({ 'leaves.reviewId': reviewId })
+  // The checkpoints whose chunks hold the review (or, made before chunks, whose inline leaves do).
+  const slots = (
+    await ctx.models.AuditCheckpointChunk.find({ 'leaves.reviewId': reviewId }, { slot: 1 }).lean<
+      CheckpointChunkDoc[]
+    >()
+  ).map((c) => c.slot);
+  const [latest] = await ctx.models.AuditCheckpoint.find({
+    $or: [{ slot: { $in: slots } }, { 'leaves.reviewId': reviewId }],
+  })
     .sort({ n: -1 })
     .limit(1)
     .lean<AuditCheckpointDoc[]>();
   if (!latest) return null;
   const at = new Date(latest.at).toISOString();
-  const leaves = latest.leaves.map(merkleLeaf);
-  const index = latest.leaves.findIndex((l) => l.reviewId === reviewId);
-  const held = latest.leaves[index];
+  const held = await checkpointLeaves(ctx.models, latest);
+  const leaves = held.map(merkleLeaf);
+  const index = held.findIndex((l) => l.reviewId === reviewId);
   const signed = verifyCheckpoint(
     ctx.config.auditKeys!,
     { n: latest.n, at, root: latest.root, size: latest.size },
@@ -132,8 +155,9 @@ async function checkpointProof(
   const proven =
     signed &&
     merkleRoot(leaves) === latest.root &&
-    provesInclusion(merkleLeaf(held), merkleProof(leaves, index), latest.root) &&
-    held.events <= events.length &&
-    (held.events === 0 || events[held.events - 1]?.hash === held.headHash);
+    index >= 0 &&
+    provesInclusion(leaves[index], merkleProof(leaves, index), latest.root) &&
+    held[index].events <= events.length &&
+    (held[index].events === 0 || events[held[index].events - 1]?.hash === held[index].headHash);
   return { id: latest._id, n: latest.n, at, root: latest.root, proven };
 }

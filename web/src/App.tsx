@@ -35,6 +35,7 @@ function TaskScreen() {
   return taskId.includes(':after:') ? <CourseTaskPage /> : <TaskPage />;
 }
 const Workload = lazy(() => import('./pages/Workload'));
+const Checkpoints = lazy(() => import('./pages/Checkpoints'));
 const PersonMenu = lazy(() => import('./PersonMenu'));
 const TopicsPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.TopicsPage })));
 const TopicPage = lazy(() => import('./pages/Exchange').then((m) => ({ default: m.TopicPage })));
@@ -69,7 +70,10 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
       menu.push({ key: '/documents/new', label: '新建草案' });
       menu.push({ key: '/tasks', label: '待办（修改/补正）' });
     }
-    if (hasRole(session, 'supervisor')) menu.push({ key: '/dashboard', label: '监督看板' });
+    if (hasRole(session, 'supervisor')) {
+      menu.push({ key: '/dashboard', label: '监督看板' });
+      menu.push({ key: '/audit/checkpoints', label: '审计检查点' });
+    }
     if (hasRole(session, 'reviewer', 'signer', 'supervisor')) menu.push({ key: '/catalogue', label: '备案目录' });
     if (hasRole(session, 'signer')) menu.push({ key: '/workload', label: '人员负荷' });
     // The exchange (研讨交流): reviewers, signers and supervisors; drafters see none of it.
@@ -157,6 +161,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/documents/:id/edit" element={<DocumentEditor />} />
                 <Route path="/dashboard" element={<Dashboard />} />
                 <Route path="/workload" element={<Workload />} />
+                <Route path="/audit/checkpoints" element={<Checkpoints />} />
                 <Route path="/reviews/:reviewId" element={<ReviewPage />} />
                 <Route path="/reviews/:reviewId/opinion" element={<OpinionPage />} />
                 <Route path="/reviews/:reviewId/revision-letters/:round" element={<RevisionLetterPage />} />

@@ -1832,6 +1832,20 @@ export interface components {
       /** Format: date-time */
       createdAt?: string;
     };
+    Checkpoint: {
+      id?: string;
+      n?: number;
+      /** Format: date-time */
+      at?: string;
+      /** @description the Merkle root (hex SHA-256) over every review's sealed head */
+      root?: string;
+      /** @description how many reviews it holds */
+      size?: number;
+      keyId?: string;
+      signature?: string;
+      /** @description where the copy for the operator was written */
+      file?: string;
+    };
     Comment: {
       id?: string;
       reviewId?: string;
@@ -5003,13 +5017,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { items: [{ id, n, at, root, size, keyId, signature, file? }], nextCursor } */
+      /** @description { items: [Checkpoint], nextCursor } */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': {
+            items: components['schemas']['Checkpoint'][];
+            /** @description pass as `cursor` for the next page; null on the last */
+            nextCursor?: string | null;
+          };
         };
       };
       /** @description validation_failed: details list the failing fields */
