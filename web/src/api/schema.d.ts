@@ -98,7 +98,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The comments made on a document in the reviews the caller may see */
+    /**
+     * The comments made on a document in the reviews the caller may see
+     * @description Decision by decision, in the order they were made; the comments of one decision in article order (general comments first), as the written record prints them.
+     */
     get: operations['getV1DocumentsByIdComments'];
     put?: never;
     post?: never;
