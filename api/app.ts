@@ -36,6 +36,7 @@ import { notificationRoutes } from './routes/notifications';
 import { reviewRoutes } from './routes/reviews';
 import { supervisionRoutes } from './routes/supervision';
 import { registerRoutes } from './routes/register';
+import { searchRoutes } from './routes/search';
 import { taskRoutes } from './routes/tasks';
 
 export type { ApiDeps } from './deps';
@@ -51,6 +52,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...supervisionRoutes(deps),
     ...calendarRoutes(deps),
     ...registerRoutes(deps),
+    ...searchRoutes(deps),
     ...assistRoutes(deps),
     ...auditRoutes(deps),
     ...afterReviewRoutes(deps),

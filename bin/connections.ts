@@ -6,7 +6,7 @@
 import type { Client, TLSConfig } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import type { Readiness } from '../api/deps';
-import { createModels, ensureIndexes, type Models } from '../store/models';
+import { backfillUrgencyKeys, createModels, ensureIndexes, type Models } from '../store/models';
 import { payloadKeysOf, type Config } from '../platform/config';
 import type { PayloadKeys } from '../platform/payload-codec';
 import { connectClient, ensureSearchAttributes, temporalTls } from '../platform/temporal';
@@ -75,6 +75,7 @@ export async function openConnections(servers: {
   try {
     const models = createModels(mongo);
     await ensureIndexes(models);
+    await backfillUrgencyKeys(models);
     client = await connectClient(servers.temporalAddress, servers.namespace, servers.payloadKeys, servers.temporalTls);
     // Starting a review sets these search attributes; a fresh namespace does not know them yet.
     await ensureSearchAttributes(client, servers.namespace);

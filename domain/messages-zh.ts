@@ -282,4 +282,20 @@ export const NOTICE_ZH = {
     ),
   closed: (conclusion: string | undefined, number: string | undefined) =>
     `审核已办结，结论：${conclusion ? zh(CONCLUSION_ZH, conclusion) : '已办结'}` + (number ? `（${number}）` : ''),
+  /** Deadline notices: `task` is what the work list knows of the task (absent: the whole review). */
+  deadline: (
+    type: 'reminder' | 'overdue' | 'escalation',
+    task: { kind?: string; region?: string; documentTitle?: string; assignee?: string } | undefined,
+    dueAt: string | undefined,
+  ) => {
+    const limit = dueAt ? `${lastDayZh(dueAt)}前` : '';
+    if (!task) return `审核已超过办理期限${limit ? `（${limit}）` : ''}，已报监督`;
+    const what =
+      (task.documentTitle ? `《${task.documentTitle}》的` : '') +
+      (task.kind ? `“${zh(KIND_ZH, task.kind)}”任务` : '一项任务') +
+      (task.region ? `（${zh(REGION_ZH, task.region)}）` : '');
+    if (type === 'reminder') return `${what}将于${limit}到期，请在一个工作日内办理`;
+    if (type === 'overdue') return `${what}已逾期${limit ? `，期限为${limit}` : ''}`;
+    return `${what}已逾期${limit ? `（期限为${limit}）` : ''}${task.assignee ? `，承办人：${task.assignee}` : ''}，已报监督`;
+  },
 };

@@ -192,6 +192,19 @@ export function inArticleOrder(a: CommentRecord, b: CommentRecord): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * Comments listed decision by decision, as they were made, and each decision's comments in
+ * {@link inArticleOrder} (one decision's comments share their time, so time alone leaves them
+ * in the order of their random ids).
+ */
+export function byDecisionInArticleOrder<C extends CommentRecord>(comments: readonly C[]): C[] {
+  const decisions = new Map<string, C[]>();
+  for (const c of comments) {
+    decisions.set(c.taskId, [...(decisions.get(c.taskId) ?? []), c]);
+  }
+  return [...decisions.values()].flatMap((group) => group.sort(inArticleOrder));
+}
+
 /** A material of the version as text, if it has one. */
 function material(version: RecordSources['version'], key: MaterialKey): string | undefined {
   const value = version?.materials?.[key];

@@ -31,6 +31,8 @@ function inputsHash() {
     path.join(root, 'domain', 'model.ts'),
     path.join(root, 'domain', 'messages-zh.ts'),
     path.join(root, 'records', 'labels.ts'),
+    path.join(root, 'records', 'parts.ts'),
+    path.join(root, 'records', 'style.ts'),
     path.join(web, 'index.html'),
     path.join(web, 'vite.config.ts'),
     path.join(root, 'package-lock.json'),

@@ -603,6 +603,30 @@ export async function ensureIndexes(models: Models): Promise<void> {
   await Promise.all(Object.values(models).map((m: Model<unknown>) => m.createIndexes()));
 }
 
+/**
+ * Gives every task stored before tasks carried their {@link urgencyKeyOf} its key, so that the work
+ * list by urgency places it by its due date (without one it would sort before every task). Run by
+ * every process at start-up, any number at once: every write sets the one value the task's own
+ * fields give, so processes that race on a task write the same key.
+ */
+export async function backfillUrgencyKeys(models: Pick<Models, 'Task'>, batch = 1000): Promise<void> {
+  for (;;) {
+    const missing = await models.Task.find({ urgencyKey: { $exists: false } }, { dueAt: 1, createdAt: 1 })
+      .limit(batch)
+      .lean<Pick<TaskDoc, '_id' | 'dueAt' | 'createdAt'>[]>();
+    if (missing.length === 0) return;
+    await models.Task.bulkWrite(
+      missing.map((task) => ({
+        updateOne: {
+          filter: { _id: task._id, urgencyKey: { $exists: false } },
+          update: { $set: { urgencyKey: urgencyKeyOf(task) } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+}
+
 /** A version's `_id`: its document's and its number. */
 export const versionId = (documentId: string, version: number): string => `${documentId}:v${version}`;
 

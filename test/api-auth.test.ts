@@ -600,6 +600,8 @@ describe('OpenAPI', () => {
     ['get', '/v1/audit/checkpoints'],
     // A person's own delegations (docs/assignment.md).
     ['get', '/v1/delegations'],
+    // The console header's search by title or number (docs/console.md).
+    ['get', '/v1/search'],
   ];
 
   test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {

@@ -290,7 +290,9 @@ describe('reminders', () => {
       'the reminder to the assignee',
       30_000,
     );
-    expect(reminder.message).toContain(task.reviewId);
+    // Named by its document, in Chinese (the review's id is an internal one).
+    expect(reminder.message).toContain('《北京市道路运输管理办法》');
+    expect(reminder.message).not.toContain(task.reviewId);
     // The colleague was told when the task arrived in the pool (type `task`), but no deadline notice
     // of a task that has an assignee reaches them.
     expect((await notices('alice')).filter((n) => n.type !== 'task')).toEqual([]);

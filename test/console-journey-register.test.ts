@@ -105,3 +105,90 @@ test('the register, the year figures and the calendar, screen by screen', async 
   await adminPage.getByText('已载入').waitFor();
   await screenshot(adminPage, 'register-04-calendar');
 }, 240_000);
+
+test('the header search finds a document by part of its title or by its 受理编号 and opens it, for each role what it may open', async () => {
+  const reviewer: Claims = { sub: 'bj-r', name: '李审', region: 'beijing', roles: ['reviewer'] };
+  const otherDrafter: Claims = { sub: 'bj-d2', region: 'beijing', roles: ['drafter'], org: '北京市民政局' };
+  const as = (who: Claims) => ({ Authorization: `Bearer ${h.token(who, { secret: DEVELOPMENT_JWT_SECRET })}` });
+  const submitted: { documentId: string; reviewId: string }[] = [];
+  for (const title of ['北京市户外广告设置管理办法', '北京市户外广告招牌技术规定']) {
+    const doc = await request(h.app)
+      .post('/v1/documents')
+      .set(as(drafter))
+      .send({
+        title,
+        articles: [{ number: '1', text: '为规范户外广告设置，制定本办法。' }],
+        legalBasis: [],
+        materials: { draftingExplanation: '起草说明' },
+      })
+      .expect(201);
+    const documentId = doc.body.id as string;
+    const review = await request(h.app).post(`/v1/documents/${documentId}/reviews`).set(as(drafter)).expect(202);
+    submitted.push({ documentId, reviewId: review.body.reviewId as string });
+  }
+  // The first is accepted (受理): it gets its registration number.
+  const [first, second] = submitted;
+  const intake = await eventually(
+    async () =>
+      (
+        await request(h.app)
+          .get(`/v1/tasks?status=open&kind=intake&reviewId=${encodeURIComponent(first.reviewId)}`)
+          .set(as(reviewer))
+          .expect(200)
+      ).body.items[0] as { id: string } | undefined,
+    'the intake task',
+    30_000,
+  );
+  await request(h.app)
+    .post(`/v1/tasks/${encodeURIComponent(intake.id)}/complete`)
+    .set(as(reviewer))
+    .send({ decision: 'accept' })
+    .expect(200);
+  const registrationNumber = await eventually(
+    async () =>
+      (
+        await request(h.app)
+          .get(`/v1/search?q=${encodeURIComponent('户外广告设置')}`)
+          .set(as(reviewer))
+          .expect(200)
+      ).body.items[0]?.registrationNumber as string | undefined,
+    'the registration number',
+    30_000,
+  );
+
+  const search = async (page: Page, q: string, how: 'enter' | 'click') => {
+    await page.getByRole('searchbox', { name: '查找文件' }).fill(q);
+    if (how === 'enter') await page.getByRole('searchbox', { name: '查找文件' }).press('Enter');
+    else await page.getByRole('button', { name: '查找', exact: true }).click();
+  };
+
+  // A supervisor: part of a title finds both; one click opens the review's page.
+  const supervisorPage = await signedIn(supervisor);
+  await supervisorPage.goto(`${baseUrl}/dashboard`);
+  await search(supervisorPage, '户外广告', 'enter');
+  await supervisorPage.getByTestId('search-hits').getByRole('link').nth(1).waitFor({ timeout: 30_000 });
+  expect(await supervisorPage.getByTestId('search-hits').getByRole('link').allTextContents()).toEqual([
+    '北京市户外广告招牌技术规定',
+    '北京市户外广告设置管理办法',
+  ]);
+  await screenshot(supervisorPage, 'search-01-hits');
+  expect(await accessibilityProblems(supervisorPage)).toEqual([]);
+  await supervisorPage.getByRole('link', { name: '北京市户外广告招牌技术规定' }).click();
+  await supervisorPage.waitForURL(`${baseUrl}/reviews/${encodeURIComponent(second.reviewId)}`);
+
+  // A reviewer types the 受理编号: the one document found opens at once.
+  const reviewerPage = await signedIn(reviewer);
+  await reviewerPage.goto(`${baseUrl}/tasks`);
+  await search(reviewerPage, registrationNumber, 'click');
+  await reviewerPage.waitForURL(`${baseUrl}/reviews/${encodeURIComponent(first.reviewId)}`, { timeout: 30_000 });
+
+  // The drafting office lands on its document; another office finds nothing of it.
+  const drafterPage = await signedIn(drafter);
+  await drafterPage.goto(`${baseUrl}/documents`);
+  await search(drafterPage, '户外广告设置', 'enter');
+  await drafterPage.waitForURL(`${baseUrl}/documents/${first.documentId}`, { timeout: 30_000 });
+  const otherPage = await signedIn(otherDrafter);
+  await otherPage.goto(`${baseUrl}/documents`);
+  await search(otherPage, '户外广告', 'enter');
+  await otherPage.getByText('没有找到可查看的文件').waitFor({ timeout: 30_000 });
+}, 240_000);

@@ -143,19 +143,19 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '新建草案' }).click();
   await drafter.getByLabel('标题').fill(TITLE);
   await drafter.getByLabel('文件类型').fill('规范性文件');
-  await drafter.getByLabel('第1条内容').fill('为推进京津冀交通一体化，制定本措施。');
+  await drafter.getByLabel('第一条内容').fill('为推进京津冀交通一体化，制定本措施。');
   await drafter.getByRole('button', { name: '添加条文' }).click();
-  await drafter.getByLabel('第2条内容').fill('跨区域客运线路实行备案管理。');
+  await drafter.getByLabel('第二条内容').fill('跨区域客运线路实行备案管理。');
   await drafter.getByRole('button', { name: '添加条文' }).click();
-  await drafter.getByLabel('第3条内容').fill(`跨区域客运经营者未按规定报送运营信息的，由市交通运输主管部门${FINE}。`);
+  await drafter.getByLabel('第三条内容').fill(`跨区域客运经营者未按规定报送运营信息的，由市交通运输主管部门${FINE}。`);
   await drafter.getByRole('button', { name: '添加条文' }).click();
-  await drafter.getByLabel('第4条内容').fill('本措施自发布之日起施行。');
+  await drafter.getByLabel('第四条内容').fill('本措施自发布之日起施行。');
   await drafter.getByRole('textbox', { name: '制定依据1' }).fill('《中华人民共和国道路运输条例》');
   await drafter.getByLabel('起草说明').fill('起草目的、必要性及主要措施');
   await look(drafter, 'draft-editor');
   // 合法性预检 before saving: the fine is flagged beside article 3, its words marked.
   await drafter.getByRole('button', { name: '合法性预检' }).click();
-  const prechecked = drafter.getByTestId('precheck-article').filter({ hasText: '第3条' });
+  const prechecked = drafter.getByTestId('precheck-article').filter({ hasText: '第三条' });
   await prechecked.getByTestId('flag-mark').filter({ hasText: FINE }).waitFor();
   await prechecked.getByTestId('flag').filter({ hasText: '设定行政处罚' }).waitFor();
   await look(drafter, 'draft-precheck');
@@ -230,9 +230,9 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.goto(documentUrl);
   await drafter.getByTestId('revision').waitFor();
   await drafter.getByRole('button', { name: '修改条文' }).click();
-  await drafter.getByLabel('第2条内容').fill('跨区域客运线路经营者应当向所在地交通运输主管部门报送运营信息。');
+  await drafter.getByLabel('第二条内容').fill('跨区域客运线路经营者应当向所在地交通运输主管部门报送运营信息。');
   await drafter
-    .getByLabel('第3条内容')
+    .getByLabel('第三条内容')
     .fill('跨区域客运经营者未按规定报送运营信息的，由交通运输主管部门依照《中华人民共和国道路运输条例》的规定处理。');
   await drafter.getByRole('button', { name: '保存为新版本' }).click();
   await drafter.waitForURL(/\/documents\/(?!new$)[^/]+$/);
@@ -271,7 +271,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await tianjin.getByRole('button', { name: /^第2条/ }).click();
   await tianjin.getByLabel('意见内容').fill('建议明确报送信息的范围，与天津市相关规定衔接');
   await tianjin.getByRole('button', { name: '添加意见' }).click();
-  await decide(tianjin, '有意见但不反对', 'consultation');
+  await decide(tianjin, '原则同意并提出意见', 'consultation');
   const hebei = await signIn('reviewer-hebei');
   await openTask(hebei, '协同征求意见');
   await decide(hebei, '无异议', 'consultation-hebei', false);
@@ -304,6 +304,8 @@ test('a review runs from draft to signed opinion through the console only', asyn
   const timeline = supervisor.getByTestId('review-timeline');
   await timeline.getByText('计时中止').waitFor();
   expect(await timeline.innerText()).not.toMatch(/[a-z]{2,}/);
+  // Who acted, by name (the log has it), not only by region and role.
+  await timeline.getByText(`${DEMO_USERS['reviewer-beijing'].name}（北京·审核员）`).first().waitFor();
   expect(await supervisor.getByText('已办结，用时').count()).toBe(1);
   await supervisor.getByRole('button', { name: '查看合法性审核意见书' }).click();
   await expectFrozenPageShown(supervisor, opinionRecordId(reviewIdIn(supervisor.url())));

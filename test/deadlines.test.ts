@@ -149,9 +149,21 @@ test('when a sign-off falls due, its signers are reminded, then told it is overd
     ['overdue', signoff.id],
     ['reminder', signoff.id],
   ]);
-  expect((await notificationsOf('supervisor', reviewId)).map((n) => [n.type, n.taskId])).toEqual([
-    ['escalation', signoff.id],
-  ]);
+  const escalations = await notificationsOf('supervisor', reviewId);
+  expect(escalations.map((n) => [n.type, n.taskId])).toEqual([['escalation', signoff.id]]);
+  // Worded in Chinese from the catalogue (the workflow records them in English): the document, the
+  // task, its region and its last day as people say it, no Latin word.
+  const lastDay = /\d{1,2}月\d{1,2}日（星期[一二三四五六日]）前/;
+  const byType = Object.fromEntries([...overdue, ...escalations].map((n) => [n.type, n.message]));
+  expect(byType.reminder).toMatch(
+    /^《北京市大气污染联防联控办法》的“签发”任务（北京）将于.+到期，请在一个工作日内办理$/,
+  );
+  expect(byType.overdue).toMatch(/^《北京市大气污染联防联控办法》的“签发”任务（北京）已逾期，期限为/);
+  expect(byType.escalation).toMatch(/^《北京市大气污染联防联控办法》的“签发”任务（北京）已逾期（期限为.+），已报监督$/);
+  for (const message of Object.values(byType)) {
+    expect(message).toMatch(lastDay);
+    expect(message).not.toMatch(/[A-Za-z]/);
+  }
   for (const other of ['drafter', 'bjReviewer', 'tjReviewer', 'hbReviewer', 'tjSigner'] as const) {
     expect(await notificationsOf(other, reviewId)).toEqual([]);
   }

@@ -3,7 +3,7 @@
  * name, the notifications `task`, `sent_back` and `closed`, 加急 on tasks and the work list by urgency.
  */
 import { randomUUID } from 'node:crypto';
-import { monthOf, urgencyKeyOf, type TaskDoc } from '../store/models';
+import { backfillUrgencyKeys, monthOf, urgencyKeyOf, type TaskDoc } from '../store/models';
 import type { TaskKind } from '../domain/model';
 import {
   castOf,
@@ -30,6 +30,7 @@ const people = {
   bjReviewer: { sub: 'ns-reviewer', region: 'beijing', roles: ['reviewer'] },
   tjReviewer: { sub: 'ns-tj-reviewer', region: 'tianjin', roles: ['reviewer'] },
   hbReviewer: { sub: 'ns-hb-reviewer', region: 'hebei', roles: ['reviewer'] },
+  hbSigner: { sub: 'ns-hb-signer', region: 'hebei', roles: ['signer'] },
 } satisfies Record<string, Claims>;
 type Person = keyof typeof people;
 const { get, post, task: taskItem, decide, accept } = castOf(() => h, people);
@@ -251,5 +252,46 @@ describe('urgency', () => {
     const bad = await get('hbReviewer', '/v1/tasks?sort=urgency&cursor=abc').expect(400);
     expect(bad.body.error.details[0]).toMatchObject({ path: 'query.cursor', message: expect.stringMatching(/分页/) });
     await get('hbReviewer', '/v1/tasks?sort=arrival').expect(400);
+  });
+
+  test('when tasks were stored before they carried their urgency key, the start-up backfill gives each its key, however many processes run it at once', async () => {
+    const now = Date.now();
+    const day = 86_400_000;
+    // Stored as before urgencyKey existed: no key (without one a task sorts before every other).
+    const old = [
+      ['later', 5 * day],
+      ['undated', null],
+      ['overdue', -day],
+      ['sooner', day],
+    ].map(([name, due]) => {
+      const createdAt = new Date(now - 60_000).toISOString();
+      return {
+        _id: `backfill-${name as string}`,
+        reviewId: `review:backfill-${name as string}:1`,
+        documentId: `backfill-${name as string}`,
+        kind: 'signoff',
+        region: 'hebei',
+        role: 'signer',
+        status: 'open',
+        version: 1,
+        dueAt: due === null ? null : new Date(now + (due as number)).toISOString(),
+        createdAt,
+        lastSeq: 1,
+        month: monthOf(createdAt),
+      } satisfies TaskDoc;
+    });
+    await h.models.Task.collection.insertMany(old as never[]);
+
+    // Every process runs it at start-up: thirty at once (in batches of two) leave each task its own key.
+    await Promise.all(Array.from({ length: 30 }, () => backfillUrgencyKeys(h.models, 2)));
+    const stored = await h.models.Task.find({ _id: { $in: old.map((t) => t._id) } }).lean<TaskDoc[]>();
+    expect(stored).toHaveLength(old.length);
+    for (const task of stored) expect(task.urgencyKey).toBe(urgencyKeyOf(task));
+    expect(await h.models.Task.countDocuments({ urgencyKey: { $exists: false } })).toBe(0);
+
+    const listed = (await get('hbSigner', '/v1/tasks?sort=urgency&limit=100').expect(200)).body.items;
+    expect(listed.map((t: { id: string }) => t.id)).toEqual(
+      ['overdue', 'sooner', 'later', 'undated'].map((n) => `backfill-${n}`),
+    );
   });
 });

@@ -5,6 +5,7 @@
  * the implementation renames, drops from a promise, or fills with another type fails here.
  */
 import { AnnualStatsView, RegisterRowView } from '../api/routes/register';
+import { SearchHitView } from '../api/routes/search';
 import { zodToOpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
@@ -207,6 +208,9 @@ test('when a review runs from submission to signature, every answer matches the 
   expectPageOf(ReviewSummaryView, (await get('supervisor', '/v1/reviews').expect(200)).body, 'GET /v1/reviews');
   expectConforms(StatsView, (await get('supervisor', '/v1/stats').expect(200)).body, 'GET /v1/stats');
   expectPageOf(RegisterRowView, (await get('supervisor', '/v1/register').expect(200)).body, 'GET /v1/register');
+  const found = (await get('supervisor', `/v1/search?q=${encodeURIComponent('市场准入')}`).expect(200)).body;
+  expect(found.items.length).toBeGreaterThan(0);
+  for (const hit of found.items) expectConforms(SearchHitView, hit, 'GET /v1/search');
   const year = new Date().getFullYear();
   expectConforms(
     AnnualStatsView,

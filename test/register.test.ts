@@ -14,6 +14,7 @@ import type { EventDoc } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
 import { countFigures } from '../store/register';
 import { allPass, castOf, startHarness, type Claims, type Harness } from './harness';
+import { issuanceBody } from './support/after-review';
 
 let h: Harness;
 const people = {
@@ -49,12 +50,14 @@ async function submit(
 }
 
 const reviews: Record<string, string> = {};
+const documents: Record<string, string> = {};
 
 beforeAll(async () => {
   h = await startHarness();
   // Signed after consultation with comments and an objection: legal.
   const signed = await submit('bjDrafter', '北京市促进京津冀交通一体化若干措施');
   reviews.signed = signed.reviewId;
+  documents.signed = signed.documentId;
   await accept('bjReviewer', signed.reviewId);
   await decide('bjReviewer', signed.reviewId, 'origin_review', { decision: 'approve', checklist: allPass });
   await decide('tjReviewer', signed.reviewId, 'consultation', {
@@ -387,5 +390,60 @@ describe("the year's figures", () => {
     const figures = (await get('supervisor', `/v1/stats/annual?year=${YEAR + 5}&region=hebei`).expect(200)).body;
     expect(figures.topics).toEqual({ raised: 1, answered: 0 });
     expect(figures.suggestions).toEqual({ received: 30, answered: 0 });
+  });
+});
+
+describe('the search (GET /v1/search)', () => {
+  const hits = async (who: keyof typeof people, q: string) =>
+    (await get(who, `/v1/search?q=${encodeURIComponent(q)}`).expect(200)).body.items as {
+      reviewId: string;
+      documentId: string;
+      title: string;
+      registrationNumber?: string;
+      opinionNumber?: string;
+      documentNumber?: string;
+    }[];
+  const ids = async (who: keyof typeof people, q: string) => (await hits(who, q)).map((h) => h.reviewId).sort();
+
+  test('finds a review by part of its title, its 受理编号, its opinion number and its 文号', async () => {
+    const [signed] = await hits('supervisor', '交通一体化');
+    expect(signed).toMatchObject({
+      reviewId: reviews.signed,
+      documentId: documents.signed,
+      title: '北京市促进京津冀交通一体化若干措施',
+    });
+    expect(await ids('supervisor', signed.registrationNumber!)).toEqual([reviews.signed]);
+    expect(await ids('supervisor', signed.opinionNumber!)).toEqual([reviews.signed]);
+    const { documentNumber } = issuanceBody();
+    await post('bjDrafter', `/v1/documents/${documents.signed}/issuance`, issuanceBody({ documentNumber })).expect(201);
+    const byDocumentNumber = await hits('bjReviewer', documentNumber);
+    expect(byDocumentNumber).toEqual([expect.objectContaining({ reviewId: reviews.signed, documentNumber })]);
+    expect(await ids('supervisor', '养交')).toEqual([]);
+  });
+
+  test('each role finds only what it may open: drafters their organisation, review bodies their region and what they were consulted on', async () => {
+    const elderly = [reviews.rejected, reviews.tianjin].sort();
+    expect(await ids('supervisor', '养老')).toEqual(elderly);
+    expect(await ids('bjDrafter', '养老')).toEqual([reviews.rejected]);
+    expect(await ids('tjDrafter', '养老')).toEqual([reviews.tianjin]);
+    // Tianjin's reviewers were consulted on the signed Beijing review, never on the rejected one.
+    expect(await ids('tjReviewer', '养老')).toEqual([reviews.tianjin]);
+    expect(await ids('tjReviewer', '交通一体化')).toEqual([reviews.signed]);
+    expect(await ids('bjReviewer', '养老')).toEqual([reviews.rejected]);
+    expect(await ids('bjSigner', '北京市')).toEqual(
+      [reviews.signed, reviews.rejected, reviews.returned, reviews.running].sort(),
+    );
+    const [signed] = await hits('supervisor', '交通一体化');
+    expect(await ids('tjDrafter', signed.registrationNumber!)).toEqual([]);
+  });
+
+  test('refuses what is not a search', async () => {
+    await get('supervisor', '/v1/search').expect(400);
+    await get('supervisor', `/v1/search?q=${encodeURIComponent('养老')}&extra=1`).expect(400);
+    await get('supervisor', `/v1/search?q=${'养'.repeat(101)}`).expect(400);
+    await get('supervisor', '/v1/search?q[$ne]=1').expect(400);
+    await request(h.app)
+      .get(`/v1/search?q=${encodeURIComponent('养老')}`)
+      .expect(401);
   });
 });

@@ -13,6 +13,7 @@ import type { NewEvent } from '../domain/review-log';
 import {
   buildOpinion,
   buildRevisionLetter,
+  byDecisionInArticleOrder,
   compareArticleNumbers,
   officialDate,
   type RecordSources,
@@ -184,6 +185,21 @@ describe('dates and numbers as documents write them', () => {
     expect(articleLabel('12')).toBe('第十二条');
     expect(articleLabel('3-1')).toBe('第3-1条');
   });
+});
+
+test('comments are listed decision by decision, as made, and each decision in article order', () => {
+  const comment = (id: string, taskId: string, createdAt: string, article?: string) =>
+    ({ id, taskId, createdAt, ...(article && { article }) }) as CommentRecord;
+  // One decision's comments share their time; their ids are random.
+  const listed = byDecisionInArticleOrder([
+    comment('c9', 'review:1:t2', '2026-12-01T02:00:00.000Z', '10'),
+    comment('c1', 'review:1:t2', '2026-12-01T02:00:00.000Z', '2'),
+    comment('c5', 'review:1:t2', '2026-12-01T02:00:00.000Z'),
+    comment('c3', 'review:1:t5', '2026-12-03T02:00:00.000Z', '1'),
+    comment('c0', 'review:1:t5', '2026-12-03T02:00:00.000Z', '3-1'),
+    comment('c2', 'review:1:t5', '2026-12-03T02:00:00.000Z', '3'),
+  ]);
+  expect(listed.map((c) => c.id)).toEqual(['c5', 'c1', 'c9', 'c3', 'c2', 'c0']);
 });
 
 describe('the opinion', () => {

@@ -136,6 +136,9 @@ export function documentRoutes({ app }: ApiDeps): RouteSpec[] {
       path: '/v1/documents/:id/comments',
       tag: 'documents',
       summary: 'The comments made on a document in the reviews the caller may see',
+      description:
+        'Decision by decision, in the order they were made; the comments of one decision in article order ' +
+        '(general comments first), as the written record prints them.',
       query: listCommentsQuerySchema,
       responses: [{ status: 200, description: '{ items: [comment] }', schema: page(CommentView) }],
       errors: [400, 404],

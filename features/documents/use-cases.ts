@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { diffChars } from 'diff';
 import { compareVersions as compareArticles } from '../../domain/compare';
+import { byDecisionInArticleOrder } from '../../domain/written-record';
 import type { Actor, CommentRecord } from '../../domain/model';
 import { canonicalJson } from '../../domain/review-log';
 import { insertOrRead, isDuplicateKey } from '../../store/mongo';
@@ -282,5 +283,5 @@ export async function listComments(
     .sort({ createdAt: 1, _id: 1 })
     .limit(5000)
     .lean<CommentDoc[]>();
-  return comments.map(commentFromDoc);
+  return byDecisionInArticleOrder(comments.map(commentFromDoc));
 }

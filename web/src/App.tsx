@@ -5,7 +5,7 @@
 import { Button, ConfigProvider, Layout, Space, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { BrowserRouter, Navigate, NavLink, Route, Routes, useParams } from 'react-router-dom';
+import { BrowserRouter, Navigate, NavLink, Route, Routes, useNavigate, useParams } from 'react-router-dom';
 import { loadSession, saveSession, whenUnauthenticated, type Session } from './api/client';
 import { REGION, ROLE } from './labels';
 import { hasRole, SessionContext } from './session';
@@ -45,8 +45,31 @@ const PrecedentsPage = lazy(() => import('./pages/Exchange').then((m) => ({ defa
 const Register = lazy(() => import('./pages/Register'));
 const AnnualStats = lazy(() => import('./pages/AnnualStats'));
 const CalendarAdmin = lazy(() => import('./pages/CalendarAdmin'));
+const Search = lazy(() => import('./pages/Search'));
 // The bell loads just after the screen: its popover is code the first paint does not need.
 const Bell = lazy(() => import('./Bell'));
+
+/**
+ * The header's search box: a plain form (nothing added to the first bundle), whose answer is the
+ * search page (pages/Search.tsx).
+ */
+function HeaderSearch() {
+  const navigate = useNavigate();
+  return (
+    <form
+      role="search"
+      className="header-search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const q = event.currentTarget.querySelector('input')?.value.trim();
+        if (q) navigate(`/search?q=${encodeURIComponent(q)}`);
+      }}
+    >
+      <input name="q" type="search" aria-label="查找文件" placeholder="标题或编号" maxLength={100} />
+      <button type="submit">查找</button>
+    </form>
+  );
+}
 
 /** Below this width (antd's `lg`) the menu folds away behind the header's 菜单 button. */
 const NARROW = '(max-width: 991.98px)';
@@ -132,6 +155,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
             <strong className="title-short">合法性审核平台</strong>
           </Space>
           <Space>
+            <HeaderSearch />
             <Suspense fallback={<span className="bell-placeholder" />}>
               <Bell />
             </Suspense>
@@ -173,6 +197,7 @@ function Shell({ session, signOut }: { session: Session; signOut: () => void }) 
                 <Route path="/register" element={<Register />} />
                 <Route path="/stats/annual" element={<AnnualStats />} />
                 <Route path="/calendar" element={<CalendarAdmin />} />
+                <Route path="/search" element={<Search />} />
                 <Route path="*" element={<p>页面不存在</p>} />
               </Routes>
             </Suspense>

@@ -5,7 +5,7 @@
 import { Card, Empty, List, Spin, Tag } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiFailure, loadSession } from './api/client';
-import { REGION } from './labels';
+import { articleZh, REGION } from './labels';
 
 /** Calls the API with the signed-in person's token; a refusal becomes an ApiFailure. */
 export async function exchangeCall<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
@@ -92,7 +92,7 @@ export function PrecedentItem({ p, query = '' }: { p: Precedent; query?: string 
           <span>
             <Tag>{REGION[p.region] ?? p.region}</Tag>
             {p.documentTitle}
-            {p.article && ` 第${p.article}条`}{' '}
+            {p.article && ` ${articleZh(p.article)}`}{' '}
             <Tag color={p.severity === 'blocking' ? 'red' : 'default'}>{SEVERITY[p.severity] ?? p.severity}</Tag>
             <Tag>{CONCLUSION[p.conclusion] ?? p.conclusion}</Tag>
           </span>
@@ -131,7 +131,12 @@ export function PrecedentsPanel({ taskId, article }: { taskId: string; article?:
   }, [taskId, article]);
   if (!article) return null;
   return (
-    <Card title={`相似案例（第${article}条）`} size="small" style={{ marginBottom: 16 }} data-testid="precedents-panel">
+    <Card
+      title={`相似案例（${articleZh(article)}）`}
+      size="small"
+      style={{ marginBottom: 16 }}
+      data-testid="precedents-panel"
+    >
       {error ? (
         <span>{error}</span>
       ) : !items ? (

@@ -1,6 +1,9 @@
 /** Chinese labels for the API's codes, and dates in China Standard Time. */
 import { ApiFailure } from './api/client';
 import { CODE_MESSAGE_ZH, hasHan, lastDayZh } from '../../domain/messages-zh';
+// The written record's words (records/labels.ts): the console says what the record prints.
+import { CONCLUSION_ZH, DECISION_ZH, DISPOSITION_ZH, GROUNDS_ZH, SEVERITY_ZH } from '../../records/labels';
+import { articleLabel } from '../../records/parts';
 
 export const REGION: Record<string, string> = { beijing: '北京', tianjin: '天津', hebei: '河北' };
 export const REGION_SHORT: Record<string, string> = { beijing: '京', tianjin: '津', hebei: '冀' };
@@ -64,11 +67,7 @@ export const DOCUMENT_STATUS: Record<string, string> = {
   expired: '已失效',
   repealed: '已废止',
 };
-export const SEVERITY: Record<string, string> = {
-  blocking: '违法（必须修改）',
-  amend: '应当修改',
-  advisory: '建议',
-};
+export const SEVERITY: Record<string, string> = SEVERITY_ZH;
 export const SEVERITY_COLOR: Record<string, string> = { blocking: 'red', amend: 'orange', advisory: 'blue' };
 export const CHECK_ITEM: [string, string][] = [
   ['authority', '制定主体'],
@@ -101,37 +100,20 @@ export const DECISION: Record<string, string> = {
   request_changes: '要求修改',
   reject: '不予通过',
   resubmit: '重新提交',
-  concur: '无异议',
-  // Not yet the record's words (records/labels.ts: 原则同意并提出意见): test/console-journey.test.ts
-  // chooses the decision by this label.
-  concur_with_comments: '有意见但不反对',
-  object: '有异议',
+  // A consulted region's answers, as the record prints them.
+  ...DECISION_ZH,
   proceed: '汇总后报签发',
   sign: '签发',
   refuse: '不同意',
 };
-export const DISPOSITION: Record<string, string> = {
-  adopted: '采纳',
-  partly_adopted: '部分采纳',
-  not_adopted: '不采纳',
-};
-export const CONCLUSION: Record<string, string> = {
-  legal: '合法',
-  legal_after_revision: '修改后合法',
-  illegal: '不合法',
-  returned: '退回（未作合法性结论）',
-};
+export const DISPOSITION: Record<string, string> = DISPOSITION_ZH;
+export const CONCLUSION: Record<string, string> = CONCLUSION_ZH;
 export const CONSULTATION_STATUS: Record<string, string> = {
   pending: '待答复',
   responded: '已答复',
   no_response: '逾期未答复（视为无异议）',
 };
-export const RETURN_GROUNDS: Record<string, string> = {
-  not_normative_document: '不属于行政规范性文件',
-  outside_remit: '不属于本机构审核范围',
-  not_ripe: '起草条件尚不成熟',
-  other: '其他',
-};
+export const RETURN_GROUNDS: Record<string, string> = GROUNDS_ZH;
 export const MATERIAL: Record<string, string> = {
   draftingExplanation: '起草说明',
   legalBasisNote: '制定依据说明',
@@ -158,26 +140,9 @@ export function dueDayText(dueAt: string | null | undefined): string {
   return dueAt ? `${lastDayZh(dueAt)}前` : '不限';
 }
 
-const DIGITS = '〇一二三四五六七八九';
-/** An article number as documents write it: "3" → "第三条", "12" → "第十二条", "105" → "第一百零五条". */
+/** An article number as documents write it: "3" → "第三条", "12" → "第十二条" (the record's own label). */
 export function articleZh(number: string | undefined): string {
-  if (!number || !/^\d{1,4}$/.test(number)) return `第${number ?? ''}条`;
-  const n = Number(number);
-  const units = ['', '十', '百', '千'];
-  const digits = String(n).split('').map(Number);
-  let text = '';
-  let zero = false;
-  digits.forEach((d, i) => {
-    const unit = units[digits.length - 1 - i];
-    if (d === 0) zero = text !== '';
-    else {
-      text += (zero ? '零' : '') + DIGITS[d] + unit;
-      zero = false;
-    }
-  });
-  // 十 to 十九 are written without the leading 一.
-  if (n >= 10 && n < 20) text = text.slice(1);
-  return `第${text}条`;
+  return articleLabel(number ?? '');
 }
 
 const CST = 'Asia/Shanghai';

@@ -2,7 +2,7 @@
 import { Alert, Card, Descriptions, Select, Space, Steps, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, call, type Review } from './api/client';
-import { cst, errorText, REVIEW_STATUS, STAGE } from './labels';
+import { articleZh, cst, errorText, REVIEW_STATUS, STAGE } from './labels';
 
 const STEP_OF: Record<string, number> = {
   intake: 0,
@@ -97,7 +97,7 @@ export function VersionCompare({ documentId, latest }: { documentId: string; lat
         pagination={false}
         dataSource={rows}
         columns={[
-          { title: '条', dataIndex: 'number', width: 60, render: (n: string) => `第${n}条` },
+          { title: '条', dataIndex: 'number', width: 60, render: (n: string) => articleZh(n) },
           {
             title: '变化',
             dataIndex: 'change',

@@ -101,7 +101,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The comments made on a document in the reviews the caller may see */
+    /**
+     * The comments made on a document in the reviews the caller may see
+     * @description Decision by decision, in the order they were made; the comments of one decision in article order (general comments first), as the written record prints them.
+     */
     get: operations['getV1DocumentsByIdComments'];
     put?: never;
     post?: never;
@@ -500,6 +503,26 @@ export interface paths {
      * @description Kept as events are recorded: each event counts in the year (CST) it happened and in the region whose work it records. Supervisors: any region or all; reviewers and signers: their own region.
      */
     get: operations['getV1StatsAnnual'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Reviews found by title or by number (受理编号, opinion number, 文号), newest first
+     * @description Among the reviews the caller may see (as `GET /v1/reviews/{id}`): drafters their own organisation's, reviewers and signers their region's and those their region was consulted on, supervisors all. `q` is found in titles and numbers as the register finds it (every pair of adjacent characters); a 文号 is found as written.
+     */
+    get: operations['getV1Search'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2114,6 +2137,24 @@ export interface components {
       guidelines: {
         adopted: number;
       };
+    };
+    SearchHit: {
+      reviewId: string;
+      documentId: string;
+      title: string;
+      /**
+       * @description the origin region
+       * @enum {string}
+       */
+      region: 'beijing' | 'tianjin' | 'hebei';
+      /** @enum {string} */
+      status: 'in_review' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | 'failed';
+      /** @description 受理编号, once accepted */
+      registrationNumber?: string;
+      /** @description the opinion's number, once issued */
+      opinionNumber?: string;
+      /** @description 文号, once the document is issued */
+      documentNumber?: string;
     };
   };
   responses: never;
@@ -4742,6 +4783,77 @@ export interface operations {
       };
       /** @description forbidden: visible to the caller but not theirs to act on */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1Search: {
+    parameters: {
+      query: {
+        /** @description a title or part of one (Chinese), or a registration, opinion or document number */
+        q: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { items: [hit] } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['SearchHit'][];
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
         headers: {
           [name: string]: unknown;
         };

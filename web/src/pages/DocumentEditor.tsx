@@ -11,7 +11,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { api, call } from '../api/client';
 import { FlagList, MarkedText, type Flag } from '../assist';
 import { RefusalAlert, showRefusal } from '../forms';
-import { MATERIAL } from '../labels';
+import { articleZh, MATERIAL } from '../labels';
 
 interface DraftForm {
   title: string;
@@ -145,39 +145,42 @@ export default function DocumentEditor() {
         <Form.List name="articles">
           {(fields, { add, remove, move }) => (
             <>
-              {fields.map((field, index) => (
-                <Space key={field.key} align="start" style={{ display: 'flex' }}>
-                  <span style={{ display: 'inline-block', width: 56, paddingTop: 6 }}>第{index + 1}条</span>
-                  <Form.Item
-                    name={[field.name, 'text']}
-                    rules={[{ required: true, message: '请填写条文内容' }]}
-                    style={{ width: 640 }}
-                  >
-                    <Input.TextArea rows={2} aria-label={`第${index + 1}条内容`} />
-                  </Form.Item>
-                  <Form.Item name={[field.name, 'number']} hidden>
-                    <Input />
-                  </Form.Item>
-                  <Button
-                    icon={<ArrowUpOutlined />}
-                    aria-label={`第${index + 1}条上移`}
-                    disabled={index === 0}
-                    onClick={() => move(index, index - 1)}
-                  />
-                  <Button
-                    icon={<ArrowDownOutlined />}
-                    aria-label={`第${index + 1}条下移`}
-                    disabled={index === fields.length - 1}
-                    onClick={() => move(index, index + 1)}
-                  />
-                  <Button
-                    icon={<DeleteOutlined />}
-                    aria-label={`删除第${index + 1}条`}
-                    disabled={fields.length === 1}
-                    onClick={() => remove(field.name)}
-                  />
-                </Space>
-              ))}
+              {fields.map((field, index) => {
+                const article = articleZh(String(index + 1));
+                return (
+                  <Space key={field.key} align="start" style={{ display: 'flex' }}>
+                    <span style={{ display: 'inline-block', width: 56, paddingTop: 6 }}>{article}</span>
+                    <Form.Item
+                      name={[field.name, 'text']}
+                      rules={[{ required: true, message: '请填写条文内容' }]}
+                      style={{ width: 640 }}
+                    >
+                      <Input.TextArea rows={2} aria-label={`${article}内容`} />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'number']} hidden>
+                      <Input />
+                    </Form.Item>
+                    <Button
+                      icon={<ArrowUpOutlined />}
+                      aria-label={`${article}上移`}
+                      disabled={index === 0}
+                      onClick={() => move(index, index - 1)}
+                    />
+                    <Button
+                      icon={<ArrowDownOutlined />}
+                      aria-label={`${article}下移`}
+                      disabled={index === fields.length - 1}
+                      onClick={() => move(index, index + 1)}
+                    />
+                    <Button
+                      icon={<DeleteOutlined />}
+                      aria-label={`删除${article}`}
+                      disabled={fields.length === 1}
+                      onClick={() => remove(field.name)}
+                    />
+                  </Space>
+                );
+              })}
               <Button icon={<PlusOutlined />} onClick={() => add({ number: String(fields.length + 1), text: '' })}>
                 添加条文
               </Button>
@@ -250,7 +253,7 @@ export default function DocumentEditor() {
               const own = precheck.flags.filter((f) => f.article === a.number);
               return (
                 <div key={a.number} data-testid="precheck-article">
-                  <strong>第{a.number}条</strong> <MarkedText text={a.text} flags={own} />
+                  <strong>{articleZh(a.number)}</strong> <MarkedText text={a.text} flags={own} />
                   <FlagList flags={own} />
                 </div>
               );

@@ -93,7 +93,7 @@ export default function ReviewPage() {
                   {h.stage ? `${STAGE[h.stage] ?? h.stage} ` : ''}
                   {h.type === 'resubmitted' && h.version ? `第 ${h.version} 版 ` : ''}
                   {h.decision ? (DECISION[h.decision] ?? h.decision) : ''}
-                  {h.actor ? `（${REGION[h.actor.region ?? ''] ?? ''}${ROLE[h.actor.role ?? ''] ?? ''}）` : ''}
+                  {h.actor ? ` ${actorText(h.actor)}` : ''}
                 </span>
               ),
             };
@@ -102,4 +102,10 @@ export default function ReviewPage() {
       </Card>
     </>
   );
+}
+
+/** Who acted, by name where the log has it, with their region and role: "李审（北京·审核员）". */
+function actorText(actor: NonNullable<Schemas['Event']['actor']>): string {
+  const where = [REGION[actor.region ?? ''], ROLE[actor.role ?? '']].filter(Boolean).join('·');
+  return actor.name ? `${actor.name}（${where}）` : `（${where}）`;
 }
