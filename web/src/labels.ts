@@ -132,6 +132,8 @@ export const RETURN_GROUNDS: Record<string, string> = {
   not_ripe: '起草条件尚不成熟',
   other: '其他',
 };
+/** An extension request's state (延期). */
+export const EXTENSION_STATUS: Record<string, string> = { requested: '待审批', approved: '已批准', refused: '未批准' };
 export const MATERIAL: Record<string, string> = {
   draftingExplanation: '起草说明',
   legalBasisNote: '制定依据说明',

@@ -27,13 +27,26 @@ import {
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { AssignmentBar } from '../assignment';
 import { Link, useParams } from 'react-router-dom';
-import { api, call, type Comment, type Review, type Task, type VersionView } from '../api/client';
+import {
+  api,
+  call,
+  type Comment,
+  type DocumentView,
+  type Review,
+  type Schemas,
+  type Task,
+  type VersionView,
+} from '../api/client';
+import { AttachmentsCard } from '../attachments';
+import { ExtensionRequest } from '../extension';
+import { DraftOpinion } from '../frozen-record';
 import { basisText, FlagList, flagKey, MarkedText, type Flag } from '../assist';
 import { chosen, RefusalAlert, showRefusal } from '../forms';
 import {
   CHECK_ITEM,
   CHECK_RESULT,
   CONSULTATION_STATUS,
+  cst,
   dueDayText,
   FLAG_CATEGORY,
   DECISION,
@@ -54,6 +67,10 @@ import { ReviewSteps, VersionCompare } from '../review-parts';
 import { DECISIONS_BY_KIND } from '../../../domain/model';
 
 const WITH_COMMENTS = new Set(['origin_review', 'consultation', 'consolidation']);
+/** The tasks of the origin review body from which a reviewer asks for more time (延期). */
+const MAY_ASK_FOR_TIME = new Set(['origin_review', 'consolidation']);
+
+type SavedDraft = Schemas['TaskDraft'];
 
 interface DecisionForm {
   decision?: string;
@@ -70,6 +87,10 @@ export default function TaskPage() {
   const [task, setTask] = useState<Task>();
   const [review, setReview] = useState<Review>();
   const [version, setVersion] = useState<VersionView>();
+  const [doc, setDoc] = useState<DocumentView>();
+  // The decision saved as a draft (暂存), restored into the form when the page opens.
+  const [saved, setSaved] = useState<SavedDraft>();
+  const [savedNote, setSavedNote] = useState<string>();
   const [comments, setComments] = useState<Comment[]>([]);
   const [error, setError] = useState<string>();
   const [refusal, setRefusal] = useState<ReturnType<typeof showRefusal>>();
@@ -86,7 +107,8 @@ export default function TaskPage() {
     try {
       const t = await call(api.GET('/v1/tasks/{taskId}', { params: { path: { taskId } } }));
       setTask(t);
-      const [r, v, c] = await Promise.all([
+      const open = t.status === 'open';
+      const [r, v, c, d, s] = await Promise.all([
         call(api.GET('/v1/reviews/{reviewId}', { params: { path: { reviewId: t.reviewId! } } })),
         call(
           api.GET('/v1/documents/{id}/versions/{version}', {
@@ -94,11 +116,21 @@ export default function TaskPage() {
           }),
         ),
         call(api.GET('/v1/documents/{id}/comments', { params: { path: { id: t.documentId! } } })),
+        // Its attachments: the page works without them.
+        call(api.GET('/v1/documents/{id}', { params: { path: { id: t.documentId! } } })).catch(() => undefined),
+        open
+          ? call(api.GET('/v1/tasks/{taskId}/draft', { params: { path: { taskId } } })).catch(() => undefined)
+          : undefined,
       ]);
       setReview(r);
       setVersion(v);
       setComments(c.items);
-      setDismissed({});
+      setDoc(d);
+      setSaved(s?.savedAt ? s : undefined);
+      setSavedNote(s?.savedAt ? `已恢复${cst(s.savedAt)}暂存的内容，可继续填写。` : undefined);
+      setDismissed(
+        Object.fromEntries((s?.body.dismissedFlags ?? []).map((d) => [flagKey(d), { ...d, reason: d.reason ?? '' }])),
+      );
     } catch (err) {
       setError(errorText(err));
     }
@@ -107,11 +139,10 @@ export default function TaskPage() {
     void load();
   }, [load]);
 
-  const decide = async (values: DecisionForm) => {
-    setBusy(true);
-    setRefusal(undefined);
+  /** What the form holds, as the API takes it: a decision, or a draft of one. */
+  const decisionBody = (values: DecisionForm): Record<string, unknown> => {
     const decision = values.decision;
-    const body: Record<string, unknown> = { decision };
+    const body: Record<string, unknown> = decision ? { decision } : {};
     if (values.opinion?.trim()) body.opinion = values.opinion;
     if (values.comments?.length) body.comments = values.comments;
     const setAside = Object.values(dismissed);
@@ -128,9 +159,17 @@ export default function TaskPage() {
     }
     if (values.missing?.length) body.missing = values.missing;
     if (values.grounds) body.grounds = values.grounds;
-    if (decision === 'supplement') {
+    if (decision === 'supplement' || (task?.kind === 'supplement' && values.materials)) {
       body.materials = Object.fromEntries(Object.entries(values.materials ?? {}).filter(([, v]) => v && v.trim()));
     }
+    return body;
+  };
+
+  const decide = async (values: DecisionForm) => {
+    setBusy(true);
+    setRefusal(undefined);
+    const decision = values.decision;
+    const body = decisionBody(values);
     try {
       const answer = await call(
         api.POST('/v1/tasks/{taskId}/complete', {
@@ -148,6 +187,25 @@ export default function TaskPage() {
     }
   };
 
+  /** 暂存: keeps what the form holds, to be restored when the page opens again. */
+  const saveDraft = async () => {
+    setBusy(true);
+    setRefusal(undefined);
+    try {
+      const kept = await call(
+        api.PUT('/v1/tasks/{taskId}/draft', {
+          params: { path: { taskId } },
+          body: decisionBody(form.getFieldsValue(true) as DecisionForm) as never,
+        }),
+      );
+      setSavedNote(`已于${cst(kept.savedAt)}暂存，下次打开本任务时自动恢复。`);
+    } catch (err) {
+      setRefusal(showRefusal(form, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   if (error) return <Alert type="error" showIcon role="alert" message={error} />;
   if (!task || !review) return <Spin aria-label="加载中" />;
 
@@ -158,6 +216,16 @@ export default function TaskPage() {
   const byRegion = Object.keys(review.consultations ?? {});
   const flags: Flag[] = task.flags ?? [];
   const actsOnFlags = open && WITH_COMMENTS.has(kind);
+  const restored = saved?.body;
+  const initialValues: DecisionForm = {
+    comments: restored?.comments ?? [],
+    checklist: CHECK_ITEM.map(([item]) => restored?.checklist?.find((c) => c.item === item) ?? { item }),
+    ...(restored?.decision && { decision: restored.decision }),
+    ...(restored?.opinion && { opinion: restored.opinion }),
+    ...(restored?.missing && { missing: restored.missing }),
+    ...(restored?.grounds && { grounds: restored.grounds }),
+    ...(restored?.materials && { materials: restored.materials }),
+  };
 
   /** Fills the comment editor from a flag: its article, explanation, basis and suggested severity. */
   const commentOn = (flag: Flag) => {
@@ -248,6 +316,7 @@ export default function TaskPage() {
       </Card>
       {kind === 'supplement' && open && <MaterialsRequestNotice reviewId={task.reviewId!} />}
       <ReviewSteps review={review} />
+      {kind === 'signoff' && open && <DraftOpinion reviewId={review.reviewId!} />}
       <Row gutter={16}>
         <Col span={12}>
           <Card title="草案条文（点击条文以针对该条提出意见）" size="small" style={{ marginBottom: 16 }}>
@@ -301,6 +370,7 @@ export default function TaskPage() {
                 </p>
               ))}
           </Card>
+          {doc && <AttachmentsCard documentId={doc.id!} attachments={doc.attachments ?? []} />}
           <PrecedentsPanel taskId={task.id ?? ''} article={article ?? articles[0]?.number} />
           {(task.version ?? 1) > 1 && <VersionCompare documentId={task.documentId!} latest={task.version!} />}
         </Col>
@@ -333,34 +403,22 @@ export default function TaskPage() {
               </Row>
             </Card>
           )}
-          {kind === 'signoff' && (
-            <Card title="审核意见书预览" size="small" style={{ marginBottom: 16 }}>
-              <p>
-                文件：{version?.title}（第 {task.version} 版）
-              </p>
-              <p>
-                协同意见：
-                {byRegion
-                  .map(
-                    (r) =>
-                      `${REGION[r]}${DECISION[review.consultations?.[r]?.decision ?? ''] ?? CONSULTATION_STATUS[review.consultations?.[r]?.status ?? '']}`,
-                  )
-                  .join('；')}
-              </p>
-              <p>
-                审核意见 {comments.length} 条，其中已采纳{' '}
-                {comments.filter((c) => c.disposition?.status === 'adopted').length} 条。
-              </p>
-              <p>已用 {review.deadlines?.workingDaysUsed ?? 0} 个工作日。签发后生成正式的合法性审核意见书。</p>
-            </Card>
-          )}
           {open ? (
             <Card title="办理" size="small">
+              {savedNote && (
+                <Alert
+                  type="info"
+                  showIcon
+                  message={savedNote}
+                  data-testid="draft-saved"
+                  style={{ marginBottom: 12 }}
+                />
+              )}
               <RefusalAlert refusal={refusal} />
               <Form<DecisionForm>
                 form={form}
                 layout="vertical"
-                initialValues={{ comments: [], checklist: CHECK_ITEM.map(([item]) => ({ item })) }}
+                initialValues={initialValues}
                 onFinish={(v) => void decide(v)}
               >
                 {WITH_COMMENTS.has(kind) && (
@@ -512,9 +570,14 @@ export default function TaskPage() {
                     <Input.TextArea rows={3} aria-label="审核意见" />
                   </Form.Item>
                 )}
-                <Button type="primary" htmlType="submit" loading={busy}>
-                  提交决定
-                </Button>
+                <Space>
+                  <Button type="primary" htmlType="submit" loading={busy}>
+                    提交决定
+                  </Button>
+                  <Button onClick={() => void saveDraft()} loading={busy} aria-label="暂存">
+                    暂存
+                  </Button>
+                </Space>
               </Form>
             </Card>
           ) : (
@@ -525,6 +588,16 @@ export default function TaskPage() {
               </p>
               <Link to="/tasks">返回我的待办</Link>
             </Card>
+          )}
+          {open && MAY_ASK_FOR_TIME.has(kind) && (
+            <ExtensionRequest
+              review={review}
+              onRequested={() =>
+                void call(api.GET('/v1/reviews/{reviewId}', { params: { path: { reviewId: review.reviewId! } } }))
+                  .then(setReview)
+                  .catch(() => undefined)
+              }
+            />
           )}
         </Col>
       </Row>
