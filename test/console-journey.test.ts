@@ -153,6 +153,8 @@ const PDF = Buffer.from(
     '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 );
 const PDF_NAME = '征求意见及采纳情况.pdf';
+const TIANJIN_COMMENT = '建议明确报送信息的范围，与天津市相关规定衔接';
+const DISPOSITION_REASON = '报送范围由实施细则另行规定';
 const EXTENSION_REASON = '涉及跨区域协调，需征求交通运输部意见';
 
 /** Hex SHA-256 of bytes. */
@@ -362,10 +364,17 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await tianjin.getByRole('alert').filter({ hasText: '未找到' }).waitFor();
   await look(tianjin, 'other-region-refused');
   await openTask(tianjin, '协同征求意见');
+  // The origin round's comments and the drafter's answers, which the consulted region builds on.
+  await tianjin
+    .getByTestId('origin-comment')
+    .filter({ hasText: COMMENT })
+    .filter({ hasText: '起草单位答复：采纳' })
+    .waitFor();
   await tianjin.getByRole('button', { name: /^第2条/ }).click();
-  await tianjin.getByLabel('意见内容').fill('建议明确报送信息的范围，与天津市相关规定衔接');
+  await tianjin.getByLabel('意见内容').fill(TIANJIN_COMMENT);
   await tianjin.getByRole('button', { name: '添加意见' }).click();
   await decide(tianjin, '有意见但不反对', 'consultation');
+  await look(tianjin, 'consultation-decided', { axe: false, latin: true });
   const hebei = await signIn('reviewer-hebei');
   await openTask(hebei, '协同征求意见');
   await decide(hebei, '无异议', 'consultation-hebei', false);
@@ -374,6 +383,10 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await openTask(beijing, '汇总');
   await beijing.getByTestId('consultation-tianjin').filter({ hasText: '与天津市相关规定衔接' }).waitFor();
   await beijing.getByLabel('审核意见').fill('天津市意见已研究，报送信息范围由实施细则明确。');
+  // A disposition of the consulted region's comment, recorded with the consolidation.
+  await choose(beijing, `意见“${TIANJIN_COMMENT}”的处理`, '部分采纳');
+  await beijing.getByLabel(`意见“${TIANJIN_COMMENT}”的处理理由`).fill(DISPOSITION_REASON);
+  await look(beijing, 'consolidation-dispositions', { axe: false, latin: true });
   await decide(beijing, '汇总后报签发', 'consolidation');
 
   // The signer signs.
@@ -395,6 +408,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await draftRecord.locator('.conclusion').filter({ hasText: '修改后合法' }).waitFor();
   await draftRecord.getByText('天津市意见已研究，报送信息范围由实施细则明确。').waitFor();
   await draftRecord.getByText(COMMENT).waitFor();
+  await draftRecord.getByText(`部分采纳，理由：${DISPOSITION_REASON}`).waitFor();
   await look(signer, 'signoff-draft-opinion', { latin: true });
   await decide(signer, '签发', 'signoff', false);
 

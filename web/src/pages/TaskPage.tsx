@@ -47,6 +47,7 @@ import {
   CHECK_RESULT,
   CONSULTATION_STATUS,
   cst,
+  DISPOSITION,
   dueDayText,
   FLAG_CATEGORY,
   DECISION,
@@ -80,6 +81,8 @@ interface DecisionForm {
   missing?: string[];
   grounds?: string;
   materials?: Record<string, string>;
+  /** At consolidation: how each consulted region's comment is dealt with, by comment id. */
+  dispositions?: Record<string, { status?: string; reason?: string }>;
 }
 
 export default function TaskPage() {
@@ -159,6 +162,14 @@ export default function TaskPage() {
     }
     if (values.missing?.length) body.missing = values.missing;
     if (values.grounds) body.grounds = values.grounds;
+    const dispositions = Object.entries(values.dispositions ?? {}).filter(([, d]) => d?.status);
+    if (dispositions.length > 0) {
+      body.dispositions = dispositions.map(([commentId, d]) => ({
+        commentId,
+        status: d.status,
+        ...(d.reason?.trim() ? { reason: d.reason.trim() } : {}),
+      }));
+    }
     if (decision === 'supplement' || (task?.kind === 'supplement' && values.materials)) {
       body.materials = Object.fromEntries(Object.entries(values.materials ?? {}).filter(([, v]) => v && v.trim()));
     }
@@ -214,6 +225,10 @@ export default function TaskPage() {
   const articles = version?.articles ?? [];
   const others = comments.filter((c) => c.author?.region !== review.originRegion);
   const byRegion = Object.keys(review.consultations ?? {});
+  // The consulted regions' comments on the version under review: each gets a disposition at 汇总.
+  const consulted = others.filter((c) => c.version === task.version);
+  // The origin body's comments of every round, with the drafter's answers: what consulted regions build on.
+  const originRound = comments.filter((c) => c.author?.region === review.originRegion);
   const flags: Flag[] = task.flags ?? [];
   const actsOnFlags = open && WITH_COMMENTS.has(kind);
   const restored = saved?.body;
@@ -224,6 +239,9 @@ export default function TaskPage() {
     ...(restored?.opinion && { opinion: restored.opinion }),
     ...(restored?.missing && { missing: restored.missing }),
     ...(restored?.grounds && { grounds: restored.grounds }),
+    ...(restored?.dispositions && {
+      dispositions: Object.fromEntries(restored.dispositions.map(({ commentId, ...d }) => [commentId, d])),
+    }),
     ...(restored?.materials && { materials: restored.materials }),
   };
 
@@ -375,6 +393,27 @@ export default function TaskPage() {
           {(task.version ?? 1) > 1 && <VersionCompare documentId={task.documentId!} latest={task.version!} />}
         </Col>
         <Col span={12}>
+          {kind === 'consultation' && (
+            <Card title="本地审核意见及起草单位答复" size="small" style={{ marginBottom: 16 }}>
+              <List
+                size="small"
+                locale={{ emptyText: '本地审核未提出意见' }}
+                dataSource={originRound}
+                renderItem={(c) => (
+                  <List.Item data-testid="origin-comment">
+                    <div>
+                      第 {c.version} 版 · {c.article ? `第${c.article}条：` : '总体：'}
+                      {c.text}
+                      <div>
+                        起草单位答复：{c.disposition ? DISPOSITION[c.disposition.status ?? ''] : '尚未答复'}
+                        {c.disposition?.reason ? `（${c.disposition.reason}）` : ''}
+                      </div>
+                    </div>
+                  </List.Item>
+                )}
+              />
+            </Card>
+          )}
           {kind === 'consolidation' && (
             <Card title="各地协同意见" size="small" style={{ marginBottom: 16 }}>
               <Row gutter={8}>
@@ -483,6 +522,35 @@ export default function TaskPage() {
                         />
                       )}
                     </Form.List>
+                  </Card>
+                )}
+                {kind === 'consolidation' && consulted.length > 0 && (
+                  <Card size="small" type="inner" title="协同意见的处理" style={{ marginBottom: 12 }}>
+                    {consulted.map((c) => (
+                      <div key={c.id} data-testid="consulted-comment">
+                        <div>
+                          {REGION[c.author?.region ?? '']}：{c.article ? `第${c.article}条：` : ''}
+                          {c.text}
+                        </div>
+                        <Space align="start" wrap>
+                          <Form.Item name={['dispositions', c.id!, 'status']} style={{ marginBottom: 8 }}>
+                            <Select
+                              aria-label={`意见“${c.text}”的处理`}
+                              placeholder="处理情况"
+                              allowClear
+                              style={{ width: 140 }}
+                              options={Object.entries(DISPOSITION).map(([value, label]) => ({ value, label }))}
+                            />
+                          </Form.Item>
+                          <Form.Item name={['dispositions', c.id!, 'reason']} style={{ marginBottom: 8 }}>
+                            <Input
+                              aria-label={`意见“${c.text}”的处理理由`}
+                              placeholder="理由（不采纳或部分采纳时必填）"
+                            />
+                          </Form.Item>
+                        </Space>
+                      </div>
+                    ))}
                   </Card>
                 )}
                 {kind === 'origin_review' && (
