@@ -600,6 +600,10 @@ describe('OpenAPI', () => {
     ['get', '/v1/audit/checkpoints'],
     // A person's own delegations (docs/assignment.md).
     ['get', '/v1/delegations'],
+    // Decisions saved as drafts (暂存) and the opinion before signing (docs/console.md).
+    ['get', '/v1/tasks/{taskId}/draft'],
+    ['put', '/v1/tasks/{taskId}/draft'],
+    ['get', '/v1/reviews/{reviewId}/opinion/draft'],
   ];
 
   test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {
