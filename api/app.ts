@@ -80,7 +80,8 @@ function securityHeaders(inlineScriptHashes: string[]): express.RequestHandler {
         'img-src': ["'self'", 'data:'],
         'font-src': ["'self'", 'data:'],
         'connect-src': ["'self'"],
-        'object-src': ["'none'"],
+        // A PDF attachment previewed in the console: its bytes, fetched with the token, as a blob: object.
+        'object-src': ['blob:'],
         'base-uri': ["'self'"],
         'form-action': ["'self'"],
         'frame-ancestors': ["'none'"],

@@ -34,6 +34,7 @@ import { EVENT_TYPES } from '../domain/review-log';
 import type { Opinion } from '../domain/written-record';
 import { devTokenBodySchema } from './dev-signin';
 import { STATUS_BY_CODE, type ErrorCode } from '../features/errors';
+import { taskDraftBodySchema } from '../features/tasks/schemas';
 
 // The registry names a schema as a component (`#/components/schemas/<name>`) through `.openapi(name)`.
 extendZodWithOpenApi(z);
@@ -243,6 +244,16 @@ export const TaskView = responseSchemas.register(
         .describe('read one task: the assistive-review flags of the version it concerns (advice, never a decision)'),
     })
     .partial(),
+);
+
+/** `GET`/`PUT /v1/tasks/:taskId/draft`: the caller's decision saved as a draft (暂存). */
+export const TaskDraftView = responseSchemas.register(
+  'TaskDraft',
+  z.object({
+    taskId: z.string(),
+    body: taskDraftBodySchema.describe('any part of a decision body, as saved'),
+    savedAt: isoTime.nullable().describe('null: nothing saved'),
+  }),
 );
 
 export const PersonView = responseSchemas.register(

@@ -19,9 +19,11 @@ import type {
   ReviewSummaryView,
   ReviewView,
   StatsView,
+  TaskDraftView,
   TaskView,
   VersionView,
 } from './responses';
+import type { TaskDraft } from '../features/tasks/drafts';
 import type { ReviewProjection } from '../domain/projection';
 import type { Config } from '../platform/config';
 import type {
@@ -230,6 +232,11 @@ export type CommentAnswer = Conforms<ReturnType<typeof commentView>, z.input<typ
 export type NotificationAnswer = Conforms<ReturnType<typeof notificationView>, z.input<typeof NotificationView>>;
 export type EventAnswer = Conforms<ReturnType<typeof eventView>, z.input<typeof EventView>>;
 export type StatsAnswer = Conforms<Stats, z.input<typeof StatsView>>;
+
+export function taskDraftView(draft: TaskDraft) {
+  return { taskId: draft.taskId, body: draft.body, savedAt: draft.savedAt?.toISOString() ?? null };
+}
+export type TaskDraftAnswer = Conforms<ReturnType<typeof taskDraftView>, z.input<typeof TaskDraftView>>;
 
 export function attachmentView(a: AttachmentDoc) {
   return {

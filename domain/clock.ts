@@ -338,6 +338,15 @@ export function clockView(clock: ClockState, now: Date, model: TimeModel): Clock
   };
 }
 
+/**
+ * The working time the review will have used when its clock stops at `at` (the day it stops counts
+ * to its end); undefined while the clock is not running.
+ */
+export function clockUsedMsAtStop(clock: ClockState, at: Date, model: TimeModel): number | undefined {
+  if (!clock.runningSince) return undefined;
+  return clock.usedMsBeforeRun + workingMsBetween(new Date(clock.runningSince), clockStopAt(at, model), model);
+}
+
 /** The working time the review has used by `now`: the banked runs and the current one. */
 export function clockUsedMs(clock: ClockState, now: Date, model: TimeModel): number {
   const runningMs = clock.runningSince ? workingMsBetween(new Date(clock.runningSince), now, model) : 0;

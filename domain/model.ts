@@ -79,6 +79,9 @@ export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
 
 export const CONCLUSIONS = ['legal', 'legal_after_revision', 'illegal', 'returned'] as const;
 export type Conclusion = (typeof CONCLUSIONS)[number];
+/** The conclusion of a review signed after `revisions` revision rounds. */
+export const conclusionOnSigning = (revisions: number): Conclusion =>
+  revisions > 0 ? 'legal_after_revision' : 'legal';
 
 export const SEVERITIES = ['blocking', 'amend', 'advisory'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -146,6 +146,18 @@ export interface IdempotentRequestDoc {
   answer?: { status: number; body: unknown };
 }
 
+/**
+ * A decision half written (暂存): one per task and person (`_id` is `taskId|sub`), the body the
+ * person will send, kept until they save again or the task is decided.
+ */
+export interface TaskDraftDoc {
+  _id: string;
+  taskId: string;
+  sub: string;
+  body: Record<string, unknown>;
+  savedAt: Date;
+}
+
 /** A decision on its way to the workflow (api/once.ts): at most one per task, by its `_id`. */
 export interface DecisionLockDoc {
   _id: string;
@@ -468,6 +480,17 @@ const idempotentRequestSchema = new Schema<IdempotentRequestDoc>(
   },
   { versionKey: false },
 );
+const taskDraftSchema = new Schema<TaskDraftDoc>(
+  {
+    _id: String,
+    taskId: { type: String, required: true },
+    sub: { type: String, required: true },
+    body: { type: Schema.Types.Mixed, required: true },
+    savedAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+taskDraftSchema.index({ taskId: 1 });
 const decisionLockSchema = new Schema<DecisionLockDoc>(
   { _id: String, holder: { type: String, required: true }, idempotent: String, at: { type: Date, required: true } },
   { versionKey: false },
@@ -515,6 +538,7 @@ export interface Models extends SealModels, PrecedentModels, ExchangeModels {
   Attachment: Model<AttachmentDoc>;
   Record: Model<RecordDoc>;
   DecisionLock: Model<DecisionLockDoc>;
+  TaskDraft: Model<TaskDraftDoc>;
   VersionFlags: Model<VersionFlagsDoc>;
   Person: Model<PersonDoc>;
   Delegation: Model<DelegationDoc>;
@@ -554,6 +578,7 @@ for (const schema of [
   recordSchema,
   idempotentRequestSchema,
   decisionLockSchema,
+  taskDraftSchema,
   statsMonthSchema,
   reviewClaimSchema,
   versionFlagsSchema,
@@ -585,6 +610,7 @@ export function createModels(connection: Connection): Models {
     Attachment: connection.model('Attachment', attachmentSchema, 'attachments'),
     Record: connection.model('Record', recordSchema, 'records'),
     DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
+    TaskDraft: connection.model('TaskDraft', taskDraftSchema, 'taskDrafts'),
     VersionFlags: connection.model('VersionFlags', versionFlagsSchema, 'versionFlags'),
     ...createSealModels(connection),
     Person: connection.model('Person', personSchema, 'people'),

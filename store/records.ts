@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { ReviewOffices } from '../domain/offices';
 import type { ReviewProjection } from '../domain/projection';
-import type { NewEvent } from '../domain/review-log';
+import { clockUsedMsAtStop, workingDayLength, type TimeModel } from '../domain/clock';
+import { conclusionOnSigning, type ActorRef } from '../domain/model';
+import { reviewProjection } from '../domain/projection';
+import { applyEvent, foldEvents, type NewEvent } from '../domain/review-log';
 import { buildOpinion, buildRevisionLetter, type RecordSources } from '../domain/written-record';
 import { opinionHtml, revisionLetterHtml } from '../records/pages';
 import { commentFromDoc, versionId, type RecordDoc } from './models';
@@ -30,7 +33,7 @@ export interface FreezeSettings {
  * transition's events, not yet in the log or stored already) stand in for the log from their first seq.
  */
 async function sources(
-  store: RecordStore,
+  store: Pick<RecordStore, 'recordSources'>,
   offices: ReviewOffices,
   review: ReviewProjection,
   pending: readonly NewEvent[] = [],
@@ -130,4 +133,36 @@ export async function freezeOpinion(
 ): Promise<RecordDoc> {
   const [stored] = await storeRecords(store, settings, [builtOpinion(await sources(store, settings.offices, review))]);
   return stored;
+}
+
+/**
+ * The opinion as it would be frozen were the review signed now by `signer` (待签发稿): the log's own
+ * reducer applies the signing's closing to the review in memory, then the same builder and page
+ * as {@link freezeOpinion}. Not stored, and without a number (one is taken on signing).
+ */
+export async function draftOpinion(
+  store: Pick<RecordingStore, 'recordSources'>,
+  settings: FreezeSettings & { timeModel: TimeModel },
+  review: ReviewProjection,
+  signer: ActorRef,
+): Promise<Pick<RecordDoc, 'json' | 'html' | 'sha256'>> {
+  const read = await sources(store, settings.offices, review);
+  const at = settings.now();
+  const state = foldEvents(read.events);
+  if (!state) throw new Error(`review ${review.reviewId} has no log`);
+  const clockUsedMs = clockUsedMsAtStop(state.clock, at, settings.timeModel) ?? state.clock.usedMsBeforeRun;
+  const signing: NewEvent = {
+    seq: state.lastSeq + 1,
+    type: 'approved',
+    at: at.toISOString(),
+    actor: signer,
+    data: {
+      clockUsedMs,
+      workingDaysUsed: Math.floor(clockUsedMs / workingDayLength(settings.timeModel)),
+      conclusion: conclusionOnSigning(state.revisions),
+    },
+  };
+  const signed = reviewProjection(applyEvent(state, signing));
+  const { json, html, sha256 } = builtOpinion({ ...read, review: signed, events: [...read.events, signing] });
+  return { json, html, sha256 };
 }

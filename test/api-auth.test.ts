@@ -602,6 +602,10 @@ describe('OpenAPI', () => {
     ['get', '/v1/delegations'],
     // The console header's search by title or number (docs/console.md).
     ['get', '/v1/search'],
+    // Decisions saved as drafts (暂存) and the opinion before signing (docs/console.md).
+    ['get', '/v1/tasks/{taskId}/draft'],
+    ['put', '/v1/tasks/{taskId}/draft'],
+    ['get', '/v1/reviews/{reviewId}/opinion/draft'],
   ];
 
   test('when the spec is fetched, it is OpenAPI 3.1 and lists every route of the contract', async () => {

@@ -11,7 +11,7 @@ import request from 'supertest';
 import { DEMO_USERS, type DemoUserKey } from '../api/dev-signin';
 import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
 import type { Harness } from './harness';
-import { accessibilityProblems, reloadUntilVisible, screenshot } from './support/browser';
+import { accessibilityProblems, latinWords, reloadUntilVisible, screenshot } from './support/browser';
 import { startJourneyStack } from './support/journey';
 
 let h: Harness;
@@ -23,9 +23,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stop?.());
 
-/** Latin-script words a person may read: file formats. Ids and numbers have no Latin words. */
-const ALLOWED_LATIN = new Set(['PDF', 'DOC', 'DOCX', 'OFD']);
-
 /** What is wrong with the screen as a person sees it; empty when nothing is. */
 async function screenProblems(page: Page): Promise<string[]> {
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 });
@@ -34,8 +31,7 @@ async function screenProblems(page: Page): Promise<string[]> {
     '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
   );
   if (scrollWidth > clientWidth) problems.push(`scrolls sideways: ${scrollWidth} px wide in ${clientWidth} px`);
-  const text = await page.evaluate<string>('document.body.innerText');
-  const latin = [...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])].filter((w) => !ALLOWED_LATIN.has(w));
+  const latin = await latinWords(page);
   if (latin.length > 0) problems.push(`Latin-script words: ${latin.join(', ')}`);
   problems.push(...(await accessibilityProblems(page)));
   return problems;

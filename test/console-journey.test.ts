@@ -9,10 +9,17 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_USERS, type DemoUserKey } from '../api/dev-signin';
 import { DEVELOPMENT_JWT_SECRET } from '../platform/config';
-import type { EventDoc, RecordDoc } from '../store/models';
+import type { EventDoc, RecordDoc, TaskDoc } from '../store/models';
 import { letterRecordId, opinionRecordId } from '../store/records';
 import type { Harness } from './harness';
-import { accessibilityProblems, frozenPageProblems, reloadUntilVisible, screenshot } from './support/browser';
+import request from 'supertest';
+import {
+  accessibilityProblems,
+  frozenPageProblems,
+  latinWords,
+  reloadUntilVisible,
+  screenshot,
+} from './support/browser';
 import { startJourneyStack } from './support/journey';
 
 let h: Harness;
@@ -30,10 +37,13 @@ const problems: Record<string, string[]> = {};
 const policyRefusals: string[] = [];
 let shot = 0;
 let sawWorkList = false;
-async function look(page: Page, screen: string, { axe = true } = {}): Promise<void> {
+async function look(page: Page, screen: string, { axe = true, latin = false } = {}): Promise<void> {
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 });
   shot += 1;
   await screenshot(page, `journey-${String(shot).padStart(2, '0')}-${screen}`);
+  // The screens of attachments, drafts, extensions and the draft opinion: Chinese only, too.
+  const words = latin ? await latinWords(page) : [];
+  if (words.length > 0) problems[`${screen} (Latin-script words)`] = words;
   if (!axe) return;
   const found = await accessibilityProblems(page);
   if (found.length > 0) problems[screen] = found;
@@ -82,7 +92,8 @@ async function decide(page: Page, decision: string, screen: string, axe = true):
 }
 
 async function choose(page: Page, label: string, option: string): Promise<void> {
-  await page.getByRole('combobox', { name: label }).click();
+  // The select's box: a chosen value's label lies over the combobox itself.
+  await page.locator('.ant-select', { has: page.getByRole('combobox', { name: label }) }).click();
   // The open list only (another select's list stays in the page, hidden), and on once it has closed.
   const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
   await open
@@ -136,6 +147,41 @@ const COMMENT = '备案管理实为变相许可，应当删除或说明上位法
 /** A fine set by the draft itself: the assistive review flags it (penalty.fine). */
 const FINE = '处一万元以下罚款';
 const VALIDITY_REASON = '有效期由配套实施细则统一规定';
+/** A one-page PDF, as the drafter attaches it. */
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+const PDF_NAME = '征求意见及采纳情况.pdf';
+const TIANJIN_COMMENT = '建议明确报送信息的范围，与天津市相关规定衔接';
+const DISPOSITION_REASON = '报送范围由实施细则另行规定';
+const EXTENSION_REASON = '涉及跨区域协调，需征求交通运输部意见';
+
+/** Hex SHA-256 of bytes. */
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Opens the preview of the PDF attachment: the bytes the page fetched for it (with its token), and
+ * the blob: address of those bytes the <object> shows (the page's policy lets no script read it back).
+ */
+async function previewedBytes(page: Page): Promise<Buffer> {
+  // The bytes as the API sent them on their way to the page (passed on unchanged).
+  let served: Buffer | undefined;
+  const attachmentUrl = /\/v1\/documents\/[^/]+\/attachments\/[^/]+$/;
+  await page.route(attachmentUrl, async (route) => {
+    const response = await route.fetch();
+    served = await response.body();
+    await route.fulfill({ response, body: served });
+  });
+  await page.getByRole('button', { name: `预览${PDF_NAME}` }).click();
+  const object = page.locator('object.attachment-preview');
+  await object.waitFor();
+  await page.unroute(attachmentUrl);
+  expect(await object.getAttribute('data')).toMatch(/^blob:/);
+  expect(await object.getAttribute('type')).toBe('application/pdf');
+  expect(served).toBeDefined();
+  return served!;
+}
 
 test('a review runs from draft to signed opinion through the console only', async () => {
   // The drafter writes the draft, article by article, and submits it.
@@ -162,6 +208,19 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.getByRole('button', { name: '保存草案' }).click();
   await drafter.waitForURL(/\/documents\/(?!new$)[^/]+$/);
   const documentUrl = drafter.url();
+  // Attachments: a text file is refused by its content, beside the file field; the PDF is kept.
+  const fileField = drafter.getByLabel('选择文件（PDF、DOC、DOCX或OFD格式，不超过20兆字节）：');
+  await fileField.setInputFiles({ name: '说明.pdf', mimeType: 'application/pdf', buffer: Buffer.from('不是PDF文件') });
+  await drafter.getByRole('button', { name: '上传附件' }).click();
+  await drafter.getByTestId('attachment-problem').waitFor();
+  expect(await fileField.getAttribute('aria-describedby')).toBe('attachment-problem');
+  await choose(drafter, '材料类别', '征求意见及采纳情况');
+  await fileField.setInputFiles({ name: PDF_NAME, mimeType: 'application/pdf', buffer: PDF });
+  await drafter.getByRole('button', { name: '上传附件' }).click();
+  await drafter.getByTestId('attachment').filter({ hasText: PDF_NAME }).waitFor();
+  expect(await drafter.getByTestId('attachment-problem').count()).toBe(0);
+  expect(sha256(await previewedBytes(drafter))).toBe(sha256(PDF));
+  await look(drafter, 'document-attachment', { latin: true });
   await drafter.getByRole('button', { name: '提交审核' }).click();
   await drafter.getByTestId('document-status').filter({ hasText: '审核中' }).waitFor();
   await look(drafter, 'document-submitted');
@@ -178,11 +237,14 @@ test('a review runs from draft to signed opinion through the console only', asyn
   // API's message and the comment stays; then changes are requested.
   await openTask(beijing, '本地审核');
   const originTaskUrl = beijing.url();
+  // The drafter's PDF, previewed in the task page from the bytes the API serves.
+  expect(sha256(await previewedBytes(beijing))).toBe(sha256(PDF));
+  await look(beijing, 'task-attachment', { latin: true });
   // Beside article 3, the flag of the fine: its words marked in the text; one click makes it a
   // comment on article 3 with the explanation, the basis and the suggested severity filled in.
   await beijing.getByTestId('flag-summary').waitFor();
   await beijing
-    .getByRole('button', { name: /^第3条/ })
+    .getByRole('button', { name: /^第三条/ })
     .getByTestId('flag-mark')
     .filter({ hasText: FINE })
     .waitFor();
@@ -192,12 +254,24 @@ test('a review runs from draft to signed opinion through the console only', asyn
   expect(flagComment).toContain('罚款属于行政处罚');
   expect(await beijing.getByLabel('法律依据').inputValue()).toContain('《中华人民共和国行政处罚法》第十六条');
   await beijing.getByRole('button', { name: '添加意见' }).click();
-  await beijing.getByTestId('staged-comment').filter({ hasText: '第3条 · 违法（必须修改）' }).waitFor();
-  await beijing.getByRole('button', { name: /^第2条/ }).click();
+  await beijing.getByTestId('staged-comment').filter({ hasText: '第三条 · 违法（必须修改）' }).waitFor();
+  await beijing.getByRole('button', { name: /^第二条/ }).click();
   await beijing.getByLabel('意见内容').fill(COMMENT);
   await beijing.getByLabel('法律依据').fill('《中华人民共和国行政许可法》第十七条');
   await beijing.getByRole('button', { name: '添加意见' }).click();
   await beijing.getByTestId('staged-comment').filter({ hasText: COMMENT }).waitFor();
+  // 暂存: the half-written decision is kept, and restored when the task is opened again.
+  await beijing.getByLabel('要求修改', { exact: true }).check();
+  await beijing.getByLabel('审核意见').fill('请按所附意见修改后重新报送');
+  await beijing.getByRole('button', { name: '暂存' }).click();
+  await beijing.getByTestId('draft-saved').filter({ hasText: '已于' }).waitFor();
+  await beijing.reload();
+  await beijing.getByTestId('draft-saved').filter({ hasText: '已恢复' }).waitFor();
+  expect(await beijing.getByTestId('staged-comment').count()).toBe(2);
+  await beijing.getByTestId('staged-comment').filter({ hasText: COMMENT }).waitFor();
+  expect(await beijing.getByLabel('要求修改', { exact: true }).isChecked()).toBe(true);
+  expect(await beijing.getByLabel('审核意见').inputValue()).toBe('请按所附意见修改后重新报送');
+  await look(beijing, 'draft-restored', { latin: true });
   await beijing.getByLabel('通过，进入协同征求意见', { exact: true }).check();
   const refused = beijing.waitForResponse((r) => r.url().endsWith('/complete') && r.request().method() === 'POST');
   await beijing.getByRole('button', { name: '提交决定' }).click();
@@ -246,10 +320,32 @@ test('a review runs from draft to signed opinion through the console only', asyn
   // missing validity period with a reason, and approves the second version.
   await openTask(beijing, '本地审核');
   await beijing.getByTestId('diff').first().waitFor();
+  // 申请延期 without a reason: refused, the API's words beside 延期理由; then with one.
+  const extension = beijing.getByTestId('extension');
+  await extension.getByLabel('延期工作日数').fill('5');
+  const asked = beijing.waitForResponse((r) => r.url().endsWith('/extensions') && r.request().method() === 'POST');
+  await extension.getByRole('button', { name: '提交延期申请' }).click();
+  const extensionAnswer = await asked;
+  expect(extensionAnswer.status()).toBe(400);
+  const { error: extensionRefusal } = (await extensionAnswer.json()) as {
+    error: { details: { path: string; message: string }[] };
+  };
+  const reasonProblem = extensionRefusal.details.find((d) => d.path === 'reason');
+  expect(reasonProblem).toBeDefined();
+  await extension
+    .locator('.ant-form-item', { has: beijing.getByText('延期理由', { exact: true }) })
+    .locator('.ant-form-item-explain-error')
+    .filter({ hasText: reasonProblem!.message })
+    .waitFor();
+  await look(beijing, 'extension-refused', { latin: true });
+  await extension.getByLabel('延期理由').fill(EXTENSION_REASON);
+  await extension.getByRole('button', { name: '提交延期申请' }).click();
+  await extension.getByTestId('extension-sent').waitFor();
+  await extension.getByTestId('extension-request').filter({ hasText: EXTENSION_REASON }).waitFor();
   expect(await beijing.getByTestId('flag').filter({ hasText: FINE }).count()).toBe(0);
   const validityFlag = beijing.getByTestId('flag').filter({ hasText: '有效期' });
   await validityFlag.getByRole('button', { name: '忽略' }).click();
-  await beijing.getByLabel('忽略第4条提示的理由').fill(VALIDITY_REASON);
+  await beijing.getByLabel('忽略第四条提示的理由').fill(VALIDITY_REASON);
   await beijing.getByRole('button', { name: '全部通过' }).click();
   await decide(beijing, '通过，进入协同征求意见', 'origin-review-v2', false);
   // The dismissal is recorded with the decision, in its event.
@@ -268,10 +364,17 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await tianjin.getByRole('alert').filter({ hasText: '未找到' }).waitFor();
   await look(tianjin, 'other-region-refused');
   await openTask(tianjin, '协同征求意见');
-  await tianjin.getByRole('button', { name: /^第2条/ }).click();
-  await tianjin.getByLabel('意见内容').fill('建议明确报送信息的范围，与天津市相关规定衔接');
+  // The origin round's comments and the drafter's answers, which the consulted region builds on.
+  await tianjin
+    .getByTestId('origin-comment')
+    .filter({ hasText: COMMENT })
+    .filter({ hasText: '起草单位答复：采纳' })
+    .waitFor();
+  await tianjin.getByRole('button', { name: /^第二条/ }).click();
+  await tianjin.getByLabel('意见内容').fill(TIANJIN_COMMENT);
   await tianjin.getByRole('button', { name: '添加意见' }).click();
   await decide(tianjin, '原则同意并提出意见', 'consultation');
+  await look(tianjin, 'consultation-decided', { axe: false, latin: true });
   const hebei = await signIn('reviewer-hebei');
   await openTask(hebei, '协同征求意见');
   await decide(hebei, '无异议', 'consultation-hebei', false);
@@ -280,12 +383,34 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await openTask(beijing, '汇总');
   await beijing.getByTestId('consultation-tianjin').filter({ hasText: '与天津市相关规定衔接' }).waitFor();
   await beijing.getByLabel('审核意见').fill('天津市意见已研究，报送信息范围由实施细则明确。');
+  // A disposition of the consulted region's comment, recorded with the consolidation.
+  await choose(beijing, `意见“${TIANJIN_COMMENT}”的处理`, '部分采纳');
+  await beijing.getByLabel(`意见“${TIANJIN_COMMENT}”的处理理由`).fill(DISPOSITION_REASON);
+  await look(beijing, 'consolidation-dispositions', { axe: false, latin: true });
   await decide(beijing, '汇总后报签发', 'consolidation');
 
   // The signer signs.
   const signer = await signIn('signer-beijing');
   await openTask(signer, '签发');
-  await decide(signer, '签发', 'signoff');
+  // The whole opinion as signing will freeze it, in the frozen record's sandboxed frame: the
+  // server's own page of it, with the conclusion, the consulted regions and the consolidation.
+  const draftFrame = signer.getByTestId('draft-opinion-frame');
+  await draftFrame.waitFor();
+  const signoffTask = await h.models.Task.findOne({ kind: 'signoff', status: 'open' }).lean<TaskDoc>();
+  const draftPage = await request(h.app)
+    .get(`/v1/reviews/${encodeURIComponent(signoffTask!.reviewId)}/opinion/draft`)
+    .set('Authorization', `Bearer ${h.token(DEMO_USERS['signer-beijing'], { secret: DEVELOPMENT_JWT_SECRET })}`)
+    .set('Accept', 'text/html')
+    .expect(200);
+  expect(await draftFrame.getAttribute('srcdoc')).toBe(draftPage.text);
+  expect(await draftFrame.getAttribute('sandbox')).toBe('allow-same-origin allow-modals');
+  const draftRecord = signer.frameLocator('[data-testid="draft-opinion-frame"]');
+  await draftRecord.locator('.conclusion').filter({ hasText: '修改后合法' }).waitFor();
+  await draftRecord.getByText('天津市意见已研究，报送信息范围由实施细则明确。').waitFor();
+  await draftRecord.getByText(COMMENT).waitFor();
+  await draftRecord.getByText(`部分采纳，理由：${DISPOSITION_REASON}`).waitFor();
+  await look(signer, 'signoff-draft-opinion', { latin: true });
+  await decide(signer, '签发', 'signoff', false);
 
   // The supervisor sees the review closed and opens its opinion.
   const supervisor = await signIn('supervisor');
@@ -326,7 +451,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
 
   expect(problems).toEqual({});
   expect(policyRefusals).toEqual([]);
-}, 300_000);
+}, 420_000);
 
 test('Chinese text is drawn with its glyphs, not empty boxes (the screenshots can be read)', async () => {
   const page = await browser.newPage();

@@ -7,6 +7,7 @@
 import { AnnualStatsView, RegisterRowView } from '../api/routes/register';
 import { SearchHitView } from '../api/routes/search';
 import { zodToOpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import request from 'supertest';
 import { z } from 'zod';
 import {
   CheckpointView,
@@ -28,6 +29,7 @@ import {
   RulesView,
   StatsView,
   TaskDecided,
+  TaskDraftView,
   TaskView,
   VersionAdded,
   VersionComparison,
@@ -64,7 +66,7 @@ const people = {
   tjSigner: { sub: 'tj-signer', region: 'tianjin', roles: ['signer'] },
   supervisor: { sub: 'sup', region: 'beijing', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
-const { get, post, task, decide, accept } = castOf(() => h, people);
+const { auth, get, post, task, decide, accept } = castOf(() => h, people);
 
 const draft = {
   title: '天津市促进京津冀市场准入协同若干规定',
@@ -186,6 +188,19 @@ test('when a review runs from submission to signature, every answer matches the 
     opinion: '北京意见已采纳',
     dispositions: [{ commentId: beijingComment!.id, status: 'adopted' }],
   });
+
+  // The signer's draft of the decision (暂存), and the opinion as signing will freeze it.
+  const signoff = await task('tjSigner', reviewId, 'signoff');
+  const draftPath = `/v1/tasks/${encodeURIComponent(signoff.id)}/draft`;
+  const kept = await request(h.app)
+    .put(draftPath)
+    .set(auth('tjSigner'))
+    .send({ decision: 'sign', opinion: '同意' })
+    .expect(200);
+  expectConforms(TaskDraftView, kept.body, 'PUT /v1/tasks/:id/draft');
+  expectConforms(TaskDraftView, (await get('tjSigner', draftPath).expect(200)).body, 'GET /v1/tasks/:id/draft');
+  const draftOpinion = await get('tjSigner', `/v1/reviews/${reviewId}/opinion/draft`).expect(200);
+  expectConforms(OpinionView, draftOpinion.body, 'GET /v1/reviews/:id/opinion/draft');
 
   const signed = await decide('tjSigner', reviewId, 'signoff', { decision: 'sign' });
   expect(signed.review).toEqual({ status: 'approved', stage: 'closed' });

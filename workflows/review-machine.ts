@@ -8,14 +8,13 @@ import {
   NORMAL_MINIMUM_WORKING_DAYS,
   addWorkingDays,
   clockRunStart,
-  clockStopAt,
+  clockUsedMsAtStop,
   clockView,
   describeInstant,
   runDueAt,
   subtractWorkingMs,
   taskLimit,
   workingDayLength,
-  workingMsBetween,
   type ReviewPolicy,
   type TimeModel,
 } from '../domain/clock';
@@ -24,6 +23,7 @@ import type { YearSchedule } from '../domain/calendar-data';
 import {
   DRAFTER_KINDS,
   ROLE_BY_KIND,
+  conclusionOnSigning,
   otherRegions,
   type Actor,
   type ActorRef,
@@ -317,7 +317,7 @@ export class ReviewMachine {
         this.openTask('signoff', this.state.originRegion, at);
         break;
       case 'sign':
-        this.close('approved', at, by, this.state.revisions > 0 ? 'legal_after_revision' : 'legal', input.opinion);
+        this.close('approved', at, by, conclusionOnSigning(this.state.revisions), input.opinion);
         break;
       case 'return':
         // At sign-off: back to the origin body. At intake or origin review: 退回, without a verdict.
@@ -632,12 +632,7 @@ export class ReviewMachine {
    * end); undefined while the clock is stopped.
    */
   private usedMsAt(at: string): number | undefined {
-    const clock = this.state.clock;
-    if (!clock.runningSince) return undefined;
-    const model = this.settings.timeModel;
-    return (
-      clock.usedMsBeforeRun + workingMsBetween(new Date(clock.runningSince), clockStopAt(new Date(at), model), model)
-    );
+    return clockUsedMsAtStop(this.state.clock, new Date(at), this.settings.timeModel);
   }
 
   /** One working day before `dueAt`, or at once when less than that is left. */

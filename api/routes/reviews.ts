@@ -11,6 +11,7 @@ import {
   listReviews,
   listRevisionLetters,
   readEvents,
+  readDraftOpinion,
   readOpinion,
   readReview,
   readRevisionLetter,
@@ -106,6 +107,25 @@ export function reviewRoutes({ app }: ApiDeps): RouteSpec[] {
       errors: [404, 409],
       handler: async ({ actor, params, req, res }) => {
         sendRecord(req, res, await readOpinion(app, actor, params.reviewId));
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/reviews/:reviewId/opinion/draft',
+      tag: 'reviews',
+      summary:
+        'The opinion as it would be issued were the review signed now (待签发稿; the origin review body, while under way)',
+      description:
+        'The same builder and page that freeze the opinion on signing, over the review closed in memory by the ' +
+        'caller now: JSON, or the page with Accept: text/html. It has no number yet (one is taken on signing), is ' +
+        'not stored, and `sha256` is that of this page. 403 for anyone but the reviewers and signers of the origin ' +
+        'region; 409 once the review has closed.',
+      query: emptyQuerySchema,
+      responses: [{ status: 200, description: 'the draft opinion', schema: OpinionView, html: true }],
+      errors: [403, 404, 409],
+      handler: async ({ actor, params, req, res }) => {
+        sendRecord(req, res, await readDraftOpinion(app, actor, params.reviewId));
       },
     }),
 

@@ -1,11 +1,13 @@
 /** Tasks (the caller's work list) and deciding one. */
 import { parseIdempotencyKey } from '../../features/once';
-import { completeTaskBodySchema, listTasksQuerySchema } from '../../features/tasks/schemas';
+import { emptyQuerySchema } from '../../features/schemas';
+import { discardTaskDrafts, readTaskDraft, saveTaskDraft } from '../../features/tasks/drafts';
+import { completeTaskBodySchema, listTasksQuerySchema, taskDraftBodySchema } from '../../features/tasks/schemas';
 import { decideTask, listTasks, readTask } from '../../features/tasks/use-cases';
 import type { ApiDeps } from '../deps';
 import { route, type RouteSpec } from '../http';
-import { TaskDecided, TaskView, page } from '../responses';
-import { taskView } from '../views';
+import { TaskDecided, TaskDraftView, TaskView, page } from '../responses';
+import { taskDraftView, taskView } from '../views';
 
 export function taskRoutes({ app }: ApiDeps): RouteSpec[] {
   return [
@@ -51,7 +53,38 @@ export function taskRoutes({ app }: ApiDeps): RouteSpec[] {
       handler: async ({ actor, params, body, req, requestId, res }) => {
         const key = parseIdempotencyKey(req.get('Idempotency-Key'));
         const answer = await decideTask(app, actor, params.taskId, body, requestId, key);
+        if (answer.status < 300) await discardTaskDrafts(app, params.taskId);
         res.status(answer.status).json(answer.body);
+      },
+    }),
+
+    route({
+      method: 'put',
+      path: '/v1/tasks/:taskId/draft',
+      tag: 'tasks',
+      summary: "Save the caller's decision as a draft (暂存; whoever may decide the task now), replacing the last",
+      description:
+        'Any part of a decision body, checked field by field as a decision is (unknown fields refused) but not as a ' +
+        'whole: it is checked in full when sent to `/complete`. One draft per task and person; deciding the task ' +
+        'drops its drafts.',
+      body: taskDraftBodySchema,
+      responses: [{ status: 200, description: '{ taskId, body, savedAt }', schema: TaskDraftView }],
+      errors: [400, 403, 404, 409],
+      handler: async ({ actor, params, body, res }) => {
+        res.json(taskDraftView(await saveTaskDraft(app, actor, params.taskId, body)));
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/v1/tasks/:taskId/draft',
+      tag: 'tasks',
+      summary: "The caller's saved draft of the decision (empty body and savedAt null when none)",
+      query: emptyQuerySchema,
+      responses: [{ status: 200, description: '{ taskId, body, savedAt }', schema: TaskDraftView }],
+      errors: [403, 404, 409],
+      handler: async ({ actor, params, res }) => {
+        res.json(taskDraftView(await readTaskDraft(app, actor, params.taskId)));
       },
     }),
   ];

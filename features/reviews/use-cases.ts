@@ -7,6 +7,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReviewInput, SubmittedReview } from '../../domain/messages';
 import { reviewWorkflowId } from '../../domain/messages';
+import { refOf } from '../../domain/exchange';
 import type { Actor } from '../../domain/model';
 import { checkExtensionRequester, checkWithdraw } from '../../domain/rules';
 import { isDuplicateKey } from '../../store/mongo';
@@ -21,7 +22,7 @@ import {
   reviewFromDoc,
 } from '../../store/models';
 import { liveRecordingStore } from '../../store/recording-store';
-import { freezeOpinion, letterRecordId, opinionRecordId } from '../../store/records';
+import { draftOpinion, freezeOpinion, letterRecordId, opinionRecordId } from '../../store/records';
 import { isSupervisor } from '../access';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
@@ -308,6 +309,32 @@ export async function readOpinion(ctx: AppContext, actor: Actor, reviewId: strin
       { offices: ctx.config.offices, now: () => ctx.now() },
       reviewFromDoc(review),
     ))
+  );
+}
+
+/**
+ * `GET /v1/reviews/:reviewId/opinion/draft`: the opinion as it would be frozen were the review
+ * signed now by the caller, for the origin region's review body (reviewers and signers) while the
+ * review is under way; afterwards the opinion as issued is the one to read.
+ */
+export async function readDraftOpinion(
+  ctx: AppContext,
+  actor: Actor,
+  reviewId: string,
+): Promise<Pick<RecordDoc, 'json' | 'html' | 'sha256'>> {
+  const review = await reviewFor(ctx, actor, reviewId);
+  const reviewBody = actor.roles.includes('signer') || actor.roles.includes('reviewer');
+  if (actor.region !== review.originRegion || !reviewBody) {
+    throw AppError.forbidden('only the review body of the origin region reads the draft opinion');
+  }
+  if (review.status !== 'in_review') {
+    throw AppError.conflict(`the review is ${review.status}: read the opinion as issued`);
+  }
+  return draftOpinion(
+    liveRecordingStore(ctx.models),
+    { offices: ctx.config.offices, now: () => ctx.now(), timeModel: await currentTimeModel(ctx) },
+    reviewFromDoc(review),
+    refOf(actor, actor.roles.includes('signer') ? 'signer' : 'reviewer'),
   );
 }
 

@@ -108,3 +108,10 @@ export const listTasksQuerySchema = z.strictObject({
   limit,
   cursor,
 });
+
+/**
+ * `PUT /v1/tasks/:taskId/draft`: a decision half written (暂存), any part of a decision's body; it
+ * is checked in full only when it is sent as the decision.
+ */
+export const taskDraftBodySchema = completeTaskBodySchema.partial();
+export type TaskDraftBody = z.output<typeof taskDraftBodySchema>;

@@ -144,7 +144,7 @@ async function withTitles(ctx: AppContext, tasks: TaskDoc[]): Promise<TitledTask
 }
 
 /** A task the caller may see; 404 otherwise (guessed ids reveal nothing). */
-async function visibleTask(ctx: AppContext, actor: Actor, id: string): Promise<TaskDoc> {
+export async function visibleTask(ctx: AppContext, actor: Actor, id: string): Promise<TaskDoc> {
   const task = await ctx.models.Task.findById(id).lean<TaskDoc>();
   if (!task || !canSeeTask(actor, task)) throw AppError.notFound('task');
   return task;
@@ -251,7 +251,7 @@ export async function decideTask(
  * someone else and a delegation from them to the caller runs now. The signed request carries it
  * to the workflow, whose rule (domain/rules.ts `refusalToDecide`) lets the delegate decide.
  */
-async function standingInFor(ctx: AppContext, actor: Actor, task: TaskDoc): Promise<string | undefined> {
+export async function standingInFor(ctx: AppContext, actor: Actor, task: TaskDoc): Promise<string | undefined> {
   const assignee = task.assignee?.sub;
   if (assignee === undefined || assignee === actor.sub || task.status !== 'open') return undefined;
   return (await delegatorsFor(ctx, actor.sub, ctx.now())).includes(assignee) ? assignee : undefined;

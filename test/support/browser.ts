@@ -148,6 +148,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
+/** Latin-script words a person may read: file formats, in any case (a file's name shows its extension). */
+const ALLOWED_LATIN = new Set(['PDF', 'DOC', 'DOCX', 'OFD']);
+
+/** The Latin-script words in the page's visible text that are not allowed; ids and numbers have none. */
+export async function latinWords(page: Page): Promise<string[]> {
+  const text = await page.evaluate<string>('document.body.innerText');
+  return [...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])].filter((w) => !ALLOWED_LATIN.has(w.toUpperCase()));
+}
+
 /** The serious and critical accessibility violations on the page (WCAG 2 A/AA rules). */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
   // A frozen record's frame is left out: it is a sandboxed page without scripts, which axe cannot

@@ -6,10 +6,10 @@
  * SHA-256 is computed in the browser and compared with the recorded one, and 打印 prints the frame,
  * whose own style sheet sets the paper and margins (A4, GB/T 9704-2012).
  */
-import { Alert, Button, Space, Spin, Tag, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { Alert, Button, Card, Space, Spin, Tag, Typography } from 'antd';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { Link } from 'react-router-dom';
-import type { Review } from './api/client';
+import { api, call, type Review } from './api/client';
 import { errorText } from './labels';
 
 /** The hex SHA-256 of some bytes, by Web Crypto; undefined where the browser offers none (plain HTTP). */
@@ -57,11 +57,6 @@ export function FrozenRecord({
   if (error) return <Alert type="error" showIcon role="alert" message={error} />;
   if (!loaded) return <Spin aria-label="加载中" />;
   const matches = loaded.sha256 === recordedSha256;
-  /** The frame as tall as its page, so that the page scrolls with the console, not inside it. */
-  const fit = () => {
-    const page = frame.current?.contentDocument?.documentElement;
-    if (frame.current && page) frame.current.style.height = `${page.scrollHeight}px`;
-  };
   return (
     <div className="frozen-record">
       <Space direction="vertical" style={{ width: '100%', marginBottom: 12 }} className="no-print">
@@ -100,17 +95,43 @@ export function FrozenRecord({
           />
         )}
       </Space>
-      <iframe
-        ref={frame}
-        title={title}
-        data-testid="record-frame"
-        sandbox="allow-same-origin allow-modals"
-        srcDoc={loaded.html}
-        onLoad={fit}
-        className="record-frame"
-      />
+      <RecordFrame frameRef={frame} title={title} html={loaded.html} />
       <p className="print-notice">本页是系统界面，不是文书原件。请使用页面上的“打印 / 另存为 PDF”按钮打印原件。</p>
     </div>
+  );
+}
+
+/**
+ * A record's page in a sandboxed frame (no scripts; same origin only so that its print and its
+ * height can be reached), as tall as its page so that it scrolls with the console.
+ */
+export function RecordFrame({
+  frameRef,
+  title,
+  html,
+  testId = 'record-frame',
+}: {
+  frameRef?: RefObject<HTMLIFrameElement>;
+  title: string;
+  html: string;
+  testId?: string;
+}) {
+  const own = useRef<HTMLIFrameElement>(null);
+  const frame = frameRef ?? own;
+  const fit = () => {
+    const page = frame.current?.contentDocument?.documentElement;
+    if (frame.current && page) frame.current.style.height = `${page.scrollHeight}px`;
+  };
+  return (
+    <iframe
+      ref={frame}
+      title={title}
+      data-testid={testId}
+      sandbox="allow-same-origin allow-modals"
+      srcDoc={html}
+      onLoad={fit}
+      className="record-frame"
+    />
   );
 }
 
@@ -138,5 +159,43 @@ export function RecordLinks({ review, withOpinion = false }: { review: Review; w
         </Link>
       )}
     </Space>
+  );
+}
+
+/**
+ * The opinion as signing now would freeze it (待签发稿): the API's page of it, by the same renderer
+ * as the issued one, in the same sandboxed frame; its number is taken on signing.
+ */
+export function DraftOpinion({ reviewId }: { reviewId: string }) {
+  const [html, setHtml] = useState<string>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let current = true;
+    call(
+      api.GET('/v1/reviews/{reviewId}/opinion/draft', {
+        params: { path: { reviewId } },
+        headers: { Accept: 'text/html' },
+        parseAs: 'text',
+      }),
+    )
+      .then((page) => current && setHtml(page))
+      .catch((err: unknown) => current && setError(errorText(err)));
+    return () => {
+      current = false;
+    };
+  }, [reviewId]);
+  return (
+    <Card title="合法性审核意见书（待签发稿）" size="small" style={{ marginBottom: 16 }} data-testid="draft-opinion">
+      <Typography.Paragraph type="secondary">
+        以下是签发后将生成的意见书全文，与签发时冻结的原件由同一程序生成；文号在签发时编定。
+      </Typography.Paragraph>
+      {error ? (
+        <Alert type="error" showIcon role="alert" message={error} />
+      ) : html === undefined ? (
+        <Spin aria-label="加载中" />
+      ) : (
+        <RecordFrame title="合法性审核意见书（待签发稿）" html={html} testId="draft-opinion-frame" />
+      )}
+    </Card>
   );
 }

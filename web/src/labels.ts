@@ -114,6 +114,8 @@ export const CONSULTATION_STATUS: Record<string, string> = {
   no_response: '逾期未答复（视为无异议）',
 };
 export const RETURN_GROUNDS: Record<string, string> = GROUNDS_ZH;
+/** An extension request's state (延期). */
+export const EXTENSION_STATUS: Record<string, string> = { requested: '待审批', approved: '已批准', refused: '未批准' };
 export const MATERIAL: Record<string, string> = {
   draftingExplanation: '起草说明',
   legalBasisNote: '制定依据说明',

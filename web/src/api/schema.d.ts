@@ -265,6 +265,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reviews/{reviewId}/opinion/draft': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The opinion as it would be issued were the review signed now (待签发稿; the origin review body, while under way)
+     * @description The same builder and page that freeze the opinion on signing, over the review closed in memory by the caller now: JSON, or the page with Accept: text/html. It has no number yet (one is taken on signing), is not stored, and `sha256` is that of this page. 403 for anyone but the reviewers and signers of the origin region; 409 once the review has closed.
+     */
+    get: operations['getV1ReviewsByReviewIdOpinionDraft'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reviews/{reviewId}/revision-letters': {
     parameters: {
       query?: never;
@@ -384,6 +404,27 @@ export interface paths {
      * @description An optional `Idempotency-Key` header (1-128 characters of letters, digits, `-`, `_`, `.`, `:`) makes a retry safe: repeating the request with the same key returns the first answer instead of a 409; the same key with a different body is 422 `idempotency_mismatch`. While a decision on the task is being recorded, another is 409.
      */
     post: operations['postV1TasksByTaskIdComplete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tasks/{taskId}/draft': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's saved draft of the decision (empty body and savedAt null when none) */
+    get: operations['getV1TasksByTaskIdDraft'];
+    /**
+     * Save the caller's decision as a draft (暂存; whoever may decide the task now), replacing the last
+     * @description Any part of a decision body, checked field by field as a decision is (unknown fields refused) but not as a whole: it is checked in full when sent to `/complete`. One draft per task and person; deciding the task drops its drafts.
+     */
+    put: operations['putV1TasksByTaskIdDraft'];
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1428,6 +1469,115 @@ export interface components {
       assignedAt?: string | null;
       /** @description read one task: the assistive-review flags of the version it concerns (advice, never a decision) */
       flags?: components['schemas']['Flag'][];
+    };
+    TaskDraft: {
+      taskId: string;
+      /** @description any part of a decision body, as saved */
+      body: {
+        /** @enum {string} */
+        decision?:
+          | 'accept'
+          | 'request_materials'
+          | 'return'
+          | 'supplement'
+          | 'approve'
+          | 'request_changes'
+          | 'reject'
+          | 'resubmit'
+          | 'concur'
+          | 'concur_with_comments'
+          | 'object'
+          | 'proceed'
+          | 'sign'
+          | 'refuse'
+          | 'register'
+          | 'defer'
+          | 'no_issue'
+          | 'correction_advised'
+          | 'reply'
+          | 'answer'
+          | 'adopt'
+          | 'decline';
+        opinion?: string;
+        comments?: {
+          /** @description an article number of the reviewed version */
+          article?: string;
+          text: string;
+          /**
+           * @description default advisory
+           * @enum {string}
+           */
+          severity?: 'blocking' | 'amend' | 'advisory';
+          /** @description the law relied on */
+          basis?: string;
+        }[];
+        checklist?: {
+          /** @enum {string} */
+          item:
+            'authority' | 'competence' | 'content' | 'procedure' | 'form' | 'fair_competition' | 'regional_consistency';
+          /** @enum {string} */
+          result: 'pass' | 'fail' | 'not_applicable';
+          /** @description required unless pass */
+          note?: string;
+        }[];
+        dispositions?: {
+          commentId: string;
+          /** @enum {string} */
+          status: 'adopted' | 'partly_adopted' | 'not_adopted';
+          /** @description required unless adopted */
+          reason?: string;
+        }[];
+        /** @description extension, for resubmit: the revised version (default: the document's current version) */
+        version?: number;
+        /** @description request_materials: what is missing (a material kind); defer of a filing: filing materials */
+        missing?: (
+          | 'draftingExplanation'
+          | 'legalBasisNote'
+          | 'consultationRecord'
+          | 'fairCompetitionConclusion'
+          | 'draftingUnitLegalOpinion'
+          | 'other'
+          | 'attachment'
+          | 'filing_report'
+          | 'official_text'
+          | 'electronic_copy'
+          | 'review_opinion'
+        )[];
+        /**
+         * @description return at intake or origin review: why, without a verdict
+         * @enum {string}
+         */
+        grounds?: 'not_normative_document' | 'outside_remit' | 'not_ripe' | 'other';
+        /** @description supplement: the materials added */
+        materials?: {
+          draftingExplanation?: string;
+          /** @description 制定依据: the legal basis, explained */
+          legalBasisNote?: string;
+          /** @description 征求意见及采纳情况: public and other consultation */
+          consultationRecord?: string;
+          /** @description 公平竞争审查结论, where the document affects business activity */
+          fairCompetitionConclusion?: string;
+          /** @description the drafting unit's own legality opinion */
+          draftingUnitLegalOpinion?: string;
+          other?: string;
+        };
+        /** @description answer (topic_answer): the laws the answer rests on */
+        basis?: string | string[];
+        /** @description extension: assistive-review flags of the version under review that the decider sets aside; recorded in the task_completed event's data. A flag never decides anything and never blocks a decision. */
+        dismissedFlags?: {
+          /** @description the flag's ruleId */
+          ruleId: string;
+          /** @description the article the flag stands beside */
+          article: string;
+          /** @description why the flag does not call for a comment */
+          reason?: string;
+        }[];
+      };
+      /**
+       * Format: date-time
+       * @description null: nothing saved
+       */
+      savedAt: string | null;
     };
     Person: {
       sub: string;
@@ -3576,6 +3726,92 @@ export interface operations {
       };
     };
   };
+  getV1ReviewsByReviewIdOpinionDraft: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        reviewId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the draft opinion */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opinion'];
+          'text/html': string;
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   getV1ReviewsByReviewIdRevisionletters: {
     parameters: {
       query?: never;
@@ -4217,6 +4453,294 @@ export interface operations {
       };
       /** @description idempotency_mismatch */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1TasksByTaskIdDraft: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { taskId, body, savedAt } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskDraft'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putV1TasksByTaskIdDraft: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          decision?:
+            | 'accept'
+            | 'request_materials'
+            | 'return'
+            | 'supplement'
+            | 'approve'
+            | 'request_changes'
+            | 'reject'
+            | 'resubmit'
+            | 'concur'
+            | 'concur_with_comments'
+            | 'object'
+            | 'proceed'
+            | 'sign'
+            | 'refuse'
+            | 'register'
+            | 'defer'
+            | 'no_issue'
+            | 'correction_advised'
+            | 'reply'
+            | 'answer'
+            | 'adopt'
+            | 'decline';
+          opinion?: string;
+          comments?: {
+            /** @description an article number of the reviewed version */
+            article?: string;
+            text: string;
+            /**
+             * @description default advisory
+             * @enum {string}
+             */
+            severity?: 'blocking' | 'amend' | 'advisory';
+            /** @description the law relied on */
+            basis?: string;
+          }[];
+          checklist?: {
+            /** @enum {string} */
+            item:
+              | 'authority'
+              | 'competence'
+              | 'content'
+              | 'procedure'
+              | 'form'
+              | 'fair_competition'
+              | 'regional_consistency';
+            /** @enum {string} */
+            result: 'pass' | 'fail' | 'not_applicable';
+            /** @description required unless pass */
+            note?: string;
+          }[];
+          dispositions?: {
+            commentId: string;
+            /** @enum {string} */
+            status: 'adopted' | 'partly_adopted' | 'not_adopted';
+            /** @description required unless adopted */
+            reason?: string;
+          }[];
+          /** @description extension, for resubmit: the revised version (default: the document's current version) */
+          version?: number;
+          /** @description request_materials: what is missing (a material kind); defer of a filing: filing materials */
+          missing?: (
+            | 'draftingExplanation'
+            | 'legalBasisNote'
+            | 'consultationRecord'
+            | 'fairCompetitionConclusion'
+            | 'draftingUnitLegalOpinion'
+            | 'other'
+            | 'attachment'
+            | 'filing_report'
+            | 'official_text'
+            | 'electronic_copy'
+            | 'review_opinion'
+          )[];
+          /**
+           * @description return at intake or origin review: why, without a verdict
+           * @enum {string}
+           */
+          grounds?: 'not_normative_document' | 'outside_remit' | 'not_ripe' | 'other';
+          /** @description supplement: the materials added */
+          materials?: {
+            draftingExplanation?: string;
+            /** @description 制定依据: the legal basis, explained */
+            legalBasisNote?: string;
+            /** @description 征求意见及采纳情况: public and other consultation */
+            consultationRecord?: string;
+            /** @description 公平竞争审查结论, where the document affects business activity */
+            fairCompetitionConclusion?: string;
+            /** @description the drafting unit's own legality opinion */
+            draftingUnitLegalOpinion?: string;
+            other?: string;
+          };
+          /** @description answer (topic_answer): the laws the answer rests on */
+          basis?: string | string[];
+          /** @description extension: assistive-review flags of the version under review that the decider sets aside; recorded in the task_completed event's data. A flag never decides anything and never blocks a decision. */
+          dismissedFlags?: {
+            /** @description the flag's ruleId */
+            ruleId: string;
+            /** @description the article the flag stands beside */
+            article: string;
+            /** @description why the flag does not call for a comment */
+            reason?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description { taskId, body, savedAt } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskDraft'];
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict: task not open any more, a review already active, stale version */
+      409: {
         headers: {
           [name: string]: unknown;
         };

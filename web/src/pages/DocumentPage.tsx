@@ -25,6 +25,7 @@ import { chosen, RefusalAlert, showRefusal } from '../forms';
 import { articleZh, cst, DISPOSITION, DOCUMENT_STATUS, errorText, KIND, SEVERITY, SEVERITY_COLOR } from '../labels';
 import { RecordLinks } from '../frozen-record';
 import { AfterReviewPanel } from '../after-review';
+import { AttachmentsCard } from '../attachments';
 import { hasRole, useSession } from '../session';
 import { ReviewSteps, VersionCompare } from '../review-parts';
 
@@ -87,6 +88,7 @@ export default function DocumentPage() {
   if (error) return <Alert type="error" showIcon message={error} role="alert" />;
   if (!doc) return <Spin aria-label="加载中" />;
 
+  const isOwner = hasRole(session, 'drafter') && session.org === doc.org && session.region === doc.region;
   const revision = tasks.find((t) => t.kind === 'revision' && t.status === 'open');
   const supplement = tasks.find((t) => t.kind === 'supplement' && t.status === 'open');
   // The comments the drafter answers: those on the version under review.
@@ -165,10 +167,12 @@ export default function DocumentPage() {
       </Card>
       {review && <ReviewSteps review={review} />}
       {review && <RecordLinks review={review} withOpinion />}
-      <AfterReviewPanel
-        doc={doc}
-        isOwner={hasRole(session, 'drafter') && session.org === doc.org && session.region === doc.region}
-        reload={() => void load()}
+      <AfterReviewPanel doc={doc} isOwner={isOwner} reload={() => void load()} />
+      <AttachmentsCard
+        documentId={id}
+        attachments={doc.attachments ?? []}
+        canUpload={isOwner}
+        onUploaded={() => void load()}
       />
       {supplement && (
         <Alert
@@ -240,7 +244,7 @@ export default function DocumentPage() {
             dataSource={comments}
             renderItem={(c) => (
               <List.Item>
-                第 {c.version} 版 · {c.article ? `第${c.article}条` : '总体'} ·{' '}
+                第 {c.version} 版 · {c.article ? `${articleZh(c.article)}` : '总体'} ·{' '}
                 <Tag color={SEVERITY_COLOR[c.severity ?? 'advisory']}>{SEVERITY[c.severity ?? 'advisory']}</Tag>
                 {c.text}
                 {c.disposition && <Tag style={{ marginLeft: 8 }}>{DISPOSITION[c.disposition.status ?? '']}</Tag>}

@@ -27,13 +27,28 @@ import {
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { AssignmentBar } from '../assignment';
 import { Link, useParams } from 'react-router-dom';
-import { api, call, type Comment, type Review, type Task, type VersionView } from '../api/client';
+import {
+  api,
+  call,
+  type Comment,
+  type DocumentView,
+  type Review,
+  type Schemas,
+  type Task,
+  type VersionView,
+} from '../api/client';
+import { AttachmentsCard } from '../attachments';
+import { ExtensionRequest } from '../extension';
+import { DraftOpinion } from '../frozen-record';
 import { basisText, FlagList, flagKey, MarkedText, type Flag } from '../assist';
 import { chosen, RefusalAlert, showRefusal } from '../forms';
 import {
+  articleZh,
   CHECK_ITEM,
   CHECK_RESULT,
   CONSULTATION_STATUS,
+  cst,
+  DISPOSITION,
   dueDayText,
   FLAG_CATEGORY,
   DECISION,
@@ -54,6 +69,10 @@ import { ReviewSteps, VersionCompare } from '../review-parts';
 import { DECISIONS_BY_KIND } from '../../../domain/model';
 
 const WITH_COMMENTS = new Set(['origin_review', 'consultation', 'consolidation']);
+/** The tasks of the origin review body from which a reviewer asks for more time (延期). */
+const MAY_ASK_FOR_TIME = new Set(['origin_review', 'consolidation']);
+
+type SavedDraft = Schemas['TaskDraft'];
 
 interface DecisionForm {
   decision?: string;
@@ -63,6 +82,8 @@ interface DecisionForm {
   missing?: string[];
   grounds?: string;
   materials?: Record<string, string>;
+  /** At consolidation: how each consulted region's comment is dealt with, by comment id. */
+  dispositions?: Record<string, { status?: string; reason?: string }>;
 }
 
 export default function TaskPage() {
@@ -70,6 +91,10 @@ export default function TaskPage() {
   const [task, setTask] = useState<Task>();
   const [review, setReview] = useState<Review>();
   const [version, setVersion] = useState<VersionView>();
+  const [doc, setDoc] = useState<DocumentView>();
+  // The decision saved as a draft (暂存), restored into the form when the page opens.
+  const [saved, setSaved] = useState<SavedDraft>();
+  const [savedNote, setSavedNote] = useState<string>();
   const [comments, setComments] = useState<Comment[]>([]);
   const [error, setError] = useState<string>();
   const [refusal, setRefusal] = useState<ReturnType<typeof showRefusal>>();
@@ -86,7 +111,8 @@ export default function TaskPage() {
     try {
       const t = await call(api.GET('/v1/tasks/{taskId}', { params: { path: { taskId } } }));
       setTask(t);
-      const [r, v, c] = await Promise.all([
+      const open = t.status === 'open';
+      const [r, v, c, d, s] = await Promise.all([
         call(api.GET('/v1/reviews/{reviewId}', { params: { path: { reviewId: t.reviewId! } } })),
         call(
           api.GET('/v1/documents/{id}/versions/{version}', {
@@ -94,11 +120,21 @@ export default function TaskPage() {
           }),
         ),
         call(api.GET('/v1/documents/{id}/comments', { params: { path: { id: t.documentId! } } })),
+        // Its attachments: the page works without them.
+        call(api.GET('/v1/documents/{id}', { params: { path: { id: t.documentId! } } })).catch(() => undefined),
+        open
+          ? call(api.GET('/v1/tasks/{taskId}/draft', { params: { path: { taskId } } })).catch(() => undefined)
+          : undefined,
       ]);
       setReview(r);
       setVersion(v);
       setComments(c.items);
-      setDismissed({});
+      setDoc(d);
+      setSaved(s?.savedAt ? s : undefined);
+      setSavedNote(s?.savedAt ? `已恢复${cst(s.savedAt)}暂存的内容，可继续填写。` : undefined);
+      setDismissed(
+        Object.fromEntries((s?.body.dismissedFlags ?? []).map((d) => [flagKey(d), { ...d, reason: d.reason ?? '' }])),
+      );
     } catch (err) {
       setError(errorText(err));
     }
@@ -107,11 +143,10 @@ export default function TaskPage() {
     void load();
   }, [load]);
 
-  const decide = async (values: DecisionForm) => {
-    setBusy(true);
-    setRefusal(undefined);
+  /** What the form holds, as the API takes it: a decision, or a draft of one. */
+  const decisionBody = (values: DecisionForm): Record<string, unknown> => {
     const decision = values.decision;
-    const body: Record<string, unknown> = { decision };
+    const body: Record<string, unknown> = decision ? { decision } : {};
     if (values.opinion?.trim()) body.opinion = values.opinion;
     if (values.comments?.length) body.comments = values.comments;
     const setAside = Object.values(dismissed);
@@ -128,9 +163,25 @@ export default function TaskPage() {
     }
     if (values.missing?.length) body.missing = values.missing;
     if (values.grounds) body.grounds = values.grounds;
-    if (decision === 'supplement') {
+    const dispositions = Object.entries(values.dispositions ?? {}).filter(([, d]) => d?.status);
+    if (dispositions.length > 0) {
+      body.dispositions = dispositions.map(([commentId, d]) => ({
+        commentId,
+        status: d.status,
+        ...(d.reason?.trim() ? { reason: d.reason.trim() } : {}),
+      }));
+    }
+    if (decision === 'supplement' || (task?.kind === 'supplement' && values.materials)) {
       body.materials = Object.fromEntries(Object.entries(values.materials ?? {}).filter(([, v]) => v && v.trim()));
     }
+    return body;
+  };
+
+  const decide = async (values: DecisionForm) => {
+    setBusy(true);
+    setRefusal(undefined);
+    const decision = values.decision;
+    const body = decisionBody(values);
     try {
       const answer = await call(
         api.POST('/v1/tasks/{taskId}/complete', {
@@ -148,6 +199,25 @@ export default function TaskPage() {
     }
   };
 
+  /** 暂存: keeps what the form holds, to be restored when the page opens again. */
+  const saveDraft = async () => {
+    setBusy(true);
+    setRefusal(undefined);
+    try {
+      const kept = await call(
+        api.PUT('/v1/tasks/{taskId}/draft', {
+          params: { path: { taskId } },
+          body: decisionBody(form.getFieldsValue(true) as DecisionForm) as never,
+        }),
+      );
+      setSavedNote(`已于${cst(kept.savedAt)}暂存，下次打开本任务时自动恢复。`);
+    } catch (err) {
+      setRefusal(showRefusal(form, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   if (error) return <Alert type="error" showIcon role="alert" message={error} />;
   if (!task || !review) return <Spin aria-label="加载中" />;
 
@@ -156,8 +226,25 @@ export default function TaskPage() {
   const articles = version?.articles ?? [];
   const others = comments.filter((c) => c.author?.region !== review.originRegion);
   const byRegion = Object.keys(review.consultations ?? {});
+  // The consulted regions' comments on the version under review: each gets a disposition at 汇总.
+  const consulted = others.filter((c) => c.version === task.version);
+  // The origin body's comments of every round, with the drafter's answers: what consulted regions build on.
+  const originRound = comments.filter((c) => c.author?.region === review.originRegion);
   const flags: Flag[] = task.flags ?? [];
   const actsOnFlags = open && WITH_COMMENTS.has(kind);
+  const restored = saved?.body;
+  const initialValues: DecisionForm = {
+    comments: restored?.comments ?? [],
+    checklist: CHECK_ITEM.map(([item]) => restored?.checklist?.find((c) => c.item === item) ?? { item }),
+    ...(restored?.decision && { decision: restored.decision }),
+    ...(restored?.opinion && { opinion: restored.opinion }),
+    ...(restored?.missing && { missing: restored.missing }),
+    ...(restored?.grounds && { grounds: restored.grounds }),
+    ...(restored?.dispositions && {
+      dispositions: Object.fromEntries(restored.dispositions.map(({ commentId, ...d }) => [commentId, d])),
+    }),
+    ...(restored?.materials && { materials: restored.materials }),
+  };
 
   /** Fills the comment editor from a flag: its article, explanation, basis and suggested severity. */
   const commentOn = (flag: Flag) => {
@@ -171,7 +258,7 @@ export default function TaskPage() {
       was ? rest : { ...rest, [flagKey(flag)]: { ruleId: flag.ruleId, article: flag.article, reason: '' } },
     );
   const flagActions = (flag: Flag) => {
-    const label = `第${flag.article}条“${flag.match.text || FLAG_CATEGORY[flag.category]}”`;
+    const label = `${articleZh(flag.article)}“${flag.match.text || FLAG_CATEGORY[flag.category]}”`;
     const isDismissed = dismissed[flagKey(flag)] !== undefined;
     return (
       <Space size={4}>
@@ -198,7 +285,7 @@ export default function TaskPage() {
           size="small"
           style={{ width: 360 }}
           placeholder="忽略理由（可选，随决定一并记录）"
-          aria-label={`忽略第${flag.article}条提示的理由`}
+          aria-label={`忽略${articleZh(flag.article)}提示的理由`}
           value={entry.reason}
           onChange={(e) => setDismissed({ ...dismissed, [flagKey(flag)]: { ...entry, reason: e.target.value } })}
         />
@@ -248,6 +335,7 @@ export default function TaskPage() {
       </Card>
       {kind === 'supplement' && open && <MaterialsRequestNotice reviewId={task.reviewId!} />}
       <ReviewSteps review={review} />
+      {kind === 'signoff' && open && <DraftOpinion reviewId={review.reviewId!} />}
       <Row gutter={16}>
         <Col span={12}>
           <Card title="草案条文（点击条文以针对该条提出意见）" size="small" style={{ marginBottom: 16 }}>
@@ -270,8 +358,7 @@ export default function TaskPage() {
                   onClick={() => setArticle(article === a.number ? undefined : a.number)}
                   onKeyDown={(e) => e.key === 'Enter' && setArticle(article === a.number ? undefined : a.number)}
                 >
-                  {/* 第3条, not 第三条, while test/console-journey.test.ts finds the rows by it. */}
-                  <strong>第{a.number}条</strong>{' '}
+                  <strong>{articleZh(a.number)}</strong>{' '}
                   <MarkedText text={a.text ?? ''} flags={flags.filter((f) => f.article === a.number)} />
                   {comments
                     .filter((c) => c.article === a.number && c.version === task.version)
@@ -301,10 +388,32 @@ export default function TaskPage() {
                 </p>
               ))}
           </Card>
+          {doc && <AttachmentsCard documentId={doc.id!} attachments={doc.attachments ?? []} />}
           <PrecedentsPanel taskId={task.id ?? ''} article={article ?? articles[0]?.number} />
           {(task.version ?? 1) > 1 && <VersionCompare documentId={task.documentId!} latest={task.version!} />}
         </Col>
         <Col span={12}>
+          {kind === 'consultation' && (
+            <Card title="本地审核意见及起草单位答复" size="small" style={{ marginBottom: 16 }}>
+              <List
+                size="small"
+                locale={{ emptyText: '本地审核未提出意见' }}
+                dataSource={originRound}
+                renderItem={(c) => (
+                  <List.Item data-testid="origin-comment">
+                    <div>
+                      第 {c.version} 版 · {c.article ? `${articleZh(c.article)}：` : '总体：'}
+                      {c.text}
+                      <div>
+                        起草单位答复：{c.disposition ? DISPOSITION[c.disposition.status ?? ''] : '尚未答复'}
+                        {c.disposition?.reason ? `（${c.disposition.reason}）` : ''}
+                      </div>
+                    </div>
+                  </List.Item>
+                )}
+              />
+            </Card>
+          )}
           {kind === 'consolidation' && (
             <Card title="各地协同意见" size="small" style={{ marginBottom: 16 }}>
               <Row gutter={8}>
@@ -322,7 +431,7 @@ export default function TaskPage() {
                         dataSource={others.filter((c) => c.author?.region === region)}
                         renderItem={(c) => (
                           <List.Item>
-                            {c.article ? `第${c.article}条：` : ''}
+                            {c.article ? `${articleZh(c.article)}：` : ''}
                             {c.text}
                           </List.Item>
                         )}
@@ -333,41 +442,29 @@ export default function TaskPage() {
               </Row>
             </Card>
           )}
-          {kind === 'signoff' && (
-            <Card title="审核意见书预览" size="small" style={{ marginBottom: 16 }}>
-              <p>
-                文件：{version?.title}（第 {task.version} 版）
-              </p>
-              <p>
-                协同意见：
-                {byRegion
-                  .map(
-                    (r) =>
-                      `${REGION[r]}${DECISION[review.consultations?.[r]?.decision ?? ''] ?? CONSULTATION_STATUS[review.consultations?.[r]?.status ?? '']}`,
-                  )
-                  .join('；')}
-              </p>
-              <p>
-                审核意见 {comments.length} 条，其中已采纳{' '}
-                {comments.filter((c) => c.disposition?.status === 'adopted').length} 条。
-              </p>
-              <p>已用 {review.deadlines?.workingDaysUsed ?? 0} 个工作日。签发后生成正式的合法性审核意见书。</p>
-            </Card>
-          )}
           {open ? (
             <Card title="办理" size="small">
+              {savedNote && (
+                <Alert
+                  type="info"
+                  showIcon
+                  message={savedNote}
+                  data-testid="draft-saved"
+                  style={{ marginBottom: 12 }}
+                />
+              )}
               <RefusalAlert refusal={refusal} />
               <Form<DecisionForm>
                 form={form}
                 layout="vertical"
-                initialValues={{ comments: [], checklist: CHECK_ITEM.map(([item]) => ({ item })) }}
+                initialValues={initialValues}
                 onFinish={(v) => void decide(v)}
               >
                 {WITH_COMMENTS.has(kind) && (
                   <Card
                     size="small"
                     type="inner"
-                    title={`提出意见${article ? `（第${article}条）` : '（总体）'}`}
+                    title={`提出意见${article ? `（${articleZh(article)}）` : '（总体）'}`}
                     style={{ marginBottom: 12 }}
                   >
                     <Space direction="vertical" style={{ width: '100%' }}>
@@ -412,7 +509,7 @@ export default function TaskPage() {
                               >
                                 <Form.Item name={[field.name, 'text']} noStyle>
                                   <span>
-                                    {c?.article ? `第${c.article}条 · ` : ''}
+                                    {c?.article ? `${articleZh(c.article)} · ` : ''}
                                     <Tag color={SEVERITY_COLOR[c?.severity ?? 'advisory']}>
                                       {SEVERITY[c?.severity ?? 'advisory']}
                                     </Tag>
@@ -425,6 +522,35 @@ export default function TaskPage() {
                         />
                       )}
                     </Form.List>
+                  </Card>
+                )}
+                {kind === 'consolidation' && consulted.length > 0 && (
+                  <Card size="small" type="inner" title="协同意见的处理" style={{ marginBottom: 12 }}>
+                    {consulted.map((c) => (
+                      <div key={c.id} data-testid="consulted-comment">
+                        <div>
+                          {REGION[c.author?.region ?? '']}：{c.article ? `${articleZh(c.article)}：` : ''}
+                          {c.text}
+                        </div>
+                        <Space align="start" wrap>
+                          <Form.Item name={['dispositions', c.id!, 'status']} style={{ marginBottom: 8 }}>
+                            <Select
+                              aria-label={`意见“${c.text}”的处理`}
+                              placeholder="处理情况"
+                              allowClear
+                              style={{ width: 140 }}
+                              options={Object.entries(DISPOSITION).map(([value, label]) => ({ value, label }))}
+                            />
+                          </Form.Item>
+                          <Form.Item name={['dispositions', c.id!, 'reason']} style={{ marginBottom: 8 }}>
+                            <Input
+                              aria-label={`意见“${c.text}”的处理理由`}
+                              placeholder="理由（不采纳或部分采纳时必填）"
+                            />
+                          </Form.Item>
+                        </Space>
+                      </div>
+                    ))}
                   </Card>
                 )}
                 {kind === 'origin_review' && (
@@ -512,9 +638,14 @@ export default function TaskPage() {
                     <Input.TextArea rows={3} aria-label="审核意见" />
                   </Form.Item>
                 )}
-                <Button type="primary" htmlType="submit" loading={busy}>
-                  提交决定
-                </Button>
+                <Space>
+                  <Button type="primary" htmlType="submit" loading={busy}>
+                    提交决定
+                  </Button>
+                  <Button onClick={() => void saveDraft()} loading={busy} aria-label="暂存">
+                    暂存
+                  </Button>
+                </Space>
               </Form>
             </Card>
           ) : (
@@ -525,6 +656,16 @@ export default function TaskPage() {
               </p>
               <Link to="/tasks">返回我的待办</Link>
             </Card>
+          )}
+          {open && MAY_ASK_FOR_TIME.has(kind) && (
+            <ExtensionRequest
+              review={review}
+              onRequested={() =>
+                void call(api.GET('/v1/reviews/{reviewId}', { params: { path: { reviewId: review.reviewId! } } }))
+                  .then(setReview)
+                  .catch(() => undefined)
+              }
+            />
           )}
         </Col>
       </Row>
