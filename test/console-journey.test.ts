@@ -35,12 +35,21 @@ afterAll(() => stop?.());
 const problems: Record<string, string[]> = {};
 /** What the browser refused under the content security policy (e.g. an inline script without its hash). */
 const policyRefusals: string[] = [];
+/** The screen the journey runs at: 1440×900 unless `JOURNEY_VIEWPORT` says e.g. 768x1024. */
+const VIEWPORT = (() => {
+  const [width, height] = (process.env.JOURNEY_VIEWPORT ?? '1440x900').split('x').map(Number);
+  return { width, height };
+})();
 let shot = 0;
 let sawWorkList = false;
 async function look(page: Page, screen: string, { axe = true, latin = false } = {}): Promise<void> {
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 });
   shot += 1;
   await screenshot(page, `journey-${String(shot).padStart(2, '0')}-${screen}`);
+  const [scrollWidth, clientWidth] = await page.evaluate<[number, number]>(
+    '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+  );
+  if (scrollWidth > clientWidth) problems[`${screen} (scrolls sideways)`] = [`${scrollWidth} px in ${clientWidth} px`];
   // The screens of attachments, drafts, extensions and the draft opinion: Chinese only, too.
   const words = latin ? await latinWords(page) : [];
   if (words.length > 0) problems[`${screen} (Latin-script words)`] = words;
@@ -49,12 +58,19 @@ async function look(page: Page, screen: string, { axe = true, latin = false } = 
   if (found.length > 0) problems[screen] = found;
 }
 
+/** Follows a link of the main menu, opening the menu first where the screen is too narrow to show it. */
+async function viaMenu(page: Page, name: string): Promise<void> {
+  const opener = page.getByRole('button', { name: '打开菜单' });
+  if (await opener.isVisible()) await opener.click();
+  await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name }).click();
+}
+
 /** A browser of its own (its own storage) for `who`, signed in through the development page. */
 async function signIn(who: DemoUserKey): Promise<Page> {
   const context = await browser.newContext({
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1440, height: 900 },
+    viewport: VIEWPORT,
   });
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -64,7 +80,8 @@ async function signIn(who: DemoUserKey): Promise<Page> {
   await page.goto(`${baseUrl}/`);
   if (who === 'drafter') await look(page, 'sign-in');
   await page.getByRole('button', { name: `以${DEMO_USERS[who].name}身份登录` }).click();
-  await page.getByTestId('whoami').filter({ hasText: DEMO_USERS[who].name }).waitFor();
+  // Attached, not visible: a tablet's header folds the name away.
+  await page.getByTestId('whoami').filter({ hasText: DEMO_USERS[who].name }).waitFor({ state: 'attached' });
   return page;
 }
 
@@ -186,7 +203,7 @@ async function previewedBytes(page: Page): Promise<Buffer> {
 test('a review runs from draft to signed opinion through the console only', async () => {
   // The drafter writes the draft, article by article, and submits it.
   const drafter = await signIn('drafter');
-  await drafter.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '新建草案' }).click();
+  await viaMenu(drafter, '新建草案');
   await drafter.getByLabel('标题').fill(TITLE);
   await drafter.getByLabel('文件类型').fill('规范性文件');
   await drafter.getByLabel('第一条内容').fill('为推进京津冀交通一体化，制定本措施。');
@@ -224,7 +241,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.getByRole('button', { name: '提交审核' }).click();
   await drafter.getByTestId('document-status').filter({ hasText: '审核中' }).waitFor();
   await look(drafter, 'document-submitted');
-  await drafter.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '我的文件' }).click();
+  await viaMenu(drafter, '我的文件');
   await drafter.getByRole('link', { name: TITLE }).waitFor();
   await look(drafter, 'my-documents');
 

@@ -153,7 +153,8 @@ export default function DocumentEditor() {
                     <Form.Item
                       name={[field.name, 'text']}
                       rules={[{ required: true, message: '请填写条文内容' }]}
-                      style={{ width: 640 }}
+                      // Narrower than 640 px on a tablet, so the row's three buttons stay on screen.
+                      style={{ width: 'min(640px, calc(100vw - 290px))' }}
                     >
                       <Input.TextArea rows={2} aria-label={`${article}内容`} />
                     </Form.Item>
@@ -195,7 +196,7 @@ export default function DocumentEditor() {
             <>
               {fields.map((field, index) => (
                 <Space key={field.key} align="start" style={{ display: 'flex' }}>
-                  <Form.Item name={field.name} style={{ width: 640 }}>
+                  <Form.Item name={field.name} style={{ width: 'min(640px, calc(100vw - 170px))' }}>
                     <Input aria-label={`制定依据${index + 1}`} placeholder="如：《中华人民共和国道路运输条例》" />
                   </Form.Item>
                   <Button
