@@ -175,6 +175,28 @@ export async function countFigures(
 }
 
 /**
+ * What {@link countFigures} does, on counters documents held in memory: a seeding that writes many
+ * subjects at once inserts them afterwards, laid out as the recording path would have left them.
+ */
+export function foldFigures(
+  held: Map<string, FigureBucketDoc>,
+  subjectId: string,
+  seq: number,
+  increments: Increments,
+): void {
+  const key = seenKey(subjectId);
+  for (const [yearRegion, counts] of increments) {
+    const [year, region] = yearRegion.split(':');
+    const _id = `${yearRegion}:${bucketOf(subjectId)}`;
+    const doc = held.get(_id) ?? { _id, year: Number(year), region, counts: {}, seen: {} };
+    held.set(_id, doc);
+    if ((doc.seen[key] ?? 0) >= seq) continue;
+    for (const [name, n] of Object.entries(counts)) doc.counts[name] = (doc.counts[name] ?? 0) + n;
+    doc.seen[key] = seq;
+  }
+}
+
+/**
  * Moves a register row forward to its log position: fields given replace the stored ones (a title
  * only comes with a new version); a copy at that position or later is left alone.
  */
