@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import jwt from 'jsonwebtoken';
+import mongoose from 'mongoose';
 import { createApp } from '../api/app';
 import { connectMongo } from '../bin/connections';
 import type { AppContext } from '../features/context';
@@ -73,8 +74,9 @@ async function seed(models: Models, now: number): Promise<{ busiestYear: number 
     }
   }
   const buckets = [...store.buckets.values()];
-  for (let i = 0; i < buckets.length; i += 100) {
-    await models.FigureBucket.insertMany(buckets.slice(i, i + 100), { ordered: false });
+  // Each holds the marks of hundreds of subjects: a few at a time, the store's validation takes its time.
+  for (let i = 0; i < buckets.length; i += 10) {
+    await models.FigureBucket.insertMany(buckets.slice(i, i + 10), { ordered: false });
   }
   const seen = buckets.reduce((n, b) => n + Object.keys(b.seen).length, 0);
   console.log(
@@ -185,7 +187,8 @@ async function main(): Promise<void> {
   await chmod(dir, 0o755); // PostgreSQL runs as its own user when we are root
   const store = await startEmbeddedStore({ ferretdbPath: ferretdb, dataDir: dir, durable: false });
   const uri = `${store.uri}/measure_register`;
-  const mongo = await connectMongo(uri);
+  // The seeder's own connection: bulk writes may outlast the app's 20 s read budget on a busy machine.
+  const mongo = await mongoose.createConnection(uri, { socketTimeoutMS: 600_000 }).asPromise();
   let api: ChildProcess | undefined;
   try {
     const models = createModels(mongo);
