@@ -2,7 +2,7 @@
  * Recording one step of an issued document's course (workflows/filing.ts): the API's signature on
  * the request that caused it is checked first, then the step's events are chained onto the log with
  * the review log's rules (platform/log-chain.ts) and stored with the read models they change
- * (store/after-review.ts).
+ * (store/after-review.ts), the register row and the year's counters (register.ts).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { CourseEvent, CourseState } from '../domain/after-review';
@@ -12,6 +12,7 @@ import { chainEvents } from '../platform/log-chain';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import { storeCourseStep } from '../store/after-review';
 import type { Models } from '../store/models';
+import { writeCourseRegister } from './register';
 
 export interface RecordAfterReviewInput {
   workflowId: string;
@@ -45,6 +46,7 @@ export function afterReviewActivities({ models, signingKeys }: { models: Models;
         hash: string;
       })[];
       await storeCourseStep(models, state.issuance.documentId, chained, state);
+      await writeCourseRegister(models, workflowId, state, input.events);
       return { lastHash: chained.length > 0 ? chained[chained.length - 1].hash : input.prevHash };
     },
   };

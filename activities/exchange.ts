@@ -4,7 +4,8 @@
  * checked first, a guideline's number taken as a review's are (gap-free per year, the event's id
  * as the claim), the events appended to a hash-chained log of its own (`events`, under the topic's
  * or guideline's id, idempotent like a review's), the notifications they carry, the tasks and the
- * projection moved forward by log position. A retried recording stores nothing twice.
+ * projection moved forward by log position, the year's counters moved. A retried recording stores
+ * and counts nothing twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -23,6 +24,7 @@ import { verifyRequest, type SigningKeys } from '../platform/signing';
 import { monthOf, urgencyKeyOf, type Models, type TaskDoc } from '../store/models';
 import { moveForward, type RecordingStore } from '../store/recording-store';
 import { appendEvents, eventId } from './log-store';
+import { countExchangeFigures } from './register';
 
 export type ExchangeRecordInput = {
   workflowId: string;
@@ -107,5 +109,7 @@ export async function recordExchange(
       );
     }
   }
+  const { region } = 'topic' in input ? input.topic : input.guideline;
+  await countExchangeFigures(store, workflowId, region, events);
   return { lastHash, ...(number !== undefined && { number }) };
 }

@@ -8,8 +8,9 @@
  * dispositions; the consulted region for a consultation answered or left unanswered; the region of
  * the task for the comments made in it.
  *
- * Events of the features after the review (issuance, filing, public suggestions, topics,
- * guidelines) count through {@link subjectEventCounts}: they answer 0 until those features record.
+ * Events of the features after the review (issuance, filing, public suggestions) and of the
+ * exchange (topics, guidelines) count through {@link subjectEventCounts}, named by
+ * {@link courseFigureEvents} and {@link exchangeFigureEvents}.
  */
 import { REGIONS, type Region } from './model';
 import type { ReviewProjection } from './projection';
@@ -132,62 +133,109 @@ export function reviewEventCounts(review: ReviewProjection, events: readonly New
 }
 
 /**
- * An event of a subject other than a review (a filing, a public suggestion, a topic, a guideline),
- * as the features that own them record it. Its id must be unique and stable across retries.
+ * An event of a subject other than a review (an issued document's course, a topic, a guideline), in
+ * the figures' names: `filing_opened` (a filing falls due), `filing_submitted` (`data.onTime`),
+ * `filing_registered`, `filing_correction_advised`, `suggestion_received`, `suggestion_answered`,
+ * `topic_raised`, `topic_answered` (one per answering region), `guideline_adopted` (counted in
+ * every region: the three adopt together). `region` is the region whose work it records.
  */
 export interface SubjectEvent {
-  /** The subject (`filing:<id>`, `suggestion:<code>`, `topic:<id>`, `guideline:<id>`) and the event's position in its history. */
-  subjectId: string;
-  seq: number;
   type: string;
   at: string;
   region: Region;
   data?: { onTime?: boolean };
 }
 
-/**
- * The counters a subject's event moves. The names the features after the review are expected to
- * record: `filing_opened` (a filing falls due), `filing_submitted` (`data.onTime`),
- * `filing_registered`, `filing_correction_advised`, `suggestion_received`, `suggestion_answered`,
- * `topic_raised`, `topic_answered` (one per answering region), `guideline_adopted` (counted in
- * every region: the three adopt together).
- */
-export function subjectEventCounts(event: SubjectEvent): Increments {
+/** The counters some events of one subject move. */
+export function subjectEventCounts(events: readonly SubjectEvent[]): Increments {
   const counts: Increments = new Map();
-  const { at, region } = event;
-  switch (event.type) {
-    case 'filing_opened':
-      add(counts, at, region, 'filingsDue');
-      break;
-    case 'filing_submitted':
-      add(counts, at, region, 'filingsFiled');
-      add(counts, at, region, event.data?.onTime === false ? 'filingsLate' : 'filingsOnTime');
-      break;
-    case 'filing_registered':
-      add(counts, at, region, 'filingsRegistered');
-      break;
-    case 'filing_correction_advised':
-      add(counts, at, region, 'filingsCorrections');
-      break;
-    case 'suggestion_received':
-      add(counts, at, region, 'suggestionsReceived');
-      break;
-    case 'suggestion_answered':
-      add(counts, at, region, 'suggestionsAnswered');
-      break;
-    case 'topic_raised':
-      add(counts, at, region, 'topicsRaised');
-      break;
-    case 'topic_answered':
-      add(counts, at, region, 'topicsAnswered');
-      break;
-    case 'guideline_adopted':
-      for (const r of REGIONS) add(counts, at, r, 'guidelinesAdopted');
-      break;
-    default:
-      break;
+  for (const event of events) {
+    const { at, region } = event;
+    switch (event.type) {
+      case 'filing_opened':
+        add(counts, at, region, 'filingsDue');
+        break;
+      case 'filing_submitted':
+        add(counts, at, region, 'filingsFiled');
+        add(counts, at, region, event.data?.onTime === false ? 'filingsLate' : 'filingsOnTime');
+        break;
+      case 'filing_registered':
+        add(counts, at, region, 'filingsRegistered');
+        break;
+      case 'filing_correction_advised':
+        add(counts, at, region, 'filingsCorrections');
+        break;
+      case 'suggestion_received':
+        add(counts, at, region, 'suggestionsReceived');
+        break;
+      case 'suggestion_answered':
+        add(counts, at, region, 'suggestionsAnswered');
+        break;
+      case 'topic_raised':
+        add(counts, at, region, 'topicsRaised');
+        break;
+      case 'topic_answered':
+        add(counts, at, region, 'topicsAnswered');
+        break;
+      case 'guideline_adopted':
+        for (const r of REGIONS) add(counts, at, r, 'guidelinesAdopted');
+        break;
+      default:
+        break;
+    }
   }
   return counts;
+}
+
+/** An event as the course and exchange logs hold it. */
+interface LoggedSubjectEvent {
+  type: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The events of an issued document's course (domain/after-review.ts) that the figures count, in
+ * their names: the issuance opens the filing; a filing review advising correction is a correction.
+ * They count in the document's region.
+ */
+export function courseFigureEvents(region: Region, events: readonly LoggedSubjectEvent[]): SubjectEvent[] {
+  const named = (type: string, e: LoggedSubjectEvent, data?: SubjectEvent['data']): SubjectEvent => ({
+    type,
+    at: e.at,
+    region,
+    ...(data && { data }),
+  });
+  return events.flatMap((e): SubjectEvent[] => {
+    switch (e.type) {
+      case 'issued':
+        return [named('filing_opened', e)];
+      case 'filing_submitted':
+        return [named('filing_submitted', e, { onTime: e.data.onTime !== false })];
+      case 'filing_reviewed':
+        return e.data.decision === 'correction_advised' ? [named('filing_correction_advised', e)] : [];
+      case 'filing_registered':
+      case 'suggestion_received':
+      case 'suggestion_answered':
+        return [named(e.type, e)];
+      default:
+        return [];
+    }
+  });
+}
+
+/**
+ * The events of a topic or a guideline (domain/exchange.ts) that the figures count: a topic raised
+ * counts in the raising region, each answer in the answering region, an adoption in all three.
+ */
+export function exchangeFigureEvents(region: Region, events: readonly LoggedSubjectEvent[]): SubjectEvent[] {
+  return events.flatMap((e): SubjectEvent[] => {
+    if (e.type === 'topic_raised' || e.type === 'guideline_adopted') return [{ type: e.type, at: e.at, region }];
+    if (e.type === 'task_completed' && e.data.kind === 'topic_answer') {
+      return [{ type: 'topic_answered', at: e.at, region: e.data.region as Region }];
+    }
+    return [];
+  });
 }
 
 /** The figures as `GET /v1/stats/annual` answers them. */
@@ -282,6 +330,9 @@ export function annualFigures(year: number, region: Region | 'all', counts: Reco
     },
     suggestions: { received: c('suggestionsReceived'), answered: c('suggestionsAnswered') },
     topics: { raised: c('topicsRaised'), answered: c('topicsAnswered') },
-    guidelines: { adopted: c('guidelinesAdopted') },
+    // A joint act counts once in each region: all three together adopted it once.
+    guidelines: {
+      adopted: region === 'all' ? Math.floor(c('guidelinesAdopted') / REGIONS.length) : c('guidelinesAdopted'),
+    },
   };
 }

@@ -4,6 +4,7 @@
  * error code. Codes and field paths stay English (programs read them); messages are Chinese (people
  * read them). Pure: the workflow's validator, the API and the console all read it.
  */
+import type { FilingStatus } from './after-review';
 
 /** What each error code means, said to a person; the message when nothing more precise is known. */
 export const CODE_MESSAGE_ZH: Record<string, string> = {
@@ -298,4 +299,16 @@ export const NOTICE_ZH = {
     if (type === 'overdue') return `${what}已逾期${limit ? `，期限为${limit}` : ''}`;
     return `${what}已逾期${limit ? `（期限为${limit}）` : ''}${task.assignee ? `，承办人：${task.assignee}` : ''}，已报监督`;
   },
+};
+
+/** A filing's status (domain/after-review.ts), as the console and the register's exports name it. */
+export const FILING_STATUS_ZH: Record<FilingStatus, string> = {
+  due: '待报备',
+  submitted: '已报送，待登记',
+  deferred: '暂缓登记，待补充材料',
+  registered: '已登记，审查中',
+  refused: '不予登记',
+  no_issue: '审查无异议',
+  correction_advised: '建议纠正，待报告',
+  corrected: '已报告纠正情况',
 };

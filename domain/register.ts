@@ -3,6 +3,8 @@
  * exports it. Pure code: the row a transition leaves, the words a row is found by, and the columns
  * the CSV and XLSX exports write, in one order.
  */
+import type { FilingStatus } from './after-review';
+import { FILING_STATUS_ZH } from './messages-zh';
 import type { ActorRef, Conclusion, Region, ReviewStatus } from './model';
 import type { ReviewProjection } from './projection';
 import type { NewEvent } from './review-log';
@@ -169,7 +171,10 @@ export const REGISTER_COLUMNS: readonly { heading: string; cell: (row: RegisterR
   { heading: '承办人', cell: (r) => r.caseOfficer?.name ?? r.caseOfficer?.sub ?? '' },
   { heading: '文号', cell: (r) => r.documentNumber ?? '' },
   { heading: '公布日期', cell: (r) => r.publishedOn ?? '' },
-  { heading: '备案状态', cell: (r) => r.filingStatus ?? '' },
+  {
+    heading: '备案状态',
+    cell: (r) => (r.filingStatus ? (FILING_STATUS_ZH[r.filingStatus as FilingStatus] ?? r.filingStatus) : ''),
+  },
   { heading: '有效期至', cell: (r) => r.validUntil ?? '' },
   { heading: '审核编号', cell: (r) => r.reviewId },
 ];

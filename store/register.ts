@@ -22,6 +22,8 @@ export type RegisterRowDoc = Omit<ReviewRegisterFields, 'reviewId' | 'receivedAt
     terms?: string[];
     /** The review clock, for a running review's working days used. */
     clock: ClockState;
+    /** The position in the document's course the after-review columns were set at. */
+    afterReviewSeq?: number;
   };
 
 /**
@@ -65,6 +67,7 @@ export const registerRowSchema = new Schema<RegisterRowDoc>(
     publishedOn: String,
     filingStatus: String,
     validUntil: String,
+    afterReviewSeq: Number,
   },
   { versionKey: false },
 );
@@ -172,6 +175,28 @@ export async function countFigures(
 }
 
 /**
+ * What {@link countFigures} does, on counters documents held in memory: a seeding that writes many
+ * subjects at once inserts them afterwards, laid out as the recording path would have left them.
+ */
+export function foldFigures(
+  held: Map<string, FigureBucketDoc>,
+  subjectId: string,
+  seq: number,
+  increments: Increments,
+): void {
+  const key = seenKey(subjectId);
+  for (const [yearRegion, counts] of increments) {
+    const [year, region] = yearRegion.split(':');
+    const _id = `${yearRegion}:${bucketOf(subjectId)}`;
+    const doc = held.get(_id) ?? { _id, year: Number(year), region, counts: {}, seen: {} };
+    held.set(_id, doc);
+    if ((doc.seen[key] ?? 0) >= seq) continue;
+    for (const [name, n] of Object.entries(counts)) doc.counts[name] = (doc.counts[name] ?? 0) + n;
+    doc.seen[key] = seq;
+  }
+}
+
+/**
  * Moves a register row forward to its log position: fields given replace the stored ones (a title
  * only comes with a new version); a copy at that position or later is left alone.
  */
@@ -187,13 +212,19 @@ export async function moveRegisterRowForward(model: Model<RegisterRowDoc>, row: 
 }
 
 /**
- * Sets what happened to a document after its review (issuance, filing) on the row of its approved
- * review: the features after the review call this as they record.
+ * Sets what happened to a document after its review (issuance, filing) on the row of the review
+ * that approved it, as of position `courseSeq` of the document's course: a copy from an earlier
+ * position (a late retry) is left alone. A review recorded before the register existed has no row:
+ * nothing to set.
  */
 export async function setAfterReviewFields(
   model: Model<RegisterRowDoc>,
-  documentId: string,
+  reviewId: string,
+  courseSeq: number,
   fields: AfterReviewRegisterFields,
 ): Promise<void> {
-  await model.updateMany({ documentId, status: 'approved' }, { $set: fields });
+  await model.updateOne(
+    { _id: reviewId, $or: [{ afterReviewSeq: { $exists: false } }, { afterReviewSeq: { $lt: courseSeq } }] },
+    { $set: { ...fields, afterReviewSeq: courseSeq } },
+  );
 }

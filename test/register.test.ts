@@ -374,17 +374,12 @@ describe("the year's figures", () => {
 
   test('of 40 concurrent countings of one event exactly one counts, and events of other subjects each count once', async () => {
     const at = `${YEAR + 5}-03-01T02:00:00.000Z`;
-    const increments = subjectEventCounts({ subjectId: 'topic:t1', seq: 1, type: 'topic_raised', at, region: 'hebei' });
+    const increments = subjectEventCounts([{ type: 'topic_raised', at, region: 'hebei' }]);
     await Promise.all(Array.from({ length: 40 }, () => countFigures(h.models, 'topic:t1', 1, increments)));
     const others = Array.from({ length: 30 }, (_, i) => `suggestion:s${i}`);
     await Promise.all(
       others.map((id) =>
-        countFigures(
-          h.models,
-          id,
-          1,
-          subjectEventCounts({ subjectId: id, seq: 1, type: 'suggestion_received', at, region: 'hebei' }),
-        ),
+        countFigures(h.models, id, 1, subjectEventCounts([{ type: 'suggestion_received', at, region: 'hebei' }])),
       ),
     );
     const figures = (await get('supervisor', `/v1/stats/annual?year=${YEAR + 5}&region=hebei`).expect(200)).body;

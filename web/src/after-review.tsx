@@ -6,18 +6,10 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Space, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiFailure, loadSession, type DocumentView } from './api/client';
+import { FILING_STATUS_ZH } from '../../domain/messages-zh';
 import { cst, errorText } from './labels';
 
-export const FILING_STATUS: Record<string, string> = {
-  due: '待报备',
-  submitted: '已报送，待登记',
-  deferred: '暂缓登记，待补充材料',
-  registered: '已登记，审查中',
-  refused: '不予登记',
-  no_issue: '审查无异议',
-  correction_advised: '建议纠正，待报告',
-  corrected: '已报告纠正情况',
-};
+export const FILING_STATUS: Record<string, string> = FILING_STATUS_ZH;
 export const ISSUED_STATUS: Record<string, string> = { issued: '现行有效', expired: '已失效', repealed: '已废止' };
 export const FILING_MATERIAL: Record<string, string> = {
   filing_report: '备案报告',
