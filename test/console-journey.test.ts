@@ -40,17 +40,19 @@ const VIEWPORT = (() => {
   const [width, height] = (process.env.JOURNEY_VIEWPORT ?? '1440x900').split('x').map(Number);
   return { width, height };
 })();
+/** Screenshots of another screen size are kept apart (journey-768x1024-01-…). */
+const SCREEN_NAME = process.env.JOURNEY_VIEWPORT ? `${process.env.JOURNEY_VIEWPORT}-` : '';
 let shot = 0;
 let sawWorkList = false;
-async function look(page: Page, screen: string, { axe = true, latin = false } = {}): Promise<void> {
+async function look(page: Page, screen: string, { axe = true, latin = true } = {}): Promise<void> {
   await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 });
   shot += 1;
-  await screenshot(page, `journey-${String(shot).padStart(2, '0')}-${screen}`);
+  await screenshot(page, `journey-${SCREEN_NAME}${String(shot).padStart(2, '0')}-${screen}`);
   const [scrollWidth, clientWidth] = await page.evaluate<[number, number]>(
     '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
   );
   if (scrollWidth > clientWidth) problems[`${screen} (scrolls sideways)`] = [`${scrollWidth} px in ${clientWidth} px`];
-  // The screens of attachments, drafts, extensions and the draft opinion: Chinese only, too.
+  // Chinese only: ids, numbers and file formats aside (test/support/browser.ts latinWords).
   const words = latin ? await latinWords(page) : [];
   if (words.length > 0) problems[`${screen} (Latin-script words)`] = words;
   if (!axe) return;
@@ -78,7 +80,9 @@ async function signIn(who: DemoUserKey): Promise<Page> {
       policyRefusals.push(message.text());
   });
   await page.goto(`${baseUrl}/`);
-  if (who === 'drafter') await look(page, 'sign-in');
+  // The sign-in page names the token's claims (sub, region, roles) as an identity provider's
+  // administrator types them: Latin by nature.
+  if (who === 'drafter') await look(page, 'sign-in', { latin: false });
   await page.getByRole('button', { name: `以${DEMO_USERS[who].name}身份登录` }).click();
   // Attached, not visible: a tablet's header folds the name away.
   await page.getByTestId('whoami').filter({ hasText: DEMO_USERS[who].name }).waitFor({ state: 'attached' });
@@ -237,7 +241,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await drafter.getByTestId('attachment').filter({ hasText: PDF_NAME }).waitFor();
   expect(await drafter.getByTestId('attachment-problem').count()).toBe(0);
   expect(sha256(await previewedBytes(drafter))).toBe(sha256(PDF));
-  await look(drafter, 'document-attachment', { latin: true });
+  await look(drafter, 'document-attachment');
   await drafter.getByRole('button', { name: '提交审核' }).click();
   await drafter.getByTestId('document-status').filter({ hasText: '审核中' }).waitFor();
   await look(drafter, 'document-submitted');
@@ -256,7 +260,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   const originTaskUrl = beijing.url();
   // The drafter's PDF, previewed in the task page from the bytes the API serves.
   expect(sha256(await previewedBytes(beijing))).toBe(sha256(PDF));
-  await look(beijing, 'task-attachment', { latin: true });
+  await look(beijing, 'task-attachment');
   // Beside article 3, the flag of the fine: its words marked in the text; one click makes it a
   // comment on article 3 with the explanation, the basis and the suggested severity filled in.
   await beijing.getByTestId('flag-summary').waitFor();
@@ -288,7 +292,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await beijing.getByTestId('staged-comment').filter({ hasText: COMMENT }).waitFor();
   expect(await beijing.getByLabel('要求修改', { exact: true }).isChecked()).toBe(true);
   expect(await beijing.getByLabel('审核意见').inputValue()).toBe('请按所附意见修改后重新报送');
-  await look(beijing, 'draft-restored', { latin: true });
+  await look(beijing, 'draft-restored');
   await beijing.getByLabel('通过，进入协同征求意见', { exact: true }).check();
   const refused = beijing.waitForResponse((r) => r.url().endsWith('/complete') && r.request().method() === 'POST');
   await beijing.getByRole('button', { name: '提交决定' }).click();
@@ -354,7 +358,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
     .locator('.ant-form-item-explain-error')
     .filter({ hasText: reasonProblem!.message })
     .waitFor();
-  await look(beijing, 'extension-refused', { latin: true });
+  await look(beijing, 'extension-refused');
   await extension.getByLabel('延期理由').fill(EXTENSION_REASON);
   await extension.getByRole('button', { name: '提交延期申请' }).click();
   await extension.getByTestId('extension-sent').waitFor();
@@ -391,7 +395,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await tianjin.getByLabel('意见内容').fill(TIANJIN_COMMENT);
   await tianjin.getByRole('button', { name: '添加意见' }).click();
   await decide(tianjin, '原则同意并提出意见', 'consultation');
-  await look(tianjin, 'consultation-decided', { axe: false, latin: true });
+  await look(tianjin, 'consultation-decided', { axe: false });
   const hebei = await signIn('reviewer-hebei');
   await openTask(hebei, '协同征求意见');
   await decide(hebei, '无异议', 'consultation-hebei', false);
@@ -403,7 +407,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   // A disposition of the consulted region's comment, recorded with the consolidation.
   await choose(beijing, `意见“${TIANJIN_COMMENT}”的处理`, '部分采纳');
   await beijing.getByLabel(`意见“${TIANJIN_COMMENT}”的处理理由`).fill(DISPOSITION_REASON);
-  await look(beijing, 'consolidation-dispositions', { axe: false, latin: true });
+  await look(beijing, 'consolidation-dispositions', { axe: false });
   await decide(beijing, '汇总后报签发', 'consolidation');
 
   // The signer signs.
@@ -426,7 +430,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await draftRecord.getByText('天津市意见已研究，报送信息范围由实施细则明确。').waitFor();
   await draftRecord.getByText(COMMENT).waitFor();
   await draftRecord.getByText(`部分采纳，理由：${DISPOSITION_REASON}`).waitFor();
-  await look(signer, 'signoff-draft-opinion', { latin: true });
+  await look(signer, 'signoff-draft-opinion');
   await decide(signer, '签发', 'signoff', false);
 
   // The supervisor sees the review closed and opens its opinion.

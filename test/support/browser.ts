@@ -148,12 +148,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Latin-script words a person may read: file formats, in any case (a file's name shows its extension). */
-const ALLOWED_LATIN = new Set(['PDF', 'DOC', 'DOCX', 'OFD']);
+/**
+ * Latin-script words a person may read: file formats, in any case (a file's name shows its extension),
+ * and the names of standards the record cites (GB/T 9704, SHA-256).
+ */
+const ALLOWED_LATIN = new Set(['PDF', 'DOC', 'DOCX', 'OFD', 'GB', 'SHA']);
 
-/** The Latin-script words in the page's visible text that are not allowed; ids and numbers have none. */
+/** The Latin-script words in the page's visible text that are not allowed; ids, hashes and numbers have none. */
 export async function latinWords(page: Page): Promise<string[]> {
-  const text = await page.evaluate<string>('document.body.innerText');
+  const text = (await page.evaluate<string>('document.body.innerText')).replace(/\b[0-9a-f]{16,}\b/g, ' ');
   return [...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])].filter((w) => !ALLOWED_LATIN.has(w.toUpperCase()));
 }
 
