@@ -8,6 +8,7 @@ import { refusalToDecide } from '../../domain/rules';
 import type { Actor } from '../../domain/model';
 import type { TaskDoc, TaskDraftDoc } from '../../store/models';
 import type { AppContext } from '../context';
+import { isDuplicateKey } from '../../store/mongo';
 import { AppError } from '../errors';
 import type { TaskDraftBody } from './schemas';
 import { standingInFor, visibleTask } from './use-cases';
@@ -37,11 +38,17 @@ export async function saveTaskDraft(
 ): Promise<TaskDraft> {
   const task = await decidableTask(ctx, actor, taskId);
   const savedAt = ctx.now();
-  await ctx.models.TaskDraft.replaceOne(
-    { _id: draftId(task._id, actor.sub) },
-    { taskId: task._id, sub: actor.sub, body, savedAt },
-    { upsert: true },
-  );
+  const keep = () =>
+    ctx.models.TaskDraft.replaceOne(
+      { _id: draftId(task._id, actor.sub) },
+      { taskId: task._id, sub: actor.sub, body, savedAt },
+      { upsert: true },
+    );
+  // Two first saves at once both try to insert; the loser meets the winner's draft, and replaces it.
+  await keep().catch((err: unknown) => {
+    if (!isDuplicateKey(err)) throw err;
+    return keep();
+  });
   return { taskId: task._id, body, savedAt };
 }
 
