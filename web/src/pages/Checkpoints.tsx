@@ -3,15 +3,16 @@
  * (`GET /v1/audit/checkpoints`), a page at a time. Each is a Merkle root the operator copies off the
  * machine; verifying a review proves it against the latest that holds it.
  */
-import { Alert, Button, Card, Space, Table, Typography } from 'antd';
+import { Alert, Card, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { CursorPager, type Cursors } from '../pager';
 import { api, call, type Schemas } from '../api/client';
 import { cst, errorText } from '../labels';
 
 type Checkpoint = Schemas['Checkpoint'];
 
 export default function Checkpoints() {
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [cursors, setCursors] = useState<Cursors>([undefined]);
   const [page, setPage] = useState<{ items: Checkpoint[]; nextCursor?: string | null }>();
   const [error, setError] = useState<string>();
   const cursor = cursors[cursors.length - 1];
@@ -51,17 +52,7 @@ export default function Checkpoints() {
           { title: '副本文件', dataIndex: 'file', render: (file?: string) => file ?? '—' },
         ]}
       />
-      <Space style={{ marginTop: 16 }}>
-        <Button disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          上一页
-        </Button>
-        <Button
-          disabled={!page?.nextCursor}
-          onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}
-        >
-          下一页
-        </Button>
-      </Space>
+      <CursorPager cursors={cursors} setCursors={setCursors} nextCursor={page?.nextCursor} />
     </Card>
   );
 }

@@ -3,9 +3,10 @@
  * `GET /v1/stats`), on-time rate and average working days used per region (of every concluded
  * review, also from the stats), and every review, filterable, each opening its timeline.
  */
-import { Alert, Button, Card, Col, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Col, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { CursorPager, type Cursors } from '../pager';
 import { api, call, type ReviewSummary, type Stats } from '../api/client';
 import { Bars } from '../Chart';
 import { cst, errorText, REGION, REVIEW_STATUS, STAGE } from '../labels';
@@ -15,7 +16,7 @@ const REGIONS = ['beijing', 'tianjin', 'hebei'] as const;
 export default function Dashboard() {
   const [stats, setStats] = useState<Stats>();
   const [filters, setFilters] = useState<{ region?: string; status?: string; stage?: string; overdue?: string }>({});
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [cursors, setCursors] = useState<Cursors>([undefined]);
   const [page, setPage] = useState<{ items: ReviewSummary[]; nextCursor?: string | null }>();
   const [error, setError] = useState<string>();
 
@@ -184,14 +185,7 @@ export default function Dashboard() {
             },
           ]}
         />
-        <Space style={{ marginTop: 12 }}>
-          <Button disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-            上一页
-          </Button>
-          <Button disabled={!page?.nextCursor} onClick={() => setCursors((c) => [...c, page?.nextCursor ?? undefined])}>
-            下一页
-          </Button>
-        </Space>
+        <CursorPager cursors={cursors} setCursors={setCursors} nextCursor={page?.nextCursor} />
       </Card>
     </>
   );

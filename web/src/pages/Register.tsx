@@ -5,6 +5,7 @@
 import { Alert, Button, Card, Input, InputNumber, Select, Space, Table } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { CursorPager, type Cursors } from '../pager';
 import { api, call, loadSession, type Schemas } from '../api/client';
 import { CONCLUSION, REGION, REVIEW_STATUS, cstDate, errorText } from '../labels';
 
@@ -15,7 +16,7 @@ export default function Register() {
   const [filters, setFilters] = useState<{ year: number; region?: string; status?: string; q?: string }>({
     year: new Date().getFullYear(),
   });
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [cursors, setCursors] = useState<Cursors>([undefined]);
   const [page, setPage] = useState<{ items: Row[]; nextCursor?: string | null }>();
   const [error, setError] = useState<string>();
   const cursor = cursors[cursors.length - 1];
@@ -112,17 +113,7 @@ export default function Register() {
           { title: '用时（工作日）', dataIndex: 'workingDaysUsed' },
         ]}
       />
-      <Space style={{ marginTop: 16 }}>
-        <Button disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          上一页
-        </Button>
-        <Button
-          disabled={!page?.nextCursor}
-          onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}
-        >
-          下一页
-        </Button>
-      </Space>
+      <CursorPager cursors={cursors} setCursors={setCursors} nextCursor={page?.nextCursor} />
     </Card>
   );
 }
