@@ -67,6 +67,24 @@ async function viaMenu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name }).click();
 }
 
+/**
+ * What each person did with the mouse and keyboard inside the console: clicks (a check box and a
+ * select's option included) and fields typed into or given a file (each field once per screen).
+ * Addresses the journey opens directly (page.goto) are not counted. Printed at the end.
+ */
+const gestures: Record<string, { clicks: number; fields: number }> = {};
+const COUNT_GESTURES = `(() => {
+  const typed = new WeakSet();
+  document.addEventListener('click', (e) => { if (e.isTrusted) window.countGesture('clicks'); }, true);
+  for (const kind of ['input', 'change']) {
+    document.addEventListener(kind, (e) => {
+      if (!e.isTrusted || typed.has(e.target) || !e.target.matches('input:not([type=checkbox]):not([type=radio]), textarea')) return;
+      typed.add(e.target);
+      window.countGesture('fields');
+    }, true);
+  }
+})();`;
+
 /** A browser of its own (its own storage) for `who`, signed in through the development page. */
 async function signIn(who: DemoUserKey): Promise<Page> {
   const context = await browser.newContext({
@@ -74,6 +92,11 @@ async function signIn(who: DemoUserKey): Promise<Page> {
     timezoneId: 'Asia/Shanghai',
     viewport: VIEWPORT,
   });
+  const tally = (gestures[DEMO_USERS[who].name] ??= { clicks: 0, fields: 0 });
+  await context.exposeFunction('countGesture', (kind: 'clicks' | 'fields') => {
+    tally[kind] += 1;
+  });
+  await context.addInitScript(COUNT_GESTURES);
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
@@ -470,6 +493,7 @@ test('a review runs from draft to signed opinion through the console only', asyn
   await supervisor.getByRole('button', { name: '打印 / 另存为 PDF' }).click();
   expect(await supervisor.evaluate('window.printedFrame === true')).toBe(true);
 
+  console.log(`clicks and typed fields per person (${VIEWPORT.width}×${VIEWPORT.height}):`, gestures);
   expect(problems).toEqual({});
   expect(policyRefusals).toEqual([]);
 }, 420_000);
