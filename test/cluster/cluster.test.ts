@@ -160,12 +160,22 @@ async function call(
       };
       if (res.status !== 503 || Date.now() > deadline) return reply;
     } catch (err) {
-      if (Date.now() > deadline) throw err;
+      // Only a request its API never answered is sent again; a request that cannot be sent (a bad
+      // header, say) fails at once instead of being retried until the deadline.
+      if (Date.now() > deadline || !unanswered(err)) throw err;
     }
     seen.resent += 1;
     target = 1 - target;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Whether `err` is fetch's failure to reach an API or hear its answer (a dead process, a timeout). */
+function unanswered(err: unknown): boolean {
+  // By name, not instanceof: fetch's errors come from Node's own realm, not the test's sandbox.
+  const { name, message } = (err ?? {}) as { name?: string; message?: string };
+  // undici: 'fetch failed' when no answer came, 'terminated' when the answer was cut off mid-body.
+  return name === 'TimeoutError' || (name === 'TypeError' && ['fetch failed', 'terminated'].includes(message ?? ''));
 }
 
 async function expectStatus(reply: Promise<Reply>, status: number): Promise<Reply> {
