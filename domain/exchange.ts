@@ -8,7 +8,8 @@
  * `events` collection, under the topic's or guideline's id), so the same verification applies.
  */
 import { defineUpdate } from '@temporalio/workflow';
-import { addWorkingDays, describeInstant, subtractWorkingMs, workingDayLength, type TimeModel } from './clock';
+import { addWorkingDays, subtractWorkingMs, workingDayLength, type TimeModel } from './clock';
+import { lastDayZh, regionZh } from './messages-zh';
 import type { Actor, ActorRef, NotificationRecord, Region, Role } from './model';
 import { REGIONS, otherRegions } from './model';
 import { Refusal } from './rules';
@@ -258,11 +259,11 @@ export function exchangeNotice(
   task: ExchangeTask,
   title: string,
 ): Omit<NotificationRecord, 'createdAt'> {
-  const due = describeInstant(task.dueAt);
+  const due = `${lastDayZh(task.dueAt)}前`;
   const what = {
-    reminder: `将于 ${due} 到期（不足一个工作日）`,
+    reminder: `将于${due}到期（不足一个工作日）`,
     overdue: `已超过办理期限（${due}）`,
-    escalation: `已逾期（期限 ${due}），报督办`,
+    escalation: `已逾期（期限${due}），报督办`,
   }[type];
   return {
     id: `${task.id}:${type}`,
@@ -271,7 +272,7 @@ export function exchangeNotice(
     reviewId: task.subject.id,
     taskId: task.id,
     dueAt: task.dueAt,
-    message: `“${title}”的${KIND_NAMES[task.kind]}任务（${task.region}）${what}。`,
+    message: `“${title}”的${KIND_NAMES[task.kind]}任务（${regionZh(task.region)}）${what}。`,
   };
 }
 

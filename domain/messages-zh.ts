@@ -40,6 +40,8 @@ const ROLE_ZH: Record<string, string> = {
   supervisor: '监督员',
 };
 const REGION_ZH: Record<string, string> = { beijing: '北京', tianjin: '天津', hebei: '河北' };
+/** A region's name as people write it (北京), for texts composed elsewhere. */
+export const regionZh = (region: string): string => REGION_ZH[region] ?? region;
 const DECISION_ZH: Record<string, string> = {
   accept: '受理',
   request_materials: '要求补正',

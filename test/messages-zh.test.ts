@@ -1,4 +1,5 @@
 /** The Chinese message catalogue (domain/messages-zh.ts): pure, no servers. */
+import { exchangeNotice, type ExchangeTask } from '../domain/exchange';
 import { issueMessageZh, lastDayZh, messageZh, NOTICE_ZH, RULE_ZH } from '../domain/messages-zh';
 
 describe('messages in Chinese', () => {
@@ -25,5 +26,27 @@ describe('messages in Chinese', () => {
     expect(issueMessageZh({ code: 'too_small', origin: 'string', minimum: 1 })).toBe('此项不能为空');
     expect(issueMessageZh({ code: 'too_big', origin: 'number', maximum: 10 })).toBe('不能大于10');
     expect(issueMessageZh({ code: 'unrecognized_keys' })).toBe('不允许的字段');
+  });
+
+  test("an exchange task's deadline notices name the region and the last day in Chinese", () => {
+    const task: ExchangeTask = {
+      id: 'topic:t1:answer:tianjin',
+      subject: { type: 'topic', id: 't1' },
+      kind: 'topic_answer',
+      region: 'tianjin',
+      role: 'reviewer',
+      status: 'open',
+      dueAt: '2026-12-25T16:00:00.000Z',
+      remindAt: '2026-12-24T16:00:00.000Z',
+      createdAt: '2026-12-01T02:00:00.000Z',
+    };
+    const messages = (['reminder', 'overdue', 'escalation'] as const).map(
+      (t) => exchangeNotice(t, task, '共性问题').message,
+    );
+    expect(messages[0]).toBe('“共性问题”的研讨答复任务（天津）将于12月25日（星期五）前到期（不足一个工作日）。');
+    for (const message of messages) {
+      expect(message).toContain('（天津）');
+      expect(message).not.toMatch(/[A-Za-z]{2,}/);
+    }
   });
 });
