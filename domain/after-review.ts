@@ -18,6 +18,7 @@ import {
   type TaskKind,
 } from './model';
 import { Refusal } from './rules';
+import { lastDayZh } from './messages-zh';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -129,6 +130,9 @@ export function calendarDue(from: { at: string; date: string }, days: number, da
 }
 
 /** When the people who may act on a task are reminded: one calendar day before it is due. */
+/** A task's limit as people say it: its last working day (12月25日（星期五）前). */
+const limitZh = (dueAt: string | null): string => (dueAt ? `${lastDayZh(dueAt)}前` : '期限届满');
+
 function reminderBefore(dueAt: string, createdAt: string, dayMs?: number): string | undefined {
   const at = Date.parse(dueAt) - (dayMs ?? DAY_MS);
   return at > Date.parse(createdAt) ? new Date(at).toISOString() : undefined;
@@ -590,7 +594,7 @@ export class AfterReviewCourse {
         this.emit(at, 'reminder_sent', undefined, {
           taskId: task.id,
           kind: task.kind,
-          notification: this.notice('reminder', task, `将于 ${task.dueAt} 到期`),
+          notification: this.notice('reminder', task, `将于${limitZh(task.dueAt)}到期`),
         });
       }
       if (task.dueAt && !task.overdueAt && Date.parse(task.dueAt) <= now) {
@@ -598,13 +602,13 @@ export class AfterReviewCourse {
         this.emit(at, 'task_overdue', undefined, {
           taskId: task.id,
           kind: task.kind,
-          notification: this.notice('overdue', task, `已于 ${task.dueAt} 逾期`),
+          notification: this.notice('overdue', task, `已逾期，期限为${limitZh(task.dueAt)}`),
         });
         this.emit(at, 'escalated', undefined, {
           taskId: task.id,
           kind: task.kind,
           note: 'to the supervisors',
-          notification: this.notice('escalation', task, `已逾期（期限 ${task.dueAt}）`),
+          notification: this.notice('escalation', task, `已逾期（期限为${limitZh(task.dueAt)}），报督办`),
         });
       }
     }

@@ -79,6 +79,11 @@ test('when the worker and the server are down past every deadline, each timer st
     (await get('supervisor', '/v1/notifications?limit=100').expect(200)).body.items as Notice[]
   ).filter((n) => n.documentId === documentId && n.type === 'escalation');
   expect(escalations).toHaveLength(1);
+  // A task's limit reads as its last working day, never as a stored timestamp.
+  for (const notice of [...mine.filter((n) => n.taskId !== undefined), ...escalations]) {
+    expect(notice.message).toMatch(/\d+月\d+日（星期.）前/);
+    expect(notice.message).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  }
 
   const filing = (await get('drafter', `/v1/filings/${issued.body.filingId}`).expect(200)).body;
   const types = (filing.history as { type: string }[]).map((e) => e.type);
