@@ -221,6 +221,8 @@ async function main(): Promise<void> {
     TEMPORAL_PAYLOAD_KEYS: env.TEMPORAL_PAYLOAD_KEYS ?? secrets.temporalPayloadKeys,
     // Workers sign each review's seal, APIs check it (events/verify): one key set for all, as npm start has.
     AUDIT_KEYS: env.AUDIT_KEYS ?? secrets.auditKeys,
+    // One simulated clock for every process (SIMULATED_DATE): the one this process started.
+    ...(config.timeModel.simulated && { SIMULATED_SINCE: config.timeModel.simulated.since }),
   };
   const apiPorts =
     env.PORT === 0

@@ -5,7 +5,10 @@
  *
  * Time is measured in "working milliseconds": the part of an interval that falls on working days.
  * With a compressed time model (`WORKING_DAY_DURATION`) every millisecond is working time, one
- * working day lasts `workingDayMs` and the calendar is not used.
+ * working day lasts `workingDayMs` and the calendar is not used. With a simulated clock
+ * (`SIMULATED_DATE`, `TimeModel.simulated`) time is compressed too but follows the calendar: each
+ * function maps real instants to simulated ones, computes on the calendar as on real time, and maps
+ * the instants it answers back; working milliseconds are then simulated ones (a working day is 24 h).
  */
 import { NATIONAL_SCHEDULES, type YearSchedule } from './calendar-data';
 import type { ClockState, TaskKind } from './model';
@@ -13,9 +16,29 @@ import type { ClockState, TaskKind } from './model';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
 
+/**
+ * A simulated clock: from the real instant `since`, simulated time runs from the start (00:00 CST)
+ * of the calendar date `date`, one simulated day every `dayMs` real milliseconds (`dayMs` divides a
+ * day, so every simulated midnight falls on a whole real millisecond). Real instant t reads as
+ * simulated s = start(date) + (t − since) × (24 h ÷ dayMs).
+ */
+export interface SimulatedClock {
+  /** The real instant (ISO) at which the simulated clock reads 00:00 CST of `date`. */
+  since: string;
+  /** The simulated calendar date (CST, `YYYY-MM-DD`) the clock starts from. */
+  date: string;
+  /** Real milliseconds one simulated day (working or not) lasts. */
+  dayMs: number;
+}
+
 export interface TimeModel {
   /** Set when time is compressed for demos and tests: the length of one working day. */
   workingDayMs?: number;
+  /**
+   * Set when time is compressed on a simulated date that follows the calendar (never together with
+   * `workingDayMs`). Recorded with the rest of the model in a review's input.
+   */
+  simulated?: SimulatedClock;
   /**
    * Years loaded as data (`PUT /v1/calendar/:year`) after the bundle was built: each replaces the
    * bundled year of the same number. Part of a review's recorded input, so replays compute alike.
@@ -25,10 +48,12 @@ export interface TimeModel {
 
 /**
  * A deadline as people read it, in China Standard Time: a midnight is "the end of" the day before
- * (deadlines fall at the end of a working day); anything else is the date and time.
+ * (deadlines fall at the end of a working day); anything else is the date and time. On a simulated
+ * clock, the simulated date and time.
  */
-export function describeInstant(iso: string): string {
-  const local = new Date(Date.parse(iso) + CST_OFFSET_MS).toISOString(); // UTC fields now read as CST
+export function describeInstant(iso: string, model: TimeModel = {}): string {
+  const at = model.simulated ? toSimulated(Date.parse(iso), model.simulated) : Date.parse(iso);
+  const local = new Date(at + CST_OFFSET_MS).toISOString(); // UTC fields now read as CST
   const [date, time] = [local.slice(0, 10), local.slice(11, 19)];
   if (time === '00:00:00') return `the end of ${new Date(Date.parse(date) - DAY_MS).toISOString().slice(0, 10)} (CST)`;
   return `${date} ${time} (CST)`;
@@ -173,7 +198,7 @@ export function provisionalYears(instants: readonly (string | null | undefined)[
   const years = new Set<number>();
   for (const at of instants) {
     if (!at) continue;
-    const year = yearOf(cstDayIndex(Date.parse(at) - 1)); // a midnight deadline ends the day before
+    const year = yearOf(cstDayIndex(simulatedMs(Date.parse(at), model) - 1)); // a midnight deadline ends the day before
     if (calendar.schedule(year)?.provisional) years.add(year);
   }
   return [...years].sort();
@@ -204,16 +229,54 @@ function cstDayStart(dayIndex: number): number {
   return dayIndex * DAY_MS - CST_OFFSET_MS;
 }
 
+/** Simulated milliseconds per real one: a whole number, as `dayMs` divides a day (checked by the configuration). */
+function speedOf(clock: SimulatedClock): number {
+  return DAY_MS / clock.dayMs;
+}
+
+function simulatedStart(clock: SimulatedClock): number {
+  return cstDayStart(dayIndexOf(clock.date));
+}
+
+/** The simulated instant (ms) real instant `realMs` reads as. */
+export function toSimulated(realMs: number, clock: SimulatedClock): number {
+  return simulatedStart(clock) + (realMs - Date.parse(clock.since)) * speedOf(clock);
+}
+
+/**
+ * The first real instant (whole ms) at which the simulated clock has reached `simulatedMs`: a timer set
+ * for it never fires before the simulated deadline. Exact for simulated midnights.
+ */
+export function fromSimulated(simulatedMs: number, clock: SimulatedClock): number {
+  const speed = speedOf(clock);
+  const elapsed = simulatedMs - simulatedStart(clock);
+  let real = Math.round(elapsed / speed);
+  // Integer checks, so floating-point division cannot round a real instant off by one.
+  while (real * speed < elapsed) real++;
+  while ((real - 1) * speed >= elapsed) real--;
+  return Date.parse(clock.since) + real;
+}
+
+/** `realMs` on the clock the model's calendar arithmetic runs on: simulated or real. */
+function simulatedMs(realMs: number, model: TimeModel): number {
+  return model.simulated ? toSimulated(realMs, model.simulated) : realMs;
+}
+
+/** Back from the clock the calendar arithmetic ran on to a real instant. */
+function realDate(ms: number, model: TimeModel): Date {
+  return new Date(model.simulated ? fromSimulated(ms, model.simulated) : ms);
+}
+
 export function workingDayLength(model: TimeModel): number {
   return model.workingDayMs ?? DAY_MS;
 }
 
-/** The working time between two instants (zero if `to` is not after `from`). */
+/** The working time between two instants (zero if `to` is not after `from`); simulated ms on a simulated clock. */
 export function workingMsBetween(from: Date, to: Date, model: TimeModel): number {
-  const a = from.getTime();
-  const b = to.getTime();
-  if (b <= a) return 0;
-  if (model.workingDayMs !== undefined) return b - a;
+  if (to.getTime() <= from.getTime()) return 0;
+  if (model.workingDayMs !== undefined) return to.getTime() - from.getTime();
+  const a = simulatedMs(from.getTime(), model);
+  const b = simulatedMs(to.getTime(), model);
   const calendar = calendarOf(model);
   let total = 0;
   for (let day = cstDayIndex(a); cstDayStart(day) < b; day++) {
@@ -225,8 +288,8 @@ export function workingMsBetween(from: Date, to: Date, model: TimeModel): number
 
 /** The instant at which `workingMs` of working time has passed after `from`. */
 export function addWorkingMs(from: Date, workingMs: number, model: TimeModel): Date {
-  const start = from.getTime();
-  if (model.workingDayMs !== undefined) return new Date(start + workingMs);
+  if (model.workingDayMs !== undefined) return new Date(from.getTime() + workingMs);
+  const start = simulatedMs(from.getTime(), model);
   const calendar = calendarOf(model);
   let left = workingMs;
   let cursor = start;
@@ -234,7 +297,7 @@ export function addWorkingMs(from: Date, workingMs: number, model: TimeModel): D
     const end = cstDayStart(day + 1);
     if (calendar.isWorkingDay(day)) {
       const available = end - cursor;
-      if (left <= available) return new Date(cursor + left);
+      if (left <= available) return realDate(cursor + left, model);
       left -= available;
     }
     cursor = end;
@@ -243,9 +306,9 @@ export function addWorkingMs(from: Date, workingMs: number, model: TimeModel): D
 
 /** The instant at which `workingMs` of working time remain until `to`. */
 export function subtractWorkingMs(to: Date, workingMs: number, model: TimeModel): Date {
-  const end = to.getTime();
-  if (model.workingDayMs !== undefined) return new Date(end - workingMs);
-  if (workingMs <= 0) return new Date(end);
+  if (model.workingDayMs !== undefined) return new Date(to.getTime() - workingMs);
+  if (workingMs <= 0) return new Date(to.getTime());
+  const end = simulatedMs(to.getTime(), model);
   const calendar = calendarOf(model);
   let left = workingMs;
   let cursor = end;
@@ -253,7 +316,7 @@ export function subtractWorkingMs(to: Date, workingMs: number, model: TimeModel)
     const start = cstDayStart(day);
     if (calendar.isWorkingDay(day)) {
       const available = cursor - start;
-      if (left <= available) return new Date(cursor - left);
+      if (left <= available) return realDate(cursor - left, model);
       left -= available;
     }
     cursor = start;
@@ -266,7 +329,8 @@ export function subtractWorkingMs(to: Date, workingMs: number, model: TimeModel)
  */
 export function addWorkingDays(from: Date, days: number, model: TimeModel): Date {
   if (model.workingDayMs !== undefined) return new Date(from.getTime() + days * model.workingDayMs);
-  return new Date(cstDayStart(lastOfWorkingDays(cstDayIndex(from.getTime()), days, calendarOf(model)) + 1));
+  const last = lastOfWorkingDays(cstDayIndex(simulatedMs(from.getTime(), model)), days, calendarOf(model));
+  return realDate(cstDayStart(last + 1), model);
 }
 
 /** Working days allowed for a task of each kind; `null` where the task has no limit of its own. */
@@ -300,7 +364,7 @@ export function taskLimit(kind: TaskKind, policy: ReviewPolicy, urgent: boolean)
  */
 export function clockRunStart(at: Date, model: TimeModel): Date {
   if (model.workingDayMs !== undefined) return at;
-  return new Date(cstDayStart(cstDayIndex(at.getTime()) + 1));
+  return realDate(cstDayStart(cstDayIndex(simulatedMs(at.getTime(), model)) + 1), model);
 }
 
 /**

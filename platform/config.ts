@@ -34,6 +34,11 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** Whether `text` is a real calendar date `YYYY-MM-DD` (2027-02-30 is not). */
+function isCalendarDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+}
+
 /** A duration such as 30s, 12h or 500ms. */
 function duration(fallback: string) {
   return z
@@ -154,6 +159,23 @@ export const envSchema = z.object({
   WORKING_DAY_DURATION: optionalText.refine(
     (v) => v === undefined || parseDuration(v) !== undefined,
     'must be a duration such as 2s, 500ms or 1m',
+  ),
+  /**
+   * A simulated calendar date (`YYYY-MM-DD`, CST) the engine's clock starts from: time is compressed
+   * (one day, working or not, lasts WORKING_DAY_DURATION, default 24h) and follows the working-day
+   * calendar, holidays and loaded years included. For demos and tests.
+   */
+  SIMULATED_DATE: optionalText.refine(
+    (v) => v === undefined || isCalendarDate(v),
+    'must be a calendar date such as 2027-02-08',
+  ),
+  /**
+   * The real instant (ISO 8601) at which the simulated clock reads 00:00 of SIMULATED_DATE; unset:
+   * when the process started. Give every process (and a restart) the same one to share one clock.
+   */
+  SIMULATED_SINCE: optionalText.refine(
+    (v) => v === undefined || (/^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))),
+    'must be an instant such as 2026-12-06T08:00:00Z',
   ),
   REVIEW_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.reviewWorkingDays),
   CONSULTATION_WORKING_DAYS: workingDays.default(DEFAULT_POLICY.consultationWorkingDays),
@@ -341,6 +363,29 @@ export function codecTokenOf(config: Config): string {
   return config.codecAuthToken;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Real time, compressed time (WORKING_DAY_DURATION alone: the calendar is ignored) or a simulated
+ * clock (SIMULATED_DATE: compressed by WORKING_DAY_DURATION if set, following the calendar).
+ */
+function timeModelOf(env: z.infer<typeof envSchema>, now: Date): TimeModel {
+  const dayMs = env.WORKING_DAY_DURATION === undefined ? undefined : parseDuration(env.WORKING_DAY_DURATION);
+  if (env.SIMULATED_DATE === undefined) {
+    if (env.SIMULATED_SINCE !== undefined)
+      throw new ConfigError('invalid configuration:\n  SIMULATED_SINCE: only with SIMULATED_DATE');
+    return dayMs === undefined ? {} : { workingDayMs: dayMs };
+  }
+  // Whole real milliseconds per simulated day, dividing the day: every simulated midnight is a whole real millisecond.
+  if (dayMs !== undefined && (!Number.isInteger(dayMs) || DAY_MS % dayMs !== 0)) {
+    throw new ConfigError(
+      `invalid configuration:\n  WORKING_DAY_DURATION: with SIMULATED_DATE it must divide a day evenly (such as 500ms, 2s, 3s, 1m); ${env.WORKING_DAY_DURATION} does not`,
+    );
+  }
+  const since = env.SIMULATED_SINCE === undefined ? now : new Date(env.SIMULATED_SINCE);
+  return { simulated: { since: since.toISOString(), date: env.SIMULATED_DATE, dayMs: dayMs ?? DAY_MS } };
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -391,10 +436,18 @@ export function loadConfig(
       `invalid configuration:\n  HOST: ${host} is reachable from other machines; set AUTH_JWT_SECRET to a secret of your own (the published development secret is only for 127.0.0.1)`,
     );
   }
-  const workingDayMs = env.WORKING_DAY_DURATION === undefined ? undefined : parseDuration(env.WORKING_DAY_DURATION);
-  // Compressed time ignores the calendar (API.md), so only real time needs it.
-  const calendar = workingDayMs === undefined ? calendarReadiness(now) : { warnings: [] };
-  if (calendar.error) throw new ConfigError(`invalid configuration:\n  working-day calendar: ${calendar.error}`);
+  const timeModel = timeModelOf(env, now);
+  // Compressed time ignores the calendar (API.md), so only real and simulated time need it.
+  const calendar =
+    timeModel.workingDayMs !== undefined
+      ? { warnings: [] }
+      : timeModel.simulated
+        ? calendarReadiness(new Date(`${timeModel.simulated.date}T00:00:00+08:00`))
+        : calendarReadiness(now);
+  if (calendar.error) {
+    const what = timeModel.simulated ? `SIMULATED_DATE ${timeModel.simulated.date}` : 'working-day calendar';
+    throw new ConfigError(`invalid configuration:\n  ${what}: ${calendar.error}`);
+  }
   return {
     env,
     port: env.PORT,
@@ -434,7 +487,7 @@ export function loadConfig(
     },
     offices: env.REVIEW_OFFICES ?? DEFAULT_OFFICES,
     numberFormats: env.NUMBER_FORMATS ?? DEFAULT_NUMBER_FORMATS,
-    timeModel: workingDayMs === undefined ? {} : { workingDayMs },
+    timeModel,
     decisionTimeoutMs: parseDuration(env.DECISION_TIMEOUT) as number,
     readTimeoutMs: parseDuration(env.READ_TIMEOUT) as number,
     uploadTimeoutMs: parseDuration(env.UPLOAD_TIMEOUT) as number,
@@ -452,6 +505,14 @@ export function loadConfig(
       ...(env.CALENDAR_DAY_DURATION !== undefined && { dayMs: parseDuration(env.CALENDAR_DAY_DURATION) }),
       suggestionsPerMinute: env.PUBLIC_SUGGESTIONS_PER_MINUTE,
     },
-    calendarWarnings: calendar.warnings,
+    calendarWarnings: [
+      ...(timeModel.simulated
+        ? [
+            `time is simulated: ${timeModel.simulated.date} 00:00 CST began at ${timeModel.simulated.since}, one day every ${timeModel.simulated.dayMs} ms; ` +
+              `set SIMULATED_SINCE=${timeModel.simulated.since} to keep this clock across restarts`,
+          ]
+        : []),
+      ...calendar.warnings,
+    ],
   };
 }

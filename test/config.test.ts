@@ -18,6 +18,42 @@ describe('configuration', () => {
     expect(parseDuration('soon')).toBeUndefined();
   });
 
+  test('when SIMULATED_DATE is set, time is simulated from that date, compressed by WORKING_DAY_DURATION, from start-up or SIMULATED_SINCE', () => {
+    const now = new Date('2026-12-06T01:00:00Z');
+    const config = loadConfig({ SIMULATED_DATE: '2027-02-01', WORKING_DAY_DURATION: '2s' }, 'embedded', now);
+    expect(config.timeModel).toEqual({
+      simulated: { since: '2026-12-06T01:00:00.000Z', date: '2027-02-01', dayMs: 2000 },
+    });
+    expect(config.calendarWarnings).toEqual([
+      expect.stringMatching(/time is simulated: 2027-02-01 .*SIMULATED_SINCE=2026-12-06T01:00:00.000Z/),
+      expect.stringMatching(/2027 working-day calendar is provisional/),
+      expect.stringMatching(/no data for 2028/),
+    ]);
+    const since = { SIMULATED_DATE: '2026-03-02', SIMULATED_SINCE: '2026-12-01T00:00:00Z' };
+    expect(loadConfig(since, 'embedded', now).timeModel).toEqual({
+      simulated: { since: '2026-12-01T00:00:00.000Z', date: '2026-03-02', dayMs: 86_400_000 },
+    });
+  });
+
+  test('when the simulated clock is misconfigured, start-up stops with an error naming the variable', () => {
+    expect(() => loadConfig({ SIMULATED_DATE: '2027-02-30' }, 'embedded')).toThrow(
+      /SIMULATED_DATE: must be a calendar date/,
+    );
+    expect(() => loadConfig({ SIMULATED_DATE: '8 Feb' }, 'embedded')).toThrow(/SIMULATED_DATE/);
+    expect(() => loadConfig({ SIMULATED_DATE: '2027-02-08', WORKING_DAY_DURATION: '7s' }, 'embedded')).toThrow(
+      /WORKING_DAY_DURATION: with SIMULATED_DATE it must divide a day evenly/,
+    );
+    expect(() => loadConfig({ SIMULATED_DATE: '2030-01-07', WORKING_DAY_DURATION: '2s' }, 'embedded')).toThrow(
+      /SIMULATED_DATE 2030-01-07: .*no data for 2030/,
+    );
+    expect(() => loadConfig({ SIMULATED_SINCE: '2026-12-01T00:00:00Z' }, 'embedded')).toThrow(
+      /SIMULATED_SINCE: only with SIMULATED_DATE/,
+    );
+    expect(() => loadConfig({ SIMULATED_DATE: '2027-02-08', SIMULATED_SINCE: 'yesterday' }, 'embedded')).toThrow(
+      /SIMULATED_SINCE: must be an instant/,
+    );
+  });
+
   test('when a value is bad, the error names the variable', () => {
     expect(() => loadConfig({ PORT: 'http' }, 'embedded')).toThrow(/PORT/);
     expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' }, 'embedded')).toThrow(

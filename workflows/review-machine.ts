@@ -170,7 +170,8 @@ export class ReviewMachine {
   /**
    * A year's calendar was loaded: deadlines are computed on it from now on, and the running clock's
    * due date and the open tasks' due dates are re-dated on it. Emits `calendar_updated` when any of
-   * them moved; returns whether one did. Compressed time uses no calendar: nothing moves.
+   * them moved; returns whether one did. Compressed time (`workingDayMs`) uses no calendar: nothing
+   * moves; a simulated clock follows it and is re-dated like real time.
    */
   useCalendar(schedule: YearSchedule, at: string): boolean {
     const before = this.settings.timeModel;
@@ -241,7 +242,7 @@ export class ReviewMachine {
           notification: this.notice(
             'reminder',
             task,
-            `falls due at ${describeInstant(task.dueAt)}, within one working day`,
+            `falls due at ${describeInstant(task.dueAt, this.settings.timeModel)}, within one working day`,
           ),
         });
       }
@@ -479,7 +480,7 @@ export class ReviewMachine {
   }
 
   private markOverdue(task: TaskRecord, at: string): void {
-    const due = describeInstant(task.dueAt as string);
+    const due = describeInstant(task.dueAt as string, this.settings.timeModel);
     this.emit(at, 'task_overdue', undefined, {
       ...this.about(task),
       notification: this.notice('overdue', task, `passed its due date, ${due}`),
@@ -508,7 +509,7 @@ export class ReviewMachine {
         type: 'escalation',
         audience: { role: 'supervisor' },
         dueAt: reviewDue,
-        message: `Review ${reviewId} passed its limit of ${clock.limitWorkingDays} working days at ${describeInstant(reviewDue)}.`,
+        message: `Review ${reviewId} passed its limit of ${clock.limitWorkingDays} working days at ${describeInstant(reviewDue, this.settings.timeModel)}.`,
       },
     });
   }
