@@ -377,9 +377,10 @@ function timeModelOf(env: z.infer<typeof envSchema>, now: Date): TimeModel {
     return dayMs === undefined ? {} : { workingDayMs: dayMs };
   }
   // Whole real milliseconds per simulated day, dividing the day: every simulated midnight is a whole real millisecond.
-  if (dayMs !== undefined && (!Number.isInteger(dayMs) || DAY_MS % dayMs !== 0)) {
+  // At least 100 ms, so simulated instants (real ms × up to 864,000) stay exact in a double for months.
+  if (dayMs !== undefined && (!Number.isInteger(dayMs) || DAY_MS % dayMs !== 0 || dayMs < 100)) {
     throw new ConfigError(
-      `invalid configuration:\n  WORKING_DAY_DURATION: with SIMULATED_DATE it must divide a day evenly (such as 500ms, 2s, 3s, 1m); ${env.WORKING_DAY_DURATION} does not`,
+      `invalid configuration:\n  WORKING_DAY_DURATION: with SIMULATED_DATE it must be at least 100ms and divide a day evenly (such as 500ms, 2s, 3s, 1m); ${env.WORKING_DAY_DURATION} does not`,
     );
   }
   const since = env.SIMULATED_SINCE === undefined ? now : new Date(env.SIMULATED_SINCE);

@@ -41,7 +41,10 @@ describe('configuration', () => {
     );
     expect(() => loadConfig({ SIMULATED_DATE: '8 Feb' }, 'embedded')).toThrow(/SIMULATED_DATE/);
     expect(() => loadConfig({ SIMULATED_DATE: '2027-02-08', WORKING_DAY_DURATION: '7s' }, 'embedded')).toThrow(
-      /WORKING_DAY_DURATION: with SIMULATED_DATE it must divide a day evenly/,
+      /WORKING_DAY_DURATION: with SIMULATED_DATE it must be at least 100ms and divide a day evenly/,
+    );
+    expect(() => loadConfig({ SIMULATED_DATE: '2027-02-08', WORKING_DAY_DURATION: '10ms' }, 'embedded')).toThrow(
+      /WORKING_DAY_DURATION: with SIMULATED_DATE it must be at least 100ms/,
     );
     expect(() => loadConfig({ SIMULATED_DATE: '2030-01-07', WORKING_DAY_DURATION: '2s' }, 'embedded')).toThrow(
       /SIMULATED_DATE 2030-01-07: .*no data for 2030/,
