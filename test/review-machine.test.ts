@@ -667,3 +667,43 @@ describe('intake, returns and extensions', () => {
     expect(m.state.stage).toBe('signoff');
   });
 });
+
+describe('a calendar loaded while a review runs on compressed time', () => {
+  const since = input.submittedAt; // the simulated clock reads Monday 1 February 2027, 00:00 CST here
+  const real = (simulatedDays: number) => new Date(Date.parse(since) + simulatedDays * 2000).toISOString();
+  /** The notice moves the provisional Spring Festival (5–12 February) to 10–17 February. */
+  const notice = {
+    year: 2027,
+    source: '国务院办公厅关于2027年部分节假日安排的通知（测试）',
+    holidays: [['2027-02-10', '2027-02-17']] as [string, string][],
+    workingWeekendDays: [],
+  };
+  function consulting(timeModel: ReviewInput['timeModel']): ReviewMachine {
+    const m = accepted({ timeModel });
+    m.complete(openTask(m, 'origin_review').id, bjReviewer, approve, real(0.25)); // Monday 06:00 (simulated)
+    drain(m);
+    return m;
+  }
+
+  test('on a simulated clock, the consultations are re-dated on it, calendar_updated is emitted and the next timer is the new reminder', () => {
+    const m = consulting({ simulated: { since, date: '2027-02-01', dayMs: 2000 } });
+    // Bundled: Tuesday to Thursday, the holiday and the weekend skipped, then Monday 15 and Tuesday 16.
+    expect(openTask(m, 'consultation', 'hebei').dueAt).toBe(real(16));
+    expect(m.useCalendar(notice, real(0.5))).toBe(true);
+    // Moved: Tuesday 2 to Friday 5, then Monday 8: due by the end of 8 February, reminded at the end of the 5th.
+    expect(openTask(m, 'consultation', 'hebei')).toMatchObject({ dueAt: real(8), remindAt: real(7) });
+    expect(openTask(m, 'consultation', 'tianjin')).toMatchObject({ dueAt: real(8), remindAt: real(7) });
+    expect(m.drainEvents()).toEqual([
+      expect.objectContaining({ type: 'calendar_updated', data: expect.objectContaining({ year: 2027 }) }),
+    ]);
+    expect(m.nextDeadline()).toBe(Date.parse(real(7)));
+  });
+
+  test('on plain compressed time (workingDayMs, as recorded histories have it), nothing moves and nothing is emitted', () => {
+    const m = consulting({ workingDayMs: 2000 });
+    const before = m.state.tasks.map((t) => t.dueAt);
+    expect(m.useCalendar(notice, real(0.5))).toBe(false);
+    expect(m.state.tasks.map((t) => t.dueAt)).toEqual(before);
+    expect(m.drainEvents()).toEqual([]);
+  });
+});
