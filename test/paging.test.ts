@@ -146,7 +146,7 @@ test('the open work list pages through a few hundred tasks with ties on createdA
  * what FerretDB returns when it filters and sorts every document itself (a filter wrapped in
  * `$and`, which the patch leaves alone), whatever the types stored: strings with ties, and in
  * some rounds arrays, ObjectIds, dates, numbers, booleans, null, documents or nothing, in the
- * sort field, the equality field or _id.
+ * sort field, the equality fields or _id.
  */
 test('keyset pages on a keyset index return what an in-memory sort returns, over mixed types', async () => {
   const { ObjectId } = mongoose.mongo;
@@ -159,23 +159,33 @@ test('keyset pages on a keyset index return what an in-memory sort returns, over
   ]; // prettier-ignore
   let seed = 20261206;
   const random = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31; // deterministic, so a failure can be rerun
-    return seed % n;
+    // mulberry32: deterministic, so a failure can be rerun
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
   const differences: string[] = [];
   let pages = 0;
   for (let round = 0; round < 40; round++) {
     await collection.deleteMany({});
-    // Two rounds in three hold strings only (the index answers); the third mixes every type in.
-    const mixed = round % 3 === 2;
-    const pick = () => (mixed && random(4) === 0 ? others[random(others.length)] : strings[random(strings.length)]);
+    // Two rounds in four hold strings only (the index answers); the third mixes every type in;
+    // the fourth has strings in the index's fields but ids of three types, and many ties.
+    const mixed = round % 4 === 2;
+    const ids = round % 4 === 3;
+    const pick = () =>
+      mixed && random(4) === 0 ? others[random(others.length)] : strings[random(ids ? 3 : strings.length)];
     const rows = Array.from({ length: 1 + random(50) }, (_, i) => {
       const k = pick();
       const group = mixed && random(8) === 0 ? (random(2) ? ['x', 'y'] : new ObjectId()) : random(4) ? 'x' : 'y';
-      const id = mixed && random(8) === 0 ? (random(2) ? new ObjectId() : i) : `id${random(20)}-${i}`;
-      return { _id: id, group, ...(k !== undefined && { k }) };
+      const id =
+        (mixed && random(8) === 0) || (ids && random(2)) ? (random(2) ? new ObjectId() : i) : `id${random(20)}-${i}`;
+      const tag = mixed && random(8) === 0 ? ['p'] : random(3) ? 'p' : 'q';
+      return { _id: id, group, tag, ...(k !== undefined && { k }) };
     });
     await collection.insertMany(rows as never);
+    // `tag` leads no index: it is checked on each document read from the index on `group`.
+    const where: Record<string, unknown> = round % 2 ? { group: 'x', tag: 'p' } : { group: 'x' };
     for (const sort of [{ k: -1, _id: -1 }, { k: 1, _id: 1 }, { k: -1 }, { k: 1 }] as Record<string, 1 | -1>[]) {
       const d = sort.k;
       const op = d < 0 ? '$lt' : '$gt';
@@ -188,12 +198,12 @@ test('keyset pages on a keyset index return what an in-memory sort returns, over
             position = { $or: [{ k: { [op]: after.k } }, { k: after.k, _id: { [op]: after._id } }] };
           } else if (after) position = { k: { [op]: after.k } };
           const pushed = await collection
-            .find({ group: 'x', ...position })
+            .find({ ...where, ...position })
             .sort(sort)
             .limit(limit)
             .toArray();
           const inMemory = await collection
-            .find({ $and: [{ group: 'x' }, position] })
+            .find({ $and: [where, position] })
             .sort(sort)
             .limit(limit)
             .toArray();
