@@ -124,7 +124,7 @@ test('the open work list pages through a few hundred tasks with ties on createdA
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const { page, nextCursor } = await newestFirst({
+      const { page, nextCursor }: { page: TaskDoc[]; nextCursor: string | null } = await newestFirst({
         model: models.Task,
         anyOf,
         where: { status: 'open' },
@@ -225,4 +225,10 @@ test('keyset pages on a keyset index return what an in-memory sort returns, over
   }
   expect(differences).toEqual([]);
   expect(pages).toBeGreaterThan(500);
+  // Dropping the index drops its btree too: the same index can be created again.
+  await collection.dropIndex('group_1_k_-1__id_-1');
+  await collection.createIndex({ group: 1, k: -1, _id: -1 });
+  await collection.deleteMany({});
+  await collection.insertOne({ _id: 'last', group: 'x', k: 'a' } as never);
+  expect(await collection.find({ group: 'x' }).sort({ k: -1, _id: -1 }).limit(1).toArray()).toHaveLength(1);
 });
