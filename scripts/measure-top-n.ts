@@ -21,7 +21,6 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { decodeCursor, newestFirst } from '../features/paging';
 import { computeStats } from '../features/supervision/stats';
-import { connectMongo } from '../bin/connections';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
 import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';
@@ -231,7 +230,8 @@ async function seededStore(ferretdbPath: string, stack: (() => Promise<unknown>)
   stack.push(() => rm(dir, { recursive: true, force: true }));
   const store = await startEmbeddedStore({ ferretdbPath, dataDir: dir, durable: false });
   stack.push(() => store.stop());
-  const mongo = await connectMongo(`${store.uri}/measure`);
+  // No socket timeout: a baseline's page at 100,000 open tasks can take longer than the app's 20 s.
+  const mongo = await mongoose.createConnection(`${store.uri}/measure`, { socketTimeoutMS: 0 }).asPromise();
   stack.push(() => mongo.close());
   const models = createModels(mongo);
   await ensureIndexes(models);
