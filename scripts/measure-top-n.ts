@@ -21,7 +21,6 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { decodeCursor, newestFirst } from '../features/paging';
 import { computeStats } from '../features/supervision/stats';
-import { connectMongo } from '../bin/connections';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
 import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';
@@ -121,29 +120,42 @@ const p50p99 = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(0)} ms, p99 $
 
 /**
  * `--lists` (`npm run measure:lists`): what a supervisor's and a reviewer's lists cost with the
- * tasks stored: the work list's first page and the page after it (through its cursor), and the
- * statistics (`GET /v1/stats`'s computation), interleaved.
+ * tasks stored: the work list's first page, the page after it and the tenth (through their
+ * cursors), and the statistics (`GET /v1/stats`'s computation), interleaved. With
+ * BASELINE_FERRETDB=<path of another ferretdb binary>, also the same pages from a second store run
+ * by that binary, interleaved with the rest.
  */
-async function measureLists(models: Models): Promise<void> {
-  const first = await firstPage(models, { status: 'open' });
-  const cursor = first.nextCursor === null ? undefined : decodeCursor(first.nextCursor);
-  const secondPage = () =>
-    newestFirst({
-      model: models.Task,
-      anyOf: [{ region: 'beijing', role: 'reviewer' }],
-      where: { status: 'open' },
-      sortBy: { field: 'createdAt', isDate: false },
-      limit: PAGE,
-      cursor,
-    });
-  const stats = () => computeStats(models, new Date(), {});
-  const [one, two, counted] = await interleaved([() => firstPage(models, { status: 'open' }), secondPage, stats]);
+async function measureLists(models: Models, baseline?: Models): Promise<void> {
+  const pagesOf = async (store: Models) => {
+    const page = (cursor: string | null) => () =>
+      newestFirst({
+        model: store.Task,
+        anyOf: [{ region: 'beijing', role: 'reviewer' }],
+        where: { status: 'open' },
+        sortBy: { field: 'createdAt', isDate: false },
+        limit: PAGE,
+        cursor: cursor === null ? undefined : decodeCursor(cursor),
+      });
+    const cursors: (string | null)[] = [null];
+    while (cursors.length < 10) cursors.push((await page(cursors[cursors.length - 1])()).nextCursor);
+    return [page(null), page(cursors[1]), page(cursors[9])];
+  };
+  // STATS=0 leaves the statistics out (they read every open task: minutes at 100,000).
+  const stats = () => (process.env.STATS === '0' ? Promise.resolve() : computeStats(models, new Date(), {}));
+  const reads = [...(await pagesOf(models)), stats, ...(baseline ? await pagesOf(baseline) : [])];
+  const [one, two, ten, counted, ...before] = await interleaved(reads);
   console.log(
     `${OPEN_TASKS} open tasks of Beijing's reviewers (${OPEN_TASKS * 2} tasks stored), ${ROUNDS} interleaved rounds:`,
   );
   console.log(`  work list, first page:  ${p50p99(one)} (${spread(one)})`);
   console.log(`  work list, second page: ${p50p99(two)} (${spread(two)})`);
+  console.log(`  work list, tenth page:  ${p50p99(ten)} (${spread(ten)})`);
   console.log(`  statistics:             ${p50p99(counted)} (${spread(counted)})`);
+  if (before.length === 0) return;
+  console.log(`  baseline binary (${process.env.BASELINE_FERRETDB}):`);
+  ['first', 'second', 'tenth'].forEach((name, i) =>
+    console.log(`    work list, ${name} page: ${p50p99(before[i])} (${spread(before[i])})`),
+  );
 }
 
 async function checkResults(models: Models): Promise<number> {
@@ -218,7 +230,8 @@ async function seededStore(ferretdbPath: string, stack: (() => Promise<unknown>)
   stack.push(() => rm(dir, { recursive: true, force: true }));
   const store = await startEmbeddedStore({ ferretdbPath, dataDir: dir, durable: false });
   stack.push(() => store.stop());
-  const mongo = await connectMongo(`${store.uri}/measure`);
+  // No socket timeout: a baseline's page at 100,000 open tasks can take longer than the app's 20 s.
+  const mongo = await mongoose.createConnection(`${store.uri}/measure`, { socketTimeoutMS: 0 }).asPromise();
   stack.push(() => mongo.close());
   const models = createModels(mongo);
   await ensureIndexes(models);
@@ -232,8 +245,9 @@ async function main(): Promise<void> {
   let differences = 0;
   try {
     const models = await seededStore(ferretdb, stack);
-    if (process.argv.includes('--lists')) return await measureLists(models);
     const baseline = process.env.BASELINE_FERRETDB;
+    if (process.argv.includes('--lists'))
+      return await measureLists(models, baseline ? await seededStore(baseline, stack) : undefined);
     await measureSpeed(models, baseline ? await seededStore(baseline, stack) : undefined);
     differences = await checkResults(models);
   } finally {

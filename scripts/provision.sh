@@ -4,7 +4,8 @@
 #   ferretdb  (MongoDB wire protocol over PostgreSQL, github.com/FerretDB/FerretDB v1.24.2, with
 #              the patches in scripts/ferretdb/ applied in name order: postgresql-indexes.patch so
 #              that its indexes serve queries, postgresql-top-n.patch so that PostgreSQL picks the
-#              first page of a sorted, limited find)
+#              first page of a sorted, limited find, postgresql-top-pages.patch so that every page of
+#              a keyset-paged list is read from a btree index)
 # With --cluster (`npm run cluster` only; npm start and npm test never ask for them), also:
 #   temporal-server    (Temporal's own server, go.temporal.io/server/cmd/server v1.29.1, the
 #                       release the CLI above embeds)

@@ -362,13 +362,16 @@ const taskSchema = new Schema<TaskDoc>(
 taskSchema.index({ region: 1, role: 1, status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 // Open work (GET /v1/tasks?status=open) gives no month: its equalities, then its sort, _id the tie-break.
+// On the embedded store an index ending in _id also gets a btree that reads each page, the pages after
+// a cursor included, in order (scripts/ferretdb/postgresql-top-pages.patch).
 taskSchema.index({ region: 1, role: 1, status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ assigneeSub: 1, status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
-// The work list by urgency (GET /v1/tasks?sort=urgency): a pool's open tasks, due soonest first.
-taskSchema.index({ region: 1, role: 1, status: 1, urgencyKey: 1 });
+// The work list by urgency (GET /v1/tasks?sort=urgency): a pool's open tasks, due soonest first
+// (`_id` last: on the embedded store it gets a btree that reads each page in order, see above).
+taskSchema.index({ region: 1, role: 1, status: 1, urgencyKey: 1, _id: 1 });
 
 const commentSchema = new Schema<CommentDoc>(
   {
