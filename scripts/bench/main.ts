@@ -245,6 +245,8 @@ async function startAppProcess(
       AUTH_JWT_SECRET: secret,
       REQUEST_SIGNING_KEYS: `bench-1:${randomBytes(32).toString('hex')}`,
       TEMPORAL_PAYLOAD_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
+      // What the record keeper signs its checkpoints with: without it, its activity fails every run.
+      AUDIT_KEYS: `bench-audit-1:${randomBytes(32).toString('base64url')}`,
       // The journeys' people are many and distinct; the limit stays out of the measurement anyway.
       RATE_LIMIT_PER_MINUTE: '100000000',
       BENCH_APP: withApp ? 'on' : 'off',
