@@ -2,7 +2,8 @@
  * `npm run cluster`: the production shape on one machine, from the registries only. Temporal's own
  * server (frontend, history, matching and worker services) on an embedded PostgreSQL with SQL
  * visibility (platform/temporal-cluster.ts), the embedded store (FerretDB on PostgreSQL), two API
- * processes on two ports (PORT and PORT+1; PORT=0: free ones) and two worker processes, each
+ * processes on two ports (PORT and PORT+1; PORT=0: free ones) and two worker processes
+ * (CLUSTER_WORKERS, 2 by default: the bench compares one with two), each
  * `bin/api.ts` / `bin/worker.ts` as `npm run api` / `npm run worker` run them. Its state lives
  * under DATA_DIR/cluster, apart from `npm start`'s.
  *
@@ -38,7 +39,6 @@ import {
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const API_COUNT = CLUSTER_SHAPE.apiProcesses;
-const WORKER_COUNT = CLUSTER_SHAPE.workerProcesses;
 /** A Ctrl-C reaches this process twice (the terminal, and relayed by the tsx wrapper): one press. */
 const SAME_PRESS_MS = 1_500;
 
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
         supervise,
       ),
     ),
-    ...Array.from({ length: WORKER_COUNT }, async (_, i) => {
+    ...Array.from({ length: env.CLUSTER_WORKERS }, async (_, i) => {
       const metrics = `127.0.0.1:${await freePort()}`;
       workerMetrics[i] = metrics;
       return startAppProcess(

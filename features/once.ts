@@ -4,9 +4,10 @@
  *
  * - `onceForKey`: a request with an `Idempotency-Key` is carried out at most once per caller and
  *   key; its answer is stored and replayed to retries, and a retry with another body is 422.
- * - `oneDecisionAtATime`: at most one decision per task is on its way to the workflow; a second one
- *   meanwhile is a fast 409 instead of a queue of Updates that the workflow would refuse anyway
- *   (and that Temporal caps at ten in flight per workflow).
+ * - `oneDecisionAtATime`: at most one decision per task and process is on its way to the workflow;
+ *   a second one meanwhile is a fast 409 instead of a queue of Updates that the workflow would
+ *   refuse anyway (and that Temporal caps at ten in flight per workflow). It costs no store round
+ *   trip: the workflow's validator is what refuses a decision made in another process meanwhile.
  */
 import { createHash } from 'node:crypto';
 import type { Actor } from '../domain/model';
@@ -80,61 +81,39 @@ export async function onceForKey(
   return (await stored()) ?? answer;
 }
 
-/** How old a lock must be before its holder is asked about: a live request sends within milliseconds. */
-const LOCK_SETTLE_MS = 2_000;
-
 /**
- * Runs `send` while holding the task's decision lock. Another decision on the task meanwhile is
- * 409 at once. A lock left behind by a request that died (its API process killed) is cleared as
- * soon as `stillRecording` says the workflow is not recording a decision on the task, and lapses in
- * any case once the decision it guarded would have timed out; clearing one wrongly costs nothing but
- * an Update that the workflow refuses. A retry of the same keyed request goes through: Temporal
- * joins it to the first.
+ * Runs `send` as this process's one decision on the task in flight. Another decision on the task
+ * meanwhile, from this process, is 409 at once, without a store round trip; a retry of the same
+ * keyed request goes through (Temporal joins it to the first by its Update id). Nothing is written
+ * to the store: the workflow itself is what lets a decision happen once. Its validator refuses a
+ * decision on a task it is already recording one on (409) and one on a task that is no longer open,
+ * so a decision sent by another API process at the same time is refused there. With one decision
+ * per task in flight per process, a task has at most as many Updates in flight as there are API
+ * processes, far below Temporal's ten per workflow. A process that dies leaves nothing behind, and
+ * a retry right after a refusal finds the task free (the entry is gone before the answer is sent).
  */
 export async function oneDecisionAtATime<T>(
   ctx: AppContext,
-  lock: { taskId: string; requestId: string; idempotent?: string; stillRecording: () => Promise<boolean> },
+  lock: { taskId: string; requestId: string; idempotent?: string },
   send: () => Promise<T>,
 ): Promise<T> {
-  const { models, config } = ctx;
-  // This process's own decisions in flight answer a second one without asking the store.
+  let inFlight = decisionsInFlight.get(ctx);
+  if (inFlight === undefined) decisionsInFlight.set(ctx, (inFlight = new Map<string, string>()));
   const local = inFlight.get(lock.taskId);
-  if (local !== undefined && (lock.idempotent === undefined || local !== lock.idempotent)) {
+  if (local !== undefined) {
+    if (lock.idempotent !== undefined && local === lock.idempotent) return send();
     throw AppError.conflict('a decision on this task is being recorded; see the task for its outcome');
-  }
-  const now = () => ctx.now();
-  const take = () =>
-    models.DecisionLock.create({
-      _id: lock.taskId,
-      holder: lock.requestId,
-      ...(lock.idempotent && { idempotent: lock.idempotent }),
-      at: now(),
-    }).then(
-      () => true,
-      (err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-        return false;
-      },
-    );
-  let held = await take();
-  if (!held) {
-    const other = await models.DecisionLock.findById(lock.taskId).lean();
-    if (other && lock.idempotent !== undefined && other.idempotent === lock.idempotent) return send();
-    const age = other ? now().getTime() - new Date(other.at).getTime() : Infinity;
-    const lapsed = age > config.decisionTimeoutMs + 5_000 || (age > LOCK_SETTLE_MS && !(await lock.stillRecording()));
-    if (!lapsed) throw AppError.conflict('a decision on this task is being recorded; see the task for its outcome');
-    if (other) await models.DecisionLock.deleteOne({ _id: lock.taskId, holder: other.holder });
-    held = await take();
-    if (!held) throw AppError.conflict('a decision on this task is being recorded; see the task for its outcome');
   }
   inFlight.set(lock.taskId, lock.idempotent ?? lock.requestId);
   try {
     return await send();
   } finally {
     inFlight.delete(lock.taskId);
-    await models.DecisionLock.deleteOne({ _id: lock.taskId, holder: lock.requestId }).catch(() => undefined);
   }
 }
 
-/** The tasks this process is sending a decision for, with the key (or request id) of each. */
-const inFlight = new Map<string, string>();
+/**
+ * The tasks each application (one per API process; a test may run two side by side) is sending a
+ * decision for, with the key (or request id) of each.
+ */
+const decisionsInFlight = new WeakMap<AppContext, Map<string, string>>();

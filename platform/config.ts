@@ -262,6 +262,8 @@ export const envSchema = z.object({
    * that a process manager can react. 0: exit at the first death.
    */
   EMBEDDED_RESTARTS: z.coerce.number().int().min(0).max(100).default(3),
+  /** How many worker processes `npm run cluster` runs (its shape has two; the bench compares one). */
+  CLUSTER_WORKERS: z.coerce.number().int().min(1).max(8).default(2),
 });
 
 export type Env = z.infer<typeof envSchema>;

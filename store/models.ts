@@ -158,14 +158,6 @@ export interface TaskDraftDoc {
   savedAt: Date;
 }
 
-/** A decision on its way to the workflow (api/once.ts): at most one per task, by its `_id`. */
-export interface DecisionLockDoc {
-  _id: string;
-  holder: string;
-  idempotent?: string;
-  at: Date;
-}
-
 /**
  * A number taken from a series (activities/numbering.ts): `_id` is the event that carries it, and
  * (series, n) is unique, so numbers are gap-free and never repeat.
@@ -494,10 +486,6 @@ const taskDraftSchema = new Schema<TaskDraftDoc>(
   { versionKey: false, minimize: false },
 );
 taskDraftSchema.index({ taskId: 1 });
-const decisionLockSchema = new Schema<DecisionLockDoc>(
-  { _id: String, holder: { type: String, required: true }, idempotent: String, at: { type: Date, required: true } },
-  { versionKey: false },
-);
 const statsMonthSchema = new Schema<StatsMonthDoc>(
   { _id: String, counts: { type: Schema.Types.Mixed, required: true } },
   { versionKey: false },
@@ -540,7 +528,6 @@ export interface Models extends SealModels, PrecedentModels, ExchangeModels {
   Number: Model<NumberDoc>;
   Attachment: Model<AttachmentDoc>;
   Record: Model<RecordDoc>;
-  DecisionLock: Model<DecisionLockDoc>;
   TaskDraft: Model<TaskDraftDoc>;
   VersionFlags: Model<VersionFlagsDoc>;
   Person: Model<PersonDoc>;
@@ -580,7 +567,6 @@ for (const schema of [
   numberSchema,
   recordSchema,
   idempotentRequestSchema,
-  decisionLockSchema,
   taskDraftSchema,
   statsMonthSchema,
   reviewClaimSchema,
@@ -612,7 +598,6 @@ export function createModels(connection: Connection): Models {
     Number: connection.model('Number', numberSchema, 'numbers'),
     Attachment: connection.model('Attachment', attachmentSchema, 'attachments'),
     Record: connection.model('Record', recordSchema, 'records'),
-    DecisionLock: connection.model('DecisionLock', decisionLockSchema, 'decisionLocks'),
     TaskDraft: connection.model('TaskDraft', taskDraftSchema, 'taskDrafts'),
     VersionFlags: connection.model('VersionFlags', versionFlagsSchema, 'versionFlags'),
     ...createSealModels(connection),

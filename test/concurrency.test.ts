@@ -6,6 +6,7 @@
 import { temporal } from '@temporalio/proto';
 import request from 'supertest';
 import { CHECK_ITEMS } from '../domain/model';
+import { createApp } from '../api/app';
 import { castOf, startHarness, type Claims, type Harness } from './harness';
 
 const ORG = '北京市水务局';
@@ -31,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-const { post, task, accept } = castOf(() => h, people);
+const { auth, post, task, accept } = castOf(() => h, people);
 const N = 50;
 
 function tally(statuses: number[]): Record<number, number> {
@@ -150,19 +151,48 @@ test('when a keyed withdrawal is retried, the retry gets the first answer; a new
   expect(await h.models.Event.countDocuments({ reviewId, type: 'withdrawn' })).toBe(1);
 });
 
-test('when a decision lock was left by a request that died, a colleague is not refused for it; a live lock still refuses', async () => {
+test(`when ${N} decisions on one task race through two API processes, one is recorded and the others get 409`, async () => {
   const { reviewId } = await submitted();
   const origin = await task('reviewer', reviewId, 'origin_review');
-  const complete = () => post('reviewer', `/v1/tasks/${encodeURIComponent(origin.id)}/complete`, approve);
-  // A lock just taken by another request: the decision is on its way.
-  await h.models.DecisionLock.create({ _id: origin.id, holder: 'live-request', at: new Date() });
-  expect((await complete()).status).toBe(409);
-  // The same lock, older than a live request holds one before sending, with nothing being recorded:
-  // its request died (a killed API process), so it is cleared at once.
-  await h.models.DecisionLock.updateOne({ _id: origin.id }, { $set: { at: new Date(Date.now() - 5_000) } });
-  const res = await complete();
-  expect({ status: res.status, stage: res.body.review?.stage }).toEqual({ status: 200, stage: 'consultation' });
-  expect(await h.models.DecisionLock.countDocuments({ _id: origin.id })).toBe(0);
+  const before = await recordings(reviewId);
+  // A second API process: its own application, so its own decisions in flight, on the same store and Temporal.
+  const second = createApp({ app: h.ctx, readiness: () => Promise.resolve({ mongodb: true, temporal: true }) });
+  const path = `/v1/tasks/${encodeURIComponent(origin.id)}/complete`;
+  const answers = await Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      i % 2 === 0 ? post('reviewer', path, approve) : request(second).post(path).set(auth('reviewer')).send(approve),
+    ),
+  );
+  expect(tally(answers.map((a) => a.status))).toEqual({ 200: 1, 409: N - 1 });
+  expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
+  expect(await recordings(reviewId)).toBe(before + 1);
+});
+
+test('a decision costs no store round trip for a lock, and a retry right after a refused one is not 409', async () => {
+  const { reviewId } = await submitted();
+  const origin = await task('reviewer', reviewId, 'origin_review');
+  const path = `/v1/tasks/${encodeURIComponent(origin.id)}/complete`;
+  const calls: string[] = [];
+  h.mongo.set('debug', (collection: string, method: string) => calls.push(`${collection}.${method}`));
+  let refused;
+  try {
+    // Refused by the workflow (a checklist item missing), then sent again at once, whole.
+    refused = await post('reviewer', path, { ...approve, checklist: approve.checklist.slice(0, 6) });
+    const retried = await post('reviewer', path, approve);
+    expect({ status: retried.status, stage: retried.body.review?.stage }).toEqual({
+      status: 200,
+      stage: 'consultation',
+    });
+  } finally {
+    h.mongo.set('debug', false);
+  }
+  // The workflow's validator refused it (the request schema lets six items through).
+  expect({
+    status: refused.status,
+    code: refused.body.error?.code,
+    path: refused.body.error?.details?.[0]?.path,
+  }).toEqual({ status: 400, code: 'validation_failed', path: 'checklist' });
+  expect(calls.filter((c) => c.startsWith('decisionLocks.'))).toEqual([]);
 });
 
 test(`when one keyed draft is sent ${N / 5} times at once, one document is made and every copy answers it; another draft under the key is 422`, async () => {

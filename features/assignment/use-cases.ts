@@ -239,7 +239,7 @@ async function changeAssignee(
   };
   // One change or decision per task on its way to the workflow: of fifty claims at once, the other
   // forty-nine are a fast 409 rather than Updates beyond Temporal's ten in flight per workflow.
-  return oneDecisionAtATime(ctx, { taskId: task._id, requestId, stillRecording: () => Promise.resolve(true) }, () =>
+  return oneDecisionAtATime(ctx, { taskId: task._id, requestId }, () =>
     sendAssignment(ctx, task.reviewId, request, requestId),
   )
     .then(

@@ -14,7 +14,6 @@ import {
   assignTaskUpdate,
   calendarUpdate,
   completeTaskUpdate,
-  decidingQuery,
   requestExtensionUpdate,
   submittedUpdate,
   withdrawUpdate,
@@ -120,22 +119,6 @@ export function decideTask(
       ...(updateId && { updateId }),
     }),
   );
-}
-
-/**
- * Whether the review's workflow is recording a decision on `taskId` right now (a query: it changes
- * nothing). Answers false for a workflow that has closed.
- */
-export async function isRecordingDecision(ctx: AppContext, reviewId: string, taskId: string): Promise<boolean> {
-  try {
-    const deciding = await ctx.temporal.withDeadline(Date.now() + ctx.config.readTimeoutMs, () =>
-      ctx.temporal.workflow.getHandle(reviewId).query(decidingQuery),
-    );
-    return deciding.includes(taskId);
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
 }
 
 /** Asks the review's workflow for more time; `idempotencyKey`, as for {@link decideTask}. */

@@ -17,7 +17,7 @@ import { AppError, STATUS_BY_CODE, toAppError } from '../errors';
 import { decideExchangeTask, isExchangeTask } from '../exchange/use-cases';
 import { onceForKey, oneDecisionAtATime, type Answer } from '../once';
 import { allOf, decodeCursor, newestFirst } from '../paging';
-import { isRecordingDecision, decideTask as sendDecision } from '../reviews/engine';
+import { decideTask as sendDecision } from '../reviews/engine';
 import { firstMonth } from '../reviews/queries';
 import type { CompleteTaskBody } from './schemas';
 import { decodeUrgencyCursor, urgentFirst } from './urgency';
@@ -229,8 +229,7 @@ export async function decideTask(
         };
         if (body.decision === 'resubmit') await describeResubmission(ctx, task, request);
         const idempotent = idempotencyKey && `${actor.sub}:${idempotencyKey}`;
-        const stillRecording = () => isRecordingDecision(ctx, task.reviewId, task._id);
-        const result = await oneDecisionAtATime(ctx, { taskId: task._id, requestId, idempotent, stillRecording }, () =>
+        const result = await oneDecisionAtATime(ctx, { taskId: task._id, requestId, idempotent }, () =>
           sendDecision(ctx, { _id: task.reviewId }, request, requestId, idempotencyKey),
         );
         return { status: 200, body: result };

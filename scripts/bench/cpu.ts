@@ -43,11 +43,12 @@ function readStat(pid: number): ProcStat | undefined {
 
 /**
  * CPU seconds so far of `root`'s descendants (and `root` itself), by component: the name that
- * `label` gives a process (default: its command name).
+ * `label` gives a process (default: its command name), told the name it gave the process's parent
+ * (undefined for `root`), so that a server's own children can be counted as that server.
  */
 export function cpuSeconds(
   root: number,
-  label: (p: { pid: number; comm: string }) => string = (p) => p.comm,
+  label: (p: { pid: number; comm: string }, parent: string | undefined) => string = (p) => p.comm,
 ): Map<string, number> {
   const totals = new Map<string, number>();
   let entries: string[];
@@ -60,12 +61,12 @@ export function cpuSeconds(
   const children = new Map<number, ProcStat[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const rootStat = stats.find((s) => s.pid === root);
-  const queue = rootStat ? [rootStat] : [];
+  const queue: { s: ProcStat; parent: string | undefined }[] = rootStat ? [{ s: rootStat, parent: undefined }] : [];
   while (queue.length > 0) {
-    const s = queue.shift()!;
-    const name = label(s);
+    const { s, parent } = queue.shift()!;
+    const name = label(s, parent);
     totals.set(name, (totals.get(name) ?? 0) + s.ticks / clockTicks());
-    queue.push(...(children.get(s.pid) ?? []));
+    queue.push(...(children.get(s.pid) ?? []).map((c) => ({ s: c, parent: name })));
   }
   return totals;
 }

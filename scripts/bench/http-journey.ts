@@ -12,6 +12,8 @@ import type { Latencies } from './load';
 
 export interface ApiTarget {
   url: string;
+  /** More API processes of the same app (the cluster shape): requests go to each in turn. */
+  moreUrls?: string[];
   /** The HS256 secret the API checks bearer tokens with. */
   secret: string;
 }
@@ -26,6 +28,7 @@ class HttpError extends Error {}
 export class ApiClient {
   /** Times a task had to be looked up again because it was not listed yet. */
   polls = 0;
+  private sent = 0;
 
   constructor(
     readonly target: ApiTarget,
@@ -46,7 +49,9 @@ export class ApiClient {
     body?: object,
   ): Promise<T> {
     const started = performance.now();
-    const res = await fetch(`${this.target.url}${path}`, {
+    const urls = this.target.moreUrls;
+    const url = urls?.length ? [this.target.url, ...urls][this.sent++ % (urls.length + 1)] : this.target.url;
+    const res = await fetch(`${url}${path}`, {
       method,
       headers: {
         Authorization: `Bearer ${typeof who === 'string' ? who : this.token(who)}`,

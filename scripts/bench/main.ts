@@ -14,7 +14,7 @@
  * run as child processes; the app and the bare workflows' worker run in one more child process
  * (`app-process.ts`), so the load generated here does not compete with them in one event loop.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -60,7 +60,11 @@ const HELP = `npm run bench [-- options]
   --api-url URL          run part 1's app journey against an app already running there (parts 1 and 3 only)
   --jwt-secret S         the HS256 secret that app checks tokens with (default AUTH_JWT_SECRET, else npm start's development secret)
   --temporal-address A, --mongodb-uri U
-                         run the bare workflows on these servers (those of the app at --api-url) instead of starting servers`;
+                         run the bare workflows on these servers (those of the app at --api-url) instead of starting servers
+  --shape dev|cluster    dev (default): the Temporal dev server, the app's worker and API in one process;
+                         cluster: \`npm run cluster\`'s shape (Temporal's own server on PostgreSQL, two API
+                         processes taking the requests in turn, --workers worker processes), parts 1 and 2
+  --workers N            worker processes of the cluster shape (default 2; 1 to compare)`;
 
 interface Options {
   parts: Set<number>;
@@ -77,6 +81,8 @@ interface Options {
   jwtSecret?: string;
   temporalAddress?: string;
   mongodbUri?: string;
+  shape: 'dev' | 'cluster';
+  workers: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -99,6 +105,8 @@ function parseOptions(argv: string[]): Options {
       'jwt-secret': { type: 'string' },
       'temporal-address': { type: 'string' },
       'mongodb-uri': { type: 'string' },
+      shape: { type: 'string' },
+      workers: { type: 'string' },
     },
     strict: true,
   });
@@ -135,7 +143,16 @@ function parseOptions(argv: string[]): Options {
     jwtSecret: values['jwt-secret'],
     temporalAddress: values['temporal-address'],
     mongodbUri: values['mongodb-uri'],
+    shape: values.shape === 'cluster' ? 'cluster' : 'dev',
+    workers: num('workers', values.workers, 2, 1),
   };
+  if (values.shape !== undefined && values.shape !== 'dev' && values.shape !== 'cluster')
+    throw new Error('--shape must be dev or cluster');
+  if (options.shape === 'cluster' && (options.apiUrl || options.temporalAddress || options.mongodbUri))
+    throw new Error(
+      '--shape cluster starts its own servers: leave out --api-url, --temporal-address and --mongodb-uri',
+    );
+  if (options.shape === 'dev' && values.workers !== undefined) throw new Error('--workers needs --shape cluster');
   for (const [flag, value] of [
     ['--api-url', options.apiUrl],
     ['--temporal-address', options.temporalAddress && `tcp://${options.temporalAddress}`],
@@ -173,9 +190,13 @@ async function stopAll(): Promise<void> {
 interface Servers {
   temporalAddress: string;
   mongodbUri: string;
-  /** The bench's app and bare worker. */
+  /** The bench's app and bare worker (the bare worker alone on the cluster shape). */
   child: ChildProcess;
   apiUrl?: string;
+  /** The other API processes (the cluster shape). */
+  moreApiUrls?: string[];
+  /** Names the processes the CPU figures are grouped by. */
+  label: (p: { pid: number; comm: string }, parent: string | undefined) => string;
 }
 
 async function startServers(
@@ -201,6 +222,17 @@ async function startServers(
     mongodbUri = `${store.uri}/legality-review`;
   }
 
+  const { child, apiUrl } = await startAppProcess(temporalAddress, mongodbUri, secret, options.apiUrl === undefined);
+  return { temporalAddress, mongodbUri, child, apiUrl, label: componentOf(child.pid) };
+}
+
+/** The bench's app process (`app-process.ts`): the app (unless `withApp` is false) and the bare worker. */
+async function startAppProcess(
+  temporalAddress: string,
+  mongodbUri: string,
+  secret: string,
+  withApp: boolean,
+): Promise<{ child: ChildProcess; apiUrl?: string }> {
   const child = fork(require.resolve('./app-process'), [], {
     execArgv: ['--import', 'tsx'],
     cwd: path.resolve(__dirname, '..', '..'),
@@ -213,9 +245,11 @@ async function startServers(
       AUTH_JWT_SECRET: secret,
       REQUEST_SIGNING_KEYS: `bench-1:${randomBytes(32).toString('hex')}`,
       TEMPORAL_PAYLOAD_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
+      // What the record keeper signs its checkpoints with: without it, its activity fails every run.
+      AUDIT_KEYS: `bench-audit-1:${randomBytes(32).toString('base64url')}`,
       // The journeys' people are many and distinct; the limit stays out of the measurement anyway.
       RATE_LIMIT_PER_MINUTE: '100000000',
-      BENCH_APP: options.apiUrl ? 'off' : 'on',
+      BENCH_APP: withApp ? 'on' : 'off',
     },
   });
   stack.push({
@@ -234,8 +268,97 @@ async function startServers(
     }),
   ])) as [AppProcessReady];
   // The API listens on every interface; the bench talks to it over loopback.
-  const apiUrl = ready.apiUrl?.replace('//localhost:', '//127.0.0.1:');
-  return { temporalAddress, mongodbUri, child, apiUrl };
+  return { child, apiUrl: ready.apiUrl?.replace('//localhost:', '//127.0.0.1:') };
+}
+
+/**
+ * `npm run cluster`'s shape (`bin/cluster.ts`, run as it is, with `--workers` worker processes) in
+ * the bench's directory, and the bare workflows' worker on its Temporal server and store.
+ */
+async function startCluster(options: Options, dir: string, secret: string): Promise<Servers> {
+  const cluster = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.resolve(__dirname, '..', '..', 'bin', 'cluster.ts')],
+    {
+      cwd: path.resolve(__dirname, '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        // Free ports for everything: another run may hold npm start's.
+        PORT: '0',
+        EMBEDDED_TEMPORAL_PORT: '0',
+        EMBEDDED_MONGODB_PORT: '0',
+        DATA_DIR: path.join(dir, 'data'),
+        AUTH_JWT_SECRET: secret,
+        CLUSTER_WORKERS: String(options.workers),
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        LOG_LEVEL: 'warn',
+        EMBEDDED_RESTARTS: '0',
+      },
+    },
+  );
+  stack.push({
+    name: 'the cluster',
+    async stop() {
+      if (cluster.exitCode !== null || cluster.signalCode !== null) return;
+      const exited = once(cluster, 'exit');
+      cluster.kill('SIGTERM');
+      await exited;
+    },
+  });
+  let printed = '';
+  cluster.stdout.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) =>
+      reject(new Error(`npm run cluster exited during start-up (code ${String(code)})`));
+    cluster.once('exit', onExit);
+    cluster.stdout.on('data', (chunk: string) => {
+      printed += chunk;
+      if (printed.includes('Ctrl-C stops everything.')) {
+        cluster.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  cluster.stdout.resume();
+  const find = (re: RegExp, what: string): RegExpMatchArray[] => {
+    const found = [...printed.matchAll(re)];
+    if (found.length === 0) throw new Error(`npm run cluster did not print ${what}:\n${printed}`);
+    return found;
+  };
+  const apis = find(/^API \d+: +(http:\/\/\S+?)\/? \(pid (\d+)\)/gm, 'its APIs');
+  const workers = find(/^Worker \d+: +pid (\d+)/gm, 'its workers');
+  const [[, temporalAddress]] = find(/^Temporal frontend: (\S+)/gm, 'its Temporal address');
+  const [[, temporalPostgres]] = find(/^Temporal database: PostgreSQL pid (\d+)/gm, "Temporal's PostgreSQL");
+  const [[, mongodbUri, ferretdb, storePostgres]] = find(
+    /^MongoDB: +(\S+) \(FerretDB pid (\d+), PostgreSQL pid (\d+)\)/gm,
+    'its store',
+  );
+  console.log(
+    `  cluster: ${apis.length} APIs, ${workers.length} worker processes, Temporal's own server on PostgreSQL (SQL visibility)`,
+  );
+  const { child } = await startAppProcess(temporalAddress, mongodbUri, secret, false);
+  const names = new Map<number, string>([
+    ...apis.map(([, , pid]) => [Number(pid), 'APIs'] as const),
+    ...workers.map(([, pid]) => [Number(pid), 'workers'] as const),
+    [Number(temporalPostgres), 'postgres (Temporal)'],
+    [Number(storePostgres), 'postgres (store)'],
+    [Number(ferretdb), 'ferretdb'],
+    [child.pid!, 'bare worker'],
+    [cluster.pid!, 'cluster supervisor'],
+  ]);
+  return {
+    temporalAddress,
+    mongodbUri,
+    child,
+    apiUrl: apis[0][1],
+    moreApiUrls: apis.slice(1).map(([, url]) => url),
+    label: ({ pid, comm }, parent) =>
+      pid === process.pid
+        ? 'load generator'
+        : (names.get(pid) ??
+          (comm.startsWith('temporal') ? 'temporal' : parent && parent !== 'cluster supervisor' ? parent : 'other')),
+  };
 }
 
 /** Labels the processes the CPU figures are grouped by. */
@@ -311,7 +434,7 @@ async function throughput(options: Options, servers: Servers, api: ApiTarget): P
       },
     },
   ];
-  const label = componentOf(servers.child.pid);
+  const label = servers.label;
   const outcomes = new Map<string, { run: RunOutcome; cpu: Map<string, number> }[]>(variants.map((v) => [v.name, []]));
   for (let rep = 1; rep <= options.reps; rep++) {
     for (const variant of variants) {
@@ -575,17 +698,26 @@ async function main(): Promise<void> {
   await chmod(dir, 0o755);
   stack.push({ name: 'the data directory', stop: () => rm(dir, { recursive: true, force: true }) });
 
-  const ownServers = options.temporalAddress === undefined || options.mongodbUri === undefined || options.parts.has(3);
+  const ownServers =
+    options.parts.has(3) ||
+    (options.shape === 'dev' && (options.temporalAddress === undefined || options.mongodbUri === undefined));
   const binaries = ownServers ? await provision() : undefined;
 
   if (options.parts.has(1) || options.parts.has(2)) {
     const secret = options.apiUrl
       ? (options.jwtSecret ?? process.env.AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET)
       : randomBytes(32).toString('hex');
-    const servers = await startServers(options, dir, secret, binaries);
-    const api: ApiTarget = { url: options.apiUrl ?? servers.apiUrl!, secret };
+    const servers =
+      options.shape === 'cluster'
+        ? await startCluster(options, dir, secret)
+        : await startServers(options, dir, secret, binaries);
+    const api: ApiTarget = {
+      url: options.apiUrl ?? servers.apiUrl!,
+      secret,
+      ...(servers.moreApiUrls && { moreUrls: servers.moreApiUrls }),
+    };
     console.log(
-      `  app: ${api.url}${options.apiUrl ? ' (running elsewhere)' : ''}; Temporal ${servers.temporalAddress}; store ${servers.mongodbUri}`,
+      `  app: ${[api.url, ...(api.moreUrls ?? [])].join(', ')}${options.apiUrl ? ' (running elsewhere)' : ''}; Temporal ${servers.temporalAddress}; store ${servers.mongodbUri}`,
     );
     if (options.apiUrl && (options.temporalAddress === undefined || options.mongodbUri === undefined)) {
       console.log('  note: the bare workflows run on servers of the bench, not on those of the app at --api-url');
