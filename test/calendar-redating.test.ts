@@ -8,6 +8,7 @@
  */
 import request from 'supertest';
 import type { RedateReview } from '../activities/calendar-redating';
+import { CalendarLoaded, CalendarRedating } from '../api/responses';
 import { NATIONAL_SCHEDULES } from '../domain/calendar-data';
 import { startWorker } from '../worker/worker';
 import { castOf, eventually, startHarness, type Claims, type Harness } from './harness';
@@ -92,6 +93,7 @@ async function finished(year: number): Promise<Progress> {
   return eventually(
     async () => {
       const progress = (await get('admin', `/v1/calendar/${year}/redating`).expect(200)).body as Progress;
+      expect(CalendarRedating.safeParse(progress).success).toBe(true);
       return progress.status === 'completed' ? progress : undefined;
     },
     'the re-dating to finish',
@@ -109,6 +111,7 @@ test('when a year is loaded, a job re-dates every running review across pages, e
   await request(h.app).get(`/v1/calendar/${year}/redating`).set(auth('admin')).expect(404);
   const loaded = await put(`/v1/calendar/${year}`, notice).expect(200);
   expect(loaded.body).toMatchObject({ calendar: { year, source: notice.source }, runningReviews: 5 });
+  expect(CalendarLoaded.safeParse(loaded.body).success).toBe(true);
   // The request waited 1 ms: the job is still running and says so; `moved` holds what moved so far.
   expect(loaded.body.redating).toMatchObject({ status: 'running', runningReviews: 5 });
   expect(loaded.body.redating.id).toMatch(new RegExp(`^calendar-redating:${year}:`));
