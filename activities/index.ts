@@ -13,6 +13,7 @@ import type { AuditKeys } from '../platform/audit-seal';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
 import type { Models } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
+import { redateCalendarPage, type RedateReview, type RedatingPageInput } from './calendar-redating';
 import { makeCheckpoint, type CheckpointInput } from './checkpoints';
 import { reconcileReviews, type ReconcileInput, type ReviewRuns } from './reconcile';
 import { guardRecording, sealReview } from './record-guard';
@@ -39,6 +40,7 @@ export function createActivities({
   checkpointDir,
   checkpointChunkLeaves,
   runs,
+  redate,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
 }: {
@@ -52,6 +54,8 @@ export function createActivities({
   checkpointChunkLeaves?: number;
   /** What Temporal says of a review's workflow, and stopping a stray run, for the reconciler (reconcile.ts). */
   runs?: ReviewRuns;
+  /** Sends a review the signed calendar Update, for re-dating jobs (calendar-redating.ts). */
+  redate?: RedateReview;
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
 }) {
@@ -92,6 +96,12 @@ export function createActivities({
     /** Closes on the record the open reviews whose workflow was ended from outside (reconcile.ts). */
     reconcileReviews(input: ReconcileInput) {
       return reconcileReviews({ models, store, settings, signingKeys, auditKeys, runs }, input);
+    },
+
+    /** Re-dates one page of running reviews on a loaded year (calendar-redating.ts). */
+    redateCalendarPage(input: RedatingPageInput) {
+      if (!redate) throw ApplicationFailure.nonRetryable('this worker cannot send Updates to reviews', 'unavailable');
+      return redateCalendarPage({ models, signingKeys, redate }, input);
     },
 
     /** Stores one transition of a topic or a shared guideline (activities/exchange.ts). */

@@ -693,6 +693,38 @@ export const CalendarYear = z.object({
   workingWeekendDays: z.array(z.iso.date()).describe('调休: weekend days that are working days'),
 });
 
+/** A review a calendar load moved. */
+const CalendarMoved = z.object({
+  reviewId: z.string(),
+  reviewDueAt: z.object({ before: isoTime.nullable(), after: isoTime.nullable() }),
+});
+
+/** Where a load's re-dating job stands. */
+const RedatingProgress = z.object({
+  id: z.string().describe('the job: calendar-redating:<year>:<loadId>'),
+  status: z
+    .enum(['running', 'completed', 'failed', 'not_started'])
+    .describe('not_started: the notice is stored, its job never started (loading it again starts it)'),
+  redated: integer.describe('running reviews re-dated so far, moved or not'),
+  runningReviews: integer.describe('reviews running when the year was loaded'),
+});
+
+/** `PUT /v1/calendar/:year`. */
+export const CalendarLoaded = z.object({
+  calendar: CalendarYear,
+  runningReviews: integer,
+  moved: z.array(CalendarMoved).describe('complete unless `redating` is present: then what moved so far'),
+  redating: RedatingProgress.optional().describe('present when the re-dating had not finished within the wait'),
+});
+
+/** `GET /v1/calendar/:year/redating`. */
+export const CalendarRedating = RedatingProgress.extend({
+  year: integer,
+  loadId: z.string(),
+  loadedAt: isoTime,
+  moved: z.array(CalendarMoved).describe('the reviews the job has moved so far'),
+});
+
 /** `GET /v1/calendar/deadline`. */
 export const CalendarDeadline = z.object({
   from: z.iso.date(),

@@ -76,7 +76,8 @@ export interface SignedPayload<T> {
     | 'afterReview'
     | 'assignTask'
     | 'exchange'
-    | 'updateCalendar';
+    | 'updateCalendar'
+    | 'calendarRedating';
   workflowId: string;
   body: T;
   requestId?: string;
@@ -195,6 +196,31 @@ export interface CalendarUpdateResult {
  * read right after shows them. The calendar travels in the request: the workflow never reads the store.
  */
 export const calendarUpdate = defineUpdate<CalendarUpdateResult, [Signed<CalendarUpdateRequest>]>('updateCalendar');
+
+/** What starts re-dating the running reviews on a loaded year (workflows/calendar-redating.ts). */
+export interface CalendarRedatingInput {
+  year: number;
+  /** The load this job re-dates on: the stored year's `loadId` (features/calendar/use-cases.ts). */
+  loadId: string;
+  schedule: YearSchedule;
+  /** Running reviews read per page (CALENDAR_REDATING_PAGE_SIZE). */
+  pageSize: number;
+}
+
+/** Where a re-dating job stands; carried into each continued run. */
+export interface CalendarRedatingCursor {
+  /** The last review id handled: the next page starts after it. */
+  after?: string;
+  pages: number;
+  redated: number;
+  moved: number;
+}
+
+/** One job per load: a repeated identical load joins or finds the same one. */
+export const calendarRedatingId = (year: number, loadId: string): string => `calendar-redating:${year}:${loadId}`;
+
+/** The Update id a job sends to each review: Temporal answers a repeat with the first outcome. */
+export const calendarRedatingUpdateId = (loadId: string): string => `calendar:${loadId}`;
 
 /** A query: reads the live state, never changes it. */
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');

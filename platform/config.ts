@@ -140,6 +140,10 @@ export const envSchema = z.object({
   CHECKPOINT_INTERVAL: duration('1h'),
   /** How many leaves (reviews' heads) a checkpoint stores a document: a store document holds at most 16 MB. */
   CHECKPOINT_CHUNK_LEAVES: z.coerce.number().int().min(1).max(50_000).default(10_000),
+  /** How many running reviews a calendar re-dating job reads and re-dates per page (a page is one activity). */
+  CALENDAR_REDATING_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** How long `PUT /v1/calendar/:year` waits for its re-dating job before answering with its progress. */
+  CALENDAR_REDATING_WAIT: duration('5s'),
   /** How often the record keeper compares open reviews with their workflows (a terminated run is closed on the record). */
   RECONCILE_INTERVAL: duration('30s'),
   /**
@@ -318,6 +322,8 @@ export interface Config {
   requestTtlMs: number;
   checkpointIntervalMs: number;
   checkpointChunkLeaves: number;
+  /** Calendar re-dating jobs: reviews per page, and how long the loading request waits for its job. */
+  calendarRedating: { pageSize: number; waitMs: number };
   reconcileIntervalMs: number;
   /** Where checkpoints are written for the operator to copy off the machine (DATA_DIR/checkpoints). */
   checkpointDir: string;
@@ -476,6 +482,10 @@ export function loadConfig(
     requestTtlMs: parseDuration(env.REQUEST_TTL) as number,
     checkpointIntervalMs: parseDuration(env.CHECKPOINT_INTERVAL) as number,
     checkpointChunkLeaves: env.CHECKPOINT_CHUNK_LEAVES,
+    calendarRedating: {
+      pageSize: env.CALENDAR_REDATING_PAGE_SIZE,
+      waitMs: parseDuration(env.CALENDAR_REDATING_WAIT) as number,
+    },
     reconcileIntervalMs: parseDuration(env.RECONCILE_INTERVAL) as number,
     checkpointDir: path.resolve(env.DATA_DIR, 'checkpoints'),
     ...(env.CODEC_AUTH_TOKEN !== undefined && { codecAuthToken: env.CODEC_AUTH_TOKEN }),

@@ -41,7 +41,7 @@ import {
   type FigureLockDoc,
   type RegisterRowDoc,
 } from './register';
-import { calendarYearSchema, type CalendarYearDoc } from './calendar';
+import { calendarRedatingSchema, calendarYearSchema, type CalendarRedatingDoc, type CalendarYearDoc } from './calendar';
 
 export interface Article {
   number: string;
@@ -536,6 +536,7 @@ export interface Models extends SealModels, PrecedentModels, ExchangeModels {
   FigureBucket: Model<FigureBucketDoc>;
   FigureLock: Model<FigureLockDoc>;
   CalendarYear: Model<CalendarYearDoc>;
+  CalendarRedating: Model<CalendarRedatingDoc>;
 }
 
 /**
@@ -609,6 +610,7 @@ export function createModels(connection: Connection): Models {
     FigureBucket: connection.model('FigureBucket', figureBucketSchema, 'figureBuckets'),
     FigureLock: connection.model('FigureLock', figureLockSchema, 'figureLocks'),
     CalendarYear: connection.model('CalendarYear', calendarYearSchema, 'calendarYears'),
+    CalendarRedating: connection.model('CalendarRedating', calendarRedatingSchema, 'calendarRedatings'),
   };
 }
 

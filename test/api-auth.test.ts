@@ -591,6 +591,8 @@ describe('OpenAPI', () => {
   const extensions: [string, string][] = [
     ['get', '/v1/calendar/deadline'],
     ['get', '/v1/calendar/{year}'],
+    // The progress of a calendar load's re-dating job (admin; features/calendar/use-cases.ts).
+    ['get', '/v1/calendar/{year}/redating'],
     // A drafting office's own documents.
     ['get', '/v1/documents'],
     // The console's development sign-in (404 unless the development secret is in use).

@@ -3,6 +3,8 @@
  * and running one until it is stopped. The processes that run it are in bin/.
  */
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { RedateReview } from '../activities/calendar-redating';
+import { calendarUpdate } from '../domain/messages';
 import { tsToDate } from '@temporalio/common/lib/time';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -34,12 +36,20 @@ export interface ReviewWorkerOptions {
   numberFormats: NumberFormats;
   /** A prebuilt workflow bundle (production, tests); without it the worker bundles `workflows/`. */
   workflowBundlePath?: string;
+  /** How re-dating jobs reach a review (tests wrap it to inject faults); by default the Update below. */
+  redate?: (standard: RedateReview) => RedateReview;
 }
 
 export async function createReviewWorker(options: ReviewWorkerOptions): Promise<Worker> {
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
     : { workflowsPath: require.resolve('../workflows') };
+  const client = new Client({
+    connection: options.connection,
+    namespace: options.namespace,
+    dataConverter: encryptingDataConverter(options.payloadKeys),
+  });
+  const redate = redateThrough(client);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -50,7 +60,8 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
       ...(options.auditKeys && { auditKeys: options.auditKeys }),
       ...(options.checkpointDir && { checkpointDir: options.checkpointDir }),
       ...(options.checkpointChunkLeaves && { checkpointChunkLeaves: options.checkpointChunkLeaves }),
-      runs: reviewRuns(options),
+      runs: reviewRuns(client),
+      redate: options.redate ? options.redate(redate) : redate,
       offices: options.offices,
       numberFormats: options.numberFormats,
     }),
@@ -62,13 +73,23 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
   });
 }
 
+/** Sends a review its calendar Update for a re-dating job; a review whose workflow has ended is `closed`. */
+function redateThrough(client: Client): RedateReview {
+  return async (reviewId, request, updateId) => {
+    try {
+      // Bounded: a review that does not answer fails the attempt, which the activity's retry sends again.
+      return await client.withDeadline(Date.now() + 60_000, () =>
+        client.workflow.getHandle(reviewId).executeUpdate(calendarUpdate, { args: [request], updateId }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'closed';
+      throw err;
+    }
+  };
+}
+
 /** What Temporal says of a review's latest run, and terminating a stray one, for the reconciler. */
-function reviewRuns(options: ReviewWorkerOptions): ReviewRuns {
-  const client = new Client({
-    connection: options.connection,
-    namespace: options.namespace,
-    dataConverter: encryptingDataConverter(options.payloadKeys),
-  });
+function reviewRuns(client: Client): ReviewRuns {
   return {
     async describe(workflowId) {
       try {
@@ -110,6 +131,7 @@ export async function startWorker(
   address: string,
   models: Models,
   workflowBundlePath?: string,
+  options: Pick<ReviewWorkerOptions, 'redate'> = {},
 ): Promise<WorkerHandle> {
   const tls = await temporalTls(config.temporal.tls);
   const connection = await NativeConnection.connect({ address, ...(tls && { tls }) });
@@ -126,6 +148,7 @@ export async function startWorker(
     offices: config.offices,
     numberFormats: config.numberFormats,
     workflowBundlePath,
+    ...options,
   }).catch(async (err: unknown) => {
     // An open connection would keep the process from exiting.
     await connection.close().catch(() => undefined);

@@ -3,3 +3,4 @@ export { recordKeeper } from './record-keeper';
 export { documentAfterReview } from './filing';
 export { exchangeTopic } from './topic';
 export { sharedGuideline } from './guideline';
+export { calendarRedating } from './calendar-redating';

@@ -5,6 +5,8 @@
  * engine uses it from then on, and re-dates every running review on it.
  * Always the real calendar, even when WORKING_DAY_DURATION compresses the engine's time.
  */
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { YearSchedule } from '../../domain/calendar-data';
 import {
   CalendarGapError,
@@ -15,11 +17,13 @@ import {
   type TimeModel,
 } from '../../domain/clock';
 import type { Actor } from '../../domain/model';
-import type { CalendarYearDoc } from '../../store/calendar';
-import type { ReviewDoc } from '../../store/models';
+import { calendarRedatingId, type CalendarRedatingInput } from '../../domain/messages';
+import { canonicalJson } from '../../domain/review-log';
+import { budgetSignal } from '../../platform/budget';
+import { signRequest } from '../../platform/signing';
+import type { CalendarRedatingDoc, CalendarYearDoc } from '../../store/calendar';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { redateReview } from '../reviews/engine';
 
 /** The years loaded as data, oldest first. */
 export async function loadedSchedules(ctx: AppContext): Promise<YearSchedule[]> {
@@ -73,13 +77,106 @@ export async function calendarYear(ctx: AppContext, yearText: string) {
   };
 }
 
-/** How many running reviews are re-dated at once. */
-const REDATE_CONCURRENCY = 8;
+/** A review a load moved: its due date before and after. */
+export interface MovedReview {
+  reviewId: string;
+  reviewDueAt: { before: string | null; after: string | null };
+}
+
+/** Where a load's re-dating job stands (`redating` in the answers below). */
+export interface RedatingProgress {
+  /** The job's workflow id, `calendar-redating:<year>:<loadId>`. */
+  id: string;
+  /** `not_started`: the notice is stored but its job never started (loading it again starts it). */
+  status: 'running' | 'completed' | 'failed' | 'not_started';
+  /** Running reviews the job has re-dated so far (moved or not). */
+  redated: number;
+  /** Reviews running when the year was loaded. */
+  runningReviews: number;
+}
+
+type Notice = Pick<CalendarYearDoc, 'source' | 'holidays' | 'workingWeekendDays'>;
+
+const noticeOf = (doc: Notice): Notice => ({
+  source: doc.source,
+  holidays: doc.holidays.map(({ from, to }) => ({ from, to })),
+  workingWeekendDays: [...doc.workingWeekendDays],
+});
 
 /**
- * `PUT /v1/calendar/:year` (admin): stores the year's notice, then re-dates every running review on
- * it (each records `calendar_updated` when its deadlines moved). Loading the same notice again
- * moves nothing. Answers the calendar and the reviews whose due dates moved.
+ * Names a load: the notice and the load it replaces. The same notice loaded again keeps the stored
+ * id (its job is found, not run twice); concurrent identical loads compute the same id; a notice
+ * loaded back after another is a new load (and a new job), since the reviews run on the other now.
+ */
+function loadIdOf(year: number, notice: Notice, previous: string | undefined): string {
+  return createHash('sha256')
+    .update(canonicalJson({ year, notice, previous: previous ?? null }))
+    .digest('hex')
+    .slice(0, 20);
+}
+
+/** Starts the load's job, or joins it; false when it has already finished (a repeated load). */
+async function startRedating(ctx: AppContext, input: CalendarRedatingInput, requestId: string): Promise<boolean> {
+  const workflowId = calendarRedatingId(input.year, input.loadId);
+  try {
+    await ctx.temporal.workflow.start('calendarRedating', {
+      workflowId,
+      taskQueue: ctx.config.temporal.taskQueue,
+      args: [signRequest(ctx.signingKeys, 'calendarRedating', workflowId, input, requestId)],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A job that failed or was stopped runs again when the notice is loaded again; a finished one never.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
+
+/** Whether the job finished within `ms` (a job that failed throws). */
+async function finishedWithin(ctx: AppContext, workflowId: string, ms: number): Promise<boolean> {
+  const request = budgetSignal();
+  const timeout = AbortSignal.timeout(ms);
+  const signal = request ? AbortSignal.any([request, timeout]) : timeout;
+  try {
+    await ctx.temporal.withAbortSignal(signal, () => ctx.temporal.workflow.getHandle(workflowId).result());
+    return true;
+  } catch (err) {
+    if (signal.aborted) return false;
+    throw err;
+  }
+}
+
+async function movedBy(ctx: AppContext, loadId: string): Promise<MovedReview[]> {
+  const docs = await ctx.models.CalendarRedating.find({ loadId, moved: true }).lean<CalendarRedatingDoc[]>();
+  return docs
+    .map(({ reviewId, before, after }) => ({ reviewId, reviewDueAt: { before, after } }))
+    .sort((a, b) => a.reviewId.localeCompare(b.reviewId));
+}
+
+async function progressOf(ctx: AppContext, year: number, stored: CalendarYearDoc & { loadId: string }) {
+  const id = calendarRedatingId(year, stored.loadId);
+  let status: RedatingProgress['status'];
+  try {
+    const { status: run } = await ctx.temporal.workflow.getHandle(id).describe();
+    status = run.name === 'RUNNING' ? 'running' : run.name === 'COMPLETED' ? 'completed' : 'failed';
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    status = 'not_started';
+  }
+  const redated = await ctx.models.CalendarRedating.countDocuments({ loadId: stored.loadId, done: true });
+  const progress: RedatingProgress = { id, status, redated, runningReviews: stored.runningReviews ?? 0 };
+  return progress;
+}
+
+/**
+ * `PUT /v1/calendar/:year` (admin): stores the year's notice, then has every running review re-dated
+ * on it by a job on Temporal (workflows/calendar-redating.ts: paged, resumable; each review records
+ * `calendar_updated` when its deadlines moved). Waits CALENDAR_REDATING_WAIT for the job: answers the
+ * calendar and the reviews whose due dates moved, and, when the job is still running, `redating` with
+ * its progress (`GET /v1/calendar/:year/redating` follows it). Loading the same notice again starts no
+ * second job and moves nothing.
  */
 export async function loadCalendar(
   ctx: AppContext,
@@ -106,41 +203,58 @@ export async function loadCalendar(
     holidays: body.holidays.map(({ from, to }) => [from, to]),
     workingWeekendDays: [...body.workingWeekendDays].sort(),
   };
-  await ctx.models.CalendarYear.replaceOne(
-    { _id: String(year) },
-    {
-      _id: String(year),
-      year,
-      source: schedule.source,
-      holidays: body.holidays.map(({ from, to }) => ({ from, to })),
-      workingWeekendDays: schedule.workingWeekendDays,
-      loadedAt: ctx.now(),
-      loadedBy: actor.sub,
-    },
-    { upsert: true },
-  );
-  const running = await ctx.models.Review.find({ status: 'in_review' }, { _id: 1, clock: 1 }).lean<
-    Pick<ReviewDoc, '_id' | 'clock'>[]
-  >();
-  const moved: { reviewId: string; reviewDueAt: { before: string | null; after: string | null } }[] = [];
-  const queue = [...running];
-  const redateNext = async (): Promise<void> => {
-    for (let review = queue.shift(); review; review = queue.shift()) {
-      const before = review.clock?.runningSince ? (review.clock.dueAt ?? null) : null;
-      try {
-        const result = await redateReview(ctx, review._id, { schedule }, requestId);
-        if (result.moved)
-          moved.push({ reviewId: review._id, reviewDueAt: { before, after: result.reviewDueAt ?? null } });
-      } catch (err) {
-        // Closed meanwhile: nothing of it runs to re-date.
-        if (!(err instanceof AppError && err.code === 'conflict')) throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: REDATE_CONCURRENCY }, redateNext));
+  const notice = noticeOf({ ...body, workingWeekendDays: schedule.workingWeekendDays });
+  const stored = await ctx.models.CalendarYear.findById(String(year)).lean<CalendarYearDoc>();
+  const again = stored?.loadId !== undefined && canonicalJson(noticeOf(stored)) === canonicalJson(notice);
+  const loadId = again ? stored.loadId! : loadIdOf(year, notice, stored?.loadId);
+  let runningReviews = stored?.runningReviews ?? 0;
+  if (!again) {
+    runningReviews = await ctx.models.Review.countDocuments({ status: 'in_review' });
+    // Stored before its job starts: a crash in between leaves a notice that loading again re-dates on.
+    await ctx.models.CalendarYear.replaceOne(
+      { _id: String(year) },
+      {
+        _id: String(year),
+        year,
+        ...notice,
+        loadedAt: ctx.now(),
+        loadedBy: actor.sub,
+        loadId,
+        runningReviews,
+      },
+      { upsert: true },
+    );
+  }
+  const input: CalendarRedatingInput = { year, loadId, schedule, pageSize: ctx.config.calendarRedating.pageSize };
+  const started = await startRedating(ctx, input, requestId);
+  const calendar = await calendarYear(ctx, String(year));
+  // The same notice, whose job finished before: nothing moves now.
+  if (!started) return { calendar, runningReviews, moved: [] as MovedReview[] };
+  const id = calendarRedatingId(year, loadId);
+  const finished = await finishedWithin(ctx, id, ctx.config.calendarRedating.waitMs);
+  const moved = await movedBy(ctx, loadId);
+  if (finished) return { calendar, runningReviews, moved };
+  const redated = await ctx.models.CalendarRedating.countDocuments({ loadId, done: true });
+  const redating: RedatingProgress = { id, status: 'running', redated, runningReviews };
+  return { calendar, runningReviews, moved, redating };
+}
+
+/**
+ * `GET /v1/calendar/:year/redating` (admin): the progress of the re-dating job of the year's last
+ * load, and the reviews it has moved so far.
+ */
+export async function redatingProgress(ctx: AppContext, actor: Actor, yearText: string) {
+  if (!actor.roles.includes('admin')) throw AppError.forbidden('只有管理员可以查看工作日历的重算进度');
+  const year = parseYear(yearText);
+  const stored = await ctx.models.CalendarYear.findById(String(year)).lean<CalendarYearDoc>();
+  if (!stored?.loadId) throw AppError.notFound(`a re-dating of ${year}`);
+  const loaded = { ...stored, loadId: stored.loadId };
+  const progress = await progressOf(ctx, year, loaded);
   return {
-    calendar: await calendarYear(ctx, String(year)),
-    runningReviews: running.length,
-    moved: moved.sort((a, b) => a.reviewId.localeCompare(b.reviewId)),
+    year,
+    loadId: stored.loadId,
+    loadedAt: stored.loadedAt.toISOString(),
+    ...progress,
+    moved: await movedBy(ctx, stored.loadId),
   };
 }

@@ -12,14 +12,11 @@ import {
   ReviewStageAttribute,
   ReviewStatusAttribute,
   assignTaskUpdate,
-  calendarUpdate,
   completeTaskUpdate,
   requestExtensionUpdate,
   submittedUpdate,
   withdrawUpdate,
   type AssignTaskRequest,
-  type CalendarUpdateRequest,
-  type CalendarUpdateResult,
   type CompleteTaskRequest,
   type CompleteTaskResult,
   type ExtensionRequest,
@@ -180,23 +177,6 @@ export function assignTask(
   return awaitWorkflow(ctx, () =>
     ctx.temporal.workflow.getHandle(reviewId).executeUpdate(assignTaskUpdate, {
       args: [signRequest(ctx.signingKeys, 'assignTask', reviewId, request, requestId)],
-    }),
-  );
-}
-
-/**
- * Re-dates a running review on a loaded year's calendar (an Update: answered once recorded). Safe
- * to repeat: a calendar the review already computes on moves nothing, and records nothing.
- */
-export function redateReview(
-  ctx: AppContext,
-  reviewId: string,
-  request: CalendarUpdateRequest,
-  requestId: string,
-): Promise<CalendarUpdateResult> {
-  return awaitWorkflow(ctx, () =>
-    ctx.temporal.workflow.getHandle(reviewId).executeUpdate(calendarUpdate, {
-      args: [signRequest(ctx.signingKeys, 'updateCalendar', reviewId, request, requestId)],
     }),
   );
 }

@@ -502,9 +502,26 @@ export interface paths {
     get: operations['getV1CalendarByYear'];
     /**
      * Load a year's notice (admin): deadlines are computed on it from now on; every running review is re-dated
-     * @description Each running review whose deadlines move records `calendar_updated` in its log before this answers, so a `GET /v1/reviews/:id` right after shows the new `deadlines`. Loading the same notice again moves nothing. Answers `{ calendar, runningReviews, moved: [{ reviewId, reviewDueAt: { before, after } }] }`.
+     * @description A job on Temporal (`calendar-redating:<year>:<loadId>`) re-dates the running reviews page by page; each review whose deadlines move records `calendar_updated` in its log. The request waits `CALENDAR_REDATING_WAIT` (5 s) for it: finished, `moved` is complete and a `GET /v1/reviews/:id` right after shows the new `deadlines`; otherwise `moved` holds what moved so far and `redating` the job's progress (follow it with `GET /v1/calendar/:year/redating`). Loading the same notice again starts no second job and moves nothing. Answers `{ calendar, runningReviews, moved: [{ reviewId, reviewDueAt: { before, after } }], redating? }`.
      */
     put: operations['putV1CalendarByYear'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/calendar/{year}/redating': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Extension: the progress of the re-dating of the year's last load, and the reviews it moved (admin) */
+    get: operations['getV1CalendarByYearRedating'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -5116,7 +5133,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': {
+            calendar: {
+              year: number;
+              /** @description the State Council notice the dates come from */
+              source: string;
+              provisional?: string;
+              holidays: {
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+              }[];
+              /** @description 调休: weekend days that are working days */
+              workingWeekendDays: string[];
+            };
+            runningReviews: number;
+            /** @description complete unless `redating` is present: then what moved so far */
+            moved: {
+              reviewId: string;
+              reviewDueAt: {
+                /** Format: date-time */
+                before: string | null;
+                /** Format: date-time */
+                after: string | null;
+              };
+            }[];
+            /** @description present when the re-dating had not finished within the wait */
+            redating?: {
+              /** @description the job: calendar-redating:<year>:<loadId> */
+              id: string;
+              /**
+               * @description not_started: the notice is stored, its job never started (loading it again starts it)
+               * @enum {string}
+               */
+              status: 'running' | 'completed' | 'failed' | 'not_started';
+              /** @description running reviews re-dated so far, moved or not */
+              redated: number;
+              /** @description reviews running when the year was loaded */
+              runningReviews: number;
+            };
+          };
         };
       };
       /** @description validation_failed: details list the failing fields */
@@ -5139,6 +5196,117 @@ export interface operations {
       };
       /** @description forbidden: visible to the caller but not theirs to act on */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description rate_limited */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal (never a stack trace) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unavailable: a dependency is down; safe to retry */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getV1CalendarByYearRedating: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        year: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description { year, loadId, loadedAt, id, status, redated, runningReviews, moved } */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description the job: calendar-redating:<year>:<loadId> */
+            id: string;
+            /**
+             * @description not_started: the notice is stored, its job never started (loading it again starts it)
+             * @enum {string}
+             */
+            status: 'running' | 'completed' | 'failed' | 'not_started';
+            /** @description running reviews re-dated so far, moved or not */
+            redated: number;
+            /** @description reviews running when the year was loaded */
+            runningReviews: number;
+            year: number;
+            loadId: string;
+            /** Format: date-time */
+            loadedAt: string;
+            /** @description the reviews the job has moved so far */
+            moved: {
+              reviewId: string;
+              reviewDueAt: {
+                /** Format: date-time */
+                before: string | null;
+                /** Format: date-time */
+                after: string | null;
+              };
+            }[];
+          };
+        };
+      };
+      /** @description validation_failed: details list the failing fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unauthenticated: missing, malformed, expired or wrongly signed token, or unknown claims */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description forbidden: visible to the caller but not theirs to act on */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description not_found (also for what the caller may not see) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

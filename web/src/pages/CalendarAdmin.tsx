@@ -1,8 +1,9 @@
 /**
  * Loading a year's working-day calendar (admin, `PUT /v1/calendar/:year`): the notice's holidays
- * and 调休 working days, then which running reviews it moved.
+ * and 调休 working days, then which running reviews it moved. The re-dating runs as a job: while it
+ * runs the page polls `GET /v1/calendar/:year/redating` and lists the reviews moved so far.
  */
-import { Alert, Button, Card, Form, Input, InputNumber, Table, Tag } from 'antd';
+import { Alert, Button, Card, Form, Input, InputNumber, Progress, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, call } from '../api/client';
@@ -13,12 +14,30 @@ interface Moved {
   reviewDueAt: { before: string | null; after: string | null };
 }
 
+interface Redating {
+  id: string;
+  status: 'running' | 'completed' | 'failed' | 'not_started';
+  redated: number;
+  runningReviews: number;
+}
+
 const dates = (text: string) => text.split(/[\s,，、]+/).filter(Boolean);
+
+/** How often the progress of a running re-dating is read. */
+const POLL_MS = 2000;
+
+const STATUS_TEXT: Record<Redating['status'], string> = {
+  running: '重算中',
+  completed: '已完成',
+  failed: '已中断（再次载入同一通知可续算）',
+  not_started: '未开始（再次载入同一通知可开始）',
+};
 
 export default function CalendarAdmin() {
   const [year, setYear] = useState(new Date().getFullYear() + 1);
   const [current, setCurrent] = useState<{ source: string; provisional?: string }>();
   const [moved, setMoved] = useState<Moved[]>();
+  const [redating, setRedating] = useState<Redating>();
   const [error, setError] = useState<string>();
   const [form] = Form.useForm<{ source: string; holidays: string; workingWeekendDays: string }>();
 
@@ -33,7 +52,31 @@ export default function CalendarAdmin() {
         });
       })
       .catch(() => setCurrent(undefined));
+    // The year's last load and what it moved (none loaded: nothing to show).
+    setMoved(undefined);
+    setRedating(undefined);
+    call(api.GET('/v1/calendar/{year}/redating', { params: { path: { year: String(year) } } }))
+      .then((p) => {
+        setRedating(p);
+        setMoved(p.moved);
+      })
+      .catch(() => undefined);
   }, [year, form]);
+
+  // While the job runs, its progress and the reviews moved so far are read again.
+  const running = redating?.status === 'running';
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => {
+      call(api.GET('/v1/calendar/{year}/redating', { params: { path: { year: String(year) } } }))
+        .then((p) => {
+          setRedating(p);
+          setMoved(p.moved);
+        })
+        .catch((err: unknown) => setError(errorText(err)));
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [running, year]);
 
   const load = async (values: { source: string; holidays: string; workingWeekendDays: string }) => {
     setError(undefined);
@@ -51,9 +94,11 @@ export default function CalendarAdmin() {
           params: { path: { year: String(year) } },
           body: { source: values.source, holidays, workingWeekendDays: dates(values.workingWeekendDays) },
         }),
-      )) as { calendar: { source: string }; moved: Moved[] };
+      )) as { calendar: { source: string }; moved: Moved[]; redating?: Redating };
       setMoved(answer.moved);
       setCurrent(answer.calendar);
+      // No `redating`: the job finished within the request, and `moved` is complete.
+      setRedating(answer.redating);
     } catch (err) {
       setError(errorText(err));
     }
@@ -82,6 +127,18 @@ export default function CalendarAdmin() {
           载入日历
         </Button>
       </Form>
+      {redating && redating.status !== 'completed' && (
+        <div style={{ marginTop: 16, maxWidth: 640 }} aria-label="重算进度">
+          <Tag color={redating.status === 'running' ? 'blue' : 'red'}>{STATUS_TEXT[redating.status]}</Tag>
+          已重算 {redating.redated} / {redating.runningReviews} 件在审审核
+          <Progress
+            percent={
+              redating.runningReviews === 0 ? 100 : Math.floor((100 * redating.redated) / redating.runningReviews)
+            }
+            status={redating.status === 'running' ? 'active' : 'exception'}
+          />
+        </div>
+      )}
       {moved && (
         <Table<Moved>
           style={{ marginTop: 16 }}
