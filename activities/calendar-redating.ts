@@ -18,12 +18,16 @@ import { signRequest, verifyRequest, type SigningKeys } from '../platform/signin
 import type { CalendarRedatingDoc } from '../store/calendar';
 import type { Models, ReviewDoc } from '../store/models';
 
-/** Sends the signed calendar Update to one review's workflow; `closed` when it runs no more. */
+/**
+ * Sends the signed calendar Update to one review's workflow; `closed` when it runs no more, `refused`
+ * (with the workflow's reason) when its validator or handler rejects the Update: sending it again
+ * would be refused again, so the job records it and goes on instead of retrying the page for ever.
+ */
 export type RedateReview = (
   reviewId: string,
   request: Signed<CalendarUpdateRequest>,
   updateId: string,
-) => Promise<CalendarUpdateResult | 'closed'>;
+) => Promise<CalendarUpdateResult | 'closed' | { refused: string }>;
 
 export interface RedatingPageInput {
   start: Signed<CalendarRedatingInput>;
@@ -104,8 +108,10 @@ export async function redateCalendarPage(
       const update: Partial<CalendarRedatingDoc> =
         result === 'closed'
           ? { done: true, closed: true }
-          : { done: true, after: result.reviewDueAt ?? null, ...(result.moved && { moved: true }) };
-      if (result !== 'closed' && result.moved) moved++;
+          : 'refused' in result
+            ? { done: true, refused: result.refused }
+            : { done: true, after: result.reviewDueAt ?? null, ...(result.moved && { moved: true }) };
+      if (result !== 'closed' && !('refused' in result) && result.moved) moved++;
       // `moved` only ever turns true: a repeat after a crash answers "not moved" for what it moved.
       await models.CalendarRedating.updateOne(
         { _id: `${loadId}:${review._id}` },

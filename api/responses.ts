@@ -723,6 +723,9 @@ export const CalendarRedating = RedatingProgress.extend({
   loadId: z.string(),
   loadedAt: isoTime,
   moved: z.array(CalendarMoved).describe('the reviews the job has moved so far'),
+  refused: z
+    .array(z.object({ reviewId: z.string(), reason: z.string() }))
+    .describe('reviews whose workflow rejected the new calendar: they keep their dates; the job went on'),
 });
 
 /** `GET /v1/calendar/deadline`. */

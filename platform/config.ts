@@ -143,7 +143,7 @@ export const envSchema = z.object({
   /** How many running reviews a calendar re-dating job reads and re-dates per page (a page is one activity). */
   CALENDAR_REDATING_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   /** How long `PUT /v1/calendar/:year` waits for its re-dating job before answering with its progress. */
-  CALENDAR_REDATING_WAIT: duration('5s'),
+  CALENDAR_REDATING_WAIT: duration('15s'),
   /** How often the record keeper compares open reviews with their workflows (a terminated run is closed on the record). */
   RECONCILE_INTERVAL: duration('30s'),
   /**

@@ -57,6 +57,8 @@ export interface CalendarRedatingDoc {
   /** The Update was answered (or the review had closed meanwhile: `closed`). */
   done: boolean;
   closed?: boolean;
+  /** Why the review refused the Update (it keeps its dates; the job went on). */
+  refused?: string;
   at: Date;
 }
 
@@ -71,6 +73,7 @@ export const calendarRedatingSchema = new Schema<CalendarRedatingDoc>(
     moved: { type: Boolean, default: false },
     done: { type: Boolean, default: false },
     closed: Boolean,
+    refused: String,
     at: { type: Date, required: true },
   },
   { versionKey: false, minimize: false },

@@ -198,3 +198,36 @@ test('when the activity fails mid-job after an Update was answered, the retried 
   expect(await Promise.all(running.map(calendarUpdates))).toEqual([2, 2, 2, 2, 2]);
   expect(await h.models.CalendarRedating.countDocuments({ loadId: done.id.split(':')[2] })).toBe(5);
 });
+
+test('a review that refuses the Update is recorded as refused with its reason, and the job goes on to the others', async () => {
+  // A worker that sends one review a request whose signature no longer matches its body.
+  let refusedId: string | undefined;
+  const tampering =
+    (standard: RedateReview): RedateReview =>
+    async (reviewId, req, updateId) => {
+      if (refusedId === undefined) refusedId = reviewId;
+      const sent = reviewId === refusedId ? { ...req, signedAt: new Date(0).toISOString() } : req;
+      return standard(reviewId, sent, updateId);
+    };
+  await h.worker.stop();
+  h.worker = await startWorker(
+    h.config,
+    process.env.TEST_TEMPORAL_ADDRESS!,
+    h.models,
+    process.env.TEST_WORKFLOW_BUNDLE,
+    { redate: tampering },
+  );
+
+  const { year, notice } = noticeWith(3, '三');
+  await put(`/v1/calendar/${year}`, notice).expect(200);
+  const done = (await finished(year)) as Progress & { refused: { reviewId: string; reason: string }[] };
+
+  expect(refusedId).toBeDefined();
+  expect(done).toMatchObject({ redated: 5, runningReviews: 5 });
+  expect(done.refused).toHaveLength(1);
+  expect(done.refused[0].reviewId).toBe(refusedId);
+  expect(done.refused[0].reason).not.toBe('');
+  // The refusing review records nothing; the other four moved.
+  expect(done.moved.map((m) => m.reviewId)).toEqual(running.filter((id) => id !== refusedId).sort());
+  expect(await Promise.all(running.map(calendarUpdates))).toEqual(running.map((id) => (id === refusedId ? 2 : 3)));
+});

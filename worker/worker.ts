@@ -2,7 +2,7 @@
  * The Temporal worker that runs the review workflows and their activities: what it is built from,
  * and running one until it is stopped. The processes that run it are in bin/.
  */
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { RedateReview } from '../activities/calendar-redating';
 import { calendarUpdate } from '../domain/messages';
 import { tsToDate } from '@temporalio/common/lib/time';
@@ -73,7 +73,7 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
   });
 }
 
-/** Sends a review its calendar Update for a re-dating job; a review whose workflow has ended is `closed`. */
+/** Sends a review its calendar Update for a re-dating job; a review whose workflow has ended is `closed`, one that rejects it `refused`. */
 function redateThrough(client: Client): RedateReview {
   return async (reviewId, request, updateId) => {
     try {
@@ -83,6 +83,7 @@ function redateThrough(client: Client): RedateReview {
       );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return 'closed';
+      if (err instanceof WorkflowUpdateFailedError) return { refused: err.cause?.message ?? err.message };
       throw err;
     }
   };

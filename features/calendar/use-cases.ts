@@ -155,6 +155,16 @@ async function movedBy(ctx: AppContext, loadId: string): Promise<MovedReview[]> 
     .sort((a, b) => a.reviewId.localeCompare(b.reviewId));
 }
 
+/** The reviews that refused the load's Update, with their reasons: they keep their dates. */
+async function refusedBy(ctx: AppContext, loadId: string): Promise<{ reviewId: string; reason: string }[]> {
+  const docs = await ctx.models.CalendarRedating.find({ loadId, refused: { $type: 'string' } }).lean<
+    CalendarRedatingDoc[]
+  >();
+  return docs
+    .map(({ reviewId, refused }) => ({ reviewId, reason: refused ?? '' }))
+    .sort((a, b) => a.reviewId.localeCompare(b.reviewId));
+}
+
 async function progressOf(ctx: AppContext, year: number, stored: CalendarYearDoc & { loadId: string }) {
   const id = calendarRedatingId(year, stored.loadId);
   let status: RedatingProgress['status'];
@@ -256,5 +266,6 @@ export async function redatingProgress(ctx: AppContext, actor: Actor, yearText: 
     loadedAt: stored.loadedAt.toISOString(),
     ...progress,
     moved: await movedBy(ctx, stored.loadId),
+    refused: await refusedBy(ctx, stored.loadId),
   };
 }

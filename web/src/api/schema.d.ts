@@ -5275,6 +5275,11 @@ export interface operations {
                 after: string | null;
               };
             }[];
+            /** @description reviews whose workflow rejected the new calendar: they keep their dates; the job went on */
+            refused: {
+              reviewId: string;
+              reason: string;
+            }[];
           };
         };
       };
