@@ -13,6 +13,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import os from 'node:os';
@@ -149,9 +150,16 @@ async function main() {
         for await (const c of res.body!) {
           if (++chunks === 2) first = performance.now() - started;
           bytes += (c as Uint8Array).length;
-          if (name === 'csv') parts.push(Buffer.from(c as Uint8Array));
+          parts.push(Buffer.from(c as Uint8Array));
         }
-        const lines = name === 'csv' ? Buffer.concat(parts).toString('utf8').split('\r\n').length - 2 : NaN;
+        const body = Buffer.concat(parts);
+        let lines: number;
+        if (name === 'csv') lines = body.toString('utf8').split('\r\n').length - 2;
+        else {
+          const book = new ExcelJS.Workbook();
+          await book.xlsx.load(body as unknown as ArrayBuffer);
+          lines = book.worksheets[0].rowCount - 1;
+        }
         console.log(
           `${name}: ${res.status}, headers ${(headersAt / 1000).toFixed(1)} s, 2nd chunk ${(first / 1000).toFixed(1)} s, whole ${((performance.now() - started) / 1000).toFixed(1)} s, ${(bytes / 1e6).toFixed(1)} MB, rows ${lines}, RSS before ${(before / 1024).toFixed(0)} MB, peak ${((await kb(pid, 'VmHWM')) / 1024).toFixed(0)} MB`,
         );
