@@ -6,7 +6,7 @@
 import type { Client, TLSConfig } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import type { Readiness } from '../api/deps';
-import { backfillUrgencyKeys, createModels, ensureIndexes, type Models } from '../store/models';
+import { backfillRegisterDays, backfillUrgencyKeys, createModels, ensureIndexes, type Models } from '../store/models';
 import { payloadKeysOf, type Config } from '../platform/config';
 import type { PayloadKeys } from '../platform/payload-codec';
 import { connectClient, ensureSearchAttributes, temporalTls } from '../platform/temporal';
@@ -76,6 +76,7 @@ export async function openConnections(servers: {
     const models = createModels(mongo);
     await ensureIndexes(models);
     await backfillUrgencyKeys(models);
+    await backfillRegisterDays(models);
     client = await connectClient(servers.temporalAddress, servers.namespace, servers.payloadKeys, servers.temporalTls);
     // Starting a review sets these search attributes; a fresh namespace does not know them yet.
     await ensureSearchAttributes(client, servers.namespace);

@@ -16,6 +16,8 @@ export interface ReviewRegisterFields {
   region: Region;
   /** The year (CST) the review was received in: the register is kept by year. */
   year: number;
+  /** The day (CST, `YYYY-MM-DD`) it was received on: exports read the register a day at a time. */
+  receivedOn: string;
   status: ReviewStatus;
   registrationNumber?: string;
   opinionNumber?: string;
@@ -53,6 +55,12 @@ export function cstYear(at: string | Date): number {
   return new Date(ms + CST_OFFSET_MS).getUTCFullYear();
 }
 
+/** The calendar day (`YYYY-MM-DD`) in China Standard Time of an instant. */
+export function cstDay(at: string | Date): string {
+  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
 /** The register's fields for a review after a transition whose events are `events`. */
 export function reviewRegisterFields(review: ReviewProjection, events: readonly NewEvent[]): ReviewRegisterFields {
   const approved = review.extensions.filter((x) => x.status === 'approved');
@@ -69,6 +77,7 @@ export function reviewRegisterFields(review: ReviewProjection, events: readonly 
     documentId: review.documentId,
     region: review.originRegion,
     year: cstYear(review.submittedAt),
+    receivedOn: cstDay(review.submittedAt),
     status: review.status,
     ...(review.registrationNumber && { registrationNumber: review.registrationNumber }),
     ...(review.opinionNumber && { opinionNumber: review.opinionNumber }),

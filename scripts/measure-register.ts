@@ -31,7 +31,7 @@ import { loadConfig } from '../platform/config';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
 import { BulkRecordingStore } from '../store/bulk-recording-store';
-import { createModels, ensureIndexes, type Models } from '../store/models';
+import { createModels, ensureIndexes, noteReviewMonth, type Models } from '../store/models';
 import { foldFigures, type FigureBucketDoc } from '../store/register';
 import { closedReviewPlans, submissionSchedule, workingDaysUntil } from './bench/plans';
 import { playPlan } from './bench/seed';
@@ -68,9 +68,11 @@ async function seed(models: Models, now: number): Promise<{ busiestYear: number 
   for (const plan of closedReviewPlans(SEED, 0, REVIEWS, schedule, now)) {
     await playPlan(plan, store);
     if (++done % BATCH === 0 || done === REVIEWS) {
-      const { registerRows } = store.drain();
+      const { registerRows, months } = store.drain();
       for (const row of registerRows) byYear.set(row.year, (byYear.get(row.year) ?? 0) + 1);
       await models.RegisterRow.insertMany(registerRows, { ordered: false });
+      // The months reviews are filed under: an export reads from the oldest one's first day.
+      for (const month of months) await noteReviewMonth(models, month);
       if (done % 10_000 === 0) console.log(`  ${done} reviews seeded (${ms(performance.now() - started)})`);
     }
   }

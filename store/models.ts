@@ -25,6 +25,7 @@ import {
 } from '../domain/model';
 import type { Flag } from '../domain/assist';
 import type { ReviewProjection } from '../domain/projection';
+import { cstDay } from '../domain/register';
 import type { LoggedEvent } from '../domain/review-log';
 import { budgetLeftMs } from '../platform/budget';
 import { delegationSchema, type DelegationDoc } from './delegations';
@@ -640,6 +641,39 @@ export async function backfillUrgencyKeys(models: Pick<Models, 'Task'>, batch = 
       })),
       { ordered: false },
     );
+  }
+}
+
+/**
+ * Register rows written before they carried the day they were received on (`receivedOn`) get it
+ * here, at start-up: an export reads the register a day at a time and would not see them. One pass
+ * through one unsorted cursor (on FerretDB v1, which cannot find a missing field by an index, one
+ * scan of the rows), the updates written a batch at a time.
+ */
+export async function backfillRegisterDays(models: Pick<Models, 'RegisterRow'>, batch = 1000): Promise<void> {
+  const cursor = models.RegisterRow.find({ receivedOn: { $exists: false } }, { receivedAt: 1 })
+    .lean<Pick<RegisterRowDoc, '_id' | 'receivedAt'>[]>()
+    .cursor({ batchSize: batch });
+  let missing: Pick<RegisterRowDoc, '_id' | 'receivedAt'>[] = [];
+  const write = async () => {
+    if (missing.length === 0) return;
+    const rows = missing;
+    missing = [];
+    await models.RegisterRow.bulkWrite(
+      rows.map((row) => ({
+        updateOne: { filter: { _id: row._id }, update: { $set: { receivedOn: cstDay(row.receivedAt) } } },
+      })),
+      { ordered: false },
+    );
+  };
+  try {
+    for await (const row of cursor) {
+      missing.push(row);
+      if (missing.length >= batch) await write();
+    }
+    await write();
+  } finally {
+    await cursor.close();
   }
 }
 

@@ -47,6 +47,7 @@ export const registerRowSchema = new Schema<RegisterRowDoc>(
     documentId: { type: String, required: true },
     region: { type: String, required: true },
     year: { type: Number, required: true },
+    receivedOn: String,
     status: { type: String, required: true },
     registrationNumber: String,
     opinionNumber: String,
@@ -74,6 +75,8 @@ export const registerRowSchema = new Schema<RegisterRowDoc>(
 // The register reads a year of a region (or of all), newest first; a search adds its terms.
 registerRowSchema.index({ year: 1, region: 1, receivedAt: -1, _id: -1 });
 registerRowSchema.index({ year: 1, receivedAt: -1, _id: -1 });
+// Exports read a day at a time (features/register/use-cases.ts), each day newest first.
+registerRowSchema.index({ receivedOn: 1, receivedAt: -1, _id: -1 });
 registerRowSchema.index({ terms: 1 });
 registerRowSchema.index({ documentId: 1 });
 

@@ -5,12 +5,14 @@
 import { annualFigures, sumCounts, type AnnualFigures } from '../../domain/annual-figures';
 import { clockView } from '../../domain/clock';
 import type { Actor, Region } from '../../domain/model';
-import { queryTerms, type RegisterRow } from '../../domain/register';
+import { cstDay, queryTerms, type RegisterRow } from '../../domain/register';
 import type { FigureBucketDoc, RegisterRowDoc } from '../../store/register';
 import { isSupervisor } from '../access';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { decodeCursor, newestFirst, type Filter } from '../paging';
+import { withinBudget } from '../../platform/budget';
+import { decodeCursor, newestFirst, type Cursor, type Filter } from '../paging';
+import { firstMonth } from '../reviews/queries';
 
 export interface RegisterQuery {
   region?: Region;
@@ -95,31 +97,86 @@ export async function listRegister(
   return { items: page.map((doc) => registerRowView(doc, ctx, now)), nextCursor };
 }
 
-/** How long one export may read from the store: far past a page's budget, it streams every row. */
-const EXPORT_MAX_MS = 10 * 60 * 1000;
+/** Rows per page of an export: each page is one short, sorted, limited query. */
+export const EXPORT_PAGE_ROWS = 1000;
 
 /**
- * Every row of a register query, newest received first, read through one store cursor a batch at a
- * time: memory holds a batch, whatever the number of rows.
+ * Every row of a register query, newest received first, for the exports: read a day (CST) at a
+ * time, newest day first, each day in pages of `pageRows` in the order of the register's index
+ * (`receivedAt`, `_id`, both descending), a page starting after the last row of the one before
+ * (`newestFirst`, as the JSON pages). The day is an equality (`receivedOn`), which every store
+ * serves from an index (FerretDB v1 pushes only equalities down to PostgreSQL): a page reads at
+ * most its day's rows, whatever the register holds, and no store cursor stays open between pages.
+ * Memory holds one page. Each page gets a read budget of its own (`PAGE_MAX_MS`): the request's
+ * ran out long before a large export ends, and an export has no limit of its own; it stops when
+ * its writer stops pulling rows (the caller went away).
+ *
+ * The days run from tomorrow back to the first day of the month of the oldest review
+ * (`firstMonth`), within the year asked for. A row never moves in that order (`receivedAt` and
+ * `_id` never change), so every row stored when the export starts is written exactly once, with its
+ * columns as they are when its page is read. A row stored during the export is written if its
+ * place is after the page being read (received earlier than the rows written so far) and not
+ * otherwise: a review received during the export, the newest, is not in it.
  */
-export function registerRows(ctx: AppContext, actor: Actor, query: RegisterQuery): AsyncIterable<RegisterRow> {
+export function registerRows(
+  ctx: AppContext,
+  actor: Actor,
+  query: RegisterQuery,
+  pageRows = EXPORT_PAGE_ROWS,
+): AsyncIterable<RegisterRow> {
   // Refused (403) here, before the caller starts answering, not once the export is under way.
   const where = registerFilter(actor, query);
-  return streamRows(ctx, where);
+  return pagedRows(ctx, where, query.year, pageRows);
 }
 
-async function* streamRows(ctx: AppContext, where: Filter): AsyncGenerator<RegisterRow> {
+const DAY_MS = 86_400_000;
+
+async function* pagedRows(
+  ctx: AppContext,
+  where: Filter,
+  year: number | undefined,
+  pageRows: number,
+): AsyncGenerator<RegisterRow> {
   const now = ctx.now();
-  const cursor = ctx.models.RegisterRow.find(where)
-    .sort({ receivedAt: -1, _id: -1 })
-    .maxTimeMS(EXPORT_MAX_MS)
-    .lean<RegisterRowDoc[]>()
-    .cursor({ batchSize: 1000 });
-  try {
-    for await (const doc of cursor) yield registerRowView(doc, ctx, now);
-  } finally {
-    await cursor.close();
+  const oldestMonth = await withinBudget(pageBudget(), () => firstMonth(ctx));
+  if (oldestMonth === null) return;
+  // Days as UTC midnights of their CST dates; a review's month is its UTC month, a day earlier at most.
+  let first = Date.parse(`${oldestMonth}-01T00:00:00Z`) - DAY_MS;
+  let day = Date.parse(`${cstDay(now)}T00:00:00Z`) + DAY_MS; // a clock a little behind the recording's
+  if (year !== undefined) {
+    first = Math.max(first, Date.UTC(year, 0, 1));
+    day = Math.min(day, Date.UTC(year, 11, 31));
   }
+  for (; day >= first; day -= DAY_MS) {
+    const receivedOn = new Date(day).toISOString().slice(0, 10);
+    let cursor: Cursor | undefined;
+    do {
+      const after = cursor;
+      const { page, nextCursor } = await withinBudget(pageBudget(), () =>
+        newestFirst<RegisterRowDoc>({
+          model: ctx.models.RegisterRow,
+          anyOf: [{}],
+          where: { ...where, receivedOn },
+          sortBy: { field: 'receivedAt', isDate: true },
+          limit: pageRows,
+          cursor: after,
+        }),
+      );
+      for (const doc of page) yield registerRowView(doc, ctx, now);
+      cursor = nextCursor === null ? undefined : decodeCursor(nextCursor);
+    } while (cursor);
+  }
+}
+
+/**
+ * How long one page's read may take: the store connection's own limit on a reply (20 s,
+ * bin/connections.ts), far more than a day's page needs; a page past it fails the export.
+ */
+const PAGE_MAX_MS = 20_000;
+
+/** One page's read budget, in place of the request's (its time ran out once the download began). */
+function pageBudget() {
+  return { deadline: Date.now() + PAGE_MAX_MS, signal: new AbortController().signal };
 }
 
 /**
