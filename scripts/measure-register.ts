@@ -31,7 +31,9 @@ import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
 import { BulkRecordingStore } from '../store/bulk-recording-store';
 import { createModels, ensureIndexes, type Models } from '../store/models';
-import { addFolded } from '../store/counters';
+import type { Increments } from '../domain/annual-figures';
+import { addFolded, type CounterDoc } from '../store/counters';
+import { foldFigures } from '../store/register';
 import { closedReviewPlans, submissionSchedule, workingDaysUntil } from './bench/plans';
 import { playPlan } from './bench/seed';
 
@@ -53,6 +55,12 @@ const quantile = (xs: number[], q: number) =>
  * (`npm run measure:lists` does): they are not seeded.
  */
 class SeedingStore extends BulkRecordingStore {
+  /** Held across batches, added to the store once at the end (each addition takes the documents' locks). */
+  readonly heldFigures = new Map<string, CounterDoc>();
+  override countFigures(subjectId: string, seq: number, increments: Increments): Promise<void> {
+    foldFigures(this.heldFigures, subjectId, seq, increments);
+    return Promise.resolve();
+  }
   override countStats(): Promise<void> {
     return Promise.resolve();
   }
@@ -70,16 +78,15 @@ async function seed(models: Models, now: number): Promise<{ busiestYear: number 
   for (const plan of closedReviewPlans(SEED, 0, REVIEWS, schedule, now)) {
     await playPlan(plan, store);
     if (++done % BATCH === 0 || done === REVIEWS) {
-      const { registerRows, figures } = store.drain();
+      const { registerRows } = store.drain();
       for (const row of registerRows) byYear.set(row.year, (byYear.get(row.year) ?? 0) + 1);
       await models.RegisterRow.insertMany(registerRows, { ordered: false });
-      for (const doc of figures.values()) if (doc._id.startsWith('mark|')) marks++;
-      marks += [...figures.values()].reduce((n, d) => n + (d.last?.marks.length ?? 0), 0);
-      await addFolded({ Counter: models.FigureBucket, Lock: models.FigureLock }, figures);
       if (done % 10_000 === 0) console.log(`  ${done} reviews seeded (${ms(performance.now() - started)})`);
     }
   }
-  const buckets = await models.FigureBucket.countDocuments({ year: { $exists: true } });
+  for (const doc of store.heldFigures.values()) marks += doc._id.startsWith('mark|') ? 1 : (doc.last?.marks.length ?? 0);
+  await addFolded({ Counter: models.FigureBucket, Lock: models.FigureLock }, store.heldFigures);
+  const buckets = [...store.heldFigures.keys()].filter((id) => !id.startsWith('mark|')).length;
   console.log(
     `seeded ${done} register rows and ${buckets} counters documents (${marks} subject marks, documents of their own) in ${ms(performance.now() - started)}`,
   );

@@ -82,3 +82,24 @@ export async function statsFromStore(models: Models, at: Date, model: TimeModel)
     },
   };
 }
+
+/**
+ * Expects `GET /v1/stats` (through `read`) to equal the count made from the store at the instant
+ * it answers for; work moving meanwhile (timers under compressed time) is read again, up to 15 s.
+ */
+export async function expectStatsEqualStore(
+  read: () => Promise<{ at: string }>,
+  models: Models,
+  model: TimeModel,
+): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const served = await read();
+    const counted = await statsFromStore(models, new Date(served.at), model);
+    if (JSON.stringify(served) === JSON.stringify(counted) || Date.now() > deadline) {
+      expect(served).toEqual(counted);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
