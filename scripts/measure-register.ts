@@ -13,7 +13,7 @@
  *    `GET /v1/stats/annual` for the busiest year, of all three regions and of one (p50, p99); then
  *    exports every row as CSV and as XLSX (wall time, bytes, rows, and the API process's peak RSS,
  *    VmHWM of /proc/<pid>/status, reset before each export through /proc/<pid>/clear_refs). An
- *    export cut short is reported with how far it came.
+ *    export cut short is reported with how far it came. `EXPORTS=0` measures the figures only.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -84,7 +84,8 @@ async function seed(models: Models, now: number): Promise<{ busiestYear: number 
       if (done % 10_000 === 0) console.log(`  ${done} reviews seeded (${ms(performance.now() - started)})`);
     }
   }
-  for (const doc of store.heldFigures.values()) marks += doc._id.startsWith('mark|') ? 1 : (doc.last?.marks.length ?? 0);
+  for (const doc of store.heldFigures.values())
+    marks += doc._id.startsWith('mark|') ? 1 : (doc.last?.marks.length ?? 0);
   await addFolded({ Counter: models.FigureBucket, Lock: models.FigureLock }, store.heldFigures);
   const buckets = [...store.heldFigures.keys()].filter((id) => !id.startsWith('mark|')).length;
   console.log(
@@ -157,6 +158,7 @@ async function measure(api: ChildProcess, port: number, busiestYear: number): Pr
       `GET ${query}: p50 ${ms(quantile(times, 0.5))}, p99 ${ms(quantile(times, 0.99))} over ${ROUNDS} reads (received ${received}${failed && `; ${failed}`})`,
     );
   }
+  if (process.env.EXPORTS === '0') return; // the year's figures only
   await (await get('/v1/register?limit=10')).json(); // warm: the first request loads the routes' code
   console.log(`\nAPI process ${pid}: RSS ${mb(await statusKb(pid, 'VmRSS'))} before the exports`);
   for (const [name, accept] of [

@@ -193,9 +193,7 @@ export function planCount(
   if (counted.length === 0) return undefined;
   for (const [name, n] of Object.entries(counts)) if (n === 0) delete counts[name];
   const handedOver = doc?.last
-    ? doc.last.marks
-        .filter((m) => !counted.some((c) => c.id === m.id))
-        .map((m) => ({ ...m, seq: doc.last!.seq }))
+    ? doc.last.marks.filter((m) => !counted.some((c) => c.id === m.id)).map((m) => ({ ...m, seq: doc.last!.seq }))
     : [];
   return { marks: handedOver, counts, last: { seq, marks: counted } };
 }
