@@ -109,7 +109,8 @@ const LOCK_WAIT_MS = 30_000;
 /**
  * Runs `update` while holding the lock of counts document `_id`. The lock is an insert under a
  * unique key, which both stores refuse to repeat; a lock older than {@link STALE_LOCK_MS} is taken
- * over. On a failure the lock stays (as it would if the process died) unless `release` says so.
+ * over. A failure releases it, except a test's {@link InjectedFault}, which leaves it as a process
+ * that died there would.
  */
 export async function holdingLock(
   locks: Model<CounterLockDoc>,
