@@ -21,6 +21,8 @@ import type { NotificationRecord } from '../domain/model';
 import { cstYear } from '../domain/offices';
 import type { NewEvent } from '../domain/review-log';
 import { verifyRequest, type SigningKeys } from '../platform/signing';
+import { dueHourOf } from '../domain/stats-counters';
+import { statsComponents } from '../store/stats-counters';
 import { monthOf, urgencyKeyOf, type Models, type TaskDoc } from '../store/models';
 import { moveForward, type RecordingStore } from '../store/recording-store';
 import { appendEvents, eventId } from './log-store';
@@ -88,6 +90,7 @@ export async function recordExchange(
         ...task,
         // Its place in the work list by urgency and in the assignee filter, as a review task's.
         urgencyKey: urgencyKeyOf({ id, ...task }),
+        dueHour: task.dueAt === null ? null : dueHourOf(task.dueAt),
         assigneeSub: null,
         lastSeq,
         month: monthOf(task.createdAt),
@@ -110,6 +113,12 @@ export async function recordExchange(
     }
   }
   const { region } = 'topic' in input ? input.topic : input.guideline;
-  await countExchangeFigures(store, workflowId, region, events);
+  await Promise.all([
+    countExchangeFigures(store, workflowId, region, events),
+    // Its tasks in the supervisors' statistics (a topic or guideline is no review: no review counts).
+    input.tasks.length > 0 && events.length > 0
+      ? store.countStats(workflowId, lastSeq, statsComponents({}, undefined, input.tasks))
+      : undefined,
+  ]);
   return { lastHash, ...(number !== undefined && { number }) };
 }

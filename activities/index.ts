@@ -7,6 +7,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { TimeModel } from '../domain/clock';
 import type { Signed, SignedPayload } from '../domain/messages';
 import { DEFAULT_NUMBER_FORMATS, DEFAULT_OFFICES, type NumberFormats, type ReviewOffices } from '../domain/offices';
 import type { AuditKeys } from '../platform/audit-seal';
@@ -43,6 +44,7 @@ export function createActivities({
   redate,
   numberFormats = DEFAULT_NUMBER_FORMATS,
   offices = DEFAULT_OFFICES,
+  timeModel = {},
 }: {
   models: Models;
   signingKeys: SigningKeys;
@@ -58,9 +60,11 @@ export function createActivities({
   redate?: RedateReview;
   numberFormats?: NumberFormats;
   offices?: ReviewOffices;
+  /** The working day's length (compressed in demos and tests): the statistics time concluded reviews by it. */
+  timeModel?: TimeModel;
 }) {
   const store = liveRecordingStore(models);
-  const settings: recording.RecordingSettings = { formats: numberFormats, offices, now: () => new Date() };
+  const settings: recording.RecordingSettings = { formats: numberFormats, offices, now: () => new Date(), timeModel };
   return {
     ...afterReviewActivities({ models, signingKeys }),
     /**

@@ -5,6 +5,7 @@
  * written at a later log position is never overwritten by an earlier one).
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { dueHourOf } from '../domain/stats-counters';
 import type { TaskRecord } from '../domain/model';
 import type { ReviewProjection } from '../domain/projection';
 import type { NewEvent, SideRecords } from '../domain/review-log';
@@ -81,6 +82,7 @@ export async function writeProjection(
           ...task,
           urgent: review.urgent,
           urgencyKey: urgencyKeyOf({ id, ...task }),
+          dueHour: task.dueAt === null ? null : dueHourOf(task.dueAt),
           ...(review.registrationNumber !== undefined && { registrationNumber: review.registrationNumber }),
           assigneeSub: task.assignee?.sub ?? null,
           lastSeq,
@@ -96,6 +98,7 @@ export async function writeProjection(
     ...rest,
     submittedAt: new Date(submittedAt),
     earliestDueAt: earliestDueAt === null ? null : new Date(earliestDueAt),
+    earliestDueHour: earliestDueAt === null || review.status !== 'in_review' ? null : dueHourOf(earliestDueAt),
     month: monthOf(submittedAt),
   };
   if ((await store.moveReviewForward(doc)) === 'inserted') {

@@ -4,15 +4,17 @@
  * numbered events their numbers; when they issue a written record (a closing's opinion, a revision
  * letter), build it and put its page's SHA-256 into the event that issues it; append the events to
  * the log, write the records they carry (comments, dispositions, notifications, supplied materials),
- * move the projections forward, freeze the written record; meanwhile, move the register row and the
- * year's counters forward. Each step is idempotent, so a retried recording stores nothing twice.
+ * move the projections forward, freeze the written record; meanwhile, move the register row, the
+ * year's counters and the statistics' counters forward. Each step is idempotent, so a retried recording stores nothing twice.
  */
+import type { TimeModel } from '../domain/clock';
 import type { TaskRecord } from '../domain/model';
 import type { NumberFormats, ReviewOffices } from '../domain/offices';
 import type { ReviewProjection } from '../domain/projection';
 import { sideRecords, type NewEvent, type SideRecords } from '../domain/review-log';
 import { versionId } from '../store/models';
 import type { RecordingStore } from '../store/recording-store';
+import { statsComponents } from '../store/stats-counters';
 import { buildIssuedRecords, issuedRecordId, storeRecords, type IssuedRecord } from '../store/records';
 import { appendEvents, writeProjection, writeSideRecords } from './log-store';
 import { assignNumbers } from './numbering';
@@ -41,6 +43,8 @@ export interface RecordingSettings {
   offices: ReviewOffices;
   /** The clock that dates a frozen record. */
   now: () => Date;
+  /** The working day's length the statistics time concluded reviews by (compressed in demos and tests). */
+  timeModel?: TimeModel;
 }
 
 /**
@@ -66,8 +70,20 @@ export async function recordTransition(
       if (records) await storeRecords(store, settings, await records());
     })(),
     writeRegister(store, review, events),
+    countTransitionStats(store, settings, transition),
   ]);
   return { lastHash, numbers };
+}
+
+/** The difference the transition makes to the supervisors' statistics: its review and the tasks it moved. */
+async function countTransitionStats(
+  store: RecordingStore,
+  settings: RecordingSettings,
+  { events, review, tasks }: TransitionRecord,
+): Promise<void> {
+  if (events.length === 0) return;
+  const components = statsComponents(settings.timeModel ?? {}, { ...review, id: review.reviewId }, tasks);
+  await store.countStats(review.reviewId, events[events.length - 1].seq, components);
 }
 
 /**

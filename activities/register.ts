@@ -20,6 +20,7 @@ import { versionId } from '../store/models';
 import type { RecordingStore } from '../store/recording-store';
 import type { Models } from '../store/models';
 import { countFigures, setAfterReviewFields, type RegisterRowDoc } from '../store/register';
+import { countStats, statsComponents } from '../store/stats-counters';
 
 export async function writeRegister(
   store: RecordingStore,
@@ -63,7 +64,11 @@ export async function writeCourseRegister(
     filingStatus: filing.status,
     validUntil: issuance.validUntil,
   });
-  await countFigures(models, workflowId, seq, subjectEventCounts(courseFigureEvents(issuance.region, events)));
+  await Promise.all([
+    countFigures(models, workflowId, seq, subjectEventCounts(courseFigureEvents(issuance.region, events))),
+    // The course's tasks in the supervisors' statistics, as they stand after the step.
+    countStats(models, workflowId, seq, statsComponents({}, undefined, state.tasks)),
+  ]);
 }
 
 /** A transition of a topic or guideline raised or proposed in `region`: its counters, once for its last log position. */

@@ -6,10 +6,12 @@
 import type { Client, TLSConfig } from '@temporalio/client';
 import mongoose, { type Connection } from 'mongoose';
 import type { Readiness } from '../api/deps';
-import { backfillRegisterDays, backfillUrgencyKeys, createModels, ensureIndexes, type Models } from '../store/models';
+import { createModels, ensureIndexes, type Models } from '../store/models';
+import { migrate } from '../store/migrations';
 import { payloadKeysOf, type Config } from '../platform/config';
 import type { PayloadKeys } from '../platform/payload-codec';
 import { connectClient, ensureSearchAttributes, temporalTls } from '../platform/temporal';
+import type { TimeModel } from '../domain/clock';
 
 /**
  * One Mongoose connection per process (tests: per suite). Every wait is bounded, so a store that
@@ -69,14 +71,16 @@ export async function openConnections(servers: {
   payloadKeys: PayloadKeys;
   /** TLS to Temporal (platform/temporal.ts `temporalTls`). */
   temporalTls?: TLSConfig;
+  /** The working day's length a one-off backfill of the statistics times concluded reviews by. */
+  timeModel?: TimeModel;
 }): Promise<Connections> {
   const mongo = await connectMongo(servers.mongodbUri);
   let client: Client | undefined;
   try {
     const models = createModels(mongo);
     await ensureIndexes(models);
-    await backfillUrgencyKeys(models);
-    await backfillRegisterDays(models);
+    // Changes to stored data, each once per store (recorded as done), before anything is served or recorded.
+    await migrate(models, servers.timeModel ?? {});
     client = await connectClient(servers.temporalAddress, servers.namespace, servers.payloadKeys, servers.temporalTls);
     // Starting a review sets these search attributes; a fresh namespace does not know them yet.
     await ensureSearchAttributes(client, servers.namespace);
@@ -112,5 +116,6 @@ export async function connectTo(
     namespace: config.temporal.namespace,
     payloadKeys: payloadKeysOf(config),
     temporalTls: await temporalTls(config.temporal.tls),
+    timeModel: config.timeModel,
   });
 }

@@ -6,14 +6,14 @@
  *    scripts/bench/plans.ts played by the benchmark's seeder (the real ReviewMachine and recording
  *    path, scripts/bench/seed.ts) into a bulk store held in memory; of what it records, the register
  *    rows are inserted in bulk and the year's counters laid out in their documents as the recording
- *    path leaves them (`foldFigures`: per-subject marks included). The logs, tasks and records are
+ *    path leaves them (`foldFigures`, `addFolded`: a mark per subject, documents of their own). The logs, tasks and records are
  *    not kept: nothing measured here reads them.
  * 2. Runs the API in a child process (`--serve`: the app's own `createApp` on loopback; the routes
  *    measured never reach Temporal) and, through HTTP as a supervisor: ROUNDS reads of
  *    `GET /v1/stats/annual` for the busiest year, of all three regions and of one (p50, p99); then
  *    exports every row as CSV and as XLSX (wall time, bytes, rows, and the API process's peak RSS,
  *    VmHWM of /proc/<pid>/status, reset before each export through /proc/<pid>/clear_refs). An
- *    export cut short is reported with how far it came.
+ *    export cut short is reported with how far it came. `EXPORTS=0` measures the figures only.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -26,13 +26,14 @@ import { createApp } from '../api/app';
 import { connectMongo } from '../bin/connections';
 import type { AppContext } from '../features/context';
 import { cstYear } from '../domain/register';
-import type { Increments } from '../domain/annual-figures';
 import { loadConfig } from '../platform/config';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
 import { BulkRecordingStore } from '../store/bulk-recording-store';
 import { createModels, ensureIndexes, noteReviewMonth, type Models } from '../store/models';
-import { foldFigures, type FigureBucketDoc } from '../store/register';
+import type { Increments } from '../domain/annual-figures';
+import { addFolded, type CounterDoc } from '../store/counters';
+import { foldFigures } from '../store/register';
 import { closedReviewPlans, submissionSchedule, workingDaysUntil } from './bench/plans';
 import { playPlan } from './bench/seed';
 
@@ -48,11 +49,19 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
-/** The bulk store, with the counters laid out per document as the live store would write them. */
+/**
+ * The bulk store, which lays the year's counters out as the live store would write them (counts
+ * documents and a mark per subject). The supervisors' statistics are not measured here
+ * (`npm run measure:lists` does): they are not seeded.
+ */
 class SeedingStore extends BulkRecordingStore {
-  readonly buckets = new Map<string, FigureBucketDoc>();
+  /** Held across batches, added to the store once at the end (each addition takes the documents' locks). */
+  readonly heldFigures = new Map<string, CounterDoc>();
   override countFigures(subjectId: string, seq: number, increments: Increments): Promise<void> {
-    foldFigures(this.buckets, subjectId, seq, increments);
+    foldFigures(this.heldFigures, subjectId, seq, increments);
+    return Promise.resolve();
+  }
+  override countStats(): Promise<void> {
     return Promise.resolve();
   }
 }
@@ -64,6 +73,7 @@ async function seed(models: Models, now: number): Promise<{ busiestYear: number 
   const store = new SeedingStore();
   const started = performance.now();
   let done = 0;
+  let marks = 0;
   const byYear = new Map<number, number>();
   for (const plan of closedReviewPlans(SEED, 0, REVIEWS, schedule, now)) {
     await playPlan(plan, store);
@@ -76,14 +86,12 @@ async function seed(models: Models, now: number): Promise<{ busiestYear: number 
       if (done % 10_000 === 0) console.log(`  ${done} reviews seeded (${ms(performance.now() - started)})`);
     }
   }
-  const buckets = [...store.buckets.values()];
-  // Each holds the marks of hundreds of subjects: a few at a time, the store's validation takes its time.
-  for (let i = 0; i < buckets.length; i += 10) {
-    await models.FigureBucket.insertMany(buckets.slice(i, i + 10), { ordered: false });
-  }
-  const seen = buckets.reduce((n, b) => n + Object.keys(b.seen).length, 0);
+  for (const doc of store.heldFigures.values())
+    marks += doc._id.startsWith('mark|') ? 1 : (doc.last?.marks.length ?? 0);
+  await addFolded({ Counter: models.FigureBucket, Lock: models.FigureLock }, store.heldFigures);
+  const buckets = [...store.heldFigures.keys()].filter((id) => !id.startsWith('mark|')).length;
   console.log(
-    `seeded ${done} register rows and ${buckets.length} counters documents (${seen} subject marks) in ${ms(performance.now() - started)}`,
+    `seeded ${done} register rows and ${buckets} counters documents (${marks} subject marks, documents of their own) in ${ms(performance.now() - started)}`,
   );
   const years = [...byYear.entries()].sort((a, b) => a[0] - b[0]);
   console.log(`rows by year received: ${years.map(([y, n]) => `${y}: ${n}`).join(', ')}`);
@@ -152,6 +160,7 @@ async function measure(api: ChildProcess, port: number, busiestYear: number): Pr
       `GET ${query}: p50 ${ms(quantile(times, 0.5))}, p99 ${ms(quantile(times, 0.99))} over ${ROUNDS} reads (received ${received}${failed && `; ${failed}`})`,
     );
   }
+  if (process.env.EXPORTS === '0') return; // the year's figures only
   await (await get('/v1/register?limit=10')).json(); // warm: the first request loads the routes' code
   console.log(`\nAPI process ${pid}: RSS ${mb(await statusKb(pid, 'VmRSS'))} before the exports`);
   for (const [name, accept] of [

@@ -21,9 +21,13 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { decodeCursor, newestFirst } from '../features/paging';
 import { computeStats } from '../features/supervision/stats';
+import { statsFromStore } from '../test/support/stats';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
+import { dueHourOf, type CountedTask } from '../domain/stats-counters';
+import type { CounterDoc } from '../store/counters';
 import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';
+import { addFoldedStats, foldStats, statsComponents } from '../store/stats-counters';
 
 const OPEN_TASKS = Number(process.env.OPEN_TASKS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
@@ -32,10 +36,16 @@ const PAGE = 20;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms`;
 
+/**
+ * Stores the tasks, each of a review of its own, and the statistics' counters as recording them
+ * would have left them (`foldStats`: counts documents and a mark per task). Due dates are spread
+ * over 15 days by the hour, a third of them past, so that the counters hold many due hours.
+ */
 async function seedTasks(models: Models): Promise<void> {
   const now = Date.now();
   const regions = ['beijing', 'tianjin', 'hebei'] as const;
   const batch: Record<string, unknown>[] = [];
+  const counters = new Map<string, CounterDoc>();
   const flush = async () => {
     if (batch.length) await models.Task.collection.insertMany(batch.splice(0));
   };
@@ -43,6 +53,7 @@ async function seedTasks(models: Models): Promise<void> {
     const mine = i % 2 === 0; // every other one is a Beijing reviewer's open task
     const createdAt = new Date(now - (OPEN_TASKS * 2 - i) * 30_000).toISOString();
     const reviewId = `review:measure-${i}:1`;
+    const dueAt = new Date(now + ((i % 360) - 120) * 3_600_000).toISOString();
     batch.push({
       _id: `${reviewId}:t2`,
       reviewId,
@@ -53,18 +64,37 @@ async function seedTasks(models: Models): Promise<void> {
       status: mine || i % 5 !== 0 ? 'open' : 'completed',
       version: 1,
       createdAt,
-      dueAt: new Date(now + 10 * 86_400_000).toISOString(),
+      dueAt,
+      dueHour: dueHourOf(dueAt),
       remindAt: new Date(now + 9 * 86_400_000).toISOString(),
+      lastSeq: 2,
       month: monthOf(createdAt),
     });
+    const task = batch[batch.length - 1] as unknown as CountedTask & { _id: string };
+    foldStats(counters, reviewId, 2, statsComponents({}, undefined, [{ ...task, id: task._id }]));
     if (batch.length === 500) await flush();
+    // The counters after the tasks they count, a few times in all (each addition takes the counts documents' locks).
+    if ((i + 1) % 20_000 === 0) {
+      await flush();
+      await addFoldedStats(models, counters);
+      counters.clear();
+    }
   }
   await flush();
+  await addFoldedStats(models, counters);
 }
+
+/** Reads that failed (a store timeout), by what failed: counted and printed instead of stopping the run. */
+const failures = new Map<string, number>();
 
 async function timed(read: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
-  await read();
+  try {
+    await read();
+  } catch (err) {
+    const what = (err as Error).name;
+    failures.set(what, (failures.get(what) ?? 0) + 1);
+  }
   return performance.now() - started;
 }
 
@@ -140,8 +170,10 @@ async function measureLists(models: Models, baseline?: Models): Promise<void> {
     while (cursors.length < 10) cursors.push((await page(cursors[cursors.length - 1])()).nextCursor);
     return [page(null), page(cursors[1]), page(cursors[9])];
   };
-  // STATS=0 leaves the statistics out (they read every open task: minutes at 100,000).
+  // STATS=0 leaves the statistics out.
   const stats = () => (process.env.STATS === '0' ? Promise.resolve() : computeStats(models, new Date(), {}));
+  // The counters against a count of every stored task (what /v1/stats read before), timed once (CHECK=0: not).
+  if (process.env.CHECK !== '0') await checkStats(models);
   const reads = [...(await pagesOf(models)), stats, ...(baseline ? await pagesOf(baseline) : [])];
   const [one, two, ten, counted, ...before] = await interleaved(reads);
   console.log(
@@ -151,11 +183,25 @@ async function measureLists(models: Models, baseline?: Models): Promise<void> {
   console.log(`  work list, second page: ${p50p99(two)} (${spread(two)})`);
   console.log(`  work list, tenth page:  ${p50p99(ten)} (${spread(ten)})`);
   console.log(`  statistics:             ${p50p99(counted)} (${spread(counted)})`);
+  if (failures.size > 0)
+    console.log(`  reads failed (timed until they failed): ${[...failures].map(([w, n]) => `${n} ${w}`).join(', ')}`);
   if (before.length === 0) return;
   console.log(`  baseline binary (${process.env.BASELINE_FERRETDB}):`);
   ['first', 'second', 'tenth'].forEach((name, i) =>
     console.log(`    work list, ${name} page: ${p50p99(before[i])} (${spread(before[i])})`),
   );
+}
+
+async function checkStats(models: Models): Promise<void> {
+  const scanStarted = performance.now();
+  const at = new Date();
+  const scanned = await statsFromStore(models, at, {});
+  const scanMs = performance.now() - scanStarted;
+  const same = JSON.stringify(await computeStats(models, at, {})) === JSON.stringify(scanned);
+  console.log(
+    `statistics from the counters ${same ? 'equal' : 'DIFFER FROM'} a count of every stored task (that count: ${scanMs.toFixed(0)} ms, once)`,
+  );
+  if (!same) process.exitCode = 1;
 }
 
 async function checkResults(models: Models): Promise<number> {

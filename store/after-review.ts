@@ -24,6 +24,7 @@ import { REGIONS } from '../domain/model';
 import { insertIfAbsent, isDuplicateKey } from './mongo';
 import type { Models, NotificationDoc, TaskDoc } from './models';
 import { monthOf, urgencyKeyOf } from './models';
+import { dueHourOf } from '../domain/stats-counters';
 
 /** A document's issuance and where its validity stands; `_id` is the document's id. */
 export type IssuanceDoc = Omit<Issuance, 'documentId' | 'issuedAt'> & {
@@ -273,6 +274,7 @@ export async function storeCourseStep(
         _id: id,
         // Its place in the work list by urgency and in the assignee filter, as a review task's.
         urgencyKey: urgencyKeyOf(task),
+        dueHour: task.dueAt === null ? null : dueHourOf(task.dueAt),
         assigneeSub: null,
         lastSeq,
         month: monthOf(task.createdAt),

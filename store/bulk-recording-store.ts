@@ -27,7 +27,9 @@ import {
   type VersionDoc,
 } from './models';
 import type { Moved, NumberClaim, RecordingStore, StoredRecordSources } from './recording-store';
-import { FIGURE_BUCKETS, type RegisterRowDoc } from './register';
+import { addFolded, type CountedComponent, type CounterDoc } from './counters';
+import { foldFigures, type RegisterRowDoc } from './register';
+import { addFoldedStats, foldStats } from './stats-counters';
 import type { Increments } from '../domain/annual-figures';
 
 /** What a bulk store holds, collection by collection, and the months its reviews are filed under. */
@@ -44,8 +46,9 @@ export interface BulkDocs {
   records: RecordDoc[];
   months: string[];
   registerRows: RegisterRowDoc[];
-  /** The counters added, by `<year>:<region>`, and the log position counted last per subject. */
-  figures: { counts: Map<string, Record<string, number>>; seen: Map<string, number> };
+  /** The year's counters and the statistics' counters, laid out as the live store leaves them (store/counters.ts). */
+  figures: Map<string, CounterDoc>;
+  stats: Map<string, CounterDoc>;
 }
 
 export class BulkRecordingStore implements RecordingStore {
@@ -64,8 +67,8 @@ export class BulkRecordingStore implements RecordingStore {
   private records = new Map<string, RecordDoc>();
   private months = new Set<string>();
   private registerRows = new Map<string, RegisterRowDoc>();
-  private figureCounts = new Map<string, Record<string, number>>();
-  private figureSeen = new Map<string, number>();
+  private figures = new Map<string, CounterDoc>();
+  private stats = new Map<string, CounterDoc>();
 
   /** `lastNumbers`: the last n taken in each series before this store's (none by default). */
   constructor(private readonly lastNumbers = new Map<string, number>()) {}
@@ -198,13 +201,12 @@ export class BulkRecordingStore implements RecordingStore {
   }
 
   countFigures(subjectId: string, seq: number, increments: Increments): Promise<void> {
-    if ((this.figureSeen.get(subjectId) ?? 0) >= seq) return Promise.resolve();
-    this.figureSeen.set(subjectId, seq);
-    for (const [key, counts] of increments) {
-      const held = this.figureCounts.get(key) ?? {};
-      for (const [name, n] of Object.entries(counts)) held[name] = (held[name] ?? 0) + n;
-      this.figureCounts.set(key, held);
-    }
+    foldFigures(this.figures, subjectId, seq, increments);
+    return Promise.resolve();
+  }
+
+  countStats(subjectId: string, seq: number, components: readonly CountedComponent[]): Promise<void> {
+    foldStats(this.stats, subjectId, seq, components);
     return Promise.resolve();
   }
 
@@ -223,7 +225,8 @@ export class BulkRecordingStore implements RecordingStore {
       records: [...this.records.values()],
       months: [...this.months],
       registerRows: [...this.registerRows.values()],
-      figures: { counts: this.figureCounts, seen: this.figureSeen },
+      figures: this.figures,
+      stats: this.stats,
     };
     this.documents = new Map();
     this.versions = new Map();
@@ -238,8 +241,8 @@ export class BulkRecordingStore implements RecordingStore {
     this.records = new Map();
     this.months = new Set();
     this.registerRows = new Map();
-    this.figureCounts = new Map();
-    this.figureSeen = new Map();
+    this.figures = new Map();
+    this.stats = new Map();
     return docs;
   }
 
@@ -269,7 +272,9 @@ export class BulkRecordingStore implements RecordingStore {
           ),
     ]);
     for (const month of docs.months) await noteReviewMonth(models, month);
-    await addFigures(models, docs.figures.counts);
+    // The counters after what they count: a reader never sees counts of reviews not stored yet.
+    await addFolded({ Counter: models.FigureBucket, Lock: models.FigureLock }, docs.figures);
+    await addFoldedStats(models, docs.stats);
   }
 }
 
@@ -284,22 +289,6 @@ function moveForward<T extends { _id: string; lastSeq: number }>(held: Map<strin
   // As `$set` does: the fields given replace theirs, the others stay.
   held.set(doc._id, { ...stored, ...doc });
   return 'updated';
-}
-
-/**
- * Adds a seeding's counters to the store's, in one bucket of each year and region (the seeded
- * reviews are new to the store: no recording of theirs can come again).
- */
-async function addFigures(models: Models, counts: Map<string, Record<string, number>>): Promise<void> {
-  for (const [key, set] of counts) {
-    const [year, region] = key.split(':');
-    const inc = Object.fromEntries(Object.entries(set).map(([name, n]) => [`counts.${name}`, n]));
-    await models.FigureBucket.updateOne(
-      { _id: `${key}:${FIGURE_BUCKETS}` },
-      { $inc: inc, $set: { year: Number(year), region } },
-      { upsert: true },
-    );
-  }
 }
 
 function notHeld(what: string, id: string): Error {

@@ -43,6 +43,26 @@ import {
   type RegisterRowDoc,
 } from './register';
 import { calendarRedatingSchema, calendarYearSchema, type CalendarRedatingDoc, type CalendarYearDoc } from './calendar';
+import { counterSchema, type CounterDoc } from './counters';
+import { dueHourOf } from '../domain/stats-counters';
+
+/** A change to stored data made once per store (store/migrations.ts): who claimed it, and when it was done. */
+export interface MigrationDoc {
+  _id: string;
+  holder: string;
+  /** The holder's last beat. */
+  at: Date;
+  doneAt?: Date;
+}
+
+const migrationSchema = new Schema<MigrationDoc>(
+  { _id: String, holder: { type: String, required: true }, at: { type: Date, required: true }, doneAt: Date },
+  { versionKey: false },
+);
+
+/** The statistics' counters and their components' marks (store/stats-counters.ts). */
+const statsCounterSchema = counterSchema();
+statsCounterSchema.index({ scope: 1 });
 
 export interface Article {
   number: string;
@@ -86,6 +106,8 @@ export type ReviewDoc = Omit<ReviewProjection, 'reviewId' | 'submittedAt' | 'ear
   _id: string;
   submittedAt: Date;
   earliestDueAt: Date | null;
+  /** The hour `earliestDueAt` falls in (domain/stats-counters.ts `dueHourOf`), while in review: the statistics' hour under way. */
+  earliestDueHour?: string | null;
   /** Of `submittedAt`, for paging. */
   month: string;
 };
@@ -105,6 +127,8 @@ export type TaskDoc = Omit<TaskRecord, 'id'> & {
   assigneeSub?: string | null;
   /** The task's place in the work list by urgency, one sortable string ({@link urgencyKeyOf}). */
   urgencyKey?: string;
+  /** The hour `dueAt` falls in (domain/stats-counters.ts `dueHourOf`): the statistics' hour under way. */
+  dueHour?: string | null;
 };
 
 /**
@@ -305,6 +329,7 @@ const reviewSchema = new Schema<ReviewDoc>(
     extensions: { type: Schema.Types.Mixed, default: [] },
     warnings: { type: [String], default: [] },
     earliestDueAt: { type: Date, default: null },
+    earliestDueHour: String,
     lastSeq: { type: Number, required: true },
     month: { type: String, required: true },
   },
@@ -315,6 +340,8 @@ reviewSchema.index({ month: 1, submittedAt: -1, _id: -1 });
 reviewSchema.index({ originRegion: 1, status: 1, stage: 1, month: 1, submittedAt: -1 });
 reviewSchema.index({ status: 1, submittedAt: -1 });
 reviewSchema.index({ documentId: 1 });
+// The statistics count the reviews due in the hour under way one by one.
+reviewSchema.index({ status: 1, earliestDueHour: 1 });
 
 const taskSchema = new Schema<TaskDoc>(
   {
@@ -348,6 +375,7 @@ const taskSchema = new Schema<TaskDoc>(
     urgent: Boolean,
     registrationNumber: String,
     urgencyKey: String,
+    dueHour: String,
   },
   { versionKey: false },
 );
@@ -362,6 +390,8 @@ taskSchema.index({ status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ assigneeSub: 1, status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ reviewId: 1 });
 taskSchema.index({ status: 1, dueAt: 1 });
+// The statistics count the tasks due in the hour under way one by one.
+taskSchema.index({ status: 1, dueHour: 1 });
 // The work list by urgency (GET /v1/tasks?sort=urgency): a pool's open tasks, due soonest first
 // (`_id` last: on the embedded store it gets a btree that reads each page in order, see above).
 taskSchema.index({ region: 1, role: 1, status: 1, urgencyKey: 1, _id: 1 });
@@ -536,6 +566,8 @@ export interface Models extends SealModels, PrecedentModels, ExchangeModels {
   RegisterRow: Model<RegisterRowDoc>;
   FigureBucket: Model<FigureBucketDoc>;
   FigureLock: Model<FigureLockDoc>;
+  StatsCounter: Model<CounterDoc>;
+  Migration: Model<MigrationDoc>;
   CalendarYear: Model<CalendarYearDoc>;
   CalendarRedating: Model<CalendarRedatingDoc>;
 }
@@ -578,6 +610,8 @@ for (const schema of [
   registerRowSchema,
   figureBucketSchema,
   figureLockSchema,
+  statsCounterSchema,
+  migrationSchema,
   calendarYearSchema,
 ]) {
   readsWithinBudget(schema as Schema);
@@ -610,6 +644,8 @@ export function createModels(connection: Connection): Models {
     RegisterRow: connection.model('RegisterRow', registerRowSchema, 'registerRows'),
     FigureBucket: connection.model('FigureBucket', figureBucketSchema, 'figureBuckets'),
     FigureLock: connection.model('FigureLock', figureLockSchema, 'figureLocks'),
+    StatsCounter: connection.model('StatsCounter', statsCounterSchema, 'statsCounters'),
+    Migration: connection.model('Migration', migrationSchema, 'migrations'),
     CalendarYear: connection.model('CalendarYear', calendarYearSchema, 'calendarYears'),
     CalendarRedating: connection.model('CalendarRedating', calendarRedatingSchema, 'calendarRedatings'),
   };
@@ -621,32 +657,49 @@ export async function ensureIndexes(models: Models): Promise<void> {
 }
 
 /**
- * Gives every task stored before tasks carried their {@link urgencyKeyOf} its key, so that the work
- * list by urgency places it by its due date (without one it would sort before every task). Run by
- * every process at start-up, any number at once: every write sets the one value the task's own
- * fields give, so processes that race on a task write the same key.
+ * Gives every task its keys for the work list by urgency ({@link urgencyKeyOf}) and its due hour,
+ * and every review in review its earliest due hour (the statistics count the hour under way by
+ * them), where a store of before lacks them. One pass, run once per store (store/migrations.ts);
+ * any number at once is harmless: every write sets the one value the item's own fields give.
  */
-export async function backfillUrgencyKeys(models: Pick<Models, 'Task'>, batch = 1000): Promise<void> {
-  for (;;) {
-    const missing = await models.Task.find({ urgencyKey: { $exists: false } }, { dueAt: 1, createdAt: 1 })
-      .limit(batch)
-      .lean<Pick<TaskDoc, '_id' | 'dueAt' | 'createdAt'>[]>();
-    if (missing.length === 0) return;
-    await models.Task.bulkWrite(
-      missing.map((task) => ({
-        updateOne: {
-          filter: { _id: task._id, urgencyKey: { $exists: false } },
-          update: { $set: { urgencyKey: urgencyKeyOf(task) } },
-        },
-      })),
-      { ordered: false },
-    );
+export async function backfillUrgencyKeys(models: Pick<Models, 'Task' | 'Review'>, batch = 1000): Promise<void> {
+  const tasks = models.Task.find({}, { dueAt: 1, createdAt: 1, urgencyKey: 1, dueHour: 1 })
+    .lean<Pick<TaskDoc, '_id' | 'dueAt' | 'createdAt' | 'urgencyKey' | 'dueHour'>[]>()
+    .cursor();
+  let updates: Parameters<typeof models.Task.bulkWrite>[0] = [];
+  for await (const task of tasks) {
+    const dueHour = task.dueAt === null ? null : dueHourOf(task.dueAt);
+    if (task.urgencyKey !== undefined && (task.dueHour ?? null) === dueHour) continue;
+    updates.push({
+      updateOne: { filter: { _id: task._id }, update: { $set: { urgencyKey: urgencyKeyOf(task), dueHour } } },
+    });
+    if (updates.length >= batch) {
+      await models.Task.bulkWrite(updates, { ordered: false });
+      updates = [];
+    }
   }
+  if (updates.length > 0) await models.Task.bulkWrite(updates, { ordered: false });
+  const reviews = models.Review.find({ status: 'in_review' }, { earliestDueAt: 1, earliestDueHour: 1 })
+    .lean<Pick<ReviewDoc, '_id' | 'earliestDueAt' | 'earliestDueHour'>[]>()
+    .cursor();
+  let reviewUpdates: Parameters<typeof models.Review.bulkWrite>[0] = [];
+  for await (const r of reviews) {
+    const earliestDueHour = r.earliestDueAt ? dueHourOf(new Date(r.earliestDueAt).toISOString()) : null;
+    if ((r.earliestDueHour ?? null) === earliestDueHour) continue;
+    reviewUpdates.push({ updateOne: { filter: { _id: r._id }, update: { $set: { earliestDueHour } } } });
+    if (reviewUpdates.length >= batch) {
+      await models.Review.bulkWrite(reviewUpdates, { ordered: false });
+      reviewUpdates = [];
+    }
+  }
+  if (reviewUpdates.length > 0) await models.Review.bulkWrite(reviewUpdates, { ordered: false });
 }
 
 /**
  * Register rows written before they carried the day they were received on (`receivedOn`) get it
- * here, at start-up: an export reads the register a day at a time and would not see them. One pass
+ * here, once per store (store/migrations.ts): an export reads the register a day at a time and
+ * would not see them. Any number at once is harmless (each write sets the one value the row's own
+ * `receivedAt` gives). One pass
  * through one unsorted cursor (on FerretDB v1, which cannot find a missing field by an index, one
  * scan of the rows), the updates written a batch at a time.
  */
@@ -694,6 +747,7 @@ export function taskFromDoc(doc: TaskDoc): TaskRecord {
     registrationNumber: _number,
     assigneeSub: _assignee,
     urgencyKey: _key,
+    dueHour: _hour,
     ...rest
   } = doc;
   return { id: _id, ...rest };
@@ -701,7 +755,7 @@ export function taskFromDoc(doc: TaskDoc): TaskRecord {
 
 /** A stored review as the projection of its log (domain/projection.ts). */
 export function reviewFromDoc(doc: ReviewDoc): ReviewProjection {
-  const { _id, submittedAt, earliestDueAt, month: _month, ...rest } = doc;
+  const { _id, submittedAt, earliestDueAt, earliestDueHour: _hour, month: _month, ...rest } = doc;
   return {
     ...rest,
     reviewId: _id,

@@ -22,7 +22,9 @@ import {
   type TaskDoc,
 } from './models';
 import { insertIfAbsent, isDuplicateKey } from './mongo';
+import type { CountedComponent } from './counters';
 import { countFigures, moveRegisterRowForward, type RegisterRowDoc } from './register';
+import { countStats } from './stats-counters';
 
 /** A number to take for the event `_id` in `series`; `format` writes the n-th number of the series. */
 export interface NumberClaim {
@@ -80,6 +82,8 @@ export interface RecordingStore {
   moveRegisterRowForward(row: RegisterRowDoc): Promise<void>;
   /** Adds to the year's counters, once per log position of `subjectId` (store/register.ts). */
   countFigures(subjectId: string, seq: number, increments: Increments): Promise<void>;
+  /** Counts the difference a transition of `subjectId` makes to the statistics, once (store/stats-counters.ts). */
+  countStats(subjectId: string, seq: number, components: readonly CountedComponent[]): Promise<void>;
 }
 
 /** How often to count again when another review took the number first. */
@@ -156,6 +160,7 @@ export function liveRecordingStore(models: Models): RecordingStore {
     },
     moveRegisterRowForward: (row) => moveRegisterRowForward(models.RegisterRow, row),
     countFigures: (subjectId, seq, increments) => countFigures(models, subjectId, seq, increments),
+    countStats: (subjectId, seq, components) => countStats(models, subjectId, seq, components),
   };
 }
 

@@ -1,15 +1,27 @@
 /**
  * The register's rows and the year's counters, as the recording path keeps them (store/models.ts
  * binds the models). Both are written idempotently: a row only moves forward in its review's log;
- * a counter set is incremented together with the mark of the subject and log position that moved
- * it, in one update of one document, so a retried recording never counts twice; updates of one
- * counters document take turns (see `countFigures`).
+ * the counters count each subject's log position once (store/counters.ts), so a retried recording
+ * never counts twice.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Schema, type Model } from 'mongoose';
 import type { ClockState } from '../domain/model';
 import type { AfterReviewRegisterFields, ReviewRegisterFields } from '../domain/register';
 import type { Increments } from '../domain/annual-figures';
+import {
+  counterLockSchema,
+  counterSchema,
+  countOnce,
+  foldOnce,
+  holdingLock,
+  markId,
+  type CountedComponent,
+  type CounterDoc,
+  type CounterLockDoc,
+  type CountFault,
+  type CountTarget,
+} from './counters';
 import { isDuplicateKey } from './mongo';
 
 /** One register row per review (`_id` the review's id). */
@@ -28,16 +40,12 @@ export type RegisterRowDoc = Omit<ReviewRegisterFields, 'reviewId' | 'receivedAt
 
 /**
  * The counters of one year and region, spread over a few documents (`<year>:<region>:<bucket>`,
- * the bucket a hash of the subject) so that no document grows without bound and concurrent
- * recordings rarely touch the same one. `seen` holds, per subject, the log position counted last.
+ * the bucket a hash of the subject) so that concurrent recordings rarely touch the same one;
+ * each subject's mark (the log position counted last) is a document of its own beside them
+ * (store/counters.ts). Documents stored before that hold the marks inline (`seen`), read until
+ * {@link moveInlineMarks} has moved them.
  */
-export interface FigureBucketDoc {
-  _id: string;
-  year: number;
-  region: string;
-  counts: Record<string, number>;
-  seen: Record<string, number>;
-}
+export type FigureBucketDoc = CounterDoc;
 
 export const FIGURE_BUCKETS = 16;
 
@@ -80,19 +88,10 @@ registerRowSchema.index({ receivedOn: 1, receivedAt: -1, _id: -1 });
 registerRowSchema.index({ terms: 1 });
 registerRowSchema.index({ documentId: 1 });
 
-export const figureBucketSchema = new Schema<FigureBucketDoc>(
-  {
-    _id: String,
-    year: { type: Number, required: true },
-    region: { type: String, required: true },
-    counts: { type: Schema.Types.Mixed, default: {} },
-    seen: { type: Schema.Types.Mixed, default: {} },
-  },
-  { versionKey: false, minimize: false },
-);
+export const figureBucketSchema = counterSchema();
 figureBucketSchema.index({ year: 1, region: 1 });
 
-/** A subject id as a field name: no `.` and no leading `$`. */
+/** A subject id as a field name: no `.` and no leading `$` (the key of an inline mark, and of a mark's id). */
 function seenKey(subjectId: string): string {
   return subjectId.replace(/[.$]/g, '_');
 }
@@ -101,85 +100,44 @@ function bucketOf(subjectId: string): number {
   return createHash('sha1').update(subjectId).digest().readUInt16BE(0) % FIGURE_BUCKETS;
 }
 
-/** Who holds a counters document while updating it (`_id` the document's). */
-export interface FigureLockDoc {
-  _id: string;
-  holder: string;
-  at: Date;
-}
+export type FigureLockDoc = CounterLockDoc;
+export const figureLockSchema = counterLockSchema;
 
-export const figureLockSchema = new Schema<FigureLockDoc>(
-  { _id: String, holder: { type: String, required: true }, at: { type: Date, required: true } },
-  { versionKey: false },
-);
-
-/** A lock held longer than this was left by a recording that died: the next one takes it over. */
-const STALE_LOCK_MS = 15_000;
-const LOCK_WAIT_MS = 30_000;
-
-/**
- * Runs `update` while holding the lock of counters document `_id`. The embedded store (FerretDB)
- * applies two updates of one document at once as read, change, write, so one of two concurrent
- * `$inc`s would be lost: updates of a counters document take turns. The lock is an insert under a
- * unique key, which both stores refuse to repeat.
- */
-async function holdingLock(locks: Model<FigureLockDoc>, _id: string, update: () => Promise<void>): Promise<void> {
-  const holder = randomUUID();
-  const giveUpAt = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      await locks.create({ _id, holder, at: new Date() });
-      break;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-    const held = await locks.findById(_id).lean<FigureLockDoc>();
-    if (held && Date.now() - held.at.getTime() > STALE_LOCK_MS) {
-      await locks.deleteOne({ _id, holder: held.holder }); // only that stale holder's: one taker wins the insert
-      continue;
-    }
-    if (Date.now() > giveUpAt) throw new Error(`the counters ${_id} stayed locked: retry`);
-    await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 30));
-  }
-  try {
-    await update();
-  } finally {
-    await locks.deleteOne({ _id, holder });
-  }
+/** The counts documents one subject's increments go to, with its one component. */
+function figureTargets(subjectId: string, increments: Increments): [CountTarget, CountedComponent][] {
+  const key = seenKey(subjectId);
+  const bucket = bucketOf(subjectId);
+  return [...increments].map(([yearRegion, counts]) => {
+    const [year, region] = yearRegion.split(':');
+    const _id = `${yearRegion}:${bucket}`;
+    return [
+      { _id, fields: { year: Number(year), region }, markScope: _id, legacyKey: seenKey },
+      { id: key, add: counts },
+    ];
+  });
 }
 
 /**
  * Adds `increments` to the counters, once for log position `seq` of `subjectId`: a second call with
- * the same or an earlier position changes nothing (the increment and the mark of the position go in
- * one write of one document). Positions of one subject arrive in order.
+ * the same or an earlier position changes nothing, whether the first finished, died half way or
+ * runs at the same time (store/counters.ts). Positions of one subject arrive in order.
  */
 export async function countFigures(
   models: { FigureBucket: Model<FigureBucketDoc>; FigureLock: Model<FigureLockDoc> },
   subjectId: string,
   seq: number,
   increments: Increments,
+  fault?: CountFault,
 ): Promise<void> {
-  const key = seenKey(subjectId);
-  const bucket = bucketOf(subjectId);
-  for (const [yearRegion, counts] of increments) {
-    const [year, region] = yearRegion.split(':');
-    const _id = `${yearRegion}:${bucket}`;
-    await holdingLock(models.FigureLock, _id, async () => {
-      const stored = await models.FigureBucket.findById(_id).lean<FigureBucketDoc>();
-      if (!stored) {
-        await models.FigureBucket.create({ _id, year: Number(year), region, counts, seen: { [key]: seq } });
-        return;
-      }
-      if ((stored.seen[key] ?? 0) >= seq) return; // counted before: a retried recording
-      const inc = Object.fromEntries(Object.entries(counts).map(([name, n]) => [`counts.${name}`, n]));
-      await models.FigureBucket.updateOne({ _id }, { $inc: inc, $set: { [`seen.${key}`]: seq } });
-    });
+  const store = { Counter: models.FigureBucket, Lock: models.FigureLock };
+  for (const [target, component] of figureTargets(subjectId, increments)) {
+    await countOnce(store, target, seq, [component], fault);
   }
 }
 
 /**
- * What {@link countFigures} does, on counters documents held in memory: a seeding that writes many
- * subjects at once inserts them afterwards, laid out as the recording path would have left them.
+ * What {@link countFigures} does, on counters held in memory: a seeding that writes many subjects
+ * at once adds them afterwards ({@link addFolded}), laid out as the recording path leaves them.
  */
 export function foldFigures(
   held: Map<string, FigureBucketDoc>,
@@ -187,15 +145,45 @@ export function foldFigures(
   seq: number,
   increments: Increments,
 ): void {
-  const key = seenKey(subjectId);
-  for (const [yearRegion, counts] of increments) {
-    const [year, region] = yearRegion.split(':');
-    const _id = `${yearRegion}:${bucketOf(subjectId)}`;
-    const doc = held.get(_id) ?? { _id, year: Number(year), region, counts: {}, seen: {} };
-    held.set(_id, doc);
-    if ((doc.seen[key] ?? 0) >= seq) continue;
-    for (const [name, n] of Object.entries(counts)) doc.counts[name] = (doc.counts[name] ?? 0) + n;
-    doc.seen[key] = seq;
+  for (const [target, component] of figureTargets(subjectId, increments)) foldOnce(held, target, seq, [component]);
+}
+
+/**
+ * Moves the marks that counters documents of before hold inline (`seen`) into documents of their
+ * own, one counters document at a time under its lock: a mark stored already at a later position
+ * stays. Run once (store/migrations.ts); until then, and if it dies half way, counting reads both.
+ */
+export async function moveInlineMarks(models: {
+  FigureBucket: Model<FigureBucketDoc>;
+  FigureLock: Model<FigureLockDoc>;
+}): Promise<void> {
+  const ids = (await models.FigureBucket.find({ year: { $exists: true } }, { _id: 1 }).lean<{ _id: string }[]>()).map(
+    (d) => d._id,
+  );
+  for (const _id of ids) {
+    await holdingLock(models.FigureLock, _id, async () => {
+      const doc = await models.FigureBucket.findById(_id, { seen: 1 }).lean<FigureBucketDoc>();
+      const seen = Object.entries(doc?.seen ?? {});
+      for (let i = 0; i < seen.length; i += 1000) {
+        const part = seen.slice(i, i + 1000);
+        // Older marks move forward; missing ones are inserted; later ones stay as they are.
+        await models.FigureBucket.bulkWrite(
+          part.map(([key, seq]) => ({
+            updateOne: { filter: { _id: markId(_id, key), seq: { $lt: seq } }, update: { $set: { seq } } },
+          })),
+          { ordered: false },
+        );
+        try {
+          await models.FigureBucket.collection.insertMany(
+            part.map(([key, seq]) => ({ _id: markId(_id, key), seq })) as never[],
+            { ordered: false },
+          );
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+        }
+      }
+      if (doc?.seen) await models.FigureBucket.updateOne({ _id }, { $unset: { seen: '' } });
+    });
   }
 }
 

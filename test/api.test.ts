@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { noteReviewMonth, type TaskDoc } from '../store/models';
+import { countStats, statsComponents } from '../store/stats-counters';
 import { allPass, castOf, eventually, startHarness, type Claims, type Harness } from './harness';
 
 let h: Harness;
@@ -575,6 +576,15 @@ describe('supervision', () => {
       { $set: { dueAt: '2000-01-01T00:00:00.000Z' } },
     );
     await h.models.Review.updateOne({ _id: ids[0] }, { $set: { earliestDueAt: new Date('2000-01-01T00:00:00Z') } });
+    // The statistics are counters that recordings move: the edit is counted as a recording would
+    // count it (at a position between the stored one and the next, which then counts on from it).
+    const moved = (await h.models.Task.findOne({ reviewId: ids[0], kind: 'origin_review' }).lean<TaskDoc>())!;
+    await countStats(
+      h.models,
+      ids[0],
+      moved.lastSeq + 0.5,
+      statsComponents({}, undefined, [{ ...moved, id: moved._id }]),
+    );
     const overdue = (await get('supervisor', '/v1/reviews?overdue=true&limit=100').expect(200)).body.items.map(
       (r: { reviewId: string }) => r.reviewId,
     );

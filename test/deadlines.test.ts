@@ -14,6 +14,7 @@ import {
   type Harness,
   type TaskItem,
 } from './harness';
+import { expectStatsEqualStore } from './support/stats';
 
 const DAY_MS = 2000;
 let h: Harness;
@@ -185,11 +186,15 @@ test('when a sign-off falls due, its signers are reminded, then told it is overd
   expect(stats.tasks.overdue.byRegion.beijing).toBeGreaterThanOrEqual(1);
   expect(stats.tasks.overdue.byKind.signoff).toBeGreaterThanOrEqual(1);
   expect(stats.reviews.overdue.byOriginRegion.beijing).toBeGreaterThanOrEqual(1);
+  // Every figure, overdue ones included, as a count of the stored reviews and tasks gives it.
+  const readStats = async () => (await get('supervisor', '/v1/stats').expect(200)).body as { at: string };
+  await expectStatsEqualStore(readStats, h.models, h.config.timeModel);
 
   // Late, but still the signer's to decide; once signed, nothing of it is overdue.
   await decide('bjSigner', reviewId, 'signoff', { decision: 'sign' });
   expect(await reviewIdsOf('overdue=true')).not.toContain(reviewId);
   expect((await tasksOf('supervisor', 'overdue=true')).map((t) => t.id)).not.toContain(signoff.id);
+  await expectStatsEqualStore(readStats, h.models, h.config.timeModel);
   await expectProjectionsRebuiltFromLog(h, reviewId);
   await maybeSaveHistory(h.client.workflow.getHandle(reviewId), 'log--deadlines-signoff-overdue-then-signed');
 }, 60_000);

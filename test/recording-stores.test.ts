@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { connectMongo } from '../bin/connections';
 import { BulkRecordingStore } from '../store/bulk-recording-store';
+import type { CounterDoc } from '../store/counters';
 import { createModels, ensureIndexes, type Models, type NumberDoc } from '../store/models';
 import { liveRecordingStore } from '../store/recording-store';
 import { JOURNEY_KINDS, planReview } from '../scripts/bench/plans';
@@ -29,6 +30,9 @@ const COLLECTIONS = [
   'storeMeta',
   'registerRows',
 ];
+
+/** The counters, compared by their sums and marks. */
+const COUNTERS = ['figureBuckets', 'statsCounters'];
 
 const dbs: { live?: Connection; bulk?: Connection } = {};
 let live: Models;
@@ -100,21 +104,32 @@ test('when the same journeys are recorded into the live store and the bulk store
   for (const { name } of await dbs.live!.db!.listCollections().toArray()) {
     if ((await dbs.live!.collection(name).countDocuments()) > 0) written.push(name);
   }
-  // The year's counters are spread over documents differently (the bulk store adds a seeding's in one); their sums agree.
-  expect(written.filter((name) => !COLLECTIONS.includes(name) && name !== 'figureBuckets')).toEqual([]);
-  const figureSums = async (db: Connection) => {
+  // The counters (the year's figures, the statistics): the same sums in the same documents, and
+  // the same marks (the bulk store writes each held document's last transition as marks too).
+  expect(written.filter((name) => !COLLECTIONS.includes(name) && !COUNTERS.includes(name))).toEqual([]);
+  const counters = async (db: Connection, name: string) => {
     const sums: Record<string, Record<string, number>> = {};
-    for (const doc of await db.collection('figureBuckets').find({}).toArray()) {
-      const key = `${doc.year}:${doc.region}`;
-      sums[key] ??= {};
-      for (const [name, n] of Object.entries(doc.counts as Record<string, number>))
-        sums[key][name] = (sums[key][name] ?? 0) + n;
+    const marks: Record<string, { seq?: number; state?: unknown }> = {};
+    // A component's newest mark: a mark document, or the last transition of a counts document.
+    const mark = (id: string, seq: number | undefined, state: unknown) => {
+      if ((marks[id]?.seq ?? -1) < (seq ?? 0)) marks[id] = { seq, state };
+    };
+    for (const doc of await db.collection<CounterDoc>(name).find({}).toArray()) {
+      if (doc._id.startsWith('mark|')) {
+        mark(doc._id, doc.seq, doc.state);
+        continue;
+      }
+      const counts = Object.fromEntries(Object.entries(doc.counts ?? {}).filter(([, n]) => n !== 0));
+      if (Object.keys(counts).length > 0) sums[doc._id] = counts;
+      for (const m of doc.last?.marks ?? []) mark(`mark|${doc.scope ?? doc._id}|${m.id}`, doc.last!.seq, m.state);
     }
-    return sums;
+    return { sums, marks };
   };
-  const liveFigures = await figureSums(dbs.live!);
-  expect(Object.keys(liveFigures).length).toBeGreaterThan(0);
-  expect(await figureSums(dbs.bulk!)).toEqual(liveFigures);
+  for (const name of COUNTERS) {
+    const fromLive = await counters(dbs.live!, name);
+    expect(Object.keys(fromLive.sums).length).toBeGreaterThan(0);
+    expect({ name, ...(await counters(dbs.bulk!, name)) }).toEqual({ name, ...fromLive });
+  }
   for (const name of COLLECTIONS) {
     const [fromLive, fromBulk] = await Promise.all([storedIn(dbs.live!, name), storedIn(dbs.bulk!, name)]);
     expect({ collection: name, documents: fromBulk }).toEqual({ collection: name, documents: fromLive });

@@ -15,6 +15,7 @@ import { liveRecordingStore } from '../store/recording-store';
 import { countFigures } from '../store/register';
 import { allPass, castOf, startHarness, type Claims, type Harness } from './harness';
 import { issuanceBody } from './support/after-review';
+import { expectStatsEqualStore } from './support/stats';
 
 let h: Harness;
 const people = {
@@ -441,4 +442,9 @@ describe('the search (GET /v1/search)', () => {
       .get(`/v1/search?q=${encodeURIComponent('养老')}`)
       .expect(401);
   });
+});
+
+test('the statistics (GET /v1/stats) equal a count made from the stored reviews and tasks after these journeys', async () => {
+  const readStats = async () => (await get('supervisor', '/v1/stats').expect(200)).body as { at: string };
+  await expectStatsEqualStore(readStats, h.models, h.config.timeModel);
 });

@@ -14,6 +14,7 @@ import { encryptingDataConverter, type PayloadKeys } from '../platform/payload-c
 import { temporalTls } from '../platform/temporal';
 import type { SigningKeys } from '../platform/signing';
 import type { NumberFormats, ReviewOffices } from '../domain/offices';
+import type { TimeModel } from '../domain/clock';
 import type { Models } from '../store/models';
 
 export interface ReviewWorkerOptions {
@@ -34,6 +35,8 @@ export interface ReviewWorkerOptions {
   /** How the written record names the review bodies and writes their numbers. */
   offices: ReviewOffices;
   numberFormats: NumberFormats;
+  /** The working day's length (TIME_WORKING_DAY_MS): the statistics time concluded reviews by it. */
+  timeModel?: TimeModel;
   /** A prebuilt workflow bundle (production, tests); without it the worker bundles `workflows/`. */
   workflowBundlePath?: string;
   /** How re-dating jobs reach a review (tests wrap it to inject faults); by default the Update below. */
@@ -64,6 +67,7 @@ export async function createReviewWorker(options: ReviewWorkerOptions): Promise<
       redate: options.redate ? options.redate(redate) : redate,
       offices: options.offices,
       numberFormats: options.numberFormats,
+      ...(options.timeModel && { timeModel: options.timeModel }),
     }),
     dataConverter: encryptingDataConverter(options.payloadKeys),
     shutdownGraceTime: '10 seconds',
@@ -148,6 +152,7 @@ export async function startWorker(
     payloadKeys: payloadKeysOf(config),
     offices: config.offices,
     numberFormats: config.numberFormats,
+    timeModel: config.timeModel,
     workflowBundlePath,
     ...options,
   }).catch(async (err: unknown) => {

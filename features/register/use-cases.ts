@@ -194,5 +194,5 @@ export async function readAnnualStats(
     { year: query.year, ...(region !== undefined && { region }) },
     { counts: 1 },
   ).lean<Pick<FigureBucketDoc, 'counts'>[]>();
-  return annualFigures(query.year, region ?? 'all', sumCounts(buckets.map((b) => b.counts)));
+  return annualFigures(query.year, region ?? 'all', sumCounts(buckets.map((b) => b.counts ?? {})));
 }

@@ -1,6 +1,5 @@
 /** Supervision: the statistics supervisors read, and the open-work gauges operators scrape. */
-import { REGIONS, type Actor, type Region } from '../../domain/model';
-import type { TaskDoc } from '../../store/models';
+import type { Actor, Region } from '../../domain/model';
 import { isSupervisor } from '../access';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
@@ -12,11 +11,8 @@ export function readStats(ctx: AppContext, actor: Actor): Promise<Stats> {
   return computeStats(ctx.models, ctx.now(), ctx.config.timeModel);
 }
 
-/** Open tasks by region, all or only those past their due date (open work is a small set). */
+/** Open tasks by region, all or only those past their due date (from the statistics' counters). */
 export async function openTasksByRegion(ctx: AppContext, overdueOnly: boolean): Promise<Record<Region, number>> {
-  const open = await ctx.models.Task.find({ status: 'open' }, { region: 1, dueAt: 1 }).lean<TaskDoc[]>();
-  const now = ctx.now().getTime();
-  const counts = Object.fromEntries(REGIONS.map((r) => [r, 0])) as Record<Region, number>;
-  for (const t of open) if (!overdueOnly || (t.dueAt !== null && Date.parse(t.dueAt) < now)) counts[t.region]++;
-  return counts;
+  const { tasks } = await computeStats(ctx.models, ctx.now());
+  return (overdueOnly ? tasks.overdue.byRegion : tasks.open.byRegion) as Record<Region, number>;
 }
