@@ -127,6 +127,8 @@ test('issuance → filing → registration in the console', async () => {
     .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
     .filter({ hasText: '予以登记' })
     .click();
+  // Checked while the list closes (an animation), its options' ARIA would be half gone.
+  await reviewer.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
   await look(reviewer, 'registration');
   await reviewer
     .getByRole('button', { name: '提 交' })

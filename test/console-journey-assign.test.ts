@@ -106,6 +106,8 @@ test('the head assigns a case, a colleague is refused it, the assignee decides i
     .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
     .filter({ hasText: `${DEMO_USERS['reviewer-beijing'].name}（在办 0 件` })
     .click();
+  // The picker's list closes with an animation: checked while it closes, its options' ARIA is half gone.
+  await head.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
   await look(head, 'assign-picker');
   await head.getByRole('button', { name: /^确\s*定$/ }).click();
   await view(head, '本处全部');
