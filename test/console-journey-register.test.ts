@@ -53,10 +53,12 @@ test('the register, the year figures and the calendar, screen by screen', async 
       materials: { draftingExplanation: '起草说明' },
     })
     .expect(201);
-  await request(h.app)
-    .post(`/v1/documents/${doc.body.id as string}/reviews`)
-    .set(auth)
-    .expect(202);
+  const { reviewId } = (
+    await request(h.app)
+      .post(`/v1/documents/${doc.body.id as string}/reviews`)
+      .set(auth)
+      .expect(202)
+  ).body as { reviewId: string };
 
   const page = await signedIn(supervisor);
   await page.goto(`${baseUrl}/register`);
@@ -104,6 +106,27 @@ test('the register, the year figures and the calendar, screen by screen', async 
   await adminPage.getByText(/已重新计算期限的审核：\d+ 件/).waitFor({ timeout: 30_000 });
   await adminPage.getByText('已载入').waitFor();
   await screenshot(adminPage, 'register-04-calendar');
+  expect(await accessibilityProblems(adminPage)).toEqual([]);
+
+  // A review whose workflow refused the notice (the refusal itself: test/calendar-redating.test.ts) is
+  // named on the page, in Chinese, with a link to it; the workflow's own reason is not shown.
+  const year = new Date().getFullYear() + 1;
+  const adminAuth = { Authorization: `Bearer ${h.token(admin, { secret: DEVELOPMENT_JWT_SECRET })}` };
+  const { loadId } = (await request(h.app).get(`/v1/calendar/${year}/redating`).set(adminAuth).expect(200)).body as {
+    loadId: string;
+  };
+  const marked = await h.models.CalendarRedating.updateOne(
+    { _id: `${loadId}:${reviewId}` },
+    { $set: { refused: 'the request signature is not valid' } },
+  );
+  expect(marked.matchedCount).toBe(1);
+  await adminPage.reload();
+  const refused = adminPage.getByRole('list', { name: '未接受新日历的审核' });
+  await refused.getByRole('link', { name: reviewId }).waitFor({ timeout: 30_000 });
+  await adminPage.getByText('1 件审核的流程未接受新日历，期限未变，请查看其审核记录').waitFor();
+  expect(await adminPage.getByText('signature').count()).toBe(0);
+  await screenshot(adminPage, 'register-05-calendar-refused');
+  expect(await accessibilityProblems(adminPage)).toEqual([]);
 }, 240_000);
 
 test('the header search finds a document by part of its title or by its 受理编号 and opens it, for each role what it may open', async () => {

@@ -1,7 +1,8 @@
 /**
  * Loading a year's working-day calendar (admin, `PUT /v1/calendar/:year`): the notice's holidays
  * and 调休 working days, then which running reviews it moved. The re-dating runs as a job: while it
- * runs the page polls `GET /v1/calendar/:year/redating` and lists the reviews moved so far.
+ * runs the page polls `GET /v1/calendar/:year/redating` and lists the reviews moved so far, and
+ * those whose workflow refused the new calendar (their reasons are the workflow's, not shown).
  */
 import { Alert, Button, Card, Form, Input, InputNumber, Progress, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
@@ -19,6 +20,8 @@ interface Redating {
   status: 'running' | 'completed' | 'failed' | 'not_started';
   redated: number;
   runningReviews: number;
+  /** Only in the progress read (`GET …/redating`), not in the load's answer. */
+  refused?: { reviewId: string; reason: string }[];
 }
 
 const dates = (text: string) => text.split(/[\s,，、]+/).filter(Boolean);
@@ -138,6 +141,23 @@ export default function CalendarAdmin() {
             status={redating.status === 'running' ? 'active' : 'exception'}
           />
         </div>
+      )}
+      {redating?.refused && redating.refused.length > 0 && (
+        <Alert
+          style={{ marginTop: 16, maxWidth: 640 }}
+          type="warning"
+          showIcon
+          message={`${redating.refused.length} 件审核的流程未接受新日历，期限未变，请查看其审核记录`}
+          description={
+            <ul style={{ margin: 0, paddingLeft: 20 }} aria-label="未接受新日历的审核">
+              {redating.refused.map(({ reviewId }) => (
+                <li key={reviewId}>
+                  <Link to={`/reviews/${encodeURIComponent(reviewId)}`}>{reviewId}</Link>
+                </li>
+              ))}
+            </ul>
+          }
+        />
       )}
       {moved && (
         <Table<Moved>
