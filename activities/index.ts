@@ -80,11 +80,12 @@ export function createActivities({
           'forbidden',
         );
       }
-      await guardRecording(models, input, Context.current().info.scheduledTimestampMs);
+      const seal = await guardRecording(models, input, Context.current().info.scheduledTimestampMs);
       const result = await recording.recordTransition(store, settings, input);
       if (auditKeys) {
         const { reviewId, lastSeq } = input.review;
-        await sealReview(models, auditKeys, { reviewId, events: lastSeq, newEvents: input.events }, result.lastHash);
+        const sealed = { reviewId, events: lastSeq, newEvents: input.events };
+        await sealReview(models, auditKeys, sealed, result.lastHash, seal);
       }
       // A closed review's comments join the precedent library as it closes (idempotent: a retry
       // finds them indexed; a failure retries the activity, whose recording stores nothing twice).

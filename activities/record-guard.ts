@@ -27,13 +27,14 @@ const FREEZING = new Set(['approved', 'rejected', 'returned', 'revision_letter']
 /**
  * Refuses a recording that is not fresh, not by the registered run, or a request taken before.
  * `scheduledAtMs`: when Temporal first scheduled the activity (a retry keeps it), so a recording
- * retried after the request's expiry is not refused for the worker's delay.
+ * retried after the request's expiry is not refused for the worker's delay. Returns the review's seal
+ * as it stands before this recording, for `sealReview` to move forward without reading it again.
  */
 export async function guardRecording(
   models: Models,
   input: RecordTransitionInput,
   scheduledAtMs: number,
-): Promise<void> {
+): Promise<ReviewSealDoc> {
   const reviewId = input.review.reviewId;
   if (reviewId !== input.workflowId) refuse(`the review ${reviewId} is not the workflow's own`);
   if (!input.run) refuse('the recording names no run');
@@ -43,8 +44,8 @@ export async function guardRecording(
     const stale = staleRequest(request, scheduledAtMs);
     if (stale) refuse(stale);
   }
-  const registered = await registeredRun(models, reviewId, run);
-  if (registered !== run) refuse(`the run ${run} is not the registered run of ${reviewId}`);
+  const seal = await registeredSeal(models, reviewId, run);
+  if (seal.run !== run) refuse(`the run ${run} is not the registered run of ${reviewId}`);
   if (request) {
     const firstSeq = input.events[0]?.seq ?? 0;
     const seen = { _id: request.nonce!, reviewId, run, firstSeq, expiresAt: new Date(request.expiresAt!) };
@@ -54,15 +55,16 @@ export async function guardRecording(
       if (!retry) refuse('the request was recorded before');
     }
   }
+  return seal;
 }
 
 /**
- * The run registered for the review: the one that recorded it first. A review recorded before runs
- * were registered is registered to the first run that records it now.
+ * The review's seal, which names the run registered for the review: the one that recorded it first.
+ * A review recorded before runs were registered is registered to the first run that records it now.
  */
-async function registeredRun(models: Models, reviewId: string, run: string): Promise<string> {
-  const seal = await models.ReviewSeal.findById(reviewId, { run: 1 }).lean();
-  if (seal) return seal.run;
+async function registeredSeal(models: Models, reviewId: string, run: string): Promise<ReviewSealDoc> {
+  const seal = await models.ReviewSeal.findById(reviewId).lean<ReviewSealDoc>();
+  if (seal) return seal;
   const fresh: ReviewSealDoc = {
     _id: reviewId,
     run,
@@ -73,18 +75,22 @@ async function registeredRun(models: Models, reviewId: string, run: string): Pro
     signature: '',
     sealedAt: new Date(),
   };
-  if (await insertIfAbsent(models.ReviewSeal, fresh)) return run;
-  return (await models.ReviewSeal.findById(reviewId, { run: 1 }).lean())!.run;
+  if (await insertIfAbsent(models.ReviewSeal, fresh)) return fresh;
+  return (await models.ReviewSeal.findById(reviewId).lean<ReviewSealDoc>())!;
 }
 
-/** Moves the review's seal forward to the log's new head (`events` long, after `newEvents`) and signs it. */
+/**
+ * Moves the review's seal forward to the log's new head (`events` long, after `newEvents`) and signs it.
+ * `standing`: the seal as read before the recording by the same attempt (`guardRecording`), else read here.
+ */
 export async function sealReview(
   models: Models,
   keys: AuditKeys,
   { reviewId, events, newEvents }: { reviewId: string; events: number; newEvents: readonly { type: string }[] },
   headHash: string,
+  standing?: ReviewSealDoc | null,
 ): Promise<void> {
-  const standing = await models.ReviewSeal.findById(reviewId).lean();
+  standing ??= await models.ReviewSeal.findById(reviewId).lean<ReviewSealDoc>();
   if (!standing || standing.events >= events) return; // sealed at this position already (a retry)
   const records = newEvents.some((e) => FREEZING.has(e.type))
     ? (await models.Record.find({ reviewId }, { sha256: 1 }).lean())
