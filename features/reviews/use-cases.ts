@@ -240,9 +240,13 @@ export async function listReviews(
 
 /** `GET /v1/reviews/:reviewId`: the review with its tasks and history. */
 export async function readReview(ctx: AppContext, actor: Actor, reviewId: string) {
-  const review = await reviewFor(ctx, actor, reviewId);
-  // The deadlines are shown on the calendar the engine now uses, with the years loaded as data.
-  const [detail, timeModel] = await Promise.all([reviewDetail(ctx, review._id), currentTimeModel(ctx)]);
+  // Read together, in one round trip's time; nothing of the review is answered before `reviewFor` lets
+  // the caller see it. The deadlines are shown on the calendar the engine now uses, with the years loaded as data.
+  const [review, detail, timeModel] = await Promise.all([
+    reviewFor(ctx, actor, reviewId),
+    reviewDetail(ctx, reviewId),
+    currentTimeModel(ctx),
+  ]);
   return { review: reviewFromDoc(review), ...detail, timeModel };
 }
 
