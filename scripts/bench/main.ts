@@ -64,7 +64,9 @@ const HELP = `npm run bench [-- options]
   --shape dev|cluster    dev (default): the Temporal dev server, the app's worker and API in one process;
                          cluster: \`npm run cluster\`'s shape (Temporal's own server on PostgreSQL, two API
                          processes taking the requests in turn, --workers worker processes), parts 1 and 2
-  --workers N            worker processes of the cluster shape (default 2; 1 to compare)`;
+  --workers N            worker processes of the cluster shape (default 2; 1 to compare)
+  --cpu-prof DIR         dev shape: write a V8 CPU profile of the app process (API and worker) into DIR
+                         (open the .cpuprofile in Chrome's DevTools or speedscope)`;
 
 interface Options {
   parts: Set<number>;
@@ -83,6 +85,7 @@ interface Options {
   mongodbUri?: string;
   shape: 'dev' | 'cluster';
   workers: number;
+  cpuProfileDir?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -107,6 +110,7 @@ function parseOptions(argv: string[]): Options {
       'mongodb-uri': { type: 'string' },
       shape: { type: 'string' },
       workers: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
     strict: true,
   });
@@ -145,6 +149,7 @@ function parseOptions(argv: string[]): Options {
     mongodbUri: values['mongodb-uri'],
     shape: values.shape === 'cluster' ? 'cluster' : 'dev',
     workers: num('workers', values.workers, 2, 1),
+    ...(values['cpu-prof'] !== undefined && { cpuProfileDir: path.resolve(values['cpu-prof']) }),
   };
   if (values.shape !== undefined && values.shape !== 'dev' && values.shape !== 'cluster')
     throw new Error('--shape must be dev or cluster');
@@ -153,6 +158,7 @@ function parseOptions(argv: string[]): Options {
       '--shape cluster starts its own servers: leave out --api-url, --temporal-address and --mongodb-uri',
     );
   if (options.shape === 'dev' && values.workers !== undefined) throw new Error('--workers needs --shape cluster');
+  if (options.shape === 'cluster' && options.cpuProfileDir) throw new Error('--cpu-prof profiles the dev shape only');
   for (const [flag, value] of [
     ['--api-url', options.apiUrl],
     ['--temporal-address', options.temporalAddress && `tcp://${options.temporalAddress}`],
@@ -222,7 +228,13 @@ async function startServers(
     mongodbUri = `${store.uri}/legality-review`;
   }
 
-  const { child, apiUrl } = await startAppProcess(temporalAddress, mongodbUri, secret, options.apiUrl === undefined);
+  const { child, apiUrl } = await startAppProcess(
+    temporalAddress,
+    mongodbUri,
+    secret,
+    options.apiUrl === undefined,
+    options.cpuProfileDir,
+  );
   return { temporalAddress, mongodbUri, child, apiUrl, label: componentOf(child.pid) };
 }
 
@@ -232,9 +244,11 @@ async function startAppProcess(
   mongodbUri: string,
   secret: string,
   withApp: boolean,
+  cpuProfileDir?: string,
 ): Promise<{ child: ChildProcess; apiUrl?: string }> {
   const child = fork(require.resolve('./app-process'), [], {
-    execArgv: ['--import', 'tsx'],
+    // The profile is written when the process exits (on the bench's 'stop').
+    execArgv: ['--import', 'tsx', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
     cwd: path.resolve(__dirname, '..', '..'),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: {
