@@ -37,11 +37,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms`;
 
 /**
- * Stores the tasks, each of a review of its own, and the statistics' counters as recording them
- * would have left them (`foldStats`: counts documents and a mark per task). Due dates are spread
- * over 15 days by the hour, a third of them past, so that the counters hold many due hours.
+ * Stores `openTasks` open tasks of Beijing's reviewers and as many others, each of a review of its
+ * own, and the statistics' counters as recording them would have left them (`foldStats`: counts
+ * documents and a mark per task). Due dates are spread over 15 days by the hour, a third of them
+ * past, so that the counters hold many due hours. `npm run measure:lists-http` seeds with it too.
  */
-async function seedTasks(models: Models): Promise<void> {
+export async function seedTasks(models: Models, openTasks = OPEN_TASKS): Promise<void> {
   const now = Date.now();
   const regions = ['beijing', 'tianjin', 'hebei'] as const;
   const batch: Record<string, unknown>[] = [];
@@ -49,9 +50,9 @@ async function seedTasks(models: Models): Promise<void> {
   const flush = async () => {
     if (batch.length) await models.Task.collection.insertMany(batch.splice(0));
   };
-  for (let i = 0; i < OPEN_TASKS * 2; i++) {
+  for (let i = 0; i < openTasks * 2; i++) {
     const mine = i % 2 === 0; // every other one is a Beijing reviewer's open task
-    const createdAt = new Date(now - (OPEN_TASKS * 2 - i) * 30_000).toISOString();
+    const createdAt = new Date(now - (openTasks * 2 - i) * 30_000).toISOString();
     const reviewId = `review:measure-${i}:1`;
     const dueAt = new Date(now + ((i % 360) - 120) * 3_600_000).toISOString();
     batch.push({
@@ -144,7 +145,8 @@ async function measureSpeed(models: Models, baseline?: Models): Promise<void> {
   if (other) console.log(ratioLine('this binary / baseline binary', fast, other));
 }
 
-const percentile = (xs: number[], p: number) =>
+/** The nearest-rank p-th percentile of `xs`. */
+export const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 const p50p99 = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(0)} ms, p99 ${percentile(xs, 99).toFixed(0)} ms`;
 
@@ -302,7 +304,10 @@ async function main(): Promise<void> {
   if (differences > 0) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run, not when imported for its seeding (scripts/measure-lists-http.ts).
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
