@@ -17,7 +17,7 @@ import { liveRecordingStore } from '../store/recording-store';
 import { redateCalendarPage, type RedateReview, type RedatingPageInput } from './calendar-redating';
 import { makeCheckpoint, type CheckpointInput } from './checkpoints';
 import { reconcileReviews, type ReconcileInput, type ReviewRuns } from './reconcile';
-import { guardRecording, sealReview } from './record-guard';
+import { freezesRecords, guardRecording, sealReview } from './record-guard';
 import { afterReviewActivities } from './after-review';
 import { indexClosedReview } from '../store/precedent-index';
 import { recordExchange, type ExchangeRecordInput, type ExchangeRecordResult } from './exchange';
@@ -81,12 +81,14 @@ export function createActivities({
         );
       }
       const seal = await guardRecording(models, input, Context.current().info.scheduledTimestampMs);
-      const result = await recording.recordTransition(store, settings, input);
-      if (auditKeys) {
-        const { reviewId, lastSeq } = input.review;
-        const sealed = { reviewId, events: lastSeq, newEvents: input.events };
-        await sealReview(models, auditKeys, sealed, result.lastHash, seal);
-      }
+      const { reviewId, lastSeq } = input.review;
+      const moveSeal = (lastHash: string) =>
+        sealReview(models, auditKeys!, { reviewId, events: lastSeq, newEvents: input.events }, lastHash, seal);
+      // The seal covers the log's head and the frozen records: it moves once the events are logged,
+      // alongside the rest, unless the transition freezes a record, whose hash it must read stored.
+      const sealAlongside = auditKeys !== undefined && !freezesRecords(input.events);
+      const result = await recording.recordTransition(store, settings, input, sealAlongside ? moveSeal : undefined);
+      if (auditKeys && !sealAlongside) await moveSeal(result.lastHash);
       // A closed review's comments join the precedent library as it closes (idempotent: a retry
       // finds them indexed; a failure retries the activity, whose recording stores nothing twice).
       if (input.review.status !== 'in_review') await indexClosedReview(models, input.review.reviewId);

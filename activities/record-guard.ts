@@ -24,6 +24,10 @@ const refuse = (message: string): never => {
 /** Event types whose recording freezes a record (store/records.ts `freezeRecords`). */
 const FREEZING = new Set(['approved', 'rejected', 'returned', 'revision_letter']);
 
+/** Whether recording these events freezes a record (the seal then lists the records' hashes anew). */
+export const freezesRecords = (events: readonly { type: string }[]): boolean =>
+  events.some((e) => FREEZING.has(e.type));
+
 /**
  * Refuses a recording that is not fresh, not by the registered run, or a request taken before.
  * `scheduledAtMs`: when Temporal first scheduled the activity (a retry keeps it), so a recording
@@ -92,7 +96,7 @@ export async function sealReview(
 ): Promise<void> {
   standing ??= await models.ReviewSeal.findById(reviewId).lean<ReviewSealDoc>();
   if (!standing || standing.events >= events) return; // sealed at this position already (a retry)
-  const records = newEvents.some((e) => FREEZING.has(e.type))
+  const records = freezesRecords(newEvents)
     ? (await models.Record.find({ reviewId }, { sha256: 1 }).lean())
         .map((r) => ({ id: r._id, sha256: r.sha256 }))
         .sort((a, b) => a.id.localeCompare(b.id))

@@ -49,12 +49,14 @@ export interface RecordingSettings {
 
 /**
  * Stores one transition. Returns the log's last hash for the next transition to chain on, and the
- * numbers assigned, for the workflow to take into its state.
+ * numbers assigned, for the workflow to take into its state. `alongside`: more to write once the
+ * events are logged, beside the rest (the review's seal, when the transition freezes no record).
  */
 export async function recordTransition(
   store: RecordingStore,
   settings: RecordingSettings,
   transition: TransitionRecord,
+  alongside?: (lastHash: string) => Promise<void>,
 ): Promise<RecordTransitionResult> {
   const numbered = await assignNumbers(store, settings, transition.review, transition.events);
   const { review, numbers } = numbered;
@@ -71,6 +73,7 @@ export async function recordTransition(
     })(),
     writeRegister(store, review, events),
     countTransitionStats(store, settings, transition),
+    alongside?.(lastHash),
   ]);
   return { lastHash, numbers };
 }
