@@ -42,17 +42,21 @@ export async function appendEvents(
 
 /** Stores new comments, dispositions and notifications (insert-if-absent and idempotent sets). */
 export async function writeSideRecords(store: RecordingStore, records: SideRecords): Promise<void> {
-  // Inserts under distinct ids go at once; updates stay in order (one decision may answer a comment twice:
-  // the last answer stands, and FerretDB's updates of one document at once could interleave).
-  await Promise.all(records.comments.map(({ id, ...comment }) => store.insertComment({ _id: id, ...comment })));
-  for (const { commentId, ...disposition } of records.dispositions) {
-    await store.setDisposition(commentId, disposition);
-  }
-  for (const { documentId, version, materials } of records.materials) {
-    await store.mergeMaterials(versionId(documentId, version), materials);
-  }
-  await Promise.all(
-    records.notifications.map(({ id, createdAt, ...notification }) =>
+  // Inserts under distinct ids go at once (the notifications beside the rest); updates stay in order (one
+  // decision may answer a comment twice: the last answer stands, and FerretDB's updates of one document at
+  // once could interleave).
+  const commentsInOrder = async () => {
+    await Promise.all(records.comments.map(({ id, ...comment }) => store.insertComment({ _id: id, ...comment })));
+    for (const { commentId, ...disposition } of records.dispositions) {
+      await store.setDisposition(commentId, disposition);
+    }
+    for (const { documentId, version, materials } of records.materials) {
+      await store.mergeMaterials(versionId(documentId, version), materials);
+    }
+  };
+  await Promise.all([
+    commentsInOrder(),
+    ...records.notifications.map(({ id, createdAt, ...notification }) =>
       store.insertNotification({
         _id: id,
         ...notification,
@@ -60,7 +64,7 @@ export async function writeSideRecords(store: RecordingStore, records: SideRecor
         month: monthOf(createdAt),
       }),
     ),
-  );
+  ]);
 }
 
 /** Moves the review and the given tasks (the transition `events` touched) forward to log position `lastSeq`; frees the document once closed. */
