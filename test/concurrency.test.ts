@@ -34,8 +34,6 @@ afterAll(async () => {
 });
 const { auth, post, task, accept } = castOf(() => h, people);
 const N = 50;
-/** The marker the SDK records for a completed local activity. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 function tally(statuses: number[]): Record<number, number> {
   return statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
@@ -49,18 +47,11 @@ async function submitted(): Promise<{ documentId: string; reviewId: string }> {
   return { documentId, reviewId };
 }
 
-/**
- * How many recordings the review's workflow has run: activity tasks scheduled, and local activities
- * completed (each recorded in the history as a marker of its own; workflows/review.ts `LOCAL_RECORDING`).
- */
+/** How many recording activities the review's workflow has scheduled. */
 async function recordings(reviewId: string): Promise<number> {
   const history = await h.client.workflow.getHandle(reviewId).fetchHistory();
-  const { EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EVENT_TYPE_MARKER_RECORDED } = temporal.api.enums.v1.EventType;
   return (history.events ?? []).filter(
-    (e) =>
-      e.eventType === EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ||
-      (e.eventType === EVENT_TYPE_MARKER_RECORDED &&
-        e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER),
+    (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
   ).length;
 }
 

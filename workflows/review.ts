@@ -16,7 +16,6 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -50,29 +49,12 @@ import { Refusal, checkDecision } from '../domain/rules';
 import { ReviewMachine, type MachineSettings } from './review-machine';
 import { plannedRecording, takeNumbers } from './transition';
 
-/** How a transition is recorded: an attempt that takes longer has failed and is tried again. */
-const RECORDING = {
-  // Recording takes tens of milliseconds (docs/operations.md, "Budgets").
+const { recordTransition } = proxyActivities<ReturnType<typeof createActivities>>({
+  // Recording takes tens of milliseconds (docs/operations.md, "Budgets"); an attempt on a worker that died
+  // is retried after this, on another worker.
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-} as const;
-
-/**
- * Recorded before `LOCAL_RECORDING`: as an activity task, through the Temporal server (an attempt on a
- * worker that died is retried after its timeout, on another worker).
- */
-const { recordTransition: recordAsActivityTask } = proxyActivities<ReturnType<typeof createActivities>>(RECORDING);
-
-/**
- * Recorded since `LOCAL_RECORDING`: as a local activity, run by the worker in the workflow task that
- * takes the decision, so a decision costs one workflow task and no activity task (half the round trips
- * through the Temporal server). The recording is idempotent, so a worker that dies during it loses
- * nothing: the workflow task times out and the next worker records the transition again.
- */
-const { recordTransition: recordInWorkflowTask } = proxyLocalActivities<ReturnType<typeof createActivities>>(RECORDING);
-
-/** The patch that moved recording into the workflow task (histories before it replay their activity tasks). */
-const LOCAL_RECORDING = 'local-recording';
+});
 
 /** The patch that brought calendars loaded as data (`calendarUpdate`) into running reviews. */
 const CALENDAR_AS_DATA = 'calendar-as-data';
@@ -125,7 +107,6 @@ export async function legalityReview(
     const requestId = vouch?.request.requestId;
     const planned = plannedRecording(draft, { workflowId, prevHash: lastHash, requestId });
     if (!planned) return;
-    const recordTransition = patched(LOCAL_RECORDING) ? recordInWorkflowTask : recordAsActivityTask;
     const result = await recordTransition({ ...planned, run: firstExecutionRunId, ...(vouch && { vouch }) }).catch(
       refusedByRecording,
     );

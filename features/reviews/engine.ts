@@ -31,13 +31,6 @@ import type { ReviewDoc } from '../../store/models';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 
-/**
- * A review's workflow task timeout: as long as a recording activity was given before recordings moved
- * into workflow tasks, so a worker that dies in the middle of one is replaced as quickly as before
- * (Temporal's default is 10 s).
- */
-export const REVIEW_WORKFLOW_TASK_TIMEOUT = '5 seconds';
-
 export async function awaitWorkflow<R>(ctx: AppContext, call: () => Promise<R>): Promise<R> {
   // The request's own budget when there is one (its caller may already have been answered 503).
   const request = budgetSignal();
@@ -79,9 +72,6 @@ export function startReview(
     workflowIdConflictPolicy: idempotent ? 'USE_EXISTING' : 'FAIL',
     // A review id names one review for good: never a second run after the first has closed.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    // Transitions are recorded inside workflow tasks (workflows/review.ts, LOCAL_RECORDING): one on a
-    // worker that died is handed to another after this long (a longer recording keeps its task alive).
-    workflowTaskTimeout: REVIEW_WORKFLOW_TASK_TIMEOUT,
     typedSearchAttributes: [
       { key: OriginRegionAttribute, value: input.originRegion },
       { key: DocumentIdAttribute, value: input.documentId },
