@@ -365,7 +365,8 @@ taskSchema.index({ region: 1, role: 1, status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 // Open work (GET /v1/tasks?status=open) gives no month: its equalities, then its sort, _id the tie-break.
 // On the embedded store an index ending in _id also gets a btree that reads each page, the pages after
-// a cursor included, in order (scripts/ferretdb/postgresql-top-pages.patch).
+// a cursor included, in order (scripts/ferretdb/postgresql-top-pages.patch); one a store made before
+// the patch holds is made again once (store/keyset-indexes.ts).
 taskSchema.index({ region: 1, role: 1, status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ assigneeSub: 1, status: 1, createdAt: -1, _id: -1 });
