@@ -236,6 +236,31 @@ export async function startPostgres(options: {
   return { port, passwordFile, clusterDir, process };
 }
 
+/**
+ * Runs SQL statements (one a line) on a stopped cluster in PostgreSQL's single-user mode, as its
+ * owner, against the `postgres` database FerretDB keeps its data in; returns what it printed (each
+ * row as `N: column = "value"` lines). For repairs by an operator and for tests that need to see or
+ * shape what FerretDB does not show (its indexes in PostgreSQL's catalog).
+ */
+export async function sqlOnStoppedCluster(clusterDir: string, statements: string[]): Promise<string> {
+  const owner = postgresOwner();
+  const bin = await postgresBinaries(owner);
+  const child = spawn(bin.postgres, ['--single', '-D', clusterDir, '-c', 'unix_socket_directories=', 'postgres'], {
+    ...owner,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { LC_MESSAGES: 'C', PATH: process.env.PATH },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(statements.map((sql) => `${sql.replace(/\n/g, ' ')}\n`).join(''));
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0 || /^(ERROR|FATAL):/m.test(stderr))
+    throw new Error(`postgres --single failed (code ${code}):\n${stderr.trim()}`);
+  return stdout;
+}
+
 async function initCluster(initdb: string, clusterDir: string, passwordFile: string, owner: Owner): Promise<void> {
   // A half-initialised cluster (interrupted initdb) is started again from scratch.
   await rm(clusterDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { TimeModel } from '../domain/clock';
+import { recreateKeysetIndexes } from './keyset-indexes';
 import { isDuplicateKey } from './mongo';
 import { backfillRegisterDays, backfillUrgencyKeys, type MigrationDoc, type Models } from './models';
 import { moveInlineMarks } from './register';
@@ -58,4 +59,22 @@ export async function migrate(models: Models, timeModel: TimeModel): Promise<voi
   await runOnce(migrations, 'figure-marks', () => moveInlineMarks(models));
   await runOnce(migrations, 'stats-counters', () => backfillStats(models, timeModel));
   await runOnce(migrations, 'register-days', () => backfillRegisterDays(models));
+  await runOnce(migrations, 'keyset-indexes', async () => void (await recreateKeysetIndexes(models)));
+  await runOnce(migrations, 'leftover-collections', () => dropLeftoverCollections(models));
+}
+
+/**
+ * Collections no release uses any more: the decision locks (a decision takes none since
+ * features/once.ts) and the finished months' statistics (counters since store/stats-counters.ts).
+ */
+export const LEFTOVER_COLLECTIONS = ['decisionLocks', 'statsMonths'];
+
+/** Drops the {@link LEFTOVER_COLLECTIONS} a store of before still has; one already gone is fine. */
+export async function dropLeftoverCollections(models: Pick<Models, 'Migration'>): Promise<void> {
+  const db = models.Migration.db.db!;
+  for (const name of LEFTOVER_COLLECTIONS) {
+    await db.dropCollection(name).catch((err: unknown) => {
+      if ((err as { code?: number } | null)?.code !== 26) throw err; // NamespaceNotFound
+    });
+  }
 }

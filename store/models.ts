@@ -240,25 +240,6 @@ export interface VersionFlagsDoc {
   createdAt: Date;
 }
 
-/** The review counts of a month whose reviews have all closed (api/stats.ts), kept once computed. */
-/** How the concluded (approved or rejected) reviews of one origin region kept to their limit. */
-export interface StatsTiming {
-  concluded: number;
-  onTime: number;
-  workingDaysUsed: number;
-}
-
-export interface StatsMonthDoc {
-  _id: string;
-  counts: {
-    byStatus: Record<string, number>;
-    byStage: Record<string, number>;
-    byOriginRegion: Record<string, number>;
-    /** By origin region, the concluded reviews' timing; absent in months kept before it was counted. */
-    timing?: Record<string, StatsTiming>;
-  };
-}
-
 /**
  * The months reviews are filed under, one document each (`month:<YYYY-MM>`), so lists know where to
  * stop. Written insert-only: on FerretDB an update is a read-modify-write, and two `$min` updates
@@ -384,7 +365,8 @@ taskSchema.index({ region: 1, role: 1, status: 1, month: 1, createdAt: -1 });
 taskSchema.index({ status: 1, month: 1, createdAt: -1 });
 // Open work (GET /v1/tasks?status=open) gives no month: its equalities, then its sort, _id the tie-break.
 // On the embedded store an index ending in _id also gets a btree that reads each page, the pages after
-// a cursor included, in order (scripts/ferretdb/postgresql-top-pages.patch).
+// a cursor included, in order (scripts/ferretdb/postgresql-top-pages.patch); one a store made before
+// the patch holds is made again once (store/keyset-indexes.ts).
 taskSchema.index({ region: 1, role: 1, status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ status: 1, createdAt: -1, _id: -1 });
 taskSchema.index({ assigneeSub: 1, status: 1, createdAt: -1, _id: -1 });
@@ -517,10 +499,6 @@ const taskDraftSchema = new Schema<TaskDraftDoc>(
   { versionKey: false, minimize: false },
 );
 taskDraftSchema.index({ taskId: 1 });
-const statsMonthSchema = new Schema<StatsMonthDoc>(
-  { _id: String, counts: { type: Schema.Types.Mixed, required: true } },
-  { versionKey: false },
-);
 
 const versionFlagsSchema = new Schema<VersionFlagsDoc>(
   {
@@ -554,7 +532,6 @@ export interface Models extends SealModels, PrecedentModels, ExchangeModels {
   Event: Model<EventDoc>;
   ReviewClaim: Model<ReviewClaimDoc>;
   StoreMeta: Model<StoreMetaDoc>;
-  StatsMonth: Model<StatsMonthDoc>;
   IdempotentRequest: Model<IdempotentRequestDoc>;
   Number: Model<NumberDoc>;
   Attachment: Model<AttachmentDoc>;
@@ -602,7 +579,6 @@ for (const schema of [
   recordSchema,
   idempotentRequestSchema,
   taskDraftSchema,
-  statsMonthSchema,
   reviewClaimSchema,
   versionFlagsSchema,
   personSchema,
@@ -629,7 +605,6 @@ export function createModels(connection: Connection): Models {
     Event: connection.model('Event', eventSchema, 'events'),
     ReviewClaim: connection.model('ReviewClaim', reviewClaimSchema, 'reviewClaims'),
     StoreMeta: connection.model('StoreMeta', storeMetaSchema, 'storeMeta'),
-    StatsMonth: connection.model('StatsMonth', statsMonthSchema, 'statsMonths'),
     IdempotentRequest: connection.model('IdempotentRequest', idempotentRequestSchema, 'idempotentRequests'),
     Number: connection.model('Number', numberSchema, 'numbers'),
     Attachment: connection.model('Attachment', attachmentSchema, 'attachments'),
