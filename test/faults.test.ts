@@ -28,6 +28,7 @@ import {
   allPass,
   castOf,
   eventually,
+  expectProjectionsRebuiltFromLog,
   startHarness,
   type Claims,
   type Harness,
@@ -262,17 +263,46 @@ test('when Temporal is down, decisions and submissions answer 503 within DECISIO
   expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
 }, 120_000);
 
+/** The start of an `insert` command into `events` as it travels in a wire message (BSON: type, name, length, value). */
+const EVENTS_INSERT = Buffer.concat([
+  Buffer.from('\x02insert\0', 'latin1'),
+  Buffer.from([7, 0, 0, 0]),
+  Buffer.from('events\0', 'latin1'),
+]);
+
+interface FreezableRelay {
+  uri: string;
+  /** Holds all traffic from now on. */
+  freeze(): void;
+  /** Holds all traffic once a client has sent a message holding `marker` (which the store still gets). */
+  freezeAfter(marker: Buffer): void;
+  frozen(): boolean;
+  close(): void;
+}
+
 /**
  * A TCP relay to the store whose traffic can be held: the store stalls for whoever connects
  * through it (a worker) and not for the API.
  */
-async function freezableRelay(target: string): Promise<{ uri: string; freeze(): void; close(): void }> {
+async function freezableRelay(target: string): Promise<FreezableRelay> {
   const { hostname, port } = new URL(target);
   const pairs: [Socket, Socket][] = [];
   let frozen = false;
+  let freezeOn: Buffer | undefined;
+  const freeze = () => {
+    frozen = true;
+    for (const [client, upstream] of pairs) {
+      client.pause();
+      upstream.pause();
+    }
+  };
   const relay = createServer((client) => {
     const upstream = connect(Number(port), hostname);
     client.pipe(upstream).pipe(client);
+    // After the pipe's own listener: the chunk that holds the marker has gone on to the store.
+    client.on('data', (chunk: Buffer) => {
+      if (freezeOn && chunk.includes(freezeOn)) freeze();
+    });
     for (const socket of [client, upstream]) socket.on('error', () => socket.destroy());
     if (frozen) client.pause();
     pairs.push([client, upstream]);
@@ -281,13 +311,11 @@ async function freezableRelay(target: string): Promise<{ uri: string; freeze(): 
   await once(relay, 'listening');
   return {
     uri: `mongodb://127.0.0.1:${(relay.address() as AddressInfo).port}`,
-    freeze() {
-      frozen = true;
-      for (const [client, upstream] of pairs) {
-        client.pause();
-        upstream.pause();
-      }
+    freeze,
+    freezeAfter(marker) {
+      freezeOn = marker;
     },
+    frozen: () => frozen,
     close() {
       for (const pair of pairs) for (const socket of pair) socket.destroy();
       relay.close();
@@ -323,7 +351,17 @@ async function workerProcess(mongodbUri = h.config.mongodbUri!): Promise<ChildPr
   return child;
 }
 
-test('when the worker dies while recording a decision, another worker records it within seconds', async () => {
+/**
+ * A decision whose recording is caught in the middle by `stall` (the worker's store traffic held at
+ * some point), the worker killed there, and a new worker started: the caller is told in time that the
+ * decision is not confirmed, the other worker records it within seconds, once, and the review's
+ * read models are what its log says.
+ */
+async function killWorkerMidRecording(
+  stall: (relay: FreezableRelay) => void,
+  at: string,
+  loggedAtKill: number,
+): Promise<void> {
   const reviewId = await submitted();
   const origin = await task('reviewer', reviewId, 'origin_review');
   const relay = await freezableRelay(store.uri);
@@ -332,8 +370,7 @@ test('when the worker dies while recording a decision, another worker records it
   const doomed = await workerProcess(`${relay.uri}${database}`);
   let replacement: ChildProcess | undefined;
   try {
-    // The worker's store stalls: its recording of the decision is caught in the middle.
-    relay.freeze();
+    stall(relay);
     const decision = post('reviewer', `/v1/tasks/${encodeURIComponent(origin.id)}/complete`, {
       decision: 'approve',
       checklist: allPass,
@@ -344,7 +381,7 @@ test('when the worker dies while recording a decision, another worker records it
       async () => {
         const { raw } = await h.client.workflow.getHandle(reviewId).describe();
         const started = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
-        return raw.pendingActivities?.some((a) => a.state === started) ? true : undefined;
+        return raw.pendingActivities?.some((a) => a.state === started) && relay.frozen() ? true : undefined;
       },
       'the decision to be in the middle of being recorded',
       30_000,
@@ -352,6 +389,8 @@ test('when the worker dies while recording a decision, another worker records it
     doomed.kill('SIGKILL');
     await once(doomed, 'exit');
     const killedAt = performance.now();
+    const completed = { reviewId, type: 'task_completed', 'data.taskId': origin.id };
+    expect(await h.models.Event.countDocuments(completed)).toBe(loggedAtKill);
     replacement = await workerProcess();
     expect((await decision).status).toBe(503); // the caller was told in time that it is not confirmed yet
     await eventually(
@@ -363,9 +402,10 @@ test('when the worker dies while recording a decision, another worker records it
       30_000,
     );
     const movedOnMs = Math.round(performance.now() - killedAt);
-    console.log(`worker killed mid-recording: the review moved on ${movedOnMs} ms after the kill`);
+    console.log(`worker killed ${at}: the review moved on ${movedOnMs} ms after the kill`);
     expect(movedOnMs).toBeLessThan(10_000);
-    expect(await h.models.Event.countDocuments({ reviewId, type: 'task_completed', 'data.taskId': origin.id })).toBe(1);
+    expect(await h.models.Event.countDocuments(completed)).toBe(1);
+    await expectProjectionsRebuiltFromLog(h, reviewId);
   } finally {
     relay.close();
     doomed.kill('SIGKILL');
@@ -373,6 +413,17 @@ test('when the worker dies while recording a decision, another worker records it
     if (replacement) await once(replacement, 'exit');
     await h.replaceWorker();
   }
+}
+
+test('when the worker dies while recording a decision, another worker records it within seconds', async () => {
+  // The worker's store stalls before the recording has written anything.
+  await killWorkerMidRecording((relay) => relay.freeze(), 'before the recording wrote anything', 0);
+}, 90_000);
+
+test('when the worker dies after the recording logged the events and before it finished, another worker finishes it', async () => {
+  // The store takes the insert of the transition's events, then stalls before anything else: the next
+  // worker must record the same events (a plan made again at another time would differ from the log).
+  await killWorkerMidRecording((relay) => relay.freezeAfter(EVENTS_INSERT), 'after the events were logged', 1);
 }, 90_000);
 
 test('when 100 conflicting decisions arrive at once, one is recorded and every other is refused within seconds', async () => {
