@@ -23,6 +23,7 @@ import {
   lstat,
   mkdir,
   mkdtemp,
+  readdir,
   readFile,
   realpath,
   rename,
@@ -234,6 +235,22 @@ export async function startPostgres(options: {
     options.timeoutMs,
   );
   return { port, passwordFile, clusterDir, process };
+}
+
+/**
+ * Removes a data directory that is done with (a benchmark's, a test's), together with the store and
+ * Temporal clusters it links to under /var/lib/legality-review (`clusterLocation`: run as root from
+ * a private directory, they live there), which would otherwise stay behind. Stop what runs on it first.
+ */
+export async function removeDataDir(dataDir: string): Promise<void> {
+  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isSymbolicLink()) continue;
+    const target = await realpath(path.join(entry.parentPath, entry.name)).catch(() => '');
+    if (path.dirname(path.dirname(target)) === SHARED_CLUSTERS_DIR)
+      await rm(path.dirname(target), { recursive: true, force: true });
+  }
+  await rm(dataDir, { recursive: true, force: true });
 }
 
 /**

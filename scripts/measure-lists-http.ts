@@ -24,13 +24,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { signToken, type Claims } from '../api/auth';
 import { loadConfig } from '../platform/config';
+import { removeDataDir } from '../platform/embedded-store';
 import { createModels } from '../store/models';
 import { percentile, seedTasks } from './measure-top-n';
 
@@ -38,8 +39,6 @@ const OPEN_TASKS = Number(process.env.OPEN_TASKS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
 const PAGE = 20;
 const REPO_ROOT = path.resolve(__dirname, '..');
-/** Where the embedded PostgreSQL clusters live when run as root from a private directory (platform/embedded-store.ts). */
-const SHARED_CLUSTERS_DIR = '/var/lib/legality-review/';
 
 const SHAPES = {
   dev: { script: 'start.ts', name: 'npm start (Temporal dev server, one process with the API and the worker)' },
@@ -116,17 +115,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** The data directory and, run as root, the PostgreSQL clusters it links to elsewhere. */
-async function removeDataDir(dataDir: string): Promise<void> {
-  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (!entry.isSymbolicLink()) continue;
-    const target = await readlink(path.join(entry.parentPath, entry.name)).catch(() => '');
-    if (target.startsWith(SHARED_CLUSTERS_DIR)) await rm(path.dirname(target), { recursive: true, force: true });
-  }
-  await rm(dataDir, { recursive: true, force: true });
 }
 
 /** One read: its path, the caller's token, and what a good answer's body must satisfy. */

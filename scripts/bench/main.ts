@@ -17,7 +17,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +25,7 @@ import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import type { Claims } from '../../api/auth';
 import { DEVELOPMENT_JWT_SECRET } from '../../platform/config';
-import { startEmbeddedStore } from '../../platform/embedded-store';
+import { removeDataDir, startEmbeddedStore } from '../../platform/embedded-store';
 import { provision, startTemporalServer, type ServerBinaries } from '../../platform/servers';
 import { createModels } from '../../store/models';
 import type { AppProcessReady } from './app-process';
@@ -710,7 +710,8 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'legality-review-bench-'));
   // Run as root, PostgreSQL runs as the postgres user, which must reach its directory.
   await chmod(dir, 0o755);
-  stack.push({ name: 'the data directory', stop: () => rm(dir, { recursive: true, force: true }) });
+  // With the clusters it links to elsewhere (run as root, the cluster shape's are under /var/lib).
+  stack.push({ name: 'the data directory', stop: () => removeDataDir(dir) });
 
   const ownServers =
     options.parts.has(3) ||

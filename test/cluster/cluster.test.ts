@@ -11,13 +11,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import { CHECK_ITEMS } from '../../domain/model';
 import { DEVELOPMENT_JWT_SECRET } from '../../platform/config';
+import { removeDataDir } from '../../platform/embedded-store';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const JOURNEYS = 50;
@@ -85,16 +86,7 @@ afterAll(async () => {
     cluster.child.kill('SIGTERM');
     await cluster.exit;
   }
-  if (dataDir) {
-    // Run as root from a private directory, the clusters live under /var/lib/legality-review,
-    // linked from the data directory (platform/embedded-store.ts): they go with it.
-    for (const link of ['store', 'temporal'].map((d) => path.join(dataDir, 'cluster', d, 'postgres'))) {
-      const target = await realpath(link).catch(() => undefined);
-      if (target && target !== link && target.startsWith('/var/lib/legality-review/'))
-        await rm(path.dirname(target), { recursive: true, force: true });
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  if (dataDir) await removeDataDir(dataDir);
 }, 120_000);
 
 const ORG = '北京市交通委员会';
