@@ -26,6 +26,7 @@ import {
   type ServerProcess,
   type Supervision,
 } from './processes';
+import { TEMPORAL_DYNAMIC_CONFIG } from './servers';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
@@ -272,8 +273,18 @@ async function writeConfig(
     dynamicConfigClient: { filepath: dynamicConfig, pollInterval: '10s' },
   };
   await writeFile(path.join(configDir, 'cluster.yaml'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  // Nothing changed from the release's defaults (Updates are on); the file is where an operator tunes it.
-  if (!existsSync(dynamicConfig)) await writeFile(dynamicConfig, '{}\n', { mode: 0o600 });
+  // The file is where an operator tunes the cluster: written when missing, or when it still holds the
+  // empty default that earlier releases wrote.
+  const current = existsSync(dynamicConfig) ? (await readFile(dynamicConfig, 'utf8')).trim() : undefined;
+  if (current === undefined || current === '{}') {
+    await writeFile(dynamicConfig, dynamicConfigFile(TEMPORAL_DYNAMIC_CONFIG), { mode: 0o600 });
+  }
+}
+
+/** Temporal's dynamic configuration file (YAML; JSON is YAML): each key's value for every namespace and queue. */
+export function dynamicConfigFile(values: Readonly<Record<string, unknown>>): string {
+  const entries = Object.entries(values).map(([key, value]) => [key, [{ value }]]);
+  return `${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`;
 }
 
 /**

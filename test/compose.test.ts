@@ -6,13 +6,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../platform/config';
-import { CLUSTER_SHAPE } from '../platform/temporal-cluster';
+import { TEMPORAL_DYNAMIC_CONFIG } from '../platform/servers';
+import { CLUSTER_SHAPE, dynamicConfigFile } from '../platform/temporal-cluster';
 
 interface ComposeService {
   image?: string;
   command?: string[];
   deploy?: { replicas?: number };
   environment?: Record<string, string | number | boolean | null> | string[];
+  volumes?: string[];
   ports?: string[];
   networks?: string[];
 }
@@ -106,6 +108,15 @@ describe('docker-compose.yml', () => {
       POSTGRES_SEEDS: 'postgresql',
     });
     expect(compose.services.postgresql.image).toMatch(/^postgres:\d+$/);
+  });
+
+  it('when it runs, Temporal has the dynamic configuration of npm start and npm run cluster', () => {
+    const target = `/etc/temporal/${environmentOf('temporal').DYNAMIC_CONFIG_FILE_PATH}`;
+    const mount = compose.services.temporal.volumes?.find((volume) => volume.split(':')[1] === target);
+    expect(mount).toBeDefined();
+    const file = readFileSync(path.join(__dirname, '..', mount!.split(':')[0]), 'utf8');
+    expect(parse(file)).toEqual(parse(dynamicConfigFile(TEMPORAL_DYNAMIC_CONFIG)));
+    expect(parse(file)).toHaveProperty(['system.enableActivityEagerExecution', 0, 'value'], true);
   });
 
   it('when it runs, MongoDB is a replica set that the api and the workers connect to as one', () => {
