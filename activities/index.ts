@@ -88,10 +88,13 @@ export function createActivities({
       // alongside the rest, unless the transition freezes a record, whose hash it must read stored.
       const sealAlongside = auditKeys !== undefined && !freezesRecords(input.events);
       const result = await recording.recordTransition(store, settings, input, sealAlongside ? moveSeal : undefined);
-      if (auditKeys && !sealAlongside) await moveSeal(result.lastHash);
       // A closed review's comments join the precedent library as it closes (idempotent: a retry
       // finds them indexed; a failure retries the activity, whose recording stores nothing twice).
-      if (input.review.status !== 'in_review') await indexClosedReview(models, input.review.reviewId);
+      // Neither depends on the other: side by side.
+      await Promise.all([
+        auditKeys && !sealAlongside && moveSeal(result.lastHash),
+        input.review.status !== 'in_review' && indexClosedReview(models, input.review.reviewId),
+      ]);
       return result;
     },
 
