@@ -17,7 +17,7 @@ import { liveRecordingStore } from '../store/recording-store';
 import { redateCalendarPage, type RedateReview, type RedatingPageInput } from './calendar-redating';
 import { makeCheckpoint, type CheckpointInput } from './checkpoints';
 import { reconcileReviews, type ReconcileInput, type ReviewRuns } from './reconcile';
-import { freezesRecords, guardRecording, sealReview } from './record-guard';
+import { guardRecording, sealReview } from './record-guard';
 import { afterReviewActivities } from './after-review';
 import { indexClosedReview } from '../store/precedent-index';
 import { recordExchange, type ExchangeRecordInput, type ExchangeRecordResult } from './exchange';
@@ -82,19 +82,18 @@ export function createActivities({
       }
       const seal = await guardRecording(models, input, Context.current().info.scheduledTimestampMs);
       const { reviewId, lastSeq } = input.review;
-      const moveSeal = (lastHash: string) =>
-        sealReview(models, auditKeys!, { reviewId, events: lastSeq, newEvents: input.events }, lastHash, seal);
-      // The seal covers the log's head and the frozen records: it moves once the events are logged,
-      // alongside the rest, unless the transition freezes a record, whose hash it must read stored.
-      const sealAlongside = auditKeys !== undefined && !freezesRecords(input.events);
-      const result = await recording.recordTransition(store, settings, input, sealAlongside ? moveSeal : undefined);
+      // The seal covers the log's head and the frozen records' stored hashes (recording.ts says when it moves).
+      const moveSeal: recording.MoveSeal | undefined =
+        auditKeys &&
+        ((lastHash, frozen) =>
+          sealReview(models, auditKeys, { reviewId, events: lastSeq, newEvents: input.events }, lastHash, {
+            standing: seal,
+            frozen,
+          }));
+      const result = await recording.recordTransition(store, settings, input, moveSeal);
       // A closed review's comments join the precedent library as it closes (idempotent: a retry
       // finds them indexed; a failure retries the activity, whose recording stores nothing twice).
-      // Neither depends on the other: side by side.
-      await Promise.all([
-        auditKeys && !sealAlongside && moveSeal(result.lastHash),
-        input.review.status !== 'in_review' && indexClosedReview(models, input.review.reviewId),
-      ]);
+      if (input.review.status !== 'in_review') await indexClosedReview(models, input.review.reviewId);
       return result;
     },
 

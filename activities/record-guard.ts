@@ -85,26 +85,45 @@ async function registeredSeal(models: Models, reviewId: string, run: string): Pr
 
 /**
  * Moves the review's seal forward to the log's new head (`events` long, after `newEvents`) and signs it.
- * `standing`: the seal as read before the recording by the same attempt (`guardRecording`), else read here.
+ * `standing`: the seal as read before the recording by the same attempt (`guardRecording`), else read
+ * here. `frozen`: the records the transition froze, as stored; without it, a transition that freezes
+ * records has the review's records read.
  */
 export async function sealReview(
   models: Models,
   keys: AuditKeys,
   { reviewId, events, newEvents }: { reviewId: string; events: number; newEvents: readonly { type: string }[] },
   headHash: string,
-  standing?: ReviewSealDoc | null,
+  known: { standing?: ReviewSealDoc | null; frozen?: readonly { id: string; sha256: string }[] } = {},
 ): Promise<void> {
-  standing ??= await models.ReviewSeal.findById(reviewId).lean<ReviewSealDoc>();
+  const standing = known.standing ?? (await models.ReviewSeal.findById(reviewId).lean<ReviewSealDoc>());
   if (!standing || standing.events >= events) return; // sealed at this position already (a retry)
-  const records = freezesRecords(newEvents)
-    ? (await models.Record.find({ reviewId }, { sha256: 1 }).lean())
-        .map((r) => ({ id: r._id, sha256: r.sha256 }))
-        .sort((a, b) => a.id.localeCompare(b.id))
-    : standing.records.map(({ id, sha256 }) => ({ id, sha256 }));
+  const records = (
+    freezesRecords(newEvents) ? await sealedRecords(models, reviewId, standing, known.frozen) : standing.records
+  )
+    .map(({ id, sha256 }) => ({ id, sha256 }))
+    .sort((a, b) => a.id.localeCompare(b.id));
   const content = { reviewId, run: standing.run, events, headHash, records };
   const { keyId, signature } = signSeal(keys, content);
   await models.ReviewSeal.updateOne(
     { _id: reviewId, run: standing.run, events: { $lt: events } },
     { $set: { events, headHash, records, keyId, signature, sealedAt: new Date() } },
   );
+}
+
+/**
+ * The records a seal lists after a transition that froze some: those listed before and the new ones
+ * as stored (a record is frozen once, and each freezing transition's recording moves the seal before
+ * the next transition is planned); without the new ones, the review's records as stored.
+ */
+async function sealedRecords(
+  models: Models,
+  reviewId: string,
+  standing: ReviewSealDoc,
+  frozen: readonly { id: string; sha256: string }[] | undefined,
+): Promise<readonly { id: string; sha256: string }[]> {
+  if (!frozen) {
+    return (await models.Record.find({ reviewId }, { sha256: 1 }).lean()).map((r) => ({ id: r._id, sha256: r.sha256 }));
+  }
+  return [...standing.records.filter((r) => !frozen.some((f) => f.id === r.id)), ...frozen];
 }

@@ -47,16 +47,28 @@ export interface RecordingSettings {
   timeModel?: TimeModel;
 }
 
+/** A record the transition froze, as it stands stored (the copy frozen first, on a retry). */
+export interface FrozenRecord {
+  id: string;
+  sha256: string;
+}
+
+/**
+ * Moves the review's seal to the log's new head; `frozen`: the records the transition froze, whose
+ * stored hashes the seal lists beside those it listed before.
+ */
+export type MoveSeal = (lastHash: string, frozen: readonly FrozenRecord[]) => Promise<void>;
+
 /**
  * Stores one transition. Returns the log's last hash for the next transition to chain on, and the
- * numbers assigned, for the workflow to take into its state. `alongside`: more to write once the
- * events are logged, beside the rest (the review's seal, when the transition freezes no record).
+ * numbers assigned, for the workflow to take into its state. `moveSeal` runs once the events are
+ * logged, beside the rest; when the transition freezes records, once they are stored.
  */
 export async function recordTransition(
   store: RecordingStore,
   settings: RecordingSettings,
   transition: TransitionRecord,
-  alongside?: (lastHash: string) => Promise<void>,
+  moveSeal?: MoveSeal,
 ): Promise<RecordTransitionResult> {
   const numbered = await assignNumbers(store, settings, transition.review, transition.events);
   const { review, numbers } = numbered;
@@ -69,11 +81,16 @@ export async function recordTransition(
     (async () => {
       await writeSideRecords(store, side);
       await writeProjection(store, review, transition.tasks, events);
-      if (records) await storeRecords(store, settings, await records());
+      if (!records) return;
+      const stored = await storeRecords(store, settings, await records());
+      await moveSeal?.(
+        lastHash,
+        stored.map((r) => ({ id: r._id, sha256: r.sha256 })),
+      );
     })(),
     writeRegister(store, review, events),
     countTransitionStats(store, settings, transition),
-    alongside?.(lastHash),
+    !records && moveSeal?.(lastHash, []),
   ]);
   return { lastHash, numbers };
 }

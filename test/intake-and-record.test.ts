@@ -473,6 +473,19 @@ describe('numbers and the frozen record', () => {
     });
     const again = await get('drafter', `/v1/reviews/${enc(reviewId)}/revision-letters/1`).set('Accept', 'text/html');
     expect(again.text).toBe(page.text);
+
+    // Closed with its opinion: the seal lists the letter and the opinion, each as stored.
+    await decide('bjReviewer', reviewId, 'origin_review', {
+      decision: 'return',
+      grounds: 'outside_remit',
+      opinion: '该事项属于市场监管部门职责，应由其制定',
+    });
+    const stored = await h.models.Record.find({ reviewId }, { sha256: 1 }).lean();
+    expect(stored).toHaveLength(2);
+    const sealed = (await h.models.ReviewSeal.findById(reviewId).lean())!;
+    expect(sealed.records.map(({ id, sha256: hash }) => ({ id, sha256: hash }))).toEqual(
+      stored.map((r) => ({ id: r._id, sha256: r.sha256 })).sort((a, b) => a.id.localeCompare(b.id)),
+    );
   });
 
   test('when one decision comments on several articles, the letter and the opinion list them in article order, and the JSON sha256 is that of the served bytes', async () => {

@@ -212,6 +212,11 @@ describe('a record that proves itself', () => {
     expect(before.ok).toBe(true);
     expect(before.records).toEqual([{ id: expect.stringContaining(reviewId), ok: true }]);
     const opinion = (await h.models.Record.findOne({ reviewId, kind: 'opinion' }).lean())!;
+    // The closing's recording moved the seal over the opinion as stored.
+    const sealed = (await h.models.ReviewSeal.findById(reviewId).lean())!;
+    expect(sealed.records.map(({ id, sha256: hash }) => ({ id, sha256: hash }))).toEqual([
+      { id: opinion._id, sha256: opinion.sha256 },
+    ]);
     const html = opinion.html.replace('不合法', '合法');
     expect(html).not.toBe(opinion.html);
     await h.models.Record.updateOne({ _id: opinion._id }, { $set: { html, sha256: sha256(html) } });
