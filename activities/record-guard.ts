@@ -16,6 +16,7 @@ import type { Models } from '../store/models';
 import { insertIfAbsent } from '../store/mongo';
 import type { ReviewSealDoc } from '../store/record-seal';
 import type { RecordTransitionInput } from './index';
+import type { FrozenRecord } from './recording';
 
 const refuse = (message: string): never => {
   throw ApplicationFailure.nonRetryable(`${message}: nothing was recorded`, 'forbidden');
@@ -94,7 +95,7 @@ export async function sealReview(
   keys: AuditKeys,
   { reviewId, events, newEvents }: { reviewId: string; events: number; newEvents: readonly { type: string }[] },
   headHash: string,
-  known: { standing?: ReviewSealDoc | null; frozen?: readonly { id: string; sha256: string }[] } = {},
+  known: { standing?: ReviewSealDoc | null; frozen?: readonly FrozenRecord[] } = {},
 ): Promise<void> {
   const standing = known.standing ?? (await models.ReviewSeal.findById(reviewId).lean<ReviewSealDoc>());
   if (!standing || standing.events >= events) return; // sealed at this position already (a retry)
@@ -120,8 +121,8 @@ async function sealedRecords(
   models: Models,
   reviewId: string,
   standing: ReviewSealDoc,
-  frozen: readonly { id: string; sha256: string }[] | undefined,
-): Promise<readonly { id: string; sha256: string }[]> {
+  frozen: readonly FrozenRecord[] | undefined,
+): Promise<readonly FrozenRecord[]> {
   if (!frozen) {
     return (await models.Record.find({ reviewId }, { sha256: 1 }).lean()).map((r) => ({ id: r._id, sha256: r.sha256 }));
   }
