@@ -82,19 +82,20 @@ export function createActivities({
       }
       const seal = await guardRecording(models, input, Context.current().info.scheduledTimestampMs);
       const { reviewId, lastSeq } = input.review;
-      // The seal covers the log's head and the frozen records' stored hashes (recording.ts says when it moves).
-      const moveSeal: recording.MoveSeal | undefined =
-        auditKeys &&
-        ((lastHash, frozen) =>
-          sealReview(models, auditKeys, { reviewId, events: lastSeq, newEvents: input.events }, lastHash, {
-            standing: seal,
-            frozen,
-          }));
-      const result = await recording.recordTransition(store, settings, input, moveSeal);
-      // A closed review's comments join the precedent library as it closes (idempotent: a retry
-      // finds them indexed; a failure retries the activity, whose recording stores nothing twice).
-      if (input.review.status !== 'in_review') await indexClosedReview(models, input.review.reviewId);
-      return result;
+      return recording.recordTransition(store, settings, input, {
+        // The seal covers the log's head and the frozen records' stored hashes.
+        moveSeal:
+          auditKeys &&
+          ((lastHash, frozen) =>
+            sealReview(models, auditKeys, { reviewId, events: lastSeq, newEvents: input.events }, lastHash, {
+              standing: seal,
+              frozen,
+            })),
+        // A closed review's comments join the precedent library as it closes (idempotent: a retry
+        // finds them indexed; a failure retries the activity, whose recording stores nothing twice).
+        projected:
+          input.review.status === 'in_review' ? undefined : () => indexClosedReview(models, input.review.reviewId),
+      });
     },
 
     /** Makes a signed checkpoint of every review's sealed head (checkpoints.ts). */

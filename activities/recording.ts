@@ -53,22 +53,27 @@ export interface FrozenRecord {
   sha256: string;
 }
 
-/**
- * Moves the review's seal to the log's new head; `frozen`: the records the transition froze, whose
- * stored hashes the seal lists beside those it listed before.
- */
-export type MoveSeal = (lastHash: string, frozen: readonly FrozenRecord[]) => Promise<void>;
+/** More that the recording activity writes as a transition is stored, each as soon as what it needs is. */
+export interface RecordingSteps {
+  /**
+   * Moves the review's seal to the log's new head; `frozen`: the records the transition froze, whose
+   * stored hashes the seal lists beside those it listed before. Runs once the events are logged, beside
+   * the rest; when the transition freezes records, once they are stored.
+   */
+  moveSeal?: (lastHash: string, frozen: readonly FrozenRecord[]) => Promise<void>;
+  /** Runs once the review's projection and side records show the transition (a closing's precedents). */
+  projected?: () => Promise<unknown>;
+}
 
 /**
  * Stores one transition. Returns the log's last hash for the next transition to chain on, and the
- * numbers assigned, for the workflow to take into its state. `moveSeal` runs once the events are
- * logged, beside the rest; when the transition freezes records, once they are stored.
+ * numbers assigned, for the workflow to take into its state.
  */
 export async function recordTransition(
   store: RecordingStore,
   settings: RecordingSettings,
   transition: TransitionRecord,
-  moveSeal?: MoveSeal,
+  { moveSeal, projected }: RecordingSteps = {},
 ): Promise<RecordTransitionResult> {
   const numbered = await assignNumbers(store, settings, transition.review, transition.events);
   const { review, numbers } = numbered;
@@ -81,12 +86,17 @@ export async function recordTransition(
     (async () => {
       await writeSideRecords(store, side);
       await writeProjection(store, review, transition.tasks, events);
-      if (!records) return;
-      const stored = await storeRecords(store, settings, await records());
-      await moveSeal?.(
-        lastHash,
-        stored.map((r) => ({ id: r._id, sha256: r.sha256 })),
-      );
+      await Promise.all([
+        projected?.(),
+        records &&
+          (async () => {
+            const stored = await storeRecords(store, settings, await records());
+            await moveSeal?.(
+              lastHash,
+              stored.map((r) => ({ id: r._id, sha256: r.sha256 })),
+            );
+          })(),
+      ]);
     })(),
     writeRegister(store, review, events),
     countTransitionStats(store, settings, transition),
