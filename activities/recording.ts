@@ -80,24 +80,24 @@ export async function recordTransition(
   const side = sideRecords(review, numbered.events);
   const { events, records } = await withRecordHashes(store, settings, review, numbered.events, side);
   const lastHash = await appendEvents(store, review.reviewId, transition.prevHash, events);
-  // The register row and the year's counters (a few round trips of their own) depend on nothing
-  // else written here, so they go alongside; the projections follow the records they point at.
+  // The records a transition freezes, then the seal that lists them as stored.
+  const freezeAndSeal = async (build: () => Promise<IssuedRecord[]>): Promise<void> => {
+    const stored = await storeRecords(store, settings, await build());
+    await moveSeal?.(
+      lastHash,
+      stored.map((r) => ({ id: r._id, sha256: r.sha256 })),
+    );
+  };
+  // The projections follow the side records they point at; the register row and the year's counters
+  // (a few round trips of their own) depend on nothing else written here, so they go alongside, as does
+  // the seal of a transition that freezes nothing.
+  const projectThenFreeze = async (): Promise<void> => {
+    await writeSideRecords(store, side);
+    await writeProjection(store, review, transition.tasks, events);
+    await Promise.all([projected?.(), records && freezeAndSeal(records)]);
+  };
   await Promise.all([
-    (async () => {
-      await writeSideRecords(store, side);
-      await writeProjection(store, review, transition.tasks, events);
-      await Promise.all([
-        projected?.(),
-        records &&
-          (async () => {
-            const stored = await storeRecords(store, settings, await records());
-            await moveSeal?.(
-              lastHash,
-              stored.map((r) => ({ id: r._id, sha256: r.sha256 })),
-            );
-          })(),
-      ]);
-    })(),
+    projectThenFreeze(),
     writeRegister(store, review, events),
     countTransitionStats(store, settings, transition),
     !records && moveSeal?.(lastHash, []),
