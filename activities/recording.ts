@@ -16,7 +16,7 @@ import { versionId } from '../store/models';
 import type { RecordingStore } from '../store/recording-store';
 import { statsComponents } from '../store/stats-counters';
 import { buildIssuedRecords, issuedRecordId, storeRecords, type IssuedRecord } from '../store/records';
-import { appendEvents, writeProjection, writeSideRecords } from './log-store';
+import { appendEvents, eventId, writeProjection, writeSideRecords } from './log-store';
 import { assignNumbers } from './numbering';
 import { writeRegister } from './register';
 
@@ -133,9 +133,10 @@ async function withRecordHashes(
   const { reviewId } = review;
   if (!events.some((e) => issuedRecordId(reviewId, e) !== undefined)) return { events };
   const build = (from: NewEvent[]) => buildIssuedRecords(store, settings.offices, review, from);
-  const logged = (await store.recordSources(reviewId, versionId(review.documentId, review.version))).events;
-  const loggedHash = new Map(logged.map((e) => [e.seq, recordHashOf(e)]));
-  if (loggedHash.has(events[0].seq)) {
+  // One read by id tells a first recording (the usual case) from a retry, which reads the log.
+  if (await store.holdsEvent(reviewId, eventId(reviewId, events[0].seq))) {
+    const logged = (await store.recordSources(reviewId, versionId(review.documentId, review.version))).events;
+    const loggedHash = new Map(logged.map((e) => [e.seq, recordHashOf(e)]));
     const stamped = events.map((e) => withRecordHash(e, loggedHash.get(e.seq)));
     return { events: stamped, records: () => build(stamped) };
   }

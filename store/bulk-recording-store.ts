@@ -121,6 +121,10 @@ export class BulkRecordingStore implements RecordingStore {
     return Promise.resolve(new Map([...(this.events.get(reviewId)?.values() ?? [])].map((e) => [e.seq, e.hash])));
   }
 
+  holdsEvent(reviewId: string, eventId: string): Promise<boolean> {
+    return Promise.resolve(this.events.get(reviewId)?.has(eventId) ?? false);
+  }
+
   insertComment(comment: CommentDoc): Promise<void> {
     const ofReview = this.comments.get(comment.reviewId) ?? new Map<string, CommentDoc>();
     this.comments.set(comment.reviewId, ofReview);

@@ -54,6 +54,8 @@ export interface RecordingStore {
   insertEvents(events: readonly EventDoc[]): Promise<boolean>;
   /** The hash of each stored event of the review, by `seq`. */
   eventHashes(reviewId: string): Promise<Map<number, string>>;
+  /** Whether the review's log holds the event `eventId` (`<reviewId>#<seq>`): one read by id. */
+  holdsEvent(reviewId: string, eventId: string): Promise<boolean>;
   /** Insert-if-absent. */
   insertComment(comment: CommentDoc): Promise<void>;
   setDisposition(commentId: string, disposition: Disposition): Promise<void>;
@@ -113,6 +115,10 @@ export function liveRecordingStore(models: Models): RecordingStore {
       return new Map(stored.map((e) => [e.seq, e.hash]));
     },
 
+    async holdsEvent(_reviewId, eventId) {
+      return (await models.Event.exists({ _id: eventId })) !== null;
+    },
+
     async insertComment(comment) {
       await insertIfAbsent(models.Comment, comment);
     },
@@ -167,12 +173,11 @@ export function liveRecordingStore(models: Models): RecordingStore {
 /**
  * Each number is an insert under the event's id, with a unique (series, n): of two reviews
  * numbered at the same moment one gets n and the other n + 1, and a retried recording finds the
- * number it took before.
+ * number it took before. The insert is tried first (two round trips for a first recording, the
+ * usual case); only a refused one looks up whether the event holds a number already.
  */
 async function takeNumber(models: Models, claim: NumberClaim): Promise<string> {
   for (let attempt = 0; attempt < MAX_NUMBER_RACE; attempt++) {
-    const taken = await models.Number.findById(claim._id).lean<NumberDoc>();
-    if (taken) return taken.number;
     const [last] = await models.Number.find({ series: claim.series }, { n: 1 })
       .sort({ n: -1 })
       .limit(1)
@@ -189,8 +194,10 @@ async function takeNumber(models: Models, claim: NumberClaim): Promise<string> {
       return claim.format(n);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      // Either this event was numbered meanwhile (a retry), or another review took n: look again.
     }
+    // Either this event was numbered before (a retry: that number stands), or another review took n.
+    const taken = await models.Number.findById(claim._id).lean<NumberDoc>();
+    if (taken) return taken.number;
   }
   throw new Error(`could not take a number in ${claim.series}: too many at once`);
 }

@@ -206,6 +206,34 @@ describe('recordTransition', () => {
     );
   });
 
+  test('when a first recording issues a numbered letter, it takes the number in two round trips and reads the log once', async () => {
+    const m = machine(randomUUID());
+    const { lastHash } = await recordTransition(transition(m, GENESIS_HASH));
+    m.complete(
+      originTask(m).id,
+      reviewer,
+      { decision: 'request_changes', comments: [{ article: '1', text: '须修改', severity: 'amend' }] },
+      '2026-04-02T02:00:00.000Z',
+    );
+    const input = transition(m, lastHash);
+    const calls: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`));
+    try {
+      await recordTransition(input);
+    } finally {
+      mongoose.set('debug', false);
+    }
+    // The series' last number, then the insert; the event's own number is looked up only when refused.
+    expect(calls.filter((c) => c.startsWith('numbers.'))).toEqual(['numbers.find', 'numbers.insertOne']);
+    // The letter is built from the log read once; whether this is a retry is one read by id.
+    const eventReads = calls.filter((c) => c.startsWith('events.find')).sort();
+    expect(eventReads).toEqual(['events.find', 'events.findOne']);
+    // Registration at acceptance and the letter: one number each, a retry taking none.
+    await recordTransition(input);
+    const numbers = await models.Number.find({ reviewId: m.state.reviewId }).lean();
+    expect(numbers.map((n) => n.series.split(':')[0]).sort()).toEqual(['registration', 'revision']);
+  });
+
   test('when the request behind a transition is not signed by the API, nothing is stored', async () => {
     const m = machine(randomUUID());
     const input = transition(m, GENESIS_HASH);
