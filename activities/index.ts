@@ -19,7 +19,7 @@ import { makeCheckpoint, type CheckpointInput } from './checkpoints';
 import { reconcileReviews, type ReconcileInput, type ReviewRuns } from './reconcile';
 import { guardRecording, sealReview } from './record-guard';
 import { afterReviewActivities } from './after-review';
-import { indexClosedReview } from '../store/precedent-index';
+import { indexReview } from '../store/precedent-index';
 import { recordExchange, type ExchangeRecordInput, type ExchangeRecordResult } from './exchange';
 import * as recording from './recording';
 import type { RecordTransitionResult, TransitionRecord } from './recording';
@@ -93,8 +93,7 @@ export function createActivities({
             })),
         // A closed review's comments join the precedent library as it closes (idempotent: a retry
         // finds them indexed; a failure retries the activity, whose recording stores nothing twice).
-        projected:
-          input.review.status === 'in_review' ? undefined : () => indexClosedReview(models, input.review.reviewId),
+        closed: (review) => indexReview(models, { ...review, _id: review.reviewId }),
       });
     },
 

@@ -4,8 +4,9 @@
  * numbered events their numbers; when they issue a written record (a closing's opinion, a revision
  * letter), build it and put its page's SHA-256 into the event that issues it; append the events to
  * the log, write the records they carry (comments, dispositions, notifications, supplied materials),
- * move the projections forward, freeze the written record; meanwhile, move the register row, the
- * year's counters and the statistics' counters forward. Each step is idempotent, so a retried recording stores nothing twice.
+ * then move the projections forward, freeze the written record and index a closed review's
+ * precedents; meanwhile, move the register row, the year's counters and the statistics' counters
+ * forward. Each step is idempotent, so a retried recording stores nothing twice.
  */
 import type { TimeModel } from '../domain/clock';
 import type { TaskRecord } from '../domain/model';
@@ -61,8 +62,11 @@ export interface RecordingSteps {
    * the rest; when the transition freezes records, once they are stored.
    */
   moveSeal?: (lastHash: string, frozen: readonly FrozenRecord[]) => Promise<void>;
-  /** Runs once the review's projection and side records show the transition (a closing's precedents). */
-  projected?: () => Promise<unknown>;
+  /**
+   * Runs for a transition that closes the review, with the review as it closed (numbered), once
+   * the side records are stored (a closing's precedents), beside the projections.
+   */
+  closed?: (review: ReviewProjection) => Promise<unknown>;
 }
 
 /**
@@ -73,12 +77,12 @@ export async function recordTransition(
   store: RecordingStore,
   settings: RecordingSettings,
   transition: TransitionRecord,
-  { moveSeal, projected }: RecordingSteps = {},
+  { moveSeal, closed }: RecordingSteps = {},
 ): Promise<RecordTransitionResult> {
   const numbered = await assignNumbers(store, settings, transition.review, transition.events);
   const { review, numbers } = numbered;
   const side = sideRecords(review, numbered.events);
-  const { events, records } = await withRecordHashes(store, settings, review, numbered.events, side);
+  const { events, records, sideWritten } = await withRecordHashes(store, settings, review, numbered.events, side);
   const lastHash = await appendEvents(store, review.reviewId, transition.prevHash, events);
   // The records a transition freezes, then the seal that lists them as stored.
   const freezeAndSeal = async (build: () => Promise<IssuedRecord[]>): Promise<void> => {
@@ -88,16 +92,20 @@ export async function recordTransition(
       stored.map((r) => ({ id: r._id, sha256: r.sha256 })),
     );
   };
-  // The projections follow the side records they point at; the register row and the year's counters
-  // (a few round trips of their own) depend on nothing else written here, so they go alongside, as does
-  // the seal of a transition that freezes nothing.
-  const projectThenFreeze = async (): Promise<void> => {
-    await writeSideRecords(store, side);
-    await writeProjection(store, review, transition.tasks, events);
-    await Promise.all([projected?.(), records && freezeAndSeal(records)]);
+  // The projections, the frozen records and a closing's precedents follow the side records they
+  // point at or are made from; the register row and the year's counters (a few round trips of their
+  // own) depend on nothing else written here, so they go alongside, as does the seal of a
+  // transition that freezes nothing.
+  const afterSideRecords = async (): Promise<void> => {
+    if (!sideWritten) await writeSideRecords(store, side);
+    await Promise.all([
+      writeProjection(store, review, transition.tasks, events),
+      records && freezeAndSeal(records),
+      review.status !== 'in_review' && closed?.(review),
+    ]);
   };
   await Promise.all([
-    projectThenFreeze(),
+    afterSideRecords(),
     writeRegister(store, review, events),
     countTransitionStats(store, settings, transition),
     !records && moveSeal?.(lastHash, []),
@@ -129,22 +137,22 @@ async function withRecordHashes(
   review: TransitionRecord['review'],
   events: NewEvent[],
   side: SideRecords,
-): Promise<{ events: NewEvent[]; records?: () => Promise<IssuedRecord[]> }> {
+): Promise<{ events: NewEvent[]; records?: () => Promise<IssuedRecord[]>; sideWritten: boolean }> {
   const { reviewId } = review;
-  if (!events.some((e) => issuedRecordId(reviewId, e) !== undefined)) return { events };
+  if (!events.some((e) => issuedRecordId(reviewId, e) !== undefined)) return { events, sideWritten: false };
   const build = (from: NewEvent[]) => buildIssuedRecords(store, settings.offices, review, from);
   // One read by id tells a first recording (the usual case) from a retry, which reads the log.
   if (await store.holdsEvent(reviewId, eventId(reviewId, events[0].seq))) {
     const logged = (await store.recordSources(reviewId, versionId(review.documentId, review.version))).events;
     const loggedHash = new Map(logged.map((e) => [e.seq, recordHashOf(e)]));
     const stamped = events.map((e) => withRecordHash(e, loggedHash.get(e.seq)));
-    return { events: stamped, records: () => build(stamped) };
+    return { events: stamped, records: () => build(stamped), sideWritten: false };
   }
   await writeSideRecords(store, side);
   const built = await build(events);
   const hashOf = new Map(built.map((r) => [r._id, r.sha256]));
   const stamped = events.map((e) => withRecordHash(e, hashOf.get(issuedRecordId(reviewId, e) ?? '')));
-  return { events: stamped, records: () => Promise.resolve(built) };
+  return { events: stamped, records: () => Promise.resolve(built), sideWritten: true };
 }
 
 function recordHashOf(event: NewEvent): string | undefined {

@@ -97,16 +97,30 @@ export async function indexClosedReview(models: PrecedentStore, reviewId: string
   if (await models.Precedent.exists({ _id: reviewId })) return 'already_indexed';
   const review = await models.Review.findById(reviewId).lean<ReviewDoc>();
   if (!review) return 'not_found';
+  return indexReview(models, review);
+}
+
+/**
+ * What {@link indexClosedReview} does once it has the review: for a caller that holds it as it
+ * closes (the recording activity, once the closing's comments and dispositions are stored, before
+ * its projection is). Idempotent in the same way.
+ */
+export async function indexReview(
+  models: Pick<Models, 'Comment' | 'Version'> & PrecedentModels,
+  review: ClosedReview,
+): Promise<IndexOutcome> {
   if (!isClosed(review)) return 'not_closed';
-  // By document: the comments' index is (documentId, createdAt); a document has few reviews.
-  const comments = (await models.Comment.find({ documentId: review.documentId }).lean<CommentDoc[]>()).filter(
-    (c) => c.reviewId === reviewId,
-  );
-  const numbers = [...new Set([review.version, ...comments.map((c) => c.version)])];
-  // One read by id per version: FerretDB would scan the collection for an `$in`.
-  const versions = (
-    await Promise.all(numbers.map((n) => models.Version.findById(versionId(review.documentId, n)).lean<VersionDoc>()))
-  ).filter((v): v is VersionDoc => v !== null);
+  // One read by id per version: FerretDB would scan the collection for an `$in`. The version
+  // reviewed last names the document; earlier ones only as comments were made on them.
+  const versionOf = (n: number) => models.Version.findById(versionId(review.documentId, n)).lean<VersionDoc>();
+  const [documentComments, last] = await Promise.all([
+    // By document: the comments' index is (documentId, createdAt); a document has few reviews.
+    models.Comment.find({ documentId: review.documentId }).lean<CommentDoc[]>(),
+    versionOf(review.version),
+  ]);
+  const comments = documentComments.filter((c) => c.reviewId === review._id);
+  const earlier = [...new Set(comments.map((c) => c.version))].filter((n) => n !== review.version);
+  const versions = [last, ...(await Promise.all(earlier.map(versionOf)))].filter((v): v is VersionDoc => v !== null);
   return storePrecedents(models, review, precedentsOfReview(review, comments, versions));
 }
 

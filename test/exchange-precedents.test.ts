@@ -4,6 +4,7 @@
  * by Chinese words with filters and pages, and `GET /v1/tasks/:taskId/precedents` gives the past
  * comments most like an article of an open review; who may read it.
  */
+import { indexClosedReview } from '../store/precedent-index';
 import { allPass, castOf, startHarness, type Claims, type Harness } from './harness';
 
 let h: Harness;
@@ -22,7 +23,7 @@ const people = {
   hbSigner: { sub: 'hb-signer', region: 'hebei', roles: ['signer'] },
   supervisor: { sub: 'sup', region: 'tianjin', roles: ['supervisor'] },
 } satisfies Record<string, Claims>;
-const { get, post, task, accept } = castOf(() => h, people);
+const { get, post, task, accept, decide } = castOf(() => h, people);
 
 interface Precedent {
   commentId: string;
@@ -159,4 +160,54 @@ test('a drafter reads no precedents', async () => {
   await get('drafter', '/v1/precedents?q=补贴').expect(403);
   const { origin } = await reviewInOriginReview('北京市某办法', [{ number: '1', text: '本办法自发布之日起施行。' }]);
   await get('drafter', `/v1/tasks/${origin.id}/precedents?article=1`).expect(403);
+});
+
+test("a review that closes after a revision enters the library as its stored review would: each comment with its own version's article", async () => {
+  const v1 = [
+    { number: '1', text: '为规范人力资源服务，制定本办法。' },
+    { number: '2', text: '外地人力资源服务机构在本市设立分支机构，须另行取得许可。' },
+  ];
+  const { reviewId, origin } = await reviewInOriginReview('北京市人力资源服务机构管理办法', v1);
+  const documentId = reviewId.split(':')[1];
+  await post('bjReviewer', `/v1/tasks/${origin.id}/complete`, {
+    decision: 'request_changes',
+    comments: [{ article: '2', text: '对外地机构另设许可，构成差别待遇。', severity: 'blocking' }],
+  }).expect(200);
+  const [asked] = (await get('drafter', `/v1/documents/${documentId}/comments`).expect(200)).body.items as {
+    id: string;
+  }[];
+  const v2 = [v1[0], { number: '2', text: '外地人力资源服务机构在本市设立分支机构，应当备案。' }];
+  await post('drafter', `/v1/documents/${documentId}/versions`, {
+    title: '北京市人力资源服务机构管理办法',
+    articles: v2,
+    legalBasis: ['《中华人民共和国就业促进法》'],
+    materials: { draftingExplanation: '起草说明' },
+  }).expect(201);
+  await decide('drafter', reviewId, 'revision', {
+    decision: 'resubmit',
+    dispositions: [{ commentId: asked.id, status: 'adopted' }],
+  });
+  await decide('bjReviewer', reviewId, 'origin_review', {
+    decision: 'reject',
+    checklist: allPass.map((c) => (c.item === 'fair_competition' ? { ...c, result: 'fail', note: '备案即许可' } : c)),
+    opinion: '仍以备案设定准入条件，不合法。',
+    comments: [{ article: '2', text: '备案不得作为设立分支机构的前置条件。', severity: 'blocking' }],
+  });
+
+  // Indexed as the closing was recorded, from the review as it closed.
+  const asClosed = await h.models.Precedent.findById(reviewId).lean();
+  expect(asClosed).not.toBeNull();
+  const stored = JSON.parse(asClosed!.payload) as { articleText?: string; text: string }[];
+  expect(stored.map((p) => [p.text, p.articleText]).sort()).toEqual(
+    [
+      ['对外地机构另设许可，构成差别待遇。', v1[1].text],
+      ['备案不得作为设立分支机构的前置条件。', v2[1].text],
+    ].sort(),
+  );
+  // Indexed again from the stored review: the same entry.
+  await h.models.Precedent.deleteOne({ _id: reviewId });
+  expect(await indexClosedReview(h.models, reviewId)).toBe('indexed');
+  const fromStore = await h.models.Precedent.findById(reviewId).lean();
+  const entry = ({ seq: _s, block: _b, indexedAt: _i, ...rest }: NonNullable<typeof fromStore>) => rest;
+  expect(entry(fromStore!)).toEqual(entry(asClosed!));
 });
