@@ -74,12 +74,12 @@ export async function recordExchange(
   // Lists that read a month at a time (tasks, notifications) go back to the oldest month noted.
   if (events[0]?.seq === 1) await store.noteReviewMonth(monthOf(events[0].at));
   const lastHash = await appendEvents(store, workflowId, input.prevHash, events as unknown as NewEvent[]);
-  await Promise.all(
+  await store.insertNotifications(
     events.flatMap((e) => {
       const n = e.data.notification as Omit<NotificationRecord, 'createdAt'> | undefined;
       if (!n) return [];
       const { id, ...rest } = n;
-      return [store.insertNotification({ _id: id, ...rest, createdAt: new Date(e.at), month: monthOf(e.at) })];
+      return [{ _id: id, ...rest, createdAt: new Date(e.at), month: monthOf(e.at) }];
     }),
   );
   const lastSeq = events[events.length - 1]?.seq ?? 0;

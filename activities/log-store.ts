@@ -42,11 +42,11 @@ export async function appendEvents(
 
 /** Stores new comments, dispositions and notifications (insert-if-absent and idempotent sets). */
 export async function writeSideRecords(store: RecordingStore, records: SideRecords): Promise<void> {
-  // Inserts under distinct ids go at once (the notifications beside the rest); updates stay in order (one
-  // decision may answer a comment twice: the last answer stands, and FerretDB's updates of one document at
-  // once could interleave).
+  // The inserts go at once, each kind in one round trip (the notifications beside the rest); updates
+  // stay in order (one decision may answer a comment twice: the last answer stands, and FerretDB's
+  // updates of one document at once could interleave).
   const commentsInOrder = async () => {
-    await Promise.all(records.comments.map(({ id, ...comment }) => store.insertComment({ _id: id, ...comment })));
+    await store.insertComments(records.comments.map(({ id, ...comment }) => ({ _id: id, ...comment })));
     for (const { commentId, ...disposition } of records.dispositions) {
       await store.setDisposition(commentId, disposition);
     }
@@ -56,13 +56,13 @@ export async function writeSideRecords(store: RecordingStore, records: SideRecor
   };
   await Promise.all([
     commentsInOrder(),
-    ...records.notifications.map(({ id, createdAt, ...notification }) =>
-      store.insertNotification({
+    store.insertNotifications(
+      records.notifications.map(({ id, createdAt, ...notification }) => ({
         _id: id,
         ...notification,
         createdAt: new Date(createdAt),
         month: monthOf(createdAt),
-      }),
+      })),
     ),
   ]);
 }

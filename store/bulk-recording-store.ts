@@ -125,12 +125,14 @@ export class BulkRecordingStore implements RecordingStore {
     return Promise.resolve(this.events.get(reviewId)?.has(eventId) ?? false);
   }
 
-  insertComment(comment: CommentDoc): Promise<void> {
-    const ofReview = this.comments.get(comment.reviewId) ?? new Map<string, CommentDoc>();
-    this.comments.set(comment.reviewId, ofReview);
-    if (!ofReview.has(comment._id)) {
-      ofReview.set(comment._id, comment);
-      this.reviewOfComment.set(comment._id, comment.reviewId);
+  insertComments(comments: readonly CommentDoc[]): Promise<void> {
+    for (const comment of comments) {
+      const ofReview = this.comments.get(comment.reviewId) ?? new Map<string, CommentDoc>();
+      this.comments.set(comment.reviewId, ofReview);
+      if (!ofReview.has(comment._id)) {
+        ofReview.set(comment._id, comment);
+        this.reviewOfComment.set(comment._id, comment.reviewId);
+      }
     }
     return Promise.resolve();
   }
@@ -150,8 +152,8 @@ export class BulkRecordingStore implements RecordingStore {
     return Promise.resolve();
   }
 
-  insertNotification(notification: NotificationDoc): Promise<void> {
-    if (!this.notifications.has(notification._id)) this.notifications.set(notification._id, notification);
+  insertNotifications(notifications: readonly NotificationDoc[]): Promise<void> {
+    for (const n of notifications) if (!this.notifications.has(n._id)) this.notifications.set(n._id, n);
     return Promise.resolve();
   }
 

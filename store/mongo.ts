@@ -12,9 +12,11 @@ const DUPLICATE_KEY = 11000;
  * whether every write it refused was refused for that reason.
  */
 export function isDuplicateKey(err: unknown): boolean {
-  const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } } | null)?.writeErrors;
+  type WriteError = { code?: number; err?: { code?: number } };
+  const writeErrors = (err as { writeErrors?: WriteError[] | WriteError } | null)?.writeErrors;
   const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  if (list.length > 0) return list.every((e) => e.code === DUPLICATE_KEY);
+  // The driver's write errors carry their code; Mongoose's `insertMany` lists them as `{ err, index }`.
+  if (list.length > 0) return list.every((e) => (e.code ?? e.err?.code) === DUPLICATE_KEY);
   return (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
 }
 
@@ -29,6 +31,18 @@ export async function insertIfAbsent<T extends { _id: string }>(model: Model<T>,
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     return false;
+  }
+}
+
+/** Inserts each of `docs` whose `_id` is not stored yet, in one round trip. */
+export async function insertAllAbsent<T extends { _id: string }>(model: Model<T>, docs: readonly T[]): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    // Unordered, so that a stored one does not stop the rest; a document the schema refuses fails the
+    // whole call instead of being left out.
+    await model.insertMany(docs as T[], { ordered: false, throwOnValidationError: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type ReviewDoc,
   type TaskDoc,
 } from './models';
-import { insertIfAbsent, isDuplicateKey } from './mongo';
+import { insertAllAbsent, insertIfAbsent, isDuplicateKey } from './mongo';
 import type { CountedComponent } from './counters';
 import { countFigures, moveRegisterRowForward, type RegisterRowDoc } from './register';
 import { countStats } from './stats-counters';
@@ -56,13 +56,13 @@ export interface RecordingStore {
   eventHashes(reviewId: string): Promise<Map<number, string>>;
   /** Whether the review's log holds the event `eventId` (`<reviewId>#<seq>`): one read by id. */
   holdsEvent(reviewId: string, eventId: string): Promise<boolean>;
-  /** Insert-if-absent. */
-  insertComment(comment: CommentDoc): Promise<void>;
+  /** Insert-if-absent, each (one round trip). */
+  insertComments(comments: readonly CommentDoc[]): Promise<void>;
   setDisposition(commentId: string, disposition: Disposition): Promise<void>;
   /** Sets each of `materials` on the version (the keys are the schema's, never a caller's). */
   mergeMaterials(versionId: string, materials: SideRecords['materials'][number]['materials']): Promise<void>;
-  /** Insert-if-absent. */
-  insertNotification(notification: NotificationDoc): Promise<void>;
+  /** Insert-if-absent, each (one round trip). */
+  insertNotifications(notifications: readonly NotificationDoc[]): Promise<void>;
   /**
    * Writes the task unless the stored copy is already at its log position (`lastSeq`) or later;
    * `opened`: the transition being recorded opened it (so it is most likely not stored yet).
@@ -119,9 +119,7 @@ export function liveRecordingStore(models: Models): RecordingStore {
       return (await models.Event.exists({ _id: eventId })) !== null;
     },
 
-    async insertComment(comment) {
-      await insertIfAbsent(models.Comment, comment);
-    },
+    insertComments: (comments) => insertAllAbsent(models.Comment, comments),
 
     async setDisposition(commentId, disposition) {
       await models.Comment.updateOne({ _id: commentId }, { $set: { disposition } });
@@ -133,9 +131,7 @@ export function liveRecordingStore(models: Models): RecordingStore {
       await models.Version.updateOne({ _id: versionId }, { $set: set });
     },
 
-    async insertNotification(notification) {
-      await insertIfAbsent(models.Notification, notification);
-    },
+    insertNotifications: (notifications) => insertAllAbsent(models.Notification, notifications),
 
     moveTaskForward: (task, opened) => moveForward(models.Task, task, opened),
     moveReviewForward: (review) => moveForward(models.Review, review),
