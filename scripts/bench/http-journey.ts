@@ -39,7 +39,10 @@ export class ApiClient {
     return jwt.sign({ ...claims }, this.target.secret, { algorithm: 'HS256', expiresIn: '2h' });
   }
 
-  /** Sends one request as `who`; fails unless the answer has status `expect`. */
+  /**
+   * Sends one request as `who`; fails unless the answer has status `expect`. Its time counts under
+   * `op`, and under `alsoAs` too when given (a decision by its kind).
+   */
   async call<T>(
     op: string,
     who: Claims | string,
@@ -47,6 +50,7 @@ export class ApiClient {
     path: string,
     expect: number,
     body?: object,
+    alsoAs?: string,
   ): Promise<T> {
     const started = performance.now();
     const urls = this.target.moreUrls;
@@ -60,7 +64,9 @@ export class ApiClient {
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    this.latencies.add(op, performance.now() - started);
+    const took = performance.now() - started;
+    this.latencies.add(op, took);
+    if (alsoAs !== undefined) this.latencies.add(alsoAs, took);
     if (res.status !== expect)
       throw new HttpError(`${method} ${path.replace(/\?.*/, '')}: ${res.status} ${text.slice(0, 300)}`);
     return (text === '' ? undefined : JSON.parse(text)) as T;
@@ -144,7 +150,7 @@ export async function appJourney(api: ApiClient, run: string, n: number, hooks: 
   const { reviewId } = submitted;
   hooks.onTransition?.();
   hooks.onSubmitted?.(reviewId);
-  const decide = async (who: Claims, taskId: string, body: object) => {
+  const decide = async (who: Claims, taskId: string, body: { decision: string } & Record<string, unknown>) => {
     const answer = await api.call<{ review: { status: string; stage: string } }>(
       'decision',
       who,
@@ -152,6 +158,7 @@ export async function appJourney(api: ApiClient, run: string, n: number, hooks: 
       `/v1/tasks/${encodeURIComponent(taskId)}/complete`,
       200,
       body,
+      decisionOf(body.decision),
     );
     hooks.onTransition?.();
     return answer;
@@ -170,6 +177,12 @@ export async function appJourney(api: ApiClient, run: string, n: number, hooks: 
   if (signed.review.status !== 'approved') throw new Error(`review ${reviewId} ended ${signed.review.status}`);
   hooks.onClosed?.(reviewId);
 }
+
+/** Under what a decision's time also counts: `decision: sign`, … (the journey's decisions are all different). */
+export const decisionOf = (decision: string): string => `decision: ${decision}`;
+
+/** The journey's decisions, in order. */
+export const JOURNEY_DECISIONS = ['accept', 'approve', 'concur', 'sign'].map(decisionOf);
 
 /** A supervisor reading a review, as `GET /v1/reviews/:id`. */
 export function probeReview(api: ApiClient, supervisor: string, reviewId: string): Promise<unknown> {

@@ -38,7 +38,7 @@ import {
   stepUpdate,
 } from './bare-workflows';
 import { cpuBetween, cpuSeconds } from './cpu';
-import { ApiClient, appJourney, probeInbox, probeReview, type ApiTarget } from './http-journey';
+import { ApiClient, appJourney, JOURNEY_DECISIONS, probeInbox, probeReview, type ApiTarget } from './http-journey';
 import { Latencies, closedLoop, median, openLoop, percentile, type RunOutcome } from './load';
 import { closedReviewPlans, submissionSchedule, workingDaysUntil } from './plans';
 import { fmt, printTable, section } from './report';
@@ -656,7 +656,7 @@ async function latency(
     console.log(
       `  ${size.toLocaleString('en')} closed: ${outcome.completed} journeys completed of ${outcome.started} started${outcome.skipped ? `, ${outcome.skipped} starts skipped (the app fell behind)` : ''}${failed}`,
     );
-    printLatencies(latencies, ['decision', 'GET review', 'inbox', 'submit']);
+    printLatencies(latencies, ['decision', ...JOURNEY_DECISIONS, 'GET review', 'inbox', 'submit']);
   }
 
   const ops = ['decision', 'GET review', 'inbox'];
