@@ -95,17 +95,34 @@ async function logOf(reviewId: string): Promise<EventDoc[]> {
   return (await models.Event.find({ reviewId }).lean<EventDoc[]>()).sort((a, b) => a.seq - b.seq);
 }
 
+/** The origin reviewer asks for changes with one comment: a transition that issues a numbered letter. */
+function requestChanges(m: ReviewMachine): void {
+  m.complete(
+    originTask(m).id,
+    reviewer,
+    { decision: 'request_changes', comments: [{ article: '1', text: '须修改', severity: 'amend' }] },
+    '2026-04-02T02:00:00.000Z',
+  );
+}
+
+/** The store calls (`collection.method`, through Mongoose's debug hook) that `run` makes. */
+async function storeCallsOf(run: () => Promise<unknown>): Promise<string[]> {
+  const calls: string[] = [];
+  mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`));
+  try {
+    await run();
+  } finally {
+    mongoose.set('debug', false);
+  }
+  return calls;
+}
+
 describe('recordTransition', () => {
   test('when the same transition is recorded twice (a retry), nothing is duplicated and the chain is the same', async () => {
     const documentId = randomUUID();
     const m = machine(documentId);
     const first = await recordTransition(transition(m, GENESIS_HASH));
-    m.complete(
-      originTask(m).id,
-      reviewer,
-      { decision: 'request_changes', comments: [{ article: '1', text: '须修改', severity: 'amend' }] },
-      '2026-04-02T02:00:00.000Z',
-    );
+    requestChanges(m);
     const input = transition(m, first.lastHash);
     const once = await recordTransition(input);
     const twice = await recordTransition(input);
@@ -165,12 +182,7 @@ describe('recordTransition', () => {
   test('when a stored event is altered, the chain names it as the first broken link', async () => {
     const m = machine(randomUUID());
     const { lastHash } = await recordTransition(transition(m, GENESIS_HASH));
-    m.complete(
-      originTask(m).id,
-      reviewer,
-      { decision: 'request_changes', comments: [{ text: '须修改' }] },
-      '2026-04-02T02:00:00.000Z',
-    );
+    requestChanges(m);
     await recordTransition(transition(m, lastHash));
     const reviewId = m.state.reviewId;
     const completed = (await logOf(reviewId)).find((e) => e.type === 'task_completed')!;
@@ -191,13 +203,7 @@ describe('recordTransition', () => {
     const input = transition(m, lastHash);
     const opened = input.events.filter((e) => e.type === 'task_opened').length;
     expect(opened).toBe(2); // the two consultations
-    const calls: string[] = [];
-    mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`));
-    try {
-      await recordTransition(input);
-    } finally {
-      mongoose.set('debug', false);
-    }
+    const calls = await storeCallsOf(() => recordTransition(input));
     const onTasks = calls.filter((c) => c.startsWith('tasks.'));
     // The origin review task moves forward (one update); each opened one is inserted.
     expect(onTasks.sort()).toEqual(['tasks.insertOne', 'tasks.insertOne', 'tasks.updateOne']);
@@ -209,20 +215,9 @@ describe('recordTransition', () => {
   test('when a first recording issues a numbered letter, it takes the number in two round trips and reads the log once', async () => {
     const m = machine(randomUUID());
     const { lastHash } = await recordTransition(transition(m, GENESIS_HASH));
-    m.complete(
-      originTask(m).id,
-      reviewer,
-      { decision: 'request_changes', comments: [{ article: '1', text: '须修改', severity: 'amend' }] },
-      '2026-04-02T02:00:00.000Z',
-    );
+    requestChanges(m);
     const input = transition(m, lastHash);
-    const calls: string[] = [];
-    mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`));
-    try {
-      await recordTransition(input);
-    } finally {
-      mongoose.set('debug', false);
-    }
+    const calls = await storeCallsOf(() => recordTransition(input));
     // The series' last number, then the insert; the event's own number is looked up only when refused.
     expect(calls.filter((c) => c.startsWith('numbers.'))).toEqual(['numbers.find', 'numbers.insertOne']);
     // The letter is built from the log read once; whether this is a retry is one read by id.
