@@ -6,40 +6,29 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import mongoose, { type Connection } from 'mongoose';
+import mongoose from 'mongoose';
 import { createActivities, type RecordTransitionInput } from '../activities';
 import { DEFAULT_POLICY } from '../domain/clock';
 import { CHECK_ITEMS } from '../domain/model';
 import { reviewProjection, touchedTasks } from '../domain/projection';
 import { GENESIS_HASH } from '../domain/review-log';
-import { connectMongo } from '../bin/connections';
 import { firstBrokenLink } from '../platform/log-chain';
 import { parseSigningKeys, signRequest } from '../platform/signing';
-import {
-  createModels,
-  ensureIndexes,
-  firstReviewMonth,
-  noteReviewMonth,
-  type EventDoc,
-  type Models,
-} from '../store/models';
+import { firstReviewMonth, noteReviewMonth, type EventDoc, type Models } from '../store/models';
 import { ReviewMachine } from '../workflows/review-machine';
+import { suiteStore } from './harness';
 
-let mongo: Connection;
+let store: Awaited<ReturnType<typeof suiteStore>>;
 let models: Models;
 const env = new MockActivityEnvironment();
 const signingKeys = parseSigningKeys('test-1:activity-test-signing-key-0123456789abcdef');
 
 beforeAll(async () => {
-  const base = process.env.TEST_MONGODB_URI;
-  if (!base) throw new Error('TEST_MONGODB_URI is not set: run through jest');
-  mongo = await connectMongo(`${base}/a_${randomUUID().slice(0, 8)}`);
-  models = createModels(mongo);
-  await ensureIndexes(models);
+  store = await suiteStore('a');
+  models = store.models;
 });
 afterAll(async () => {
-  await mongo?.dropDatabase().catch(() => undefined);
-  await mongo?.close();
+  await store?.drop();
 });
 
 const reviewer = { sub: 'r', region: 'tianjin' as const, roles: ['reviewer' as const] };

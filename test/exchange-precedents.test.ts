@@ -38,7 +38,7 @@ interface Precedent {
   score: number;
 }
 
-/** A draft submitted and accepted; its origin-review task. */
+/** A draft submitted and accepted; its document, review and origin-review task. */
 async function reviewInOriginReview(title: string, articles: { number: string; text: string }[]) {
   const doc = await post('drafter', '/v1/documents', {
     title,
@@ -48,7 +48,7 @@ async function reviewInOriginReview(title: string, articles: { number: string; t
   }).expect(201);
   const reviewId = (await post('drafter', `/v1/documents/${doc.body.id}/reviews`).expect(202)).body.reviewId as string;
   await accept('bjReviewer', reviewId);
-  return { reviewId, origin: await task('bjReviewer', reviewId, 'origin_review') };
+  return { documentId: doc.body.id as string, reviewId, origin: await task('bjReviewer', reviewId, 'origin_review') };
 }
 
 async function rejectWith(title: string, articles: { number: string; text: string }[], comments: object[]) {
@@ -167,8 +167,7 @@ test("a review that closes after a revision enters the library as its stored rev
     { number: '1', text: '为规范人力资源服务，制定本办法。' },
     { number: '2', text: '外地人力资源服务机构在本市设立分支机构，须另行取得许可。' },
   ];
-  const { reviewId, origin } = await reviewInOriginReview('北京市人力资源服务机构管理办法', v1);
-  const documentId = reviewId.split(':')[1];
+  const { documentId, reviewId, origin } = await reviewInOriginReview('北京市人力资源服务机构管理办法', v1);
   await post('bjReviewer', `/v1/tasks/${origin.id}/complete`, {
     decision: 'request_changes',
     comments: [{ article: '2', text: '对外地机构另设许可，构成差别待遇。', severity: 'blocking' }],

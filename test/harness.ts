@@ -17,11 +17,13 @@ import { applicationOf } from '../bin/compose';
 import type { AppContext } from '../features/context';
 import { CHECK_ITEMS, type Region, type Role, type TaskKind } from '../domain/model';
 import { loadConfig, type Config } from '../platform/config';
-import { connectTo } from '../bin/connections';
+import { connectMongo, connectTo } from '../bin/connections';
 import { startWorker, type WorkerHandle } from '../worker/worker';
 import { projectLog } from '../domain/projection';
 import {
   commentFromDoc,
+  createModels,
+  ensureIndexes,
   reviewFromDoc,
   taskFromDoc,
   type CommentDoc,
@@ -135,6 +137,27 @@ export async function startHarness(
     },
   };
   return harness;
+}
+
+/**
+ * A fresh database of the test run's store for one suite (`prefix` names it), with the models and
+ * their indexes; `drop` removes it and closes the connection (afterAll).
+ */
+export async function suiteStore(
+  prefix: string,
+): Promise<{ mongo: Connection; models: Models; drop(): Promise<void> }> {
+  const base = required('TEST_MONGODB_URI');
+  const mongo = await connectMongo(`${base}/${prefix}_${randomUUID().slice(0, 8)}`);
+  const models = createModels(mongo);
+  await ensureIndexes(models);
+  return {
+    mongo,
+    models,
+    async drop() {
+      await mongo.dropDatabase().catch(() => undefined);
+      await mongo.close();
+    },
+  };
 }
 
 /**

@@ -3,23 +3,18 @@
  * inserting many where some are stored already, from many callers at once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { connectMongo } from '../bin/connections';
-import { createModels, ensureIndexes, type Models } from '../store/models';
+import type { Models } from '../store/models';
 import { insertAllAbsent, insertIfAbsent, isDuplicateKey } from '../store/mongo';
+import { suiteStore } from './harness';
 
-let mongo: Connection;
+let store: Awaited<ReturnType<typeof suiteStore>>;
 let models: Models;
 beforeAll(async () => {
-  const base = process.env.TEST_MONGODB_URI;
-  if (!base) throw new Error('TEST_MONGODB_URI is not set: run through jest');
-  mongo = await connectMongo(`${base}/i_${randomUUID().slice(0, 8)}`);
-  models = createModels(mongo);
-  await ensureIndexes(models);
+  store = await suiteStore('i');
+  models = store.models;
 });
 afterAll(async () => {
-  await mongo?.dropDatabase().catch(() => undefined);
-  await mongo?.close();
+  await store?.drop();
 });
 
 const lock = (id: string, holder = 'first') => ({ _id: id, holder, at: new Date('2026-12-01T00:00:00Z') });
