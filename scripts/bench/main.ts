@@ -504,15 +504,17 @@ async function throughput(options: Options, servers: Servers, api: ApiTarget): P
     console.log('\n  CPU seconds per completed review, by process (all repetitions):');
     printTable(
       ['variant', ...components],
-      variants.map((v) => {
-        const os = outcomes.get(v.name)!;
-        const done = os.reduce((s, o) => s + o.run.journeysDone, 0);
-        return [
-          v.name,
-          ...components.map((c) => fmt(os.reduce((s, o) => s + (o.cpu.get(c) ?? 0), 0) / Math.max(done, 1), 3)),
-        ];
-      }),
+      variants.map((v) => [
+        v.name,
+        ...components.map((c) =>
+          fmt(
+            cpuPerReview(outcomes.get(v.name)!, (name) => name === c),
+            3,
+          ),
+        ),
+      ]),
     );
+    printRatioCeiling(outcomes.get(variants[0].name)!, outcomes.get(variants[1].name)!);
   }
   console.log(`\n  App journey requests during the measured windows (ms):`);
   printLatencies(latencies, ['create document', 'submit', 'decision', 'find task']);
@@ -525,6 +527,34 @@ async function throughput(options: Options, servers: Servers, api: ApiTarget): P
       1,
     );
   return { app: median(app), appPooled };
+}
+
+/** CPU seconds per completed review over all repetitions, summed over the components `counted` names. */
+function cpuPerReview(runs: { run: RunOutcome; cpu: Map<string, number> }[], counted: (c: string) => boolean): number {
+  const done = runs.reduce((s, o) => s + o.run.journeysDone, 0);
+  const used = runs.reduce((s, o) => s + [...o.cpu].reduce((t, [c, sec]) => t + (counted(c) ? sec : 0), 0), 0);
+  return used / Math.max(done, 1);
+}
+
+/**
+ * How far the ratio could go were the app's own processes and its store free: Temporal's CPU for one
+ * app review (the server and, on the cluster shape, its PostgreSQL) against a same-shape review's CPU in
+ * every process the bench started. With every core busy in both variants, throughput goes as the
+ * inverse of CPU per review, so that quotient bounds app ÷ same shape.
+ */
+function printRatioCeiling(
+  app: { run: RunOutcome; cpu: Map<string, number> }[],
+  same: { run: RunOutcome; cpu: Map<string, number> }[],
+): void {
+  const isTemporal = (c: string) => c.startsWith('temporal') || c === 'postgres (Temporal)';
+  const temporalPerApp = cpuPerReview(app, isTemporal);
+  const samePerReview = cpuPerReview(same, (c) => c !== 'load generator');
+  if (temporalPerApp === 0 || samePerReview === 0) return;
+  console.log(
+    `\n  Temporal alone spends ${fmt(temporalPerApp, 3)} CPU s per app review, ${fmt(temporalPerApp / samePerReview, 2)}× ` +
+      `a same-shape review in every process (${fmt(samePerReview, 3)} s): were the app's processes and its store free, ` +
+      `app ÷ same shape could reach at most ${fmt(samePerReview / temporalPerApp, 2)}`,
+  );
 }
 
 function printLatencies(latencies: Latencies, ops: string[]): void {
