@@ -394,6 +394,12 @@ interface Variant {
   journey: (lane: number, step: () => void) => Promise<void>;
 }
 
+/** One repetition of a throughput variant: what finished, and the CPU seconds each process used meanwhile. */
+interface MeasuredRun {
+  run: RunOutcome;
+  cpu: Map<string, number>;
+}
+
 interface Throughput {
   /** Median completed reviews/s of the app's journey. */
   app: number;
@@ -449,7 +455,7 @@ async function throughput(options: Options, servers: Servers, api: ApiTarget): P
     },
   ];
   const label = servers.label;
-  const outcomes = new Map<string, { run: RunOutcome; cpu: Map<string, number> }[]>(variants.map((v) => [v.name, []]));
+  const outcomes = new Map<string, MeasuredRun[]>(variants.map((v) => [v.name, []]));
   for (let rep = 1; rep <= options.reps; rep++) {
     for (const variant of variants) {
       latencies.recording = false;
@@ -530,7 +536,7 @@ async function throughput(options: Options, servers: Servers, api: ApiTarget): P
 }
 
 /** CPU seconds per completed review over all repetitions, summed over the components `counted` names. */
-function cpuPerReview(runs: { run: RunOutcome; cpu: Map<string, number> }[], counted: (c: string) => boolean): number {
+function cpuPerReview(runs: readonly MeasuredRun[], counted: (c: string) => boolean): number {
   const done = runs.reduce((s, o) => s + o.run.journeysDone, 0);
   const used = runs.reduce((s, o) => s + [...o.cpu].reduce((t, [c, sec]) => t + (counted(c) ? sec : 0), 0), 0);
   return used / Math.max(done, 1);
@@ -542,10 +548,7 @@ function cpuPerReview(runs: { run: RunOutcome; cpu: Map<string, number> }[], cou
  * every process the bench started. With every core busy in both variants, throughput goes as the
  * inverse of CPU per review, so that quotient bounds app ÷ same shape.
  */
-function printRatioCeiling(
-  app: { run: RunOutcome; cpu: Map<string, number> }[],
-  same: { run: RunOutcome; cpu: Map<string, number> }[],
-): void {
+function printRatioCeiling(app: readonly MeasuredRun[], same: readonly MeasuredRun[]): void {
   const isTemporal = (c: string) => c.startsWith('temporal') || c === 'postgres (Temporal)';
   const temporalPerApp = cpuPerReview(app, isTemporal);
   const samePerReview = cpuPerReview(same, (c) => c !== 'load generator');
