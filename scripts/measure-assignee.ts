@@ -19,6 +19,7 @@ import { listTasks } from '../features/tasks/use-cases';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision } from '../platform/servers';
 import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';
+import { percentile } from './percentile';
 
 const OPEN_TASKS = Number(process.env.OPEN_TASKS ?? 100_000);
 const ASSIGNED = Number(process.env.ASSIGNED ?? 50);
@@ -26,11 +27,6 @@ const ROUNDS = Number(process.env.ROUNDS ?? 200);
 const PAGE = 20;
 
 const me: Actor = { sub: 'measure-me', region: 'beijing', roles: ['reviewer'] };
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 
 async function seedTasks(models: Models): Promise<void> {
   const now = Date.now();

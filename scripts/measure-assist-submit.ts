@@ -26,6 +26,7 @@ import { loadConfig } from '../platform/config';
 import { startEmbeddedStore } from '../platform/embedded-store';
 import { provision, startTemporalServer } from '../platform/servers';
 import { startWorker } from '../worker/worker';
+import { percentile } from './percentile';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200);
 const ARTICLES = Number(process.env.ARTICLES ?? 30);
@@ -46,11 +47,6 @@ function drafts(): { number: string; text: string }[][] {
     Array.from({ length: ARTICLES }, (_, a) => ({ number: String(a + 1), text: clauses[d * ARTICLES + a] })),
   );
 }
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
 
 async function main(): Promise<void> {
   const binaries = await provision();

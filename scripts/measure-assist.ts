@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ASSIST_CATEGORIES, builtinRuleSet, checkArticles, ruleSet, type AssistCategory } from '../domain/assist';
+import { percentile } from './percentile';
 
 interface Item {
   id: string;
@@ -114,10 +115,6 @@ function printTable(title: string, items: Item[]): void {
     `${'overall (micro)'.padEnd(20)} ${String(total.tp + total.fn).padStart(8)} ${String(total.tp).padStart(4)} ${String(total.fp).padStart(4)} ${String(total.fn).padStart(4)}  ${ratio(total.tp, total.tp + total.fp).padStart(9)}  ${ratio(total.tp, total.tp + total.fn).padStart(6)}`,
   );
   if (errorsFor && (errorsFor === 'all' || title.startsWith(errorsFor))) console.log(errors.join('\n'));
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function measureSpeed(): void {

@@ -33,7 +33,8 @@ import { signToken, type Claims } from '../api/auth';
 import { loadConfig } from '../platform/config';
 import { removeDataDir } from '../platform/embedded-store';
 import { createModels } from '../store/models';
-import { percentile, seedTasks } from './measure-top-n';
+import { seedTasks } from './measure-top-n';
+import { percentile } from './percentile';
 
 const OPEN_TASKS = Number(process.env.OPEN_TASKS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 11);

@@ -58,6 +58,7 @@ import { createModels, ensureIndexes } from '../store/models';
 import { createPrecedentModels } from '../store/precedents';
 import { generateReviews, panelArticles, storeDocs, type SeedReview } from '../test/fixtures/precedents/corpus';
 import { DOMAIN_TERMS, QUERIES, type LabelledQuery, type QueryKind } from '../test/fixtures/precedents/queries';
+import { percentile } from './percentile';
 
 const QUALITY_SEED = 20261127;
 const QUALITY_COMMENTS = 2400;
@@ -337,10 +338,6 @@ const pad = (s: string, w: number, right: boolean) =>
 const SPEED_COMMENTS = Number(process.env.SPEED_COMMENTS ?? 50_000);
 const SPEED_ROUNDS = Number(process.env.SPEED_ROUNDS ?? 5);
 
-const percentile = (xs: readonly number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 /** The speed mix: every labelled query with its filters, and each again without them. */

@@ -28,6 +28,7 @@ import { dueHourOf, type CountedTask } from '../domain/stats-counters';
 import type { CounterDoc } from '../store/counters';
 import { createModels, ensureIndexes, monthOf, type Models } from '../store/models';
 import { addFoldedStats, foldStats, statsComponents } from '../store/stats-counters';
+import { percentile } from './percentile';
 
 const OPEN_TASKS = Number(process.env.OPEN_TASKS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
@@ -145,9 +146,6 @@ async function measureSpeed(models: Models, baseline?: Models): Promise<void> {
   if (other) console.log(ratioLine('this binary / baseline binary', fast, other));
 }
 
-/** The nearest-rank p-th percentile of `xs`. */
-export const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 const p50p99 = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(0)} ms, p99 ${percentile(xs, 99).toFixed(0)} ms`;
 
 /**

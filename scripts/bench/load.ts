@@ -26,20 +26,6 @@ export class Latencies {
   }
 }
 
-/** The p-th percentile (0–100) of `values`, interpolated between the nearest ranks. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
-}
-
-export function median(values: readonly number[]): number {
-  return percentile(values, 50);
-}
-
 export interface RunOutcome {
   /** Journeys that ended inside the measured window. */
   completed: number;

@@ -39,7 +39,8 @@ import {
 } from './bare-workflows';
 import { cpuBetween, cpuSeconds } from './cpu';
 import { ApiClient, appJourney, JOURNEY_DECISIONS, probeInbox, probeReview, type ApiTarget } from './http-journey';
-import { Latencies, closedLoop, median, openLoop, percentile, type RunOutcome } from './load';
+import { interpolatedPercentile as percentile, median } from '../percentile';
+import { Latencies, closedLoop, openLoop, type RunOutcome } from './load';
 import { closedReviewPlans, submissionSchedule, workingDaysUntil } from './plans';
 import { fmt, printTable, section } from './report';
 import { DEFAULT_SEED_SETTINGS, seedReviews } from './seed';

@@ -11,7 +11,7 @@ import { startEmbeddedStore } from '../../platform/embedded-store';
 import type { ServerBinaries } from '../../platform/servers';
 import { BulkRecordingStore } from '../../store/bulk-recording-store';
 import { createModels, ensureIndexes } from '../../store/models';
-import { percentile } from './load';
+import { interpolatedPercentile as percentile } from '../percentile';
 import { Random, planReview, type ReviewPlan } from './plans';
 import { fmt, printTable, section } from './report';
 import { DEFAULT_SEED_SETTINGS, playPlan } from './seed';
