@@ -21,8 +21,6 @@
  *    One untimed round per API first (each process's first request pays for connecting).
  * Prints p50 / p99 (nearest rank) / min–max per read and the load average at the start and the end.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,13 +31,13 @@ import { signToken, type Claims } from '../api/auth';
 import { loadConfig } from '../platform/config';
 import { removeDataDir } from '../platform/embedded-store';
 import { createModels } from '../store/models';
+import { launchApp, type LaunchedApp } from './launch-app';
 import { seedTasks } from './measure-top-n';
 import { percentile } from './percentile';
 
 const OPEN_TASKS = Number(process.env.OPEN_TASKS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
 const PAGE = 20;
-const REPO_ROOT = path.resolve(__dirname, '..');
 
 const SHAPES = {
   dev: { script: 'start.ts', name: 'npm start (Temporal dev server, one process with the API and the worker)' },
@@ -47,76 +45,11 @@ const SHAPES = {
 } as const;
 type Shape = keyof typeof SHAPES;
 
-interface RunningApp {
-  apiUrls: string[];
-  mongodbUri: string;
-  stop(): Promise<void>;
-}
-
 const loadAverage = () =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-
-/** Starts bin/start.ts or bin/cluster.ts as `npm start` / `npm run cluster` run it, and reads what it prints. */
-async function startApp(shape: Shape, dataDir: string, env: NodeJS.ProcessEnv): Promise<RunningApp> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bin', SHAPES[shape].script)], {
-    cwd: REPO_ROOT,
-    env: {
-      ...env,
-      DATA_DIR: dataDir,
-      // Free ports for everything: another run may hold the default ones.
-      PORT: '0',
-      EMBEDDED_TEMPORAL_PORT: '0',
-      EMBEDDED_TEMPORAL_UI_PORT: '0',
-      EMBEDDED_MONGODB_PORT: '0',
-      // The reads are the measurement, not the per-caller limit (600 a minute by default).
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      LOG_LEVEL: 'warn',
-      EMBEDDED_RESTARTS: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let printed = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
-  const stop = () => stopChild(child);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const onExit = (code: number | null) =>
-        reject(new Error(`bin/${SHAPES[shape].script} exited during start-up (code ${String(code)}):\n${stderr}`));
-      child.once('exit', onExit);
-      const onData = () => {
-        if (!printed.includes('Ctrl-C stops everything.')) return;
-        child.off('exit', onExit);
-        child.stdout.off('data', onData);
-        resolve();
-      };
-      child.stdout.on('data', onData);
-    });
-    const apiUrls = [...printed.matchAll(/^API(?: \d+)?: +(http:\/\/\S+)/gm)].map((m) =>
-      m[1].replace('//localhost:', '//127.0.0.1:').replace(/\/$/, ''),
-    );
-    const mongodbUri = /^MongoDB: +(mongodb:\/\/\S+)/m.exec(printed)?.[1];
-    if (apiUrls.length === 0 || mongodbUri === undefined) throw new Error(`unexpected start-up output:\n${printed}`);
-    return { apiUrls, mongodbUri, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
-/** SIGTERM (the app drains, then stops Temporal and the store), SIGKILL after two minutes. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** One read: its path, the caller's token, and what a good answer's body must satisfy. */
 interface Read {
@@ -198,19 +131,28 @@ async function main(): Promise<void> {
   const shape = values.shape as Shape;
   const loadAtStart = loadAverage();
   const secret = randomBytes(32).toString('hex');
-  const env = { ...process.env, AUTH_JWT_SECRET: secret };
-  const auth = loadConfig(env, 'embedded').auth;
+  const auth = loadConfig({ ...process.env, AUTH_JWT_SECRET: secret }, 'embedded').auth;
   const tokenFor = (claims: Claims) => signToken(claims, auth, 4 * 3600);
   const reviewer = await tokenFor({ sub: 'measure-bj-reviewer', region: 'beijing', roles: ['reviewer'] });
   const supervisor = await tokenFor({ sub: 'measure-supervisor', region: 'beijing', roles: ['supervisor'] });
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'measure-lists-http-'));
-  let app: RunningApp | undefined;
+  let app: LaunchedApp | undefined;
   try {
     let started = performance.now();
     console.log(`starting ${SHAPES[shape].name} in ${dataDir}`);
-    app = await startApp(shape, dataDir, env);
-    console.log(`  started in ${((performance.now() - started) / 1000).toFixed(0)} s: APIs ${app.apiUrls.join(', ')}`);
+    app = await launchApp(SHAPES[shape].script, {
+      env: {
+        DATA_DIR: dataDir,
+        AUTH_JWT_SECRET: secret,
+        // The reads are the measurement, not the per-caller limit (600 a minute by default).
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        EMBEDDED_RESTARTS: '0',
+      },
+      keepStderr: 20_000,
+    });
+    const apiUrls = app.apis.map((a) => a.url);
+    console.log(`  started in ${((performance.now() - started) / 1000).toFixed(0)} s: APIs ${apiUrls.join(', ')}`);
 
     started = performance.now();
     const mongo = await mongoose
@@ -225,7 +167,7 @@ async function main(): Promise<void> {
       `  seeded ${OPEN_TASKS} open tasks of Beijing's reviewers (${OPEN_TASKS * 2} tasks) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
     );
 
-    const { second, tenth } = await cursors(app.apiUrls, reviewer);
+    const { second, tenth } = await cursors(apiUrls, reviewer);
     const statsCheck = (body: unknown): string | undefined => {
       const beijing = (body as { tasks?: { open?: { byRegion?: Record<string, number> } } }).tasks?.open?.byRegion
         ?.beijing;
@@ -238,7 +180,7 @@ async function main(): Promise<void> {
       { name: 'GET /v1/stats', path: '/v1/stats', token: supervisor, check: statsCheck },
     ];
     // Untimed: each API process's first answers.
-    for (let i = 0; i < app.apiUrls.length; i++) for (const read of reads) await timed(app.apiUrls, read);
+    for (let i = 0; i < apiUrls.length; i++) for (const read of reads) await timed(apiUrls, read);
     failures.clear();
     turn = 0;
 
@@ -246,12 +188,12 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < reads.length; i++) {
         const which = (round + i) % reads.length;
-        times[which].push(await timed(app.apiUrls, reads[which]));
+        times[which].push(await timed(apiUrls, reads[which]));
       }
     }
     console.log(
       `${OPEN_TASKS} open tasks of Beijing's reviewers (${OPEN_TASKS * 2} tasks stored), through HTTP on the ${shape} shape` +
-        `${app.apiUrls.length > 1 ? ` (requests alternating between ${app.apiUrls.length} APIs)` : ''}, ${ROUNDS} interleaved rounds:`,
+        `${apiUrls.length > 1 ? ` (requests alternating between ${apiUrls.length} APIs)` : ''}, ${ROUNDS} interleaved rounds:`,
     );
     reads.forEach((read, i) => console.log(line(read.name, times[i])));
     if (failures.size > 0) {

@@ -14,7 +14,7 @@
  * run as child processes; the app and the bare workflows' worker run in one more child process
  * (`app-process.ts`), so the load generated here does not compete with them in one event loop.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { chmod, mkdtemp } from 'node:fs/promises';
@@ -45,6 +45,7 @@ import { closedReviewPlans, submissionSchedule, workingDaysUntil } from './plans
 import { fmt, printTable, section } from './report';
 import { DEFAULT_SEED_SETTINGS, seedReviews } from './seed';
 import { storeCost } from './store-cost';
+import { launchApp } from '../launch-app';
 
 const HELP = `npm run bench [-- options]
 
@@ -291,83 +292,40 @@ async function startAppProcess(
  * the bench's directory, and the bare workflows' worker on its Temporal server and store.
  */
 async function startCluster(options: Options, dir: string, secret: string): Promise<Servers> {
-  const cluster = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.resolve(__dirname, '..', '..', 'bin', 'cluster.ts')],
-    {
-      cwd: path.resolve(__dirname, '..', '..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        // Free ports for everything: another run may hold npm start's.
-        PORT: '0',
-        EMBEDDED_TEMPORAL_PORT: '0',
-        EMBEDDED_MONGODB_PORT: '0',
-        DATA_DIR: path.join(dir, 'data'),
-        AUTH_JWT_SECRET: secret,
-        CLUSTER_WORKERS: String(options.workers),
-        RATE_LIMIT_PER_MINUTE: '100000000',
-        LOG_LEVEL: 'warn',
-        EMBEDDED_RESTARTS: '0',
-      },
+  const cluster = await launchApp('cluster.ts', {
+    env: {
+      DATA_DIR: path.join(dir, 'data'),
+      AUTH_JWT_SECRET: secret,
+      CLUSTER_WORKERS: String(options.workers),
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      EMBEDDED_RESTARTS: '0',
     },
-  );
-  stack.push({
-    name: 'the cluster',
-    async stop() {
-      if (cluster.exitCode !== null || cluster.signalCode !== null) return;
-      const exited = once(cluster, 'exit');
-      cluster.kill('SIGTERM');
-      await exited;
-    },
+    echoStderr: true,
   });
-  let printed = '';
-  cluster.stdout.setEncoding('utf8');
-  await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null) =>
-      reject(new Error(`npm run cluster exited during start-up (code ${String(code)})`));
-    cluster.once('exit', onExit);
-    cluster.stdout.on('data', (chunk: string) => {
-      printed += chunk;
-      if (printed.includes('Ctrl-C stops everything.')) {
-        cluster.off('exit', onExit);
-        resolve();
-      }
-    });
-  });
-  cluster.stdout.resume();
-  const find = (re: RegExp, what: string): RegExpMatchArray[] => {
-    const found = [...printed.matchAll(re)];
-    if (found.length === 0) throw new Error(`npm run cluster did not print ${what}:\n${printed}`);
-    return found;
-  };
-  const apis = find(/^API \d+: +(http:\/\/\S+?)\/? \(pid (\d+)\)/gm, 'its APIs');
-  const workers = find(/^Worker \d+: +pid (\d+)/gm, 'its workers');
-  const [[, temporalAddress]] = find(/^Temporal frontend: (\S+)/gm, 'its Temporal address');
-  const [[, temporalPostgres]] = find(/^Temporal database: PostgreSQL pid (\d+)/gm, "Temporal's PostgreSQL");
-  const [[, mongodbUri, ferretdb, storePostgres]] = find(
-    /^MongoDB: +(\S+) \(FerretDB pid (\d+), PostgreSQL pid (\d+)\)/gm,
-    'its store',
-  );
+  stack.push({ name: 'the cluster', stop: () => cluster.stop() });
+  const { apis, workerPids, temporalAddress, temporalPostgresPid, ferretdbPid, storePostgresPid } = cluster;
+  if (temporalAddress === undefined || [temporalPostgresPid, ferretdbPid, storePostgresPid].includes(undefined)) {
+    throw new Error(`npm run cluster did not print its Temporal server and store with their pids:\n${cluster.printed}`);
+  }
   console.log(
-    `  cluster: ${apis.length} APIs, ${workers.length} worker processes, Temporal's own server on PostgreSQL (SQL visibility)`,
+    `  cluster: ${apis.length} APIs, ${workerPids.length} worker processes, Temporal's own server on PostgreSQL (SQL visibility)`,
   );
-  const { child } = await startAppProcess(temporalAddress, mongodbUri, secret, false);
+  const { child } = await startAppProcess(temporalAddress, cluster.mongodbUri, secret, false);
   const names = new Map<number, string>([
-    ...apis.map(([, , pid]) => [Number(pid), 'APIs'] as const),
-    ...workers.map(([, pid]) => [Number(pid), 'workers'] as const),
-    [Number(temporalPostgres), 'postgres (Temporal)'],
-    [Number(storePostgres), 'postgres (store)'],
-    [Number(ferretdb), 'ferretdb'],
+    ...apis.flatMap((a) => (a.pid === undefined ? [] : [[a.pid, 'APIs'] as const])),
+    ...workerPids.map((pid) => [pid, 'workers'] as const),
+    [temporalPostgresPid!, 'postgres (Temporal)'],
+    [storePostgresPid!, 'postgres (store)'],
+    [ferretdbPid!, 'ferretdb'],
     [child.pid!, 'bare worker'],
-    [cluster.pid!, 'cluster supervisor'],
+    [cluster.child.pid!, 'cluster supervisor'],
   ]);
   return {
     temporalAddress,
-    mongodbUri,
+    mongodbUri: cluster.mongodbUri,
     child,
-    apiUrl: apis[0][1],
-    moreApiUrls: apis.slice(1).map(([, url]) => url),
+    apiUrl: apis[0].url,
+    moreApiUrls: apis.slice(1).map((a) => a.url),
     label: ({ pid, comm }, parent) =>
       pid === process.pid
         ? 'load generator'

@@ -8,7 +8,6 @@
  * Run with `npm run test:cluster` (outside `npm test`: it builds Temporal's server on first use and
  * takes minutes).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -19,60 +18,29 @@ import mongoose from 'mongoose';
 import { CHECK_ITEMS } from '../../domain/model';
 import { DEVELOPMENT_JWT_SECRET } from '../../platform/config';
 import { removeDataDir } from '../../platform/embedded-store';
+import { launchApp, type LaunchedApp } from '../../scripts/launch-app';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const JOURNEYS = 50;
 
-interface Cluster {
-  child: ChildProcess;
-  apis: { url: string; pid: number }[];
-  workerPids: number[];
-  mongodbUri: string;
-  startSeconds: number;
-  stderr(): string;
-  exit: Promise<number | null>;
-}
-
-let cluster: Cluster;
+let cluster: LaunchedApp;
 let dataDir: string;
 let mongo: mongoose.Connection;
 
 /** Starts `npm run cluster`'s script on free ports and reads what it prints. */
-async function startCluster(): Promise<Cluster> {
+async function startCluster(): Promise<LaunchedApp> {
   dataDir = await mkdtemp(path.join(tmpdir(), 'cluster-test-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/cluster.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      EMBEDDED_TEMPORAL_PORT: '0',
-      EMBEDDED_MONGODB_PORT: '0',
-      RATE_LIMIT_PER_MINUTE: '100000',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = await launchApp('cluster.ts', {
+    env: { DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000' },
+    timeoutMs: 840_000,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 840_000;
-  while (!stdout.includes('Ctrl-C stops everything.')) {
-    if (child.exitCode !== null) throw new Error(`npm run cluster exited (${child.exitCode}):\n${stderr}`);
-    if (Date.now() > deadline) throw new Error(`npm run cluster did not start:\n${stdout}\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const apis = [...stdout.matchAll(/^API \d+: +(http:\/\/\S+) \(pid (\d+)\)$/gm)].map((m) => ({
-    url: m[1],
-    pid: Number(m[2]),
-  }));
-  const workerPids = [...stdout.matchAll(/^Worker \d+: +pid (\d+),/gm)].map((m) => Number(m[1]));
-  const mongodbUri = /^MongoDB: +(mongodb:\/\/\S+)/m.exec(stdout)![1];
-  const startSeconds = Number(/^Started in: +([\d.]+) s$/m.exec(stdout)![1]);
-  console.log(stdout);
-  return { child, apis, workerPids, mongodbUri, startSeconds, stderr: () => stderr, exit };
+  console.log(started.printed);
+  return started;
+}
+
+/** An API's pid, as `npm run cluster` prints it beside its URL. */
+function pidOf(api: { pid?: number }): number {
+  if (api.pid === undefined) throw new Error('npm run cluster printed an API without its pid');
+  return api.pid;
 }
 
 beforeAll(async () => {
@@ -286,7 +254,7 @@ describe('npm run cluster', () => {
     expect(cluster.apis).toHaveLength(2);
     expect(new Set(cluster.apis.map((a) => a.url)).size).toBe(2);
     expect(cluster.workerPids).toHaveLength(2);
-    for (const pid of [...cluster.apis.map((a) => a.pid), ...cluster.workerPids]) expect(pidAlive(pid)).toBe(true);
+    for (const pid of [...cluster.apis.map(pidOf), ...cluster.workerPids]) expect(pidAlive(pid)).toBe(true);
     for (const api of [0, 1]) expect((await call(api, 'drafter', 'GET', '/readyz')).status).toBe(200);
   });
 
@@ -319,7 +287,7 @@ describe('npm run cluster', () => {
       'a fifth of the transitions',
       600_000,
     );
-    const [api, worker] = [cluster.apis[0].pid, cluster.workerPids[0]];
+    const [api, worker] = [pidOf(cluster.apis[0]), cluster.workerPids[0]];
     process.kill(api, 'SIGKILL');
     process.kill(worker, 'SIGKILL');
     const killedAt = seen.transitions - transitionsBefore;
