@@ -29,6 +29,7 @@ export interface PrintedStartup {
 }
 
 export interface LaunchedApp extends PrintedStartup {
+  script: AppScript;
   child: ChildProcess;
   printed: string;
   /** What it wrote to stderr so far (the last `keepStderr` characters). */
@@ -41,10 +42,11 @@ export interface LaunchedApp extends PrintedStartup {
 export interface LaunchOptions {
   /** More environment on top of this process's and the free ports (DATA_DIR at least). */
   env: NodeJS.ProcessEnv;
-  /** How long the start-up may take (a first cluster start builds nothing but migrates). */
+  /** How long the start-up may take (default 15 minutes). */
   timeoutMs?: number;
   /** Its stderr also to this process's. */
   echoStderr?: boolean;
+  /** How much of its stderr `stderr()` keeps: the last this many characters (default a million). */
   keepStderr?: number;
 }
 
@@ -65,11 +67,12 @@ export async function launchApp(script: AppScript, options: LaunchOptions): Prom
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = options.keepStderr ?? 1_000_000;
+  const timeoutMs = options.timeoutMs ?? 900_000;
   let printed = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-keep);
+    stderr = keep > 0 ? (stderr + chunk).slice(-keep) : '';
     if (options.echoStderr) process.stderr.write(chunk);
   });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -77,8 +80,8 @@ export async function launchApp(script: AppScript, options: LaunchOptions): Prom
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`bin/${script} did not start in ${options.timeoutMs} ms:\n${printed}\n${stderr}`)),
-        options.timeoutMs ?? 900_000,
+        () => reject(new Error(`bin/${script} did not start in ${timeoutMs} ms:\n${printed}\n${stderr}`)),
+        timeoutMs,
       );
       const onExit = (code: number | null) => {
         clearTimeout(timer);
@@ -94,11 +97,17 @@ export async function launchApp(script: AppScript, options: LaunchOptions): Prom
       };
       child.stdout.on('data', onData);
     });
-    return { ...readStartup(printed), child, printed, stderr: () => stderr, exit, stop };
+    return { ...readStartup(printed), script, child, printed, stderr: () => stderr, exit, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** `value`, read from what `app` printed; its absence fails with the printed lines (`what` names it). */
+export function printedValue<T>(app: LaunchedApp, value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`bin/${app.script} did not print ${what}:\n${app.printed}`);
+  return value;
 }
 
 /** Reads what bin/start.ts and bin/cluster.ts print once they run. */

@@ -45,7 +45,7 @@ import { closedReviewPlans, submissionSchedule, workingDaysUntil } from './plans
 import { fmt, printTable, section } from './report';
 import { DEFAULT_SEED_SETTINGS, seedReviews } from './seed';
 import { storeCost } from './store-cost';
-import { launchApp } from '../launch-app';
+import { launchApp, printedValue } from '../launch-app';
 
 const HELP = `npm run bench [-- options]
 
@@ -303,20 +303,19 @@ async function startCluster(options: Options, dir: string, secret: string): Prom
     echoStderr: true,
   });
   stack.push({ name: 'the cluster', stop: () => cluster.stop() });
-  const { apis, workerPids, temporalAddress, temporalPostgresPid, ferretdbPid, storePostgresPid } = cluster;
-  if (temporalAddress === undefined || [temporalPostgresPid, ferretdbPid, storePostgresPid].includes(undefined)) {
-    throw new Error(`npm run cluster did not print its Temporal server and store with their pids:\n${cluster.printed}`);
-  }
+  const printed = <T>(value: T | undefined, what: string) => printedValue(cluster, value, what);
+  const { apis, workerPids } = cluster;
+  const temporalAddress = printed(cluster.temporalAddress, "its Temporal server's address");
   console.log(
     `  cluster: ${apis.length} APIs, ${workerPids.length} worker processes, Temporal's own server on PostgreSQL (SQL visibility)`,
   );
   const { child } = await startAppProcess(temporalAddress, cluster.mongodbUri, secret, false);
   const names = new Map<number, string>([
-    ...apis.flatMap((a) => (a.pid === undefined ? [] : [[a.pid, 'APIs'] as const])),
+    ...apis.map((a) => [printed(a.pid, "an API's pid"), 'APIs'] as const),
     ...workerPids.map((pid) => [pid, 'workers'] as const),
-    [temporalPostgresPid!, 'postgres (Temporal)'],
-    [storePostgresPid!, 'postgres (store)'],
-    [ferretdbPid!, 'ferretdb'],
+    [printed(cluster.temporalPostgresPid, "Temporal's PostgreSQL"), 'postgres (Temporal)'],
+    [printed(cluster.storePostgresPid, "the store's PostgreSQL"), 'postgres (store)'],
+    [printed(cluster.ferretdbPid, "FerretDB's pid"), 'ferretdb'],
     [child.pid!, 'bare worker'],
     [cluster.child.pid!, 'cluster supervisor'],
   ]);

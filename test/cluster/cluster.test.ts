@@ -18,7 +18,7 @@ import mongoose from 'mongoose';
 import { CHECK_ITEMS } from '../../domain/model';
 import { DEVELOPMENT_JWT_SECRET } from '../../platform/config';
 import { removeDataDir } from '../../platform/embedded-store';
-import { launchApp, type LaunchedApp } from '../../scripts/launch-app';
+import { launchApp, printedValue, type LaunchedApp } from '../../scripts/launch-app';
 
 const JOURNEYS = 50;
 
@@ -38,10 +38,7 @@ async function startCluster(): Promise<LaunchedApp> {
 }
 
 /** An API's pid, as `npm run cluster` prints it beside its URL. */
-function pidOf(api: { pid?: number }): number {
-  if (api.pid === undefined) throw new Error('npm run cluster printed an API without its pid');
-  return api.pid;
-}
+const pidOf = (api: { pid?: number }): number => printedValue(cluster, api.pid, "an API's pid");
 
 beforeAll(async () => {
   cluster = await startCluster();
@@ -50,10 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mongo?.close();
-  if (cluster && cluster.child.exitCode === null) {
-    cluster.child.kill('SIGTERM');
-    await cluster.exit;
-  }
+  await cluster?.stop();
   if (dataDir) await removeDataDir(dataDir);
 }, 120_000);
 
